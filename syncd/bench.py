@@ -1,0 +1,191 @@
+"""``syncd-bench``: benchmarks that print figures. Not tests: nothing here asserts a time.
+
+``syncd-bench extract`` writes N realistic postmortems (several authoring styles, 3-8 KB each)
+and a team config into a temporary directory, then runs ``syncd sync --dry-run --json`` on them
+in a child process and reports wall time, peak memory (max RSS) and throughput.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import subprocess
+import sys
+import tempfile
+import textwrap
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+SERVICES = ["checkout-api", "ledger", "search-indexer", "auth", "webhook-dispatcher",
+            "payments-gateway", "notifications", "catalog", "inventory", "mobile-bff"]
+CAUSES = ["a config change lowered the connection pool", "a certificate expired",
+          "a DNS record was deleted", "a cache stampede after a flush", "a bad deploy",
+          "a queue backlog grew unnoticed", "a region lost a zone", "disk filled on the primary"]
+OWNERS = ["@alice", "Bob Jones", "carol", "dave@example.com", "Payments on-call", "@erin", "TBD",
+          "", "Frank Li"]
+ACTIONS = [
+    "Add an alert on {svc} 5xx rate above 2% for 5 minutes",
+    "Cap the {svc} connection pool at {n} and document why",
+    "Automate certificate rotation for {svc}",
+    "Write a runbook for {svc} failover",
+    "Canary config changes to 5% of {svc} pods for 10 minutes",
+    "Improve monitoring of {svc}",
+    "Look into retry storms between {svc} and its database",
+    "Backfill the {n} missing events in {svc}",
+    "Set a {n} ms timeout on calls from {svc} to the ledger",
+    "Remove the manual step from the {svc} deploy",
+    "Load test {svc} at {n} requests per second before peak season",
+    "Should we move {svc} onto the shared queue platform?",
+]
+DUES = ["2026-12-01", "Q1 2027", "1 Dec 2026", "Dec 15, 2026", "in 2 weeks", "TBD", "",
+        "end of Q2", "2027/01/31", "01/02/2027"]
+
+
+def _prose(rng: random.Random, sentences: int) -> str:
+    words = ("the service requests latency errors retries pool database cache customers team "
+             "deploy rollback alert page dashboard traffic capacity queue region failover "
+             "config change review").split()
+    out = []
+    for _ in range(sentences):
+        n = rng.randint(8, 22)
+        out.append(" ".join(rng.choice(words) for _ in range(n)).capitalize() + ".")
+    return textwrap.fill(" ".join(out), 100)
+
+
+def _action(rng: random.Random) -> str:
+    return rng.choice(ACTIONS).format(svc=rng.choice(SERVICES), n=rng.randint(2, 900))
+
+
+def _items_table(rng: random.Random, count: int) -> str:
+    rows = ["| Action Item | Type | Owner | Due | Bug |", "|---|---|---|---|---|"]
+    for _ in range(count):
+        status = rng.choice(["**TODO**", "**DONE**", f"PAY-{rng.randint(1, 9999)} **TODO**"])
+        rows.append(f"| {_action(rng)} | {rng.choice(['mitigate', 'prevent', 'process'])} "
+                    f"| {rng.choice(OWNERS)} | {rng.choice(DUES)} | {status} |")
+    return "\n".join(rows)
+
+
+def _items_tasks(rng: random.Random, count: int) -> str:
+    lines = []
+    for _ in range(count):
+        box = rng.choice(["[ ]", "[ ]", "[x]", "[]"])
+        owner = rng.choice(OWNERS)
+        due = rng.choice(DUES)
+        text = f"- {box} {_action(rng)}"
+        if owner.startswith("@"):
+            text += f" {owner}"
+        elif owner:
+            text += f" (owner: {owner})"
+        if due:
+            text += f" due {due}"
+        lines.append(text)
+    return "\n".join(lines)
+
+
+def _items_titled(rng: random.Random, count: int) -> str:
+    lines = []
+    for i in range(count):
+        lines.append(f"{i + 1}. **{_action(rng)}**: {_prose(rng, 1)} Owner: {rng.choice(OWNERS)}")
+    return "\n".join(lines)
+
+
+def postmortem(rng: random.Random, index: int, day: date) -> str:
+    svc = rng.choice(SERVICES)
+    title = f"{svc} degraded: {rng.choice(CAUSES)}"
+    style = index % 3
+    body = [
+        "---", f"title: \"{title}\"", f"date: {day.isoformat()}",
+        f"severity: SEV{rng.randint(1, 3)}", f"incident: INC-{1000 + index}",
+        f"service: {svc}", "---", "", f"# {title}", "", "## Summary", "", _prose(rng, 5), "",
+        "## Impact", "", *[f"- {_prose(rng, 1)}" for _ in range(3)], "",
+        "## Timeline", "",
+        *[f"- {9 + i // 6:02d}:{(i * 7) % 60:02d} {_prose(rng, 1)}" for i in range(18)], "",
+        "## Root cause", "", _prose(rng, 6), "", "## What went well", "",
+        *[f"- {_prose(rng, 1)}" for _ in range(3)], "",
+        "## Action items", "",
+    ]
+    count = rng.randint(4, 10)
+    body.append([_items_table, _items_tasks, _items_titled][style](rng, count))
+    body += ["", "## Lessons learned", "", _prose(rng, 6), ""]
+    return "\n".join(body)
+
+
+def write_corpus(root: Path, documents: int, seed: int = 7) -> Path:
+    rng = random.Random(seed)
+    docs = root / "postmortems"
+    for index in range(documents):
+        day = date(2026, 1, 1) + timedelta(days=index % 300)
+        folder = docs / str(day.year) / f"{day.month:02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{day.isoformat()}-incident-{index}.md").write_text(
+            postmortem(rng, index, day), encoding="utf-8"
+        )
+    config = root / "config"
+    (config / "teams").mkdir(parents=True)
+    (config / "teams" / "bench.yaml").write_text(textwrap.dedent(f"""\
+        team: bench
+        timezone: Europe/Berlin
+        sources:
+          - {{name: postmortems, type: markdown, path: {docs}}}
+        tracker:
+          type: jira
+          url: https://example.atlassian.net
+          auth: {{email: bot@example.com, token: "${{JIRA_TOKEN:-}}"}}
+          project: PAY
+        people:
+          alice: {{aliases: ["Alice"], email: alice@example.com}}
+          bob: {{aliases: ["Bob Jones"]}}
+          carol: {{}}
+          dave: {{email: dave@example.com}}
+          payments-oncall: {{aliases: ["Payments on-call"], lead: alice}}
+        """), encoding="utf-8")
+    return config
+
+
+def bench_extract(documents: int) -> None:
+    with tempfile.TemporaryDirectory(prefix="syncd-bench-") as tmp:
+        root = Path(tmp)
+        config = write_corpus(root, documents)
+        size = sum(p.stat().st_size for p in (root / "postmortems").rglob("*.md"))
+        env_state = root / "state"
+        cmd = [sys.executable, "-m", "syncd", "sync", "--config", str(config), "--dry-run",
+               "--json"]
+        env = {"SYNCD_STATE_DIR": str(env_state), "PATH": "/usr/bin:/bin"}
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        done = subprocess.run(cmd, capture_output=True, env=env, check=False)
+        wall = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if done.returncode not in (0, 1):
+            sys.stderr.write(done.stderr.decode(errors="replace"))
+            raise SystemExit(f"dry run failed with status {done.returncode}")
+        result = json.loads(done.stdout)
+        team = result["teams"]["bench"]
+        items = len(team["items"])
+        cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+        print(f"documents:        {documents} ({size / documents / 1024:.1f} KB average, "
+              f"{size / 1e6:.1f} MB in all)")
+        print(f"items found:      {items}")
+        print(f"skipped:          {len(team['errors'])}")
+        print(f"dry run wall:     {wall:.2f} s (whole process: start-up, config, read, "
+              f"extract, resolve, plan, JSON)")
+        print(f"dry run CPU:      {cpu:.2f} s")
+        print(f"peak memory:      {after.ru_maxrss / 1024:.0f} MB (max RSS of the child)")
+        print(f"throughput:       {documents / wall:.0f} documents/s")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="syncd-bench", description=__doc__)
+    sub = parser.add_subparsers(dest="scenario", required=True)
+    extract = sub.add_parser("extract", help="generate postmortems and time a dry run on them")
+    extract.add_argument("--documents", type=int, default=2000)
+    args = parser.parse_args()
+    if args.scenario == "extract":
+        bench_extract(args.documents)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,311 @@
+"""The ``syncd`` command line (CONTRACT §2). Results go to stdout, logs and progress to stderr.
+
+Exit status: 0 all good; 1 the run finished but something failed; 2 configuration or usage error.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from syncd import __version__, plugins
+from syncd.config.loader import LoadedConfig, load_config
+from syncd.config.schema import team_file_schema
+from syncd.console import render_status, render_sync
+from syncd.logs import configure, redactor
+from syncd.report import stored_item_json, sync_json
+from syncd.runner import TeamRun, sync_team
+from syncd.store import StateStore, StateStoreError
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+
+app = typer.Typer(
+    name="syncd",
+    help="Mirror postmortem action items into your tracker and report the languishing ones.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+ConfigOption = Annotated[
+    Path,
+    typer.Option(
+        "--config",
+        "-c",
+        envvar="SYNCD_CONFIG",
+        help="Config directory (syncd.yaml, people.yaml, teams/) or one team file.",
+        show_default=True,
+    ),
+]
+TeamOption = Annotated[str | None, typer.Option("--team", "-t", help="Only this team.")]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+
+out = Console(highlight=False, soft_wrap=False)
+err = Console(stderr=True, highlight=False)
+
+
+def _load(config: Path, team: str | None = None) -> LoadedConfig:
+    """Load and validate; any error ends the command with status 2 before anything is done."""
+    if not config.exists():
+        err.print(f"[red]error:[/] config path {config} does not exist "
+                  "(set --config or SYNCD_CONFIG)")
+        raise typer.Exit(EXIT_CONFIG)
+    loaded = load_config(config, env=os.environ)
+    for broken in plugins.broken_connectors():
+        err.print(f"[yellow]warning:[/] connector {broken.entry_point} failed to load: "
+                  f"{broken.error}")
+    if loaded.errors:
+        for error in loaded.errors:
+            err.print(f"[red]error:[/] {error}", soft_wrap=True)
+        err.print(f"{len(loaded.errors)} configuration error(s); nothing was done.")
+        raise typer.Exit(EXIT_CONFIG)
+    if team is not None and team not in {t.config.team for t in loaded.teams}:
+        known = ", ".join(sorted(t.config.team for t in loaded.teams)) or "none"
+        err.print(f"[red]error:[/] no team {team!r} in {config} (teams: {known})")
+        raise typer.Exit(EXIT_CONFIG)
+    configure(log_format=loaded.service.log_format, level=loaded.service.log_level)
+    redactor.register(_secret_values(loaded))
+    return loaded
+
+
+def _secret_values(loaded: LoadedConfig) -> Iterator[str]:
+    """Every secret the config holds, so the log redactor can mask it wherever it appears."""
+    from pydantic import BaseModel, SecretStr
+
+    def walk(value: Any) -> Iterator[str]:
+        if isinstance(value, SecretStr):
+            yield value.get_secret_value()
+        elif isinstance(value, BaseModel):
+            for name in type(value).model_fields:
+                yield from walk(getattr(value, name))
+        elif isinstance(value, dict):
+            for v in value.values():
+                yield from walk(v)
+        elif isinstance(value, list | tuple):
+            for v in value:
+                yield from walk(v)
+
+    for team in loaded.teams:
+        yield from walk(team.config)
+
+
+def _open_store(loaded: LoadedConfig, *, readonly: bool) -> StateStore:
+    url = loaded.service.database_url
+    try:
+        if not readonly:
+            loaded.service.state_dir.mkdir(parents=True, exist_ok=True)
+        store = StateStore.open(url, readonly=readonly)
+        if not readonly:
+            store.migrate()
+        return store
+    except StateStoreError as exc:
+        err.print(f"[red]error:[/] state store: {exc}")
+        raise typer.Exit(EXIT_FAILED) from exc
+
+
+@contextmanager
+def _progress(enabled: bool) -> Iterator[Callable[[str, str], None] | None]:
+    """A live count of documents read, on a terminal only."""
+    if not enabled:
+        yield None
+        return
+    with Progress(
+        SpinnerColumn(),
+        TextColumn("[progress.description]{task.description}"),
+        TextColumn("{task.completed} documents"),
+        TimeElapsedColumn(),
+        console=err,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("reading", total=None)
+
+        def advance(source: str, _document: str) -> None:
+            progress.update(task, advance=1, description=f"reading {source}")
+
+        yield advance
+
+
+@app.command()
+def check(
+    config: ConfigOption = Path("config"),
+    online: Annotated[
+        bool, typer.Option("--online", help="Also read every source to check it is reachable.")
+    ] = False,
+) -> None:
+    """Validate the configuration (and, with --online, that every source can be read)."""
+    loaded = _load(config)
+    out.print(f"configuration OK: {len(loaded.teams)} team(s) in {loaded.root}")
+    for team in loaded.teams:
+        cfg = team.config
+        out.print(f"  {cfg.team}: {len(cfg.sources)} source(s), tracker {cfg.tracker.type}, "
+                  f"{len(cfg.digest.channels)} chat channel(s), {len(cfg.people)} people")
+    if not online:
+        return
+    from syncd.sources import read_source
+
+    failed = False
+    now = datetime.now(UTC)
+    for team in loaded.teams:
+        for source in team.config.sources:
+            outcome = read_source(
+                team=team.config.team, name=source.name, type_=source.type,
+                settings=source.settings, config_dir=team.dir,
+                cache_dir=loaded.service.state_dir / "cache", now=now,
+            )
+            if outcome.ok:
+                out.print(f"  [green]ok[/] {team.config.team}/{source.name}: "
+                          f"{len(outcome.documents)} document(s) readable, "
+                          f"{len(outcome.failures)} skipped")
+            else:
+                failed = True
+                out.print(f"  [red]failed[/] {team.config.team}/{source.name}: {outcome.error}")
+        out.print(f"  [yellow]not checked[/] {team.config.team} tracker "
+                  f"({team.config.tracker.type}) and chat channels: their connectors "
+                  "have no online check yet")
+    if failed:
+        raise typer.Exit(EXIT_FAILED)
+
+
+@app.command()
+def sync(
+    config: ConfigOption = Path("config"),
+    team: TeamOption = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Read and plan; write nothing anywhere.")
+    ] = False,
+    as_json: JsonOption = False,
+) -> None:
+    """Run one full cycle for each team (or one): read, identify, resolve, record."""
+    loaded = _load(config, team)
+    store = _open_store(loaded, readonly=dry_run)
+    now = datetime.now(UTC)
+    runs: list[TeamRun] = []
+    try:
+        with _progress(err.is_terminal and not as_json) as on_document:
+            for loaded_team in loaded.teams:
+                if team is not None and loaded_team.config.team != team:
+                    continue
+                runs.append(
+                    sync_team(
+                        loaded_team,
+                        store,
+                        now=now,
+                        cache_dir=loaded.service.state_dir / "cache",
+                        dry_run=dry_run,
+                        on_document=on_document,
+                    )
+                )
+    finally:
+        store.close()
+    if as_json:
+        sys.stdout.write(json.dumps(sync_json(runs, dry_run=dry_run), indent=2) + "\n")
+    else:
+        render_sync(out, runs, dry_run=dry_run)
+        if dry_run:
+            status = store_note(loaded)
+            if status:
+                out.print(f"[dim]{status}[/]")
+    if any(run.failed_anything for run in runs):
+        raise typer.Exit(EXIT_FAILED)
+
+
+def store_note(loaded: LoadedConfig) -> str | None:
+    try:
+        with StateStore.open(loaded.service.database_url, readonly=True) as store:
+            schema = store.schema_status()
+    except StateStoreError:
+        return None
+    if schema.missing:
+        return "dry run: no state store yet; every item is new. Nothing was written."
+    if schema.needs_migration:
+        return "dry run: the state store needs a migration; it was read as empty."
+    return "dry run: nothing was written."
+
+
+@app.command()
+def status(
+    config: ConfigOption = Path("config"),
+    team: TeamOption = None,
+    as_json: JsonOption = False,
+) -> None:
+    """Show the items the state store holds, with tracker key, owner, due date and flags."""
+    loaded = _load(config, team)
+    store = _open_store(loaded, readonly=True)
+    try:
+        names = [t.config.team for t in loaded.teams if team is None or t.config.team == team]
+        items = {name: store.stored_items(name) for name in names}
+        runs = {name: store.last_run(name) for name in names}
+    finally:
+        store.close()
+    if as_json:
+        payload = {
+            "teams": {
+                name: {
+                    "items": [stored_item_json(i) for i in items[name]],
+                    "last_sync": _run_json(runs[name]),
+                }
+                for name in names
+            }
+        }
+        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+        return
+    render_status(out, items)
+    for name in names:
+        run = runs[name]
+        if run is not None:
+            out.print(f"{name}: last sync {run.started_at:%Y-%m-%d %H:%M} UTC, {run.outcome}")
+
+
+def _run_json(run: Any) -> dict[str, Any] | None:
+    if run is None:
+        return None
+    return {
+        "started_at": run.started_at.isoformat(),
+        "finished_at": run.finished_at.isoformat() if run.finished_at else None,
+        "outcome": run.outcome,
+        "counts": dict(run.counts or {}),
+    }
+
+
+@app.command()
+def schema(
+    output: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+    ] = None,
+) -> None:
+    """Print the JSON Schema of a team file (for editors and CI validation)."""
+    text = json.dumps(team_file_schema(), indent=2, sort_keys=True) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"syncd {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def main_options(
+    version: Annotated[
+        bool | None,
+        typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
+    ] = None,
+) -> None:
+    """syncd keeps postmortem action items and their tracker issues in step."""
+
+
+def main() -> None:
+    app()

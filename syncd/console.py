@@ -1,0 +1,169 @@
+"""Human-readable output on a terminal (rich): item tables per document, plans, status."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from syncd.ledger import Operation, OpKind
+from syncd.model import ActionItem, Flag, Status
+from syncd.runner import TeamRun
+from syncd.store import StoredItem
+
+_FLAG_STYLE = {
+    Flag.UNOWNED: "red",
+    Flag.UNDATED: "yellow",
+    Flag.VAGUE: "magenta",
+    Flag.AMBIGUOUS_DATE: "yellow",
+    Flag.ORPHANED: "dim",
+}
+
+
+def _owner_cell(item: ActionItem) -> Text:
+    owner = item.owner
+    if owner.person:
+        text = Text(owner.person, style="green")
+        if owner.via == "lead":
+            text.append(f" (lead of {owner.written})", style="dim")
+        return text
+    if owner.written:
+        return Text(f"{owner.written} ?", style="yellow")
+    return Text("—", style="red")
+
+
+def _due_cell(item: ActionItem) -> Text:
+    due = item.due
+    if due.date is None:
+        return Text("—", style="red")
+    text = Text(due.date.isoformat())
+    if due.origin is not None and due.origin.value == "policy":
+        text.stylize("yellow")
+        text.append(" policy", style="dim")
+    return text
+
+
+def _flags_cell(item: ActionItem) -> Text:
+    text = Text()
+    if item.status is Status.DONE:
+        text.append("done ", style="green")
+    if item.tracker_ref is not None:
+        text.append(f"→{item.tracker_ref.key} ", style="cyan")
+    for flag in sorted(item.flags, key=lambda f: list(Flag).index(f)):
+        text.append(f"{flag.value} ", style=_FLAG_STYLE.get(flag, ""))
+    return text
+
+
+def _item_table(items: Sequence[ActionItem]) -> Table:
+    table = Table(show_header=True, header_style="bold", expand=False, pad_edge=False)
+    table.add_column("line", justify="right", style="dim")
+    table.add_column("action item", overflow="fold", ratio=3)
+    table.add_column("owner", overflow="fold")
+    table.add_column("due", no_wrap=True)
+    table.add_column("", overflow="fold")
+    for item in items:
+        title = Text(item.title, style="dim strike" if item.status is Status.DONE else "")
+        table.add_row(str(item.line), title, _owner_cell(item), _due_cell(item), _flags_cell(item))
+    return table
+
+
+def render_sync(console: Console, runs: Iterable[TeamRun], *, dry_run: bool) -> None:
+    for run in runs:
+        console.rule(f"[bold]team {run.team}")
+        if run.error is not None or run.reading is None:
+            console.print(f"[red]failed:[/] {run.error}")
+            continue
+        reading = run.reading
+        by_doc: dict[tuple[str, str], list[ActionItem]] = defaultdict(list)
+        for item in reading.items:
+            by_doc[(item.source, item.document)].append(item)
+        for doc in reading.documents:
+            pm = doc.postmortem
+            items = by_doc.get((pm.source, pm.document), [])
+            date = pm.date.isoformat() if pm.date else "undated"
+            header = Text.assemble(
+                (pm.title, "bold"), f"  {date}  ", (f"{pm.source}:{pm.document}", "dim")
+            )
+            console.print(header)
+            for problem in doc.problems:
+                where = f"line {problem.line}: " if problem.line else ""
+                console.print(f"  [yellow]warning[/] {where}{problem.message}")
+            if items:
+                console.print(_item_table(items))
+            else:
+                console.print("  [dim]no action items[/]")
+        for failure in reading.failures:
+            console.print(f"[red]skipped[/] {failure.source}:{failure.document}: {failure.error}")
+        for source, error in reading.source_errors.items():
+            console.print(f"[red]source {source} failed:[/] {error}")
+        console.print(_summary(reading.items, len(reading.documents)))
+        _render_plan(console, run.plan, dry_run=dry_run)
+
+
+def _summary(items: Sequence[ActionItem], documents: int) -> Text:
+    open_items = [i for i in items if i.status is Status.OPEN]
+    text = Text(f"{len(items)} items in {documents} documents: {len(open_items)} open, "
+                f"{len(items) - len(open_items)} done", style="bold")
+    for flag in (Flag.UNOWNED, Flag.UNDATED, Flag.VAGUE, Flag.AMBIGUOUS_DATE):
+        count = sum(1 for i in open_items if flag in i.flags)
+        if count:
+            text.append(f", {count} {flag.value}", style=_FLAG_STYLE.get(flag, ""))
+    unresolved = sum(1 for i in open_items if i.owner.written and not i.owner.person)
+    if unresolved:
+        text.append(f", {unresolved} with an owner not in the people map", style="yellow")
+    refs = sum(1 for i in items if i.tracker_ref is not None)
+    if refs:
+        text.append(f", {refs} already referencing an issue", style="cyan")
+    return text
+
+
+def _render_plan(console: Console, plan: Sequence[Operation], *, dry_run: bool) -> None:
+    verb = "would" if dry_run else "did"
+    counts = {kind: sum(1 for op in plan if op.kind is kind) for kind in OpKind}
+    if not plan:
+        console.print(f"state store: nothing to change ({verb} record no change)")
+        return
+    console.print(
+        f"state store: {verb} track {counts[OpKind.TRACK]} new, update {counts[OpKind.UPDATE]}, "
+        f"orphan {counts[OpKind.ORPHAN]}, restore {counts[OpKind.RESTORE]}"
+    )
+    for op in plan:
+        if op.kind in (OpKind.UPDATE, OpKind.ORPHAN, OpKind.RESTORE):
+            changes = ", ".join(f"{k}: {old!s} → {new!s}" for k, (old, new) in op.changes.items())
+            console.print(f"  {op.kind.value} {op.item[:8]} {op.title}"
+                          + (f" ({changes})" if changes else ""))
+
+
+def render_status(console: Console, items_by_team: dict[str, list[StoredItem]]) -> None:
+    for team, items in items_by_team.items():
+        console.rule(f"[bold]team {team}")
+        if not items:
+            console.print("[dim]no items recorded yet: run `syncd sync`[/]")
+            continue
+        table = Table(show_header=True, header_style="bold")
+        table.add_column("id", style="dim", no_wrap=True)
+        table.add_column("action item", overflow="fold", ratio=3)
+        table.add_column("tracker", no_wrap=True)
+        table.add_column("owner")
+        table.add_column("due", no_wrap=True)
+        table.add_column("status")
+        table.add_column("flags", overflow="fold")
+        for item in items:
+            flags = list(item.flags)
+            if item.orphaned_at is not None:
+                flags.append("orphaned")
+            table.add_row(
+                item.id[:8],
+                item.title,
+                item.tracker_key or "",
+                item.assignee or (f"{item.owner_written} ?" if item.owner_written else "—"),
+                item.due.isoformat() if item.due else "—",
+                item.status,
+                " ".join(flags),
+            )
+        console.print(table)
+        open_count = sum(1 for i in items if i.status == Status.OPEN.value and not i.orphaned_at)
+        console.print(f"{len(items)} items recorded, {open_count} open")

@@ -1,0 +1,172 @@
+"""Item identity that survives editing.
+
+An item's id is derived from (team, source, document, normalised title, occurrence), so an empty
+state store computes the same ids again for unchanged items. When the store already knows the
+document, extracted items are matched to the known ones first — exactly, then by similarity —
+so an item keeps its id when the document is reordered, when its wording changes a little, or
+when it moves to another section. Only what matches nothing gets a new id.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass
+from enum import StrEnum
+
+from rapidfuzz import fuzz
+
+from syncd.model import KnownItem, RawItem
+
+ID_LENGTH = 16  # hex digits: 64 bits keeps collisions out of reach for any realistic fleet
+
+# Below this similarity (0-100) two titles are different items. Chosen on the corpus: a fixed
+# typo or a few added words scores 80+, sibling items of one document rarely pass 70, and a
+# pair competes only when both sides lost their exact match in the same edit.
+MATCH_THRESHOLD = 72.0
+
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+def normalize_title(title: str) -> str:
+    """Lower-case words only: punctuation, markup leftovers, accents and spacing do not count."""
+    decomposed = unicodedata.normalize("NFKD", title)
+    folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    return " ".join(_NON_WORD.sub(" ", folded).split())
+
+
+def item_id(team: str, source: str, document: str, title: str, occurrence: int = 0) -> str:
+    """The deterministic id of the ``occurrence``-th item with this title in this document."""
+    key = "\x1f".join((team, source, document, normalize_title(title), str(occurrence)))
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()[:ID_LENGTH]
+
+
+def title_similarity(a: str, b: str) -> float:
+    """0-100. Plain edit similarity, or token-set overlap for added/removed words.
+
+    Token-set similarity alone would call any title a perfect match of its own prefix, so it is
+    discounted and only counts when the shorter title keeps at least three words.
+    """
+    na, nb = normalize_title(a), normalize_title(b)
+    if not na or not nb:
+        return 0.0
+    plain = fuzz.ratio(na, nb)
+    if min(len(na.split()), len(nb.split())) >= 3:
+        return max(plain, 0.92 * fuzz.token_set_ratio(na, nb))
+    return plain
+
+
+class MatchKind(StrEnum):
+    EXACT = "exact"  # same normalised title (and occurrence): the id as computed
+    SIMILAR = "similar"  # reworded a little: keeps the known item's id
+    NEW = "new"  # matches nothing known
+
+
+@dataclass(frozen=True, slots=True)
+class Assignment:
+    id: str
+    kind: MatchKind
+    previous_title: str | None = None  # the known title, when matched by similarity
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentMatch:
+    assignments: tuple[Assignment, ...]  # one per extracted item, in document order
+    unmatched_known: tuple[KnownItem, ...]  # known items of the document no longer in it
+
+
+def match_document(
+    team: str,
+    source: str,
+    document: str,
+    items: Sequence[RawItem],
+    known: Sequence[KnownItem],
+    *,
+    taken_ids: frozenset[str] = frozenset(),
+) -> DocumentMatch:
+    """Give each extracted item of one document its id.
+
+    ``known`` are the state store's items of this document (orphaned ones included, so an item
+    put back is recognised). ``taken_ids`` are ids in use elsewhere in the team, which a new id
+    must avoid.
+    """
+    known_by_id = {k.id: k for k in known}
+    assigned: list[Assignment | None] = [None] * len(items)
+    used: set[str] = set()
+    occurrences = _occurrences(items)
+    computed = [
+        item_id(team, source, document, item.title, occurrences[index])
+        for index, item in enumerate(items)
+    ]
+
+    # 1. Exact: a known item with the same normalised title (the store's title, not the id:
+    #    an id can outlive the wording it was computed from).
+    known_by_title: dict[str, list[KnownItem]] = {}
+    for k in sorted(known, key=lambda k: (k.line, k.id)):
+        known_by_title.setdefault(normalize_title(k.title), []).append(k)
+    for index, item in enumerate(items):
+        same = known_by_title.get(normalize_title(item.title))
+        if same:
+            # The known item whose id this text would compute wins; else the first in order.
+            chosen = next((k for k in same if k.id == computed[index]), same[0])
+            same.remove(chosen)
+            assigned[index] = Assignment(chosen.id, MatchKind.EXACT)
+            used.add(chosen.id)
+
+    # 2. Similar: best pairs first among what is left on both sides.
+    open_items = [i for i, a in enumerate(assigned) if a is None]
+    open_known = [k for k in known if k.id not in used]
+    if open_items and open_known:
+        pairs = sorted(
+            (
+                (_pair_score(items[i], k), i, k)
+                for i in open_items
+                for k in open_known
+            ),
+            key=lambda p: (-p[0], p[1], p[2].line, p[2].id),
+        )
+        for score, index, known_item in pairs:
+            if score < MATCH_THRESHOLD:
+                break
+            if assigned[index] is not None or known_item.id in used:
+                continue
+            assigned[index] = Assignment(known_item.id, MatchKind.SIMILAR, known_item.title)
+            used.add(known_item.id)
+
+    # 3. New: the deterministic id, moved past any id already taken.
+    unavailable = set(known_by_id) | set(taken_ids) | used
+    result: list[Assignment] = []
+    for index, assignment in enumerate(assigned):
+        if assignment is None:
+            new_id = computed[index]
+            occurrence = occurrences[index]
+            while new_id in unavailable:
+                occurrence += 1
+                new_id = item_id(team, source, document, items[index].title, occurrence)
+            unavailable.add(new_id)
+            assignment = Assignment(new_id, MatchKind.NEW)
+        result.append(assignment)
+
+    unmatched = tuple(k for k in known if k.id not in used)
+    return DocumentMatch(tuple(result), unmatched)
+
+
+def _occurrences(items: Sequence[RawItem]) -> list[int]:
+    """For each item, how many earlier items of the document share its normalised title."""
+    seen: dict[str, int] = {}
+    result = []
+    for item in items:
+        title = normalize_title(item.title)
+        result.append(seen.get(title, 0))
+        seen[title] = seen.get(title, 0) + 1
+    return result
+
+
+def _pair_score(item: RawItem, known: KnownItem) -> float:
+    score = title_similarity(item.title, known.title)
+    # Between equally similar candidates, prefer the one still in the same section.
+    if item.section == known.section:
+        score += 0.5
+    return score

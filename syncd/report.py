@@ -1,0 +1,125 @@
+"""What ``sync`` and ``status`` print: JSON as CONTRACT §2 specifies, and plain data for tables."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from syncd.ledger import OpKind
+from syncd.model import ActionItem, DocumentFailure, Flag, Status
+from syncd.runner import TeamRun
+from syncd.store import StoredItem
+
+FLAG_ORDER = [f.value for f in Flag]
+
+
+def item_json(item: ActionItem) -> dict[str, Any]:
+    pm = item.postmortem
+    return {
+        "id": item.id,
+        "title": item.title,
+        "source": pm.source,
+        "document": pm.url or pm.document,
+        "path": pm.document,
+        "line": item.line,
+        "section": item.section,
+        "postmortem": {
+            "title": pm.title,
+            "date": pm.date.isoformat() if pm.date else None,
+            "date_origin": pm.date_origin,
+            "severity": pm.severity,
+        },
+        "owner": item.owner.written,
+        "assignee": item.owner.person,
+        "owner_unresolved": item.owner.unresolved_reason,
+        "due": item.due.date.isoformat() if item.due.date else None,
+        "due_origin": item.due.origin.value if item.due.origin else None,
+        "due_written": item.due.written,
+        "priority": item.priority.value if item.priority else None,
+        "type": item.type.value if item.type else None,
+        "status": item.status.value,
+        "tracker_ref": item.tracker_ref.key if item.tracker_ref else None,
+        "flags": sorted((f.value for f in item.flags), key=FLAG_ORDER.index),
+    }
+
+
+def stored_item_json(item: StoredItem) -> dict[str, Any]:
+    flags = set(item.flags)
+    if item.orphaned_at is not None:
+        flags.add(Flag.ORPHANED.value)
+    return {
+        "id": item.id,
+        "title": item.title,
+        "source": item.source,
+        "document": item.document,
+        "section": item.section,
+        "postmortem": {
+            "title": item.postmortem_title,
+            "date": item.postmortem_date.isoformat() if item.postmortem_date else None,
+        },
+        "owner": item.owner_written,
+        "assignee": item.assignee,
+        "due": item.due.isoformat() if item.due else None,
+        "due_origin": item.due_origin,
+        "priority": item.priority,
+        "type": item.type,
+        "status": item.status,
+        "tracker_ref": item.tracker_key,
+        "flags": sorted(flags, key=lambda f: FLAG_ORDER.index(f) if f in FLAG_ORDER else 99),
+        "first_seen": item.first_seen.isoformat(),
+        "last_seen": item.last_seen.isoformat(),
+        "orphaned_at": item.orphaned_at.isoformat() if item.orphaned_at else None,
+    }
+
+
+def failure_json(failure: DocumentFailure) -> dict[str, Any]:
+    return {"source": failure.source, "document": failure.document, "item": None,
+            "error": failure.error}
+
+
+def team_errors(run: TeamRun) -> list[dict[str, Any]]:
+    if run.error is not None:
+        return [{"source": None, "document": None, "item": None, "error": run.error}]
+    assert run.reading is not None
+    errors = [failure_json(f) for f in run.reading.failures]
+    errors += [
+        {"source": source, "document": None, "item": None, "error": error}
+        for source, error in run.reading.source_errors.items()
+    ]
+    for doc in run.reading.documents:
+        errors += [
+            {"source": doc.postmortem.source, "document": doc.postmortem.document,
+             "item": None, "line": p.line, "error": p.message, "severity": "warning"}
+            for p in doc.problems
+        ]
+    return errors
+
+
+def sync_json(runs: Iterable[TeamRun], *, dry_run: bool) -> dict[str, Any]:
+    teams: dict[str, Any] = {}
+    for run in runs:
+        by_kind = {kind: sum(1 for op in run.plan if op.kind is kind) for kind in OpKind}
+        entry: dict[str, Any] = {
+            # Tracker operations: no tracker connector mirrors yet, so these stay 0.
+            "created": 0,
+            "updated": 0,
+            "adopted": 0,
+            "unchanged": 0,
+            "closed": 0,
+            "tracked": by_kind[OpKind.TRACK],
+            "changed": by_kind[OpKind.UPDATE],
+            "orphaned": by_kind[OpKind.ORPHAN],
+            "restored": by_kind[OpKind.RESTORE],
+            "errors": team_errors(run),
+        }
+        if run.reading is not None:
+            entry["documents"] = len(run.reading.documents)
+            if dry_run:
+                entry["items"] = [item_json(i) for i in run.reading.items]
+                entry["plan"] = [op.as_json() for op in run.plan]
+        teams[run.team] = entry
+    return {"dry_run": dry_run, "teams": teams}
+
+
+def is_done(item: ActionItem) -> bool:
+    return item.status is Status.DONE

@@ -1,0 +1,276 @@
+"""Who an owner written in a postmortem is: a key of the team's people map, or why not.
+
+Matching is exact after normalisation (case, whitespace, markdown leftovers, a leading ``@``),
+never fuzzy: assigning an issue to the wrong person is worse than leaving it unassigned with a
+reason a human can act on.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+
+from syncd.model import Owner
+from syncd.resolve.text import (
+    MARKDOWN_LINK,
+    collapse_whitespace,
+    drop_struck_through,
+    strip_markup,
+)
+
+# What templates and authors write when nobody owns the item yet.
+_PLACEHOLDERS = frozenset(
+    {
+        "",
+        "?",
+        "??",
+        "???",
+        "-",
+        "--",
+        "---",
+        "\u2013",  # en dash
+        "\u2014",  # em dash
+        "n/a",
+        "na",
+        "none",
+        "nobody",
+        "no one",
+        "noone",
+        "unassigned",
+        "not assigned",
+        "unknown",
+        "tbd",
+        "tba",
+        "tbc",
+        "to be determined",
+        "to be assigned",
+        "to be decided",
+        "owner",
+        "owners",
+        "owner name",
+        "name",
+        "who",
+        "someone",
+        "anyone",
+    }
+)
+
+# Separators between several owners: "alice, bob", "Alice & Bob", "alice / bob", "Alice and Bob".
+# "+" only with spaces around it, so that "alice+oncall@acme.com" stays one address; the "/" of
+# "n/a" is not a separator either.
+_OWNER_SEPARATOR = re.compile(
+    r"\s*(?:[,;&\n]|(?<!\bn)/|/(?!a\b)|\s\+\s|\band\b|\bor\b)\s*",
+    re.IGNORECASE,
+)
+_PARENTHESES = re.compile(r"\([^()]*\)")
+_PARKED = re.compile(r"\x00(\d+)\x00")
+_NAME_WITH_EMAIL = re.compile(r"^(?P<name>.*?)\s*<(?:mailto:)?(?P<email>[^<>@\s]+@[^<>\s]+)>$")
+_EMAIL = re.compile(r"^(?:mailto:)?(?P<email>[^@\s]+@[^@\s]+\.[^@\s]+)$", re.IGNORECASE)
+_SLACK_MENTION = re.compile(r"^<@(?P<id>[A-Z0-9]+)(?:\|(?P<name>[^>]+))?>$", re.IGNORECASE)
+_JIRA_MENTION = re.compile(r"^\[~(?:accountid:)?(?P<user>[^\]]+)\]$", re.IGNORECASE)
+_PARENTHETICAL = re.compile(r"^(?P<outer>.*?)\s*\((?P<inner>[^()]*)\)$")
+# A profile URL names a user by its last path segment: github.com/alice, gitlab.com/alice.
+_PROFILE_URL = re.compile(r"^https?://[^/]+/(?P<user>[A-Za-z0-9][A-Za-z0-9._-]*)/?$")
+
+
+@dataclass(frozen=True, slots=True)
+class Person:
+    """One entry of a people map: a person, or a team whose ``lead`` is assigned in its stead."""
+
+    key: str  # the people-map key, e.g. "alice", or a team like "core-1-team"
+    aliases: tuple[str, ...] = ()
+    email: str | None = None
+    jira: str | None = None  # Cloud accountId / Data Center username
+    github: str | None = None
+    slack: str | None = None
+    lead: str | None = None  # for a team entry: the key of the person who is assigned
+
+
+def is_placeholder_owner(owner_text: str | None) -> bool:
+    """True when the text names nobody: empty, ``TBD``, ``?``, ``n/a`` (also ``TBD / ?``)."""
+    if owner_text is None:
+        return True
+    return not any(True for _ in _owner_parts(owner_text))
+
+
+class PeopleDirectory:
+    """A team's people map, indexed by every name a person may be written as.
+
+    The constructor raises ``ValueError`` when two entries claim the same name (key, alias,
+    handle or e-mail), naming both keys: such a map cannot resolve that name safely.
+    """
+
+    def __init__(self, people: Iterable[Person]) -> None:
+        self._people: dict[str, Person] = {}
+        # normalised name -> (person key, how that name belongs to the person)
+        self._index: dict[str, tuple[str, str]] = {}
+        for person in people:
+            if person.key in self._people:
+                raise ValueError(f"people map: {person.key!r} is defined twice")
+            self._people[person.key] = person
+        for person in self._people.values():
+            for name, via in _names_of(person):
+                self._claim(name, person.key, via)
+
+    def _claim(self, name: str, key: str, via: str) -> None:
+        token = _normalise(name)
+        if not token:
+            return
+        holder = self._index.get(token)
+        if holder is None:
+            self._index[token] = (key, via)
+        elif holder[0] != key:
+            raise ValueError(
+                f"people map: {name!r} is claimed by both {holder[0]!r} and {key!r}; "
+                "remove it from one of them"
+            )
+        # The same person naming itself twice (key "alice", alias "@alice") is fine; the first
+        # claim wins, and keys come first, so "via" says the most specific thing.
+
+    def get(self, key: str) -> Person | None:
+        return self._people.get(key)
+
+    def __len__(self) -> int:
+        return len(self._people)
+
+    def __iter__(self) -> Iterator[Person]:
+        return iter(self._people.values())
+
+    def resolve(self, owner_text: str | None) -> Owner:
+        """The assignee for an owner as written; with several owners, the first that resolves."""
+        if owner_text is None or not owner_text.strip():
+            return Owner(written=None, person=None)
+        written = owner_text.strip()
+        parts = list(_owner_parts(written))
+        if not parts:
+            return Owner(written=written, person=None)  # a placeholder: nobody named
+
+        # The whole text first: an alias may itself contain a separator ("R&D", "Search / Ads").
+        whole_text = strip_markup(drop_struck_through(written))
+        whole = _Candidate(label=whole_text, forms=(whole_text,))
+        candidates = [whole, *parts] if len(parts) > 1 else parts
+
+        first_failure: str | None = None
+        for candidate in candidates:
+            match = self._lookup(candidate)
+            if match is None:
+                continue
+            key, via = match
+            assignee, failure = self._follow_leads(key)
+            if assignee is not None:
+                how = "lead" if assignee != key else via
+                return Owner(written=written, person=assignee, via=how)
+            first_failure = first_failure or failure
+
+        if first_failure is None:
+            names = " or ".join(repr(part.label) for part in parts)
+            first_failure = f"no one called {names} in the people map"
+        return Owner(written=written, person=None, unresolved_reason=first_failure)
+
+    def _lookup(self, candidate: _Candidate) -> tuple[str, str] | None:
+        for form in candidate.forms:
+            token = _normalise(form)
+            if token and (match := self._index.get(token)) is not None:
+                return match
+        return None
+
+    def _follow_leads(self, key: str) -> tuple[str | None, str | None]:
+        """The person a (possibly team) entry assigns to, or None and the reason."""
+        chain = [key]
+        person = self._people[key]
+        while person.lead is not None:
+            lead = self._people.get(person.lead)
+            if lead is None:
+                return None, (
+                    f"{person.key!r} is assigned to its lead {person.lead!r}, "
+                    "who is not in the people map"
+                )
+            if lead.key in chain:
+                loop = " -> ".join([*chain, lead.key])
+                return None, f"the leads of {key!r} go round in a circle: {loop}"
+            chain.append(lead.key)
+            person = lead
+        return person.key, None
+
+
+@dataclass(frozen=True, slots=True)
+class _Candidate:
+    """One owner out of the written text: a label for messages, and the forms to look up."""
+
+    label: str
+    forms: tuple[str, ...]
+
+
+def _names_of(person: Person) -> Iterator[tuple[str, str]]:
+    yield person.key, "key"
+    for alias in person.aliases:
+        yield alias, "alias"
+    for handle in (person.github, person.slack, person.jira):
+        if handle:
+            yield handle, "handle"
+    if person.email:
+        yield person.email, "email"
+
+
+def _normalise(name: str) -> str:
+    """Case-, width- and whitespace-insensitive form of a name; a leading ``@`` is dropped."""
+    token = collapse_whitespace(unicodedata.normalize("NFKC", name)).casefold()
+    token = token.strip(" .,:;!'\"[]{}<>")
+    return token.removeprefix("@").strip()
+
+
+def _owner_parts(written: str) -> Iterator[_Candidate]:
+    """Each owner named in the text, placeholders left out, in the order written."""
+    # A struck-through owner was replaced: "~~alice~~ bob" is bob's.
+    text = drop_struck_through(written)
+    # Links ("/" in URLs) and notes in parentheses ("Alice (SRE/on-call)") are set aside so that
+    # splitting on separators cannot cut them.
+    set_aside: list[re.Match[str]] = []
+
+    def _park(match: re.Match[str]) -> str:
+        set_aside.append(match)
+        return f"\x00{len(set_aside) - 1}\x00"
+
+    text = _PARENTHESES.sub(_park, MARKDOWN_LINK.sub(_park, text))
+    for raw_part in _OWNER_SEPARATOR.split(text):
+        link_urls: list[str] = []
+
+        def _restore(parked: re.Match[str], urls: list[str] = link_urls) -> str:
+            original = set_aside[int(parked.group(1))]
+            if original.re is MARKDOWN_LINK:
+                urls.append(original["url"])
+                return original["text"]
+            return _PARKED.sub(_restore, original.group())  # a note may hold a parked link
+
+        part = strip_markup(_PARKED.sub(_restore, raw_part))
+        if _normalise(part) in _PLACEHOLDERS and not link_urls:
+            continue
+        forms = _forms_of(part, link_urls)
+        if forms:
+            yield _Candidate(label=part or forms[0], forms=forms)
+
+
+def _forms_of(part: str, link_urls: list[str]) -> tuple[str, ...]:
+    """The ways one written owner may be found in the index, most precise first."""
+    forms: list[str] = []
+    if match := _NAME_WITH_EMAIL.match(part):
+        forms += [match.group("email"), match.group("name")]
+    elif match := _EMAIL.match(part):
+        forms.append(match.group("email"))
+    elif match := _SLACK_MENTION.match(part):
+        forms += [match.group("id"), match.group("name") or ""]
+    elif match := _JIRA_MENTION.match(part):
+        forms.append(match.group("user"))
+    else:
+        forms.append(part)
+        if match := _PARENTHETICAL.match(part):
+            # "Alice (SRE)" is Alice; "Payments on-call (alice)" is alice.
+            forms += [match.group("outer"), match.group("inner")]
+    for url in link_urls:
+        if url_match := _EMAIL.match(url):
+            forms.append(url_match.group("email"))
+        elif url_match := _PROFILE_URL.match(url):
+            forms.append(url_match.group("user"))
+    return tuple(form for form in forms if _normalise(form) not in _PLACEHOLDERS)

@@ -1,0 +1,188 @@
+"""One cycle for one team: read its sources, identify and resolve items, plan, and apply.
+
+The only place that joins configuration, connectors and the state store. Each team is isolated:
+whatever goes wrong is captured in its ``TeamRun`` and never stops another team.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from syncd.config.loader import LoadedTeam
+from syncd.extraction import SourceOutcome, TeamItems, build_team_items
+from syncd.ledger import Operation, OpKind, RecordedItem, plan_record_changes
+from syncd.logs import get_logger
+from syncd.resolve.people import PeopleDirectory, Person
+from syncd.resolve.resolver import ResolvePolicy
+from syncd.sources import DocumentCallback, read_source
+from syncd.store import DocumentSeen, StateStore, StoredItem
+
+
+@dataclass(frozen=True, slots=True)
+class TeamRun:
+    team: str
+    reading: TeamItems | None = None
+    plan: tuple[Operation, ...] = ()
+    error: str | None = None  # the team as a whole failed
+    applied: bool = False
+    counts: Mapping[str, int] = field(default_factory=dict)
+
+    @property
+    def failed_anything(self) -> bool:
+        if self.error is not None or self.reading is None:
+            return True
+        return bool(self.reading.failures or self.reading.source_errors)
+
+
+def people_directory(team: LoadedTeam) -> PeopleDirectory:
+    return PeopleDirectory(
+        Person(
+            key=key,
+            aliases=tuple(person.aliases),
+            email=person.email,
+            jira=person.jira,
+            github=person.github,
+            slack=person.slack,
+            lead=person.lead,
+        )
+        for key, person in team.config.people.items()
+    )
+
+
+def resolve_policy(team: LoadedTeam) -> ResolvePolicy:
+    policy = team.config.policy
+    return ResolvePolicy(
+        due_days=dict(policy.due_days),
+        business_days=policy.business_days,
+        date_order=team.config.date_order,
+        holidays=frozenset(policy.holidays),
+    )
+
+
+def recorded_item(stored: StoredItem) -> RecordedItem:
+    return RecordedItem(
+        id=stored.id,
+        fields={
+            "title": stored.title,
+            "section": stored.section,
+            "owner": stored.owner_written,
+            "assignee": stored.assignee,
+            "due": stored.due,
+            "due_origin": stored.due_origin,
+            "priority": stored.priority,
+            "type": stored.type,
+            "status": stored.status,
+            "tracker_ref": stored.tracker_key,
+            "flags": tuple(sorted(stored.flags)),
+        },
+        orphaned=stored.orphaned_at is not None,
+    )
+
+
+def sync_team(
+    team: LoadedTeam,
+    store: StateStore,
+    *,
+    now: datetime,
+    cache_dir: Path,
+    dry_run: bool,
+    on_document: DocumentCallback | None = None,
+) -> TeamRun:
+    name = team.config.team
+    log = get_logger(team=name)
+    run_id = None if dry_run else store.start_run(name, at=now)
+    try:
+        local_today = now.astimezone(ZoneInfo(team.config.timezone)).date()
+        outcomes = [
+            read_source(
+                team=name,
+                name=source.name,
+                type_=source.type,
+                settings=source.settings,
+                config_dir=team.dir,
+                cache_dir=cache_dir,
+                now=now,
+                on_document=on_document,
+            )
+            for source in team.config.sources
+        ]
+        first_seen: dict[tuple[str, str], datetime] = {}
+        for source in team.config.sources:
+            for document, seen in store.document_first_seen(name, source.name).items():
+                first_seen[(source.name, document)] = seen
+        reading = build_team_items(
+            name,
+            outcomes,
+            store.known_items(name),
+            first_seen,
+            today=local_today,
+            people=people_directory(team),
+            policy=resolve_policy(team),
+        )
+        plan = plan_record_changes(reading, [recorded_item(s) for s in store.stored_items(name)])
+        counts = _counts(reading, plan)
+        if not dry_run:
+            _apply(store, name, reading, plan, outcomes, now)
+        outcome = "partial" if (reading.failures or reading.source_errors) else "ok"
+        if run_id is not None:
+            store.finish_run(run_id, at=now, outcome=outcome, counts=counts)
+        log.info("sync.team_done", dry_run=dry_run, outcome=outcome, **counts)
+        return TeamRun(name, reading, plan, None, not dry_run, counts)
+    except Exception as exc:  # one team's failure must never stop the others
+        log.exception("sync.team_failed")
+        error = f"{type(exc).__name__}: {exc}"
+        if run_id is not None:
+            try:
+                store.finish_run(run_id, at=now, outcome="failed", counts={}, error=error)
+            except Exception:
+                log.exception("sync.run_record_failed")
+        return TeamRun(name, error=error)
+
+
+def _counts(reading: TeamItems, plan: tuple[Operation, ...]) -> dict[str, int]:
+    by_kind = {kind: sum(1 for op in plan if op.kind is kind) for kind in OpKind}
+    return {
+        "items": len(reading.items),
+        "documents": len(reading.documents),
+        "new": by_kind[OpKind.TRACK],
+        "changed": by_kind[OpKind.UPDATE],
+        "orphaned": by_kind[OpKind.ORPHAN],
+        "restored": by_kind[OpKind.RESTORE],
+        "skipped_documents": len(reading.failures),
+        "failed_sources": len(reading.source_errors),
+    }
+
+
+def _apply(
+    store: StateStore,
+    team: str,
+    reading: TeamItems,
+    plan: tuple[Operation, ...],
+    outcomes: list[SourceOutcome],
+    now: datetime,
+) -> None:
+    store.save_items(team, reading.items, seen_at=now)
+    store.mark_orphaned(team, [op.item for op in plan if op.kind is OpKind.ORPHAN], at=now)
+    for outcome in outcomes:
+        if not outcome.ok:
+            continue
+        seen: dict[str, DocumentSeen] = {}
+        for doc in outcome.documents:
+            seen[doc.postmortem.document] = _document_seen(doc.postmortem, None)
+        for failure in outcome.failures:
+            seen[failure.document] = _document_seen(None, failure.error)
+        store.record_documents(team, outcome.name, seen, at=now)
+
+
+def _document_seen(postmortem: Any, error: str | None) -> DocumentSeen:
+    return DocumentSeen(
+        title=postmortem.title if postmortem is not None else None,
+        postmortem_date=postmortem.date if postmortem is not None else None,
+        content_hash=None,
+        last_error=error,
+    )

@@ -1,0 +1,55 @@
+"""Reading a team's sources through their connectors: the I/O edge before the pure core."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from syncd import plugins
+from syncd.extraction import SourceOutcome
+from syncd.logs import get_logger
+from syncd.model import DocumentFailure, ExtractedDocument
+
+# Called after each document with (source name, document); drives progress on a terminal.
+DocumentCallback = Callable[[str, str], None]
+
+
+def read_source(
+    *,
+    team: str,
+    name: str,
+    type_: str,
+    settings: Any,
+    config_dir: Path,
+    cache_dir: Path,
+    now: datetime,
+    on_document: DocumentCallback | None = None,
+) -> SourceOutcome:
+    """Read one source completely. A failing source or connector never raises: it is reported."""
+    log = get_logger(team=team, source=name)
+    context = plugins.SourceContext(
+        team=team, config_dir=config_dir, cache_dir=cache_dir / team / name, now=now
+    )
+    documents: list[ExtractedDocument] = []
+    failures: list[DocumentFailure] = []
+    try:
+        source = plugins.connector_class("source", type_)(name, settings, context)
+        for result in source.read():
+            if isinstance(result, DocumentFailure):
+                failures.append(result)
+                log.warning("source.document_skipped", document=result.document, error=result.error)
+            else:
+                documents.append(result)
+            if on_document is not None:
+                on_document(name, result.document if isinstance(result, DocumentFailure)
+                            else result.postmortem.document)
+    except plugins.SourceError as exc:
+        log.error("source.failed", error=str(exc))
+        return SourceOutcome(name, tuple(documents), tuple(failures), str(exc))
+    except Exception as exc:  # a connector bug must cost its source, never the team
+        log.exception("source.crashed")
+        return SourceOutcome(name, tuple(documents), tuple(failures), f"{type(exc).__name__}: {exc}")
+    log.debug("source.read", documents=len(documents), skipped=len(failures))
+    return SourceOutcome(name, tuple(documents), tuple(failures))
