@@ -147,23 +147,26 @@ def render_status(console: Console, items_by_team: dict[str, list[StoredItem]]) 
         table.add_column("id", style="dim", no_wrap=True)
         table.add_column("action item", overflow="fold", ratio=3)
         table.add_column("tracker", no_wrap=True)
-        table.add_column("owner")
+        table.add_column("owner", overflow="fold")
         table.add_column("due", no_wrap=True)
         table.add_column("status")
         table.add_column("flags", overflow="fold")
-        for item in items:
-            flags = list(item.flags)
-            if item.orphaned_at is not None:
-                flags.append("orphaned")
+        for stored in items:
+            item = stored.to_action_item()
+            flags = _flags_cell(item)
+            if stored.orphaned_at is not None:
+                flags.append("orphaned", style="dim")
             table.add_row(
                 item.id[:8],
                 item.title,
-                item.tracker_key or "",
-                item.assignee or (f"{item.owner_written} ?" if item.owner_written else "—"),
-                item.due.isoformat() if item.due else "—",
-                item.status,
-                " ".join(flags),
+                stored.tracker_key or "",
+                _owner_cell(item),
+                _due_cell(item),
+                item.status.value,
+                flags,
             )
         console.print(table)
-        open_count = sum(1 for i in items if i.status == Status.OPEN.value and not i.orphaned_at)
+        open_count = sum(
+            1 for i in items if i.status is Status.OPEN and i.orphaned_at is None
+        )
         console.print(f"{len(items)} items recorded, {open_count} open")

@@ -44,32 +44,14 @@ def item_json(item: ActionItem) -> dict[str, Any]:
 
 
 def stored_item_json(item: StoredItem) -> dict[str, Any]:
-    flags = set(item.flags)
-    if item.orphaned_at is not None:
-        flags.add(Flag.ORPHANED.value)
-    return {
-        "id": item.id,
-        "title": item.title,
-        "source": item.source,
-        "document": item.document,
-        "section": item.section,
-        "postmortem": {
-            "title": item.postmortem_title,
-            "date": item.postmortem_date.isoformat() if item.postmortem_date else None,
-        },
-        "owner": item.owner_written,
-        "assignee": item.assignee,
-        "due": item.due.isoformat() if item.due else None,
-        "due_origin": item.due_origin,
-        "priority": item.priority,
-        "type": item.type,
-        "status": item.status,
-        "tracker_ref": item.tracker_key,
-        "flags": sorted(flags, key=lambda f: FLAG_ORDER.index(f) if f in FLAG_ORDER else 99),
-        "first_seen": item.first_seen.isoformat(),
-        "last_seen": item.last_seen.isoformat(),
-        "orphaned_at": item.orphaned_at.isoformat() if item.orphaned_at else None,
-    }
+    out = item_json(item.to_action_item())
+    if item.orphaned_at is not None and Flag.ORPHANED.value not in out["flags"]:
+        out["flags"] = sorted([*out["flags"], Flag.ORPHANED.value], key=FLAG_ORDER.index)
+    out["tracker_url"] = item.tracker_url
+    out["first_seen"] = item.first_seen.isoformat()
+    out["last_seen"] = item.last_seen.isoformat()
+    out["orphaned_at"] = item.orphaned_at.isoformat() if item.orphaned_at else None
+    return out
 
 
 def failure_json(failure: DocumentFailure) -> dict[str, Any]:

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from syncd.config.loader import LoadedTeam
 from syncd.extraction import SourceOutcome, TeamItems, build_team_items
-from syncd.ledger import Operation, OpKind, RecordedItem, plan_record_changes
+from syncd.ledger import Operation, OpKind, RecordedItem, plan_record_changes, recorded_fields
 from syncd.logs import get_logger
 from syncd.resolve.people import PeopleDirectory, Person
 from syncd.resolve.resolver import ResolvePolicy
@@ -67,19 +67,7 @@ def resolve_policy(team: LoadedTeam) -> ResolvePolicy:
 def recorded_item(stored: StoredItem) -> RecordedItem:
     return RecordedItem(
         id=stored.id,
-        fields={
-            "title": stored.title,
-            "section": stored.section,
-            "owner": stored.owner_written,
-            "assignee": stored.assignee,
-            "due": stored.due,
-            "due_origin": stored.due_origin,
-            "priority": stored.priority,
-            "type": stored.type,
-            "status": stored.status,
-            "tracker_ref": stored.tracker_key,
-            "flags": tuple(sorted(stored.flags)),
-        },
+        fields=recorded_fields(stored.to_action_item()),
         orphaned=stored.orphaned_at is not None,
     )
 

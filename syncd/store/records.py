@@ -1,0 +1,183 @@
+"""Plain records the state store hands in and out; no database object ever leaves the store."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime
+from enum import StrEnum
+
+from syncd.model import (
+    ActionItem,
+    DueDate,
+    DueOrigin,
+    Flag,
+    ItemType,
+    KnownItem,
+    Owner,
+    Postmortem,
+    Priority,
+    Status,
+    TrackerRef,
+)
+
+
+class RunOutcome(StrEnum):
+    OK = "ok"
+    PARTIAL = "partial"  # finished, but some item, document or source failed
+    FAILED = "failed"  # the team's cycle stopped early
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaStatus:
+    """Where the store's schema stands relative to this code's migrations."""
+
+    current: str | None  # revision the store is at; None for a store never migrated
+    head: str  # newest revision this code knows
+    missing: bool = False  # read-only open of an SQLite file that does not exist
+
+    @property
+    def needs_migration(self) -> bool:
+        return self.current != self.head
+
+
+@dataclass(frozen=True, slots=True)
+class DocumentSeen:
+    """What a cycle learned about one document; ``last_error`` set when it could not be read.
+
+    When ``last_error`` is set, the other fields may be None and the store keeps what it knew.
+    """
+
+    title: str | None = None
+    postmortem_date: date | None = None
+    content_hash: str | None = None
+    last_error: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredDocument:
+    """One row of ``documents``: a postmortem document syncd has seen."""
+
+    team: str
+    source: str
+    document: str
+    first_seen: datetime
+    last_seen: datetime
+    title: str | None
+    postmortem_date: date | None
+    content_hash: str | None
+    last_error: str | None  # why the latest read failed; None after a good read
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    id: int
+    team: str
+    started_at: datetime
+    finished_at: datetime | None  # None while running, or when the run died unrecorded
+    outcome: RunOutcome | None
+    counts: Mapping[str, int]
+    error: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class StoredItem:
+    """One row of ``items``: every column, typed. ``syncd status`` shows these."""
+
+    id: str
+    team: str
+    source: str
+    document: str
+    postmortem_title: str
+    postmortem_date: date | None
+    postmortem_date_origin: str | None
+    postmortem_severity: str | None
+    postmortem_incident: str | None
+    postmortem_service: str | None
+    postmortem_team: str | None
+    postmortem_url: str | None
+    title: str
+    detail: str | None
+    section: str
+    line: int
+    owner_written: str | None
+    assignee: str | None  # person key in the people map
+    owner_via: str | None
+    owner_unresolved_reason: str | None
+    due: date | None
+    due_origin: DueOrigin | None
+    due_written: str | None
+    ambiguous_date: bool
+    priority: Priority | None
+    priority_written: str | None
+    type: ItemType | None
+    type_written: str | None
+    status: Status
+    tracker_system: str | None
+    tracker_key: str | None
+    tracker_url: str | None
+    flags: frozenset[Flag]
+    first_seen: datetime
+    last_seen: datetime
+    orphaned_at: datetime | None
+    updated_at: datetime
+
+    @property
+    def tracker_ref(self) -> TrackerRef | None:
+        if self.tracker_system is None or self.tracker_key is None:
+            return None
+        return TrackerRef(system=self.tracker_system, key=self.tracker_key, url=self.tracker_url)
+
+    def to_action_item(self) -> ActionItem:
+        """The item as it was last saved. Flags are as saved: orphaning is ``orphaned_at``."""
+        return ActionItem(
+            id=self.id,
+            team=self.team,
+            postmortem=Postmortem(
+                source=self.source,
+                document=self.document,
+                title=self.postmortem_title,
+                date=self.postmortem_date,
+                date_origin=self.postmortem_date_origin,
+                severity=self.postmortem_severity,
+                incident=self.postmortem_incident,
+                service=self.postmortem_service,
+                team=self.postmortem_team,
+                url=self.postmortem_url,
+            ),
+            title=self.title,
+            section=self.section,
+            line=self.line,
+            owner=Owner(
+                written=self.owner_written,
+                person=self.assignee,
+                via=self.owner_via,
+                unresolved_reason=self.owner_unresolved_reason,
+            ),
+            due=DueDate(
+                date=self.due,
+                origin=self.due_origin,
+                written=self.due_written,
+                ambiguous=self.ambiguous_date,
+            ),
+            priority=self.priority,
+            type=self.type,
+            status=self.status,
+            tracker_ref=self.tracker_ref,
+            flags=self.flags,
+            detail=self.detail,
+            priority_written=self.priority_written,
+            type_written=self.type_written,
+        )
+
+    def to_known_item(self) -> KnownItem:
+        return KnownItem(
+            id=self.id,
+            source=self.source,
+            document=self.document,
+            title=self.title,
+            section=self.section,
+            line=self.line,
+            status=self.status,
+            orphaned_at=self.orphaned_at,
+        )

@@ -1,0 +1,564 @@
+"""The state store: what syncd remembers between cycles, in SQLite or PostgreSQL.
+
+Everything in and out is plain data (``syncd.model`` types and the records in
+``syncd.store.records``). Each public method is one transaction.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from types import TracebackType
+from typing import Any, Self, TypeVar
+
+import structlog
+from alembic.util.exc import CommandError
+from sqlalchemy import (
+    Connection,
+    Engine,
+    case,
+    func,
+    insert,
+    null,
+    or_,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.exc import DBAPIError, SQLAlchemyError
+
+from syncd.model import ActionItem, KnownItem, Status
+from syncd.store import schema_version
+from syncd.store.database_url import DatabaseUrl, parse_database_url
+from syncd.store.engine import WRITE_TRANSACTION, build_engine
+from syncd.store.errors import (
+    ReadOnlyStateStoreError,
+    SchemaNotCurrentError,
+    SchemaTooNewError,
+    StateStoreError,
+)
+from syncd.store.records import (
+    DocumentSeen,
+    RunOutcome,
+    RunRecord,
+    SchemaStatus,
+    StoredDocument,
+    StoredItem,
+)
+from syncd.store.rows import (
+    ITEM_CONTENT_COLUMNS,
+    document_row,
+    item_row,
+    run_record,
+    stored_document,
+    stored_item,
+)
+from syncd.store.tables import documents, items, sync_runs
+
+log = structlog.get_logger(__name__)
+
+_T = TypeVar("_T")
+
+# Bind parameters per statement: PostgreSQL's protocol allows 65535; SQLite's limit is read
+# from the connection (999 in old builds). Id lists are capped too, to keep statements sane.
+_POSTGRES_MAX_BIND_PARAMS = 65_535
+_MAX_IDS_PER_STATEMENT = 1_000
+_BIND_PARAM_MARGIN = 10
+
+# Any 64-bit constant, the same in every syncd: replicas migrating at once take turns.
+_MIGRATION_LOCK_ID = 0x73796E6364  # "syncd"
+
+
+class StateStore:
+    """One interface over SQLite and PostgreSQL. Open with :meth:`open`, then :meth:`migrate`."""
+
+    def __init__(
+        self,
+        db_url: DatabaseUrl,
+        engine: Engine | None,
+        status: SchemaStatus,
+        *,
+        readonly: bool,
+    ) -> None:
+        # Use StateStore.open(); this only assembles what open() checked.
+        self._db_url = db_url
+        self._engine = engine
+        self._status = status
+        self._readonly = readonly
+        self._closed = False
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, url: str, *, readonly: bool = False) -> StateStore:
+        """Connect to the store at ``url`` and read its schema revision.
+
+        ``readonly`` (for ``--dry-run``) writes nothing anywhere: a missing SQLite file is not
+        created, a schema that needs migrating reads as empty, and every write raises
+        :class:`ReadOnlyStateStoreError`. A schema newer than this code raises
+        :class:`SchemaTooNewError` in either mode.
+        """
+        db_url = parse_database_url(url)
+        head = schema_version.head_revision()
+        path = db_url.sqlite_path
+        if readonly and path is not None and not path.exists():
+            return cls(db_url, None, SchemaStatus(None, head, missing=True), readonly=True)
+        with _translated_errors(db_url, "open the state store"):
+            engine = build_engine(db_url, readonly=readonly)
+        try:
+            with _translated_errors(db_url, "open the state store"), engine.connect() as conn:
+                current = schema_version.current_revision(conn)
+            _refuse_unknown_revision(db_url, current, head)
+        except BaseException:
+            engine.dispose()
+            raise
+        return cls(db_url, engine, SchemaStatus(current, head), readonly=readonly)
+
+    def close(self) -> None:
+        if self._engine is not None:
+            self._engine.dispose()
+        self._closed = True
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @property
+    def url(self) -> str:
+        """The store's URL with any password hidden, fit for logs and messages."""
+        return self._db_url.redacted
+
+    @property
+    def readonly(self) -> bool:
+        return self._readonly
+
+    def ping(self) -> None:
+        """Raise :class:`StateStoreError` unless the database answers (for readiness checks)."""
+        engine = self._usable_engine()
+        if engine is None:
+            return
+        with _translated_errors(self._db_url, "reach the state store"), engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    # -- schema ----------------------------------------------------------------------------
+
+    def schema_status(self) -> SchemaStatus:
+        return self._status
+
+    def migrate(self) -> None:
+        """Upgrade the schema to the newest revision this code knows; a no-op when current."""
+        engine = self._writable_engine()
+        before = self._status.current
+        with _translated_errors(self._db_url, "migrate the state store"), engine.connect() as conn:
+            if conn.dialect.name == "sqlite":
+                _migrate_sqlite(conn)
+            else:
+                _migrate_postgres(conn)
+            with conn.begin():
+                current = schema_version.current_revision(conn)
+        self._status = SchemaStatus(current, self._status.head)
+        if current != before:
+            log.info("store.migrated", store=self.url, from_revision=before, to_revision=current)
+
+    # -- items -----------------------------------------------------------------------------
+
+    def known_items(self, team: str) -> list[KnownItem]:
+        """Every item of ``team``, orphaned ones included, for matching."""
+        columns = (
+            items.c.id,
+            items.c.source,
+            items.c.document,
+            items.c.title,
+            items.c.section,
+            items.c.line,
+            items.c.status,
+            items.c.orphaned_at,
+        )
+        query = (
+            select(*columns)
+            .where(items.c.team == team)
+            .order_by(items.c.source, items.c.document, items.c.line, items.c.id)
+        )
+        rows = self._read("read known items", lambda conn: conn.execute(query).mappings().all())
+        return [
+            KnownItem(
+                id=row["id"],
+                source=row["source"],
+                document=row["document"],
+                title=row["title"],
+                section=row["section"],
+                line=row["line"],
+                status=Status(row["status"]),
+                orphaned_at=row["orphaned_at"],
+            )
+            for row in rows or ()
+        ]
+
+    def save_items(self, team: str, items_: Sequence[ActionItem], *, seen_at: datetime) -> None:
+        """Insert or update ``items_`` by id, in one transaction and a few statements.
+
+        An item saved again keeps its ``first_seen``, is no longer orphaned, and moves
+        ``updated_at`` only if something about it changed. Ids taken by another team are
+        refused (nothing is saved).
+        """
+        self._refuse_if_readonly()
+        _require_aware(seen_at)
+        rows = _item_rows(team, items_, seen_at=seen_at)
+        if not rows:
+            return
+
+        def save(conn: Connection) -> None:
+            _refuse_items_of_other_teams(conn, team, [row["id"] for row in rows])
+            # One statement, compiled once, executed for all rows: psycopg pipelines the
+            # executions into one round trip, sqlite3 steps one prepared statement. (Multi-row
+            # VALUES would recompile a huge statement per batch, which costs far more.)
+            conn.execute(_item_upsert(conn.dialect.name), rows)
+
+        self._write("save items", save)
+
+    def mark_orphaned(self, team: str, ids: Iterable[str], *, at: datetime) -> None:
+        """Mark items gone from their documents; an already orphaned item keeps its date."""
+        self._refuse_if_readonly()
+        _require_aware(at)
+        wanted = sorted(set(ids))
+        if not wanted:
+            return
+
+        def mark(conn: Connection) -> None:
+            for chunk in _chunks(wanted, _ids_per_statement(conn)):
+                conn.execute(
+                    update(items)
+                    .where(
+                        items.c.team == team,
+                        items.c.id.in_(chunk),
+                        items.c.orphaned_at.is_(None),
+                    )
+                    .values(orphaned_at=at, updated_at=at)
+                )
+
+        self._write("mark items orphaned", mark)
+
+    def stored_items(self, team: str | None = None) -> list[StoredItem]:
+        """Every column of every item (of ``team``, when given), for ``syncd status``."""
+        query = select(items).order_by(
+            items.c.team, items.c.source, items.c.document, items.c.line, items.c.id
+        )
+        if team is not None:
+            query = query.where(items.c.team == team)
+        rows = self._read("read items", lambda conn: conn.execute(query).mappings().all())
+        return [stored_item(row) for row in rows or ()]
+
+    # -- documents -------------------------------------------------------------------------
+
+    def record_documents(
+        self, team: str, source: str, seen: Mapping[str, DocumentSeen], *, at: datetime
+    ) -> None:
+        """Remember the documents a cycle read (or failed to read); ``first_seen`` is kept."""
+        self._refuse_if_readonly()
+        _require_aware(at)
+        rows = [document_row(team, source, name, doc, at=at) for name, doc in seen.items()]
+        if not rows:
+            return
+
+        def record(conn: Connection) -> None:
+            conn.execute(_document_upsert(conn.dialect.name), rows)
+
+        self._write("record documents", record)
+
+    def document_first_seen(self, team: str, source: str) -> dict[str, datetime]:
+        """Document → when syncd first saw it (the date of a postmortem that states none)."""
+        query = select(documents.c.document, documents.c.first_seen).where(
+            documents.c.team == team, documents.c.source == source
+        )
+        rows = self._read("read documents", lambda conn: conn.execute(query).all())
+        return {document: first_seen for document, first_seen in rows or ()}
+
+    def stored_documents(self, team: str | None = None) -> list[StoredDocument]:
+        """Every document seen (by ``team``, when given), with what its last read learned."""
+        query = select(documents).order_by(
+            documents.c.team, documents.c.source, documents.c.document
+        )
+        if team is not None:
+            query = query.where(documents.c.team == team)
+        rows = self._read("read documents", lambda conn: conn.execute(query).mappings().all())
+        return [stored_document(row) for row in rows or ()]
+
+    # -- sync runs -------------------------------------------------------------------------
+
+    def start_run(self, team: str, *, at: datetime) -> int:
+        self._refuse_if_readonly()
+        _require_aware(at)
+
+        def start(conn: Connection) -> int:
+            result = conn.execute(insert(sync_runs).values(team=team, started_at=at))
+            run_id = result.inserted_primary_key[0] if result.inserted_primary_key else None
+            if not isinstance(run_id, int):
+                raise StateStoreError("the database did not return the new sync run's id")
+            return run_id
+
+        return self._write("record the start of a sync run", start)
+
+    def finish_run(
+        self,
+        run_id: int,
+        *,
+        at: datetime,
+        outcome: str,
+        counts: Mapping[str, int],
+        error: str | None = None,
+    ) -> None:
+        self._refuse_if_readonly()
+        _require_aware(at)
+        try:
+            checked_outcome = RunOutcome(outcome)
+        except ValueError:
+            allowed = ", ".join(member.value for member in RunOutcome)
+            raise ValueError(f"sync run outcome {outcome!r} is not one of {allowed}") from None
+        counts_json = {str(name): int(count) for name, count in counts.items()}
+
+        def finish(conn: Connection) -> None:
+            result = conn.execute(
+                update(sync_runs)
+                .where(sync_runs.c.id == run_id)
+                .values(
+                    finished_at=at,
+                    outcome=checked_outcome.value,
+                    counts=counts_json,
+                    error=error,
+                )
+            )
+            if result.rowcount == 0:
+                raise StateStoreError(f"there is no sync run with id {run_id} to finish")
+
+        self._write("record the end of a sync run", finish)
+
+    def last_run(self, team: str) -> RunRecord | None:
+        """The most recently started run of ``team``, finished or not."""
+        query = (
+            select(sync_runs)
+            .where(sync_runs.c.team == team)
+            .order_by(sync_runs.c.started_at.desc(), sync_runs.c.id.desc())
+            .limit(1)
+        )
+        row = self._read("read sync runs", lambda conn: conn.execute(query).mappings().first())
+        return run_record(row) if row is not None else None
+
+    # -- plumbing --------------------------------------------------------------------------
+
+    def _usable_engine(self) -> Engine | None:
+        if self._closed:
+            raise StateStoreError(f"the state store at {self.url} was closed")
+        return self._engine
+
+    def _refuse_if_readonly(self) -> None:
+        self._usable_engine()
+        if self._readonly:
+            raise ReadOnlyStateStoreError(
+                f"the state store at {self.url} is open read-only (dry run); nothing is written"
+            )
+
+    def _writable_engine(self) -> Engine:
+        self._refuse_if_readonly()
+        engine = self._usable_engine()
+        if engine is None:  # only read-only stores lack an engine
+            raise ReadOnlyStateStoreError(f"the state store at {self.url} is not open for writes")
+        return engine
+
+    def _read(self, action: str, query: Callable[[Connection], _T]) -> _T | None:
+        """Run ``query``; None when a read-only store has nothing to read (missing, unmigrated)."""
+        engine = self._usable_engine()
+        if engine is None or self._status.needs_migration:
+            if self._readonly:
+                return None
+            raise self._not_current_error()
+        with _translated_errors(self._db_url, action), engine.connect() as conn, conn.begin():
+            return query(conn)
+
+    def _write(self, action: str, work: Callable[[Connection], _T]) -> _T:
+        engine = self._writable_engine()
+        if self._status.needs_migration:
+            raise self._not_current_error()
+        with _translated_errors(self._db_url, action), engine.connect() as conn:
+            conn.execution_options(**{WRITE_TRANSACTION: True})
+            with conn.begin():
+                return work(conn)
+
+    def _not_current_error(self) -> SchemaNotCurrentError:
+        status = self._status
+        return SchemaNotCurrentError(
+            f"the state store at {self.url} is at schema revision {status.current or 'none'}, "
+            f"this syncd needs {status.head}: migrate it first"
+        )
+
+
+# -- migrations ------------------------------------------------------------------------------
+
+
+def _migrate_sqlite(conn: Connection) -> None:
+    # SQLite applies ALTERs by copying tables, which foreign keys would cascade through; the
+    # pragma is ignored inside a transaction, so it is switched off before one begins, and
+    # the data is checked before commit.
+    driver_connection: Any = conn.connection.driver_connection
+    driver_connection.execute("PRAGMA foreign_keys = OFF")
+    try:
+        conn.execution_options(**{WRITE_TRANSACTION: True})
+        with conn.begin():
+            schema_version.upgrade(conn)
+            violations = conn.exec_driver_sql("PRAGMA foreign_key_check").all()
+            if violations:
+                raise StateStoreError(
+                    f"migration would break {len(violations)} references between tables; "
+                    "nothing was changed"
+                )
+    finally:
+        driver_connection.execute("PRAGMA foreign_keys = ON")
+
+
+def _migrate_postgres(conn: Connection) -> None:
+    with conn.begin():
+        # Replicas starting together take turns; the later ones find the schema current.
+        conn.execute(text("SELECT pg_advisory_xact_lock(:id)"), {"id": _MIGRATION_LOCK_ID})
+        schema_version.upgrade(conn)
+
+
+def _refuse_unknown_revision(db_url: DatabaseUrl, current: str | None, head: str) -> None:
+    if current is None or schema_version.is_known_revision(current):
+        return
+    raise SchemaTooNewError(
+        f"the state store at {db_url.redacted} has schema revision {current!r}, which this "
+        f"version of syncd does not know (its newest is {head!r}): a newer syncd has migrated "
+        "it. Run that version (or newer), or point database_url at another store."
+    )
+
+
+# -- statements ------------------------------------------------------------------------------
+
+
+def _require_aware(moment: datetime) -> None:
+    # A naive time is a bug in the caller; refusing it beats storing it hours off.
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"naive datetime {moment.isoformat()}: the state store needs aware times")
+
+
+def _item_rows(
+    team: str, items_: Sequence[ActionItem], *, seen_at: datetime
+) -> list[dict[str, Any]]:
+    rows: list[dict[str, Any]] = []
+    seen_ids: set[str] = set()
+    for item in items_:
+        if item.team != team:
+            raise ValueError(f"item {item.id} belongs to team {item.team!r}, not {team!r}")
+        if item.id in seen_ids:
+            raise ValueError(f"item id {item.id} appears twice in one save")
+        seen_ids.add(item.id)
+        rows.append(item_row(item, seen_at=seen_at))
+    return rows
+
+
+def _refuse_items_of_other_teams(conn: Connection, team: str, ids: list[str]) -> None:
+    # Ids are unique across teams; an upsert must never take over another team's row.
+    for chunk in _chunks(ids, _ids_per_statement(conn)):
+        taken = conn.execute(
+            select(items.c.id, items.c.team).where(items.c.id.in_(chunk), items.c.team != team)
+        ).all()
+        if taken:
+            shown = ", ".join(f"{item_id} ({owner})" for item_id, owner in taken[:5])
+            raise StateStoreError(
+                f"cannot save items of team {team!r}: {len(taken)} id(s) already belong to "
+                f"another team: {shown}"
+            )
+
+
+def _insert_for(dialect_name: str) -> Any:
+    # Each dialect's insert() carries its own ON CONFLICT; the two spell it the same way.
+    return postgresql.insert if dialect_name == "postgresql" else sqlite.insert
+
+
+def _item_upsert(dialect_name: str) -> Any:
+    statement = _insert_for(dialect_name)(items)
+    excluded = statement.excluded
+    changed = or_(
+        items.c.orphaned_at.is_not(None),
+        *(items.c[name].is_distinct_from(excluded[name]) for name in ITEM_CONTENT_COLUMNS),
+    )
+    assignments: dict[str, Any] = {name: excluded[name] for name in ITEM_CONTENT_COLUMNS}
+    assignments["last_seen"] = excluded.last_seen
+    assignments["orphaned_at"] = null()
+    assignments["updated_at"] = case((changed, excluded.updated_at), else_=items.c.updated_at)
+    return statement.on_conflict_do_update(
+        index_elements=[items.c.id],
+        set_=assignments,
+        # Checked before saving; this keeps a race with another team from ever winning.
+        where=items.c.team == excluded.team,
+    )
+
+
+def _document_upsert(dialect_name: str) -> Any:
+    statement = _insert_for(dialect_name)(documents)
+    excluded = statement.excluded
+    read_ok = excluded.last_error.is_(None)
+    assignments: dict[str, Any] = {
+        "last_seen": excluded.last_seen,
+        "last_error": excluded.last_error,
+    }
+    # A document that failed to read keeps what an earlier read learned about it.
+    for name in ("title", "postmortem_date", "content_hash"):
+        assignments[name] = case(
+            (read_ok, excluded[name]), else_=func.coalesce(excluded[name], documents.c[name])
+        )
+    return statement.on_conflict_do_update(
+        index_elements=[documents.c.team, documents.c.source, documents.c.document],
+        set_=assignments,
+    )
+
+
+def _ids_per_statement(conn: Connection) -> int:
+    """How many ids an ``IN (...)`` may list: bind parameters per statement are limited."""
+    if conn.dialect.name == "sqlite":
+        driver_connection: Any = conn.connection.driver_connection
+        limit = int(driver_connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
+    else:
+        limit = _POSTGRES_MAX_BIND_PARAMS
+    return max(1, min(_MAX_IDS_PER_STATEMENT, limit - _BIND_PARAM_MARGIN))
+
+
+def _chunks(values: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]
+
+
+# -- errors ----------------------------------------------------------------------------------
+
+
+@contextmanager
+def _translated_errors(db_url: DatabaseUrl, action: str) -> Iterator[None]:
+    """Turn driver and SQLAlchemy errors into a StateStoreError a person can act on."""
+    try:
+        yield
+    except StateStoreError:
+        raise
+    except (SQLAlchemyError, sqlite3.Error, OSError, CommandError, ImportError) as exc:
+        raise StateStoreError(_describe_failure(db_url, action, exc)) from exc
+
+
+def _describe_failure(db_url: DatabaseUrl, action: str, exc: BaseException) -> str:
+    cause: BaseException = exc.orig if isinstance(exc, DBAPIError) and exc.orig else exc
+    reason = " ".join(str(cause).split()) or type(cause).__name__
+    if db_url.is_sqlite:
+        hint = "check database_url (SYNCD_DATABASE_URL), the file's path and its permissions"
+    else:
+        hint = (
+            "check database_url (SYNCD_DATABASE_URL), that the server is running and "
+            "reachable from here, and the user, password and database name"
+        )
+    return db_url.scrub(f"cannot {action} at {db_url.redacted}: {reason}; {hint}")

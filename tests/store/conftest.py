@@ -1,0 +1,127 @@
+"""Fixtures for the state store suite: every test runs against SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import dataclasses
+import sys
+from collections.abc import Callable, Iterator
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine
+
+from syncd.model import (
+    ActionItem,
+    DueDate,
+    DueOrigin,
+    Flag,
+    ItemType,
+    Owner,
+    Postmortem,
+    Priority,
+    Status,
+    TrackerRef,
+)
+from syncd.store import StateStore
+from syncd.store.database_url import parse_database_url
+from syncd.store.engine import build_engine
+
+# The shared helpers in tests/support are imported as ``tests.support``, which needs the
+# repository root on sys.path: pytest adds it under ``python -m pytest`` or with
+# ``pythonpath = ["."]`` in its settings, not when run as plain ``pytest``.
+_REPOSITORY_ROOT = str(Path(__file__).resolve().parents[2])
+if _REPOSITORY_ROOT not in sys.path:
+    sys.path.append(_REPOSITORY_ROOT)
+
+from tests.support.postgres import postgres_database, postgres_url  # noqa: E402
+
+__all__ = ["postgres_database", "postgres_url"]  # fixtures, re-exported for this directory
+
+ItemFactory = Callable[..., ActionItem]
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest) -> str:
+    name: str = request.param
+    return name
+
+
+@pytest.fixture
+def store_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A URL of an empty store, as a user would write it."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'state' / 'state.db'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[StateStore]:
+    """A migrated, empty, writable store."""
+    with StateStore.open(store_url) as opened:
+        opened.migrate()
+        yield opened
+
+
+@pytest.fixture
+def raw_engine(store_url: str) -> Iterator[Engine]:
+    """An engine on the same database, for tests that look beneath the interface."""
+    engine = build_engine(parse_database_url(store_url), readonly=False)
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+
+
+def build_item(item_id: str = "item-1", **changes: Any) -> ActionItem:
+    """An item with every field set; ``changes`` replaces fields (``postmortem__title=...``)."""
+    postmortem = Postmortem(
+        source="pm-repo",
+        document="2026/2026-02-20-db-outage.md",
+        title="Primary database outage",
+        date=date(2026, 2, 20),
+        date_origin="front_matter",
+        severity="SEV1",
+        incident="INC-4211",
+        service="payments-db",
+        team="payments",
+        url="https://git.example.com/pm/2026-02-20-db-outage.md",
+    )
+    nested = {key: changes.pop(key) for key in list(changes) if key.startswith("postmortem__")}
+    if nested:
+        postmortem = dataclasses.replace(
+            postmortem, **{key.removeprefix("postmortem__"): value for key, value in nested.items()}
+        )
+    item = ActionItem(
+        id=item_id,
+        team="payments",
+        postmortem=postmortem,
+        title="Add an alert on replication lag above 30s",
+        section="Action Items",
+        line=42,
+        owner=Owner(written="Alice Smith", person="alice", via="alias", unresolved_reason=None),
+        due=DueDate(
+            date=date(2026, 4, 30),
+            origin=DueOrigin.DOCUMENT,
+            written="end of April",
+            ambiguous=False,
+        ),
+        priority=Priority.P1,
+        type=ItemType.DETECT,
+        status=Status.OPEN,
+        tracker_ref=TrackerRef(
+            system="jira", key="PAY-123", url="https://acme.atlassian.net/browse/PAY-123"
+        ),
+        flags=frozenset({Flag.DUE_SOON, Flag.STALE}),
+        detail="Page the on-call; dashboards are not enough.",
+        priority_written="high",
+        type_written="Detect",
+    )
+    return dataclasses.replace(item, **changes)
+
+
+@pytest.fixture
+def make_item() -> ItemFactory:
+    return build_item
