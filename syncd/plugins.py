@@ -67,9 +67,10 @@ class Source(Protocol):
 
 
 class ConnectorClass(Protocol):
+    # Settings comes first: below ``type`` the name would mean the class attribute, not the builtin.
+    Settings: ClassVar[type[ConnectorSettings]]
     kind: ClassVar[ConnectorKind]
     type: ClassVar[str]
-    Settings: ClassVar[type[ConnectorSettings]]
 
 
 class SourceFactory(ConnectorClass, Protocol):

@@ -57,7 +57,7 @@ def people_directory(team: LoadedTeam) -> PeopleDirectory:
 def resolve_policy(team: LoadedTeam) -> ResolvePolicy:
     policy = team.config.policy
     return ResolvePolicy(
-        due_days=dict(policy.due_days),
+        due_days={k: v for k, v in policy.due_days.model_dump().items() if v is not None},
         business_days=policy.business_days,
         date_order=team.config.date_order,
         holidays=frozenset(policy.holidays),

@@ -1,0 +1,427 @@
+"""Load a configuration directory (or one team file) into validated settings and a list of errors.
+
+Layout (CONTRACT §3)::
+
+    ROOT/syncd.yaml      optional: service settings, under the SYNCD_* environment variables
+    ROOT/people.yaml     optional: people shared by every team
+    ROOT/teams/*.yaml    one file per team (also *.yml; hidden files are skipped)
+
+When ``path`` is a single team file, its config root is the parent of its directory if that
+directory is called ``teams`` (``config/teams/payments.yaml`` -> ``config/``), else the file's own
+directory; ``syncd.yaml`` and ``people.yaml`` are used from the root when present.
+
+Errors are collected, never raised: every bad file reports all its errors, and a team file with
+errors is left out of ``teams`` while the good teams are still returned. Callers decide what to
+do with a partial configuration (``check``/``sync`` stop; ``run`` goes on with the good teams).
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from pydantic import TypeAdapter, ValidationError
+
+from syncd.config.errors import (
+    ENVIRONMENT,
+    ConfigError,
+    KeyPath,
+    describe,
+    error_location,
+    format_key_path,
+)
+from syncd.config.interpolate import interpolate
+from syncd.config.keys import allowed_keys
+from syncd.config.models import Person, PersonKey, TeamConfig
+from syncd.config.people import people_problems
+from syncd.config.secret_fields import secret_paths
+from syncd.config.service import ServiceSettings, env_var, expand_home
+from syncd.config.yaml_reader import YamlDocument, read_yaml
+from syncd.plugins import ConnectorKind, UnknownConnector, settings_model
+
+SERVICE_FILE = "syncd.yaml"
+PEOPLE_FILE = "people.yaml"
+TEAMS_DIR = "teams"
+TEAM_FILE_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class LoadedTeam:
+    config: TeamConfig  # validated; connector blocks hold their connectors' Settings instances
+    file: Path  # the team file (absolute)
+
+    @property
+    def dir(self) -> Path:
+        """Relative paths in the team file are relative to this directory."""
+        return self.file.parent
+
+
+@dataclass(frozen=True)
+class LoadedConfig:
+    """The outcome of ``load_config``.
+
+    When ``errors`` holds an error of ``syncd.yaml`` or of a ``SYNCD_*`` variable, ``service``
+    holds the defaults (and the valid parts of the environment are ignored too): do not start
+    the service on it.
+    """
+
+    root: Path
+    service: ServiceSettings
+    teams: list[LoadedTeam]
+    errors: list[ConfigError]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+
+def config_root_of(team_file: Path) -> Path:
+    team_file = team_file.absolute()
+    if team_file.parent.name == TEAMS_DIR:
+        return team_file.parent.parent
+    return team_file.parent
+
+
+def load_config(path: Path, *, env: Mapping[str, str]) -> LoadedConfig:
+    """Read ``path`` (a config directory or one team file); ``${VAR}`` is resolved from ``env``."""
+    path = path.absolute()
+    if path.is_dir():
+        root = path
+    elif path.is_file():
+        root = config_root_of(path)
+    else:
+        return LoadedConfig(
+            root=path,
+            service=_fallback_service(env),
+            teams=[],
+            errors=[ConfigError(path, None, None, "no such file or directory")],
+        )
+    files = _Files(root)
+    service = _load_service(files, env)
+    shared_people = _load_shared_people(files, env)
+    team_files = [path] if path.is_file() else _team_files(files)
+    loaded = [_load_team(files, file, env, shared_people) for file in team_files]
+    teams = _unique_team_names(files, [team for team in loaded if team is not None])
+    errors = sorted(files.errors, key=lambda e: (e.file != ENVIRONMENT, str(e.file), e.line or 0))
+    return LoadedConfig(root=root, service=service, teams=teams, errors=errors)
+
+
+# ---------------------------------------------------------------------------------- helpers
+
+
+@dataclass
+class _Files:
+    """The config root, and the errors found so far with their files shown relative to it."""
+
+    root: Path
+    errors: list[ConfigError] = field(default_factory=list)
+
+    def display(self, file: Path) -> Path:
+        try:
+            return file.relative_to(self.root)
+        except ValueError:
+            return file
+
+    def error(self, file: Path, line: int | None, key: KeyPath | str | None, message: str) -> None:
+        text = format_key_path(key) if isinstance(key, tuple) else key
+        self.errors.append(ConfigError(self.display(file), line, text or None, message))
+
+    def read(self, file: Path) -> YamlDocument | None:
+        try:
+            text = file.read_text(encoding="utf-8")
+        except UnicodeDecodeError:
+            self.error(file, None, None, "cannot read: not UTF-8 text")
+            return None
+        except OSError as exc:
+            self.error(file, None, None, f"cannot read: {exc.strerror or exc}")
+            return None
+        document, problems = read_yaml(text)
+        for problem in problems:
+            self.error(file, problem.line, problem.path, problem.message)
+        return document
+
+
+@dataclass(frozen=True)
+class _Located:
+    """Errors of one file, placed on the lines of its keys."""
+
+    files: _Files
+    file: Path
+    document: YamlDocument
+
+    def error(self, path: KeyPath, message: str) -> None:
+        self.files.error(self.file, self.document.line_of(path), path, message)
+
+    def validation_errors(
+        self,
+        exc: ValidationError,
+        allowed: Callable[[KeyPath], list[str] | None],
+        *,
+        prefix: KeyPath = (),
+        skip: Callable[[KeyPath], bool] = lambda path: False,
+    ) -> None:
+        for error in exc.errors():
+            path = (*prefix, *error_location(error))
+            if not skip(path):
+                self.error(path, describe(error, lambda p: allowed(p[len(prefix) :])))
+
+
+def _under(path: KeyPath, roots: frozenset[KeyPath]) -> bool:
+    return any(path[: len(root)] == root for root in roots)
+
+
+def _team_files(files: _Files) -> list[Path]:
+    directory = files.root / TEAMS_DIR
+    if not directory.is_dir():
+        files.error(directory, None, None, "no teams directory: put one YAML file per team in it")
+        return []
+    found = sorted(
+        entry
+        for entry in directory.iterdir()
+        if entry.suffix in TEAM_FILE_SUFFIXES and not entry.name.startswith(".") and entry.is_file()
+    )
+    if not found:
+        files.error(directory, None, None, "no team files (*.yaml, *.yml) in it")
+    return found
+
+
+# ---------------------------------------------------------------------------------- service
+
+
+def _fallback_service(env: Mapping[str, str]) -> ServiceSettings:
+    defaults_only = {k: v for k, v in env.items() if not k.startswith("SYNCD_")}
+    return ServiceSettings.from_sources(env=defaults_only, file_values={})
+
+
+def _load_service(files: _Files, env: Mapping[str, str]) -> ServiceSettings:
+    file = files.root / SERVICE_FILE
+    before = len(files.errors)
+    values: dict[str, Any] = {}
+    document: YamlDocument | None = None
+    failed: frozenset[KeyPath] = frozenset()
+    if file.exists():
+        document = files.read(file)
+        if document is not None and document.data is not None:
+            located = _Located(files, file, document)
+            if not isinstance(document.data, dict):
+                located.error((), "syncd.yaml must be a mapping of settings (key: value)")
+            else:
+                tree = interpolate(document.data, env)
+                for path, message in tree.problems:
+                    located.error(path, message)
+                failed = tree.failed
+                values = _service_file_values(tree.data, files.root, env)
+                _check_database_password(located, values, tree.from_environment)
+    try:
+        service = ServiceSettings.from_sources(env=env, file_values=values)
+    except ValidationError as exc:
+        for error in exc.errors():
+            loc = error_location(error)
+            message = describe(error, lambda p: allowed_keys(ServiceSettings, p))
+            name = loc[0] if loc else None
+            if (
+                isinstance(name, str)
+                and name in ServiceSettings.model_fields
+                and env.get(env_var(name))
+            ):
+                files.errors.append(ConfigError(ENVIRONMENT, None, env_var(name), message))
+            elif not _under(loc, failed):
+                line = document.line_of(loc) if document is not None else None
+                files.error(file, line, loc, message)
+        return _fallback_service(env)
+    if len(files.errors) > before:
+        return _fallback_service(env)
+    return service
+
+
+def _service_file_values(
+    data: dict[str, Any], root: Path, env: Mapping[str, str]
+) -> dict[str, Any]:
+    values = dict(data)
+    state_dir = values.get("state_dir")
+    if isinstance(state_dir, str) and state_dir:
+        # relative to the config root, like every path in the configuration
+        values["state_dir"] = str(root / expand_home(state_dir, env))
+    return values
+
+
+def _check_database_password(
+    located: _Located, values: Mapping[str, Any], from_environment: frozenset[KeyPath]
+) -> None:
+    url = values.get("database_url")
+    if not isinstance(url, str) or ("database_url",) in from_environment:
+        return
+    try:
+        has_password = urlsplit(url).password is not None
+    except ValueError:
+        return  # malformed; validation reports it
+    if has_password:
+        located.error(
+            ("database_url",),
+            "the password must come from the environment, e.g. database_url: "
+            '"postgresql://syncd:${SYNCD_DB_PASSWORD}@db.example.com/syncd", '
+            "or set SYNCD_DATABASE_URL",
+        )
+
+
+# ----------------------------------------------------------------------------------- people
+
+
+_PERSON_ENTRY: TypeAdapter[dict[str, Person]] = TypeAdapter(dict[PersonKey, Person])
+
+
+def _load_shared_people(files: _Files, env: Mapping[str, str]) -> dict[str, Any]:
+    """The valid entries of people.yaml, as data to merge under each team's ``people:``."""
+    file = files.root / PEOPLE_FILE
+    if not file.exists():
+        return {}
+    document = files.read(file)
+    if document is None or document.data is None:
+        return {}
+    located = _Located(files, file, document)
+    if not isinstance(document.data, dict):
+        located.error((), "people.yaml must be a mapping of person keys to people")
+        return {}
+    tree = interpolate(document.data, env)
+    for path, message in tree.problems:
+        located.error(path, message)
+    valid: dict[str, Any] = {}
+    persons: dict[str, Person] = {}
+    for key, raw in tree.data.items():
+        try:
+            persons.update(_PERSON_ENTRY.validate_python({key: raw}))
+        except ValidationError as exc:
+            located.validation_errors(
+                exc,
+                lambda p: allowed_keys(Person, p[1:]) if p else None,
+                skip=lambda path: _under(path, tree.failed),
+            )
+        else:
+            valid[key] = raw
+    # people.yaml stands alone: its leads must be people of people.yaml too. An entry with a
+    # broken reference is left out, so no team inherits the problem unreported.
+    for path, message in people_problems(persons):
+        located.error(path, message)
+        valid.pop(str(path[0]), None)
+    return valid
+
+
+# ------------------------------------------------------------------------------------ teams
+
+
+def _load_team(
+    files: _Files, file: Path, env: Mapping[str, str], shared_people: Mapping[str, Any]
+) -> tuple[LoadedTeam, int | None] | None:
+    before = len(files.errors)
+    document = files.read(file)
+    if document is None:
+        return None
+    located = _Located(files, file, document)
+    if not isinstance(document.data, dict):
+        located.error(
+            (),
+            "a team file is a mapping with at least team, sources and tracker"
+            if document.data is None
+            else "a team file must be a mapping (key: value), not a list or a single value",
+        )
+        return None
+    tree = interpolate(document.data, env)
+    for path, message in tree.problems:
+        located.error(path, message)
+    data = dict(tree.data)
+    own_people = data.get("people")
+    if own_people is None or isinstance(own_people, dict):
+        own = own_people or {}
+        # Team entries last, so a collision between a shared and a team person is reported on
+        # the team's line. Shared entries with errors of their own were left out of
+        # `shared_people`: an error on a shared person here comes from this team's additions.
+        merged = {key: value for key, value in shared_people.items() if key not in own}
+        merged.update(own)
+        data["people"] = merged
+    try:
+        config = TeamConfig.model_validate(data)
+    except ValidationError as exc:
+        located.validation_errors(
+            exc,
+            lambda p: allowed_keys(TeamConfig, p),
+            skip=lambda path: _under(path, tree.failed),
+        )
+        config = None
+    _check_plain_text_secrets(located, data, tree.from_environment)
+    if config is None and len(files.errors) == before:
+        located.error((), "could not be validated")  # unreachable unless an error was lost
+    if config is None or len(files.errors) > before:
+        return None
+    return LoadedTeam(config=config, file=file), document.lines.get(("team",))
+
+
+def _connector_blocks(data: Mapping[str, Any]) -> list[tuple[ConnectorKind, KeyPath, Any]]:
+    blocks: list[tuple[ConnectorKind, KeyPath, Any]] = []
+    sources = data.get("sources")
+    if isinstance(sources, list):
+        blocks.extend(("source", ("sources", i), block) for i, block in enumerate(sources))
+    blocks.append(("tracker", ("tracker",), data.get("tracker")))
+    digest = data.get("digest")
+    channels = digest.get("channels") if isinstance(digest, dict) else None
+    if isinstance(channels, list):
+        blocks.extend(
+            ("notifier", ("digest", "channels", i), block) for i, block in enumerate(channels)
+        )
+    return blocks
+
+
+def _check_plain_text_secrets(
+    located: _Located, data: Mapping[str, Any], from_environment: frozenset[KeyPath]
+) -> None:
+    for kind, base, block in _connector_blocks(data):
+        if not isinstance(block, dict) or not isinstance(block.get("type"), str):
+            continue
+        try:
+            model = settings_model(kind, block["type"])
+        except UnknownConnector:
+            continue  # reported by validation
+        rest = {key: value for key, value in block.items() if key not in ("name", "type")}
+        for path in secret_paths(model, rest):
+            full = (*base, *path)
+            if full not in from_environment:
+                example = _example_variable(block["type"], path)
+                name = next((str(p) for p in reversed(path) if isinstance(p, str)), "value")
+                located.error(
+                    full,
+                    f'secrets must come from the environment, e.g. {name}: "${{{example}}}"',
+                )
+
+
+def _example_variable(connector_type: str, path: KeyPath) -> str:
+    last = next((str(part) for part in reversed(path) if isinstance(part, str)), "secret")
+    return re.sub(r"[^A-Za-z0-9]+", "_", f"{connector_type}_{last}").upper().strip("_")
+
+
+def _unique_team_names(
+    files: _Files, loaded: list[tuple[LoadedTeam, int | None]]
+) -> list[LoadedTeam]:
+    by_name: dict[str, list[tuple[LoadedTeam, int | None]]] = defaultdict(list)
+    for team, line in loaded:
+        by_name[team.config.team].append((team, line))
+    unique: list[LoadedTeam] = []
+    for name, entries in by_name.items():
+        if len(entries) == 1:
+            unique.append(entries[0][0])
+            continue
+        # which one is meant is unknown: all of them are refused, so no team's items mix
+        for team, line in entries:
+            others = ", ".join(
+                files.display(other.file).as_posix() for other, _ in entries if other is not team
+            )
+            files.error(
+                team.file,
+                line,
+                "team",
+                f"team name {name!r} is also used by {others}; team names must be unique",
+            )
+    return sorted(unique, key=lambda team: team.file)
