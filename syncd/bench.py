@@ -19,13 +19,39 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-SERVICES = ["checkout-api", "ledger", "search-indexer", "auth", "webhook-dispatcher",
-            "payments-gateway", "notifications", "catalog", "inventory", "mobile-bff"]
-CAUSES = ["a config change lowered the connection pool", "a certificate expired",
-          "a DNS record was deleted", "a cache stampede after a flush", "a bad deploy",
-          "a queue backlog grew unnoticed", "a region lost a zone", "disk filled on the primary"]
-OWNERS = ["@alice", "Bob Jones", "carol", "dave@example.com", "Payments on-call", "@erin", "TBD",
-          "", "Frank Li"]
+SERVICES = [
+    "checkout-api",
+    "ledger",
+    "search-indexer",
+    "auth",
+    "webhook-dispatcher",
+    "payments-gateway",
+    "notifications",
+    "catalog",
+    "inventory",
+    "mobile-bff",
+]
+CAUSES = [
+    "a config change lowered the connection pool",
+    "a certificate expired",
+    "a DNS record was deleted",
+    "a cache stampede after a flush",
+    "a bad deploy",
+    "a queue backlog grew unnoticed",
+    "a region lost a zone",
+    "disk filled on the primary",
+]
+OWNERS = [
+    "@alice",
+    "Bob Jones",
+    "carol",
+    "dave@example.com",
+    "Payments on-call",
+    "@erin",
+    "TBD",
+    "",
+    "Frank Li",
+]
 ACTIONS = [
     "Add an alert on {svc} 5xx rate above 2% for 5 minutes",
     "Cap the {svc} connection pool at {n} and document why",
@@ -40,14 +66,47 @@ ACTIONS = [
     "Load test {svc} at {n} requests per second before peak season",
     "Should we move {svc} onto the shared queue platform?",
 ]
-DUES = ["2026-12-01", "Q1 2027", "1 Dec 2026", "Dec 15, 2026", "in 2 weeks", "TBD", "",
-        "end of Q2", "2027/01/31", "01/02/2027"]
+DUES = [
+    "2026-12-01",
+    "Q1 2027",
+    "1 Dec 2026",
+    "Dec 15, 2026",
+    "in 2 weeks",
+    "TBD",
+    "",
+    "end of Q2",
+    "2027/01/31",
+    "01/02/2027",
+]
 
 
 def _prose(rng: random.Random, sentences: int) -> str:
-    words = ("the service requests latency errors retries pool database cache customers team "
-             "deploy rollback alert page dashboard traffic capacity queue region failover "
-             "config change review").split()
+    words = [
+        "the",
+        "service",
+        "requests",
+        "latency",
+        "errors",
+        "retries",
+        "pool",
+        "database",
+        "cache",
+        "customers",
+        "team",
+        "deploy",
+        "rollback",
+        "alert",
+        "page",
+        "dashboard",
+        "traffic",
+        "capacity",
+        "queue",
+        "region",
+        "failover",
+        "config",
+        "change",
+        "review",
+    ]
     out = []
     for _ in range(sentences):
         n = rng.randint(8, 22)
@@ -63,8 +122,10 @@ def _items_table(rng: random.Random, count: int) -> str:
     rows = ["| Action Item | Type | Owner | Due | Bug |", "|---|---|---|---|---|"]
     for _ in range(count):
         status = rng.choice(["**TODO**", "**DONE**", f"PAY-{rng.randint(1, 9999)} **TODO**"])
-        rows.append(f"| {_action(rng)} | {rng.choice(['mitigate', 'prevent', 'process'])} "
-                    f"| {rng.choice(OWNERS)} | {rng.choice(DUES)} | {status} |")
+        rows.append(
+            f"| {_action(rng)} | {rng.choice(['mitigate', 'prevent', 'process'])} "
+            f"| {rng.choice(OWNERS)} | {rng.choice(DUES)} | {status} |"
+        )
     return "\n".join(rows)
 
 
@@ -97,15 +158,38 @@ def postmortem(rng: random.Random, index: int, day: date) -> str:
     title = f"{svc} degraded: {rng.choice(CAUSES)}"
     style = index % 3
     body = [
-        "---", f"title: \"{title}\"", f"date: {day.isoformat()}",
-        f"severity: SEV{rng.randint(1, 3)}", f"incident: INC-{1000 + index}",
-        f"service: {svc}", "---", "", f"# {title}", "", "## Summary", "", _prose(rng, 5), "",
-        "## Impact", "", *[f"- {_prose(rng, 1)}" for _ in range(3)], "",
-        "## Timeline", "",
-        *[f"- {9 + i // 6:02d}:{(i * 7) % 60:02d} {_prose(rng, 1)}" for i in range(18)], "",
-        "## Root cause", "", _prose(rng, 6), "", "## What went well", "",
-        *[f"- {_prose(rng, 1)}" for _ in range(3)], "",
-        "## Action items", "",
+        "---",
+        f'title: "{title}"',
+        f"date: {day.isoformat()}",
+        f"severity: SEV{rng.randint(1, 3)}",
+        f"incident: INC-{1000 + index}",
+        f"service: {svc}",
+        "---",
+        "",
+        f"# {title}",
+        "",
+        "## Summary",
+        "",
+        _prose(rng, 5),
+        "",
+        "## Impact",
+        "",
+        *[f"- {_prose(rng, 1)}" for _ in range(3)],
+        "",
+        "## Timeline",
+        "",
+        *[f"- {9 + i // 6:02d}:{(i * 7) % 60:02d} {_prose(rng, 1)}" for i in range(18)],
+        "",
+        "## Root cause",
+        "",
+        _prose(rng, 6),
+        "",
+        "## What went well",
+        "",
+        *[f"- {_prose(rng, 1)}" for _ in range(3)],
+        "",
+        "## Action items",
+        "",
     ]
     count = rng.randint(4, 10)
     body.append([_items_table, _items_tasks, _items_titled][style](rng, count))
@@ -125,7 +209,8 @@ def write_corpus(root: Path, documents: int, seed: int = 7) -> Path:
         )
     config = root / "config"
     (config / "teams").mkdir(parents=True)
-    (config / "teams" / "bench.yaml").write_text(textwrap.dedent(f"""\
+    (config / "teams" / "bench.yaml").write_text(
+        textwrap.dedent(f"""\
         team: bench
         timezone: Europe/Berlin
         sources:
@@ -141,7 +226,9 @@ def write_corpus(root: Path, documents: int, seed: int = 7) -> Path:
           carol: {{}}
           dave: {{email: dave@example.com}}
           payments-oncall: {{aliases: ["Payments on-call"], lead: alice}}
-        """), encoding="utf-8")
+        """),
+        encoding="utf-8",
+    )
     return config
 
 
@@ -151,8 +238,16 @@ def bench_extract(documents: int) -> None:
         config = write_corpus(root, documents)
         size = sum(p.stat().st_size for p in (root / "postmortems").rglob("*.md"))
         env_state = root / "state"
-        cmd = [sys.executable, "-m", "syncd", "sync", "--config", str(config), "--dry-run",
-               "--json"]
+        cmd = [
+            sys.executable,
+            "-m",
+            "syncd",
+            "sync",
+            "--config",
+            str(config),
+            "--dry-run",
+            "--json",
+        ]
         env = {"SYNCD_STATE_DIR": str(env_state), "PATH": "/usr/bin:/bin"}
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
@@ -166,12 +261,16 @@ def bench_extract(documents: int) -> None:
         team = result["teams"]["bench"]
         items = len(team["items"])
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-        print(f"documents:        {documents} ({size / documents / 1024:.1f} KB average, "
-              f"{size / 1e6:.1f} MB in all)")
+        print(
+            f"documents:        {documents} ({size / documents / 1024:.1f} KB average, "
+            f"{size / 1e6:.1f} MB in all)"
+        )
         print(f"items found:      {items}")
         print(f"skipped:          {len(team['errors'])}")
-        print(f"dry run wall:     {wall:.2f} s (whole process: start-up, config, read, "
-              f"extract, resolve, plan, JSON)")
+        print(
+            f"dry run wall:     {wall:.2f} s (whole process: start-up, config, read, "
+            f"extract, resolve, plan, JSON)"
+        )
         print(f"dry run CPU:      {cpu:.2f} s")
         print(f"peak memory:      {after.ru_maxrss / 1024:.0f} MB (max RSS of the child)")
         print(f"throughput:       {documents / wall:.0f} documents/s")

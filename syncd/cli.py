@@ -57,13 +57,15 @@ err = Console(stderr=True, highlight=False)
 def _load(config: Path, team: str | None = None) -> LoadedConfig:
     """Load and validate; any error ends the command with status 2 before anything is done."""
     if not config.exists():
-        err.print(f"[red]error:[/] config path {config} does not exist "
-                  "(set --config or SYNCD_CONFIG)")
+        err.print(
+            f"[red]error:[/] config path {config} does not exist (set --config or SYNCD_CONFIG)"
+        )
         raise typer.Exit(EXIT_CONFIG)
     loaded = load_config(config, env=os.environ)
     for broken in plugins.broken_connectors():
-        err.print(f"[yellow]warning:[/] connector {broken.entry_point} failed to load: "
-                  f"{broken.error}")
+        err.print(
+            f"[yellow]warning:[/] connector {broken.entry_point} failed to load: {broken.error}"
+        )
     if loaded.errors:
         for error in loaded.errors:
             err.print(f"[red]error:[/] {error}", soft_wrap=True)
@@ -147,8 +149,10 @@ def check(
     out.print(f"configuration OK: {len(loaded.teams)} team(s) in {loaded.root}")
     for team in loaded.teams:
         cfg = team.config
-        out.print(f"  {cfg.team}: {len(cfg.sources)} source(s), tracker {cfg.tracker.type}, "
-                  f"{len(cfg.digest.channels)} chat channel(s), {len(cfg.people)} people")
+        out.print(
+            f"  {cfg.team}: {len(cfg.sources)} source(s), tracker {cfg.tracker.type}, "
+            f"{len(cfg.digest.channels)} chat channel(s), {len(cfg.people)} people"
+        )
     if not online:
         return
     from syncd.sources import read_source
@@ -158,20 +162,28 @@ def check(
     for team in loaded.teams:
         for source in team.config.sources:
             outcome = read_source(
-                team=team.config.team, name=source.name, type_=source.type,
-                settings=source.settings, config_dir=team.dir,
-                cache_dir=loaded.service.state_dir / "cache", now=now,
+                team=team.config.team,
+                name=source.name,
+                type_=source.type,
+                settings=source.settings,
+                config_dir=team.dir,
+                cache_dir=loaded.service.state_dir / "cache",
+                now=now,
             )
             if outcome.ok:
-                out.print(f"  [green]ok[/] {team.config.team}/{source.name}: "
-                          f"{len(outcome.documents)} document(s) readable, "
-                          f"{len(outcome.failures)} skipped")
+                out.print(
+                    f"  [green]ok[/] {team.config.team}/{source.name}: "
+                    f"{len(outcome.documents)} document(s) readable, "
+                    f"{len(outcome.failures)} skipped"
+                )
             else:
                 failed = True
                 out.print(f"  [red]failed[/] {team.config.team}/{source.name}: {outcome.error}")
-        out.print(f"  [yellow]not checked[/] {team.config.team} tracker "
-                  f"({team.config.tracker.type}) and chat channels: their connectors "
-                  "have no online check yet")
+        out.print(
+            f"  [yellow]not checked[/] {team.config.team} tracker "
+            f"({team.config.tracker.type}) and chat channels: their connectors "
+            "have no online check yet"
+        )
     if failed:
         raise typer.Exit(EXIT_FAILED)
 

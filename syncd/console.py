@@ -105,8 +105,11 @@ def render_sync(console: Console, runs: Iterable[TeamRun], *, dry_run: bool) -> 
 
 def _summary(items: Sequence[ActionItem], documents: int) -> Text:
     open_items = [i for i in items if i.status is Status.OPEN]
-    text = Text(f"{len(items)} items in {documents} documents: {len(open_items)} open, "
-                f"{len(items) - len(open_items)} done", style="bold")
+    text = Text(
+        f"{len(items)} items in {documents} documents: {len(open_items)} open, "
+        f"{len(items) - len(open_items)} done",
+        style="bold",
+    )
     for flag in (Flag.UNOWNED, Flag.UNDATED, Flag.VAGUE, Flag.AMBIGUOUS_DATE):
         count = sum(1 for i in open_items if flag in i.flags)
         if count:
@@ -133,8 +136,9 @@ def _render_plan(console: Console, plan: Sequence[Operation], *, dry_run: bool) 
     for op in plan:
         if op.kind in (OpKind.UPDATE, OpKind.ORPHAN, OpKind.RESTORE):
             changes = ", ".join(f"{k}: {old!s} → {new!s}" for k, (old, new) in op.changes.items())
-            console.print(f"  {op.kind.value} {op.item[:8]} {op.title}"
-                          + (f" ({changes})" if changes else ""))
+            console.print(
+                f"  {op.kind.value} {op.item[:8]} {op.title}" + (f" ({changes})" if changes else "")
+            )
 
 
 def render_status(console: Console, items_by_team: dict[str, list[StoredItem]]) -> None:
@@ -166,7 +170,5 @@ def render_status(console: Console, items_by_team: dict[str, list[StoredItem]]) 
                 flags,
             )
         console.print(table)
-        open_count = sum(
-            1 for i in items if i.status is Status.OPEN and i.orphaned_at is None
-        )
+        open_count = sum(1 for i in items if i.status is Status.OPEN and i.orphaned_at is None)
         console.print(f"{len(items)} items recorded, {open_count} open")

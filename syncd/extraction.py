@@ -131,7 +131,9 @@ def build_team_items(
     )
 
 
-def _with_date(doc: ExtractedDocument, first_seen: datetime | None, today: date) -> ExtractedDocument:
+def _with_date(
+    doc: ExtractedDocument, first_seen: datetime | None, today: date
+) -> ExtractedDocument:
     """A postmortem that states no date is dated by when syncd first saw it."""
     if doc.postmortem.date is not None:
         return doc

@@ -120,11 +120,7 @@ def match_document(
     open_known = [k for k in known if k.id not in used]
     if open_items and open_known:
         pairs = sorted(
-            (
-                (_pair_score(items[i], k), i, k)
-                for i in open_items
-                for k in open_known
-            ),
+            ((_pair_score(items[i], k), i, k) for i in open_items for k in open_known),
             key=lambda p: (-p[0], p[1], p[2].line, p[2].id),
         )
         for score, index, known_item in pairs:

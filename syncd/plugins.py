@@ -103,7 +103,9 @@ def _load() -> tuple[dict[tuple[str, str], type[Any]], tuple[BrokenConnector, ..
             key = (cls.kind, cls.type)
             cls.Settings  # noqa: B018 - every connector must declare its Settings model
         except Exception as exc:  # a third-party plugin may fail in any way; report, go on
-            broken.append(BrokenConnector(f"{ep.name} = {ep.value}", f"{type(exc).__name__}: {exc}"))
+            broken.append(
+                BrokenConnector(f"{ep.name} = {ep.value}", f"{type(exc).__name__}: {exc}")
+            )
             continue
         found[key] = cls
     return found, tuple(broken)

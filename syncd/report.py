@@ -55,8 +55,12 @@ def stored_item_json(item: StoredItem) -> dict[str, Any]:
 
 
 def failure_json(failure: DocumentFailure) -> dict[str, Any]:
-    return {"source": failure.source, "document": failure.document, "item": None,
-            "error": failure.error}
+    return {
+        "source": failure.source,
+        "document": failure.document,
+        "item": None,
+        "error": failure.error,
+    }
 
 
 def team_errors(run: TeamRun) -> list[dict[str, Any]]:
@@ -70,8 +74,14 @@ def team_errors(run: TeamRun) -> list[dict[str, Any]]:
     ]
     for doc in run.reading.documents:
         errors += [
-            {"source": doc.postmortem.source, "document": doc.postmortem.document,
-             "item": None, "line": p.line, "error": p.message, "severity": "warning"}
+            {
+                "source": doc.postmortem.source,
+                "document": doc.postmortem.document,
+                "item": None,
+                "line": p.line,
+                "error": p.message,
+                "severity": "warning",
+            }
             for p in doc.problems
         ]
     return errors

@@ -43,13 +43,19 @@ def read_source(
             else:
                 documents.append(result)
             if on_document is not None:
-                on_document(name, result.document if isinstance(result, DocumentFailure)
-                            else result.postmortem.document)
+                on_document(
+                    name,
+                    result.document
+                    if isinstance(result, DocumentFailure)
+                    else result.postmortem.document,
+                )
     except plugins.SourceError as exc:
         log.error("source.failed", error=str(exc))
         return SourceOutcome(name, tuple(documents), tuple(failures), str(exc))
     except Exception as exc:  # a connector bug must cost its source, never the team
         log.exception("source.crashed")
-        return SourceOutcome(name, tuple(documents), tuple(failures), f"{type(exc).__name__}: {exc}")
+        return SourceOutcome(
+            name, tuple(documents), tuple(failures), f"{type(exc).__name__}: {exc}"
+        )
     log.debug("source.read", documents=len(documents), skipped=len(failures))
     return SourceOutcome(name, tuple(documents), tuple(failures))
