@@ -50,30 +50,46 @@ ConfigOption = Annotated[
 TeamOption = Annotated[str | None, typer.Option("--team", "-t", help="Only this team.")]
 JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 
-out = Console(highlight=False, soft_wrap=False)
-err = Console(stderr=True, highlight=False)
+# Piped output keeps whole lines readable instead of folding tables at 80 columns.
+PIPED_WIDTH = 160
+
+
+class _Consoles:
+    """Consoles built on use, so they write to whatever stdout/stderr are at that moment."""
+
+    @property
+    def out(self) -> Console:
+        width = None if sys.stdout.isatty() else PIPED_WIDTH
+        return Console(highlight=False, width=width)
+
+    @property
+    def err(self) -> Console:
+        return Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 200)
+
+
+_consoles = _Consoles()
 
 
 def _load(config: Path, team: str | None = None) -> LoadedConfig:
     """Load and validate; any error ends the command with status 2 before anything is done."""
     if not config.exists():
-        err.print(
+        _consoles.err.print(
             f"[red]error:[/] config path {config} does not exist (set --config or SYNCD_CONFIG)"
         )
         raise typer.Exit(EXIT_CONFIG)
     loaded = load_config(config, env=os.environ)
     for broken in plugins.broken_connectors():
-        err.print(
+        _consoles.err.print(
             f"[yellow]warning:[/] connector {broken.entry_point} failed to load: {broken.error}"
         )
     if loaded.errors:
         for error in loaded.errors:
-            err.print(f"[red]error:[/] {error}", soft_wrap=True)
-        err.print(f"{len(loaded.errors)} configuration error(s); nothing was done.")
+            _consoles.err.print(f"[red]error:[/] {error}", soft_wrap=True)
+        _consoles.err.print(f"{len(loaded.errors)} configuration error(s); nothing was done.")
         raise typer.Exit(EXIT_CONFIG)
     if team is not None and team not in {t.config.team for t in loaded.teams}:
         known = ", ".join(sorted(t.config.team for t in loaded.teams)) or "none"
-        err.print(f"[red]error:[/] no team {team!r} in {config} (teams: {known})")
+        _consoles.err.print(f"[red]error:[/] no team {team!r} in {config} (teams: {known})")
         raise typer.Exit(EXIT_CONFIG)
     configure(log_format=loaded.service.log_format, level=loaded.service.log_level)
     redactor.register(_secret_values(loaded))
@@ -111,7 +127,7 @@ def _open_store(loaded: LoadedConfig, *, readonly: bool) -> StateStore:
             store.migrate()
         return store
     except StateStoreError as exc:
-        err.print(f"[red]error:[/] state store: {exc}")
+        _consoles.err.print(f"[red]error:[/] state store: {exc}")
         raise typer.Exit(EXIT_FAILED) from exc
 
 
@@ -126,7 +142,7 @@ def _progress(enabled: bool) -> Iterator[Callable[[str, str], None] | None]:
         TextColumn("[progress.description]{task.description}"),
         TextColumn("{task.completed} documents"),
         TimeElapsedColumn(),
-        console=err,
+        console=_consoles.err,
         transient=True,
     ) as progress:
         task = progress.add_task("reading", total=None)
@@ -146,10 +162,10 @@ def check(
 ) -> None:
     """Validate the configuration (and, with --online, that every source can be read)."""
     loaded = _load(config)
-    out.print(f"configuration OK: {len(loaded.teams)} team(s) in {loaded.root}")
+    _consoles.out.print(f"configuration OK: {len(loaded.teams)} team(s) in {loaded.root}")
     for team in loaded.teams:
         cfg = team.config
-        out.print(
+        _consoles.out.print(
             f"  {cfg.team}: {len(cfg.sources)} source(s), tracker {cfg.tracker.type}, "
             f"{len(cfg.digest.channels)} chat channel(s), {len(cfg.people)} people"
         )
@@ -171,15 +187,17 @@ def check(
                 now=now,
             )
             if outcome.ok:
-                out.print(
+                _consoles.out.print(
                     f"  [green]ok[/] {team.config.team}/{source.name}: "
                     f"{len(outcome.documents)} document(s) readable, "
                     f"{len(outcome.failures)} skipped"
                 )
             else:
                 failed = True
-                out.print(f"  [red]failed[/] {team.config.team}/{source.name}: {outcome.error}")
-        out.print(
+                _consoles.out.print(
+                    f"  [red]failed[/] {team.config.team}/{source.name}: {outcome.error}"
+                )
+        _consoles.out.print(
             f"  [yellow]not checked[/] {team.config.team} tracker "
             f"({team.config.tracker.type}) and chat channels: their connectors "
             "have no online check yet"
@@ -203,7 +221,7 @@ def sync(
     now = datetime.now(UTC)
     runs: list[TeamRun] = []
     try:
-        with _progress(err.is_terminal and not as_json) as on_document:
+        with _progress(_consoles.err.is_terminal and not as_json) as on_document:
             for loaded_team in loaded.teams:
                 if team is not None and loaded_team.config.team != team:
                     continue
@@ -222,11 +240,11 @@ def sync(
     if as_json:
         sys.stdout.write(json.dumps(sync_json(runs, dry_run=dry_run), indent=2) + "\n")
     else:
-        render_sync(out, runs, dry_run=dry_run)
+        render_sync(_consoles.out, runs, dry_run=dry_run)
         if dry_run:
             status = store_note(loaded)
             if status:
-                out.print(f"[dim]{status}[/]")
+                _consoles.out.print(f"[dim]{status}[/]")
     if any(run.failed_anything for run in runs):
         raise typer.Exit(EXIT_FAILED)
 
@@ -271,11 +289,13 @@ def status(
         }
         sys.stdout.write(json.dumps(payload, indent=2) + "\n")
         return
-    render_status(out, items)
+    render_status(_consoles.out, items)
     for name in names:
         run = runs[name]
         if run is not None:
-            out.print(f"{name}: last sync {run.started_at:%Y-%m-%d %H:%M} UTC, {run.outcome}")
+            _consoles.out.print(
+                f"{name}: last sync {run.started_at:%Y-%m-%d %H:%M} UTC, {run.outcome}"
+            )
 
 
 def _run_json(run: Any) -> dict[str, Any] | None:

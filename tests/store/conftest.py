@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import dataclasses
-import sys
 from collections.abc import Callable, Iterator
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -28,33 +26,7 @@ from syncd.store import StateStore
 from syncd.store.database_url import parse_database_url
 from syncd.store.engine import build_engine
 
-# The shared helpers in tests/support are imported as ``tests.support``, which needs the
-# repository root on sys.path: pytest adds it under ``python -m pytest`` or with
-# ``pythonpath = ["."]`` in its settings, not when run as plain ``pytest``.
-_REPOSITORY_ROOT = str(Path(__file__).resolve().parents[2])
-if _REPOSITORY_ROOT not in sys.path:
-    sys.path.append(_REPOSITORY_ROOT)
-
-from tests.support.postgres import postgres_database, postgres_url  # noqa: E402
-
-__all__ = ["postgres_database", "postgres_url"]  # fixtures, re-exported for this directory
-
 ItemFactory = Callable[..., ActionItem]
-
-
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def backend(request: pytest.FixtureRequest) -> str:
-    name: str = request.param
-    return name
-
-
-@pytest.fixture
-def store_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
-    """A URL of an empty store, as a user would write it."""
-    if backend == "sqlite":
-        return f"sqlite:///{tmp_path / 'state' / 'state.db'}"
-    url: str = request.getfixturevalue("postgres_url")
-    return url
 
 
 @pytest.fixture

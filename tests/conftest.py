@@ -1,0 +1,27 @@
+"""Fixtures shared by every test directory."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.support.postgres import postgres_database, postgres_url
+
+__all__ = ["postgres_database", "postgres_url"]  # fixtures, re-exported for every directory
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def backend(request: pytest.FixtureRequest) -> str:
+    """Run the test once on SQLite and once on the real PostgreSQL."""
+    name: str = request.param
+    return name
+
+
+@pytest.fixture
+def store_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A URL of an empty store, as a user would write it."""
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'state' / 'state.db'}"
+    url: str = request.getfixturevalue("postgres_url")
+    return url
