@@ -238,7 +238,7 @@ def sync(
     finally:
         store.close()
     if as_json:
-        sys.stdout.write(json.dumps(sync_json(runs, dry_run=dry_run), indent=2) + "\n")
+        _print_json(sync_json(runs, dry_run=dry_run))
     else:
         render_sync(_consoles.out, runs, dry_run=dry_run)
         if dry_run:
@@ -247,6 +247,13 @@ def sync(
                 _consoles.out.print(f"[dim]{status}[/]")
     if any(run.failed_anything for run in runs):
         raise typer.Exit(EXIT_FAILED)
+
+
+def _print_json(payload: dict[str, Any]) -> None:
+    # Indented for a person at a terminal; compact for a program (Python's C encoder only
+    # runs without indentation, which matters for tens of thousands of items).
+    indent = 2 if sys.stdout.isatty() else None
+    sys.stdout.write(json.dumps(payload, indent=indent) + "\n")
 
 
 def store_note(loaded: LoadedConfig) -> str | None:
@@ -287,7 +294,7 @@ def status(
                 for name in names
             }
         }
-        sys.stdout.write(json.dumps(payload, indent=2) + "\n")
+        _print_json(payload)
         return
     render_status(_consoles.out, items)
     for name in names:

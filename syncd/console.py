@@ -52,6 +52,8 @@ def _flags_cell(item: ActionItem) -> Text:
         text.append("done ", style="green")
     if item.tracker_ref is not None:
         text.append(f"→{item.tracker_ref.key} ", style="cyan")
+    if item.status is Status.DONE:  # what a done item lacks no longer needs anyone's attention
+        return text
     for flag in sorted(item.flags, key=lambda f: list(Flag).index(f)):
         text.append(f"{flag.value} ", style=_FLAG_STYLE.get(flag, ""))
     return text

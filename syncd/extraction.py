@@ -68,7 +68,8 @@ def build_team_items(
     known_by_doc: dict[tuple[str, str], list[KnownItem]] = defaultdict(list)
     for k in known:
         known_by_doc[(k.source, k.document)].append(k)
-    all_known_ids = frozenset(k.id for k in known)
+    # Ids a new item must not take: every known id, and every id given out in this cycle.
+    taken_ids: set[str] = {k.id for k in known}
 
     items: list[ActionItem] = []
     matches: dict[str, MatchKind] = {}
@@ -76,7 +77,6 @@ def build_team_items(
     orphaned: list[KnownItem] = []
     failures: list[DocumentFailure] = []
     source_errors: dict[str, str] = {}
-    assigned_ids: set[str] = set()
 
     for outcome in outcomes:
         failures.extend(outcome.failures)
@@ -89,20 +89,18 @@ def build_team_items(
             doc = _with_date(doc, first_seen.get((outcome.name, doc.postmortem.document)), today)
             documents.append(doc)
             key = (outcome.name, doc.postmortem.document)
-            doc_known = known_by_doc.get(key, [])
-            taken = (all_known_ids - {k.id for k in doc_known}) | assigned_ids
             match = match_document(
                 team,
                 outcome.name,
                 doc.postmortem.document,
                 doc.items,
-                doc_known,
-                taken_ids=frozenset(taken),
+                known_by_doc.get(key, []),
+                taken_ids=taken_ids,
             )
             orphaned.extend(match.unmatched_known)
             fallback = doc.postmortem.date or today
             for raw, assignment in zip(doc.items, match.assignments, strict=True):
-                assigned_ids.add(assignment.id)
+                taken_ids.add(assignment.id)
                 matches[assignment.id] = assignment.kind
                 items.append(
                     resolve_item(

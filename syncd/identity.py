@@ -13,6 +13,7 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -32,14 +33,21 @@ _NON_WORD = re.compile(r"[^\w]+")
 
 def normalize_title(title: str) -> str:
     """Lower-case words only: punctuation, markup leftovers, accents and spacing do not count."""
-    decomposed = unicodedata.normalize("NFKD", title)
-    folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
+    if title.isascii():  # the common case, and nothing to decompose
+        folded = title.lower()
+    else:
+        decomposed = unicodedata.normalize("NFKD", title)
+        folded = "".join(ch for ch in decomposed if not unicodedata.combining(ch)).casefold()
     return " ".join(_NON_WORD.sub(" ", folded).split())
 
 
 def item_id(team: str, source: str, document: str, title: str, occurrence: int = 0) -> str:
     """The deterministic id of the ``occurrence``-th item with this title in this document."""
-    key = "\x1f".join((team, source, document, normalize_title(title), str(occurrence)))
+    return _hash_id(team, source, document, normalize_title(title), occurrence)
+
+
+def _hash_id(team: str, source: str, document: str, normalized: str, occurrence: int) -> str:
+    key = "\x1f".join((team, source, document, normalized, str(occurrence)))
     return hashlib.sha256(key.encode("utf-8")).hexdigest()[:ID_LENGTH]
 
 
@@ -84,7 +92,7 @@ def match_document(
     items: Sequence[RawItem],
     known: Sequence[KnownItem],
     *,
-    taken_ids: frozenset[str] = frozenset(),
+    taken_ids: AbstractSet[str] = frozenset(),
 ) -> DocumentMatch:
     """Give each extracted item of one document its id.
 
@@ -92,13 +100,14 @@ def match_document(
     put back is recognised). ``taken_ids`` are ids in use elsewhere in the team, which a new id
     must avoid.
     """
-    known_by_id = {k.id: k for k in known}
+    known_ids = {k.id for k in known}
     assigned: list[Assignment | None] = [None] * len(items)
     used: set[str] = set()
-    occurrences = _occurrences(items)
+    normalized = [normalize_title(item.title) for item in items]
+    occurrences = _occurrences(normalized)
     computed = [
-        item_id(team, source, document, item.title, occurrences[index])
-        for index, item in enumerate(items)
+        _hash_id(team, source, document, normalized[index], occurrences[index])
+        for index in range(len(items))
     ]
 
     # 1. Exact: a known item with the same normalised title (the store's title, not the id:
@@ -106,8 +115,8 @@ def match_document(
     known_by_title: dict[str, list[KnownItem]] = {}
     for k in sorted(known, key=lambda k: (k.line, k.id)):
         known_by_title.setdefault(normalize_title(k.title), []).append(k)
-    for index, item in enumerate(items):
-        same = known_by_title.get(normalize_title(item.title))
+    for index, title in enumerate(normalized):
+        same = known_by_title.get(title)
         if same:
             # The known item whose id this text would compute wins; else the first in order.
             chosen = next((k for k in same if k.id == computed[index]), same[0])
@@ -132,16 +141,18 @@ def match_document(
             used.add(known_item.id)
 
     # 3. New: the deterministic id, moved past any id already taken.
-    unavailable = set(known_by_id) | set(taken_ids) | used
+    def taken(candidate: str) -> bool:
+        return candidate in used or candidate in known_ids or candidate in taken_ids
+
     result: list[Assignment] = []
     for index, assignment in enumerate(assigned):
         if assignment is None:
             new_id = computed[index]
             occurrence = occurrences[index]
-            while new_id in unavailable:
+            while taken(new_id):
                 occurrence += 1
-                new_id = item_id(team, source, document, items[index].title, occurrence)
-            unavailable.add(new_id)
+                new_id = _hash_id(team, source, document, normalized[index], occurrence)
+            used.add(new_id)
             assignment = Assignment(new_id, MatchKind.NEW)
         result.append(assignment)
 
@@ -149,12 +160,11 @@ def match_document(
     return DocumentMatch(tuple(result), unmatched)
 
 
-def _occurrences(items: Sequence[RawItem]) -> list[int]:
+def _occurrences(normalized_titles: Sequence[str]) -> list[int]:
     """For each item, how many earlier items of the document share its normalised title."""
     seen: dict[str, int] = {}
     result = []
-    for item in items:
-        title = normalize_title(item.title)
+    for title in normalized_titles:
         result.append(seen.get(title, 0))
         seen[title] = seen.get(title, 0) + 1
     return result
