@@ -85,6 +85,8 @@ def build_team_items(
             continue
         present = {d.postmortem.document for d in outcome.documents}
         present.update(f.document for f in outcome.failures)
+        # A folder that could not be listed fails as "sub/": what lies under it is not gone.
+        unread_folders = tuple(f.document for f in outcome.failures if f.document.endswith("/"))
         for doc in outcome.documents:
             doc = _with_date(doc, first_seen.get((outcome.name, doc.postmortem.document)), today)
             documents.append(doc)
@@ -115,7 +117,11 @@ def build_team_items(
                 )
         # Documents the store knows in this source that are gone: their items are orphaned.
         for (source, document), doc_known in known_by_doc.items():
-            if source == outcome.name and document not in present:
+            if (
+                source == outcome.name
+                and document not in present
+                and not document.startswith(unread_folders)
+            ):
                 orphaned.extend(doc_known)
 
     return TeamItems(

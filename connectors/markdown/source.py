@@ -1,0 +1,167 @@
+"""The markdown source: postmortems in a folder, a glob of files, or a git repository.
+
+It finds the files, reads each once, and hands the text to the pure extraction engine. One bad
+document never stops the source: it becomes a ``DocumentFailure`` naming the path and what to do.
+Only a source that cannot be read at all (missing folder, failed clone) raises ``SourceError``,
+so the core leaves that source's items as they were instead of orphaning them.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import ClassVar, Literal, Protocol
+from urllib.parse import quote
+
+from connectors.markdown.files import (
+    DocumentText,
+    ExcludeMatcher,
+    FoundFile,
+    PathMatcher,
+    PathProblem,
+    ReadFile,
+    RootUnreadable,
+    find_documents,
+    inspect_file,
+    load_text,
+    read_at_most,
+)
+from connectors.markdown.git import (
+    GitRepository,
+    GitRunner,
+    browse_url_prefix,
+    clone_directory,
+    run_git,
+)
+from connectors.markdown.settings import MarkdownSettings, has_glob_magic
+from syncd.model import DocumentFailure, ExtractedDocument
+from syncd.plugins import SourceContext, SourceError
+
+
+class Extractor(Protocol):
+    def __call__(self, text: str, *, source: str, document: str) -> ExtractedDocument: ...
+
+
+def _engine() -> Extractor:
+    # Imported on first read, not at registration: listing connectors (`syncd check`, the schema)
+    # should not pay for, or fail with, the extraction engine.
+    from connectors.markdown.extract import extract_document
+
+    return extract_document
+
+
+class MarkdownSource:
+    kind: ClassVar[Literal["source"]] = "source"
+    Settings: ClassVar[type[MarkdownSettings]] = MarkdownSettings
+    type: ClassVar[str] = "markdown"
+
+    def __init__(
+        self,
+        name: str,
+        settings: MarkdownSettings,
+        context: SourceContext,
+        *,
+        extract: Extractor | None = None,
+        read_file: ReadFile = read_at_most,
+        git_runner: GitRunner = run_git,
+    ) -> None:
+        self.name = name
+        self._settings = settings
+        self._context = context
+        self._extract = extract
+        self._read_file = read_file
+        self._git_runner = git_runner
+        self._url_for = self._document_url_builder()
+
+    def read(self) -> Iterator[ExtractedDocument | DocumentFailure]:
+        extract = self._extract if self._extract is not None else _engine()
+        git = self._settings.git
+        if git is None:
+            yield from self._read_local(extract)
+            return
+        repository = GitRepository(
+            git,
+            clone_dir=clone_directory(
+                self._context.cache_dir, f"{self._context.team}-{self.name}", git.url, git.branch
+            ),
+            config_dir=self._context.config_dir,
+            run=self._git_runner,
+        )
+        with repository.checkout() as root:
+            include = PathMatcher(self._settings.globs)
+            found = self._list(root, include, f"the clone of {repository.described}")
+            yield from self._read_found(found, extract)
+
+    def _read_local(self, extract: Extractor) -> Iterator[ExtractedDocument | DocumentFailure]:
+        written = self._settings.path
+        if written is None:  # the settings validator makes this unreachable
+            raise SourceError(f"markdown source {self.name!r}: neither path nor git is set")
+        expanded = os.path.expanduser(written)
+        if has_glob_magic(expanded):
+            parts = Path(expanded).parts
+            first_glob = next(i for i, part in enumerate(parts) if has_glob_magic(part))
+            root = self._context.config_dir.joinpath(*parts[:first_glob])
+            include = PathMatcher(["/".join(parts[first_glob:])])
+            yield from self._read_found(self._list(root, include, f"path {written!r}"), extract)
+            return
+        target = self._context.config_dir / expanded
+        if target.is_file():
+            found: list[FoundFile | PathProblem] = [inspect_file(target, target.name)]
+        else:
+            found = self._list(target, PathMatcher(self._settings.globs), f"path {written!r}")
+        yield from self._read_found(found, extract)
+
+    def _list(self, root: Path, include: PathMatcher, what: str) -> list[FoundFile | PathProblem]:
+        try:
+            return find_documents(root, include, ExcludeMatcher(self._settings.exclude))
+        except RootUnreadable as exc:
+            raise SourceError(
+                f"{what}: folder {os.path.normpath(root)} {exc}. Nothing was read from this "
+                "source; its items are kept as they were"
+            ) from None
+
+    def _read_found(
+        self, found: list[FoundFile | PathProblem], extract: Extractor
+    ) -> Iterator[ExtractedDocument | DocumentFailure]:
+        limit = self._settings.max_document_bytes
+        for entry in found:
+            loaded = (
+                entry
+                if isinstance(entry, PathProblem)
+                else load_text(entry, limit, self._read_file)
+            )
+            if isinstance(loaded, PathProblem):
+                yield DocumentFailure(self.name, loaded.document, loaded.error)
+            else:
+                yield self._extracted(loaded, extract)
+
+    def _extracted(
+        self, loaded: DocumentText, extract: Extractor
+    ) -> ExtractedDocument | DocumentFailure:
+        try:
+            document = extract(loaded.text, source=self.name, document=loaded.document)
+        except Exception as exc:  # the engine promises not to raise; one document must not stop all
+            return DocumentFailure(
+                self.name,
+                loaded.document,
+                f"extraction failed ({type(exc).__name__}: {exc}); this is a bug in syncd, "
+                "please report it together with the document",
+            )
+        url = self._url_for(loaded.document)
+        if url is None:
+            return document
+        return dataclasses.replace(
+            document, postmortem=dataclasses.replace(document.postmortem, url=url)
+        )
+
+    def _document_url_builder(self) -> Callable[[str], str | None]:
+        template = self._settings.url_template
+        if template is not None:
+            return lambda document: template.format(path=quote(document, safe="/"))
+        git = self._settings.git
+        prefix = browse_url_prefix(git.url, git.branch, git.subdir) if git is not None else None
+        if prefix is not None:
+            return lambda document: prefix + quote(document, safe="/")
+        return lambda document: None
