@@ -46,11 +46,11 @@ def _due_cell(item: ActionItem) -> Text:
     return text
 
 
-def _flags_cell(item: ActionItem) -> Text:
+def _flags_cell(item: ActionItem, *, with_status_and_ref: bool = True) -> Text:
     text = Text()
-    if item.status is Status.DONE:
+    if with_status_and_ref and item.status is Status.DONE:
         text.append("done ", style="green")
-    if item.tracker_ref is not None:
+    if with_status_and_ref and item.tracker_ref is not None:
         text.append(f"→{item.tracker_ref.key} ", style="cyan")
     if item.status is Status.DONE:  # what a done item lacks no longer needs anyone's attention
         return text
@@ -159,7 +159,7 @@ def render_status(console: Console, items_by_team: dict[str, list[StoredItem]]) 
         table.add_column("flags", overflow="fold")
         for stored in items:
             item = stored.to_action_item()
-            flags = _flags_cell(item)
+            flags = _flags_cell(item, with_status_and_ref=False)
             if stored.orphaned_at is not None:
                 flags.append("orphaned", style="dim")
             table.add_row(

@@ -44,6 +44,25 @@ class Redactor:
 redactor = Redactor()
 
 
+class _StderrLogger:
+    """Writes each line to whatever ``sys.stderr`` is at that moment (tests swap it)."""
+
+    def msg(self, message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    debug = info = warning = warn = error = critical = exception = fatal = log = msg
+
+
+class _StreamLogger:
+    def __init__(self, stream: TextIO) -> None:
+        self._stream = stream
+
+    def msg(self, message: str) -> None:
+        print(message, file=self._stream, flush=True)
+
+    debug = info = warning = warn = error = critical = exception = fatal = log = msg
+
+
 def configure(*, log_format: str | None, level: str = "info", stream: TextIO | None = None) -> None:
     """Set up structlog once per process. ``log_format`` None: console on a terminal, else JSON."""
     out = stream or sys.stderr
@@ -65,7 +84,9 @@ def configure(*, log_format: str | None, level: str = "info", stream: TextIO | N
         wrapper_class=structlog.make_filtering_bound_logger(
             logging.getLevelNamesMapping()[level.upper()]
         ),
-        logger_factory=structlog.PrintLoggerFactory(file=out),
+        logger_factory=(lambda *_: _StreamLogger(stream))
+        if stream
+        else (lambda *_: _StderrLogger()),
         cache_logger_on_first_use=False,
     )
 

@@ -1,0 +1,34 @@
+"""What the readers of one document share while they walk it."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from markdown_it.utils import EnvType
+
+from syncd.model import DocumentProblem, RawItem
+
+
+@dataclass(slots=True)
+class ExtractionContext:
+    body: str  # the markdown after front matter, as parsed
+    line_offset: int  # lines before ``body`` in the original text (the front matter)
+    env: EnvType = field(default_factory=dict)
+    items: list[RawItem] = field(default_factory=list)
+    problems: list[DocumentProblem] = field(default_factory=list)
+    _lines: list[str] | None = None
+
+    def line(self, body_line: int) -> int:
+        """1-based line in the original text of a 0-based line of ``body``."""
+        return body_line + self.line_offset + 1
+
+    def source_line(self, body_line: int) -> str:
+        if self._lines is None:
+            self._lines = self.body.split("\n")
+        if 0 <= body_line < len(self._lines):
+            return self._lines[body_line]
+        return ""
+
+    def problem(self, body_line: int | None, message: str) -> None:
+        line = None if body_line is None else self.line(body_line)
+        self.problems.append(DocumentProblem(line=line, message=message))

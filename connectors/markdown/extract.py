@@ -1,0 +1,61 @@
+"""Markdown postmortem -> ``ExtractedDocument``: metadata, action items as written, problems.
+
+Pure: text in, data out; no I/O, no clock. It never raises: whatever cannot be read becomes a
+``DocumentProblem`` and the rest of the document is still read.
+
+Speed matters (thousands of documents per cycle), so the document is parsed into blocks only;
+inline markdown is parsed just for the blocks that become items.
+"""
+
+from __future__ import annotations
+
+from connectors.markdown.context import ExtractionContext
+from connectors.markdown.front_matter import split_front_matter
+from connectors.markdown.metadata import humanised_name, postmortem_metadata
+from connectors.markdown.parser import normalise_source, parse_blocks
+from connectors.markdown.sections import SectionWalker
+from syncd.model import DocumentProblem, ExtractedDocument, Postmortem
+
+__all__ = ["extract_document"]
+
+
+def extract_document(text: str, *, source: str, document: str) -> ExtractedDocument:
+    """Read one postmortem. ``document`` is its path relative to the source root ("/"-separated)."""
+    try:
+        return _extract(text, source=source, document=document)
+    except Exception as exc:  # the contract is "never raises": a bug here must not stop a source
+        return ExtractedDocument(
+            postmortem=Postmortem(
+                source=source,
+                document=document,
+                title=humanised_name(str(document)),
+                date=None,
+                date_origin=None,
+            ),
+            items=(),
+            problems=(
+                DocumentProblem(None, f"could not read the document: {type(exc).__name__}: {exc}"),
+            ),
+        )
+
+
+def _extract(text: str, *, source: str, document: str) -> ExtractedDocument:
+    front = split_front_matter(normalise_source(text))
+    ctx = ExtractionContext(body=front.body, line_offset=front.body_line_offset)
+    walker = SectionWalker(parse_blocks(front.body, ctx.env), ctx)
+    walker.walk()
+    postmortem, metadata_problems = postmortem_metadata(
+        source=source,
+        document=document,
+        front_matter=front.data,
+        first_h1=walker.first_h1,
+        body=front.body,
+        body_line_offset=front.body_line_offset,
+    )
+    problems = sorted(
+        (*front.problems, *metadata_problems, *ctx.problems),
+        key=lambda p: (p.line is None, p.line or 0),
+    )
+    return ExtractedDocument(
+        postmortem=postmortem, items=tuple(ctx.items), problems=tuple(problems)
+    )

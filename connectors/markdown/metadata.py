@@ -1,0 +1,105 @@
+"""The postmortem a document describes: title, date, severity and the rest, as written."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+
+from connectors.markdown.dates import AmbiguousDate, date_from_filename, parse_document_date
+from connectors.markdown.labels import strip_markup
+from syncd.model import DocumentProblem, Postmortem
+
+_DATE_LINE = re.compile(
+    r"^[ \t>]*(?:[-*+][ \t]+)?(?:\|[ \t]*)?(?:\*\*|__)?[ \t]*"
+    r"(?:incident[ \t]+date|date[ \t]+of[ \t]+(?:the[ \t]+)?incident|date)[ \t]*(?:\*\*|__)?"
+    r"[ \t]*[:|][ \t]*(?:\*\*|__)?[ \t]*(?P<value>[^|\n]+)",
+    re.IGNORECASE | re.MULTILINE,
+)
+_EXTENSION = re.compile(r"\.(?:md|markdown|mdown|mkd|txt)$", re.IGNORECASE)
+_FILENAME_DATE = re.compile(r"(?<!\d)\d{4}[-_.]?\d{2}[-_.]?\d{2}(?!\d)[-_. ]*")
+
+
+def postmortem_metadata(
+    *,
+    source: str,
+    document: str,
+    front_matter: dict[str, Any],
+    first_h1: str | None,
+    body: str,
+    body_line_offset: int,
+) -> tuple[Postmortem, list[DocumentProblem]]:
+    problems: list[DocumentProblem] = []
+    title = _text(front_matter.get("title")) or (first_h1 or "").strip() or humanised_name(document)
+
+    found: date | None = None
+    origin: str | None = None
+    if "date" in front_matter:
+        try:
+            found = parse_document_date(front_matter["date"])
+        except AmbiguousDate as exc:
+            problems.append(DocumentProblem(1, f"front matter date: {exc}"))
+        else:
+            if found is None and front_matter["date"] not in (None, ""):
+                problems.append(
+                    DocumentProblem(
+                        1, f"front matter date {front_matter['date']!r} is not a date (YYYY-MM-DD)"
+                    )
+                )
+        origin = "front_matter" if found else None
+    if found is None and (found := date_from_filename(document)) is not None:
+        origin = "filename"
+    if found is None:
+        found, problem = _date_line(body, body_line_offset)
+        origin = "date_line" if found else None
+        if problem:
+            problems.append(problem)
+
+    return (
+        Postmortem(
+            source=source,
+            document=document,
+            title=title,
+            date=found,
+            date_origin=origin,
+            severity=_text(front_matter.get("severity")),
+            incident=_text(front_matter.get("incident")),
+            service=_text(front_matter.get("service")),
+            team=_text(front_matter.get("team")),
+        ),
+        problems,
+    )
+
+
+def humanised_name(document: str) -> str:
+    """A title from a file name: "2026-03-01-db-outage.md" -> "Db outage"."""
+    stem = _EXTENSION.sub("", document.replace("\\", "/").rsplit("/", 1)[-1])
+    words = " ".join(re.split(r"[-_\s]+", _FILENAME_DATE.sub(" ", stem))).strip()
+    if not words:
+        words = stem.strip() or "Untitled postmortem"
+    return words[0].upper() + words[1:]
+
+
+def _date_line(body: str, line_offset: int) -> tuple[date | None, DocumentProblem | None]:
+    if "ate" not in body:
+        return None, None
+    for m in _DATE_LINE.finditer(body):
+        value = strip_markup(m.group("value"))
+        try:
+            found = parse_document_date(value)
+        except AmbiguousDate as exc:
+            line = body.count("\n", 0, m.start()) + line_offset + 1
+            return None, DocumentProblem(line, f"postmortem date: {exc}")
+        if found is not None:
+            return found, None
+    return None, None
+
+
+def _text(value: Any) -> str | None:
+    if value is None or isinstance(value, dict):
+        return None
+    if isinstance(value, list | tuple):
+        parts = [str(v).strip() for v in value if v is not None and not isinstance(v, dict)]
+        return ", ".join(p for p in parts if p) or None
+    text = str(value).strip()
+    return text or None

@@ -1,0 +1,90 @@
+"""Template text and fillers that look like items but are not: "TBD", "etc.", "<describe>"."""
+
+from __future__ import annotations
+
+import re
+
+_FILLERS = frozenset(
+    (
+        "-",
+        "--",
+        "---",
+        "\u2013",
+        "\u2014",
+        "...",
+        "…",
+        ".",
+        "..",
+        "?",
+        "??",
+        "x",
+        "n/a",
+        "na",
+        "n.a.",
+        "none",
+        "none yet",
+        "none identified",
+        "none at this time",
+        "nothing",
+        "tbd",
+        "tba",
+        "tbc",
+        "todo",
+        "to do",
+        "etc",
+        "etc.",
+        "etc…",
+        "and so on",
+        "more to come",
+        "placeholder",
+        "action item",
+        "action items",
+        "item",
+        "items",
+        "task",
+        "tasks",
+        "description",
+        "action",
+        "follow-up",
+        "follow-ups",
+        "no action items",
+        "no action items yet",
+        "no actions",
+        "no follow-ups",
+    )
+)
+_TEMPLATE_RAW = re.compile(
+    r"^\s*(?:<[^<>]*>|\{\{.*\}\}|\{[^{}]*\}|\[[^\[\]]*\](?!\s*[(\[:]))\s*[.:]?\s*$", re.DOTALL
+)
+_EXAMPLE = re.compile(r"^\s*(?:e\.\s?g\.|eg\.|e\.g\b|(?:for\s+)?example\s*[:,])", re.IGNORECASE)
+_INSTRUCTION_VERB = re.compile(
+    r"^\s*(?:add|list|insert|enter|describe|write|fill(?:\s+in)?|put|include|replace"
+    r"|summari[sz]e)\b",
+    re.IGNORECASE,
+)
+_TEMPLATE_OBJECT = re.compile(
+    r"\b(?:action\s+items?|follow[\s-]?ups?|actions?|tasks?|items?|remediations?|next\s+steps"
+    r"|owners?|due\s+dates?)\b",
+    re.IGNORECASE,
+)
+_HERE = re.compile(
+    r"\b(?:here|below|above|in this section|in this table)\s*[.:]?\s*$", re.IGNORECASE
+)
+_WHOLE_ITALIC = re.compile(r"^\s*(?:\*(?!\*)[^*]+\*|_(?!_)[^_]+_)\s*[.:]?\s*$")
+
+
+def is_placeholder(title: str, raw: str) -> bool:
+    """Whether an item is template filler. ``title`` is the cleaned title, ``raw`` the markdown."""
+    plain = " ".join(title.split()).lower().rstrip(":")
+    if not plain or plain.strip(".-\u2013\u2014…?!*_ ") == "":
+        return True
+    if plain in _FILLERS:
+        return True
+    if _TEMPLATE_RAW.match(raw) or _EXAMPLE.match(title):
+        return True
+    # "Add action items here", "_List follow-ups_": an instruction to the author about items.
+    return bool(
+        _INSTRUCTION_VERB.match(title)
+        and _TEMPLATE_OBJECT.search(title)
+        and (_HERE.search(title) or _WHOLE_ITALIC.match(raw))
+    )

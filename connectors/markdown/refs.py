@@ -1,0 +1,111 @@
+"""Tracker references written in an item: Jira keys and URLs, GitHub issues, ``#45``.
+
+A reference is kept as written (``PAY-123``, ``acme/pay#45``, ``#45`` or the full URL) so the
+resolver can tell which tracker it names; nothing here decides whether the issue exists.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# Uppercase words followed by a number that are not Jira project keys: encodings, standards,
+# versions, severities, incident ids, hardware. A postmortem mentions them far more often than
+# a project could be named like them.
+_NOT_PROJECTS_WRITTEN = """
+    UTF UCS SHA MD AES RSA DES ECDSA ISO IEC IEEE RFC CVE CWE CVSS COVID HTTP HTTPS TLS SSL
+    TLSV IPV TCP UDP DNS API SEV INC PIR IR GPT LLM X86 AMD ARM WIN RHEL EL PY PEP JDK JRE
+    JAVA NODE PHP GO K8S EC2 S3 GCP AWS AZ US EU AP CA SLA SLO SLI SOC PCI GDPR HIPAA FIPS
+    DDR PCIE USB RAID NVME GEN LTS FY CY UTC GMT CET CEST PST PDT EST EDT MTTR MTTD TTL
+    NUMBER NO NR ID REV VER VERSION STEP PHASE TIER LEVEL ZONE RACK NODE POD DC
+    """
+_NOT_PROJECTS = frozenset(_NOT_PROJECTS_WRITTEN.split())
+
+_URL = re.compile(r"""https?://[^\s<>"'`|]+""", re.IGNORECASE)
+_JIRA_URL = re.compile(
+    r"^https?://[^/\s]+(?:/[^\s?#]*)?/browse/[A-Z][A-Z0-9_]+-\d+(?:[/?#]\S*)?$"
+    r"|^https?://[^/\s]+/\S*[?&]selectedIssue=[A-Z][A-Z0-9_]+-\d+",
+    re.IGNORECASE,
+)
+_GITHUB_URL = re.compile(
+    r"^https?://[^/\s]+/(?:api/v3/repos/)?[\w.-]+/[\w.-]+/(?:issues|pull|pulls)/\d+(?:[/?#]\S*)?$",
+    re.IGNORECASE,
+)
+_JIRA_KEY = re.compile(r"(?<![\w/#.@-])([A-Z][A-Z0-9]{1,14})-(\d{1,7})(?![\w-]|\.\d)")
+_REPO_ISSUE = re.compile(r"(?<![\w./@#-])[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+#\d+(?![\w-])")
+_BARE_ISSUE = re.compile(r"(?<![\w&#/])#\d+(?![\w-])")
+
+# One reference as a regular expression, for recognising text made only of references. A URL
+# here holds no separator or bracket, so a list of references splits one way only (a pattern
+# that could split it many ways takes exponential time on a list that does not match).
+REF_TOKEN = (
+    r"(?:https?://[^\s()\[\]<>,;]+"
+    r"|[A-Z][A-Z0-9]{1,14}-\d{1,7}"
+    r"|[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+#\d+"
+    r"|#\d+)"
+)
+
+
+def strip_url_punctuation(url: str) -> str:
+    """A URL at the end of a sentence or inside parentheses does not own that punctuation."""
+    while url and url[-1] in ".,;:!?'\"]}*_~":
+        url = url[:-1]
+    while url.endswith(")") and url.count("(") < url.count(")"):
+        url = url[:-1]
+    return url
+
+
+def is_tracker_url(url: str) -> bool:
+    return bool(_JIRA_URL.match(url) or _GITHUB_URL.match(url))
+
+
+def is_jira_project_key(project: str) -> bool:
+    return project not in _NOT_PROJECTS and not re.fullmatch(r"P\d|[A-Z]\d*", project)
+
+
+def find_refs(text: str, links: Iterable[tuple[int, str]] = ()) -> list[tuple[int, str]]:
+    """References in ``text`` and in link targets, as (position, written form), unordered."""
+    found: list[tuple[int, str]] = []
+    for pos, href in links:
+        href = href.strip()
+        if is_tracker_url(href):
+            found.append((pos, href))
+    if not text:
+        return found
+    masked = text
+    if "://" in text:
+        pieces: list[str] = []
+        last = 0
+        for m in _URL.finditer(text):
+            url = strip_url_punctuation(m.group(0))
+            if is_tracker_url(url):
+                found.append((m.start(), url))
+            end = m.start() + len(url)
+            # Keep positions stable while hiding the URL from the key and #number patterns.
+            pieces.append(text[last : m.start()])
+            pieces.append(" " * len(url))
+            last = end
+        pieces.append(text[last:])
+        masked = "".join(pieces)
+    if "#" in masked:
+        for m in _REPO_ISSUE.finditer(masked):
+            found.append((m.start(), m.group(0)))
+        for m in _BARE_ISSUE.finditer(masked):
+            found.append((m.start(), m.group(0)))
+    if "-" in masked:
+        for m in _JIRA_KEY.finditer(masked):
+            if is_jira_project_key(m.group(1)):
+                found.append((m.start(), m.group(0)))
+    return found
+
+
+def ordered_refs(groups: Iterable[Iterable[tuple[int, str]]]) -> tuple[str, ...]:
+    """References of several texts (cells, sub-bullets) in reading order, each once."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for group in groups:
+        for _, ref in sorted(group, key=lambda r: r[0]):
+            if ref not in seen:
+                seen.add(ref)
+                out.append(ref)
+    return tuple(out)

@@ -1,0 +1,162 @@
+"""The walk over a document's blocks: which section each block is in, and what to read.
+
+Headings and bold labels open sections; a sub-heading under an action section stays inside it.
+Lists under an action section, action tables anywhere, and lists labelled as actions are read;
+everything else (narrative, code, HTML comments) is passed over.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from markdown_it.token import Token
+
+from connectors.markdown.context import ExtractionContext
+from connectors.markdown.labels import classify_label, strip_markup
+from connectors.markdown.lists import (
+    action_list_items,
+    labelled_action_items,
+    may_hold_labels,
+    read_list,
+    skip_block,
+)
+from connectors.markdown.tables import (
+    TableRows,
+    read_table,
+    table_from_paragraph,
+    table_from_tokens,
+)
+
+_LABEL_LEVEL = 7  # a bold label ranks below every heading: the next heading of any level ends it
+_BOLD_LABEL = re.compile(r"^\s*(\*\*|__)(?P<label>[^*_\n]{1,80}?)\s*:?\s*\1\s*:?\s*$")
+_PLAIN_LABEL = re.compile(r"^\s*(?P<label>[A-Za-z][A-Za-z &/-]{1,40}):\s*$")
+
+
+@dataclass(frozen=True, slots=True)
+class _Scope:
+    level: int
+    label: str
+    action: str | None  # the section name its items get, when it is (inside) an action section
+
+
+class SectionWalker:
+    def __init__(self, tokens: list[Token], ctx: ExtractionContext) -> None:
+        self.tokens = tokens
+        self.ctx = ctx
+        self.stack: list[_Scope] = []
+        self.first_h1: str | None = None
+        self.seen_heading = False
+
+    @property
+    def action(self) -> str | None:
+        return self.stack[-1].action if self.stack else None
+
+    @property
+    def nearest_heading(self) -> str:
+        return self.stack[-1].label if self.stack else ""
+
+    def walk(self) -> None:
+        tokens = self.tokens
+        n = len(tokens)
+        i = 0
+        while i < n:
+            tok = tokens[i]
+            kind = tok.type
+            if kind == "heading_open":
+                self._heading(tok, tokens[i + 1].content if i + 1 < n else "")
+                i += 3
+            elif kind == "paragraph_open":
+                if i + 1 < n:
+                    self._guarded(tok, "paragraph", self._paragraph, tok, tokens[i + 1])
+                i += 3
+            elif kind in ("bullet_list_open", "ordered_list_open"):
+                end = skip_block(tokens, i)
+                self._guarded(tok, "list", self._list, i, end)
+                i = end
+            elif kind == "table_open":
+                end = skip_block(tokens, i)
+                self._guarded(tok, "table", self._table, i)
+                i = end
+            elif kind == "hr":
+                self._pop_labels()
+                i += 1
+            else:
+                # Quotes are walked into; code, HTML blocks (comments included) are not read.
+                i += 1
+
+    def _guarded(self, tok: Token, what: str, read: Callable[..., None], *args: object) -> None:
+        """One block that cannot be read never stops the rest of the document."""
+        try:
+            read(*args)
+        except Exception as exc:  # any bug or surprise in one block: report it, go on
+            line = tok.map[0] if tok.map else None
+            self.ctx.problem(line, f"could not read this {what}: {type(exc).__name__}: {exc}")
+
+    def _heading(self, tok: Token, raw: str) -> None:
+        level = int(tok.tag[1:]) if tok.tag[1:].isdigit() else 6
+        if level == 1 and self.first_h1 is None:
+            self.first_h1 = strip_markup(raw)
+        # A document's title heading often mentions follow-ups without being the section.
+        title_heading = not self.seen_heading and level == 1
+        self.seen_heading = True
+        while self.stack and self.stack[-1].level >= level:
+            self.stack.pop()
+        label, is_action = classify_label(raw, exact=title_heading)
+        self.stack.append(_Scope(level, label, self._section_for(label, is_action)))
+
+    def _section_for(self, label: str, is_action: bool) -> str | None:
+        parent = self.action
+        if parent is not None:
+            return f"{parent} / {label}" if label else parent
+        return label if is_action else None
+
+    def _pop_labels(self) -> None:
+        while self.stack and self.stack[-1].level == _LABEL_LEVEL:
+            self.stack.pop()
+
+    def _paragraph(self, tok: Token, inline: Token) -> None:
+        content = inline.content
+        if "\n" not in content and len(content) <= 100:
+            bold = _BOLD_LABEL.match(content)
+            if bold:
+                self._pop_labels()
+                label, is_action = classify_label(bold.group("label"))
+                self.stack.append(_Scope(_LABEL_LEVEL, label, self._section_for(label, is_action)))
+                return
+            plain = _PLAIN_LABEL.match(content)
+            # A plain "Action items:" line opens a section only where none is open already;
+            # "Note:" and the like inside a section are not labels.
+            if plain and self.action is None:
+                label, is_action = classify_label(plain.group("label"), exact=True)
+                if is_action:
+                    self._pop_labels()
+                    self.stack.append(_Scope(_LABEL_LEVEL, label, label))
+                    return
+        if "|" in content and "\n" in content:
+            table = table_from_paragraph(content, tok.map[0] if tok.map else 0)
+            if table is not None:
+                self._read_table(table)
+
+    def _list(self, start: int, end: int) -> None:
+        section = self.action
+        if section is None and not may_hold_labels(self.tokens, start, end):
+            return
+        entries, _ = read_list(self.tokens, start)
+        if section is not None:
+            action_list_items(entries, section, self.ctx)
+        else:
+            labelled_action_items(entries, self.ctx)
+
+    def _table(self, start: int) -> None:
+        self._read_table(table_from_tokens(self.tokens, start, self.ctx))
+
+    def _read_table(self, table: TableRows) -> None:
+        section = self.action
+        read_table(
+            table,
+            section=section if section is not None else self.nearest_heading,
+            in_action=section is not None,
+            ctx=self.ctx,
+        )
