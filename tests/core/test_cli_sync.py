@@ -202,18 +202,37 @@ def test_a_lost_state_store_finds_the_same_ids_again(tmp_path: Path) -> None:
     assert ids[0] == ids[1] and len(ids[0]) == 4
 
 
+MALFORMED_TABLE = """\
+# Search outage
+
+## Action items
+
+| Action | Owner | Due |
+|---|---|---|
+| Add a shard-health alert | @alice | 2026-12-01 | an extra cell |
+| Raise the indexer heap to 8 GB | Bob Jones | 2026-12-15 |
+"""
+
+
 def test_bad_documents_are_reported_and_the_rest_is_read(workspace: dict[str, Any]) -> None:
     docs: Path = workspace["docs"]
-    (docs / "latin1.md").write_bytes(
-        "# Caf\xe9\n\n## Action items\n\n- [ ] x @alice\n".encode("latin-1")
-    )
+    latin1 = "# Caf\xe9\n\n## Action items\n\n- [ ] x @alice\n".encode("latin-1")
+    (docs / "latin1.md").write_bytes(latin1)
     (docs / "blob.md").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\x00binary")
+    (docs / "huge.md").write_text(CHECKOUT + "x" * (5 * 1024 * 1024), encoding="utf-8")
+    (docs / "loop").mkdir()
+    (docs / "loop" / "again").symlink_to(docs, target_is_directory=True)
+    (docs / "search.md").write_text(MALFORMED_TABLE, encoding="utf-8")
     result = run(workspace["env"], "sync", "--config", str(workspace["config"]), "--json")
     assert result.exit_code == 1, result.output
     team = json.loads(result.stdout)["teams"]["payments"]
-    failed = {e["document"] for e in team["errors"]}
-    assert failed == {"latin1.md", "blob.md"}
-    assert team["tracked"] == 4
+    skipped = {e["document"]: e["error"] for e in team["errors"] if "severity" not in e}
+    assert set(skipped) == {"latin1.md", "blob.md", "huge.md", "loop/again"}
+    assert "UTF-8" in skipped["latin1.md"] and "max_document_bytes" in skipped["huge.md"]
+    (warning,) = [e for e in team["errors"] if e.get("severity") == "warning"]
+    assert (warning["document"], warning["line"]) == ("search.md", 7)
+    # Everything else is read: the checkout postmortem and both rows of the malformed table.
+    assert team["tracked"] == 6
 
 
 def test_a_failing_source_does_not_stop_another_team(tmp_path: Path) -> None:
