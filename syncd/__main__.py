@@ -1,3 +1,6 @@
 from syncd.cli import main
 
-main()
+# Guarded: worker processes (forkserver/spawn) import the main module again, and must not run
+# the command line a second time.
+if __name__ == "__main__":
+    main()

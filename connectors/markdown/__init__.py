@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
+from connectors.markdown.parallel import Extractor
 from connectors.markdown.settings import GitSettings, MarkdownSettings
-from connectors.markdown.source import Extractor, MarkdownSource
+from connectors.markdown.source import MarkdownSource
 
 __all__ = ["Extractor", "GitSettings", "MarkdownSettings", "MarkdownSource"]

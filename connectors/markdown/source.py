@@ -12,11 +12,10 @@ import dataclasses
 import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import ClassVar, Literal, Protocol
+from typing import ClassVar, Literal
 from urllib.parse import quote
 
 from connectors.markdown.files import (
-    DocumentText,
     ExcludeMatcher,
     FoundFile,
     PathMatcher,
@@ -35,13 +34,15 @@ from connectors.markdown.git import (
     clone_directory,
     run_git,
 )
+from connectors.markdown.parallel import (
+    Extractor,
+    extract_safely,
+    load_and_extract_all,
+    worth_parallel,
+)
 from connectors.markdown.settings import MarkdownSettings, has_glob_magic
 from syncd.model import DocumentFailure, ExtractedDocument
 from syncd.plugins import SourceContext, SourceError
-
-
-class Extractor(Protocol):
-    def __call__(self, text: str, *, source: str, document: str) -> ExtractedDocument: ...
 
 
 def _engine() -> Extractor:
@@ -126,34 +127,33 @@ class MarkdownSource:
         self, found: list[FoundFile | PathProblem], extract: Extractor
     ) -> Iterator[ExtractedDocument | DocumentFailure]:
         limit = self._settings.max_document_bytes
+        files = [entry for entry in found if isinstance(entry, FoundFile)]
+        default_io = self._extract is None and self._read_file is read_at_most
+        if default_io and worth_parallel(len(files)):
+            extracted = load_and_extract_all(files, max_bytes=limit, source=self.name)
+            for entry in found:
+                yield self._finished(entry if isinstance(entry, PathProblem) else next(extracted))
+            return
         for entry in found:
-            loaded = (
-                entry
-                if isinstance(entry, PathProblem)
-                else load_text(entry, limit, self._read_file)
-            )
+            if isinstance(entry, PathProblem):
+                yield self._finished(entry)
+                continue
+            loaded = load_text(entry, limit, self._read_file)
             if isinstance(loaded, PathProblem):
-                yield DocumentFailure(self.name, loaded.document, loaded.error)
+                yield self._finished(loaded)
             else:
-                yield self._extracted(loaded, extract)
+                yield self._finished(extract_safely(loaded, self.name, extract))
 
-    def _extracted(
-        self, loaded: DocumentText, extract: Extractor
+    def _finished(
+        self, result: ExtractedDocument | PathProblem
     ) -> ExtractedDocument | DocumentFailure:
-        try:
-            document = extract(loaded.text, source=self.name, document=loaded.document)
-        except Exception as exc:  # the engine promises not to raise; one document must not stop all
-            return DocumentFailure(
-                self.name,
-                loaded.document,
-                f"extraction failed ({type(exc).__name__}: {exc}); this is a bug in syncd, "
-                "please report it together with the document",
-            )
-        url = self._url_for(loaded.document)
+        if isinstance(result, PathProblem):
+            return DocumentFailure(self.name, result.document, result.error)
+        url = self._url_for(result.postmortem.document)
         if url is None:
-            return document
+            return result
         return dataclasses.replace(
-            document, postmortem=dataclasses.replace(document.postmortem, url=url)
+            result, postmortem=dataclasses.replace(result.postmortem, url=url)
         )
 
     def _document_url_builder(self) -> Callable[[str], str | None]:
