@@ -2,35 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
-from urllib.parse import urlsplit
+from typing import ClassVar
 
-from pydantic import AfterValidator, Field, SecretStr, field_validator
+from pydantic import Field, field_validator
 
 from syncd.plugins import ConnectorKind, ConnectorSettings
-
-
-def _webhook_url(value: SecretStr) -> SecretStr:
-    url = value.get_secret_value().strip()
-    if not url:  # `${VAR:-}`: fine while loading; posting says it is missing
-        return value
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError("must be an http:// or https:// URL")  # never the value: a secret
-    return SecretStr(url)
-
-
-def _image_url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError("must be an http:// or https:// URL of an image")
-    return value
+from syncd.settings_fields import ImageUrl, WebhookUrl
 
 
 class DiscordSettings(ConnectorSettings):
     """A ``digest.channels`` entry of ``type: discord``."""
 
-    webhook_url: Annotated[SecretStr, AfterValidator(_webhook_url)] = Field(
+    webhook_url: WebhookUrl = Field(
         description=(
             "Channel webhook URL (it is a credential), from the environment: "
             '"${DISCORD_WEBHOOK_URL}".'
@@ -42,10 +25,9 @@ class DiscordSettings(ConnectorSettings):
         max_length=80,
         description="Display name of the post instead of the webhook's own.",
     )
-    avatar_url: (
-        Annotated[str, AfterValidator(_image_url), Field(json_schema_extra={"format": "uri"})]
-        | None
-    ) = Field(None, description="Image URL used as the post's avatar instead of the webhook's own.")
+    avatar_url: ImageUrl | None = Field(
+        None, description="Image URL used as the post's avatar instead of the webhook's own."
+    )
     timeout_seconds: float = Field(
         15.0, gt=0, le=600, description="Timeout of each post, in seconds."
     )

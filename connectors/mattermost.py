@@ -4,31 +4,14 @@ from __future__ import annotations
 
 import re
 from typing import Annotated, ClassVar
-from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, Field, SecretStr
+from pydantic import AfterValidator, Field
 
 from syncd.plugins import ConnectorKind, ConnectorSettings
+from syncd.settings_fields import ImageUrl, WebhookUrl
 
 EMOJI_PATTERN = r":?[a-z0-9_+-]+:?"
 CHANNEL_PATTERN = r"@?[a-z0-9._-]+"
-
-
-def _webhook_url(value: SecretStr) -> SecretStr:
-    url = value.get_secret_value().strip()
-    if not url:  # `${VAR:-}`: fine while loading; posting says it is missing
-        return value
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError("must be an http:// or https:// URL")  # never the value: a secret
-    return SecretStr(url)
-
-
-def _image_url(value: str) -> str:
-    parts = urlsplit(value)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError("must be an http:// or https:// URL of an image")
-    return value
 
 
 def _pattern(pattern: str, expected: str) -> AfterValidator:
@@ -43,7 +26,7 @@ def _pattern(pattern: str, expected: str) -> AfterValidator:
 class MattermostSettings(ConnectorSettings):
     """A ``digest.channels`` entry of ``type: mattermost``."""
 
-    webhook_url: Annotated[SecretStr, AfterValidator(_webhook_url)] = Field(
+    webhook_url: WebhookUrl = Field(
         description=(
             "Incoming webhook URL (it is a credential), from the environment: "
             '"${MATTERMOST_WEBHOOK_URL}".'
@@ -77,10 +60,7 @@ class MattermostSettings(ConnectorSettings):
         None,
         description="Emoji used as the post's icon (needs 'override profile picture icons').",
     )
-    icon_url: (
-        Annotated[str, AfterValidator(_image_url), Field(json_schema_extra={"format": "uri"})]
-        | None
-    ) = Field(
+    icon_url: ImageUrl | None = Field(
         None, description="Image URL used as the post's icon; icon_emoji wins if both are set."
     )
     timeout_seconds: float = Field(

@@ -2,28 +2,18 @@
 
 from __future__ import annotations
 
-from typing import Annotated, ClassVar
-from urllib.parse import urlsplit
+from typing import ClassVar
 
-from pydantic import AfterValidator, Field, SecretStr
+from pydantic import Field
 
 from syncd.plugins import ConnectorKind, ConnectorSettings
-
-
-def _webhook_url(value: SecretStr) -> SecretStr:
-    url = value.get_secret_value().strip()
-    if not url:  # `${VAR:-}`: fine while loading; posting says it is missing
-        return value
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError("must be an http:// or https:// URL")  # never the value: a secret
-    return SecretStr(url)
+from syncd.settings_fields import WebhookUrl
 
 
 class TeamsSettings(ConnectorSettings):
     """A ``digest.channels`` entry of ``type: teams``."""
 
-    webhook_url: Annotated[SecretStr, AfterValidator(_webhook_url)] = Field(
+    webhook_url: WebhookUrl = Field(
         description=(
             "URL of a Teams Workflows webhook ('Post to a channel when a webhook request is "
             'received\'); it is a credential, from the environment: "${TEAMS_WEBHOOK_URL}".'

@@ -4,23 +4,13 @@ from __future__ import annotations
 
 import re
 from typing import Annotated, ClassVar
-from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, Field, SecretStr
+from pydantic import AfterValidator, Field
 
 from syncd.plugins import ConnectorKind, ConnectorSettings
+from syncd.settings_fields import WebhookUrl
 
 EMOJI_PATTERN = r":[a-z0-9_+'-]+:"
-
-
-def _webhook_url(value: SecretStr) -> SecretStr:
-    url = value.get_secret_value().strip()
-    if not url:  # `${VAR:-}`: fine while loading; posting says it is missing
-        return value
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError("must be an http:// or https:// URL")  # never the value: a secret
-    return SecretStr(url)
 
 
 def _emoji(value: str) -> str:
@@ -32,7 +22,7 @@ def _emoji(value: str) -> str:
 class SlackSettings(ConnectorSettings):
     """A ``digest.channels`` entry of ``type: slack``."""
 
-    webhook_url: Annotated[SecretStr, AfterValidator(_webhook_url)] = Field(
+    webhook_url: WebhookUrl = Field(
         description=(
             "Incoming webhook URL (it is a credential), from the environment: "
             '"${SLACK_WEBHOOK_URL}". The webhook decides the channel.'

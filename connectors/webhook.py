@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, ClassVar
-from urllib.parse import urlsplit
+from typing import ClassVar
 
-from pydantic import AfterValidator, Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator
 
 from syncd.plugins import ConnectorKind, ConnectorSettings
+from syncd.settings_fields import WebhookUrl
 
 # RFC 9110 token characters
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
@@ -16,20 +16,10 @@ _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
 _RESERVED_HEADERS = frozenset({"content-type", "content-length", "host", "transfer-encoding"})
 
 
-def _webhook_url(value: SecretStr) -> SecretStr:
-    url = value.get_secret_value().strip()
-    if not url:  # `${VAR:-}`: fine while loading; posting says it is missing
-        return value
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        raise ValueError("must be an http:// or https:// URL")  # never the value: a secret
-    return SecretStr(url)
-
-
 class WebhookSettings(ConnectorSettings):
     """A ``digest.channels`` entry of ``type: webhook``."""
 
-    webhook_url: Annotated[SecretStr, AfterValidator(_webhook_url)] = Field(
+    webhook_url: WebhookUrl = Field(
         description=(
             "URL the digest is POSTed to as JSON; it may carry a credential, so it comes from "
             'the environment: "${DIGEST_WEBHOOK_URL}".'
