@@ -251,13 +251,19 @@ def bench_extract(documents: int) -> None:
         env = {"SYNCD_STATE_DIR": str(env_state), "PATH": "/usr/bin:/bin"}
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
-        done = subprocess.run(cmd, capture_output=True, env=env, check=False)
-        wall = time.perf_counter() - started
+        with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as errors:
+            child = subprocess.Popen(cmd, stdout=out, stderr=errors, env=env)
+            tree_peak = _watch_tree_memory(child)
+            wall = time.perf_counter() - started
+            out.seek(0)
+            stdout = out.read()
+            errors.seek(0)
+            stderr = errors.read()
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
-        if done.returncode not in (0, 1):
-            sys.stderr.write(done.stderr.decode(errors="replace"))
-            raise SystemExit(f"dry run failed with status {done.returncode}")
-        result = json.loads(done.stdout)
+        if child.returncode not in (0, 1):
+            sys.stderr.write(stderr.decode(errors="replace"))
+            raise SystemExit(f"dry run failed with status {child.returncode}")
+        result = json.loads(stdout)
         team = result["teams"]["bench"]
         items = len(team["items"])
         cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
@@ -272,8 +278,56 @@ def bench_extract(documents: int) -> None:
             f"extract, resolve, plan, JSON)"
         )
         print(f"dry run CPU:      {cpu:.2f} s")
-        print(f"peak memory:      {after.ru_maxrss / 1024:.0f} MB (max RSS of the child)")
+        print(f"peak memory:      {after.ru_maxrss / 1024:.0f} MB (max RSS of the syncd process)")
+        print(
+            f"peak memory, all: {tree_peak / 1024:.0f} MB (syncd and its extraction workers, "
+            "RSS summed: shared pages counted once per process, an upper bound)"
+        )
         print(f"throughput:       {documents / wall:.0f} documents/s")
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def _descendants(root: int) -> set[int]:
+    parents: dict[int, int] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            parents[int(entry.name)] = int(fields[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    tree = {root}
+    grew = True
+    while grew:
+        grew = False
+        for pid, parent in parents.items():
+            if parent in tree and pid not in tree:
+                tree.add(pid)
+                grew = True
+    return tree
+
+
+def _watch_tree_memory(child: subprocess.Popen[bytes], every: float = 0.25) -> int:
+    """Wait for ``child``, sampling the summed RSS (KB) of it and its descendants; the peak."""
+    peak = 0
+    while child.poll() is None:
+        peak = max(peak, sum(_rss_kb(pid) for pid in _descendants(child.pid)))
+        try:
+            child.wait(timeout=every)
+        except subprocess.TimeoutExpired:
+            continue
+    return peak
 
 
 def main() -> None:
