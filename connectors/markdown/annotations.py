@@ -167,9 +167,7 @@ _REPEATED_DASH = re.compile(r"(\s[-\u2013\u2014|])(?:\s+[-\u2013\u2014|])+(?=\s)
 _NEEDS_SEPARATOR_FIX = re.compile(
     r"\s[,;:.!?](?:\s|$)|[,;]\s*[,;]|\s[-\u2013\u2014|]\s+[-\u2013\u2014|]\s"
 )
-_JUNK = frozenset(" ,;:|/-\u2013\u2014•·")
-_LEADING_JUNK = re.compile(r"^[\s,;:|/\-\u2013\u2014•·]+")
-_TRAILING_JUNK = re.compile(r"(?:[\s,;:|/\-\u2013\u2014•·]+|\s+(?:and|&))+$")
+_JUNK = " ,;:|/-\u2013\u2014•·"
 
 
 @dataclass(slots=True)
@@ -212,11 +210,15 @@ def tidy(text: str, *, removed: bool = True) -> str:
         text = _SPACE_BEFORE_PUNCT.sub(r"\1", text)
         text = _REPEATED_SEP.sub(r"\1", text)
         text = _REPEATED_DASH.sub(r"\1", text)
-    if text and text[0] in _JUNK:
-        text = _LEADING_JUNK.sub("", text)
-    if text and (text[-1] in _JUNK or text.endswith((" and", " &"))):
-        text = _TRAILING_JUNK.sub("", text)
-    return text
+    text = text.lstrip(_JUNK)
+    # A loop, not a pattern: "(?:[junk]+|and)+$" takes exponential time on long junk runs.
+    while True:
+        stripped = text.rstrip(_JUNK)
+        if removed and stripped.endswith((" and", " &")):
+            stripped = stripped[: stripped.rfind(" ")]
+        if stripped == text:
+            return text
+        text = stripped
 
 
 def is_done_status(status: str) -> bool:

@@ -18,6 +18,7 @@ from connectors.markdown.parser import markdown
 # Characters that can start inline markup; text without any of them is already plain, and
 # skipping the inline parser for it is most of the cost of table cells and simple bullets.
 _MARKUP_CHARS = frozenset("*_`[]<>!&\\~")
+_LINE_BREAK_TAG = re.compile(r"<br\s*/?>", re.IGNORECASE)
 # Joins several snippets (a table row's cells) for one inline parse. NUL never reaches the
 # parser otherwise (it is replaced while normalising the source); the spaces around it make
 # each snippet's edges behave like the start and end of text for emphasis rules.
@@ -173,8 +174,10 @@ def _render(children: list[Token], expected: int) -> list[InlineText | None]:
             if _SNIPPET_BREAK in tok.content:
                 return failed
             piece = tok.content
-        elif kind in ("softbreak", "hardbreak"):
-            piece = "\n"
+        elif kind in ("softbreak", "hardbreak") or (
+            kind == "html_inline" and _LINE_BREAK_TAG.match(tok.content)
+        ):
+            piece = "\n"  # <br> breaks lines in cells exported from wikis
         elif tok.nesting:
             depth += tok.nesting
             if kind == "link_open":

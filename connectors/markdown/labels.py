@@ -69,7 +69,7 @@ _NARRATIVE_STARTS = (
     "incident",
     "actions taken",
 )
-_NARRATIVE_WORDS = frozenset({"taken", "performed", "timeline", "during"})
+_NARRATIVE_WORDS = frozenset({"taken", "performed"})  # "Actions taken" is what was done
 
 
 def strip_markup(raw: str) -> str:

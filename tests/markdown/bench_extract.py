@@ -139,7 +139,8 @@ def main() -> None:
         items += len(extract_document(text, source="bench", document=f"pm-{n}.md").items)
     elapsed = time.perf_counter() - start
     print(
-        f"documents: {count}, median size {statistics.median(sizes) / 1024:.1f} KB, items: {items}"
+        f"documents: {count}, {min(sizes) / 1024:.1f}-{max(sizes) / 1024:.1f} KB "
+        f"(median {statistics.median(sizes) / 1024:.1f} KB), items: {items}"
     )
     print(
         f"total: {elapsed:.2f} s, {count / elapsed:.0f} docs/s, {elapsed / count * 1000:.3f} ms/doc"

@@ -358,3 +358,42 @@ def test_loose_list_item_paragraphs_become_detail() -> None:
         "Add exponential backoff to webhook retries",
         "Capped at one hour, with jitter.",
     )
+
+
+def test_a_title_heading_that_mentions_follow_ups_is_not_an_action_section() -> None:
+    assert (
+        titles(
+            """
+        # Payments outage follow-up
+
+        ## Summary
+
+        - Narrative bullet
+        """
+        )
+        == []
+    )
+
+
+def test_section_names_drop_numbering_emoji_and_colons() -> None:
+    item = only_item(
+        """
+        ## 🛠️ 5. Action Items:
+
+        - Fix it
+        """
+    )
+    assert item.section == "Action Items"
+
+
+def test_plain_label_line_opens_an_action_section() -> None:
+    found = items(
+        """
+        ## Wrap-up
+
+        Next steps:
+
+        - Schedule the game day @priya
+        """
+    )
+    assert [(i.title, i.section) for i in found] == [("Schedule the game day", "Next steps")]

@@ -4,6 +4,7 @@ come back as an ``ExtractedDocument``, problems reported."""
 from __future__ import annotations
 
 import random
+import time
 
 import pytest
 
@@ -124,6 +125,21 @@ def test_deep_nesting_of_lists_and_quotes() -> None:
     nested = "".join("  " * depth + "- level\n" for depth in range(200))
     quoted = "> " * 300 + "- [ ] quoted @a\n"
     _check("## Action Items\n\n" + nested + "\n" + quoted)
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        # Both took exponential time in earlier versions of the title clean-up patterns.
+        "Fix it (" + ",".join(["http://a"] * 60) + ") and more",
+        "Fix it " + ", ; - " * 500 + "x",
+    ],
+)
+def test_inputs_that_once_took_exponential_time(line: str) -> None:
+    started = time.perf_counter()
+    result = _check("## Action Items\n\n- " + line + "\n")
+    assert len(result.items) == 1
+    assert time.perf_counter() - started < 5  # linear: milliseconds; exponential: never ends
 
 
 def test_pathological_lines_for_the_annotation_patterns() -> None:

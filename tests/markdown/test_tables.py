@@ -334,3 +334,14 @@ def test_table_line_numbers_count_the_front_matter() -> None:
         """
     )
     assert item.line == 7
+
+
+def test_line_breaks_inside_cells_separate_words() -> None:
+    item = only_item(
+        """
+        | Action | Owner |
+        |---|---|
+        | Fix the pool<br>and the retries | Alice<br/>Bob |
+        """
+    )
+    assert (item.title, item.owner_text) == ("Fix the pool and the retries", "Alice Bob")
