@@ -130,6 +130,7 @@ _TRAILING_STATUS = re.compile(
         \[\s*(?P<b>{_STATUS_WORDS})\s*\]
       | \(\s*(?P<p>(?:{_STATUS_WORDS})(?:\s+(?:on\s+)?{_DATE})?)\s*\)
       | (?:^|(?<=\s))[-\u2013\u2014:,]\s*(?P<c>{_STATUS_WORDS})
+      | (?:^|(?<=\s))[-\u2013\u2014:,]\s*(?P<d>(?:{_STATUS_WORDS})\s+(?:on\s+)?{_DATE})
       | (?<=\s)(?-i:(?P<u>DONE|COMPLETED|FIXED|CLOSED|WIP|TODO|BLOCKED))
       | (?P<e>{_STATUS_EMOJI})
     )\s*\.?\s*$""",
@@ -362,7 +363,7 @@ def _take_edge_status(text: str, found: Annotations) -> str:
         m = pattern.search(text)
         if m is None:
             continue
-        status = next(g for g in (m.group(n) for n in "bpcue") if g is not None)
+        status = next(g for g in (m.group(n) for n in m.re.groupindex) if g is not None)
         rest = tidy(text[: m.start()] + " " + text[m.end() :])
         if not rest:
             continue  # the whole item is the word "Done": a title, not a status
@@ -377,7 +378,10 @@ def _may_end_with_status(text: str) -> bool:
     if text[-1] in _STATUS_EMOJI_CHARS or text.endswith(")"):
         return True
     words = text.rstrip(_TRAILING_NOISE).rsplit(None, 1)
-    return bool(words) and words[-1].lower() in _STATUS_LAST_WORDS
+    if bool(words) and words[-1].lower() in _STATUS_LAST_WORDS:
+        return True
+    # "… — done 2026-10-03": a done word shortly before the end, followed by its date.
+    return any(word.lower() in _DONE_WORDS for word in text.split()[-5:-1])
 
 
 def _drop_standalone_refs(text: str) -> str:

@@ -104,6 +104,9 @@ def test_priority_and_type(text: str, title: str, priority: str | None, kind: st
         ("Fix it (in progress)", "Fix it", "in progress", False),
         ("TODO: fix it", "fix it", "TODO", False),
         ("Rotate keys (done 2026-03-01)", "Rotate keys", "done 2026-03-01", True),
+        ("Rotate keys — done 2026-10-03", "Rotate keys", "done 2026-10-03", True),
+        ("Rotate keys - completed on 3 Oct 2026", "Rotate keys", "completed on 3 Oct 2026", True),
+        ("Ship it, done", "Ship it, done", None, False),
         ("Fix it, status: blocked", "Fix it", "blocked", False),
         # Words that only look like a status stay.
         ("Done", "Done", None, False),
