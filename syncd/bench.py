@@ -277,7 +277,10 @@ def bench_extract(documents: int) -> None:
             f"dry run wall:     {wall:.2f} s (whole process: start-up, config, read, "
             f"extract, resolve, plan, JSON)"
         )
-        print(f"dry run CPU:      {cpu:.2f} s")
+        print(
+            f"dry run CPU:      {cpu:.2f} s (the syncd process; its extraction workers "
+            "not included)"
+        )
         print(f"peak memory:      {after.ru_maxrss / 1024:.0f} MB (max RSS of the syncd process)")
         print(
             f"peak memory, all: {tree_peak / 1024:.0f} MB (syncd and its extraction workers, "

@@ -339,9 +339,9 @@ def _version(value: bool) -> None:
 @app.callback()
 def main_options(
     version: Annotated[
-        bool | None,
+        bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Show the version."),
-    ] = None,
+    ] = False,
 ) -> None:
     """syncd keeps postmortem action items and their tracker issues in step."""
 
