@@ -17,7 +17,7 @@ from typing import Literal
 from dateutil.relativedelta import relativedelta
 
 from syncd.model import Priority
-from syncd.resolve.text import drop_struck_through, strip_markup
+from syncd.resolve.text import UNKNOWN_VALUES, drop_struck_through, strip_markup
 
 DateOrder = Literal["dmy", "mdy"]
 
@@ -36,35 +36,14 @@ _PLACEHOLDER = ParsedDue(placeholder=True)
 _UNPARSED = ParsedDue(unparsed=True)
 _AMBIGUOUS = ParsedDue(ambiguous=True)
 
-_PLACEHOLDERS = frozenset(
-    {
-        "",
-        "?",
-        "??",
-        "???",
-        "-",
-        "--",
-        "---",
-        "\u2013",
-        "\u2014",
-        "tbd",
-        "tba",
-        "tbc",
-        "n/a",
-        "na",
-        "none",
-        "unknown",
-        "to be determined",
-        "to be decided",
-        "to be confirmed",
-        "date",
-        "due date",
-        "yyyy-mm-dd",
-        "dd/mm/yyyy",
-        "mm/dd/yyyy",
-        "dd.mm.yyyy",
-    }
-)
+_PLACEHOLDERS = UNKNOWN_VALUES | {
+    "date",
+    "due date",
+    "yyyy-mm-dd",
+    "dd/mm/yyyy",
+    "mm/dd/yyyy",
+    "dd.mm.yyyy",
+}
 
 # Words around a date that do not change it: "due 2026-12-01", "by: Q2", "deadline - Dec 1".
 _LEAD_IN = re.compile(

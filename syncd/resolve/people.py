@@ -15,47 +15,28 @@ from dataclasses import dataclass
 from syncd.model import Owner
 from syncd.resolve.text import (
     MARKDOWN_LINK,
+    UNKNOWN_VALUES,
     collapse_whitespace,
     drop_struck_through,
     strip_markup,
 )
 
 # What templates and authors write when nobody owns the item yet.
-_PLACEHOLDERS = frozenset(
-    {
-        "",
-        "?",
-        "??",
-        "???",
-        "-",
-        "--",
-        "---",
-        "\u2013",  # en dash
-        "\u2014",  # em dash
-        "n/a",
-        "na",
-        "none",
-        "nobody",
-        "no one",
-        "noone",
-        "unassigned",
-        "not assigned",
-        "unknown",
-        "tbd",
-        "tba",
-        "tbc",
-        "to be determined",
-        "to be assigned",
-        "to be decided",
-        "owner",
-        "owners",
-        "owner name",
-        "name",
-        "who",
-        "someone",
-        "anyone",
-    }
-)
+_PLACEHOLDERS = UNKNOWN_VALUES | {
+    "nobody",
+    "no one",
+    "noone",
+    "unassigned",
+    "not assigned",
+    "to be assigned",
+    "owner",
+    "owners",
+    "owner name",
+    "name",
+    "who",
+    "someone",
+    "anyone",
+}
 
 # Separators between several owners: "alice, bob", "Alice & Bob", "alice / bob", "Alice and Bob".
 # "+" only with spaces around it, so that "alice+oncall@acme.com" stays one address; the "/" of

@@ -36,3 +36,29 @@ def strip_markup(text: str) -> str:
 def markdown_links(text: str) -> list[tuple[str, str]]:
     """Every ``[text](url)`` in the value, as (text, url) pairs, in order."""
     return [(m.group("text"), m.group("url")) for m in MARKDOWN_LINK.finditer(text)]
+
+
+# What templates and authors write where a value is not known yet, for any field.
+UNKNOWN_VALUES = frozenset(
+    {
+        "",
+        "?",
+        "??",
+        "???",
+        "-",
+        "--",
+        "---",
+        "\u2013",  # en dash
+        "\u2014",  # em dash
+        "n/a",
+        "na",
+        "none",
+        "unknown",
+        "tbd",
+        "tba",
+        "tbc",
+        "to be determined",
+        "to be decided",
+        "to be confirmed",
+    }
+)
