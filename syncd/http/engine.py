@@ -1,0 +1,161 @@
+"""Runs the policy around the attempts of one request, whatever the transport."""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from syncd.http.clock import Clock, SystemClock
+from syncd.http.decide import Answered, Failed, Outcome, Raise, RequestInfo, Retry, decide
+from syncd.http.errors import PermanentError
+from syncd.http.observe import RequestObserver, RequestRecord, endpoint_of
+from syncd.http.pacing import PacerRegistry
+from syncd.http.policy import HttpPolicy
+from syncd.http.server_wait import server_wait
+from syncd.logs import get_logger
+
+R = TypeVar("R")
+
+Attempt = Callable[[], tuple[R | None, Outcome]]
+
+
+class PolicyEngine:
+    """The one place that paces, retries and classifies the requests to one service.
+
+    A transport adapter hands :meth:`run` a function that makes one attempt and reports its
+    :data:`Outcome` (with the response, when there is one). The engine returns the response to
+    the transport when the server gave a definitive answer, 2xx to 4xx, so the client library
+    keeps its own handling of it (``jira`` parses per-field errors of a 400, ``PyGithub`` turns
+    some 404s into False), and raises :class:`TransientError`, :class:`RateLimitedError` or
+    :class:`AmbiguousWriteError` when the policy retried in vain, was told to wait too long, or
+    cannot know what happened. Map a library's 4xx error with :func:`error_for_status`.
+    """
+
+    def __init__(
+        self,
+        policy: HttpPolicy,
+        *,
+        service: str,
+        clock: Clock | None = None,
+        rng: random.Random | None = None,
+        observer: RequestObserver | None = None,
+        pacers: PacerRegistry | None = None,
+    ) -> None:
+        self.policy = policy
+        self.service = service
+        self.clock: Clock = clock or SystemClock()
+        self._rng = rng or random.Random()
+        self._observer = observer
+        self._pacers = pacers or PacerRegistry(
+            self.clock,
+            min_interval=policy.min_interval,
+            min_write_interval=policy.min_write_interval,
+        )
+        self._log: Any = get_logger(service=service)
+
+    def run(
+        self,
+        *,
+        method: str,
+        url: str,
+        attempt: Attempt[R],
+        discard: Callable[[R], None],
+        repeatable: bool | None = None,
+        max_attempts: int | None = None,
+    ) -> R:
+        """Attempt the request until the policy returns its answer or raises; see the class."""
+        verb = method.upper()
+        parts = urlsplit(url)
+        request = RequestInfo(
+            service=self.service,
+            method=verb,
+            url=url,
+            repeatable=self.policy.is_repeatable(verb, parts.path)
+            if repeatable is None
+            else repeatable,
+            max_attempts=max_attempts,
+        )
+        endpoint = endpoint_of(url)
+        pacer = self._pacers.for_host(self.service, parts.netloc)
+        number = 0
+        while True:
+            number += 1
+            started = self.clock.monotonic()
+            pacer.acquire(write=not request.repeatable or verb in {"PUT", "DELETE"})
+            response, outcome = attempt()
+            wait = self._server_wait(outcome)
+            if wait is not None and wait > 0:
+                pacer.hold(wait)
+                self._log.warning(
+                    "http.rate_limited", host=parts.hostname, endpoint=endpoint, wait=round(wait, 3)
+                )
+            decision = decide(
+                request,
+                outcome,
+                number,
+                policy=self.policy,
+                wall_now=self.clock.wall(),
+                rng=self._rng,
+            )
+            self._observe(request, endpoint, outcome, started, number, isinstance(decision, Retry))
+            if isinstance(decision, Retry):
+                if response is not None:
+                    discard(response)
+                self._log.info(
+                    "http.retry",
+                    method=verb,
+                    endpoint=endpoint,
+                    attempt=number,
+                    wait=round(decision.after, 3),
+                    reason=decision.reason,
+                )
+                self.clock.sleep(decision.after)
+                continue
+            if isinstance(decision, Raise):
+                if isinstance(decision.error, PermanentError) and response is not None:
+                    return response  # a definitive answer: the client library handles it
+                if response is not None:
+                    discard(response)
+                self._log.warning(
+                    "http.giving_up",
+                    method=verb,
+                    endpoint=endpoint,
+                    attempts=number,
+                    error=type(decision.error).__name__,
+                    reason=decision.error.reason,
+                )
+                raise decision.error
+            if response is None:  # pragma: no cover - a Return always follows an answer
+                raise AssertionError("the policy returned without a response")
+            return response
+
+    def _server_wait(self, outcome: Outcome) -> float | None:
+        if not isinstance(outcome, Answered):
+            return None
+        return server_wait(outcome.status, outcome.headers, self.clock.wall())
+
+    def _observe(
+        self,
+        request: RequestInfo,
+        endpoint: str,
+        outcome: Outcome,
+        started: float,
+        number: int,
+        retried: bool,
+    ) -> None:
+        if self._observer is None:
+            return
+        self._observer(
+            RequestRecord(
+                service=request.service,
+                method=request.method,
+                endpoint=endpoint,
+                status=outcome.status,
+                error=outcome.kind.value if isinstance(outcome, Failed) else None,
+                elapsed=self.clock.monotonic() - started,
+                attempt=number,
+                retried=retried,
+            )
+        )

@@ -1,0 +1,51 @@
+"""What the policy reports about each attempt, for metrics and benchmarks."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Protocol
+from urllib.parse import urlsplit
+
+from syncd.http.redact import ELIDED, redact_url
+
+_ISSUE_KEY = re.compile(r"^[A-Z][A-Z0-9_]+-\d+$")
+_NUMBER = re.compile(r"^\d+$")
+_OPAQUE_ID = re.compile(r"^(?=.*\d)[0-9a-fA-F-]{16,}$|^[0-9a-f]{6,}:[0-9a-f-]{20,}$")
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """One attempt. ``endpoint`` is a path template such as ``/rest/api/3/issue/{key}``."""
+
+    service: str
+    method: str
+    endpoint: str
+    status: int | None  # None when no answer came
+    error: str | None  # the failure kind when no answer came, e.g. "dropped"
+    elapsed: float  # seconds, including the time spent waiting for the pacer
+    attempt: int
+    retried: bool  # whether the policy will send this request again
+
+
+class RequestObserver(Protocol):
+    def __call__(self, record: RequestRecord) -> None: ...
+
+
+def endpoint_of(url: str) -> str:
+    """A path template for grouping requests: ids, issue keys and account ids become placeholders;
+    the query is dropped; webhook paths (which are secrets) are elided."""
+    redacted = redact_url(url)
+    if redacted.endswith("/" + ELIDED):
+        return "/" + ELIDED
+    path = urlsplit(redacted).path or "/"
+    segments: list[str] = []
+    for segment in path.split("/"):
+        after_api = bool(segments) and segments[-1] == "api"  # /rest/api/3: a version, not an id
+        if _ISSUE_KEY.match(segment):
+            segments.append("{key}")
+        elif (_NUMBER.match(segment) and not after_api) or _OPAQUE_ID.match(segment):
+            segments.append("{id}")
+        else:
+            segments.append(segment)
+    return "/".join(segments)
