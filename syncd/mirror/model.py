@@ -1,0 +1,93 @@
+"""The mirror's data: what the source wants, what the tracker holds, and what syncd remembers.
+
+Plain frozen values, in tracker terms and tracker-neutral: the Jira and GitHub connectors map
+their issues to and from these, the planner compares them, the state store keeps the records.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Literal
+
+# The fields syncd keeps in step, in the order they are compared, written and reported.
+MIRRORED_FIELDS = ("summary", "description", "assignee", "due", "priority", "labels")
+
+StatusCategory = Literal["new", "indeterminate", "done"]
+
+
+@dataclass(frozen=True, slots=True)
+class IssueFields:
+    """The mirrored fields, in tracker terms."""
+
+    summary: str
+    # Plain text as syncd renders it; connectors convert to ADF / wiki markup / markdown and back.
+    description: str
+    # Tracker user id: Cloud accountId / Data Center username / GitHub login; None = unassigned.
+    assignee: str | None
+    due: date | None
+    priority: str | None  # tracker priority name ("High"); None = not set / not mapped
+    # The team's configured labels present on the issue (the marker label is separate).
+    labels: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class DesiredIssue:
+    """What the source wants for one item."""
+
+    item_id: str
+    marker: str  # "syncd-<item id>" (Jira label); the connector decides the tracker's form
+    fields: IssueFields
+    # False: the owner did not resolve to a tracker user, so syncd has no opinion on the
+    # assignee: it never clears or overwrites it.
+    assignee_known: bool
+    done_in_source: bool
+    referenced_key: str | None  # an existing issue the document names (PAY-123): adopt it
+    create_if_missing: bool  # False for done items when policy.mirror_done_items is false
+
+
+@dataclass(frozen=True, slots=True)
+class IssueSnapshot:
+    """What the tracker holds now, for an issue read this cycle."""
+
+    key: str
+    item_id: str | None  # from the marker, when present
+    fields: IssueFields
+    status_category: StatusCategory
+    resolution: str | None  # "Done", "Won't Do", "Duplicate", "not_planned" (GitHub), ...
+    closure_explained: bool  # a comment or resolution text explains a won't-do closure
+    updated: datetime
+    url: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MirrorRecord:
+    """What syncd remembers per mirrored item, from the state store.
+
+    ``base`` is the tracker side of the three-way comparison: each field's value in the tracker
+    as syncd last knew it (written by syncd, accepted from a person, or seen in a conflict).
+    Because reads are incremental, an issue that was not read this cycle is taken to still
+    hold ``base``.
+
+    ``source_base`` is the source side: each field's value in the source when it was last
+    compared. It differs from ``base`` only where the two sides knowingly differ (a person's
+    change was kept, an adopted issue's own values, a conflict); ``None`` means "equal to
+    ``base``", the usual case. Without it, a person's change that was kept would be overwritten
+    one cycle later, because the source would then look changed against the new base.
+
+    ``conflicts`` are the fields changed on both sides to different values: syncd writes
+    nothing to them and reports them every cycle until a person makes the two sides agree.
+    """
+
+    item_id: str
+    key: str
+    base: IssueFields
+    tracker_done: bool  # the item is done because its issue is done
+    resolution: str | None
+    source_base: IssueFields | None = None
+    conflicts: frozenset[str] = field(default_factory=frozenset)
+
+    @property
+    def source_side(self) -> IssueFields:
+        """The source's values as last compared (``base`` unless recorded apart)."""
+        return self.base if self.source_base is None else self.source_base

@@ -1,0 +1,121 @@
+"""What an item looks like as an issue (CONTRACT §5): summary, description and the rest.
+
+Deterministic on purpose: an unchanged item renders byte-identical text, so the planner sees
+no change and writes nothing. Nothing here depends on the clock, the line the item sits on, or
+anything else that moves without the item changing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from syncd.mirror.model import DesiredIssue, IssueFields
+from syncd.model import ActionItem, DueOrigin, Status
+
+# Jira's limit on a summary (GitHub allows more; the shorter limit keeps both the same).
+SUMMARY_LIMIT = 255
+ELLIPSIS = "…"
+_TRAILING = " ,;:.-\u2013\u2014"
+
+FOOTER = (
+    "This issue is kept in step with the postmortem by syncd. A summary, assignee or due date "
+    "changed here is kept; the postmortem is the place to change the action text."
+)
+
+
+def desired_issue(
+    item: ActionItem,
+    *,
+    marker: str,
+    assignee: str | None,
+    priority_map: Mapping[str, str],
+    labels: frozenset[str],
+    mirror_done_items: bool,
+    postmortem_link: str | None,
+    tracker_system: str | None = None,
+) -> DesiredIssue:
+    """What the source wants for ``item`` on the team's tracker.
+
+    ``assignee`` is the owner as a tracker user, or None when the item has no owner or the
+    owner did not resolve: syncd then has no opinion and never clears or overwrites the
+    issue's assignee. ``priority_map`` maps "P0".."P3" to tracker priority names; a priority
+    it lacks is not set. ``tracker_system`` ("jira", "github"), when given, restricts the
+    references adopted to that tracker's issues.
+    """
+    ref = item.tracker_ref
+    referenced_key = ref.key if ref is not None and tracker_system in (None, ref.system) else None
+    done = item.status is Status.DONE
+    return DesiredIssue(
+        item_id=item.id,
+        marker=marker,
+        fields=IssueFields(
+            summary=summary_text(item.title) or f"Action item {item.id}",
+            description=description_text(item, postmortem_link=postmortem_link),
+            assignee=assignee,
+            due=item.due.date,
+            priority=None if item.priority is None else priority_map.get(item.priority.value),
+            labels=labels,
+        ),
+        assignee_known=assignee is not None,
+        done_in_source=done,
+        referenced_key=referenced_key,
+        create_if_missing=mirror_done_items or not done,
+    )
+
+
+def summary_text(action: str, limit: int = SUMMARY_LIMIT) -> str:
+    """The action on one line, shortened at a word boundary with "…" to ``limit`` characters."""
+    text = " ".join(action.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - len(ELLIPSIS)]
+    if text[len(cut)] != " ":
+        # Mid-word: go back to the last space, unless that would drop most of the text
+        # (one very long word, a URL).
+        space = cut.rfind(" ")
+        if space > limit // 2:
+            cut = cut[:space]
+    return cut.rstrip(_TRAILING) + ELLIPSIS
+
+
+def description_text(item: ActionItem, *, postmortem_link: str | None) -> str:
+    """The issue's description as plain text; connectors convert it to the tracker's markup."""
+    blocks = [item.title.strip()]
+    if item.detail and item.detail.strip():
+        blocks.append(item.detail.strip())
+    blocks.append("\n".join(_postmortem_lines(item, postmortem_link)))
+    blocks.append(
+        "\n".join(
+            (
+                f"Owner as written: {item.owner.written or 'not named'}",
+                f"Due date as written: {_due_as_written(item)}",
+            )
+        )
+    )
+    blocks.append(FOOTER)
+    return "\n\n".join(block for block in blocks if block)
+
+
+def _postmortem_lines(item: ActionItem, link: str | None) -> list[str]:
+    postmortem = item.postmortem
+    about = [postmortem.date.isoformat()] if postmortem.date is not None else []
+    if postmortem.severity:
+        about.append(f"severity {postmortem.severity}")
+    heading = f'From the postmortem "{postmortem.title}"'
+    if about:
+        heading += f" ({', '.join(about)})"
+    where = link or postmortem.url or f"{postmortem.source}: {postmortem.document}"
+    return [heading + ":", where]
+
+
+def _due_as_written(item: ActionItem) -> str:
+    due = item.due
+    written = (due.written or "").strip()
+    if due.date is None:
+        return written or "not given"
+    if due.origin is DueOrigin.POLICY:
+        shown = written or "not given"
+        return f"{shown} (the team's policy sets {due.date.isoformat()})"
+    if not written or written == due.date.isoformat():
+        return due.date.isoformat()
+    return f"{written} ({due.date.isoformat()})"
