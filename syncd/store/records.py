@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
+from typing import Any
 
 from syncd.model import (
     ActionItem,
@@ -181,3 +182,58 @@ class StoredItem:
             status=self.status,
             orphaned_at=self.orphaned_at,
         )
+
+
+# -- mirroring -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TrackerLink:
+    """One row of ``tracker_links``: the tracker issue an item is mirrored to.
+
+    ``last_reported`` is whatever the caller last reported about the item (a JSON-able mapping:
+    conflicts, a status mismatch, orphaning), so that a report is made once per change. JSON
+    comes back as JSON does: tuples as lists, keys as strings.
+    """
+
+    item_id: str
+    team: str
+    system: str  # "jira" | "github"
+    key: str  # "PAY-123", "acme/pay#45"
+    url: str | None
+    adopted: bool  # an existing issue linked by reference or marker, not created by syncd
+    created_at: datetime  # kept from the first save
+    updated_at: datetime
+    tracker_done: bool = False  # the item is done because its issue is done
+    resolution: str | None = None
+    won_t_do_explained: bool | None = None  # None unless closed as "won't do"
+    last_reported: Mapping[str, Any] | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Intent:
+    """An open intent: a create request for the item may have been sent, its key is unknown.
+
+    Found on restart, it is resolved by searching the tracker for ``marker`` before anything
+    is created again: completed with the issue found, or dropped when there is none.
+    """
+
+    item_id: str
+    team: str
+    marker: str  # e.g. the Jira label "syncd-<item id>"
+    system: str
+    started_at: datetime
+    claimed_by: str | None  # the replica that recorded it, when known
+
+
+@dataclass(frozen=True, slots=True)
+class TrackerCursor:
+    """Where incremental reads of one team's tracker stand."""
+
+    team: str
+    system: str
+    # The newest ``updated`` value read; the next read asks for issues updated since this,
+    # minus a safety margin.
+    last_updated_seen: datetime
+    etag: str | None = None  # for conditional requests (GitHub answers 304)
+    last_full_scan_at: datetime | None = None

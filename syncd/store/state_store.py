@@ -27,11 +27,10 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from syncd.model import ActionItem, KnownItem, Status
-from syncd.store import schema_version
+from syncd.store import mirror_state, schema_version
 from syncd.store.database_url import DatabaseUrl, parse_database_url
 from syncd.store.engine import WRITE_TRANSACTION, build_engine
 from syncd.store.errors import (
@@ -40,13 +39,17 @@ from syncd.store.errors import (
     SchemaTooNewError,
     StateStoreError,
 )
+from syncd.store.mirror_rows import base_row, check_item_id, cursor_row, intent_row, link_row
 from syncd.store.records import (
     DocumentSeen,
+    Intent,
     RunOutcome,
     RunRecord,
     SchemaStatus,
     StoredDocument,
     StoredItem,
+    TrackerCursor,
+    TrackerLink,
 )
 from syncd.store.rows import (
     ITEM_CONTENT_COLUMNS,
@@ -56,17 +59,18 @@ from syncd.store.rows import (
     stored_document,
     stored_item,
 )
+from syncd.store.statements import (
+    chunks,
+    ids_per_statement,
+    insert_for,
+    refuse_ids_of_other_teams,
+    require_aware,
+)
 from syncd.store.tables import documents, items, sync_runs
 
 log = structlog.get_logger(__name__)
 
 _T = TypeVar("_T")
-
-# Bind parameters per statement: PostgreSQL's protocol allows 65535; SQLite's limit is read
-# from the connection (999 in old builds). Id lists are capped too, to keep statements sane.
-_POSTGRES_MAX_BIND_PARAMS = 65_535
-_MAX_IDS_PER_STATEMENT = 1_000
-_BIND_PARAM_MARGIN = 10
 
 # Any 64-bit constant, the same in every syncd: replicas migrating at once take turns.
 _MIGRATION_LOCK_ID = 0x73796E6364  # "syncd"
@@ -212,13 +216,13 @@ class StateStore:
         refused (nothing is saved).
         """
         self._refuse_if_readonly()
-        _require_aware(seen_at)
+        require_aware(seen_at)
         rows = _item_rows(team, items_, seen_at=seen_at)
         if not rows:
             return
 
         def save(conn: Connection) -> None:
-            _refuse_items_of_other_teams(conn, team, [row["id"] for row in rows])
+            refuse_ids_of_other_teams(conn, items, items.c.id, team, [row["id"] for row in rows])
             # One statement, compiled once, executed for all rows: psycopg pipelines the
             # executions into one round trip, sqlite3 steps one prepared statement. (Multi-row
             # VALUES would recompile a huge statement per batch, which costs far more.)
@@ -229,13 +233,13 @@ class StateStore:
     def mark_orphaned(self, team: str, ids: Iterable[str], *, at: datetime) -> None:
         """Mark items gone from their documents; an already orphaned item keeps its date."""
         self._refuse_if_readonly()
-        _require_aware(at)
+        require_aware(at)
         wanted = sorted(set(ids))
         if not wanted:
             return
 
         def mark(conn: Connection) -> None:
-            for chunk in _chunks(wanted, _ids_per_statement(conn)):
+            for chunk in chunks(wanted, ids_per_statement(conn)):
                 conn.execute(
                     update(items)
                     .where(
@@ -265,7 +269,7 @@ class StateStore:
     ) -> None:
         """Remember the documents a cycle read (or failed to read); ``first_seen`` is kept."""
         self._refuse_if_readonly()
-        _require_aware(at)
+        require_aware(at)
         rows = [document_row(team, source, name, doc, at=at) for name, doc in seen.items()]
         if not rows:
             return
@@ -297,7 +301,7 @@ class StateStore:
 
     def start_run(self, team: str, *, at: datetime) -> int:
         self._refuse_if_readonly()
-        _require_aware(at)
+        require_aware(at)
 
         def start(conn: Connection) -> int:
             result = conn.execute(insert(sync_runs).values(team=team, started_at=at))
@@ -318,7 +322,7 @@ class StateStore:
         error: str | None = None,
     ) -> None:
         self._refuse_if_readonly()
-        _require_aware(at)
+        require_aware(at)
         try:
             checked_outcome = RunOutcome(outcome)
         except ValueError:
@@ -352,6 +356,138 @@ class StateStore:
         )
         row = self._read("read sync runs", lambda conn: conn.execute(query).mappings().first())
         return run_record(row) if row is not None else None
+
+    # -- tracker links ---------------------------------------------------------------------
+
+    def links(self, team: str) -> dict[str, TrackerLink]:
+        """Item id → the tracker issue it is mirrored to, for every linked item of ``team``."""
+        found = self._read("read tracker links", lambda conn: mirror_state.links(conn, team))
+        return found or {}
+
+    def save_links(self, team: str, links: Sequence[TrackerLink]) -> None:
+        """Insert or update ``links`` by item id, in one transaction.
+
+        A link saved again keeps its ``created_at``; every other field is rewritten. Item ids
+        linked by another team are refused (nothing is saved).
+        """
+        self._refuse_if_readonly()
+        rows = _team_rows(team, links, link_row, what="link")
+        if not rows:
+            return
+        self._write("save tracker links", lambda conn: mirror_state.save_links(conn, team, rows))
+
+    def link_for_key(self, team: str, system: str, key: str) -> TrackerLink | None:
+        """The link syncd relies on for the issue ``key``, or None when no item is linked to it.
+
+        Several items may be linked to one issue (each named it as an existing issue); then
+        the one syncd created (the issue carries its marker) wins, else the oldest.
+        :meth:`links_for_key` returns them all.
+        """
+        found = self.links_for_key(team, system, key)
+        return found[0] if found else None
+
+    def links_for_key(self, team: str, system: str, key: str) -> list[TrackerLink]:
+        """Every link of ``team`` to the issue ``key``, in :meth:`link_for_key`'s order."""
+        found = self._read(
+            "read tracker links", lambda conn: mirror_state.links_for_key(conn, team, system, key)
+        )
+        return found or []
+
+    # -- sync bases ------------------------------------------------------------------------
+
+    def bases(self, team: str) -> dict[str, Mapping[str, Any]]:
+        """Item id → the mirrored fields as last synced (a JSON object), for ``team``."""
+        found = self._read("read sync bases", lambda conn: mirror_state.bases(conn, team))
+        return dict(found or {})
+
+    def save_bases(
+        self, team: str, bases: Mapping[str, Mapping[str, Any]], *, at: datetime
+    ) -> None:
+        """Insert or update each item's base, in one transaction and a few statements.
+
+        Bases are stored as canonical JSON (keys sorted; tuples come back as lists, dates must
+        arrive as ISO strings). ``updated_at`` moves only for a base that changed. Item ids of
+        another team are refused (nothing is saved).
+        """
+        self._refuse_if_readonly()
+        require_aware(at)
+        rows = [base_row(team, item_id, base, at=at) for item_id, base in bases.items()]
+        if not rows:
+            return
+        self._write("save sync bases", lambda conn: mirror_state.save_bases(conn, team, rows))
+
+    # -- intents ---------------------------------------------------------------------------
+
+    def begin_intents(
+        self,
+        team: str,
+        intents: Sequence[tuple[str, str]],
+        *,
+        system: str,
+        at: datetime,
+        replica: str | None = None,
+    ) -> frozenset[str]:
+        """Record, before a create request is sent, the intent to create each item's issue.
+
+        ``intents`` holds (item id, marker) pairs; all are recorded in one transaction.
+        Returns the ids NOT claimed, for which nothing may be created now: an item with an
+        open intent already (whoever recorded it, even this replica before a crash: resolve
+        it through :meth:`open_intents` and a marker search first), or an item already linked.
+        """
+        self._refuse_if_readonly()
+        require_aware(at)
+        rows = [
+            intent_row(team, item_id, marker, system=system, at=at, replica=replica)
+            for item_id, marker in intents
+        ]
+        _refuse_repeated_ids([row["item_id"] for row in rows], what="intent")
+        if not rows:
+            return frozenset()
+        return self._write("record intents", lambda conn: mirror_state.begin_intents(conn, rows))
+
+    def complete_intent(self, team: str, item_id: str, link: TrackerLink) -> None:
+        """Save the link to the issue created (or found) for ``item_id`` and close its intent.
+
+        One transaction: after a crash, either both happened or neither did.
+        """
+        self._refuse_if_readonly()
+        if link.item_id != item_id:
+            raise ValueError(
+                f"the link given to complete item {item_id}'s intent is for item {link.item_id}"
+            )
+        (row,) = _team_rows(team, [link], link_row, what="link")
+        self._write(
+            "record the issue created", lambda conn: mirror_state.complete_intent(conn, team, row)
+        )
+
+    def open_intents(self, team: str) -> list[Intent]:
+        """Intents of ``team`` never completed nor dropped (a crash, or a request in flight)."""
+        found = self._read("read intents", lambda conn: mirror_state.open_intents(conn, team))
+        return found or []
+
+    def drop_intent(self, team: str, item_id: str) -> bool:
+        """Close an intent without a link (the marker search proved nothing was created).
+
+        Returns whether there was such an intent.
+        """
+        self._refuse_if_readonly()
+        check_item_id(item_id)
+        return self._write(
+            "drop an intent", lambda conn: mirror_state.drop_intent(conn, team, item_id)
+        )
+
+    # -- tracker cursors -------------------------------------------------------------------
+
+    def cursor(self, team: str, system: str) -> TrackerCursor | None:
+        """Where incremental reads of ``team``'s tracker stand; None before the first read."""
+        return self._read(
+            "read the tracker cursor", lambda conn: mirror_state.cursor(conn, team, system)
+        )
+
+    def save_cursor(self, cursor: TrackerCursor) -> None:
+        self._refuse_if_readonly()
+        row = cursor_row(cursor)
+        self._write("save the tracker cursor", lambda conn: mirror_state.save_cursor(conn, row))
 
     # -- plumbing --------------------------------------------------------------------------
 
@@ -444,12 +580,6 @@ def _refuse_unknown_revision(db_url: DatabaseUrl, current: str | None, head: str
 # -- statements ------------------------------------------------------------------------------
 
 
-def _require_aware(moment: datetime) -> None:
-    # A naive time is a bug in the caller; refusing it beats storing it hours off.
-    if moment.tzinfo is None or moment.utcoffset() is None:
-        raise ValueError(f"naive datetime {moment.isoformat()}: the state store needs aware times")
-
-
 def _item_rows(
     team: str, items_: Sequence[ActionItem], *, seen_at: datetime
 ) -> list[dict[str, Any]]:
@@ -465,27 +595,34 @@ def _item_rows(
     return rows
 
 
-def _refuse_items_of_other_teams(conn: Connection, team: str, ids: list[str]) -> None:
-    # Ids are unique across teams; an upsert must never take over another team's row.
-    for chunk in _chunks(ids, _ids_per_statement(conn)):
-        taken = conn.execute(
-            select(items.c.id, items.c.team).where(items.c.id.in_(chunk), items.c.team != team)
-        ).all()
-        if taken:
-            shown = ", ".join(f"{item_id} ({owner})" for item_id, owner in taken[:5])
-            raise StateStoreError(
-                f"cannot save items of team {team!r}: {len(taken)} id(s) already belong to "
-                f"another team: {shown}"
+def _team_rows(
+    team: str,
+    records: Sequence[TrackerLink],
+    to_row: Callable[[TrackerLink], dict[str, Any]],
+    *,
+    what: str,
+) -> list[dict[str, Any]]:
+    rows = []
+    for record in records:
+        if record.team != team:
+            raise ValueError(
+                f"{what} of item {record.item_id} belongs to team {record.team!r}, not {team!r}"
             )
+        rows.append(to_row(record))
+    _refuse_repeated_ids([row["item_id"] for row in rows], what=what)
+    return rows
 
 
-def _insert_for(dialect_name: str) -> Any:
-    # Each dialect's insert() carries its own ON CONFLICT; the two spell it the same way.
-    return postgresql.insert if dialect_name == "postgresql" else sqlite.insert
+def _refuse_repeated_ids(ids: Sequence[str], *, what: str) -> None:
+    seen: set[str] = set()
+    for item_id in ids:
+        if item_id in seen:
+            raise ValueError(f"item id {item_id} appears twice in one save of {what}s")
+        seen.add(item_id)
 
 
 def _item_upsert(dialect_name: str) -> Any:
-    statement = _insert_for(dialect_name)(items)
+    statement = insert_for(dialect_name)(items)
     excluded = statement.excluded
     changed = or_(
         items.c.orphaned_at.is_not(None),
@@ -504,7 +641,7 @@ def _item_upsert(dialect_name: str) -> Any:
 
 
 def _document_upsert(dialect_name: str) -> Any:
-    statement = _insert_for(dialect_name)(documents)
+    statement = insert_for(dialect_name)(documents)
     excluded = statement.excluded
     read_ok = excluded.last_error.is_(None)
     assignments: dict[str, Any] = {
@@ -520,21 +657,6 @@ def _document_upsert(dialect_name: str) -> Any:
         index_elements=[documents.c.team, documents.c.source, documents.c.document],
         set_=assignments,
     )
-
-
-def _ids_per_statement(conn: Connection) -> int:
-    """How many ids an ``IN (...)`` may list: bind parameters per statement are limited."""
-    if conn.dialect.name == "sqlite":
-        driver_connection: Any = conn.connection.driver_connection
-        limit = int(driver_connection.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER))
-    else:
-        limit = _POSTGRES_MAX_BIND_PARAMS
-    return max(1, min(_MAX_IDS_PER_STATEMENT, limit - _BIND_PARAM_MARGIN))
-
-
-def _chunks(values: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
-    for start in range(0, len(values), size):
-        yield values[start : start + size]
 
 
 # -- errors ----------------------------------------------------------------------------------

@@ -109,3 +109,62 @@ sync_runs = Table(
     CheckConstraint("outcome IS NULL OR outcome IN ('ok', 'partial', 'failed')", name="outcome"),
     Index(None, "team", "started_at"),
 )
+
+# -- mirroring (revision 0002) ---------------------------------------------------------------
+# No foreign keys to ``items``: a link or an intent is recorded around tracker calls, and must
+# survive whatever happens to the item's row (orphaning, a store rebuilt from markers).
+
+tracker_links = Table(
+    "tracker_links",
+    metadata,
+    Column("item_id", String(ITEM_ID_LENGTH), primary_key=True),
+    Column("team", String, nullable=False),
+    Column("system", String, nullable=False),  # "jira" | "github"
+    Column("key", String, nullable=False),  # "PAY-123", "acme/pay#45"
+    Column("url", Text, nullable=True),
+    Column("adopted", Boolean, nullable=False),  # an existing issue, not one syncd created
+    Column("created_at", UTCDateTime, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+    Column("tracker_done", Boolean, nullable=False),
+    Column("resolution", String, nullable=True),
+    Column("won_t_do_explained", Boolean, nullable=True),
+    # What was last reported about the item (conflicts, status mismatch, orphaned), so a
+    # report is made once per change rather than every cycle.
+    Column("last_reported", json_column_type(), nullable=True),
+    # Not unique: two items may name the same existing issue.
+    Index(None, "team", "system", "key"),
+)
+
+sync_bases = Table(
+    "sync_bases",
+    metadata,
+    Column("item_id", String(ITEM_ID_LENGTH), primary_key=True),
+    Column("team", String, nullable=False),
+    Column("base", json_column_type(), nullable=False),  # the mirrored fields as last synced
+    Column("updated_at", UTCDateTime, nullable=False),
+    Index(None, "team"),
+)
+
+# An open intent: a create request may have been sent for the item, and its issue's key is not
+# known yet. Resolved (the row deleted) by completing it with a link or by dropping it.
+intents = Table(
+    "intents",
+    metadata,
+    Column("item_id", String(ITEM_ID_LENGTH), primary_key=True),
+    Column("team", String, nullable=False),
+    Column("marker", String, nullable=False),
+    Column("system", String, nullable=False),
+    Column("started_at", UTCDateTime, nullable=False),
+    Column("claimed_by", Text, nullable=True),  # the replica that recorded it
+    Index(None, "team", "started_at"),
+)
+
+tracker_cursors = Table(
+    "tracker_cursors",
+    metadata,
+    Column("team", String, primary_key=True),
+    Column("system", String, primary_key=True),
+    Column("last_updated_seen", UTCDateTime, nullable=False),
+    Column("etag", Text, nullable=True),
+    Column("last_full_scan_at", UTCDateTime, nullable=True),
+)

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 
 import pytest
-from sqlalchemy import Engine, event
 
 from syncd.model import (
     ActionItem,
@@ -20,6 +18,7 @@ from syncd.model import (
     Status,
 )
 from syncd.store import StateStore, StateStoreError
+from tests.store.statement_counter import count_statements
 
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 T1 = T0 + timedelta(days=1)
@@ -241,23 +240,6 @@ def test_empty_saves_and_orphanings_do_nothing(store: StateStore, make_item: Ite
     assert (stored.last_seen, stored.orphaned_at) == (T0, None)
 
 
-@contextmanager
-def _count_statements() -> Iterator[list[str]]:
-    """Statements handed to the driver; an executemany is one (the driver batches its rows)."""
-    statements: list[str] = []
-
-    def record(
-        _conn: Any, _cursor: Any, statement: str, _params: Any, _context: Any, _many: bool
-    ) -> None:
-        statements.append(statement)
-
-    event.listen(Engine, "before_cursor_execute", record)
-    try:
-        yield statements
-    finally:
-        event.remove(Engine, "before_cursor_execute", record)
-
-
 def test_thousands_of_items_are_saved_in_a_few_statements(
     store: StateStore, make_item: ItemFactory
 ) -> None:
@@ -266,9 +248,9 @@ def test_thousands_of_items_are_saved_in_a_few_statements(
         for n in range(5_000)
     ]
 
-    with _count_statements() as first_save:
+    with count_statements() as first_save:
         store.save_items("payments", items, seen_at=T0)
-    with _count_statements() as second_save:
+    with count_statements() as second_save:
         store.save_items("payments", [make_item(i.id, line=i.line + 1) for i in items], seen_at=T1)
 
     assert 1 <= len(first_save) <= 20, first_save
@@ -279,7 +261,7 @@ def test_thousands_of_items_are_saved_in_a_few_statements(
     assert {item.updated_at for item in stored} == {T1}
     assert stored[0].line == 1  # "item-00000", moved one line down
 
-    with _count_statements() as orphaning:
+    with count_statements() as orphaning:
         store.mark_orphaned("payments", [item.id for item in items], at=T2)
     assert len(orphaning) <= 10
     assert {item.orphaned_at for item in store.stored_items()} == {T2}

@@ -23,7 +23,15 @@ from syncd.store import (
 )
 from syncd.store.tables import metadata
 
-STORE_TABLES = {"items", "documents", "sync_runs"}
+STORE_TABLES = {
+    "items",
+    "documents",
+    "sync_runs",
+    "tracker_links",
+    "sync_bases",
+    "intents",
+    "tracker_cursors",
+}
 T0 = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
 ItemFactory = Callable[..., ActionItem]
 
