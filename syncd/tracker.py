@@ -1,0 +1,119 @@
+"""The tracker role: what the core asks of a tracker connector (Jira, GitHub, ...).
+
+The core never knows a vendor: it resolves a team's tracker through the connector registry and
+talks to it through this protocol, in the mirror's tracker-neutral terms (``syncd.mirror``).
+A connector does I/O only; what to write is decided by the pure planner.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, Protocol, runtime_checkable
+
+from syncd.mirror.model import IssueSnapshot
+from syncd.mirror.operations import CreateIssue
+from syncd.resolve.people import Person
+
+
+@dataclass(frozen=True, slots=True)
+class TrackerContext:
+    """What a tracker connector needs from its surroundings, given by the core."""
+
+    team: str
+    now: datetime
+    http_observer: Any = None  # a syncd.http.RequestObserver, counting requests per endpoint
+    http_clock: Any = None  # a syncd.http.Clock; tests inject one so nothing really sleeps
+
+
+@dataclass(frozen=True, slots=True)
+class CreateResult:
+    """The outcome of creating one issue of a batch."""
+
+    item_id: str
+    key: str | None  # None when this element failed
+    url: str | None = None
+    error: str | None = None  # why this element was refused (a permanent, per-element error)
+
+
+@dataclass(frozen=True, slots=True)
+class ChangedIssues:
+    """Issues read by an incremental read, and how far the read got."""
+
+    snapshots: Mapping[str, IssueSnapshot]  # by issue key
+    newest_updated: datetime | None  # the newest ``updated`` seen: the next read starts there
+    complete: bool = True  # False when only part could be read; the cursor must not move then
+
+
+@dataclass(frozen=True, slots=True)
+class AssigneeLookup:
+    """A person resolved to a tracker user, or why not (a failed lookup never clears anyone)."""
+
+    user_id: str | None
+    problem: str | None = None
+
+
+@runtime_checkable
+class Tracker(Protocol):
+    """One team's tracker. Methods raise ``syncd.http`` errors; ``AmbiguousWriteError`` from
+    ``create`` means the batch may or may not exist: the caller searches its markers."""
+
+    system: str  # "jira", "github": the kind of key it hands out
+    labels: frozenset[str]  # the team's configured labels, added to every mirrored issue
+
+    def marker(self, item_id: str) -> str: ...
+
+    def item_id_of_marker(self, marker: str) -> str | None: ...
+
+    @property
+    def priority_map(self) -> Mapping[str, str]:
+        """Item priority ("P0".."P3") → the tracker's priority name."""
+        ...
+
+    def assignee(self, person: Person) -> AssigneeLookup: ...
+
+    def changed_since(self, since: datetime | None) -> ChangedIssues:
+        """Issues carrying the team's labels (or markers) updated since ``since`` (all of them
+        when None), read with a safety margin. Costs one request per page, whatever the
+        number of items: a cycle in which nothing changed costs a constant number of requests.
+        """
+        ...
+
+    def find_markers(self, item_ids: Collection[str]) -> Mapping[str, Sequence[IssueSnapshot]]:
+        """Every issue carrying the marker of each item (normally none or one)."""
+        ...
+
+    def get(self, keys: Collection[str]) -> Mapping[str, IssueSnapshot]:
+        """The issues with these keys (adoption of an issue a document names)."""
+        ...
+
+    def create(self, issues: Sequence[CreateIssue]) -> Sequence[CreateResult]:
+        """Create a batch (at most ``create_batch_size``), one result per issue, in order."""
+        ...
+
+    create_batch_size: int
+
+    def update(self, key: str, changes: Mapping[str, object]) -> None: ...
+
+    def adopt(self, key: str, *, add_labels: Collection[str], marker: str | None) -> None:
+        """Add the configured labels (and the marker) to an existing issue; nothing else."""
+        ...
+
+    def link_postmortem(self, key: str, *, item_id: str, url: str, title: str) -> None:
+        """A link from the issue back to the postmortem; idempotent (a second call updates)."""
+        ...
+
+    def issue_url(self, key: str) -> str: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True, slots=True)
+class TrackerProblem:
+    """Something a person should know about an item's issue; reported, never fatal."""
+
+    item_id: str | None
+    key: str | None
+    message: str
+    details: Mapping[str, Any] = field(default_factory=dict)
