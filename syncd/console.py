@@ -103,6 +103,7 @@ def render_sync(console: Console, runs: Iterable[TeamRun], *, dry_run: bool) -> 
             console.print(f"[red]source {source} failed:[/] {error}")
         console.print(_summary(reading.items, len(reading.documents)))
         _render_plan(console, run.plan, dry_run=dry_run)
+        _render_tracker(console, run, dry_run=dry_run)
 
 
 def _summary(items: Sequence[ActionItem], documents: int) -> Text:
@@ -141,6 +142,32 @@ def _render_plan(console: Console, plan: Sequence[Operation], *, dry_run: bool) 
             console.print(
                 f"  {op.kind.value} {op.item[:8]} {op.title}" + (f" ({changes})" if changes else "")
             )
+
+
+def _render_tracker(console: Console, run: TeamRun, *, dry_run: bool) -> None:
+    stage = run.tracker
+    if stage is None:
+        return
+    if stage.outcome is None:
+        console.print(f"[yellow]{stage.note}[/]" if stage.note else "tracker: not contacted")
+        return
+    mirror = stage.outcome
+    if mirror.stopped:
+        console.print(f"[red]tracker: {mirror.stopped}[/]")
+    if dry_run and mirror.plan is not None:
+        counts = mirror.plan.counts
+        console.print(
+            f"tracker: would create {counts.created}, adopt {counts.adopted}, update "
+            f"{counts.updated}; {counts.unchanged} unchanged, {counts.closed} closed"
+        )
+    elif not mirror.stopped:
+        console.print(
+            f"tracker: created {mirror.created}, adopted {mirror.adopted}, updated "
+            f"{mirror.updated}, closed {mirror.closed}; {mirror.unchanged} unchanged"
+        )
+    for problem in mirror.problems:
+        where = problem.key or (problem.item_id or "")[:8]
+        console.print(f"  [yellow]{where}[/] {problem.message}")
 
 
 def render_status(console: Console, items_by_team: dict[str, list[StoredItem]]) -> None:

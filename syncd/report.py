@@ -6,6 +6,8 @@ from collections.abc import Iterable
 from typing import Any
 
 from syncd.ledger import OpKind
+from syncd.mirror.operations import operation_as_json
+from syncd.mirror_executor import MirrorOutcome
 from syncd.model import ActionItem, DocumentFailure, Flag, Status
 from syncd.runner import TeamRun
 from syncd.store import StoredItem
@@ -87,28 +89,73 @@ def team_errors(run: TeamRun) -> list[dict[str, Any]]:
     return errors
 
 
+def tracker_problems_json(run: TeamRun) -> list[dict[str, Any]]:
+    stage = run.tracker
+    if stage is None or stage.outcome is None:
+        return []
+    problems = [
+        {
+            "source": None,
+            "document": None,
+            "item": p.item_id,
+            "key": p.key,
+            "error": p.message,
+            **({"details": dict(p.details)} if p.details else {}),
+        }
+        for p in stage.outcome.problems
+    ]
+    if stage.outcome.stopped:
+        problems.append(
+            {"source": None, "document": None, "item": None, "error": stage.outcome.stopped}
+        )
+    return problems
+
+
+def mirror_counts(mirror: MirrorOutcome | None, *, dry_run: bool) -> dict[str, int]:
+    """Tracker counts: what was done, or in a dry run what the plan would do."""
+    if mirror is None:
+        return {"created": 0, "updated": 0, "adopted": 0, "unchanged": 0, "closed": 0}
+    if dry_run and mirror.plan is not None:
+        counts = mirror.plan.counts
+        return {
+            "created": counts.created,
+            "updated": counts.updated,
+            "adopted": counts.adopted,
+            "unchanged": counts.unchanged,
+            "closed": counts.closed,
+        }
+    return {
+        "created": mirror.created,
+        "updated": mirror.updated,
+        "adopted": mirror.adopted,
+        "unchanged": mirror.unchanged,
+        "closed": mirror.closed,
+    }
+
+
 def sync_json(runs: Iterable[TeamRun], *, dry_run: bool) -> dict[str, Any]:
     teams: dict[str, Any] = {}
     for run in runs:
         by_kind = {kind: sum(1 for op in run.plan if op.kind is kind) for kind in OpKind}
+        mirror = run.tracker.outcome if run.tracker is not None else None
+        mirror_plan = mirror.plan if mirror is not None else None
         entry: dict[str, Any] = {
-            # Tracker operations: no tracker connector mirrors yet, so these stay 0.
-            "created": 0,
-            "updated": 0,
-            "adopted": 0,
-            "unchanged": 0,
-            "closed": 0,
+            **mirror_counts(mirror, dry_run=dry_run),
             "tracked": by_kind[OpKind.TRACK],
             "changed": by_kind[OpKind.UPDATE],
             "orphaned": by_kind[OpKind.ORPHAN],
             "restored": by_kind[OpKind.RESTORE],
-            "errors": team_errors(run),
+            "errors": team_errors(run) + tracker_problems_json(run),
         }
+        if run.tracker is not None and run.tracker.note:
+            entry["tracker_note"] = run.tracker.note
         if run.reading is not None:
             entry["documents"] = len(run.reading.documents)
             if dry_run:
                 entry["items"] = [item_json(i) for i in run.reading.items]
                 entry["plan"] = [op.as_json() for op in run.plan]
+                if mirror_plan is not None:
+                    entry["plan"] += [operation_as_json(op) for op in mirror_plan.operations]
         teams[run.team] = entry
     return {"dry_run": dry_run, "teams": teams}
 

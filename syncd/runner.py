@@ -21,6 +21,7 @@ from syncd.resolve.people import PeopleDirectory, Person
 from syncd.resolve.resolver import ResolvePolicy
 from syncd.sources import DocumentCallback, read_source
 from syncd.store import DocumentSeen, StateStore, StoredItem
+from syncd.tracker_stage import TrackerStage, run_tracker_stage
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,12 +32,16 @@ class TeamRun:
     error: str | None = None  # the team as a whole failed
     applied: bool = False
     counts: Mapping[str, int] = field(default_factory=dict)
+    tracker: TrackerStage | None = None
 
     @property
     def failed_anything(self) -> bool:
         if self.error is not None or self.reading is None:
             return True
-        return bool(self.reading.failures or self.reading.source_errors)
+        stopped = self.tracker is not None and self.tracker.outcome is not None and bool(
+            self.tracker.outcome.stopped
+        )
+        return bool(self.reading.failures or self.reading.source_errors) or stopped
 
 
 def people_directory(team: LoadedTeam) -> PeopleDirectory:
@@ -80,6 +85,7 @@ def sync_team(
     cache_dir: Path,
     dry_run: bool,
     on_document: DocumentCallback | None = None,
+    tracker_context: Mapping[str, Any] | None = None,
 ) -> TeamRun:
     name = team.config.team
     log = get_logger(team=name)
@@ -103,24 +109,45 @@ def sync_team(
         for source in team.config.sources:
             for document, seen in store.document_first_seen(name, source.name).items():
                 first_seen[(source.name, document)] = seen
+        known = store.known_items(name)
+        people = people_directory(team)
         reading = build_team_items(
             name,
             outcomes,
-            store.known_items(name),
+            known,
             first_seen,
             today=local_today,
-            people=people_directory(team),
+            people=people,
             policy=resolve_policy(team),
         )
         plan = plan_record_changes(reading, [recorded_item(s) for s in store.stored_items(name)])
         counts = _counts(reading, plan)
         if not dry_run:
             _apply(store, name, reading, plan, outcomes, now)
-        outcome = "partial" if (reading.failures or reading.source_errors) else "ok"
+        stage = run_tracker_stage(
+            team,
+            reading,
+            {k.id: k.status for k in known},
+            store,
+            people,
+            now=now,
+            dry_run=dry_run,
+            context_extras=tracker_context,
+        )
+        if stage.outcome is not None:
+            counts.update(
+                created=stage.outcome.created,
+                adopted=stage.outcome.adopted,
+                updated=stage.outcome.updated,
+                closed=stage.outcome.closed,
+                tracker_problems=len(stage.outcome.problems),
+            )
+        run = TeamRun(name, reading, plan, None, not dry_run, counts, stage)
+        outcome = "partial" if run.failed_anything else "ok"
         if run_id is not None:
             store.finish_run(run_id, at=now, outcome=outcome, counts=counts)
         log.info("sync.team_done", dry_run=dry_run, outcome=outcome, **counts)
-        return TeamRun(name, reading, plan, None, not dry_run, counts)
+        return run
     except Exception as exc:  # one team's failure must never stop the others
         log.exception("sync.team_failed")
         error = f"{type(exc).__name__}: {exc}"

@@ -1,0 +1,505 @@
+"""One mirror cycle for one team: read the tracker, plan, and apply the plan — exactly once.
+
+The only place that writes to a tracker. Creating follows the intent protocol: the intent
+(item id, marker) is recorded before the create request is sent, and the key after; an intent
+found open later is resolved by searching its marker before anything is created again, so a
+crash, a lost answer or a second replica never leads to a second issue.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any, TypeVar
+
+from syncd.extraction import TeamItems
+from syncd.http import AmbiguousWriteError, AuthError, HttpError, TransientError
+from syncd.logs import get_logger
+from syncd.mirror import render
+from syncd.mirror.model import DesiredIssue, IssueSnapshot, MirrorRecord
+from syncd.mirror.operations import (
+    AdoptIssue,
+    CreateIssue,
+    MarkDone,
+    MarkReopened,
+    ReportConflict,
+    ReportOrphan,
+    ReportStatusMismatch,
+    SetBase,
+    UpdateIssue,
+)
+from syncd.mirror.planner import Plan, plan
+from syncd.mirror_records import base_json, base_json_of, mirror_records
+from syncd.model import ActionItem, Status
+from syncd.resolve.people import PeopleDirectory
+from syncd.store import StateStore, TrackerCursor, TrackerLink
+from syncd.tracker import AssigneeLookup, Tracker, TrackerProblem
+
+_T = TypeVar("_T")
+
+
+@dataclass(slots=True)
+class MirrorOutcome:
+    """What a mirror cycle did (or, in a dry run, would do) for one team."""
+
+    plan: Plan | None = None
+    created: int = 0
+    adopted: int = 0
+    updated: int = 0
+    closed: int = 0
+    problems: list[TrackerProblem] = field(default_factory=list)
+    stopped: str | None = None  # the tracker could not be used at all this cycle
+
+    @property
+    def unchanged(self) -> int:
+        return 0 if self.plan is None else self.plan.counts.unchanged
+
+
+def mirror_team(
+    *,
+    team: str,
+    reading: TeamItems,
+    previous_status: Mapping[str, Status],
+    store: StateStore,
+    tracker: Tracker,
+    people: PeopleDirectory,
+    mirror_done_items: bool,
+    now: datetime,
+    dry_run: bool,
+    replica: str | None = None,
+) -> MirrorOutcome:
+    """Mirror one team's items. Tracker failures are reported in the outcome, never raised."""
+    outcome = MirrorOutcome()
+    log = get_logger(team=team, tracker=tracker.system)
+    try:
+        if not dry_run:
+            _resolve_open_intents(team, store, tracker, outcome, now)
+        links = store.links(team)
+        records = mirror_records(links, store.bases(team))
+        cursor = store.cursor(team, tracker.system)
+        changed = tracker.changed_since(None if cursor is None else cursor.last_updated_seen)
+        marker_hits = _marker_hits(changed.snapshots, records, links, tracker, full=cursor is None)
+        desired = _desired(reading.items, tracker, people, mirror_done_items, outcome)
+        outcome.plan = plan(
+            desired,
+            records,
+            changed.snapshots,
+            orphaned=[k.id for k in reading.orphaned],
+            marker_hits=marker_hits,
+            newly_done_in_source=[
+                i.id
+                for i in reading.items
+                if i.status is Status.DONE and previous_status.get(i.id) is Status.OPEN
+            ],
+        )
+        if dry_run:
+            return outcome
+        snapshots = {**changed.snapshots, **{s.key: s for s in marker_hits.values()}}
+        _apply(team, outcome.plan, store, tracker, links, snapshots, reading, outcome, now, replica)
+        if changed.complete and changed.newest_updated is not None:
+            store.save_cursor(
+                TrackerCursor(
+                    team=team,
+                    system=tracker.system,
+                    last_updated_seen=changed.newest_updated,
+                    last_full_scan_at=now if cursor is None else cursor.last_full_scan_at,
+                )
+            )
+    except AuthError as exc:
+        outcome.stopped = f"the tracker refused syncd's credentials or permissions: {exc}"
+        log.error("mirror.auth_failed", error=str(exc))
+    except HttpError as exc:
+        outcome.stopped = f"the tracker could not be reached: {exc}"
+        log.error("mirror.tracker_unavailable", error=str(exc))
+    return outcome
+
+
+def _resolve_open_intents(
+    team: str, store: StateStore, tracker: Tracker, outcome: MirrorOutcome, now: datetime
+) -> None:
+    """An intent still open means a create may have happened: look before creating again."""
+    intents = store.open_intents(team)
+    if not intents:
+        return
+    found = tracker.find_markers([i.item_id for i in intents])
+    for intent in intents:
+        issues = sorted(found.get(intent.item_id, ()), key=lambda s: (s.updated, s.key))
+        if not issues:
+            store.drop_intent(team, intent.item_id)
+            continue
+        first = issues[0]
+        store.complete_intent(
+            team, intent.item_id, _link(team, tracker, intent.item_id, first.key, now)
+        )
+        store.save_bases(team, {intent.item_id: base_json(first.fields, None, frozenset())}, at=now)
+        if len(issues) > 1:
+            outcome.problems.append(
+                TrackerProblem(
+                    intent.item_id,
+                    first.key,
+                    "more than one issue carries this item's marker; syncd keeps the oldest "
+                    "and never deletes: close the others as duplicates",
+                    {"keys": [s.key for s in issues]},
+                )
+            )
+
+
+def _marker_hits(
+    snapshots: Mapping[str, IssueSnapshot],
+    records: Mapping[str, MirrorRecord],
+    links: Mapping[str, TrackerLink],
+    tracker: Tracker,
+    *,
+    full: bool,
+) -> dict[str, IssueSnapshot]:
+    """Issues found by their markers for items syncd has no record of.
+
+    After a full read (the first cycle, or a lost state store) every marked issue is in
+    ``snapshots``. An item linked but without a base (a crash between the two writes) gets
+    its issue read by key.
+    """
+    hits: dict[str, IssueSnapshot] = {}
+    if full:
+        for snapshot in sorted(snapshots.values(), key=lambda s: (s.updated, s.key)):
+            if snapshot.item_id and snapshot.item_id not in records:
+                hits.setdefault(snapshot.item_id, snapshot)
+    unbased = {item: link.key for item, link in links.items() if item not in records}
+    unbased = {item: key for item, key in unbased.items() if item not in hits}
+    if unbased:
+        got = tracker.get(sorted(set(unbased.values())))
+        for item, key in unbased.items():
+            if key in got:
+                hits[item] = dataclasses.replace(got[key], item_id=item)
+    return hits
+
+
+def _desired(
+    items: Sequence[ActionItem],
+    tracker: Tracker,
+    people: PeopleDirectory,
+    mirror_done_items: bool,
+    outcome: MirrorOutcome,
+) -> list[DesiredIssue]:
+    lookups: dict[str, AssigneeLookup] = {}
+    desired = []
+    for item in items:
+        assignee = None
+        if item.owner.person is not None:
+            if item.owner.person not in lookups:
+                person = people.get(item.owner.person)
+                lookups[item.owner.person] = (
+                    tracker.assignee(person)
+                    if person is not None
+                    else AssigneeLookup(None, "not in the people map")
+                )
+            lookup = lookups[item.owner.person]
+            assignee = lookup.user_id
+            if lookup.problem is not None:
+                outcome.problems.append(
+                    TrackerProblem(
+                        item.id,
+                        None,
+                        f"owner {item.owner.person!r} has no {tracker.system} user: "
+                        f"{lookup.problem}; the issue's assignee is left as it is",
+                    )
+                )
+        desired.append(
+            render.desired_issue(
+                item,
+                marker=tracker.marker(item.id),
+                assignee=assignee,
+                priority_map=tracker.priority_map,
+                labels=tracker.labels,
+                mirror_done_items=mirror_done_items,
+                postmortem_link=item.postmortem.url,
+                tracker_system=tracker.system,
+            )
+        )
+    return desired
+
+
+def _apply(
+    team: str,
+    the_plan: Plan,
+    store: StateStore,
+    tracker: Tracker,
+    links: Mapping[str, TrackerLink],
+    snapshots: Mapping[str, IssueSnapshot],
+    reading: TeamItems,
+    outcome: MirrorOutcome,
+    now: datetime,
+    replica: str | None,
+) -> None:
+    failed: set[str] = set()  # items with a failed write: their record stays as it was
+    items = {i.id: i for i in reading.items}
+    bases: dict[str, dict[str, Any]] = {}
+
+    creates = the_plan.of_type(CreateIssue)
+    for batch in _chunks(creates, tracker.create_batch_size):
+        _create_batch(team, batch, store, tracker, items, outcome, failed, now, replica)
+
+    adopted_links: list[TrackerLink] = []
+    for adopt in the_plan.of_type(AdoptIssue):
+        if _write(outcome, adopt.item_id, adopt.key, failed, lambda a=adopt: _adopt(a, tracker)):
+            snapshot = snapshots.get(adopt.key) or tracker.get([adopt.key]).get(adopt.key)
+            if snapshot is None:
+                failed.add(adopt.item_id)
+                continue
+            fields = dataclasses.replace(
+                snapshot.fields, labels=snapshot.fields.labels | adopt.add_labels
+            )
+            bases[adopt.item_id] = base_json(fields, adopt.source, frozenset())
+            adopted_links.append(_link(team, tracker, adopt.item_id, adopt.key, now, adopted=True))
+            outcome.adopted += 1
+    if adopted_links:
+        store.save_links(team, adopted_links)
+
+    for update in the_plan.of_type(UpdateIssue):
+        if _write(
+            outcome,
+            update.item_id,
+            update.key,
+            failed,
+            lambda u=update: tracker.update(u.key, u.changes),
+        ):
+            outcome.updated += 1
+
+    for set_base in the_plan.of_type(SetBase):
+        if set_base.item_id not in failed:
+            bases[set_base.item_id] = base_json_of(set_base)
+    if bases:
+        store.save_bases(team, bases, at=now)
+
+    _record_status(team, the_plan, store, links, outcome, now)
+    _report(the_plan, outcome)
+
+
+def _create_batch(
+    team: str,
+    batch: Sequence[CreateIssue],
+    store: StateStore,
+    tracker: Tracker,
+    items: Mapping[str, ActionItem],
+    outcome: MirrorOutcome,
+    failed: set[str],
+    now: datetime,
+    replica: str | None,
+) -> None:
+    log = get_logger(team=team, tracker=tracker.system)
+    bases: dict[str, dict[str, Any]] = {}
+    refused = set(
+        store.begin_intents(
+            team,
+            [(c.item_id, c.marker) for c in batch],
+            system=tracker.system,
+            at=now,
+            replica=replica,
+        )
+    )
+    batch = [c for c in batch if c.item_id not in refused]
+    if not batch:
+        return
+    try:
+        results = tracker.create(batch)
+    except AmbiguousWriteError as exc:
+        # The batch may exist. The intents stay open; the next cycle searches their markers
+        # (after the tracker's index has caught up) before anything is created again.
+        failed.update(c.item_id for c in batch)
+        outcome.problems.append(
+            TrackerProblem(
+                None,
+                None,
+                f"creating {len(batch)} issues: outcome unknown ({exc}); "
+                "resolved by marker search on the next cycle",
+            )
+        )
+        log.warning("mirror.create_ambiguous", items=len(batch))
+        return
+    except TransientError as exc:
+        for create in batch:  # refused before anything was created: nothing to resolve
+            store.drop_intent(team, create.item_id)
+        failed.update(c.item_id for c in batch)
+        outcome.problems.append(TrackerProblem(None, None, f"creating issues: {exc}"))
+        return
+    by_item = {c.item_id: c for c in batch}
+    created: list[tuple[ActionItem | None, str]] = []
+    for result in results:
+        create = by_item[result.item_id]
+        if result.key is None:
+            store.drop_intent(team, result.item_id)
+            failed.add(result.item_id)
+            outcome.problems.append(
+                TrackerProblem(
+                    result.item_id, None, f"the tracker refused the issue: {result.error}"
+                )
+            )
+            continue
+        link = _link(team, tracker, result.item_id, result.key, now, url=result.url)
+        store.complete_intent(team, result.item_id, link)
+        bases[result.item_id] = base_json(create.fields, None, frozenset())
+        created.append((items.get(result.item_id), result.key))
+        outcome.created += 1
+        log.info("mirror.issue_created", item=result.item_id, key=result.key)
+    # A crash before this leaves links without bases: the next cycle reads those issues by key.
+    store.save_bases(team, bases, at=now)
+    for item, key in created:
+        if item is not None and item.postmortem.url:
+            _write(
+                outcome,
+                item.id,
+                key,
+                set(),  # a missing back link is reported; the issue itself is fine
+                lambda k=key, i=item: tracker.link_postmortem(
+                    k, item_id=i.id, url=str(i.postmortem.url), title=i.postmortem.title
+                ),
+            )
+    _guard_duplicates(batch, tracker, outcome)
+
+
+def _guard_duplicates(
+    batch: Sequence[CreateIssue], tracker: Tracker, outcome: MirrorOutcome
+) -> None:
+    """One search per batch: every marker of the batch must be on exactly one issue."""
+    found = tracker.find_markers([c.item_id for c in batch])
+    for create in batch:
+        issues = found.get(create.item_id, ())
+        if len(issues) > 1:
+            outcome.problems.append(
+                TrackerProblem(
+                    create.item_id,
+                    issues[0].key,
+                    "more than one issue carries this item's marker; close the extra ones",
+                    {"keys": sorted(s.key for s in issues)},
+                )
+            )
+
+
+def _adopt(adopt: AdoptIssue, tracker: Tracker) -> None:
+    marker = tracker.marker(adopt.item_id) if adopt.add_marker else None
+    if adopt.add_labels or marker:
+        tracker.adopt(adopt.key, add_labels=adopt.add_labels, marker=marker)
+
+
+def _write(outcome: MirrorOutcome, item_id: str, key: str, failed: set[str], action: Any) -> bool:
+    """Run one tracker write for one item; a failure costs that item only, never the cycle."""
+    try:
+        action()
+        return True
+    except AuthError:
+        raise
+    except HttpError as exc:
+        failed.add(item_id)
+        outcome.problems.append(TrackerProblem(item_id, key, f"writing to {key} failed: {exc}"))
+        return False
+
+
+def _record_status(
+    team: str,
+    the_plan: Plan,
+    store: StateStore,
+    links: Mapping[str, TrackerLink],
+    outcome: MirrorOutcome,
+    now: datetime,
+) -> None:
+    changed: list[TrackerLink] = []
+    current = dict(links)
+    current.update(store.links(team))
+    for done in the_plan.of_type(MarkDone):
+        link = current.get(done.item_id)
+        if link is None:
+            continue
+        changed.append(
+            dataclasses.replace(
+                link,
+                tracker_done=True,
+                resolution=done.resolution,
+                won_t_do_explained=done.explained if done.won_t_do else None,
+                updated_at=now,
+            )
+        )
+        outcome.closed += 1
+        if done.won_t_do and not done.explained:
+            outcome.problems.append(
+                TrackerProblem(
+                    done.item_id,
+                    done.key,
+                    f"{done.key} was closed as {done.resolution!r} without a reason; "
+                    "add a comment saying why it will not be done",
+                )
+            )
+    for reopened in the_plan.of_type(MarkReopened):
+        link = current.get(reopened.item_id)
+        if link is not None:
+            changed.append(
+                dataclasses.replace(
+                    link,
+                    tracker_done=False,
+                    resolution=None,
+                    won_t_do_explained=None,
+                    updated_at=now,
+                )
+            )
+    if changed:
+        store.save_links(team, changed)
+
+
+def _report(the_plan: Plan, outcome: MirrorOutcome) -> None:
+    for conflict in the_plan.of_type(ReportConflict):
+        outcome.problems.append(
+            TrackerProblem(
+                conflict.item_id,
+                conflict.key,
+                f"{conflict.field} changed in the document and in {conflict.key}; "
+                f"{conflict.key}'s value is kept",
+                {
+                    "field": conflict.field,
+                    "document": _plain(conflict.source_value),
+                    "tracker": _plain(conflict.tracker_value),
+                },
+            )
+        )
+    for mismatch in the_plan.of_type(ReportStatusMismatch):
+        outcome.problems.append(TrackerProblem(mismatch.item_id, mismatch.key, mismatch.detail))
+    for orphan in the_plan.of_type(ReportOrphan):
+        outcome.problems.append(
+            TrackerProblem(
+                orphan.item_id,
+                orphan.key,
+                f"the item is gone from its document; {orphan.key} is left as it is",
+            )
+        )
+
+
+def _plain(value: object) -> object:
+    if isinstance(value, frozenset):
+        return sorted(value)
+    return value if isinstance(value, str | int | float | bool | type(None)) else str(value)
+
+
+def _link(
+    team: str,
+    tracker: Tracker,
+    item_id: str,
+    key: str,
+    now: datetime,
+    *,
+    adopted: bool = False,
+    url: str | None = None,
+) -> TrackerLink:
+    return TrackerLink(
+        item_id=item_id,
+        team=team,
+        system=tracker.system,
+        key=key,
+        url=url or tracker.issue_url(key),
+        adopted=adopted,
+        created_at=now,
+        updated_at=now,
+    )
+
+
+def _chunks(values: Sequence[_T], size: int) -> Iterator[Sequence[_T]]:
+    for start in range(0, len(values), size):
+        yield values[start : start + size]

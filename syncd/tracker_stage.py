@@ -1,0 +1,80 @@
+"""The tracker stage of a team's cycle: open the team's tracker connector and mirror.
+
+A tracker connector implementing ``syncd.tracker.Tracker`` is opened through the registry; a
+dry run without credentials (the shipped example) plans against the state store only and says
+so, instead of failing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from pydantic import BaseModel, SecretStr
+
+from syncd import plugins
+from syncd.config.loader import LoadedTeam
+from syncd.extraction import TeamItems
+from syncd.mirror_executor import MirrorOutcome, mirror_team
+from syncd.model import Status
+from syncd.resolve.people import PeopleDirectory
+from syncd.store import StateStore
+from syncd.tracker import Tracker, TrackerContext
+
+
+@dataclass(frozen=True, slots=True)
+class TrackerStage:
+    outcome: MirrorOutcome | None  # None when the tracker was not contacted
+    note: str | None = None  # why not, for the person reading the output
+
+
+def missing_secrets(settings: Any, path: str = "") -> Iterator[str]:
+    """Key paths of secret settings that are empty (``${VAR:-}`` with VAR unset)."""
+    if isinstance(settings, SecretStr):
+        if not settings.get_secret_value():
+            yield path
+    elif isinstance(settings, BaseModel):
+        for name in type(settings).model_fields:
+            yield from missing_secrets(getattr(settings, name), f"{path}.{name}" if path else name)
+
+
+def run_tracker_stage(
+    team: LoadedTeam,
+    reading: TeamItems,
+    previous_status: Mapping[str, Status],
+    store: StateStore,
+    people: PeopleDirectory,
+    *,
+    now: datetime,
+    dry_run: bool,
+    context_extras: Mapping[str, Any] | None = None,
+) -> TrackerStage:
+    config = team.config.tracker
+    connector = plugins.connector_class("tracker", config.type)
+    if not hasattr(connector, "changed_since"):
+        return TrackerStage(None, f"the {config.type} connector cannot mirror yet")
+    missing = [f"tracker.{p}" for p in missing_secrets(config.settings)]
+    if missing:
+        note = f"tracker not contacted: {', '.join(missing)} is empty (set its variable)"
+        if dry_run:
+            return TrackerStage(None, note)
+        raise RuntimeError(note)
+    context = TrackerContext(team=team.config.team, now=now, **dict(context_extras or {}))
+    tracker: Tracker = connector(config.settings, context)
+    try:
+        outcome = mirror_team(
+            team=team.config.team,
+            reading=reading,
+            previous_status=previous_status,
+            store=store,
+            tracker=tracker,
+            people=people,
+            mirror_done_items=team.config.policy.mirror_done_items,
+            now=now,
+            dry_run=dry_run,
+        )
+    finally:
+        tracker.close()
+    return TrackerStage(outcome)
