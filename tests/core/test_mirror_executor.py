@@ -1,0 +1,223 @@
+"""The mirror executor on the real state store (SQLite and PostgreSQL) and an in-memory tracker."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime
+
+import pytest
+
+from syncd.extraction import SourceOutcome, TeamItems, build_team_items
+from syncd.mirror_executor import MirrorOutcome, mirror_team
+from syncd.model import ExtractedDocument, Postmortem, RawItem
+from syncd.resolve.people import PeopleDirectory, Person
+from syncd.resolve.resolver import ResolvePolicy
+from syncd.store import StateStore
+from tests.core.memory_tracker import MemoryTracker
+
+TEAM = "payments"
+NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
+PEOPLE = PeopleDirectory(
+    [Person("alice", aliases=("Alice Smith",), jira="acc-alice"), Person("bob", jira="acc-bob")]
+)
+POLICY = ResolvePolicy(due_days={"default": 56})
+
+
+def document(*items: RawItem, path: str = "2026-09-14-checkout.md") -> ExtractedDocument:
+    pm = Postmortem(
+        "pm",
+        path,
+        "Checkout outage",
+        date(2026, 9, 14),
+        "front_matter",
+        url=f"https://git.example/{path}",
+    )
+    return ExtractedDocument(pm, items)
+
+
+ITEMS = [
+    RawItem(
+        f"Add an alert on queue {n} depth above 1000",
+        "Action Items",
+        10 + n,
+        owner_text="@alice",
+        due_text="2026-12-01",
+    )
+    for n in range(120)
+]
+
+
+@pytest.fixture
+def store(store_url: str) -> Iterator[StateStore]:
+    with StateStore.open(store_url) as opened:
+        opened.migrate()
+        yield opened
+
+
+def read(store: StateStore, *docs: ExtractedDocument) -> TeamItems:
+    return build_team_items(
+        TEAM,
+        [SourceOutcome("pm", docs)],
+        store.known_items(TEAM),
+        {},
+        today=NOW.date(),
+        people=PEOPLE,
+        policy=POLICY,
+    )
+
+
+def cycle(
+    store: StateStore, tracker: MemoryTracker, *docs: ExtractedDocument, dry_run: bool = False
+) -> MirrorOutcome:
+    reading = read(store, *docs)
+    previous = {k.id: k.status for k in store.known_items(TEAM)}
+    if not dry_run:
+        store.save_items(TEAM, reading.items, seen_at=NOW)
+    return mirror_team(
+        team=TEAM,
+        reading=reading,
+        previous_status=previous,
+        store=store,
+        tracker=tracker,
+        people=PEOPLE,
+        mirror_done_items=False,
+        now=NOW,
+        dry_run=dry_run,
+    )
+
+
+def test_first_cycle_creates_each_item_once_and_the_second_writes_nothing(
+    store: StateStore,
+) -> None:
+    tracker = MemoryTracker()
+    first = cycle(store, tracker, document(*ITEMS))
+    assert first.created == 120 and first.problems == []
+    assert tracker.calls.count("create") == 3  # bulk, 50 per request
+    assert len(tracker.issues) == 120
+    issue = tracker.issues["PAY-1"]
+    assert issue.fields.assignee == "acc-alice" and issue.fields.due == date(2026, 12, 1)
+    assert issue.fields.labels == frozenset({"postmortem-action"})
+    assert issue.links  # the remote link back to the postmortem
+    tracker.calls.clear()
+    second = cycle(store, tracker, document(*ITEMS))
+    assert (second.created, second.updated, second.adopted) == (0, 0, 0)
+    assert second.unchanged == 120
+    assert "create" not in tracker.calls and "update" not in tracker.calls
+    assert store.open_intents(TEAM) == []
+
+
+def test_a_lost_answer_leaves_intents_that_the_next_cycle_resolves_without_duplicates(
+    store: StateStore,
+) -> None:
+    tracker = MemoryTracker()
+    tracker.lose_next_create_answer = True
+    first = cycle(store, tracker, document(*ITEMS[:10]))
+    assert first.created == 0 and len(tracker.issues) == 10
+    assert len(store.open_intents(TEAM)) == 10
+    second = cycle(store, tracker, document(*ITEMS[:10]))
+    assert second.created == 0
+    assert len(tracker.issues) == 10
+    assert store.open_intents(TEAM) == []
+    assert len(store.links(TEAM)) == 10
+
+
+def test_a_lost_state_store_adopts_every_marked_issue(
+    store: StateStore, store_url: str, tmp_path: object
+) -> None:
+    tracker = MemoryTracker()
+    cycle(store, tracker, document(*ITEMS[:20]))
+    with StateStore.open(f"sqlite:///{tmp_path}/fresh.db") as fresh:  # the store was lost
+        fresh.migrate()
+        again = cycle(fresh, tracker, document(*ITEMS[:20]))
+        assert again.created == 0 and again.adopted == 20
+        assert len(tracker.issues) == 20
+        assert len(fresh.links(TEAM)) == 20
+
+
+def test_a_refused_element_is_reported_and_the_rest_created(store: StateStore) -> None:
+    tracker = MemoryTracker()
+    refused = read(store, document(*ITEMS[:5])).items[2].id
+    tracker.refuse_items = {refused}
+    outcome = cycle(store, tracker, document(*ITEMS[:5]))
+    assert outcome.created == 4
+    assert [p.item_id for p in outcome.problems] == [refused]
+    tracker.refuse_items = set()
+    assert cycle(store, tracker, document(*ITEMS[:5])).created == 1
+
+
+def test_a_persons_change_survives_and_a_document_change_is_pushed(store: StateStore) -> None:
+    tracker = MemoryTracker()
+    items = ITEMS[:3]
+    cycle(store, tracker, document(*items))
+    tracker.person_edits("PAY-1", assignee="acc-bob", due=date(2027, 1, 15))
+    assert cycle(store, tracker, document(*items)).updated == 0
+    assert tracker.issues["PAY-1"].fields.assignee == "acc-bob"
+    edited = [
+        RawItem(
+            items[1].title + " and page on-call",
+            "Action Items",
+            11,
+            owner_text="@alice",
+            due_text="2026-12-01",
+        ),
+        items[0],
+        items[2],
+    ]
+    outcome = cycle(store, tracker, document(*edited))
+    assert outcome.updated == 1
+    assert tracker.issues["PAY-2"].fields.summary.endswith("and page on-call")
+    assert tracker.issues["PAY-1"].fields.assignee == "acc-bob"  # still the person's choice
+    assert cycle(store, tracker, document(*edited)).updated == 0
+
+
+def test_a_change_on_both_sides_keeps_the_trackers_value_and_reports_it(store: StateStore) -> None:
+    tracker = MemoryTracker()
+    cycle(store, tracker, document(ITEMS[0]))
+    tracker.person_edits("PAY-1", due=date(2027, 2, 1))
+    moved = RawItem(ITEMS[0].title, "Action Items", 10, owner_text="@alice", due_text="2026-12-20")
+    outcome = cycle(store, tracker, document(moved))
+    assert tracker.issues["PAY-1"].fields.due == date(2027, 2, 1)
+    assert any("due" in p.message and p.key == "PAY-1" for p in outcome.problems)
+
+
+def test_status_is_read_back_and_wont_do_without_reason_is_reported(store: StateStore) -> None:
+    tracker = MemoryTracker()
+    cycle(store, tracker, document(*ITEMS[:2]))
+    tracker.person_closes("PAY-1", "Done", comment=False)
+    tracker.person_closes("PAY-2", "Won't Do", comment=False)
+    outcome = cycle(store, tracker, document(*ITEMS[:2]))
+    assert outcome.closed == 2
+    links = store.links(TEAM)
+    assert all(link.tracker_done for link in links.values())
+    assert [p.key for p in outcome.problems] == ["PAY-2"]
+
+
+def test_an_item_naming_an_issue_adopts_it(store: StateStore) -> None:
+    tracker = MemoryTracker()
+    cycle(store, tracker, document(ITEMS[0]))
+    named = RawItem(
+        "Move analytics to a replica",
+        "Action Items",
+        30,
+        owner_text="@bob",
+        tracker_refs=("PAY-1",),
+    )
+    outcome = cycle(store, tracker, document(ITEMS[0], named))
+    assert outcome.created == 0 and outcome.adopted == 1
+    assert len(tracker.issues) == 1
+
+
+def test_a_dry_run_writes_nothing(store: StateStore) -> None:
+    tracker = MemoryTracker()
+    outcome = cycle(store, tracker, document(*ITEMS[:7]), dry_run=True)
+    assert outcome.plan is not None and outcome.plan.counts.created == 7
+    assert tracker.issues == {} and store.links(TEAM) == {}
+    assert store.open_intents(TEAM) == []
+
+
+def test_orphaned_items_are_reported_and_their_issues_left_alone(store: StateStore) -> None:
+    tracker = MemoryTracker()
+    cycle(store, tracker, document(*ITEMS[:3]))
+    outcome = cycle(store, tracker, document(*ITEMS[:2]))
+    assert [p.key for p in outcome.problems] == ["PAY-3"]
+    assert tracker.issues["PAY-3"].status_category == "new"
