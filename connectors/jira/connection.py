@@ -1,0 +1,207 @@
+"""The connection to one Jira site: the ``jira`` client behind syncd's HTTP policy.
+
+Nothing is sent until first use. Then, when the team file says ``deployment: auto``, one
+``serverInfo`` request decides between Cloud (REST v3) and Data Center (REST v2). Every request
+goes through the one HTTP policy (timeouts, retries honouring ``Retry-After``, pacing); the
+library's own retries are off. The library's ``JIRAError`` for a definitive refusal (4xx) is
+mapped to syncd's error classes, with Jira's own message, never a credential.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
+import jira
+from jira.exceptions import JIRAError
+
+from connectors.jira.deployment import Deployment, deployment_of_server_info
+from connectors.jira.settings import JiraSettings
+from syncd.http import (
+    AuthError,
+    HttpError,
+    HttpPolicy,
+    PermanentError,
+    PolicyEngine,
+    RequestInfo,
+    error_for_status,
+)
+from syncd.http.jira_setup import configure_jira, jira_client_options
+from syncd.logs import get_logger
+from syncd.tracker import TrackerContext
+
+T = TypeVar("T")
+
+SERVICE = "jira"
+
+# POSTs the policy may send again after a failure: searches only read, and a remote link with a
+# globalId is an upsert (a second identical request changes nothing).
+REPEATABLE_POSTS = (r"/search/jql$", r"/rest/api/2/search$", r"/remotelink$")
+
+_MESSAGE_LIMIT = 300
+
+
+def jira_messages(body: Any) -> str:
+    """Jira's error answer (``errorMessages`` and per-field ``errors``) as one line."""
+    if not isinstance(body, Mapping):
+        return ""
+    parts = [str(m) for m in body.get("errorMessages") or [] if m]
+    errors = body.get("errors") or {}
+    if isinstance(errors, Mapping):
+        parts += [f"{name}: {message}" for name, message in errors.items()]
+    return "; ".join(parts)[:_MESSAGE_LIMIT]
+
+
+class JiraConnection:
+    """One site's client, created on first use, and JSON requests through it."""
+
+    def __init__(self, settings: JiraSettings, context: TrackerContext) -> None:
+        self._settings = settings
+        self._engine = PolicyEngine(
+            HttpPolicy(read_only_posts=REPEATABLE_POSTS, read_timeout=settings.timeout_seconds),
+            service=SERVICE,
+            clock=context.http_clock,
+            observer=context.http_observer,
+        )
+        self._log: Any = get_logger(team=context.team, connector=SERVICE)
+        self._client: Any = None
+        self._deployment: Deployment | None = None
+
+    # --- connecting ----------------------------------------------------------------------------
+
+    @property
+    def deployment(self) -> Deployment:
+        self._connect()
+        assert self._deployment is not None
+        return self._deployment
+
+    @property
+    def client(self) -> Any:
+        """The ``jira.JIRA`` client for the site's REST version."""
+        self._connect()
+        return self._client
+
+    def _connect(self) -> None:
+        if self._client is not None:
+            return
+        wanted = self._settings.deployment
+        if wanted == "auto":
+            deployment = self._detect()
+            self._log.info("jira.deployment_detected", deployment=deployment.name)
+        else:
+            deployment = Deployment(wanted)
+        self._client = self._new_client(deployment.api_version, self._credentials(deployment))
+        self._deployment = deployment
+
+    def _detect(self) -> Deployment:
+        # serverInfo answers anonymous requests, under REST v2, on both kinds of site: asking
+        # without credentials works whichever kind of credentials the team file holds.
+        probe = self._new_client("2", credentials={})
+        try:
+            info = self._call(probe.server_info)
+        finally:
+            probe.close()
+        return deployment_of_server_info(info if isinstance(info, Mapping) else {})
+
+    def _credentials(self, deployment: Deployment) -> dict[str, Any]:
+        """Cloud: e-mail and API token (basic). Data Center: the personal access token (bearer)."""
+        auth = self._settings.auth
+        token = auth.token.get_secret_value()
+        if not deployment.is_cloud:
+            return {"token_auth": token}
+        if auth.email is None:
+            raise AuthError(
+                "Jira Cloud needs auth.email with the API token in the team file",
+                service=SERVICE,
+                method="GET",
+                url=self._settings.url,
+            )
+        return {"basic_auth": (auth.email, token)}
+
+    def _new_client(self, api_version: str, credentials: Mapping[str, Any]) -> Any:
+        client = jira.JIRA(
+            server=self._settings.url,
+            options={"rest_api_version": api_version},
+            **credentials,
+            **jira_client_options(),
+        )
+        configure_jira(client, self._engine)
+        return client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    # --- requests ------------------------------------------------------------------------------
+
+    def url(self, path: str) -> str:
+        """The URL of a REST resource (``issue/bulk``) in the site's REST version."""
+        return f"{self._settings.url}/rest/api/{self.deployment.api_version}/{path}"
+
+    def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
+        session = self.client._session
+        return self._json(self._call(lambda: session.get(self.url(path), params=params)))
+
+    def post(self, path: str, body: Mapping[str, Any]) -> Any:
+        session = self.client._session
+        data = json.dumps(body)
+        return self._json(self._call(lambda: session.post(self.url(path), data=data)))
+
+    def put(self, path: str, body: Mapping[str, Any]) -> None:
+        session = self.client._session
+        data = json.dumps(body)
+        self._call(lambda: session.put(self.url(path), data=data))
+
+    def call(self, action: Callable[[], T]) -> T:
+        """Run a ``jira`` client method, mapping its errors."""
+        return self._call(action)
+
+    def _call(self, action: Callable[[], T]) -> T:
+        try:
+            return action()
+        except JIRAError as exc:
+            raise self._mapped(exc) from None
+
+    def _json(self, response: Any) -> Any:
+        if not response.content:
+            return None
+        try:
+            return response.json()
+        except ValueError:
+            raise PermanentError(
+                "the answer is not JSON (is the URL the Jira site's base URL?)",
+                service=SERVICE,
+                method=response.request.method or "GET",
+                url=response.url,
+                status=response.status_code,
+            ) from None
+
+    def _mapped(self, exc: JIRAError) -> HttpError:
+        response = exc.response
+        method = getattr(getattr(response, "request", None), "method", None) or "GET"
+        url = str(exc.url or getattr(response, "url", "") or self._settings.url)
+        status = exc.status_code
+        if status is None or response is None:
+            return PermanentError(
+                "no usable answer from Jira", service=SERVICE, method=method, url=url
+            )
+        request = RequestInfo(SERVICE, method, url, repeatable=False)
+        error = error_for_status(
+            request, status, dict(response.headers), self._engine.clock.wall()
+        ) or PermanentError(f"HTTP {status}", service=SERVICE, method=method, url=url)
+        try:
+            detail = jira_messages(response.json())
+        except ValueError:
+            detail = ""
+        if detail and type(error) in (PermanentError, AuthError):
+            error = type(error)(
+                f"{error.reason}: {detail}",
+                service=SERVICE,
+                method=method,
+                url=url,
+                status=status,
+                attempts=error.attempts,
+            )
+        return error

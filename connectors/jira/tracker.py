@@ -1,0 +1,248 @@
+"""The Jira tracker: syncd's ``Tracker`` role on Jira Cloud and Jira Data Center.
+
+Costs, in requests: nothing at construction; on first use one ``serverInfo`` when the deployment
+is ``auto``; one search per page (``changed_since``, ``find_markers``, ``get``), plus one search
+per 100 won't-do closures read (their comments); one bulk create per batch of 50; one ``PUT``
+per update or adoption; one ``POST`` per remote link; one user search per e-mail address, once.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import datetime, tzinfo
+from typing import Any, ClassVar
+from urllib.parse import quote
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from connectors.jira import jql
+from connectors.jira.connection import JiraConnection
+from connectors.jira.issues import (
+    SNAPSHOT_FIELDS,
+    IssueReader,
+    IssueWriter,
+    item_id_of_label,
+    marker_label,
+)
+from connectors.jira.search import search
+from connectors.jira.settings import JiraSettings
+from connectors.jira.users import UserDirectory
+from syncd.http import AuthError, PermanentError
+from syncd.logs import get_logger
+from syncd.mirror.model import IssueSnapshot
+from syncd.mirror.operations import CreateIssue
+from syncd.mirror.status import is_won_t_do
+from syncd.plugins import ConnectorKind
+from syncd.resolve.people import Person
+from syncd.tracker import AssigneeLookup, ChangedIssues, CreateResult, TrackerContext
+
+# Jira refuses longer remote link titles.
+_TITLE_LIMIT = 255
+_UNSET: Any = object()
+
+
+class JiraTracker:
+    """Mirrors action items into a Jira project (Jira Cloud or Data Center).
+
+    Items become issues in ``project``; syncd marks each with a ``syncd-<item id>`` label and
+    links back to the postmortem.
+    """
+
+    kind: ClassVar[ConnectorKind] = "tracker"
+    Settings: ClassVar[type[JiraSettings]] = JiraSettings
+    type: ClassVar[str] = "jira"
+
+    system: str = "jira"
+    create_batch_size: int = 50  # Jira's limit for one bulk create
+
+    def __init__(self, settings: JiraSettings, context: TrackerContext) -> None:
+        self.settings = settings
+        self.labels: frozenset[str] = frozenset(settings.labels)
+        self._connection = JiraConnection(settings, context)
+        self._users = UserDirectory(self._connection)
+        self._zone: tzinfo | None = _UNSET
+        self._log: Any = get_logger(team=context.team, connector="jira")
+
+    # --- markers and settings ------------------------------------------------------------------
+
+    def marker(self, item_id: str) -> str:
+        return marker_label(item_id)
+
+    def item_id_of_marker(self, marker: str) -> str | None:
+        return item_id_of_label(marker)
+
+    @property
+    def priority_map(self) -> Mapping[str, str]:
+        return {str(name): jira_name for name, jira_name in self.settings.priorities.items()}
+
+    def issue_url(self, key: str) -> str:
+        return f"{self.settings.url}/browse/{key}"
+
+    # --- reads ---------------------------------------------------------------------------------
+
+    def assignee(self, person: Person) -> AssigneeLookup:
+        return self._users.lookup(person)
+
+    def changed_since(self, since: datetime | None) -> ChangedIssues:
+        zone = self._user_zone() if since is not None else None
+        query = jql.changed_query(self.settings.project, sorted(self.labels), since, zone)
+        issues = search(self._connection, query, SNAPSHOT_FIELDS)
+        if not self.labels:
+            # Selected by project alone: only issues syncd marked are the team's.
+            issues = (i for i in issues if _has_marker(i))
+        snapshots = self._snapshots(issues)
+        newest = max((s.updated for s in snapshots.values()), default=None)
+        return ChangedIssues(snapshots=snapshots, newest_updated=newest)
+
+    def find_markers(self, item_ids: Collection[str]) -> Mapping[str, Sequence[IssueSnapshot]]:
+        wanted = {marker_label(i): i for i in sorted(set(item_ids))}
+        found: dict[str, list[IssueSnapshot]] = {i: [] for i in wanted.values()}
+        read: dict[str, dict[str, Any]] = {}
+        for chunk in jql.chunks(wanted):
+            for issue in search(self._connection, jql.labels_query(chunk), SNAPSHOT_FIELDS):
+                read[str(issue["key"])] = issue
+        snapshots = self._snapshots(read.values())
+        for key, issue in read.items():
+            for label in (issue.get("fields") or {}).get("labels") or []:
+                item_id = wanted.get(str(label))
+                if item_id is not None:
+                    found[item_id].append(snapshots[key])
+        return found
+
+    def get(self, keys: Collection[str]) -> Mapping[str, IssueSnapshot]:
+        issues: list[dict[str, Any]] = []
+        for chunk in jql.chunks(sorted({k.strip().upper() for k in keys})):
+            issues += self._issues_with_keys(chunk)
+        return self._snapshots(issues)
+
+    def _issues_with_keys(self, keys: list[str]) -> list[dict[str, Any]]:
+        try:
+            return list(search(self._connection, jql.keys_query(keys), SNAPSHOT_FIELDS))
+        except AuthError:
+            raise
+        except PermanentError:
+            # Jira refuses the whole query when one key does not exist (a typo in a document,
+            # a deleted issue): ask for each issue alone, so the others are still found.
+            self._log.info("jira.keys_search_refused", keys=len(keys))
+        found = []
+        for key in keys:
+            try:
+                params = {"fields": ",".join(SNAPSHOT_FIELDS)}
+                found.append(self._connection.get(f"issue/{quote(key, safe='')}", params))
+            except AuthError:
+                raise
+            except PermanentError as exc:
+                if exc.status != 404:
+                    raise
+        return found
+
+    def _snapshots(self, issues: Iterable[dict[str, Any]]) -> dict[str, IssueSnapshot]:
+        """Snapshots by key; comments are fetched only for won't-do closures, in bulk."""
+        read = {str(i["key"]): i for i in issues}
+        wont_do = [key for key, issue in read.items() if _closed_as_wont_do(issue)]
+        explained = self._keys_with_comments(wont_do)
+        reader = self._reader
+        return {
+            key: reader.snapshot(issue, closure_explained=key in explained)
+            for key, issue in read.items()
+        }
+
+    def _keys_with_comments(self, keys: Sequence[str]) -> set[str]:
+        explained: set[str] = set()
+        for chunk in jql.chunks(keys):
+            for issue in search(self._connection, jql.keys_query(chunk), ("comment",)):
+                comments = (issue.get("fields") or {}).get("comment") or {}
+                if comments.get("total") or comments.get("comments"):
+                    explained.add(str(issue["key"]))
+        return explained
+
+    def _user_zone(self) -> tzinfo | None:
+        """The time zone Jira reads JQL dates in: the searching user's (one request, once)."""
+        if self._zone is _UNSET:
+            name = (self._connection.get("myself") or {}).get("timeZone")
+            try:
+                self._zone = ZoneInfo(str(name)) if name else None
+            except (ZoneInfoNotFoundError, ValueError):
+                self._zone = None
+            if self._zone is None:
+                self._log.warning("jira.time_zone_unknown", time_zone=name)
+        return self._zone
+
+    # --- writes --------------------------------------------------------------------------------
+
+    def create(self, issues: Sequence[CreateIssue]) -> Sequence[CreateResult]:
+        if len(issues) > self.create_batch_size:
+            raise ValueError(f"at most {self.create_batch_size} issues per batch")
+        if not issues:
+            return []
+        writer = self._writer
+        field_list = [writer.create_fields(i.marker, i.fields) for i in issues]
+        client = self._connection.client
+        outcomes = self._connection.call(lambda: client.create_issues(field_list, prefetch=False))
+        results = []
+        for issue, outcome in zip(issues, outcomes, strict=True):
+            if outcome.get("status") == "Success" and outcome.get("issue") is not None:
+                key = str(outcome["issue"].key)
+                results.append(CreateResult(issue.item_id, key, self.issue_url(key)))
+            else:
+                results.append(
+                    CreateResult(issue.item_id, None, error=_element_error(outcome.get("error")))
+                )
+        return results
+
+    def update(self, key: str, changes: Mapping[str, object]) -> None:
+        body = self._writer.edit_body(changes)
+        if body:
+            self._connection.put(f"issue/{quote(key, safe='')}", body)
+
+    def adopt(self, key: str, *, add_labels: Collection[str], marker: str | None) -> None:
+        labels = set(add_labels) | ({marker} if marker else set())
+        body = IssueWriter.add_labels_body(labels)
+        if body:
+            self._connection.put(f"issue/{quote(key, safe='')}", body)
+
+    def link_postmortem(self, key: str, *, item_id: str, url: str, title: str) -> None:
+        # Straight to the endpoint: the client's add_remote_link asks for application links
+        # first. The globalId makes it an upsert: a second call updates the same link.
+        body = {
+            "globalId": f"syncd:{item_id}",
+            "relationship": "postmortem",
+            "object": {"url": url, "title": title[:_TITLE_LIMIT] or url[:_TITLE_LIMIT]},
+        }
+        self._connection.post(f"issue/{quote(key, safe='')}/remotelink", body)
+
+    def close(self) -> None:
+        self._connection.close()
+
+    # --- helpers -------------------------------------------------------------------------------
+
+    @property
+    def _reader(self) -> IssueReader:
+        return IssueReader(self._connection.deployment, self.settings.url, self.labels)
+
+    @property
+    def _writer(self) -> IssueWriter:
+        return IssueWriter(
+            self._connection.deployment,
+            self.settings.project,
+            self.settings.issue_type,
+            self.labels,
+        )
+
+
+def _has_marker(issue: Mapping[str, Any]) -> bool:
+    labels = (issue.get("fields") or {}).get("labels") or []
+    return any(item_id_of_label(str(label)) is not None for label in labels)
+
+
+def _closed_as_wont_do(issue: Mapping[str, Any]) -> bool:
+    fields = issue.get("fields") or {}
+    category = ((fields.get("status") or {}).get("statusCategory") or {}).get("key")
+    resolution = (fields.get("resolution") or {}).get("name")
+    return category == "done" and is_won_t_do(resolution)
+
+
+def _element_error(errors: Any) -> str:
+    """Jira's reason for refusing one element of a bulk create."""
+    if isinstance(errors, Mapping) and errors:
+        return "; ".join(f"{name}: {message}" for name, message in errors.items())
+    return "Jira refused to create this issue"
