@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterator, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
@@ -69,6 +70,7 @@ def mirror_team(
     now: datetime,
     dry_run: bool,
     replica: str | None = None,
+    previous_owner: Mapping[str, str | None] | None = None,
 ) -> MirrorOutcome:
     """Mirror one team's items. Tracker failures are reported in the outcome, never raised."""
     outcome = MirrorOutcome()
@@ -81,7 +83,14 @@ def mirror_team(
         cursor = store.cursor(team, tracker.system)
         changed = tracker.changed_since(None if cursor is None else cursor.last_updated_seen)
         marker_hits = _marker_hits(changed.snapshots, records, links, tracker, full=cursor is None)
-        desired = _desired(reading.items, tracker, people, mirror_done_items, outcome)
+        desired = _desired(
+            reading.items,
+            tracker,
+            people,
+            mirror_done_items,
+            outcome,
+            _known_assignees(records, previous_owner),
+        )
         outcome.plan = plan(
             desired,
             records,
@@ -98,12 +107,15 @@ def mirror_team(
             return outcome
         snapshots = {**changed.snapshots, **{s.key: s for s in marker_hits.values()}}
         _apply(team, outcome.plan, store, tracker, links, snapshots, reading, outcome, now, replica)
-        if changed.complete and changed.newest_updated is not None:
+        reached = max(
+            (t for t in (changed.newest_updated, changed.read_at) if t is not None), default=None
+        )
+        if changed.complete and reached is not None:
             store.save_cursor(
                 TrackerCursor(
                     team=team,
                     system=tracker.system,
-                    last_updated_seen=changed.newest_updated,
+                    last_updated_seen=reached,
                     last_full_scan_at=now if cursor is None else cursor.last_full_scan_at,
                 )
             )
@@ -175,18 +187,39 @@ def _marker_hits(
     return hits
 
 
+def _known_assignees(
+    records: Mapping[str, MirrorRecord], previous_owner: Mapping[str, str | None] | None
+) -> dict[str, tuple[str, str]]:
+    """Item id → (owner's person key, tracker user) resolved in an earlier cycle.
+
+    Reused while the item's owner stays the same person, so a cycle in which nothing changed
+    sends no user look-ups.
+    """
+    known = {}
+    for item_id, record in records.items():
+        person = (previous_owner or {}).get(item_id)
+        assignee = record.source_side.assignee
+        if person is not None and assignee is not None:
+            known[item_id] = (person, assignee)
+    return known
+
+
 def _desired(
     items: Sequence[ActionItem],
     tracker: Tracker,
     people: PeopleDirectory,
     mirror_done_items: bool,
     outcome: MirrorOutcome,
+    known_assignees: Mapping[str, tuple[str, str]],
 ) -> list[DesiredIssue]:
     lookups: dict[str, AssigneeLookup] = {}
     desired = []
     for item in items:
         assignee = None
-        if item.owner.person is not None:
+        earlier = known_assignees.get(item.id)
+        if earlier is not None and earlier[0] == item.owner.person:
+            assignee = earlier[1]
+        elif item.owner.person is not None:
             if item.owner.person not in lookups:
                 person = people.get(item.owner.person)
                 lookups[item.owner.person] = (
@@ -344,18 +377,37 @@ def _create_batch(
         log.info("mirror.issue_created", item=result.item_id, key=result.key)
     # A crash before this leaves links without bases: the next cycle reads those issues by key.
     store.save_bases(team, bases, at=now)
-    for item, key in created:
-        if item is not None and item.postmortem.url:
-            _write(
-                outcome,
-                item.id,
-                key,
-                set(),  # a missing back link is reported; the issue itself is fine
-                lambda k=key, i=item: tracker.link_postmortem(
-                    k, item_id=i.id, url=str(i.postmortem.url), title=i.postmortem.title
-                ),
-            )
+    _link_postmortems(created, tracker, outcome)
     _guard_duplicates(batch, tracker, outcome)
+
+
+LINK_WORKERS = 8  # remote links are independent: a few at a time, paced by the HTTP policy
+
+
+def _link_postmortems(
+    created: Sequence[tuple[ActionItem | None, str]], tracker: Tracker, outcome: MirrorOutcome
+) -> None:
+    """A link from each new issue back to its postmortem; a missing one is reported only."""
+    wanted = [(item, key) for item, key in created if item is not None and item.postmortem.url]
+    if not wanted:
+        return
+
+    def link(pair: tuple[ActionItem, str]) -> TrackerProblem | None:
+        item, key = pair
+        try:
+            tracker.link_postmortem(
+                key, item_id=item.id, url=str(item.postmortem.url), title=item.postmortem.title
+            )
+        except AuthError:
+            raise
+        except HttpError as exc:
+            return TrackerProblem(item.id, key, f"linking {key} to its postmortem failed: {exc}")
+        return None
+
+    with ThreadPoolExecutor(max_workers=min(LINK_WORKERS, len(wanted))) as pool:
+        for problem in pool.map(link, wanted):
+            if problem is not None:
+                outcome.problems.append(problem)
 
 
 def _guard_duplicates(

@@ -146,6 +146,7 @@ def sync_json(runs: Iterable[TeamRun], *, dry_run: bool) -> dict[str, Any]:
             "orphaned": by_kind[OpKind.ORPHAN],
             "restored": by_kind[OpKind.RESTORE],
             "errors": team_errors(run) + tracker_problems_json(run),
+            "seconds": round(run.seconds, 3),
         }
         if run.tracker is not None and run.tracker.note:
             entry["tracker_note"] = run.tracker.note
@@ -153,9 +154,12 @@ def sync_json(runs: Iterable[TeamRun], *, dry_run: bool) -> dict[str, Any]:
             entry["documents"] = len(run.reading.documents)
             if dry_run:
                 entry["items"] = [item_json(i) for i in run.reading.items]
-                entry["plan"] = [op.as_json() for op in run.plan]
+                entry["plan"] = [{"target": "state_store", **op.as_json()} for op in run.plan]
                 if mirror_plan is not None:
-                    entry["plan"] += [operation_as_json(op) for op in mirror_plan.operations]
+                    entry["plan"] += [
+                        {"target": "tracker", **operation_as_json(op)}
+                        for op in mirror_plan.operations
+                    ]
         teams[run.team] = entry
     return {"dry_run": dry_run, "teams": teams}
 

@@ -6,6 +6,7 @@ whatever goes wrong is captured in its ``TeamRun`` and never stops another team.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -33,13 +34,16 @@ class TeamRun:
     applied: bool = False
     counts: Mapping[str, int] = field(default_factory=dict)
     tracker: TrackerStage | None = None
+    seconds: float = 0.0  # how long the team's cycle took
 
     @property
     def failed_anything(self) -> bool:
         if self.error is not None or self.reading is None:
             return True
-        stopped = self.tracker is not None and self.tracker.outcome is not None and bool(
-            self.tracker.outcome.stopped
+        stopped = (
+            self.tracker is not None
+            and self.tracker.outcome is not None
+            and bool(self.tracker.outcome.stopped)
         )
         return bool(self.reading.failures or self.reading.source_errors) or stopped
 
@@ -89,6 +93,7 @@ def sync_team(
 ) -> TeamRun:
     name = team.config.team
     log = get_logger(team=name)
+    started = time.perf_counter()
     run_id = None if dry_run else store.start_run(name, at=now)
     try:
         local_today = now.astimezone(ZoneInfo(team.config.timezone)).date()
@@ -120,7 +125,8 @@ def sync_team(
             people=people,
             policy=resolve_policy(team),
         )
-        plan = plan_record_changes(reading, [recorded_item(s) for s in store.stored_items(name)])
+        stored = store.stored_items(name)
+        plan = plan_record_changes(reading, [recorded_item(s) for s in stored])
         counts = _counts(reading, plan)
         if not dry_run:
             _apply(store, name, reading, plan, outcomes, now)
@@ -128,6 +134,7 @@ def sync_team(
             team,
             reading,
             {k.id: k.status for k in known},
+            {s.id: s.assignee for s in stored},
             store,
             people,
             now=now,
@@ -142,7 +149,9 @@ def sync_team(
                 closed=stage.outcome.closed,
                 tracker_problems=len(stage.outcome.problems),
             )
-        run = TeamRun(name, reading, plan, None, not dry_run, counts, stage)
+        run = TeamRun(
+            name, reading, plan, None, not dry_run, counts, stage, time.perf_counter() - started
+        )
         outcome = "partial" if run.failed_anything else "ok"
         if run_id is not None:
             store.finish_run(run_id, at=now, outcome=outcome, counts=counts)

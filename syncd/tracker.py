@@ -42,8 +42,13 @@ class ChangedIssues:
     """Issues read by an incremental read, and how far the read got."""
 
     snapshots: Mapping[str, IssueSnapshot]  # by issue key
-    newest_updated: datetime | None  # the newest ``updated`` seen: the next read starts there
+    newest_updated: datetime | None  # the newest ``updated`` seen
     complete: bool = True  # False when only part could be read; the cursor must not move then
+    # The tracker's own clock when the read began (its Date header). Nothing updated before it
+    # can be missing from the read, so the next read may start there (less its safety margin)
+    # even when nothing changed; without it, a quiet tracker would be re-read from its last
+    # change on every cycle.
+    read_at: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -44,6 +44,7 @@ def run_tracker_stage(
     team: LoadedTeam,
     reading: TeamItems,
     previous_status: Mapping[str, Status],
+    previous_owner: Mapping[str, str | None],
     store: StateStore,
     people: PeopleDirectory,
     *,
@@ -60,7 +61,7 @@ def run_tracker_stage(
         note = f"tracker not contacted: {', '.join(missing)} is empty (set its variable)"
         if dry_run:
             return TrackerStage(None, note)
-        raise RuntimeError(note)
+        return TrackerStage(MirrorOutcome(stopped=note), note)
     context = TrackerContext(team=team.config.team, now=now, **dict(context_extras or {}))
     tracker: Tracker = connector(config.settings, context)
     try:
@@ -68,6 +69,7 @@ def run_tracker_stage(
             team=team.config.team,
             reading=reading,
             previous_status=previous_status,
+            previous_owner=previous_owner,
             store=store,
             tracker=tracker,
             people=people,

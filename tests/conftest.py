@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakes.jira.fixtures import fake_jira, fake_jira_dc
 from tests.support.postgres import postgres_database, postgres_url
 
-__all__ = ["postgres_database", "postgres_url"]  # fixtures, re-exported for every directory
+# fixtures, re-exported for every directory
+__all__ = ["fake_jira", "fake_jira_dc", "postgres_database", "postgres_url"]
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from datetime import datetime
+from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
 
 import jira
@@ -67,6 +69,7 @@ class JiraConnection:
         self._log: Any = get_logger(team=context.team, connector=SERVICE)
         self._client: Any = None
         self._deployment: Deployment | None = None
+        self.server_times: list[datetime] = []  # Jira's clock, from its answers' Date headers
 
     # --- connecting ----------------------------------------------------------------------------
 
@@ -154,6 +157,15 @@ class JiraConnection:
         data = json.dumps(body)
         self._call(lambda: session.put(self.url(path), data=data))
 
+    def _note_server_time(self, response: Any) -> None:
+        try:
+            moment = parsedate_to_datetime(response.headers.get("Date", ""))
+        except (TypeError, ValueError, IndexError):
+            return
+        if moment.tzinfo is not None:
+            # One tracker serves one cycle: a list as long as the cycle's JSON answers.
+            self.server_times.append(moment)
+
     def call(self, action: Callable[[], T]) -> T:
         """Run a ``jira`` client method, mapping its errors."""
         return self._call(action)
@@ -165,6 +177,7 @@ class JiraConnection:
             raise self._mapped(exc) from None
 
     def _json(self, response: Any) -> Any:
+        self._note_server_time(response)
         if not response.content:
             return None
         try:

@@ -85,13 +85,17 @@ class JiraTracker:
     def changed_since(self, since: datetime | None) -> ChangedIssues:
         zone = self._user_zone() if since is not None else None
         query = jql.changed_query(self.settings.project, sorted(self.labels), since, zone)
+        answered_before = len(self._connection.server_times)
         issues = search(self._connection, query, SNAPSHOT_FIELDS)
         if not self.labels:
             # Selected by project alone: only issues syncd marked are the team's.
             issues = (i for i in issues if _has_marker(i))
         snapshots = self._snapshots(issues)
         newest = max((s.updated for s in snapshots.values()), default=None)
-        return ChangedIssues(snapshots=snapshots, newest_updated=newest)
+        times = self._connection.server_times
+        # The first page's Date: when the read began, on Jira's clock.
+        read_at = times[answered_before] if len(times) > answered_before else None
+        return ChangedIssues(snapshots=snapshots, newest_updated=newest, read_at=read_at)
 
     def find_markers(self, item_ids: Collection[str]) -> Mapping[str, Sequence[IssueSnapshot]]:
         wanted = {marker_label(i): i for i in sorted(set(item_ids))}

@@ -12,8 +12,10 @@ import pytest
 from typer.testing import CliRunner
 
 from syncd.cli import app
+from tests.fakes.jira.server import FakeJira
 
 ROOT = Path(__file__).resolve().parents[2]
+JIRA_TOKEN = "fake-api-token"  # the fake Jira's token for its bot account
 EXAMPLE = ROOT / "config"
 ITEM_KEYS = {
     "id", "title", "source", "document", "postmortem", "owner", "assignee", "due", "due_origin",
@@ -40,7 +42,9 @@ date: 2026-09-14
 """
 
 
-def write_team(root: Path, *, docs: Path, team: str = "payments", extra: str = "") -> Path:
+def write_team(
+    root: Path, *, docs: Path, jira: str, team: str = "payments", extra: str = ""
+) -> Path:
     (root / "teams").mkdir(parents=True, exist_ok=True)
     team_file = root / "teams" / f"{team}.yaml"
     team_file.write_text(
@@ -53,12 +57,13 @@ def write_team(root: Path, *, docs: Path, team: str = "payments", extra: str = "
                 path: {docs}
             tracker:
               type: jira
-              url: https://example.atlassian.net
-              auth: {{email: bot@example.com, token: "${{JIRA_TOKEN:-}}"}}
+              url: {jira}
+              deployment: cloud
+              auth: {{email: syncd-bot@example.com, token: "${{JIRA_TOKEN:-}}"}}
               project: PAY
             people:
-              alice: {{aliases: ["Alice Smith"]}}
-              bob: {{aliases: ["Bob Jones"]}}
+              alice: {{aliases: ["Alice Smith"], email: alice@example.com}}
+              bob: {{aliases: ["Bob Jones"], email: bob@example.com}}
             """)
         + extra,
         encoding="utf-8",
@@ -67,14 +72,26 @@ def write_team(root: Path, *, docs: Path, team: str = "payments", extra: str = "
 
 
 @pytest.fixture
-def workspace(tmp_path: Path, store_url: str) -> dict[str, Any]:
+def jira(fake_jira: FakeJira) -> FakeJira:
+    """The fake Jira with the team's people as users."""
+    fake_jira.state.add_user("alice@example.com", "Alice Smith")
+    fake_jira.state.add_user("bob@example.com", "Bob Jones")
+    return fake_jira
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, store_url: str, jira: FakeJira) -> dict[str, Any]:
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "2026-09-14-checkout.md").write_text(CHECKOUT, encoding="utf-8")
     config = tmp_path / "config"
-    write_team(config, docs=docs)
-    env = {"SYNCD_DATABASE_URL": store_url, "SYNCD_STATE_DIR": str(tmp_path / "state")}
-    return {"docs": docs, "config": config, "env": env, "tmp": tmp_path}
+    write_team(config, docs=docs, jira=jira.url)
+    env = {
+        "SYNCD_DATABASE_URL": store_url,
+        "SYNCD_STATE_DIR": str(tmp_path / "state"),
+        "JIRA_TOKEN": JIRA_TOKEN,
+    }
+    return {"docs": docs, "config": config, "env": env, "tmp": tmp_path, "jira": jira}
 
 
 def run(env: dict[str, str], *args: str) -> Any:
@@ -123,8 +140,9 @@ def test_dry_run_json_lists_items_as_the_contract_says(tmp_path: Path) -> None:
     assert vague["due_origin"] == "policy"
     runbook = items["Write a runbook for connection pool exhaustion"]
     assert "ambiguous_date" in runbook["flags"] and runbook["assignee"] == "dave"
-    assert {op["op"] for op in team["plan"]} == {"track"}
-    assert len(team["plan"]) == len(team["items"])
+    recorded = [op for op in team["plan"] if op["target"] == "state_store"]
+    assert {op["op"] for op in recorded} == {"track"}
+    assert len(recorded) == len(team["items"])
 
 
 def test_sync_records_items_and_a_second_sync_changes_nothing(workspace: dict[str, Any]) -> None:
@@ -166,7 +184,7 @@ date: 2026-09-14
 """
     (workspace["docs"] / "2026-09-14-checkout.md").write_text(edited, encoding="utf-8")
     plan = sync_json(workspace, "--dry-run")["teams"]["payments"]["plan"]
-    kinds = sorted(op["op"] for op in plan)
+    kinds = sorted(op["op"] for op in plan if op["target"] == "state_store")
     assert kinds == ["orphan", "track", "update", "update", "update"]  # reworded, reassigned, moved
     sync_json(workspace)
     after = {i["title"]: i for i in status_items(workspace)}
@@ -186,15 +204,15 @@ date: 2026-09-14
     assert "orphaned" in gone["flags"]
 
 
-def test_a_lost_state_store_finds_the_same_ids_again(tmp_path: Path) -> None:
+def test_a_lost_state_store_finds_the_same_ids_again(tmp_path: Path, jira: FakeJira) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "2026-09-14-checkout.md").write_text(CHECKOUT, encoding="utf-8")
     config = tmp_path / "config"
-    write_team(config, docs=docs)
+    write_team(config, docs=docs, jira=jira.url)
     ids = []
     for attempt in range(2):
-        env = {"SYNCD_STATE_DIR": str(tmp_path / f"state-{attempt}")}
+        env = {"SYNCD_STATE_DIR": str(tmp_path / f"state-{attempt}"), "JIRA_TOKEN": JIRA_TOKEN}
         result = run(env, "sync", "--config", str(config), "--json")
         assert result.exit_code == 0, result.output
         status = run(env, "status", "--config", str(config), "--json")
@@ -235,14 +253,14 @@ def test_bad_documents_are_reported_and_the_rest_is_read(workspace: dict[str, An
     assert team["tracked"] == 6
 
 
-def test_a_failing_source_does_not_stop_another_team(tmp_path: Path) -> None:
+def test_a_failing_source_does_not_stop_another_team(tmp_path: Path, jira: FakeJira) -> None:
     docs = tmp_path / "docs"
     docs.mkdir()
     (docs / "2026-09-14-checkout.md").write_text(CHECKOUT, encoding="utf-8")
     config = tmp_path / "config"
-    write_team(config, docs=docs)
-    write_team(config, docs=tmp_path / "missing", team="search")
-    env = {"SYNCD_STATE_DIR": str(tmp_path / "state")}
+    write_team(config, docs=docs, jira=jira.url)
+    write_team(config, docs=tmp_path / "missing", jira=jira.url, team="search")
+    env = {"SYNCD_STATE_DIR": str(tmp_path / "state"), "JIRA_TOKEN": JIRA_TOKEN}
     result = run(env, "sync", "--config", str(config), "--json")
     assert result.exit_code == 1
     teams = json.loads(result.stdout)["teams"]
@@ -252,12 +270,12 @@ def test_a_failing_source_does_not_stop_another_team(tmp_path: Path) -> None:
 
 def test_a_configuration_error_names_file_line_and_key_and_does_nothing(tmp_path: Path) -> None:
     config = tmp_path / "config"
-    team_file = write_team(config, docs=tmp_path)
+    team_file = write_team(config, docs=tmp_path, jira="https://example.atlassian.net")
     team_file.write_text(team_file.read_text().replace("project: PAY", "projekt: PAY"))
     state = tmp_path / "state"
     result = run({"SYNCD_STATE_DIR": str(state)}, "sync", "--config", str(config))
     assert result.exit_code == 2
-    assert "teams/payments.yaml:11: tracker.projekt: unknown key" in result.stderr
+    assert "teams/payments.yaml:12: tracker.projekt: unknown key" in result.stderr
     assert not state.exists()
 
 

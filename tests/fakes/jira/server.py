@@ -10,8 +10,10 @@ from __future__ import annotations
 import base64
 import collections
 import datetime as dt
+import email.utils
 import json
 import re
+import sys
 import threading
 import time
 import uuid
@@ -178,7 +180,7 @@ class FakeJira:
     # --- lifecycle ----------------------------------------------------------------------------
 
     def start(self) -> FakeJira:
-        server = ThreadingHTTPServer(("127.0.0.1", 0), _make_handler(self))
+        server = _QuietServer(("127.0.0.1", 0), _make_handler(self))
         server.daemon_threads = True
         self._server = server
         self._thread = threading.Thread(
@@ -789,6 +791,13 @@ def _redact(headers: dict[str, str]) -> dict[str, str]:
     return out
 
 
+class _QuietServer(ThreadingHTTPServer):
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client killed mid-request (the SIGKILL tests) resets its connection: expected.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 def _make_handler(fake: FakeJira) -> type[BaseHTTPRequestHandler]:
     class _Handler(BaseHTTPRequestHandler):
         protocol_version = "HTTP/1.1"  # keep-alive, as real Jira (and for speed)
@@ -797,6 +806,10 @@ def _make_handler(fake: FakeJira) -> type[BaseHTTPRequestHandler]:
 
         def log_message(self, format: str, *args: Any) -> None:
             """Silent: the request log is `fake.requests`."""
+
+        def date_time_string(self, timestamp: float | None = None) -> str:
+            # The Date header follows the fake's clock, like `updated`: one clock per server.
+            return email.utils.format_datetime(fake.state.clock(), usegmt=True)
 
         def do_GET(self) -> None:
             self._handle()

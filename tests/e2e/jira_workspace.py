@@ -1,0 +1,132 @@
+"""A team whose postmortems mirror into the fake Jira, run as real ``syncd`` processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import textwrap
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tests.fakes.jira.server import FakeJira
+
+TOKEN = "fake-api-token"  # the fake's token for its bot account
+OWNERS = ["@alice", "Bob Jones", "@carol", "(owner: Alice Smith)", ""]
+
+
+def write_postmortems(folder: Path, documents: int, items_per_document: int) -> int:
+    folder.mkdir(parents=True, exist_ok=True)
+    count = 0
+    for doc in range(documents):
+        lines = [
+            "---",
+            f"title: Incident {doc}",
+            f"date: 2026-10-{1 + doc % 28:02d}",
+            "---",
+            f"# Incident {doc}",
+            "",
+            "## Summary",
+            "",
+            f"Queue {doc} backed up for 40 minutes.",
+            "",
+            "## Action items",
+            "",
+        ]
+        for n in range(items_per_document):
+            owner = OWNERS[(doc + n) % len(OWNERS)]
+            lines.append(
+                f"- [ ] Cap consumer {doc}-{n} concurrency at {10 + n} workers {owner} "
+                f"due 2026-12-{1 + n % 28:02d}"
+            )
+            count += 1
+        (folder / f"2026-10-{1 + doc % 28:02d}-incident-{doc}.md").write_text(
+            "\n".join(lines) + "\n", encoding="utf-8"
+        )
+    return count
+
+
+@dataclass
+class JiraWorkspace:
+    root: Path
+    fake: FakeJira
+
+    @property
+    def config(self) -> Path:
+        return self.root / "config"
+
+    @property
+    def state(self) -> Path:
+        return self.root / "state"
+
+    def write_config(self) -> None:
+        users = {
+            "alice": self.fake.state.add_user("alice@example.com", "Alice Smith"),
+            "bob": self.fake.state.add_user("bob@example.com", "Bob Jones"),
+            "carol": self.fake.state.add_user("carol@example.com", "Carol Diaz"),
+        }
+        teams = self.config / "teams"
+        teams.mkdir(parents=True, exist_ok=True)
+        (teams / "payments.yaml").write_text(
+            textwrap.dedent(f"""\
+                team: payments
+                timezone: Europe/Berlin
+                sources:
+                  - name: pm
+                    type: markdown
+                    path: ../../docs
+                    url_template: "https://git.example.com/postmortems/{{path}}"
+                tracker:
+                  type: jira
+                  url: {self.fake.url}
+                  deployment: cloud
+                  auth: {{email: syncd-bot@example.com, token: "${{JIRA_TOKEN}}"}}
+                  project: PAY
+                  labels: [postmortem-action]
+                people:
+                  alice: {{aliases: ["Alice Smith"], jira: "{users["alice"].account_id}"}}
+                  bob: {{aliases: ["Bob Jones"], email: bob@example.com}}
+                  carol: {{email: carol@example.com}}
+                """),
+            encoding="utf-8",
+        )
+
+    def env(self) -> dict[str, str]:
+        return {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "SYNCD_STATE_DIR": str(self.state),
+            "SYNCD_LOG_FORMAT": "json",
+            "JIRA_TOKEN": TOKEN,
+        }
+
+    def command(self, *extra: str) -> list[str]:
+        return [sys.executable, "-m", "syncd", "sync", "--config", str(self.config), *extra]
+
+    def start(self, *extra: str) -> subprocess.Popen[bytes]:
+        return subprocess.Popen(
+            self.command(*extra), env=self.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
+        )
+
+    def sync(self, *extra: str) -> dict[str, Any]:
+        done = subprocess.run(
+            self.command("--json", *extra),
+            env=self.env(),
+            capture_output=True,
+            timeout=300,
+            check=False,
+        )
+        assert done.returncode in (0, 1), done.stderr.decode(errors="replace")[-3000:]
+        result: dict[str, Any] = json.loads(done.stdout)["teams"]["payments"]
+        return result
+
+    def issues_per_marker(self) -> Counter[str]:
+        with self.fake.state.lock:
+            return Counter(
+                label
+                for issue in self.fake.state.issues.values()
+                for label in issue.labels
+                if label.startswith("syncd-")
+            )
