@@ -281,6 +281,7 @@ def status(
     try:
         names = [t.config.team for t in loaded.teams if team is None or t.config.team == team]
         items = {name: store.stored_items(name) for name in names}
+        links = {name: store.links(name) for name in names}
         runs = {name: store.last_run(name) for name in names}
     finally:
         store.close()
@@ -288,7 +289,7 @@ def status(
         payload = {
             "teams": {
                 name: {
-                    "items": [stored_item_json(i) for i in items[name]],
+                    "items": [stored_item_json(i, links[name].get(i.id)) for i in items[name]],
                     "last_sync": _run_json(runs[name]),
                 }
                 for name in names
@@ -296,7 +297,7 @@ def status(
         }
         _print_json(payload)
         return
-    render_status(_consoles.out, items)
+    render_status(_consoles.out, items, links)
     for name in names:
         run = runs[name]
         if run is not None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 
 from rich.console import Console
 from rich.table import Table
@@ -12,7 +12,7 @@ from rich.text import Text
 from syncd.ledger import Operation, OpKind
 from syncd.model import ActionItem, Flag, Status
 from syncd.runner import TeamRun
-from syncd.store import StoredItem
+from syncd.store import StoredItem, TrackerLink
 
 _FLAG_STYLE = {
     Flag.UNOWNED: "red",
@@ -170,7 +170,11 @@ def _render_tracker(console: Console, run: TeamRun, *, dry_run: bool) -> None:
         console.print(f"  [yellow]{where}[/] {problem.message}")
 
 
-def render_status(console: Console, items_by_team: dict[str, list[StoredItem]]) -> None:
+def render_status(
+    console: Console,
+    items_by_team: dict[str, list[StoredItem]],
+    links_by_team: Mapping[str, Mapping[str, TrackerLink]] | None = None,
+) -> None:
     for team, items in items_by_team.items():
         console.rule(f"[bold]team {team}")
         if not items:
@@ -184,18 +188,20 @@ def render_status(console: Console, items_by_team: dict[str, list[StoredItem]]) 
         table.add_column("due", no_wrap=True)
         table.add_column("status")
         table.add_column("flags", overflow="fold")
+        links = (links_by_team or {}).get(team, {})
         for stored in items:
             item = stored.to_action_item()
+            link = links.get(stored.id)
             flags = _flags_cell(item, with_status_and_ref=False)
             if stored.orphaned_at is not None:
                 flags.append("orphaned", style="dim")
             table.add_row(
                 item.id[:8],
                 item.title,
-                stored.tracker_key or "",
+                link.key if link is not None else (stored.tracker_key or ""),
                 _owner_cell(item),
                 _due_cell(item),
-                item.status.value,
+                "done" if link is not None and link.tracker_done else item.status.value,
                 flags,
             )
         console.print(table)

@@ -10,7 +10,7 @@ from syncd.mirror.operations import operation_as_json
 from syncd.mirror_executor import MirrorOutcome
 from syncd.model import ActionItem, DocumentFailure, Flag, Status
 from syncd.runner import TeamRun
-from syncd.store import StoredItem
+from syncd.store import StoredItem, TrackerLink
 
 FLAG_ORDER = [f.value for f in Flag]
 
@@ -45,11 +45,27 @@ def item_json(item: ActionItem) -> dict[str, Any]:
     }
 
 
-def stored_item_json(item: StoredItem) -> dict[str, Any]:
+def stored_item_json(item: StoredItem, link: TrackerLink | None = None) -> dict[str, Any]:
+    """An item as the store holds it; with its mirrored issue when it has one.
+
+    ``tracker_ref`` is the mirrored issue's key, else a reference found in the document;
+    ``status`` is ``done`` when the document or the issue says so.
+    """
     out = item_json(item.to_action_item())
+    if link is not None:
+        out["tracker_ref"] = link.key
+        out["issue"] = {
+            "key": link.key,
+            "url": link.url,
+            "adopted": link.adopted,
+            "done": link.tracker_done,
+            "resolution": link.resolution,
+        }
+        if link.tracker_done:
+            out["status"] = Status.DONE.value
     if item.orphaned_at is not None and Flag.ORPHANED.value not in out["flags"]:
         out["flags"] = sorted([*out["flags"], Flag.ORPHANED.value], key=FLAG_ORDER.index)
-    out["tracker_url"] = item.tracker_url
+    out.setdefault("tracker_url", link.url if link is not None else item.tracker_url)
     out["first_seen"] = item.first_seen.isoformat()
     out["last_seen"] = item.last_seen.isoformat()
     out["orphaned_at"] = item.orphaned_at.isoformat() if item.orphaned_at else None

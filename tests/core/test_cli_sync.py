@@ -154,8 +154,13 @@ def test_sync_records_items_and_a_second_sync_changes_nothing(workspace: dict[st
     assert by_title["Roll back the pool size change"]["status"] == "done"
     assert by_title["Validate pool sizes in CI against the documented minimum"]["assignee"] == "bob"
     assert "unowned" in by_title["Write a runbook for connection pool exhaustion"]["flags"]
+    # Open items are mirrored (done ones are not, by default) and status shows their issues.
+    mirrored = {i["title"]: i["tracker_ref"] for i in stored if i.get("issue")}
+    assert len(mirrored) == 3 and all(key.startswith("PAY-") for key in mirrored.values())
+    assert first["created"] == 3
     second = sync_json(workspace)["teams"]["payments"]
     assert (second["tracked"], second["changed"], second["orphaned"]) == (0, 0, 0)
+    assert (second["created"], second["updated"]) == (0, 0)
     dry = sync_json(workspace, "--dry-run")["teams"]["payments"]
     assert dry["plan"] == []
 
