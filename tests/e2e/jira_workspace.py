@@ -14,7 +14,8 @@ from typing import Any
 
 from tests.fakes.jira.server import FakeJira
 
-TOKEN = "fake-api-token"  # the fake's token for its bot account
+TOKEN = "fake-api-token"  # the fake's token for its bot account (Cloud)
+PAT = "fake-personal-access-token"  # the fake's personal access token (Data Center)
 OWNERS = ["@alice", "Bob Jones", "@carol", "(owner: Alice Smith)", ""]
 
 
@@ -53,6 +54,7 @@ def write_postmortems(folder: Path, documents: int, items_per_document: int) -> 
 class JiraWorkspace:
     root: Path
     fake: FakeJira
+    mode: str = "cloud"
 
     @property
     def config(self) -> Path:
@@ -82,24 +84,33 @@ class JiraWorkspace:
                 tracker:
                   type: jira
                   url: {self.fake.url}
-                  deployment: cloud
-                  auth: {{email: syncd-bot@example.com, token: "${{JIRA_TOKEN}}"}}
+                  deployment: {self.mode}
+                  auth: {self._auth()}
                   project: PAY
                   labels: [postmortem-action]
                 people:
-                  alice: {{aliases: ["Alice Smith"], jira: "{users["alice"].account_id}"}}
+                  alice: {{aliases: ["Alice Smith"], jira: "{self._jira_id(users["alice"])}"}}
                   bob: {{aliases: ["Bob Jones"], email: bob@example.com}}
                   carol: {{email: carol@example.com}}
                 """),
             encoding="utf-8",
         )
 
+    def _jira_id(self, user: Any) -> str:
+        # The people map holds an accountId on Cloud, a username on Data Center.
+        return str(user.account_id if self.mode == "cloud" else user.name)
+
+    def _auth(self) -> str:
+        if self.mode == "cloud":
+            return '{email: syncd-bot@example.com, token: "${JIRA_TOKEN}"}'
+        return '{token: "${JIRA_TOKEN}"}'
+
     def env(self) -> dict[str, str]:
         return {
             "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
             "SYNCD_STATE_DIR": str(self.state),
             "SYNCD_LOG_FORMAT": "json",
-            "JIRA_TOKEN": TOKEN,
+            "JIRA_TOKEN": TOKEN if self.mode == "cloud" else PAT,
         }
 
     def command(self, *extra: str) -> list[str]:

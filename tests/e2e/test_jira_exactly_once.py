@@ -124,3 +124,64 @@ def test_a_persons_change_in_jira_survives_the_next_sync(workspace: JiraWorkspac
     workspace.fake.state.edit(key, duedate="2027-03-31")
     workspace.sync()
     assert workspace.fake.state.issue(key).duedate == "2027-03-31"
+
+
+def _issue_of(ws: JiraWorkspace, fragment: str) -> str:
+    return next(k for k, i in ws.fake.state.issues.items() if fragment in i.summary)
+
+
+def test_editing_an_item_in_its_document_updates_its_issue(workspace: JiraWorkspace) -> None:
+    workspace.sync()
+    key = _issue_of(workspace, "Cap consumer 0-1 ")
+    doc = next((workspace.root / "docs").glob("*incident-0.md"))
+    doc.write_text(
+        doc.read_text(encoding="utf-8").replace(
+            "Cap consumer 0-1 concurrency at 11 workers",
+            "Cap consumer 0-1 concurrency at 12 workers",
+        ),
+        encoding="utf-8",
+    )
+    result = workspace.sync()
+    assert (result["created"], result["updated"]) == (0, 1)
+    assert "at 12 workers" in workspace.fake.state.issue(key).summary
+    assert_exactly_once(workspace)
+
+
+def test_a_change_on_both_sides_keeps_jiras_value_and_is_reported(
+    workspace: JiraWorkspace,
+) -> None:
+    workspace.sync()
+    key = _issue_of(workspace, "Cap consumer 0-1 ")
+    workspace.fake.state.edit(key, duedate="2027-05-31")
+    doc = next((workspace.root / "docs").glob("*incident-0.md"))
+    text = doc.read_text(encoding="utf-8")
+    line = next(line for line in text.splitlines() if "Cap consumer 0-1 " in line)
+    doc.write_text(text.replace(line, line.rsplit(" due ", 1)[0] + " due 2027-01-15"), "utf-8")
+    result = workspace.sync()
+    assert workspace.fake.state.issue(key).duedate == "2027-05-31"
+    conflicts = [e for e in result["errors"] if e.get("key") == key]
+    assert conflicts and conflicts[0]["details"]["field"] == "due"
+
+
+def test_status_is_read_back_from_jira(workspace: JiraWorkspace) -> None:
+    workspace.sync()
+    done = _issue_of(workspace, "Cap consumer 1-0 ")
+    wont = _issue_of(workspace, "Cap consumer 1-1 ")
+    workspace.fake.state.transition(done, "Done")
+    workspace.fake.state.transition(wont, "Done", resolution="Won't Do")
+    result = workspace.sync()
+    assert result["closed"] == 2
+    unexplained = [e for e in result["errors"] if e.get("key") == wont]
+    assert unexplained and "without a reason" in unexplained[0]["error"]
+
+
+def test_data_center_mirrors_with_a_personal_access_token(tmp_path: Path) -> None:
+    with FakeJira("datacenter") as fake:
+        ws = JiraWorkspace(tmp_path, fake, mode="datacenter")
+        write_postmortems(tmp_path / "docs", 3, 4)
+        ws.write_config()
+        assert ws.sync()["created"] == 12
+        assert ws.sync()["created"] == 0
+        assert max(ws.issues_per_marker().values()) == 1
+        issue = next(iter(fake.state.issues.values()))
+        assert isinstance(issue.description, str)  # wiki text on Data Center, not ADF
