@@ -19,7 +19,7 @@ from syncd.extraction import TeamItems
 from syncd.http import AmbiguousWriteError, AuthError, HttpError, TransientError
 from syncd.logs import get_logger
 from syncd.mirror import render
-from syncd.mirror.model import DesiredIssue, IssueSnapshot, MirrorRecord
+from syncd.mirror.model import DesiredIssue, IssueFields, IssueSnapshot, MirrorRecord
 from syncd.mirror.operations import (
     AdoptIssue,
     CreateIssue,
@@ -334,51 +334,88 @@ def _create_batch(
     batch = [c for c in batch if c.item_id not in refused]
     if not batch:
         return
-    try:
-        results = tracker.create(batch)
-    except AmbiguousWriteError as exc:
-        # The batch may exist. The intents stay open; the next cycle searches their markers
-        # (after the tracker's index has caught up) before anything is created again.
-        failed.update(c.item_id for c in batch)
-        outcome.problems.append(
-            TrackerProblem(
-                None,
-                None,
-                f"creating {len(batch)} issues: outcome unknown ({exc}); "
-                "resolved by marker search on the next cycle",
-            )
-        )
-        log.warning("mirror.create_ambiguous", items=len(batch))
-        return
-    except TransientError as exc:
-        for create in batch:  # refused before anything was created: nothing to resolve
-            store.drop_intent(team, create.item_id)
-        failed.update(c.item_id for c in batch)
-        outcome.problems.append(TrackerProblem(None, None, f"creating issues: {exc}"))
-        return
-    by_item = {c.item_id: c for c in batch}
+    wanted = {c.item_id: c.fields for c in batch}
     created: list[tuple[ActionItem | None, str]] = []
-    for result in results:
-        create = by_item[result.item_id]
-        if result.key is None:
-            store.drop_intent(team, result.item_id)
-            failed.add(result.item_id)
+    pending: Sequence[CreateIssue] = batch
+    for first_round in (True, False):
+        try:
+            results = tracker.create(pending)
+        except AmbiguousWriteError as exc:
+            # The batch may exist. The intents stay open; the next cycle searches their markers
+            # (after the tracker's index has caught up) before anything is created again.
+            failed.update(c.item_id for c in pending)
             outcome.problems.append(
                 TrackerProblem(
-                    result.item_id, None, f"the tracker refused the issue: {result.error}"
+                    None,
+                    None,
+                    f"creating {len(pending)} issues: outcome unknown ({exc}); "
+                    "resolved by marker search on the next cycle",
                 )
             )
-            continue
-        link = _link(team, tracker, result.item_id, result.key, now, url=result.url)
-        store.complete_intent(team, result.item_id, link)
-        bases[result.item_id] = base_json(create.fields, None, frozenset())
-        created.append((items.get(result.item_id), result.key))
-        outcome.created += 1
-        log.info("mirror.issue_created", item=result.item_id, key=result.key)
+            log.warning("mirror.create_ambiguous", items=len(pending))
+            break
+        except TransientError as exc:
+            for create in pending:  # refused before anything was created: nothing to resolve
+                store.drop_intent(team, create.item_id)
+            failed.update(c.item_id for c in pending)
+            outcome.problems.append(TrackerProblem(None, None, f"creating issues: {exc}"))
+            break
+        by_item = {c.item_id: c for c in pending}
+        retry: list[CreateIssue] = []
+        for result in results:
+            create = by_item[result.item_id]
+            if result.key is None:
+                optional = result.refused_fields and result.refused_fields <= OPTIONAL_FIELDS
+                if first_round and optional:
+                    # Better an issue without an assignee than no issue: created again without
+                    # what the tracker refused, under the same intent, and reported.
+                    retry.append(
+                        dataclasses.replace(
+                            create, fields=_without(create.fields, result.refused_fields)
+                        )
+                    )
+                    outcome.problems.append(
+                        TrackerProblem(
+                            result.item_id,
+                            None,
+                            f"the tracker refused {', '.join(sorted(result.refused_fields))} "
+                            f"({result.error}); the issue is created without it",
+                        )
+                    )
+                    continue
+                store.drop_intent(team, result.item_id)
+                failed.add(result.item_id)
+                outcome.problems.append(
+                    TrackerProblem(
+                        result.item_id, None, f"the tracker refused the issue: {result.error}"
+                    )
+                )
+                continue
+            link = _link(team, tracker, result.item_id, result.key, now, url=result.url)
+            store.complete_intent(team, result.item_id, link)
+            source = wanted[result.item_id]
+            # What was left out stays the source's wish: not pushed again every cycle.
+            source_base = None if source == create.fields else source
+            bases[result.item_id] = base_json(create.fields, source_base, frozenset())
+            created.append((items.get(result.item_id), result.key))
+            outcome.created += 1
+            log.info("mirror.issue_created", item=result.item_id, key=result.key)
+        if not retry:
+            break
+        pending = retry
     # A crash before this leaves links without bases: the next cycle reads those issues by key.
     store.save_bases(team, bases, at=now)
     _link_postmortems(created, tracker, outcome)
     _guard_duplicates(batch, tracker, outcome)
+
+
+# Fields an issue can be created without when the tracker refuses the value.
+OPTIONAL_FIELDS = frozenset({"assignee", "priority", "due"})
+
+
+def _without(fields: IssueFields, refused: frozenset[str]) -> IssueFields:
+    cleared: dict[str, Any] = {name: None for name in refused & OPTIONAL_FIELDS}
+    return dataclasses.replace(fields, **cleared)
 
 
 LINK_WORKERS = 8  # remote links are independent: a few at a time, paced by the HTTP policy

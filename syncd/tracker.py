@@ -35,6 +35,7 @@ class CreateResult:
     key: str | None  # None when this element failed
     url: str | None = None
     error: str | None = None  # why this element was refused (a permanent, per-element error)
+    refused_fields: frozenset[str] = frozenset()  # the fields the tracker named in ``error``
 
 
 @dataclass(frozen=True, slots=True)

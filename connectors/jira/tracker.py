@@ -40,6 +40,10 @@ _TITLE_LIMIT = 255
 _UNSET: Any = object()
 
 
+# Jira's field names as the mirror names them, for per-element errors.
+_MIRROR_FIELD = {"duedate": "due"}
+
+
 class JiraTracker:
     """Mirrors action items into a Jira project (Jira Cloud or Data Center).
 
@@ -188,8 +192,15 @@ class JiraTracker:
                 key = str(outcome["issue"].key)
                 results.append(CreateResult(issue.item_id, key, self.issue_url(key)))
             else:
+                error = outcome.get("error")
+                refused = frozenset(error) if isinstance(error, dict) else frozenset()
                 results.append(
-                    CreateResult(issue.item_id, None, error=_element_error(outcome.get("error")))
+                    CreateResult(
+                        issue.item_id,
+                        None,
+                        error=_element_error(error),
+                        refused_fields=frozenset(_MIRROR_FIELD.get(f, f) for f in refused),
+                    )
                 )
         return results
 

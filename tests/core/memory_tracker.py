@@ -39,8 +39,10 @@ class MemoryTracker:
         self.issues: dict[str, MemoryIssue] = {}
         self.clock = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
         self.calls: list[str] = []
+        self.updates: list[tuple[str, dict[str, object]]] = []
         self.lose_next_create_answer = False
         self.refuse_items: set[str] = set()
+        self.refuse_assignees: set[str] = set()  # tracker user ids it will not assign
 
     # -- acting as the tracker's users --------------------------------------------------
     def tick(self) -> datetime:
@@ -110,7 +112,17 @@ class MemoryTracker:
         results = []
         for create in issues:
             if create.item_id in self.refuse_items:
-                results.append(CreateResult(create.item_id, None, error="assignee refused"))
+                results.append(CreateResult(create.item_id, None, error="summary refused"))
+                continue
+            if create.fields.assignee in self.refuse_assignees:
+                results.append(
+                    CreateResult(
+                        create.item_id,
+                        None,
+                        error="assignee: not a user",
+                        refused_fields=frozenset({"assignee"}),
+                    )
+                )
                 continue
             key = f"PAY-{len(self.issues) + 1}"
             self.issues[key] = MemoryIssue(key, create.fields, create.marker, self.tick())
@@ -124,6 +136,7 @@ class MemoryTracker:
 
     def update(self, key: str, changes: Mapping[str, object]) -> None:
         self.calls.append("update")
+        self.updates.append((key, dict(changes)))
         issue = self.issues[key]
         values = {k: v for k, v in changes.items() if k != "labels_to_add"}
         if "labels_to_add" in changes:

@@ -221,3 +221,14 @@ def test_orphaned_items_are_reported_and_their_issues_left_alone(store: StateSto
     outcome = cycle(store, tracker, document(*ITEMS[:2]))
     assert [p.key for p in outcome.problems] == ["PAY-3"]
     assert tracker.issues["PAY-3"].status_category == "new"
+
+
+def test_an_issue_is_created_without_an_assignee_the_tracker_refuses(store: StateStore) -> None:
+    tracker = MemoryTracker()
+    tracker.refuse_assignees = {"acc-alice"}
+    outcome = cycle(store, tracker, document(*ITEMS[:3]))
+    assert outcome.created == 3 and len(tracker.issues) == 3
+    assert all(i.fields.assignee is None for i in tracker.issues.values())
+    assert len(outcome.problems) == 3 and "created without it" in outcome.problems[0].message
+    again = cycle(store, tracker, document(*ITEMS[:3]))
+    assert again.updated == 0 and tracker.updates == []  # the refused assignee is not pushed again

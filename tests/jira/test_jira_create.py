@@ -59,6 +59,7 @@ def test_an_element_jira_refuses_is_reported_while_the_rest_is_created(site: Sit
     assert results[0].key is not None and results[2].key is not None
     assert results[1].key is None and results[1].url is None
     assert results[1].error is not None and "assignee" in results[1].error
+    assert results[1].refused_fields == frozenset({"assignee"})
     assert "no-such-user" in results[1].error  # Jira's own message, for the report
     assert len(site.fake.state.issues) == 2
     assert site.sent() == 1
