@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.jira_workspace import JiraWorkspace, write_postmortems
+from tests.fakes.jira.contract import validate_requests
 from tests.fakes.jira.server import FakeJira
 
 DOCUMENTS, ITEMS_PER_DOCUMENT = 8, 6
@@ -45,6 +46,8 @@ def test_first_sync_creates_each_item_once_and_the_second_writes_nothing(
     first = workspace.sync()
     assert first["created"] == ITEMS, first["errors"]
     assert_exactly_once(workspace)
+    # Every request syncd sent is one Jira's published API description allows.
+    assert validate_requests(workspace.fake.requests) == []
     issue = next(iter(workspace.fake.state.issues.values()))
     assert "postmortem-action" in issue.labels and issue.duedate is not None
     workspace.fake.clear_requests()
