@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 import requests
 
-from tests.fakes.jira.faults import Fault
+from tests.fakes.faults import Fault
 from tests.fakes.jira.server import FakeJira
 
 NEW = {"fields": {"project": {"key": "PAY"}, "issuetype": {"name": "Task"}, "summary": "x"}}

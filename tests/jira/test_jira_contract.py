@@ -6,8 +6,8 @@ import datetime as dt
 
 from syncd.mirror.operations import LABELS_TO_ADD
 from syncd.resolve.people import Person
+from tests.fakes.faults import Fault
 from tests.fakes.jira.contract import validate_requests
-from tests.fakes.jira.faults import Fault
 from tests.fakes.jira.server import FakeJira
 from tests.fakes.jira.state import ManualClock
 from tests.http.fakes import VirtualClock

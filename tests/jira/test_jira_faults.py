@@ -7,7 +7,7 @@ import pytest
 from connectors.jira import JiraSettings, JiraTracker
 from syncd.http import AmbiguousWriteError, AuthError, PermanentError
 from syncd.tracker import TrackerContext
-from tests.fakes.jira.faults import Fault
+from tests.fakes.faults import Fault
 from tests.fakes.jira.server import FakeJira
 from tests.http.fakes import VirtualClock
 from tests.jira.site import NOW, Site, create, item_ids

@@ -23,8 +23,8 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from tests.fakes.faults import Fault, FaultPlan
 from tests.fakes.jira import jql
-from tests.fakes.jira.faults import Fault, FaultPlan
 from tests.fakes.jira.render import (
     Renderer,
     jira_time,
@@ -890,6 +890,7 @@ def _make_handler(fake: FakeJira) -> type[BaseHTTPRequestHandler]:
             message = {
                 "429": "Rate limit exceeded.",
                 "500": "Internal server error.",
+                "502": "Bad gateway.",
                 "503": "Service unavailable.",
             }[fault.kind]
             return Reply(int(fault.kind), {"errorMessages": [message], "errors": {}}, headers)

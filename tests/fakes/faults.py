@@ -1,4 +1,4 @@
-"""Fault injection for the fake Jira: scripted and seeded-random, plus a global latency.
+"""Fault injection for the fake servers: scripted and seeded-random, plus a global latency.
 
 Faults are decided when a request arrives, before it is handled, so a test knows exactly which
 request got which fault (`faults.injected`). `drop_after` is the one fault that lets the request
@@ -14,7 +14,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-KINDS = ("429", "500", "503", "slow", "drop_before", "drop_after")
+KINDS = ("429", "500", "502", "503", "slow", "drop_before", "drop_after")
 
 
 @dataclass(frozen=True)
@@ -99,7 +99,7 @@ class FaultPlan:
     def random(
         self,
         rate: float,
-        kinds: Sequence[str] = ("429", "500", "503", "drop_before", "drop_after"),
+        kinds: Sequence[str] = ("429", "500", "502", "503", "drop_before", "drop_after"),
         seed: int = 0,
         *,
         retry_after: int = 1,
