@@ -6,11 +6,19 @@ from pathlib import Path
 
 import pytest
 
+from tests.fakes.github.fixtures import fake_github, github_client
 from tests.fakes.jira.fixtures import fake_jira, fake_jira_dc
 from tests.support.postgres import postgres_database, postgres_url
 
 # fixtures, re-exported for every directory
-__all__ = ["fake_jira", "fake_jira_dc", "postgres_database", "postgres_url"]
+__all__ = [
+    "fake_github",
+    "fake_jira",
+    "fake_jira_dc",
+    "github_client",
+    "postgres_database",
+    "postgres_url",
+]
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
