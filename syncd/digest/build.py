@@ -1,0 +1,263 @@
+"""Building a team's digest from its items: judge each, then sort them into the contract's order."""
+
+from __future__ import annotations
+
+import statistics
+from collections.abc import Mapping, Sequence
+from datetime import date, datetime, timedelta
+
+from syncd.digest.escape import clean_text
+from syncd.digest.model import (
+    Counts,
+    Digest,
+    DigestEntry,
+    OverdueGroup,
+    OwnerRef,
+    PostmortemRef,
+    Rates,
+    Ratio,
+    ReviewDue,
+)
+from syncd.judge import ItemJudgement, ItemState, JudgePolicy, judge_item, judge_postmortems
+from syncd.judge.team_days import local_date, team_today
+from syncd.model import DueOrigin, Postmortem
+
+# With no earlier digest, "done since" looks back one week: the default schedule's period.
+FIRST_DIGEST_LOOKBACK = timedelta(days=7)
+
+# A tracker's error message can be long; the digest shows its start, the logs have all of it.
+ERROR_LIMIT = 160
+
+ChatIds = Mapping[str, Mapping[str, str]]  # person key -> channel type -> chat id
+
+
+def build_digest(
+    team: str,
+    items: Sequence[ItemState],
+    postmortems: Sequence[Postmortem],
+    policy: JudgePolicy,
+    now: datetime,
+    since: datetime | None,
+    link_base: str | None,
+    chat_ids: ChatIds | None = None,
+) -> Digest:
+    """The digest of ``team`` at ``now``; ``since`` is when the last digest was built (or None).
+
+    Postmortems are those of ``postmortems`` plus any an item comes from; reviews are judged for
+    all of them.
+    """
+    people = chat_ids or {}
+    today = team_today(now, policy.timezone)
+    window_start = since if since is not None else now - FIRST_DIGEST_LOOKBACK
+    judgements = [judge_item(state, policy, now) for state in items]
+
+    done_since = [
+        j
+        for j in judgements
+        if j.done
+        and not j.state.orphaned
+        and not j.wont_do_unexplained  # not a success: listed under "needs attention" instead
+        and _in_window(j, window_start, now)
+    ]
+    done_since.sort(key=lambda j: (j.state.done_at or now, _title_key(j)))
+
+    overdue = sorted((j for j in judgements if j.overdue), key=_by_due)
+    due_soon = sorted((j for j in judgements if j.due_soon and not j.overdue), key=_by_due)
+    stale = sorted(
+        (j for j in judgements if j.stale and not j.overdue and not j.due_soon),
+        key=lambda j: (-(j.idle_days or 0), _title_key(j)),
+    )
+    attention = [
+        j
+        for j in judgements
+        if j.needs_attention
+        and (
+            not j.done
+            or j.conflict
+            or j.error is not None
+            or (j.wont_do_unexplained and _in_window(j, window_start, now))
+        )
+    ]
+    attention.sort(key=lambda j: (_postmortem_order(j), j.state.item.line, _title_key(j)))
+
+    def entry(j: ItemJudgement, *, reasons: bool = False) -> DigestEntry:
+        return _entry(j, people, with_reasons=reasons)
+
+    all_postmortems = list(postmortems) + [s.item.postmortem for s in items]
+    reviews = [
+        ReviewDue(
+            postmortem=_postmortem_ref(p.postmortem),
+            review_date=p.review_date,
+            done=p.done,
+            total=p.total,
+            all_open=p.all_open,
+        )
+        for p in judge_postmortems(all_postmortems, judgements, policy, now)
+        if p.review_due and p.review_date is not None
+    ]
+    reviews.sort(key=lambda r: (r.review_date, r.postmortem.title.casefold()))
+
+    return Digest(
+        team=team,
+        generated_at=now,
+        timezone=policy.timezone.key,
+        since=window_start,
+        since_last_digest=since is not None,
+        due_soon_days=policy.due_soon_days,
+        stale_after_days=policy.stale_after_days,
+        link_base=link_base,
+        counts=Counts(
+            open=sum(1 for j in judgements if not j.done and not j.orphaned),
+            overdue=len(overdue),
+            due_soon=len(due_soon),
+            stale=len(stale),
+            done_since=len(done_since),
+        ),
+        done_since=tuple(entry(j) for j in done_since),
+        overdue=_group_by_postmortem([entry(j) for j in overdue]),
+        due_soon=tuple(entry(j) for j in due_soon),
+        stale=tuple(entry(j) for j in stale),
+        attention=tuple(entry(j, reasons=True) for j in attention),
+        reviews=tuple(reviews),
+        rates=_rates(judgements, policy, today),
+    )
+
+
+def _in_window(j: ItemJudgement, start: datetime, end: datetime) -> bool:
+    return j.state.done_at is not None and start < j.state.done_at <= end
+
+
+def _title_key(j: ItemJudgement) -> str:
+    return j.state.item.title.casefold()
+
+
+def _by_due(j: ItemJudgement) -> tuple[object, ...]:
+    return (j.state.item.due.date, _title_key(j), j.state.item.id)
+
+
+def _postmortem_order(j: ItemJudgement) -> tuple[object, ...]:
+    postmortem = j.state.item.postmortem
+    return (
+        postmortem.date is None,
+        postmortem.date,
+        postmortem.title.casefold(),
+        postmortem.document,
+    )
+
+
+def _group_by_postmortem(entries: list[DigestEntry]) -> tuple[OverdueGroup, ...]:
+    """Groups ordered by postmortem date (oldest first); items keep their order within a group."""
+    groups: dict[tuple[str, str], list[DigestEntry]] = {}
+    refs: dict[tuple[str, str], PostmortemRef] = {}
+    for entry in entries:
+        key = (entry.postmortem.source, entry.postmortem.document)
+        groups.setdefault(key, []).append(entry)
+        refs[key] = entry.postmortem
+    ordered = sorted(
+        groups,
+        key=lambda k: (refs[k].date is None, refs[k].date, refs[k].title.casefold(), k),
+    )
+    return tuple(OverdueGroup(postmortem=refs[k], entries=tuple(groups[k])) for k in ordered)
+
+
+def _postmortem_ref(postmortem: Postmortem) -> PostmortemRef:
+    return PostmortemRef(
+        source=postmortem.source,
+        document=postmortem.document,
+        title=postmortem.title,
+        date=postmortem.date,
+        url=postmortem.url,
+    )
+
+
+def _owner_ref(j: ItemJudgement, people: ChatIds) -> OwnerRef | None:
+    owner = j.state.item.owner
+    if owner.person is None and (j.unowned or owner.written is None):
+        return None
+    ids = people.get(owner.person, {}) if owner.person is not None else {}
+    return OwnerRef(
+        written=owner.written,
+        person=owner.person,
+        chat_ids=tuple(sorted((kind, value) for kind, value in ids.items() if value)),
+    )
+
+
+def _entry(j: ItemJudgement, people: ChatIds, *, with_reasons: bool) -> DigestEntry:
+    item = j.state.item
+    return DigestEntry(
+        item_id=item.id,
+        title=item.title,
+        postmortem=_postmortem_ref(item.postmortem),
+        owner=_owner_ref(j, people),
+        issue_key=j.state.issue_key,
+        link=j.state.issue_url,
+        due=item.due.date,
+        due_origin=item.due.origin,
+        overdue_days=j.overdue_days,
+        days_to_due=j.days_to_due,
+        idle_days=j.idle_days if j.stale else None,
+        done_at=j.state.done_at if j.done else None,
+        reasons=_reasons(j) if with_reasons else (),
+    )
+
+
+def _reasons(j: ItemJudgement) -> tuple[str, ...]:
+    """Why an item needs attention, in words its author can act on."""
+    item = j.state.item
+    reasons: list[str] = []
+    if j.unowned:
+        reasons.append("no owner")
+    if j.owner_unresolved:
+        reasons.append("owner not in the people map")
+    if j.ambiguous_date:
+        reasons.append(f"ambiguous due date \u201c{item.due.written or ''}\u201d")
+    elif j.undated and item.due.origin is DueOrigin.POLICY and item.due.date is not None:
+        reasons.append(f"no due date written (policy date {item.due.date.isoformat()} used)")
+    elif j.undated:
+        reasons.append("no due date")
+    if j.vague is not None:
+        reasons.append(f"vague: {j.vague}")
+    if j.orphaned:
+        reasons.append("removed from its document (issue left open)")
+    if j.conflict:
+        fields = ", ".join(j.state.conflict_fields)
+        reasons.append(f"changed on both sides ({fields})" if fields else "changed on both sides")
+    if j.error is not None:
+        reasons.append(f"sync failing: {clean_text(j.error, ERROR_LIMIT)}")
+    if j.wont_do_unexplained:
+        reasons.append("closed as won't do without a reason")
+    return tuple(reasons)
+
+
+def _rates(judgements: Sequence[ItemJudgement], policy: JudgePolicy, today: date) -> Rates:
+    counted = [j for j in judgements if not j.state.orphaned]
+    done = [j for j in counted if j.done]
+    # An unexplained "won't do" is closed, not done on time or late: it is left out.
+    timed = [
+        j
+        for j in done
+        if j.state.item.due.date is not None
+        and j.state.done_at is not None
+        and not j.wont_do_unexplained
+    ]
+    on_time = sum(
+        1
+        for j in timed
+        if j.state.done_at is not None
+        and j.state.item.due.date is not None
+        and local_date(j.state.done_at, policy.timezone) <= j.state.item.due.date
+    )
+    ages: list[int] = []
+    for j in counted:
+        if j.done:
+            continue
+        start = j.state.item.postmortem.date or local_date(j.state.first_seen, policy.timezone)
+        ages.append(max(0, (today - start).days))
+    return Rates(
+        completion=Ratio(len(done), len(counted)),
+        on_time=Ratio(on_time, len(timed)),
+        median_open_age_days=float(statistics.median(ages)) if ages else None,
+    )
+
+
+__all__ = ["FIRST_DIGEST_LOOKBACK", "ChatIds", "build_digest"]

@@ -1,0 +1,38 @@
+"""An item together with what its tracker says about it: the input of every judgement."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from syncd.model import ActionItem, Status
+
+
+@dataclass(frozen=True, slots=True)
+class ItemState:
+    """One action item and its tracker view, as the state store and the last sync know them.
+
+    ``last_activity`` is the last change in the tracker made by anyone but syncd: syncd's own
+    writes (a pushed title, a re-applied label) are no sign that anybody works on the item.
+    ``first_seen`` is when syncd first extracted the item; staleness counts from it while the
+    issue has never been touched.
+    """
+
+    item: ActionItem
+    first_seen: datetime
+    issue_key: str | None = None
+    issue_url: str | None = None
+    tracker_done: bool = False
+    resolution: str | None = None
+    wont_do_unexplained: bool = False  # closed as "won't do" / not planned without a reason
+    last_activity: datetime | None = None
+    in_conflict: bool = False
+    conflict_fields: tuple[str, ...] = ()  # which fields, when known ("due", "assignee")
+    sync_error: str | None = None  # the last sync's error for this item, as reported
+    orphaned: bool = False  # removed from its document; its issue is left alone
+    done_at: datetime | None = None  # when it became done (document or tracker), when known
+
+    @property
+    def done(self) -> bool:
+        """Done in the document or in the tracker (the tracker owns the status)."""
+        return self.tracker_done or self.item.status is Status.DONE
