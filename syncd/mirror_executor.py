@@ -36,7 +36,7 @@ from syncd.mirror_records import base_json, base_json_of, mirror_records
 from syncd.model import ActionItem, Status
 from syncd.resolve.people import PeopleDirectory
 from syncd.store import StateStore, TrackerCursor, TrackerLink
-from syncd.tracker import AssigneeLookup, Tracker, TrackerProblem
+from syncd.tracker import AssigneeLookup, ConditionalReads, Tracker, TrackerProblem
 
 _T = TypeVar("_T")
 
@@ -81,6 +81,8 @@ def mirror_team(
         links = store.links(team)
         records = mirror_records(links, store.bases(team))
         cursor = store.cursor(team, tracker.system)
+        if isinstance(tracker, ConditionalReads):
+            tracker.use_etag(None if cursor is None else cursor.etag)
         changed = tracker.changed_since(None if cursor is None else cursor.last_updated_seen)
         marker_hits = _marker_hits(changed.snapshots, records, links, tracker, full=cursor is None)
         desired = _desired(
@@ -116,6 +118,7 @@ def mirror_team(
                     team=team,
                     system=tracker.system,
                     last_updated_seen=reached,
+                    etag=changed.etag,
                     last_full_scan_at=now if cursor is None else cursor.last_full_scan_at,
                 )
             )
@@ -394,9 +397,20 @@ def _create_batch(
             link = _link(team, tracker, result.item_id, result.key, now, url=result.url)
             store.complete_intent(team, result.item_id, link)
             source = wanted[result.item_id]
+            # What the tracker holds: what was sent, unless it silently dropped part of it.
+            held = result.held_fields or create.fields
             # What was left out stays the source's wish: not pushed again every cycle.
-            source_base = None if source == create.fields else source
-            bases[result.item_id] = base_json(create.fields, source_base, frozenset())
+            source_base = None if source == held else source
+            bases[result.item_id] = base_json(held, source_base, frozenset())
+            if result.dropped_fields:
+                outcome.problems.append(
+                    TrackerProblem(
+                        result.item_id,
+                        result.key,
+                        f"{result.key} was created without its "
+                        f"{', '.join(sorted(result.dropped_fields))}: {result.error}",
+                    )
+                )
             created.append((items.get(result.item_id), result.key))
             outcome.created += 1
             log.info("mirror.issue_created", item=result.item_id, key=result.key)

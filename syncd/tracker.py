@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
-from syncd.mirror.model import IssueSnapshot
+from syncd.mirror.model import IssueFields, IssueSnapshot
 from syncd.mirror.operations import CreateIssue
 from syncd.resolve.people import Person
 
@@ -36,6 +36,11 @@ class CreateResult:
     url: str | None = None
     error: str | None = None  # why this element was refused (a permanent, per-element error)
     refused_fields: frozenset[str] = frozenset()  # the fields the tracker named in ``error``
+    # Created, but without some of what was sent, silently (GitHub drops an assignee, label or
+    # milestone the token cannot set): those fields, what the issue holds instead, and why in
+    # ``error``. The record's base is ``held_fields``; the source keeps its wish, not resent.
+    dropped_fields: frozenset[str] = frozenset()
+    held_fields: IssueFields | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +55,9 @@ class ChangedIssues:
     # even when nothing changed; without it, a quiet tracker would be re-read from its last
     # change on every cycle.
     read_at: datetime | None = None
+    # A validator of the read (GitHub's ETag), kept with the cursor and handed back through
+    # ``ConditionalReads.use_etag`` next cycle, so that an unchanged read costs a free 304.
+    etag: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +121,17 @@ class Tracker(Protocol):
     def issue_url(self, key: str) -> str: ...
 
     def close(self) -> None: ...
+
+
+@runtime_checkable
+class ConditionalReads(Protocol):
+    """A tracker whose incremental read can be conditional (GitHub's ``If-None-Match``).
+
+    The core calls ``use_etag`` with the ETag stored with the cursor before ``changed_since``,
+    and stores ``ChangedIssues.etag`` after it.
+    """
+
+    def use_etag(self, etag: str | None) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)

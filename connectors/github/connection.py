@@ -1,0 +1,266 @@
+"""The connection to one GitHub (github.com or Enterprise Server): PyGithub behind syncd's policy.
+
+Nothing is sent until first use. Every request goes through the one HTTP policy (timeouts,
+retries honouring ``Retry-After`` and ``x-ratelimit-reset``, writes serial and at least one
+second apart); PyGithub's own retry and throttling are off (``github_client_options``), so the
+two never multiply or fight. Requests that create content also take a slot of the account's
+creation budget (80 a minute, 500 an hour, GitHub's published secondary limits): a wait longer
+than the policy sits out in-line raises :class:`RateLimitedError` before anything is sent.
+
+Requests go through PyGithub's requester (authentication, base URL and Enterprise prefix, JSON),
+which answers status, headers and body, so that a ``304 Not Modified`` and the ``ETag`` and
+``Link`` headers are seen as they are.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+import github
+
+from connectors.github.settings import GitHubSettings
+from syncd.http import (
+    AuthError,
+    HttpError,
+    HttpPolicy,
+    PermanentError,
+    PolicyEngine,
+    RateLimitedError,
+    RequestInfo,
+    error_for_status,
+)
+from syncd.http.budget import CREATION_BUDGETS, GITHUB_CREATION_WINDOWS, BudgetExhausted
+from syncd.http.github_setup import configure_github, github_client_options
+from syncd.logs import get_logger
+from syncd.tracker import TrackerContext
+
+SERVICE = "github"
+PAGE_SIZE = 100  # GitHub's largest page
+MIN_WRITE_INTERVAL = 1.0  # GitHub: writes serial and at least one second apart
+_MESSAGE_LIMIT = 300
+_WRITES = frozenset({"POST", "PATCH", "PUT", "DELETE"})
+
+
+@dataclass(frozen=True, slots=True)
+class Answer:
+    status: int
+    headers: Mapping[str, str]  # lower-case names
+    data: Any
+
+    @property
+    def not_modified(self) -> bool:
+        return self.status == 304
+
+
+def github_messages(body: Any) -> str:
+    """GitHub's error answer (``message`` and validation ``errors``) as one line."""
+    if not isinstance(body, Mapping):
+        return ""
+    parts = [str(body["message"])] if body.get("message") else []
+    for error in body.get("errors") or []:
+        if isinstance(error, Mapping):
+            text = error.get("message") or " ".join(
+                str(error[k]) for k in ("field", "code") if error.get(k)
+            )
+            parts.append(str(text))
+        else:
+            parts.append(str(error))
+    return "; ".join(parts)[:_MESSAGE_LIMIT]
+
+
+def refused_fields(body: Any) -> frozenset[str]:
+    """The issue fields a 422 names (``assignees``, ``milestone``, ``labels``)."""
+    if not isinstance(body, Mapping):
+        return frozenset()
+    return frozenset(
+        str(e["field"])
+        for e in body.get("errors") or []
+        if isinstance(e, Mapping) and e.get("field")
+    )
+
+
+class GitHubConnection:
+    """One account's client, created on first use, and JSON requests through it."""
+
+    def __init__(
+        self,
+        settings: GitHubSettings,
+        context: TrackerContext,
+        *,
+        creation_windows: Sequence[tuple[float, int]] = GITHUB_CREATION_WINDOWS,
+    ) -> None:
+        self._settings = settings
+        self.policy = HttpPolicy(
+            read_timeout=settings.timeout_seconds, min_write_interval=MIN_WRITE_INTERVAL
+        )
+        self.engine = PolicyEngine(
+            self.policy, service=SERVICE, clock=context.http_clock, observer=context.http_observer
+        )
+        token = settings.token.get_secret_value()
+        # GitHub counts secondary limits per account: one budget per token, never the token.
+        fingerprint = hashlib.sha256(token.encode()).hexdigest()[:16]
+        self.budget = CREATION_BUDGETS.budget(
+            (settings.api_url, fingerprint), self.engine.clock, creation_windows
+        )
+        self._log: Any = get_logger(team=context.team, connector=SERVICE)
+        self._client: Any = None
+        self.server_times: list[datetime] = []  # GitHub's clock, from its answers' Date headers
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            client = github.Github(
+                base_url=self._settings.api_url,
+                auth=github.Auth.Token(self._settings.token.get_secret_value()),
+                per_page=PAGE_SIZE,
+                **github_client_options(self.policy),
+            )
+            configure_github(client, self.engine)
+            self._client = client
+        return self._client
+
+    def close(self) -> None:
+        if self._client is not None:
+            self._client.close()
+            self._client = None
+
+    # --- requests ------------------------------------------------------------------------------
+
+    def get(
+        self,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Answer:
+        return self.request("GET", path, params=params, headers=headers)
+
+    def post(self, path: str, body: Mapping[str, Any]) -> Answer:
+        return self.request("POST", path, body=body)
+
+    def patch(self, path: str, body: Mapping[str, Any]) -> Answer:
+        return self.request("PATCH", path, body=body)
+
+    def request(
+        self,
+        verb: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        body: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Answer:
+        """One request (``path`` relative to the API URL, or a URL GitHub gave, e.g. a ``Link``).
+
+        Raises the policy's errors; a refusal (4xx) as ``AuthError`` or :class:`RefusedError`,
+        with GitHub's message.
+        """
+        if verb in _WRITES:
+            self._take_creation_slot(verb, path)
+        requester = self.client.requester
+        status, answer_headers, output = requester.requestJson(
+            verb,
+            path,
+            parameters=dict(params) if params else None,
+            headers=dict(headers or {}),
+            input=dict(body) if body is not None else None,
+        )
+        lowered = {str(k).lower(): str(v) for k, v in (answer_headers or {}).items()}
+        self._note_server_time(lowered)
+        data = _json(output)
+        if status >= 400:
+            raise self._refusal(verb, path, status, lowered, data)
+        return Answer(status, lowered, data)
+
+    def _take_creation_slot(self, verb: str, path: str) -> None:
+        try:
+            waited = self.budget.acquire(max_wait=self.policy.max_inline_wait)
+        except BudgetExhausted as exc:
+            self._log.warning("github.creation_budget_exhausted", wait=round(exc.wait, 1))
+            raise RateLimitedError(
+                str(exc),
+                service=SERVICE,
+                method=verb,
+                url=self._url(path),
+                retry_after=exc.wait,
+            ) from None
+        if waited > 0:
+            self._log.info("github.creation_budget_wait", waited=round(waited, 3))
+
+    def _note_server_time(self, headers: Mapping[str, str]) -> None:
+        try:
+            moment = parsedate_to_datetime(headers.get("date", ""))
+        except (TypeError, ValueError, IndexError):
+            return
+        if moment.tzinfo is not None:
+            self.server_times.append(moment)
+
+    def _refusal(
+        self, verb: str, path: str, status: int, headers: Mapping[str, str], data: Any
+    ) -> HttpError:
+        url = self._url(path)
+        request = RequestInfo(SERVICE, verb, url, repeatable=False)
+        error = error_for_status(
+            request, status, dict(headers), self.engine.clock.wall()
+        ) or PermanentError(f"HTTP {status}", service=SERVICE, method=verb, url=url)
+        detail = github_messages(data)
+        reason = f"{error.reason}: {detail}" if detail else error.reason
+        if isinstance(error, AuthError):
+            return AuthError(reason, service=SERVICE, method=verb, url=url, status=status)
+        if isinstance(error, PermanentError):
+            return RefusedError(
+                reason,
+                service=SERVICE,
+                method=verb,
+                url=url,
+                status=status,
+                fields=refused_fields(data),
+            )
+        return error
+
+    def _url(self, path: str) -> str:
+        return path if "://" in path else f"{self._settings.api_url}{path}"
+
+
+class RefusedError(PermanentError):
+    """GitHub's definitive refusal (a 4xx other than 401/403), with the fields a validation
+    error (422) names."""
+
+    def __init__(
+        self,
+        reason: str,
+        *,
+        service: str,
+        method: str,
+        url: str,
+        status: int | None,
+        fields: frozenset[str] = frozenset(),
+    ) -> None:
+        self.fields = fields
+        super().__init__(reason, service=service, method=method, url=url, status=status)
+
+    def __reduce__(self) -> tuple[object, ...]:
+        return (_rebuild_refused, (self.__dict__.copy(),))
+
+
+def _rebuild_refused(state: dict[str, object]) -> RefusedError:
+    error = RefusedError.__new__(RefusedError)
+    error.__dict__.update(state)
+    Exception.__init__(error, error._message())
+    return error
+
+
+def _json(output: Any) -> Any:
+    if output is None or output == "" or output == b"":
+        return None
+    if isinstance(output, bytes):
+        output = output.decode("utf-8", "replace")
+    try:
+        return json.loads(output)
+    except ValueError:
+        return None

@@ -1,0 +1,452 @@
+"""The GitHub tracker: syncd's ``Tracker`` role on GitHub Issues (github.com and Enterprise Server).
+
+Costs, in requests: nothing at construction. ``changed_since``: one conditional list request
+(``If-None-Match`` with the previous ETag; a 304 is free of rate limit) when nothing changed,
+else one per 100 issues updated since the cursor, plus one comments request per issue closed as
+not planned. ``find_markers``: no search API (30 requests a minute, an index that lags): the
+team's issues are listed, all of them the first time in a tracker's life (a cycle), then only
+those updated since the previous listing, one request per 100. ``get``: one per key. ``create``:
+one ``POST`` per issue (GitHub has no bulk create), serial and paced, plus one ``GET`` to name
+the reason when GitHub silently dropped an assignee. Updates: one ``PATCH`` (one ``GET`` before
+it when the body changes), one ``POST`` to add labels. ``due_dates: milestone``: one list of
+milestones per cycle, one ``POST`` per new due date. ``link_postmortem`` costs nothing: the
+link is in the body.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, ClassVar
+from urllib.parse import quote, urlsplit
+
+from connectors.github import issues as gh
+from connectors.github.connection import PAGE_SIZE, Answer, GitHubConnection, RefusedError
+from connectors.github.listing import pages
+from connectors.github.milestones import Milestones
+from connectors.github.settings import GitHubSettings
+from syncd.http import AuthError, HttpError, PermanentError, TransientError
+from syncd.logs import get_logger
+from syncd.mirror.model import IssueSnapshot
+from syncd.mirror.operations import LABELS_TO_ADD, CreateIssue
+from syncd.plugins import ConnectorKind
+from syncd.resolve.people import Person
+from syncd.tracker import AssigneeLookup, ChangedIssues, CreateResult, TrackerContext
+
+# Issues updated this long before the cursor are read again: clocks and GitHub's own
+# eventual consistency. Generous on purpose; the cost is a few issues read twice.
+SAFETY_MARGIN = timedelta(minutes=5)
+
+# GitHub's names of issue fields in a 422, as the mirror names them.
+_MIRROR_FIELD = {"assignees": "assignee", "assignee": "assignee", "milestone": "due"}
+
+
+class GitHubTracker:
+    """Mirrors action items into GitHub Issues of one repository.
+
+    Each issue carries a hidden ``<!-- syncd:item=<id> -->`` marker in its body and the due date
+    as a ``Due:`` line or a milestone.
+    """
+
+    kind: ClassVar[ConnectorKind] = "tracker"
+    Settings: ClassVar[type[GitHubSettings]] = GitHubSettings
+    type: ClassVar[str] = "github"
+
+    system: str = "github"
+    # GitHub has no bulk create: a batch is the unit of the executor's duplicate guard.
+    create_batch_size: int = 10
+
+    def __init__(self, settings: GitHubSettings, context: TrackerContext) -> None:
+        self.settings = settings
+        self.labels: frozenset[str] = frozenset(settings.labels)
+        self._repo = settings.repo
+        self._connection = GitHubConnection(settings, context)
+        self._reader = gh.IssueReader(self._repo, self.labels, settings.due_dates)
+        self._milestones = Milestones(self._connection, self._repo)
+        self._etag: str | None = None
+        # The team's issues by number, as last listed, for marker look-ups; and when (on
+        # GitHub's clock) the listing that filled it began.
+        self._index: dict[int, dict[str, Any]] | None = None
+        self._index_read_at: datetime | None = None
+        self._assignable: dict[str, bool | None] = {}
+        self._log: Any = get_logger(team=context.team, connector="github")
+
+    # --- markers and settings ------------------------------------------------------------------
+
+    def marker(self, item_id: str) -> str:
+        return gh.marker_line(item_id)
+
+    def item_id_of_marker(self, marker: str) -> str | None:
+        return gh.item_id_of_marker(marker)
+
+    @property
+    def priority_map(self) -> Mapping[str, str]:
+        return {}  # GitHub issues have no priority
+
+    def issue_url(self, key: str) -> str:
+        repo, _, number = key.rpartition("#")
+        return f"{_web_url(self.settings.api_url)}/{repo or self._repo}/issues/{number}"
+
+    def use_etag(self, etag: str | None) -> None:
+        """The ETag of the previous cycle's read (``ConditionalReads``)."""
+        self._etag = etag
+
+    @property
+    def etag(self) -> str | None:
+        return self._etag
+
+    # --- reads ---------------------------------------------------------------------------------
+
+    def assignee(self, person: Person) -> AssigneeLookup:
+        if person.github:
+            return AssigneeLookup(person.github.strip().lstrip("@"))
+        return AssigneeLookup(None, problem=f"{person.key}: no GitHub login in the people map")
+
+    def changed_since(self, since: datetime | None) -> ChangedIssues:
+        params = self._list_params(None if since is None else since - SAFETY_MARGIN)
+        headers = {"If-None-Match": self._etag} if self._etag else None
+        first = self._connection.get(self._issues_path, params, headers)
+        if first.not_modified:
+            # Nothing changed since the read the ETag stands for; it cost no rate limit. The
+            # cursor stays where it is, so the next read asks the same question again.
+            self._log.debug("github.not_modified")
+            return ChangedIssues(snapshots={}, newest_updated=since, etag=self._etag)
+        started = len(self._connection.server_times) - 1
+        listed = self._team_issues(pages(self._connection, self._issues_path, params, first=first))
+        if since is None:
+            # A full read: every marked issue is in it, so marker look-ups start from here.
+            self._index = {int(i["number"]): i for i in listed}
+            self._index_read_at = self._server_time(started)
+        snapshots = self._snapshots(listed)
+        newest = max((s.updated for s in snapshots.values()), default=None)
+        self._etag = first.headers.get("etag") or None
+        # No ``read_at``: the cursor moves only with a change, so an unchanged repository is
+        # asked the same question (same URL) and the ETag answers it with a free 304.
+        return ChangedIssues(snapshots=snapshots, newest_updated=newest, etag=self._etag)
+
+    def find_markers(self, item_ids: Collection[str]) -> Mapping[str, Sequence[IssueSnapshot]]:
+        wanted = set(item_ids)
+        found: dict[str, list[IssueSnapshot]] = {i: [] for i in sorted(wanted)}
+        if not wanted:
+            return found
+        index = self._refreshed_index()
+        hits = [i for i in index.values() if wanted & set(gh.markers_in(i.get("body")))]
+        snapshots = self._snapshots(hits)
+        for issue in hits:
+            snapshot = snapshots[gh.issue_key(self._repo, int(issue["number"]))]
+            for item_id in dict.fromkeys(gh.markers_in(issue.get("body"))):
+                if item_id in wanted:
+                    found[item_id].append(snapshot)
+        return found
+
+    def get(self, keys: Collection[str]) -> Mapping[str, IssueSnapshot]:
+        read: dict[str, dict[str, Any]] = {}
+        for key in sorted(set(keys)):
+            number = gh.issue_number(key, self._repo)
+            if number is None:
+                self._log.warning("github.key_of_another_repository", key=key, repo=self._repo)
+                continue
+            issue = self._issue(number)
+            if issue is not None and not gh.is_pull_request(issue):
+                read[key] = issue
+        snapshots = self._snapshots(read.values())
+        return {
+            key: snapshots[gh.issue_key(self._repo, int(i["number"]))] for key, i in read.items()
+        }
+
+    def _issue(self, number: int) -> dict[str, Any] | None:
+        try:
+            return dict(self._connection.get(f"{self._issues_path}/{number}").data or {})
+        except RefusedError as exc:
+            if exc.status in (404, 410):  # no such issue, or deleted
+                return None
+            raise
+
+    def _refreshed_index(self) -> dict[int, dict[str, Any]]:
+        """The team's issues by number, brought up to date with one listing of what changed."""
+        since = None if self._index_read_at is None else self._index_read_at - SAFETY_MARGIN
+        index = {} if self._index is None or since is None else self._index
+        params = self._list_params(since)
+        started = len(self._connection.server_times)
+        for issue in self._team_issues(pages(self._connection, self._issues_path, params)):
+            index[int(issue["number"])] = issue
+        self._index = index
+        self._index_read_at = self._server_time(started)
+        return index
+
+    def _list_params(self, since: datetime | None) -> dict[str, Any]:
+        # Newest first: any change puts an issue on the first page, so a 304 on the first page
+        # means nothing changed at all.
+        params: dict[str, Any] = {
+            "state": "all",
+            "sort": "updated",
+            "direction": "desc",
+            "per_page": PAGE_SIZE,
+        }
+        if self.labels:
+            params["labels"] = ",".join(sorted(self.labels))  # issues carrying all of them
+        if since is not None:
+            params["since"] = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return params
+
+    def _team_issues(self, listed: Iterable[list[Any]]) -> list[dict[str, Any]]:
+        """Issues (not pull requests) of the team: with its labels, or, without labels
+        configured, with a marker."""
+        out = []
+        for page in listed:
+            for issue in page:
+                if not isinstance(issue, dict) or gh.is_pull_request(issue):
+                    continue
+                if not self.labels and not gh.markers_in(issue.get("body")):
+                    continue
+                out.append(issue)
+        return out
+
+    def _snapshots(self, issues: Iterable[Mapping[str, Any]]) -> dict[str, IssueSnapshot]:
+        """Snapshots by key; comments are read only for issues closed as not planned."""
+        out = {}
+        for issue in issues:
+            explained = gh.needs_closure_comments(issue) and self._commented_after_closing(issue)
+            snapshot = self._reader.snapshot(issue, closure_explained=explained)
+            out[snapshot.key] = snapshot
+        return out
+
+    def _commented_after_closing(self, issue: Mapping[str, Any]) -> bool:
+        closed_at = issue.get("closed_at")
+        params: dict[str, Any] = {"per_page": PAGE_SIZE}
+        if closed_at:
+            params["since"] = str(closed_at)
+        path = f"{self._issues_path}/{int(issue['number'])}/comments"
+        closed = gh.parse_time(str(closed_at)) if closed_at else None
+        for page in pages(self._connection, path, params):
+            for comment in page:
+                created = comment.get("created_at")
+                if closed is None or (created and gh.parse_time(str(created)) >= closed):
+                    return True
+        return False
+
+    def _server_time(self, index: int) -> datetime | None:
+        times = self._connection.server_times
+        return times[index] if 0 <= index < len(times) else None
+
+    # --- writes --------------------------------------------------------------------------------
+
+    def create(self, issues: Sequence[CreateIssue]) -> Sequence[CreateResult]:
+        if len(issues) > self.create_batch_size:
+            raise ValueError(f"at most {self.create_batch_size} issues per batch")
+        results: list[CreateResult] = []
+        for position, create in enumerate(issues):
+            try:
+                payload = self._create_payload(create)
+                answer = self._connection.post(self._issues_path, payload)
+            except RefusedError as exc:
+                refused = frozenset(_MIRROR_FIELD.get(f, f) for f in exc.fields)
+                results.append(
+                    CreateResult(create.item_id, None, error=exc.reason, refused_fields=refused)
+                )
+                continue
+            except TransientError as exc:
+                if not any(r.key for r in results):
+                    raise  # nothing created: the executor tries the batch again next cycle
+                # Some of the batch exist: report the rest as not created, never the batch.
+                results += [
+                    CreateResult(c.item_id, None, error=f"not created this cycle: {exc.reason}")
+                    for c in issues[position:]
+                ]
+                break
+            results.append(self._created(create, answer.data, payload))
+        return results
+
+    def _create_payload(self, create: CreateIssue) -> dict[str, Any]:
+        fields = create.fields
+        in_body = self.settings.due_dates == "body"
+        payload: dict[str, Any] = {
+            "title": fields.summary,
+            "body": gh.compose_body(
+                fields.description, fields.due if in_body else None, create.marker
+            ),
+            "labels": sorted(self.labels | fields.labels),
+        }
+        if fields.assignee is not None:
+            payload["assignees"] = [fields.assignee]
+        if fields.due is not None and not in_body:
+            payload["milestone"] = self._milestones.number_for(fields.due)
+        return payload
+
+    def _created(
+        self, create: CreateIssue, issue: Mapping[str, Any], payload: Mapping[str, Any]
+    ) -> CreateResult:
+        """The result of one create, comparing what GitHub holds with what was sent: GitHub
+        drops an assignee, labels or a milestone the token cannot set, without an error."""
+        key = gh.issue_key(self._repo, int(issue["number"]))
+        url = str(issue.get("html_url") or self.issue_url(key))
+        held = self._reader.snapshot(issue, closure_explained=False).fields
+        sent = create.fields
+        dropped: dict[str, object] = {}
+        logins = {str(a.get("login", "")).casefold() for a in issue.get("assignees") or []}
+        if sent.assignee is not None and sent.assignee.casefold() not in logins:
+            dropped["assignee"] = held.assignee
+        if not sent.labels <= held.labels:
+            dropped["labels"] = sent.labels & held.labels
+        if (
+            "milestone" in payload
+            and (issue.get("milestone") or {}).get("number") != payload["milestone"]
+        ):
+            dropped["due"] = held.due
+        if not dropped:
+            return CreateResult(create.item_id, key, url)
+        reason = self._drop_reason(set(dropped), sent.assignee)
+        self._log.warning(
+            "github.fields_dropped", item=create.item_id, key=key, fields=sorted(dropped)
+        )
+        return CreateResult(
+            create.item_id,
+            key,
+            url,
+            error=reason,
+            dropped_fields=frozenset(dropped),
+            held_fields=dataclasses.replace(sent, **dropped),  # type: ignore[arg-type]
+        )
+
+    def _drop_reason(self, dropped: set[str], login: str | None) -> str:
+        reasons = []
+        if "assignee" in dropped and login is not None:
+            assignable = self._is_assignable(login)
+            if assignable is False:
+                reasons.append(
+                    f"{login} is not a collaborator of {self._repo} "
+                    "(GitHub assigns collaborators only)"
+                )
+            else:
+                reasons.append(f"the token cannot set assignees in {self._repo}")
+        if "labels" in dropped:
+            reasons.append(f"the token cannot set labels in {self._repo}")
+        if "due" in dropped:
+            reasons.append(f"the token cannot set milestones in {self._repo}")
+        text = "; ".join(reasons)
+        if any(r.startswith("the token") for r in reasons):
+            text += " (it needs triage or write access to the repository)"
+        return f"GitHub dropped it without an error: {text}"
+
+    def _is_assignable(self, login: str) -> bool | None:
+        """Whether ``login`` can be assigned in the repository; None when GitHub did not say."""
+        if login not in self._assignable:
+            try:
+                self._connection.get(f"/repos/{self._repo}/assignees/{quote(login, safe='')}")
+                self._assignable[login] = True
+            except RefusedError as exc:
+                self._assignable[login] = False if exc.status == 404 else None
+            except AuthError:
+                raise
+            except HttpError:
+                self._assignable[login] = None
+        return self._assignable[login]
+
+    def update(self, key: str, changes: Mapping[str, object]) -> None:
+        number = self._own_number(key)
+        patch: dict[str, Any] = {}
+        body_changes: dict[str, Any] = {}
+        add_labels: list[str] = []
+        for name, value in changes.items():
+            if name == "summary":
+                patch["title"] = str(value)
+            elif name == "description":
+                body_changes["description"] = str(value)
+            elif name == "assignee":
+                if value is None:
+                    raise ValueError("syncd never clears an assignee: no None assignee change")
+                patch["assignees"] = [str(value)]
+            elif name == "due":
+                due = _due(value)
+                if self.settings.due_dates == "body":
+                    body_changes["due"] = due
+                else:
+                    patch["milestone"] = None if due is None else self._milestones.number_for(due)
+            elif name == LABELS_TO_ADD:
+                if not isinstance(value, Collection) or isinstance(value, str):
+                    raise TypeError(f"{LABELS_TO_ADD} must be a collection of labels")
+                add_labels = sorted(str(label) for label in value)
+            elif name == "priority":
+                continue  # GitHub issues have no priority (the priority map is empty)
+            else:
+                raise ValueError(f"syncd does not write the field {name!r} to GitHub")
+        path = f"{self._issues_path}/{number}"
+        if body_changes:
+            current = self._issue(number)
+            if current is None:
+                raise PermanentError(
+                    f"{key} does not exist", service="github", method="GET", url=path
+                )
+            patch["body"] = gh.with_body_changes(current.get("body"), **body_changes)
+        if patch:
+            answer = self._connection.patch(path, patch)
+            self._warn_dropped(key, patch, answer)
+        if add_labels:
+            self._connection.post(f"{path}/labels", {"labels": add_labels})
+
+    def _warn_dropped(self, key: str, patch: Mapping[str, Any], answer: Answer) -> None:
+        if "assignees" not in patch or not isinstance(answer.data, Mapping):
+            return
+        logins = {str(a.get("login", "")).casefold() for a in answer.data.get("assignees") or []}
+        if str(patch["assignees"][0]).casefold() not in logins:
+            # Read back next cycle as a person's change: kept, and not sent again.
+            self._log.warning("github.assignee_dropped", key=key, login=patch["assignees"][0])
+
+    def adopt(self, key: str, *, add_labels: Collection[str], marker: str | None) -> None:
+        number = self._own_number(key)
+        path = f"{self._issues_path}/{number}"
+        if add_labels:
+            self._connection.post(f"{path}/labels", {"labels": sorted(add_labels)})
+        if marker:
+            current = self._issue(number)
+            if current is None:
+                raise PermanentError(
+                    f"{key} does not exist", service="github", method="GET", url=path
+                )
+            body = current.get("body")
+            marked = gh.with_marker(body, marker)
+            if marked != (body or ""):
+                self._connection.patch(path, {"body": marked})
+
+    def link_postmortem(self, key: str, *, item_id: str, url: str, title: str) -> None:
+        """Nothing to send: the link to the postmortem is part of the issue's body."""
+
+    def close(self) -> None:
+        self._connection.close()
+
+    # --- helpers -------------------------------------------------------------------------------
+
+    @property
+    def _issues_path(self) -> str:
+        return f"/repos/{self._repo}/issues"
+
+    def _own_number(self, key: str) -> int:
+        number = gh.issue_number(key, self._repo)
+        if number is None:
+            raise PermanentError(
+                f"{key} is not an issue of {self._repo}, the team's repository",
+                service="github",
+                method="PATCH",
+                url=self.issue_url(key),
+            )
+        return number
+
+
+def _due(value: object) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    raise TypeError(f"due must be a date or None, not {type(value).__name__}")
+
+
+def _web_url(api_url: str) -> str:
+    """github.com's web address for ``https://api.github.com``; Enterprise Server's for
+    ``https://ghe.example.com/api/v3``."""
+    parts = urlsplit(api_url)
+    host = parts.netloc
+    path = parts.path.rstrip("/")
+    if path.endswith("/api/v3"):
+        return f"{parts.scheme}://{host}{path[: -len('/api/v3')]}"
+    if host.startswith("api."):
+        host = host[len("api.") :]
+    return f"{parts.scheme}://{host}"

@@ -1,0 +1,85 @@
+"""Helpers of the GitHub connector's tests: a virtual clock, trackers on the fake, items."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from datetime import UTC, date
+from typing import Any
+
+from connectors.github import GitHubSettings, GitHubTracker
+from syncd.mirror.model import IssueFields
+from syncd.mirror.operations import CreateIssue
+from syncd.tracker import TrackerContext
+from tests.fakes.github.server import FakeGitHub
+
+LABEL = "postmortem-action"
+
+
+class VirtualClock:
+    """syncd's ``Clock`` and the fake's clock at once; sleeping moves it, nothing really waits."""
+
+    def __init__(self, start: dt.datetime | None = None) -> None:
+        self._wall = (start or dt.datetime(2026, 11, 21, 9, 0, tzinfo=UTC)).timestamp()
+        self._mono = 1000.0
+        self._lock = threading.Lock()
+        self.slept: list[float] = []
+
+    def monotonic(self) -> float:
+        with self._lock:
+            return self._mono
+
+    def wall(self) -> float:
+        with self._lock:
+            return self._wall
+
+    def sleep(self, seconds: float) -> None:
+        if seconds > 0:
+            self.advance(seconds)
+            self.slept.append(seconds)
+
+    def advance(self, seconds: float) -> None:
+        with self._lock:
+            self._mono += seconds
+            self._wall += seconds
+
+    def __call__(self) -> dt.datetime:
+        return dt.datetime.fromtimestamp(self.wall(), UTC)
+
+
+def tracker_on(
+    fake: FakeGitHub, clock: VirtualClock, *, due_dates: str = "body", **extra: Any
+) -> GitHubTracker:
+    settings = GitHubSettings.model_validate(
+        {
+            "repo": fake.repo.full_name,
+            "api_url": fake.url,
+            "token": fake.token,
+            "labels": [LABEL],
+            "due_dates": due_dates,
+            **extra,
+        }
+    )
+    return GitHubTracker(settings, TrackerContext(team="payments", now=clock(), http_clock=clock))
+
+
+def create_op(
+    item_id: str,
+    *,
+    assignee: str | None = None,
+    due: date | None = date(2026, 12, 1),
+    summary: str | None = None,
+) -> CreateIssue:
+    return CreateIssue(
+        item_id=item_id,
+        marker=f"<!-- syncd:item={item_id} -->",
+        fields=IssueFields(
+            summary=summary or f"Add an alert for {item_id}",
+            description=f'Add an alert for {item_id}.\n\nFrom the postmortem "DB outage":\n'
+            "https://wiki.example.com/pm/1",
+            assignee=assignee,
+            due=due,
+            priority=None,
+            labels=frozenset({LABEL}),
+        ),
+    )

@@ -1,0 +1,78 @@
+"""GitHub's published limits: paced writes, the creation budget, secondary-limit answers."""
+
+from __future__ import annotations
+
+import pytest
+
+from syncd.http import RateLimitedError
+from syncd.http.budget import CreationBudget
+from tests.fakes.github.contract import validate_requests
+from tests.fakes.github.limits import SecondaryLimits
+from tests.fakes.github.server import FakeGitHub
+from tests.github.support import VirtualClock, create_op, tracker_on
+
+
+def _on_virtual_time(fake: FakeGitHub, clock: VirtualClock, limits: SecondaryLimits) -> None:
+    fake.state.clock = clock
+    fake.limits.clock = clock
+    fake.limits.monotonic = clock.monotonic
+    fake.limits.secondary = limits
+
+
+def test_first_mirror_of_200_items_never_trips_a_secondary_limit(fake_github: FakeGitHub) -> None:
+    clock = VirtualClock()
+    _on_virtual_time(fake_github, clock, SecondaryLimits())  # GitHub's real limits
+    tracker = tracker_on(fake_github, clock)
+    started = clock.monotonic()
+    created = []
+    for start in range(0, 200, tracker.create_batch_size):
+        batch = [create_op(f"i{n}") for n in range(start, start + tracker.create_batch_size)]
+        created += [r.key for r in tracker.create(batch)]
+    elapsed = clock.monotonic() - started
+    assert len(set(created)) == 200 and None not in created
+    assert fake_github.secondary_hits == []
+    # One second per write is the binding limit: the pace is what GitHub allows, no slower.
+    assert 199 <= elapsed <= 200 / 0.9
+    assert validate_requests(fake_github.requests) == []
+
+
+def test_secondary_limit_answer_is_waited_out_then_the_create_goes_through(
+    fake_github: FakeGitHub,
+) -> None:
+    clock = VirtualClock()
+    _on_virtual_time(
+        fake_github, clock, SecondaryLimits(content_per_minute=2, content_per_hour=None)
+    )
+    tracker = tracker_on(fake_github, clock)
+    results = tracker.create([create_op("a"), create_op("b"), create_op("c")])
+    assert all(r.key for r in results)
+    assert len(fake_github.repo.issues) == 3 + 3  # three pull requests, three issues
+    [hit] = fake_github.secondary_hits
+    assert hit.retry_after == 60
+    assert any(s >= 60 for s in clock.slept)  # retry-after honoured, on the virtual clock
+    assert fake_github.requests_before_retry_after() == []
+
+
+def test_creation_budget_refuses_before_sending_when_the_wait_is_long(
+    fake_github: FakeGitHub,
+) -> None:
+    clock = VirtualClock()
+    tracker = tracker_on(fake_github, clock)
+    budget = tracker._connection.budget
+    for _ in range(500):
+        budget.acquire(max_wait=3600)
+    fake_github.clear_requests()
+    with pytest.raises(RateLimitedError) as caught:
+        tracker.create([create_op("a")])
+    assert caught.value.retry_after > 60
+    assert fake_github.requests == []  # nothing was sent
+
+
+def test_budget_keeps_both_windows() -> None:
+    clock = VirtualClock()
+    budget = CreationBudget(clock, ((60.0, 3), (3600.0, 5)))
+    for _ in range(3):
+        assert budget.acquire(max_wait=0) == 0
+    assert budget.acquire(max_wait=60) == pytest.approx(60)  # the minute's oldest aged out
+    budget.acquire(max_wait=60)
+    assert budget.wait_needed() == pytest.approx(3600 - 60)
