@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated, ClassVar
+from collections.abc import Mapping
+from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, Field
 
+from syncd.http import HttpPolicy
+from syncd.notifier import NotifierContext, PostResult, Refusal, WebhookPoster
 from syncd.plugins import ConnectorKind, ConnectorSettings
 from syncd.settings_fields import WebhookUrl
 
@@ -46,9 +49,99 @@ class SlackSettings(ConnectorSettings):
     )
 
 
+URL_HINT = "SLACK_WEBHOOK_… (the variable the team file's webhook_url names)"
+# Slack allows about one message per second per incoming webhook.
+MIN_WRITE_INTERVAL_S = 1.0
+
+_A_SYNCD_BUG = "— a syncd bug, please report"
+_NEW_WEBHOOK = f"create a new incoming webhook and update {URL_HINT}"
+
+# Incoming webhooks answer errors as plain text: an error code, per status.
+_ERRORS: dict[str, Refusal] = {
+    "invalid_payload": Refusal(
+        f"Slack rejected the message format (invalid_payload) {_A_SYNCD_BUG}"
+    ),
+    "invalid_blocks": Refusal(
+        f"Slack rejected the message's blocks (invalid_blocks) {_A_SYNCD_BUG}"
+    ),
+    "invalid_blocks_format": Refusal(
+        f"Slack rejected the message's blocks (invalid_blocks_format) {_A_SYNCD_BUG}"
+    ),
+    "too_many_attachments": Refusal(
+        f"Slack refused a message with too many attachments (too_many_attachments) {_A_SYNCD_BUG}"
+    ),
+    "no_text": Refusal(f"Slack refused a message without text (no_text) {_A_SYNCD_BUG}"),
+    "missing_text_or_fallback_or_attachments": Refusal(
+        f"Slack refused a message without text (missing_text_or_fallback_or_attachments) "
+        f"{_A_SYNCD_BUG}"
+    ),
+    "action_prohibited": Refusal(
+        "the workspace admin restricted this webhook (action_prohibited): ask them to allow it, "
+        f"or {_NEW_WEBHOOK}"
+    ),
+    "posting_to_general_channel_denied": Refusal(
+        "only admins may post to this channel (posting_to_general_channel_denied): point the "
+        "webhook at another channel, or ask an admin to allow it"
+    ),
+    "invalid_token": Refusal(
+        f"the webhook's token is no longer valid (invalid_token): {_NEW_WEBHOOK}"
+    ),
+    "channel_not_found": Refusal(
+        "the webhook was removed or its channel deleted (channel_not_found): create a new one "
+        f"and update {URL_HINT}"
+    ),
+    "no_service": Refusal(
+        "the webhook was removed or its channel deleted (no_service): create a new one and "
+        f"update {URL_HINT}"
+    ),
+    "no_service_id": Refusal(f"the webhook URL is incomplete (no_service_id): {_NEW_WEBHOOK}"),
+    "no_team": Refusal(f"the webhook's workspace no longer exists (no_team): {_NEW_WEBHOOK}"),
+    "team_disabled": Refusal(
+        f"the webhook's workspace is disabled (team_disabled): {_NEW_WEBHOOK}"
+    ),
+    "channel_is_archived": Refusal(
+        "the channel is archived (channel_is_archived): unarchive it or point the webhook elsewhere"
+    ),
+}
+
+
+def explain_slack(status: int, body: str) -> Refusal | None:
+    """Slack's plain-text error code, in words a person can act on; None if unknown."""
+    del status  # the code says it all; Slack's statuses for a code have varied over time
+    return _ERRORS.get(body.strip())
+
+
 class SlackNotifier:
     """Posts the team's digest to a Slack channel (incoming webhook, Block Kit message)."""
 
     kind: ClassVar[ConnectorKind] = "notifier"
     Settings: ClassVar[type[SlackSettings]] = SlackSettings
     type: ClassVar[str] = "slack"
+
+    def __init__(self, settings: SlackSettings, context: NotifierContext) -> None:
+        self._settings = settings
+        self._poster = WebhookPoster(
+            service="slack",
+            vendor="Slack",
+            url=settings.webhook_url.get_secret_value(),
+            url_hint=URL_HINT,
+            context=context,
+            policy=HttpPolicy(
+                read_timeout=settings.timeout_seconds,
+                min_write_interval=MIN_WRITE_INTERVAL_S,
+            ),
+            explain=explain_slack,
+        )
+
+    def post(self, payload: Mapping[str, Any]) -> PostResult:
+        """Post a rendered Slack message (``text`` fallback and ``blocks``)."""
+        message = dict(payload)
+        # Honoured by legacy webhooks only; a payload that sets them itself wins.
+        if self._settings.username is not None:
+            message.setdefault("username", self._settings.username)
+        if self._settings.icon_emoji is not None:
+            message.setdefault("icon_emoji", self._settings.icon_emoji)
+        return self._poster.post(message)
+
+    def close(self) -> None:
+        self._poster.close()

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import re
-from typing import ClassVar
+from collections.abc import Mapping
+from typing import Any, ClassVar
 
 from pydantic import Field, SecretStr, field_validator
 
+from syncd.http import HttpPolicy
+from syncd.notifier import NotifierContext, PostResult, Refusal, WebhookPoster
 from syncd.plugins import ConnectorKind, ConnectorSettings
 from syncd.settings_fields import WebhookUrl
 
@@ -47,9 +50,44 @@ class WebhookSettings(ConnectorSettings):
         return headers
 
 
+URL_HINT = "DIGEST_WEBHOOK_… (the variable the team file's webhook_url names)"
+
+
+def explain_webhook(status: int, body: str) -> Refusal | None:
+    """A receiver's refusal; its body is its own business, so only the status is interpreted."""
+    del body
+    if status in (401, 403):
+        return Refusal(
+            f"the receiver refused syncd's credentials (HTTP {status}): check the headers of "
+            "the team file's digest entry, and the variables they name"
+        )
+    if status in (404, 405, 410):
+        return Refusal(f"the receiver has no such endpoint (HTTP {status}): check {URL_HINT}")
+    return None
+
+
 class WebhookNotifier:
     """Posts the team's digest as JSON to any HTTP endpoint (for custom integrations)."""
 
     kind: ClassVar[ConnectorKind] = "notifier"
     Settings: ClassVar[type[WebhookSettings]] = WebhookSettings
     type: ClassVar[str] = "webhook"
+
+    def __init__(self, settings: WebhookSettings, context: NotifierContext) -> None:
+        self._poster = WebhookPoster(
+            service="webhook",
+            vendor="The digest webhook",
+            url=settings.webhook_url.get_secret_value(),
+            url_hint=URL_HINT,
+            context=context,
+            policy=HttpPolicy(read_timeout=settings.timeout_seconds),
+            explain=explain_webhook,
+            headers={name: value.get_secret_value() for name, value in settings.headers.items()},
+        )
+
+    def post(self, payload: Mapping[str, Any]) -> PostResult:
+        """POST the digest model as JSON; any 2xx answer means it was received."""
+        return self._poster.post(payload)
+
+    def close(self) -> None:
+        self._poster.close()

@@ -317,6 +317,54 @@ def _run_json(run: Any) -> dict[str, Any] | None:
     }
 
 
+DIGEST_FORMATS = ("text", "slack", "teams", "mattermost", "discord", "json")
+
+
+@app.command()
+def digest(
+    config: ConfigOption = Path("config"),
+    team: TeamOption = None,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the digest instead of posting it.")
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Post again even if this slot's digest was posted.")
+    ] = False,
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="With --dry-run: text, or a channel's payload (slack, teams, mattermost, "
+            "discord, json) for previewing.",
+        ),
+    ] = "text",
+) -> None:
+    """Build the digest of the current schedule slot and post it (once per slot and channel)."""
+    if fmt not in DIGEST_FORMATS:
+        _consoles.err.print(f"[red]error:[/] --format must be one of {', '.join(DIGEST_FORMATS)}")
+        raise typer.Exit(EXIT_CONFIG)
+    from syncd.digest_command import post_digests, preview_digest
+
+    loaded = _load(config, team)
+    store = _open_store(loaded, readonly=dry_run)
+    now = datetime.now(UTC)
+    failed = False
+    try:
+        for loaded_team in loaded.teams:
+            if team is not None and loaded_team.config.team != team:
+                continue
+            if dry_run:
+                sys.stdout.write(preview_digest(loaded_team, store, now=now, fmt=fmt))
+            else:
+                failed |= not post_digests(
+                    loaded_team, store, now=now, force=force, console=_consoles.out
+                )
+    finally:
+        store.close()
+    if failed:
+        raise typer.Exit(EXIT_FAILED)
+
+
 @app.command()
 def schema(
     output: Annotated[

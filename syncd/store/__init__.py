@@ -3,7 +3,8 @@
 Open with ``StateStore.open(url)`` (``readonly=True`` for dry runs), then ``migrate()``.
 Schema migrations live in ``migrations/versions`` and run only when asked. Besides items,
 documents and runs, it keeps the mirror's state: tracker links, sync bases, create intents
-(exactly-once creation) and tracker read cursors (incremental reads).
+(exactly-once creation), tracker read cursors (incremental reads), and digest posts (one
+per team, schedule slot and channel).
 """
 
 from __future__ import annotations
@@ -15,6 +16,8 @@ from syncd.store.errors import (
     StateStoreError,
 )
 from syncd.store.records import (
+    DigestPost,
+    DigestPostStatus,
     DocumentSeen,
     Intent,
     RunOutcome,
@@ -28,6 +31,8 @@ from syncd.store.records import (
 from syncd.store.state_store import StateStore
 
 __all__ = [
+    "DigestPost",
+    "DigestPostStatus",
     "DocumentSeen",
     "Intent",
     "ReadOnlyStateStoreError",

@@ -237,3 +237,30 @@ class TrackerCursor:
     last_updated_seen: datetime
     etag: str | None = None  # for conditional requests (GitHub answers 304)
     last_full_scan_at: datetime | None = None
+
+
+# -- digest posts ----------------------------------------------------------------------------
+
+
+class DigestPostStatus(StrEnum):
+    CLAIMED = "claimed"  # a replica is posting it (or died doing so: see ``lease_until``)
+    POSTED = "posted"  # done; never posted again
+    FAILED = "failed"  # the last attempt failed; a later claim retries it
+
+
+@dataclass(frozen=True, slots=True)
+class DigestPost:
+    """One row of ``digest_posts``: a team's digest for one schedule slot and one channel."""
+
+    team: str
+    slot: datetime  # the schedule slot, in UTC
+    channel: str  # a stable channel key, e.g. "slack:0"
+    status: DigestPostStatus
+    claimed_by: str | None  # the replica that took the latest claim
+    claimed_at: datetime  # when the latest claim was taken
+    # While claimed: a claim not posted by then may be taken over. Once posted or failed: when
+    # the claim was released.
+    lease_until: datetime
+    posted_at: datetime | None
+    attempts: int  # claims taken so far, i.e. posts attempted
+    last_error: str | None  # why the latest attempt failed; None after a post

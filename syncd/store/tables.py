@@ -168,3 +168,26 @@ tracker_cursors = Table(
     Column("etag", Text, nullable=True),
     Column("last_full_scan_at", UTCDateTime, nullable=True),
 )
+
+# -- digest posts (revision 0003) ------------------------------------------------------------
+# One row per (team, schedule slot, channel): claimed before the post is sent, so that a rerun,
+# a restart or a second replica never posts the same digest twice.
+
+DIGEST_POST_STATUSES = ("claimed", "posted", "failed")
+
+digest_posts = Table(
+    "digest_posts",
+    metadata,
+    Column("team", String, primary_key=True),
+    Column("slot", Text, primary_key=True),  # UTC, fixed-width ISO text: "2026-03-02T09:00:00Z"
+    Column("channel", Text, primary_key=True),  # a stable channel key, e.g. "slack:0"
+    Column("status", String, nullable=False),
+    Column("claimed_by", Text, nullable=True),  # the replica holding (or last holding) the claim
+    Column("claimed_at", UTCDateTime, nullable=False),
+    # While claimed, a claim not released by then may be retaken; afterwards, when it was released.
+    Column("lease_until", UTCDateTime, nullable=False),
+    Column("posted_at", UTCDateTime, nullable=True),
+    Column("attempts", Integer, nullable=False),  # claims taken, i.e. posts attempted
+    Column("last_error", Text, nullable=True),
+    CheckConstraint("status IN ('claimed', 'posted', 'failed')", name="status"),
+)

@@ -39,7 +39,7 @@ def test_upgrading_a_0001_store_keeps_its_items_and_adds_the_mirror_tables(
     with StateStore.open(store_url) as store:
         assert store.schema_status().current == "0001"
         store.migrate()
-        assert store.schema_status().current == schema_version.head_revision() == "0002"
+        assert store.schema_status().current == schema_version.head_revision()
         (kept,) = store.stored_items()
         assert kept.to_action_item() == make_item()
         assert (kept.first_seen, kept.updated_at) == (T0, T0)
@@ -80,7 +80,7 @@ def test_downgrading_0002_drops_only_the_mirror_tables_and_upgrading_again_works
         assert reopened.cursor("payments", "jira") == TrackerCursor(
             "payments", "jira", last_updated_seen=later
         )
-    assert _revision(raw_engine) == "0002"
+    assert _revision(raw_engine) == schema_version.head_revision()
 
 
 def test_the_mirror_tables_have_their_named_indexes(store: StateStore, raw_engine: Engine) -> None:

@@ -1,0 +1,116 @@
+"""What a team's digest is built from, read from the state store and the team's configuration.
+
+The edge between the store and the pure judge/digest packages: items with their issues, open
+conflicts and orphaning; the policy in the team's time zone; chat ids from the people map; and
+the schedule slot a digest belongs to.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from apscheduler.triggers.cron import CronTrigger
+
+from syncd.config.loader import LoadedTeam
+from syncd.digest import ChatIds
+from syncd.judge import ItemState, JudgePolicy
+from syncd.model import Postmortem, Status
+from syncd.store import StateStore
+
+CHAT_ID_FIELDS = ("slack", "teams", "mattermost", "discord")
+
+
+@dataclass(frozen=True, slots=True)
+class DigestInputs:
+    items: tuple[ItemState, ...]
+    postmortems: tuple[Postmortem, ...]
+    policy: JudgePolicy
+    chat_ids: ChatIds
+
+
+def judge_policy(team: LoadedTeam) -> JudgePolicy:
+    policy = team.config.policy
+    return JudgePolicy(
+        due_soon_days=policy.due_soon_days,
+        stale_after_days=policy.stale_after_days,
+        review_after_days=policy.review_after_days,
+        business_days=policy.business_days,
+        holidays=frozenset(policy.holidays),
+        timezone=ZoneInfo(team.config.timezone),
+    )
+
+
+def chat_ids(team: LoadedTeam) -> dict[str, dict[str, str]]:
+    ids: dict[str, dict[str, str]] = {}
+    for key, person in team.config.people.items():
+        found = {f: v for f in CHAT_ID_FIELDS if (v := getattr(person, f, None))}
+        if found:
+            ids[key] = found
+    return ids
+
+
+def digest_inputs(team: LoadedTeam, store: StateStore) -> DigestInputs:
+    name = team.config.team
+    links = store.links(name)
+    bases = store.bases(name)
+    states = []
+    postmortems: dict[tuple[str, str], Postmortem] = {}
+    for stored in store.stored_items(name):
+        item = stored.to_action_item()
+        postmortems.setdefault((item.source, item.document), item.postmortem)
+        link = links.get(stored.id)
+        conflicts = tuple(bases.get(stored.id, {}).get("conflicts", ()))
+        done_at = None
+        if link is not None and link.tracker_done:
+            done_at = link.updated_at
+        elif item.status is Status.DONE:
+            done_at = stored.updated_at
+        states.append(
+            ItemState(
+                item=item,
+                first_seen=stored.first_seen,
+                issue_key=link.key if link else None,
+                issue_url=link.url if link else None,
+                tracker_done=bool(link and link.tracker_done),
+                resolution=link.resolution if link else None,
+                wont_do_unexplained=bool(link and link.won_t_do_explained is False),
+                last_activity=_last_activity(link.last_reported if link else None),
+                in_conflict=bool(conflicts),
+                conflict_fields=conflicts,
+                orphaned=stored.orphaned_at is not None,
+                done_at=done_at,
+            )
+        )
+    return DigestInputs(
+        items=tuple(states),
+        postmortems=tuple(postmortems.values()),
+        policy=judge_policy(team),
+        chat_ids=chat_ids(team),
+    )
+
+
+def _last_activity(reported: Mapping[str, object] | None) -> datetime | None:
+    value = (reported or {}).get("last_activity")
+    if not isinstance(value, str):
+        return None
+    moment: datetime = datetime.fromisoformat(value)
+    return moment
+
+
+def current_slot(schedule: str, timezone: str, now: datetime) -> datetime:
+    """The latest time at or before ``now`` at which the team's digest cron fires."""
+    trigger = CronTrigger.from_crontab(schedule, timezone=ZoneInfo(timezone))
+    # Walk forward from a week and a day back: every 5-field schedule fires within that span
+    # unless it names a month or day that is rarer; then search further back, up to a year.
+    for lookback in (timedelta(days=8), timedelta(days=370)):
+        fire: datetime | None = trigger.get_next_fire_time(None, now - lookback)
+        latest: datetime | None = None
+        while fire is not None and fire <= now:
+            latest = fire
+            fire = trigger.get_next_fire_time(fire, fire + timedelta(seconds=1))
+        if latest is not None:
+            return latest
+    raise ValueError(f"the schedule {schedule!r} did not fire in the past year")
