@@ -7,7 +7,6 @@ the schedule slot a digest belongs to.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -77,7 +76,7 @@ def digest_inputs(team: LoadedTeam, store: StateStore) -> DigestInputs:
                 tracker_done=bool(link and link.tracker_done),
                 resolution=link.resolution if link else None,
                 wont_do_unexplained=bool(link and link.won_t_do_explained is False),
-                last_activity=_last_activity(link.last_reported if link else None),
+                last_activity=link.last_activity if link else None,
                 in_conflict=bool(conflicts),
                 conflict_fields=conflicts,
                 orphaned=stored.orphaned_at is not None,
@@ -90,14 +89,6 @@ def digest_inputs(team: LoadedTeam, store: StateStore) -> DigestInputs:
         policy=judge_policy(team),
         chat_ids=chat_ids(team),
     )
-
-
-def _last_activity(reported: Mapping[str, object] | None) -> datetime | None:
-    value = (reported or {}).get("last_activity")
-    if not isinstance(value, str):
-        return None
-    moment: datetime = datetime.fromisoformat(value)
-    return moment
 
 
 def current_slot(schedule: str, timezone: str, now: datetime) -> datetime:

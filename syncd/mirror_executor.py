@@ -109,6 +109,7 @@ def mirror_team(
             return outcome
         snapshots = {**changed.snapshots, **{s.key: s for s in marker_hits.values()}}
         _apply(team, outcome.plan, store, tracker, links, snapshots, reading, outcome, now, replica)
+        _record_activity(team, store, records, changed.snapshots)
         reached = max(
             (t for t in (changed.newest_updated, changed.read_at) if t is not None), default=None
         )
@@ -544,6 +545,38 @@ def _record_status(
                     updated_at=now,
                 )
             )
+    if changed:
+        store.save_links(team, changed)
+
+
+def _record_activity(
+    team: str,
+    store: StateStore,
+    records: Mapping[str, MirrorRecord],
+    snapshots: Mapping[str, IssueSnapshot],
+) -> None:
+    """Note when a person last changed an item's issue: what "stale" counts from.
+
+    An issue read this cycle whose mirrored fields or status differ from what syncd last knew
+    was changed by someone else; syncd's own writes leave it equal to the record.
+    """
+    by_key = {record.key: record for record in records.values()}
+    touched: dict[str, datetime] = {}
+    for key, snapshot in snapshots.items():
+        record = by_key.get(key)
+        if record is None:
+            continue
+        status_changed = (snapshot.status_category == "done") != record.tracker_done
+        if snapshot.fields != record.base or status_changed:
+            touched[record.item_id] = snapshot.updated
+    if not touched:
+        return
+    links = store.links(team)
+    changed = []
+    for item, at in touched.items():
+        link = links.get(item)
+        if link is not None and (link.last_activity is None or link.last_activity < at):
+            changed.append(dataclasses.replace(link, last_activity=at))
     if changed:
         store.save_links(team, changed)
 

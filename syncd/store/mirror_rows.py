@@ -42,6 +42,8 @@ def link_row(link: TrackerLink) -> dict[str, Any]:
     check_item_id(link.item_id)
     require_aware(link.created_at)
     require_aware(link.updated_at)
+    if link.last_activity is not None:
+        require_aware(link.last_activity)
     last_reported = (
         canonical_json(link.last_reported, what=f"last_reported of item {link.item_id}")
         if link.last_reported is not None
@@ -60,6 +62,7 @@ def link_row(link: TrackerLink) -> dict[str, Any]:
         "resolution": link.resolution,
         "won_t_do_explained": link.won_t_do_explained,
         "last_reported": last_reported,
+        "last_activity": link.last_activity,
     }
 
 
@@ -78,6 +81,7 @@ def tracker_link(row: RowMapping) -> TrackerLink:
         resolution=row["resolution"],
         won_t_do_explained=bool(explained) if explained is not None else None,
         last_reported=row["last_reported"],
+        last_activity=row["last_activity"],
     )
 
 

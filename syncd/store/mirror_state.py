@@ -33,6 +33,7 @@ _LINK_REWRITTEN_COLUMNS = (
     "resolution",
     "won_t_do_explained",
     "last_reported",
+    "last_activity",
 )
 
 

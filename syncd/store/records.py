@@ -208,6 +208,8 @@ class TrackerLink:
     resolution: str | None = None
     won_t_do_explained: bool | None = None  # None unless closed as "won't do"
     last_reported: Mapping[str, Any] | None = None
+    # The last change to the issue by anyone but syncd: staleness counts from it.
+    last_activity: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -131,6 +131,8 @@ tracker_links = Table(
     # What was last reported about the item (conflicts, status mismatch, orphaned), so a
     # report is made once per change rather than every cycle.
     Column("last_reported", json_column_type(), nullable=True),
+    # The last change to the issue by anyone but syncd (a person's edit, a transition).
+    Column("last_activity", UTCDateTime, nullable=True),
     # Not unique: two items may name the same existing issue.
     Index(None, "team", "system", "key"),
 )

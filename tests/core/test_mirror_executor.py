@@ -232,3 +232,16 @@ def test_an_issue_is_created_without_an_assignee_the_tracker_refuses(store: Stat
     assert len(outcome.problems) == 3 and "created without it" in outcome.problems[0].message
     again = cycle(store, tracker, document(*ITEMS[:3]))
     assert again.updated == 0 and tracker.updates == []  # the refused assignee is not pushed again
+
+
+def test_a_persons_change_is_recorded_as_activity_but_syncds_own_writes_are_not(
+    store: StateStore,
+) -> None:
+    tracker = MemoryTracker()
+    cycle(store, tracker, document(*ITEMS[:2]))
+    assert all(link.last_activity is None for link in store.links(TEAM).values())
+    tracker.person_edits("PAY-1", due=date(2027, 1, 31))
+    cycle(store, tracker, document(*ITEMS[:2]))
+    links = {link.key: link for link in store.links(TEAM).values()}
+    assert links["PAY-1"].last_activity == tracker.issues["PAY-1"].updated
+    assert links["PAY-2"].last_activity is None
