@@ -16,7 +16,7 @@ from apscheduler.triggers.cron import CronTrigger
 from syncd.config.loader import LoadedTeam
 from syncd.digest import ChatIds
 from syncd.judge import ItemState, JudgePolicy
-from syncd.model import Postmortem, Status
+from syncd.model import Flag, Postmortem, Status
 from syncd.store import StateStore
 
 CHAT_ID_FIELDS = ("slack", "teams", "mattermost", "discord")
@@ -80,6 +80,11 @@ def digest_inputs(team: LoadedTeam, store: StateStore) -> DigestInputs:
                 in_conflict=bool(conflicts),
                 conflict_fields=conflicts,
                 orphaned=stored.orphaned_at is not None,
+                sync_error=(
+                    "the last sync could not write its issue; see the sync log"
+                    if Flag.ERROR in item.flags
+                    else None
+                ),
                 done_at=done_at,
             )
         )

@@ -52,6 +52,7 @@ class MirrorOutcome:
     closed: int = 0
     problems: list[TrackerProblem] = field(default_factory=list)
     stopped: str | None = None  # the tracker could not be used at all this cycle
+    failed_items: set[str] = field(default_factory=set)  # items whose issue could not be written
 
     @property
     def unchanged(self) -> int:
@@ -311,6 +312,7 @@ def _apply(
 
     _record_status(team, the_plan, store, links, outcome, now)
     _report(the_plan, outcome)
+    outcome.failed_items = failed
 
 
 def _create_batch(

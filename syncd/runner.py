@@ -6,6 +6,7 @@ whatever goes wrong is captured in its ``TeamRun`` and never stops another team.
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -18,6 +19,7 @@ from syncd.config.loader import LoadedTeam
 from syncd.extraction import SourceOutcome, TeamItems, build_team_items
 from syncd.ledger import Operation, OpKind, RecordedItem, plan_record_changes, recorded_fields
 from syncd.logs import get_logger
+from syncd.model import Flag
 from syncd.resolve.people import PeopleDirectory, Person
 from syncd.resolve.resolver import ResolvePolicy
 from syncd.sources import DocumentCallback, read_source
@@ -141,6 +143,14 @@ def sync_team(
             dry_run=dry_run,
             context_extras=tracker_context,
         )
+        if stage.outcome is not None and stage.outcome.failed_items and not dry_run:
+            # Flagged in the store until a sync writes them: the digest lists them as errors.
+            failing = [
+                dataclasses.replace(i, flags=i.flags | {Flag.ERROR})
+                for i in reading.items
+                if i.id in stage.outcome.failed_items
+            ]
+            store.save_items(name, failing, seen_at=now)
         if stage.outcome is not None:
             counts.update(
                 created=stage.outcome.created,

@@ -245,3 +245,11 @@ def test_a_persons_change_is_recorded_as_activity_but_syncds_own_writes_are_not(
     links = {link.key: link for link in store.links(TEAM).values()}
     assert links["PAY-1"].last_activity == tracker.issues["PAY-1"].updated
     assert links["PAY-2"].last_activity is None
+
+
+def test_items_whose_issue_could_not_be_written_are_named(store: StateStore) -> None:
+    tracker = MemoryTracker()
+    refused = read(store, document(*ITEMS[:3])).items[1].id
+    tracker.refuse_items = {refused}
+    outcome = cycle(store, tracker, document(*ITEMS[:3]))
+    assert outcome.failed_items == {refused}
