@@ -49,7 +49,7 @@ def team_digest(
         inputs.policy,
         now,
         since,
-        link_base=None,
+        link_base=team.config.digest.link,
         chat_ids=inputs.chat_ids,
     )
 

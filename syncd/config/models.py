@@ -178,6 +178,12 @@ def _cron(value: str) -> str:
 
 CronExpression = Annotated[str, AfterValidator(_cron)]
 
+HttpUrlText = Annotated[
+    str,
+    AfterValidator(matches(r"https?://\S+", "an http:// or https:// URL")),
+    Field(json_schema_extra={"format": "uri"}),
+]
+
 
 class Digest(StrictModel):
     """When and where the team's digest is posted."""
@@ -187,6 +193,13 @@ class Digest(StrictModel):
     )
     channels: list[ChannelConfig] = Field(
         default_factory=list, description="Where to post; each {type: slack|teams|..., ...}."
+    )
+    link: HttpUrlText | None = Field(
+        None,
+        description=(
+            "Where a shortened digest's 'and N more' points: a page listing every item, e.g. "
+            "the tracker's filter of the team's labels."
+        ),
     )
 
 

@@ -3,8 +3,8 @@
 Open with ``StateStore.open(url)`` (``readonly=True`` for dry runs), then ``migrate()``.
 Schema migrations live in ``migrations/versions`` and run only when asked. Besides items,
 documents and runs, it keeps the mirror's state: tracker links, sync bases, create intents
-(exactly-once creation), tracker read cursors (incremental reads), and digest posts (one
-per team, schedule slot and channel).
+(exactly-once creation), tracker read cursors (incremental reads), digest posts (one
+per team, schedule slot and channel), and leases (which replica works each team).
 """
 
 from __future__ import annotations
@@ -20,6 +20,7 @@ from syncd.store.records import (
     DigestPostStatus,
     DocumentSeen,
     Intent,
+    Lease,
     RunOutcome,
     RunRecord,
     SchemaStatus,
@@ -35,6 +36,7 @@ __all__ = [
     "DigestPostStatus",
     "DocumentSeen",
     "Intent",
+    "Lease",
     "ReadOnlyStateStoreError",
     "RunOutcome",
     "RunRecord",

@@ -266,3 +266,16 @@ class DigestPost:
     posted_at: datetime | None
     attempts: int  # claims taken so far, i.e. posts attempted
     last_error: str | None  # why the latest attempt failed; None after a post
+
+
+@dataclass(frozen=True, slots=True)
+class Lease:
+    """One row of ``leases``: who works ``name`` (e.g. ``team:payments``), until when."""
+
+    name: str
+    holder: str  # the replica holding it
+    acquired_at: datetime  # when this holder took it (renewals keep it)
+    expires_at: datetime  # after this, any replica may take it
+
+    def held_by(self, holder: str, at: datetime) -> bool:
+        return self.holder == holder and self.expires_at > at

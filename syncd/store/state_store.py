@@ -31,6 +31,7 @@ from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from syncd.model import ActionItem, KnownItem, Status
 from syncd.store import digest_posts as digest_state
+from syncd.store import leases as lease_state
 from syncd.store import mirror_state, schema_version
 from syncd.store.database_url import DatabaseUrl, parse_database_url
 from syncd.store.engine import WRITE_TRANSACTION, build_engine
@@ -45,6 +46,7 @@ from syncd.store.records import (
     DigestPost,
     DocumentSeen,
     Intent,
+    Lease,
     RunOutcome,
     RunRecord,
     SchemaStatus,
@@ -569,6 +571,41 @@ class StateStore:
             "read the last digest posted",
             lambda conn: digest_state.last_posted_slot(conn, team, channel),
         )
+
+    # -- leases ----------------------------------------------------------------------------
+
+    def acquire_lease(self, name: str, *, holder: str, at: datetime, duration: timedelta) -> bool:
+        """Take or renew the lease ``name`` for ``holder`` until ``at + duration``; True if held.
+
+        Atomic across replicas: a lease that is free, expired at ``at``, or already
+        ``holder``'s is (re)taken; one held by another replica and not expired is not.
+        Replicas compare their own clocks with the stored expiry, so keep them in NTP sync
+        and the lease long against any skew.
+        """
+        self._refuse_if_readonly()
+        require_aware(at)
+        lease_state.check_lease(name, holder, duration)
+        return self._write(
+            "acquire a lease",
+            lambda conn: lease_state.acquire(
+                conn, name, holder=holder, at=at, expires_at=at + duration
+            ),
+        )
+
+    def release_lease(self, name: str, *, holder: str) -> bool:
+        """Give the lease ``name`` back, so another replica need not wait for it to expire.
+
+        False, changing nothing, when ``holder`` does not hold it (any more).
+        """
+        self._refuse_if_readonly()
+        lease_state.check_lease(name, holder, timedelta(seconds=1))
+        return self._write(
+            "release a lease", lambda conn: lease_state.release(conn, name, holder=holder)
+        )
+
+    def leases(self) -> list[Lease]:
+        """Every lease row, expired ones included, by name."""
+        return self._read("read leases", lease_state.all_leases) or []
 
     # -- plumbing --------------------------------------------------------------------------
 

@@ -193,3 +193,16 @@ digest_posts = Table(
     Column("last_error", Text, nullable=True),
     CheckConstraint("status IN ('claimed', 'posted', 'failed')", name="status"),
 )
+
+# -- leases (revision 0005) ------------------------------------------------------------------
+# Which replica works what (e.g. "team:payments"), until when. A lease not renewed by its
+# expiry may be taken by any replica: that is how a dead replica's teams are taken over.
+
+leases = Table(
+    "leases",
+    metadata,
+    Column("name", String, primary_key=True),
+    Column("holder", Text, nullable=False),  # the replica, e.g. "host:pid:random"
+    Column("acquired_at", UTCDateTime, nullable=False),  # when this holder took it
+    Column("expires_at", UTCDateTime, nullable=False),
+)
