@@ -25,6 +25,7 @@ from syncd.console import render_status, render_sync
 from syncd.logs import configure, redactor
 from syncd.report import stored_item_json, sync_json
 from syncd.runner import TeamRun, sync_team
+from syncd.secret_values import secret_values as _secret_values
 from syncd.store import StateStore, StateStoreError
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
@@ -94,27 +95,6 @@ def _load(config: Path, team: str | None = None) -> LoadedConfig:
     configure(log_format=loaded.service.log_format, level=loaded.service.log_level)
     redactor.register(_secret_values(loaded))
     return loaded
-
-
-def _secret_values(loaded: LoadedConfig) -> Iterator[str]:
-    """Every secret the config holds, so the log redactor can mask it wherever it appears."""
-    from pydantic import BaseModel, SecretStr
-
-    def walk(value: Any) -> Iterator[str]:
-        if isinstance(value, SecretStr):
-            yield value.get_secret_value()
-        elif isinstance(value, BaseModel):
-            for name in type(value).model_fields:
-                yield from walk(getattr(value, name))
-        elif isinstance(value, dict):
-            for v in value.values():
-                yield from walk(v)
-        elif isinstance(value, list | tuple):
-            for v in value:
-                yield from walk(v)
-
-    for team in loaded.teams:
-        yield from walk(team.config)
 
 
 def _open_store(loaded: LoadedConfig, *, readonly: bool) -> StateStore:
@@ -282,6 +262,7 @@ def status(
         names = [t.config.team for t in loaded.teams if team is None or t.config.team == team]
         items = {name: store.stored_items(name) for name in names}
         links = {name: store.links(name) for name in names}
+        intents = {name: len(store.open_intents(name)) for name in names}
         runs = {name: store.last_run(name) for name in names}
     finally:
         store.close()
@@ -291,6 +272,7 @@ def status(
                 name: {
                     "items": [stored_item_json(i, links[name].get(i.id)) for i in items[name]],
                     "last_sync": _run_json(runs[name]),
+                    "mirror": _mirror_progress(items[name], links[name], intents[name]),
                 }
                 for name in names
             }
@@ -299,11 +281,26 @@ def status(
         return
     render_status(_consoles.out, items, links)
     for name in names:
+        progress = _mirror_progress(items[name], links[name], intents[name])
+        _consoles.out.print(
+            f"{name}: {progress['mirrored']} of {progress['to_mirror']} open items have an issue"
+            + (f", {progress['creates_in_flight']} creates in flight" if intents[name] else "")
+        )
         run = runs[name]
         if run is not None:
             _consoles.out.print(
                 f"{name}: last sync {run.started_at:%Y-%m-%d %H:%M} UTC, {run.outcome}"
             )
+
+
+def _mirror_progress(items: Any, links: Any, intents: int) -> dict[str, int]:
+    """How far mirroring has got: a large first mirror into GitHub takes hours, by its limits."""
+    open_ids = {i.id for i in items if i.status == "open" and i.orphaned_at is None}
+    return {
+        "to_mirror": len(open_ids),
+        "mirrored": len(open_ids & set(links)),
+        "creates_in_flight": intents,
+    }
 
 
 def _run_json(run: Any) -> dict[str, Any] | None:
@@ -363,6 +360,15 @@ def digest(
         store.close()
     if failed:
         raise typer.Exit(EXIT_FAILED)
+
+
+@app.command()
+def run(config: ConfigOption = Path("config")) -> None:
+    """Run as a service: scheduled syncs and digests, /healthz, /readyz and /metrics over HTTP."""
+    from syncd.service import run_service
+
+    loaded = _load(config)
+    raise typer.Exit(run_service(config, loaded, os.environ))
 
 
 @app.command()

@@ -281,15 +281,22 @@ def _apply(
     adopted_links: list[TrackerLink] = []
     for adopt in the_plan.of_type(AdoptIssue):
         if _write(outcome, adopt.item_id, adopt.key, failed, lambda a=adopt: _adopt(a, tracker)):
-            snapshot = snapshots.get(adopt.key) or tracker.get([adopt.key]).get(adopt.key)
+            snapshot = snapshots.get(adopt.key) or _read_one(tracker, adopt.key)
             if snapshot is None:
                 failed.add(adopt.item_id)
+                outcome.problems.append(
+                    TrackerProblem(adopt.item_id, adopt.key, f"{adopt.key} could not be read")
+                )
                 continue
             fields = dataclasses.replace(
                 snapshot.fields, labels=snapshot.fields.labels | adopt.add_labels
             )
             bases[adopt.item_id] = base_json(fields, adopt.source, frozenset())
-            adopted_links.append(_link(team, tracker, adopt.item_id, adopt.key, now, adopted=True))
+            # The tracker's own spelling of the key ("#45" is "acme/payments#45"), so later
+            # reads, keyed that way, find the record.
+            adopted_links.append(
+                _link(team, tracker, adopt.item_id, snapshot.key, now, adopted=True)
+            )
             outcome.adopted += 1
     if adopted_links:
         store.save_links(team, adopted_links)
@@ -480,6 +487,14 @@ def _guard_duplicates(
                     {"keys": sorted(s.key for s in issues)},
                 )
             )
+
+
+def _read_one(tracker: Tracker, key: str) -> IssueSnapshot | None:
+    """One issue by a key as a document wrote it; the tracker may answer in its own spelling."""
+    found = tracker.get([key])
+    if key in found:
+        return found[key]
+    return next(iter(found.values())) if len(found) == 1 else None
 
 
 def _adopt(adopt: AdoptIssue, tracker: Tracker) -> None:

@@ -158,6 +158,9 @@ def test_sync_records_items_and_a_second_sync_changes_nothing(workspace: dict[st
     mirrored = {i["title"]: i["tracker_ref"] for i in stored if i.get("issue")}
     assert len(mirrored) == 3 and all(key.startswith("PAY-") for key in mirrored.values())
     assert first["created"] == 3
+    status = run(workspace["env"], "status", "--config", str(workspace["config"]), "--json")
+    progress = json.loads(status.stdout)["teams"]["payments"]["mirror"]
+    assert progress == {"to_mirror": 3, "mirrored": 3, "creates_in_flight": 0}
     second = sync_json(workspace)["teams"]["payments"]
     assert (second["tracked"], second["changed"], second["orphaned"]) == (0, 0, 0)
     assert (second["created"], second["updated"]) == (0, 0)
