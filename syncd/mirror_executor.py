@@ -302,14 +302,19 @@ def _apply(
         store.save_links(team, adopted_links)
 
     for update in the_plan.of_type(UpdateIssue):
-        if _write(
-            outcome,
-            update.item_id,
-            update.key,
-            failed,
-            lambda u=update: tracker.update(u.key, u.changes),
-        ):
+        dropped: dict[str, str] = {}
+
+        def write(u: UpdateIssue = update, into: dict[str, str] = dropped) -> None:
+            into.update(tracker.update(u.key, u.changes) or {})
+
+        if _write(outcome, update.item_id, update.key, failed, write):
             outcome.updated += 1
+            for name, why in dropped.items():
+                outcome.problems.append(
+                    TrackerProblem(
+                        update.item_id, update.key, f"{update.key}: {name} left out: {why}"
+                    )
+                )
 
     for set_base in the_plan.of_type(SetBase):
         if set_base.item_id not in failed:

@@ -108,7 +108,9 @@ class Tracker(Protocol):
 
     create_batch_size: int
 
-    def update(self, key: str, changes: Mapping[str, object]) -> None: ...
+    def update(self, key: str, changes: Mapping[str, object]) -> Mapping[str, str] | None:
+        """Write ``changes``; returns the fields the tracker silently left out, with why."""
+        ...
 
     def adopt(self, key: str, *, add_labels: Collection[str], marker: str | None) -> None:
         """Add the configured labels (and the marker) to an existing issue; nothing else."""

@@ -343,7 +343,7 @@ class GitHubTracker:
                 self._assignable[login] = None
         return self._assignable[login]
 
-    def update(self, key: str, changes: Mapping[str, object]) -> None:
+    def update(self, key: str, changes: Mapping[str, object]) -> Mapping[str, str]:
         number = self._own_number(key)
         patch: dict[str, Any] = {}
         body_changes: dict[str, Any] = {}
@@ -379,19 +379,29 @@ class GitHubTracker:
                     f"{key} does not exist", service="github", method="GET", url=path
                 )
             patch["body"] = gh.with_body_changes(current.get("body"), **body_changes)
+        dropped: dict[str, str] = {}
         if patch:
             answer = self._connection.patch(path, patch)
-            self._warn_dropped(key, patch, answer)
+            dropped = self._dropped_assignee(key, patch, answer)
         if add_labels:
             self._connection.post(f"{path}/labels", {"labels": add_labels})
+        return dropped
 
-    def _warn_dropped(self, key: str, patch: Mapping[str, Any], answer: Answer) -> None:
+    def _dropped_assignee(
+        self, key: str, patch: Mapping[str, Any], answer: Answer
+    ) -> dict[str, str]:
         if "assignees" not in patch or not isinstance(answer.data, Mapping):
-            return
+            return {}
         logins = {str(a.get("login", "")).casefold() for a in answer.data.get("assignees") or []}
-        if str(patch["assignees"][0]).casefold() not in logins:
-            # Read back next cycle as a person's change: kept, and not sent again.
-            self._log.warning("github.assignee_dropped", key=key, login=patch["assignees"][0])
+        login = str(patch["assignees"][0])
+        if login.casefold() in logins:
+            return {}
+        # Read back next cycle as a person's change: kept, and not sent again.
+        self._log.warning("github.assignee_dropped", key=key, login=login)
+        return {
+            "assignee": f"GitHub did not assign {login} (not a collaborator of "
+            f"{self.settings.repo}, or the token may not assign)"
+        }
 
     def adopt(self, key: str, *, add_labels: Collection[str], marker: str | None) -> None:
         number = self._own_number(key)

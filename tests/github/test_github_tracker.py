@@ -81,6 +81,17 @@ def test_silently_dropped_assignee_is_detected_with_its_reason(fake_github: Fake
     assert result.held_fields.summary == create_op("pm-1").fields.summary
 
 
+def test_an_assignee_dropped_by_an_update_is_returned_with_why(fake_github: FakeGitHub) -> None:
+    tracker = tracker_on(fake_github, VirtualClock())
+    [result] = tracker.create([create_op("pm-1")])
+    assert result.key is not None
+    dropped = tracker.update(result.key, {"assignee": "bob-gh"})  # not a collaborator
+    assert set(dropped or {}) == {"assignee"}
+    assert "bob-gh" in (dropped or {})["assignee"]
+    fake_github.state.add_collaborator(fake_github.repo, "alice-gh")
+    assert tracker.update(result.key, {"assignee": "alice-gh"}) == {}
+
+
 def test_token_without_triage_drops_labels_and_assignee(fake_github: FakeGitHub) -> None:
     fake_github.state.add_collaborator(fake_github.repo, "alice-gh")
     fake_github.set_permission("read")
