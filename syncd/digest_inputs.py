@@ -11,9 +11,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from apscheduler.triggers.cron import CronTrigger
-
 from syncd.config.loader import LoadedTeam
+from syncd.cron import cron_trigger
 from syncd.digest import ChatIds
 from syncd.judge import ItemState, JudgePolicy
 from syncd.model import Flag, Postmortem, Status
@@ -98,7 +97,7 @@ def digest_inputs(team: LoadedTeam, store: StateStore) -> DigestInputs:
 
 def current_slot(schedule: str, timezone: str, now: datetime) -> datetime:
     """The latest time at or before ``now`` at which the team's digest cron fires."""
-    trigger = CronTrigger.from_crontab(schedule, timezone=ZoneInfo(timezone))
+    trigger = cron_trigger(schedule, ZoneInfo(timezone))
     # Walk forward from a week and a day back: every 5-field schedule fires within that span
     # unless it names a month or day that is rarer; then search further back, up to a year.
     for lookback in (timedelta(days=8), timedelta(days=370)):

@@ -164,10 +164,10 @@ class Policy(StrictModel):
 
 def _cron(value: str) -> str:
     # Imported here: the scheduler library is only needed to check the expression.
-    from apscheduler.triggers.cron import CronTrigger
+    from syncd.cron import cron_trigger
 
     try:
-        CronTrigger.from_crontab(value, timezone=UTC)
+        cron_trigger(value, UTC)
     except ValueError as exc:
         raise ValueError(
             f"not a valid cron expression ({exc}); five fields: minute hour day-of-month "

@@ -36,7 +36,7 @@ def test_upgrading_a_0003_store_keeps_its_links(store_url: str, raw_engine: Engi
         schema_version.upgrade(conn, "0003")
     with StateStore.open(store_url) as store:
         store.migrate()
-        assert store.schema_status().current == schema_version.head_revision() == "0004"
+        assert store.schema_status().current == schema_version.head_revision()
         store.save_links("payments", [build_link()])
     with raw_engine.begin() as conn:
         schema_version.downgrade(conn, "0003")

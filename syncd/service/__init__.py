@@ -1,0 +1,13 @@
+"""``syncd run``: the long-running service (CONTRACT §8).
+
+Scheduled syncs and digests per team (``scheduler``), leases that give each team to one replica
+(``leases``), a lock that keeps a second process off a SQLite store (``instance_lock``),
+health, readiness and Prometheus metrics over HTTP (``http``, ``readiness``, ``metrics``),
+signal handling (``signals``), and the wiring of it all (``app``).
+"""
+
+from __future__ import annotations
+
+from syncd.service.app import run_service
+
+__all__ = ["run_service"]

@@ -1,0 +1,409 @@
+"""``syncd run``: wires configuration, store, leases, scheduler, probes and signals together."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+import threading
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from rich.console import Console
+
+from syncd.config.loader import LoadedConfig, LoadedTeam, load_config
+from syncd.digest_command import post_digests
+from syncd.digest_inputs import digest_inputs
+from syncd.judge.items import judge_item
+from syncd.logs import get_logger, redactor
+from syncd.runner import sync_team
+from syncd.secret_values import secret_values
+from syncd.service.drain import DrainableStore
+from syncd.service.http import ProbeServer
+from syncd.service.instance_lock import InstanceLock, InstanceLockedError, lock_sqlite_store
+from syncd.service.leases import (
+    SoleLeases,
+    StoreLeases,
+    TeamLeases,
+    lease_duration,
+    replica_id,
+)
+from syncd.service.metrics import ServiceMetrics
+from syncd.service.readiness import Readiness, TeamFreshness, judge_readiness
+from syncd.service.scheduler import TeamSchedule, TeamScheduler
+from syncd.service.signals import ServiceSignals
+from syncd.store import StateStore, StateStoreError
+from syncd.store.database_url import parse_database_url
+
+EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
+# SIGTERM must end the process within 10 s (Kubernetes' default grace is 30 s; ours is tighter):
+# wait this long for syncs in flight, then this long for their open transactions.
+STOP_WAIT_FOR_SYNCS = timedelta(seconds=6)
+STOP_WAIT_FOR_TRANSACTIONS = timedelta(seconds=2)
+HTTP_HOST_ENV_VAR = "SYNCD_HTTP_HOST"  # default: every interface, as probes come from outside
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class TeamOutcome:
+    ok: bool
+    finished_at: datetime
+
+
+class Service:
+    """One replica of the service. ``start``, then ``run_until_stopped`` (or ``stop``)."""
+
+    def __init__(
+        self,
+        config_path: Path,
+        loaded: LoadedConfig,
+        *,
+        env: Mapping[str, str],
+        work_store: DrainableStore,
+        control_store: StateStore,
+        leases: TeamLeases,
+        metrics: ServiceMetrics | None = None,
+        interval: timedelta | None = None,
+        clock: Callable[[], datetime] = _now,
+        http_host: str = "",
+        http_port: int | None = None,
+    ) -> None:
+        self._config_path = config_path
+        self._env = env
+        self._loaded = loaded
+        self._work_store = work_store
+        self._control_store = control_store
+        self._leases = leases
+        self.metrics = metrics or ServiceMetrics()
+        self._interval = interval or loaded.service.sync_interval
+        self._interval_fixed = interval is not None  # injected (tests): reloads keep it
+        self._clock = clock
+        self._last: dict[str, TeamOutcome] = {}
+        self._running: set[str] = set()
+        self._running_changed = threading.Condition()
+        self._lease_stop = threading.Event()
+        self._lease_thread = threading.Thread(
+            target=self._lease_loop, name="syncd-leases", daemon=True
+        )
+        self._scheduler = TeamScheduler(
+            interval=self._interval, run_sync=self.sync_team, run_digest=self.post_digest
+        )
+        self.signals = ServiceSignals()
+        self.probes = ProbeServer(
+            host=http_host,
+            port=loaded.service.http_port if http_port is None else http_port,
+            readiness=self.readiness,
+            metrics=self.metrics.render,
+            metrics_content_type=self.metrics.content_type,
+        )
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    def start(self) -> None:
+        self.probes.start()
+        self._refresh_leases()
+        self._scheduler.set_teams(_schedules(self._loaded))
+        self._scheduler.start()
+        self._lease_thread.start()
+        get_logger().info(
+            "service.started",
+            teams=len(self._loaded.teams),
+            interval_seconds=self._interval.total_seconds(),
+            http_port=self.probes.port,
+            store=self._control_store.url,
+        )
+
+    def run_until_stopped(self) -> bool:
+        """Serve until SIGTERM/SIGINT, reloading on SIGHUP; True when everything stopped
+        cleanly, False when a sync had to be abandoned."""
+        while not self.signals.stop.is_set():
+            self.signals.wake.wait()
+            self.signals.wake.clear()
+            if self.signals.reload.is_set() and not self.signals.stop.is_set():
+                self.signals.reload.clear()
+                self.reload()
+        return self.stop()
+
+    def stop(self) -> bool:
+        get_logger().info("service.stopping", running=sorted(self._running))
+        self._scheduler.shutdown()
+        self._lease_stop.set()
+        deadline = time.monotonic() + STOP_WAIT_FOR_SYNCS.total_seconds()
+        with self._running_changed:
+            self._running_changed.wait_for(
+                lambda: not self._running, timeout=max(0.0, deadline - time.monotonic())
+            )
+            abandoned = sorted(self._running)
+        drained = self._work_store.gate.close(STOP_WAIT_FOR_TRANSACTIONS.total_seconds())
+        if self._lease_thread.is_alive():
+            self._lease_thread.join(timeout=1)
+        # A team abandoned mid-cycle keeps its lease until it expires: its thread may still be
+        # in a tracker call, and another replica must not start the team before this one is gone.
+        self._leases.release(self._leases.held() - set(abandoned))
+        self.probes.stop()
+        for team in abandoned:
+            get_logger(team=team).warning("service.team_sync_abandoned")
+        get_logger().info("service.stopped", abandoned=abandoned, transactions_drained=drained)
+        return not abandoned
+
+    # -- configuration ---------------------------------------------------------------------
+
+    def reload(self) -> bool:
+        """Load the configuration again; a broken one is reported and the old one kept."""
+        try:
+            loaded = load_config(self._config_path, env=self._env)
+        except Exception as exc:  # an unexpected failure must not take the service down either
+            return self._reload_failed([f"{type(exc).__name__}: {exc}"])
+        if loaded.errors:
+            return self._reload_failed([str(error) for error in loaded.errors])
+        redactor.register(secret_values(loaded))
+        restart_needed = [
+            name
+            for name in ("database_url", "http_port", "state_dir")
+            if getattr(loaded.service, name) != getattr(self._loaded.service, name)
+        ]
+        if restart_needed:
+            get_logger().warning("service.reload_needs_restart", settings=restart_needed)
+        before = {team.config.team for team in self._loaded.teams}
+        self._loaded = loaded  # one reference swap: a job in flight keeps the team it read
+        after = {team.config.team for team in loaded.teams}
+        for team in before - after:
+            self.metrics.forget_team(team)
+            self._last.pop(team, None)
+        if not self._interval_fixed and loaded.service.sync_interval != self._interval:
+            self._interval = loaded.service.sync_interval
+            self._scheduler.set_interval(self._interval)
+        self._scheduler.set_teams(_schedules(loaded))
+        self._refresh_leases()
+        self.metrics.config_reloads.labels("ok").inc()
+        self.metrics.config_reload_ok.set(1)
+        get_logger().info(
+            "service.reloaded",
+            teams=len(after),
+            added=sorted(after - before),
+            removed=sorted(before - after),
+        )
+        return True
+
+    def _reload_failed(self, errors: list[str]) -> bool:
+        self.metrics.config_reloads.labels("failed").inc()
+        self.metrics.config_reload_ok.set(0)
+        get_logger().error(
+            "service.reload_failed",
+            errors=errors[:20],
+            error_count=len(errors),
+            keeping="the previous configuration",
+        )
+        return False
+
+    def _team(self, name: str) -> LoadedTeam | None:
+        for team in self._loaded.teams:
+            if team.config.team == name:
+                return team
+        return None
+
+    # -- work ------------------------------------------------------------------------------
+
+    def sync_team(self, name: str) -> None:
+        """One scheduled cycle of one team, if this replica holds its lease. Never raises."""
+        team = self._team(name)
+        if team is None or not self._leases.holds(name) or self.signals.stop.is_set():
+            return
+        team_log = get_logger(team=name)
+        with self._running_changed:
+            self._running.add(name)
+        try:
+            run = sync_team(
+                team,
+                self._work_store,
+                now=self._clock(),
+                cache_dir=self._loaded.service.state_dir / "cache",
+                dry_run=False,
+                tracker_context={"http_observer": self.metrics.observe_request},
+            )
+            finished = self._clock()
+            self.metrics.sync_duration.labels(name).observe(run.seconds)
+            if run.error is not None:
+                self.metrics.sync_failures.labels(name).inc()
+                self._last[name] = TeamOutcome(False, finished)
+                team_log.error("service.team_sync_failed", error=run.error)
+                return
+            self._last[name] = TeamOutcome(True, finished)
+            self.metrics.last_success.labels(name).set(finished.timestamp())
+            self._record_judgements(team, finished)
+        except Exception:  # one team's failure never stops another, nor the scheduler
+            self.metrics.sync_failures.labels(name).inc()
+            team_log.exception("service.team_sync_failed")
+        finally:
+            with self._running_changed:
+                self._running.discard(name)
+                self._running_changed.notify_all()
+
+    def _record_judgements(self, team: LoadedTeam, now: datetime) -> None:
+        inputs = digest_inputs(team, self._work_store)
+        self.metrics.record_judgements(
+            team.config.team, (judge_item(state, inputs.policy, now) for state in inputs.items)
+        )
+
+    def post_digest(self, name: str) -> None:
+        """Post the team's digest of this slot. Every replica may try: the store's per-slot
+        claim lets one post it, so a digest is not lost when the team's replica just died."""
+        team = self._team(name)
+        if team is None or self.signals.stop.is_set():
+            return
+        now = self._clock()
+        try:
+            ok = post_digests(
+                team,
+                self._work_store,
+                now=now,
+                force=False,
+                console=_quiet_console(),
+                replica=getattr(self._leases, "replica", None),
+            )
+            for post in self._work_store.digest_posts(name):
+                if post.posted_at == now and post.claimed_by is not None:
+                    self.metrics.digests_posted.labels(name, post.channel.split(":")[0]).inc()
+            if not ok:
+                get_logger(team=name).warning("service.digest_failed")
+        except Exception:
+            get_logger(team=name).exception("service.digest_failed")
+
+    # -- leases and readiness --------------------------------------------------------------
+
+    def _lease_loop(self) -> None:
+        period = self._leases.period.total_seconds() / 3
+        while not self._lease_stop.wait(period):
+            self._refresh_leases()
+
+    def _refresh_leases(self) -> None:
+        try:
+            changes = self._leases.refresh(team.config.team for team in self._loaded.teams)
+        except Exception:
+            get_logger().exception("service.lease_refresh_failed")
+            return
+        for team in sorted(changes.gained):
+            get_logger(team=team).info("service.team_acquired")
+            self._scheduler.sync_soon(team)
+        for team in sorted(changes.lost):
+            get_logger(team=team).warning("service.team_lost")
+        self.metrics.teams_held.set(len(self._leases.held()))
+
+    def readiness(self) -> Readiness:
+        store_error = None
+        try:
+            self._control_store.ping()
+        except StateStoreError as exc:
+            store_error = str(exc)
+        now = self._clock()
+        fresh = {}
+        for team in self._leases.held():
+            last = self._last.get(team)
+            last_success = last.finished_at if last is not None and last.ok else None
+            if last is not None and not last.ok:
+                # Keep the time of the last success; a failure does not reset the clock.
+                last_success = self._last_success_time(team)
+            fresh[team] = TeamFreshness(last_success, self._leases.held_since(team) or now)
+        return judge_readiness(
+            config_error=None,
+            store_error=store_error,
+            teams=fresh,
+            interval=self._interval,
+            now=now,
+        )
+
+    def _last_success_time(self, team: str) -> datetime | None:
+        for metric in self.metrics.last_success.collect():
+            for sample in metric.samples:
+                if sample.labels.get("team") == team:
+                    return datetime.fromtimestamp(sample.value, UTC)
+        return None
+
+
+def _schedules(loaded: LoadedConfig) -> list[TeamSchedule]:
+    return [
+        TeamSchedule(
+            team=team.config.team,
+            digest_schedule=team.config.digest.schedule if team.config.digest.channels else None,
+            timezone=team.config.timezone,
+        )
+        for team in loaded.teams
+    ]
+
+
+def _quiet_console() -> Console:
+    # post_digests reports to a console for the CLI; the service logs its own events instead.
+    return Console(file=io.StringIO(), highlight=False)
+
+
+def run_service(config_path: Path, loaded: LoadedConfig, env: Mapping[str, str]) -> int:
+    """Run until SIGTERM; the process's exit status (0 after a clean or safe stop)."""
+    settings = loaded.service
+    db_url = parse_database_url(settings.database_url)
+    lock: InstanceLock | None = None
+    try:
+        period = lease_duration(dict(env))
+    except ValueError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_CONFIG
+    if db_url.sqlite_path is not None:
+        try:
+            lock = lock_sqlite_store(db_url.sqlite_path)
+        except InstanceLockedError as exc:
+            print(f"error: {exc}", file=sys.stderr)
+            get_logger().error("service.refused", reason="sqlite store in use by another service")
+            return EXIT_CONFIG
+    work_store: DrainableStore | None = None
+    control_store: StateStore | None = None
+    try:
+        try:
+            settings.state_dir.mkdir(parents=True, exist_ok=True)
+            opened = DrainableStore.open(settings.database_url)
+            assert isinstance(opened, DrainableStore)  # open() builds the class it is called on
+            work_store = opened
+            work_store.migrate()
+            control_store = StateStore.open(settings.database_url)
+        except StateStoreError as exc:
+            print(f"error: state store: {exc}", file=sys.stderr)
+            get_logger().error("service.store_unavailable", error=str(exc))
+            return EXIT_FAILED
+        leases: TeamLeases
+        if db_url.is_sqlite:
+            leases = SoleLeases(_now, period)
+        else:
+            leases = StoreLeases(control_store, replica=replica_id(), period=period, clock=_now)
+        try:
+            service = Service(
+                config_path,
+                loaded,
+                env=env,
+                work_store=work_store,
+                control_store=control_store,
+                leases=leases,
+                http_host=env.get(HTTP_HOST_ENV_VAR, ""),
+            )
+        except OSError as exc:
+            print(f"error: cannot serve HTTP on port {settings.http_port}: {exc}", file=sys.stderr)
+            return EXIT_FAILED
+        service.signals.install()
+        service.start()
+        clean = service.run_until_stopped()
+    finally:
+        for store in (work_store, control_store):
+            if store is not None:
+                store.close()
+        if lock is not None:
+            lock.release()
+    if not clean:
+        # A sync thread was abandoned outside any transaction (the gate saw to it); do not
+        # wait for it: the interpreter would join it at exit, past the 10 s SIGTERM promises.
+        sys.stdout.flush()
+        sys.stderr.flush()
+        os._exit(EXIT_OK)
+    return EXIT_OK

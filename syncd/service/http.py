@@ -1,0 +1,89 @@
+"""``/healthz``, ``/readyz`` and ``/metrics`` over HTTP, served from a thread of their own."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+from syncd.service.readiness import Readiness
+
+
+class ProbeServer:
+    """Answers probes and scrapes; the callables are asked on every request."""
+
+    def __init__(
+        self,
+        *,
+        host: str,
+        port: int,
+        readiness: Callable[[], Readiness],
+        metrics: Callable[[], bytes],
+        metrics_content_type: str,
+    ) -> None:
+        routes: dict[str, Callable[[], tuple[int, str, bytes]]] = {
+            "/healthz": lambda: (200, "text/plain; charset=utf-8", b"ok\n"),
+            "/readyz": lambda: _readyz(readiness()),
+            "/metrics": lambda: (200, metrics_content_type, metrics()),
+        }
+        self._server = ThreadingHTTPServer((host, port), _handler(routes))
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, name="syncd-http", daemon=True
+        )
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+
+def _readyz(readiness: Readiness) -> tuple[int, str, bytes]:
+    body = {"ready": readiness.ready, "problems": dict(readiness.problems)}
+    status = 200 if readiness.ready else 503
+    return status, "application/json", (json.dumps(body, sort_keys=True) + "\n").encode()
+
+
+def _handler(
+    routes: dict[str, Callable[[], tuple[int, str, bytes]]],
+) -> type[BaseHTTPRequestHandler]:
+    class Handler(BaseHTTPRequestHandler):
+        server_version = "syncd"
+        sys_version = ""
+
+        def do_GET(self) -> None:
+            route = routes.get(self.path.split("?", 1)[0])
+            if route is None:
+                self._send(404, "text/plain; charset=utf-8", b"not found\n")
+                return
+            try:
+                status, content_type, body = route()
+            except Exception:  # a probe must answer, not hang up
+                status, content_type, body = 500, "text/plain; charset=utf-8", b"error\n"
+            self._send(status, content_type, body)
+
+        def do_HEAD(self) -> None:
+            self.do_GET()
+
+        def _send(self, status: int, content_type: str, body: bytes) -> None:
+            self.send_response(status)
+            self.send_header("Content-Type", content_type)
+            self.send_header("Content-Length", str(len(body)))
+            self.send_header("Cache-Control", "no-store")
+            self.end_headers()
+            if self.command != "HEAD":
+                self.wfile.write(body)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            # Probes arrive every few seconds; logging each would drown the events that matter.
+            return
+
+    return Handler

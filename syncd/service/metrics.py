@@ -1,0 +1,140 @@
+"""The service's Prometheus metrics, in a registry of their own (tests stay isolated)."""
+
+from __future__ import annotations
+
+import contextlib
+from collections import Counter as Tally
+from collections.abc import Iterable
+
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+from prometheus_client.exposition import CONTENT_TYPE_LATEST
+
+from syncd.http.observe import RequestRecord
+from syncd.judge.items import ItemJudgement
+from syncd.model import Flag
+
+# A cycle takes seconds for a small team and minutes for a large one behind a slow tracker.
+SYNC_DURATION_BUCKETS = (0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1200)
+ITEM_STATUSES = ("open", "done")
+
+
+class ServiceMetrics:
+    """Every metric ``syncd run`` exports.
+
+    ``observe_request`` is a ``syncd.http.RequestObserver``, given to each team's tracker.
+    """
+
+    content_type = CONTENT_TYPE_LATEST
+
+    def __init__(self, registry: CollectorRegistry | None = None) -> None:
+        self.registry = registry or CollectorRegistry(auto_describe=True)
+        r = self.registry
+        self.items = Gauge(
+            "syncd_items", "Items syncd tracks, by team and status.", ["team", "status"], registry=r
+        )
+        self.flagged_items = Gauge(
+            "syncd_items_flagged",
+            "Items by team and judgement flag (overdue, stale, unowned, ...); an item may "
+            "carry several flags.",
+            ["team", "flag"],
+            registry=r,
+        )
+        self.sync_duration = Histogram(
+            "syncd_sync_duration_seconds",
+            "Wall time of one team's sync cycle.",
+            ["team"],
+            buckets=SYNC_DURATION_BUCKETS,
+            registry=r,
+        )
+        self.sync_failures = Counter(
+            "syncd_sync_failures", "Team sync cycles that failed as a whole.", ["team"], registry=r
+        )
+        self.last_success = Gauge(
+            "syncd_last_successful_sync_timestamp_seconds",
+            "Unix time at which the team's last successful sync cycle finished.",
+            ["team"],
+            registry=r,
+        )
+        self.api_requests = Counter(
+            "syncd_api_requests",
+            "Requests sent to trackers, by tracker and HTTP status (or failure kind).",
+            ["tracker", "status"],
+            registry=r,
+        )
+        self.api_errors = Counter(
+            "syncd_api_errors",
+            "Tracker requests answered with an error status or not answered at all.",
+            ["tracker", "status"],
+            registry=r,
+        )
+        self.api_retries = Counter(
+            "syncd_api_retries",
+            "Tracker requests that the HTTP policy sends again.",
+            ["tracker", "status"],
+            registry=r,
+        )
+        self.digests_posted = Counter(
+            "syncd_digests_posted",
+            "Digests posted, by team and channel type.",
+            ["team", "channel_type"],
+            registry=r,
+        )
+        self.config_reloads = Counter(
+            "syncd_config_reloads",
+            "Configuration reloads (SIGHUP), by outcome.",
+            ["outcome"],
+            registry=r,
+        )
+        self.config_reload_ok = Gauge(
+            "syncd_config_last_reload_successful",
+            "1 when the last configuration reload succeeded (or none was asked for), else 0: "
+            "the service runs on its previous configuration.",
+            registry=r,
+        )
+        self.config_reload_ok.set(1)
+        self.teams_held = Gauge(
+            "syncd_teams_held", "Teams whose lease this replica holds.", registry=r
+        )
+
+    def observe_request(self, record: RequestRecord) -> None:
+        status = str(record.status) if record.status is not None else (record.error or "none")
+        self.api_requests.labels(record.service, status).inc()
+        if record.status is None or record.status >= 400:
+            self.api_errors.labels(record.service, status).inc()
+        if record.retried:
+            self.api_retries.labels(record.service, status).inc()
+
+    def record_judgements(self, team: str, judgements: Iterable[ItemJudgement]) -> None:
+        """Set the team's item gauges; every status and flag is exported, zeros included, so
+        that a series drops to 0 instead of vanishing when its last item changes."""
+        statuses: Tally[str] = Tally()
+        flags: Tally[str] = Tally()
+        for judgement in judgements:
+            statuses["done" if judgement.done else "open"] += 1
+            flags.update(flag.value for flag in judgement.flags)
+        for status in ITEM_STATUSES:
+            self.items.labels(team, status).set(statuses[status])
+        for flag in Flag:
+            self.flagged_items.labels(team, flag.value).set(flags[flag.value])
+
+    def forget_team(self, team: str) -> None:
+        """Drop a team's series (it left the configuration)."""
+        for metric in (self.items, self.flagged_items, self.digests_posted):
+            for labels in _label_sets_of(metric, team):
+                metric.remove(*labels)
+        for single in (self.sync_duration, self.sync_failures, self.last_success):
+            with contextlib.suppress(KeyError):
+                single.remove(team)
+
+    def render(self) -> bytes:
+        return generate_latest(self.registry)
+
+
+def _label_sets_of(metric: Gauge | Counter, team: str) -> list[tuple[str, ...]]:
+    # prometheus_client keeps no public index of label sets; collect() reports them.
+    found: set[tuple[str, ...]] = set()
+    for family in metric.collect():
+        for sample in family.samples:
+            if sample.labels.get("team") == team and not sample.name.endswith("_created"):
+                found.add((team, *(v for k, v in sample.labels.items() if k != "team")))
+    return sorted(found)

@@ -1,0 +1,114 @@
+"""The scheduler fires every team, isolates failures, and never overlaps a team with itself."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from datetime import timedelta
+
+from syncd.service.scheduler import TeamSchedule, TeamScheduler
+from tests.service.service_support import wait_for
+
+FAST = timedelta(milliseconds=200)
+
+
+def schedules(*names: str) -> list[TeamSchedule]:
+    return [TeamSchedule(name, None, "UTC") for name in names]
+
+
+def test_each_team_is_synced_repeatedly_and_a_failing_team_stops_no_other() -> None:
+    runs: Counter[str] = Counter()
+    lock = threading.Lock()
+
+    def run_sync(team: str) -> None:
+        with lock:
+            runs[team] += 1
+        if team == "broken":
+            raise RuntimeError("this team always fails")
+
+    scheduler = TeamScheduler(
+        interval=FAST, jitter=timedelta(0), run_sync=run_sync, run_digest=lambda _t: None
+    )
+    scheduler.set_teams(schedules("payments", "search", "broken"))
+    scheduler.start()
+    try:
+        wait_for(
+            "three runs of every team",
+            lambda: min(runs.values(), default=0) >= 3 and len(runs) == 3,
+        )
+    finally:
+        scheduler.shutdown()
+    assert set(runs) == {"payments", "search", "broken"}
+
+
+def test_a_team_never_overlaps_with_itself() -> None:
+    active: Counter[str] = Counter()
+    most: Counter[str] = Counter()
+    starts: Counter[str] = Counter()
+    lock = threading.Lock()
+    release = threading.Event()
+
+    def run_sync(team: str) -> None:
+        with lock:
+            active[team] += 1
+            starts[team] += 1
+            most[team] = max(most[team], active[team])
+        release.wait(timeout=5)  # held across several intervals
+        with lock:
+            active[team] -= 1
+
+    scheduler = TeamScheduler(
+        interval=timedelta(milliseconds=50),
+        jitter=timedelta(0),
+        run_sync=run_sync,
+        run_digest=lambda _t: None,
+    )
+    scheduler.set_teams(schedules("payments", "search"))
+    scheduler.start()
+    try:
+        wait_for("both teams running", lambda: len(starts) == 2)
+        # Ten more intervals pass while both runs hang: none may start a second instance.
+        done = threading.Event()
+        threading.Timer(0.5, done.set).start()
+        wait_for("ten intervals", done.is_set)
+        assert starts == Counter({"payments": 1, "search": 1})
+    finally:
+        release.set()
+        scheduler.shutdown()
+    assert max(most.values()) == 1
+
+
+def test_a_team_added_later_is_scheduled_and_a_removed_one_stops() -> None:
+    runs: Counter[str] = Counter()
+    scheduler = TeamScheduler(
+        interval=FAST,
+        jitter=timedelta(0),
+        run_sync=lambda t: runs.update([t]),
+        run_digest=lambda _t: None,
+    )
+    scheduler.set_teams(schedules("payments"))
+    scheduler.start()
+    try:
+        wait_for("payments synced", lambda: runs["payments"])
+        scheduler.set_teams(schedules("search"))
+        wait_for("search synced", lambda: runs["search"])
+        assert scheduler.next_sync("payments") is None
+        assert scheduler.next_sync("search") is not None
+    finally:
+        scheduler.shutdown()
+
+
+def test_digests_follow_the_team_cron_in_its_time_zone() -> None:
+    scheduler = TeamScheduler(
+        interval=timedelta(minutes=10), run_sync=lambda _t: None, run_digest=lambda _t: None
+    )
+    scheduler.set_teams([TeamSchedule("payments", "30 9 * * *", "Europe/Berlin")])
+    scheduler.start()
+    try:
+        job = scheduler._scheduler.get_job("digest:payments")
+        assert job is not None
+        fire = job.next_run_time
+        assert fire.tzinfo is not None and str(fire.tzinfo) == "Europe/Berlin"
+        assert (fire.hour, fire.minute) == (9, 30)
+    finally:
+        scheduler.shutdown()
