@@ -177,13 +177,41 @@ def check(
                 _consoles.out.print(
                     f"  [red]failed[/] {team.config.team}/{source.name}: {outcome.error}"
                 )
+        tracker_failed = _check_tracker(team, now)
+        failed = failed or tracker_failed
         _consoles.out.print(
-            f"  [yellow]not checked[/] {team.config.team} tracker "
-            f"({team.config.tracker.type}) and chat channels: their connectors "
-            "have no online check yet"
+            f"  [yellow]not checked[/] {team.config.team} chat channels: a webhook cannot be "
+            "checked without posting to it; `syncd digest --dry-run` previews the digest"
         )
     if failed:
         raise typer.Exit(EXIT_FAILED)
+
+
+def _check_tracker(team: Any, now: datetime) -> bool:
+    """Check a team's tracker with its credentials; True when the check failed."""
+    from syncd.http import HttpError
+    from syncd.tracker import CheckableTracker, TrackerContext
+    from syncd.tracker_stage import missing_secrets
+
+    config = team.config.tracker
+    name = f"{team.config.team} tracker ({config.type})"
+    missing = [f"tracker.{p}" for p in missing_secrets(config.settings)]
+    if missing:
+        _consoles.out.print(f"  [red]failed[/] {name}: {', '.join(missing)} is empty")
+        return True
+    connector = plugins.connector_class("tracker", config.type)
+    tracker = connector(config.settings, TrackerContext(team=team.config.team, now=now))
+    try:
+        if not isinstance(tracker, CheckableTracker):
+            _consoles.out.print(f"  [yellow]not checked[/] {name}: the connector has no check")
+            return False
+        _consoles.out.print(f"  [green]ok[/] {name}: {tracker.check()}")
+        return False
+    except HttpError as exc:
+        _consoles.out.print(f"  [red]failed[/] {name}: {exc}")
+        return True
+    finally:
+        tracker.close()
 
 
 @app.command()

@@ -69,6 +69,16 @@ class AssigneeLookup:
 
 
 @runtime_checkable
+class CheckableTracker(Protocol):
+    """A tracker that can say, with its credentials, whether it can do its work."""
+
+    def check(self) -> str:
+        """One line on what was verified ("authenticated as …, project PAY visible");
+        raises a ``syncd.http`` error (``AuthError`` for credentials) when something is wrong."""
+        ...
+
+
+@runtime_checkable
 class Tracker(Protocol):
     """One team's tracker. Methods raise ``syncd.http`` errors; ``AmbiguousWriteError`` from
     ``create`` means the batch may or may not exist: the caller searches its markers."""

@@ -140,6 +140,18 @@ class GitHubTracker:
                     found[item_id].append(snapshot)
         return found
 
+    def check(self) -> str:
+        """Credentials and what the token may do in the repository (``check --online``)."""
+        repo = self._connection.get(f"/repos/{self._repo}").data or {}
+        permissions = repo.get("permissions") or {}
+        allowed = [p for p in ("admin", "maintain", "push", "triage", "pull") if permissions.get(p)]
+        if not (permissions.get("push") or permissions.get("triage")):
+            return (
+                f"{self._repo} visible, but the token may only {', '.join(allowed) or 'read'}: "
+                "GitHub will silently drop assignees, labels and milestones"
+            )
+        return f"{self._repo} visible; the token may {', '.join(allowed)}"
+
     def get(self, keys: Collection[str]) -> Mapping[str, IssueSnapshot]:
         read: dict[str, dict[str, Any]] = {}
         for key in sorted(set(keys)):

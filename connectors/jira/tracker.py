@@ -163,6 +163,16 @@ class JiraTracker:
                     explained.add(str(issue["key"]))
         return explained
 
+    def check(self) -> str:
+        """Credentials, the project and its issue type, as ``syncd check --online`` reports."""
+        me = self._connection.get("myself") or {}
+        who = me.get("displayName") or me.get("name") or me.get("accountId") or "?"
+        project = self._connection.get(f"project/{self.settings.project}") or {}
+        return (
+            f"{self._connection.deployment.name}: authenticated as {who}; project "
+            f"{project.get('key', self.settings.project)} ({project.get('name', '?')}) visible"
+        )
+
     def _user_zone(self) -> tzinfo | None:
         """The time zone Jira reads JQL dates in: the searching user's (one request, once)."""
         if self._zone is _UNSET:

@@ -309,3 +309,17 @@ def test_schema_command_prints_the_shipped_schema() -> None:
     assert result.exit_code == 0
     shipped = json.loads((EXAMPLE / "team.schema.json").read_text(encoding="utf-8"))
     assert json.loads(result.stdout) == shipped
+
+
+def test_check_online_verifies_the_tracker_with_its_credentials(
+    workspace: dict[str, Any],
+) -> None:
+    config = str(workspace["config"])
+    good = run(workspace["env"], "check", "--config", config, "--online")
+    assert good.exit_code == 0, good.output
+    assert "ok payments tracker (jira)" in good.stdout and "project PAY" in good.stdout
+    wrong = {**workspace["env"], "JIRA_TOKEN": "not-the-token"}
+    refused = run(wrong, "check", "--config", config, "--online")
+    assert refused.exit_code == 1
+    assert "failed payments tracker (jira)" in refused.stdout
+    assert "not-the-token" not in refused.output

@@ -218,3 +218,10 @@ def test_closed_not_planned_is_explained_only_by_a_later_comment(fake_github: Fa
     assert snaps[str(a.key)].resolution == "not_planned"
     assert not snaps[str(a.key)].closure_explained
     assert snaps[str(b.key)].closure_explained
+
+
+def test_check_says_what_the_token_may_do(fake_github: FakeGitHub) -> None:
+    tracker = tracker_on(fake_github, VirtualClock())
+    assert "acme/payments visible; the token may" in tracker.check()
+    fake_github.set_permission("read")
+    assert "silently drop" in tracker_on(fake_github, VirtualClock()).check()
