@@ -22,6 +22,8 @@ from jsonschema import Draft4Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
+from tests.fakes.openapi import nullable_to_null, schema_errors
+
 SPEC_ENV = "SYNCD_GITHUB_SPEC"
 SPEC_NAME = "github-api.octokit-openapi-23.0.2.json"
 _SPEC_URI = "urn:github-rest-api"
@@ -37,28 +39,11 @@ def spec_path() -> Path:
     return repo.parent / "shared" / "specs" / SPEC_NAME
 
 
-def _nullable_to_null(node: Any) -> Any:
-    """OpenAPI 3.0 `nullable: true` → JSON Schema that also accepts null (recursively)."""
-    if isinstance(node, list):
-        return [_nullable_to_null(x) for x in node]
-    if not isinstance(node, dict):
-        return node
-    out = {k: _nullable_to_null(v) for k, v in node.items()}
-    if out.pop("nullable", False) is True:
-        if isinstance(out.get("type"), str) and "oneOf" not in out and "anyOf" not in out:
-            out["type"] = [out["type"], "null"]
-            if "enum" in out:
-                out["enum"] = [*out["enum"], None]
-        else:
-            return {"anyOf": [out, {"type": "null"}]}
-    return out
-
-
 @functools.cache
 def load_spec() -> dict[str, Any]:
     with spec_path().open(encoding="utf-8") as handle:
         raw = json.load(handle)
-    converted: dict[str, Any] = _nullable_to_null(raw)
+    converted: dict[str, Any] = nullable_to_null(raw)
     return converted
 
 
@@ -112,14 +97,6 @@ def _pointer(*parts: str) -> str:
 
 def _validator(schema: dict[str, Any]) -> Draft4Validator:
     return Draft4Validator(schema, registry=_registry())
-
-
-def _errors(validator: Draft4Validator, instance: Any, where: str) -> list[str]:
-    found = sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path))
-    return [
-        f"{where}: {'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message[:300]}"
-        for e in found
-    ]
 
 
 def _operation(method: str, path: str) -> tuple[str, str, dict[str, Any]] | list[str]:
@@ -223,7 +200,7 @@ def validate_request(
                     )
                 }
             )
-            problems.extend(_errors(validator, body, f"{where} body"))
+            problems.extend(schema_errors(validator, body, f"{where} body"))
     return problems
 
 
@@ -262,7 +239,7 @@ def validate_response(
             problems.append(f"{where}: the spec describes no JSON body")
     else:
         validator = _validator({"$ref": _pointer(*location, "content", media, "schema")})
-        problems.extend(_errors(validator, body, where))
+        problems.extend(schema_errors(validator, body, where))
     if headers is not None:
         sent = {k.lower() for k in headers}
         for name in response.get("headers", {}):
@@ -280,7 +257,7 @@ def schema_validator(name: str) -> Draft4Validator:
 
 
 def validate_schema(name: str, instance: Any) -> list[str]:
-    return _errors(schema_validator(name), instance, name)
+    return schema_errors(schema_validator(name), instance, name)
 
 
 def validate_requests(requests: Iterable[Any], *, ignore_query: Collection[str] = ()) -> list[str]:

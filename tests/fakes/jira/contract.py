@@ -22,6 +22,8 @@ from jsonschema import Draft4Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
+from tests.fakes.openapi import nullable_to_null, schema_errors
+
 SPEC_ENV = "SYNCD_JIRA_SPEC"
 _SPEC_URI = "urn:jira-cloud-platform-v3"
 _VERSION_RE = re.compile(r"^/rest/api/(?:2|latest)(/|$)")
@@ -36,28 +38,11 @@ def spec_path() -> Path:
     return repo.parent / "shared" / "specs" / "jira-cloud-platform-v3.json"
 
 
-def _nullable_to_null(node: Any) -> Any:
-    """OpenAPI 3.0 `nullable: true` → JSON Schema that also accepts null (recursively)."""
-    if isinstance(node, list):
-        return [_nullable_to_null(x) for x in node]
-    if not isinstance(node, dict):
-        return node
-    out = {k: _nullable_to_null(v) for k, v in node.items()}
-    if out.pop("nullable", False) is True:
-        if isinstance(out.get("type"), str):
-            out["type"] = [out["type"], "null"]
-            if "enum" in out:
-                out["enum"] = [*out["enum"], None]
-        else:
-            return {"anyOf": [out, {"type": "null"}]}
-    return out
-
-
 @functools.cache
 def load_spec() -> dict[str, Any]:
     with spec_path().open(encoding="utf-8") as handle:
         raw = json.load(handle)
-    converted: dict[str, Any] = _nullable_to_null(raw)
+    converted: dict[str, Any] = nullable_to_null(raw)
     return converted
 
 
@@ -95,14 +80,6 @@ def _pointer(*parts: str) -> str:
 
 def _validator(*parts: str) -> Draft4Validator:
     return Draft4Validator({"$ref": _pointer(*parts)}, registry=_registry())
-
-
-def _errors(validator: Draft4Validator, instance: Any, where: str) -> list[str]:
-    found = sorted(validator.iter_errors(instance), key=lambda e: list(e.absolute_path))
-    return [
-        f"{where}: {'/'.join(map(str, e.absolute_path)) or '(root)'}: {e.message[:300]}"
-        for e in found
-    ]
 
 
 def _operation(method: str, path: str) -> tuple[str, str, dict[str, Any]] | list[str]:
@@ -198,7 +175,7 @@ def validate_request(
             validator = _validator(
                 "paths", template, verb, "requestBody", "content", "application/json", "schema"
             )
-            problems.extend(_errors(validator, cleaned, f"{where} body"))
+            problems.extend(schema_errors(validator, cleaned, f"{where} body"))
     return problems
 
 
@@ -219,7 +196,7 @@ def validate_response(method: str, path: str, status: int, body: Any) -> list[st
     validator = _validator(
         "paths", template, verb, "responses", str(status), "content", media, "schema"
     )
-    return _errors(validator, body, where)
+    return schema_errors(validator, body, where)
 
 
 def schema_validator(name: str) -> Draft4Validator:
@@ -230,7 +207,7 @@ def schema_validator(name: str) -> Draft4Validator:
 
 
 def validate_schema(name: str, instance: Any) -> list[str]:
-    return _errors(schema_validator(name), instance, name)
+    return schema_errors(schema_validator(name), instance, name)
 
 
 def validate_requests(requests: Iterable[Any], *, ignore_query: Collection[str] = ()) -> list[str]:
