@@ -11,19 +11,16 @@ assert timing.
 
 from __future__ import annotations
 
-import collections
 import datetime as dt
 import email.utils
 import hashlib
 import json
 import re
-import sys
-import threading
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
@@ -51,6 +48,7 @@ from tests.fakes.github.state import (
     can,
     system_clock,
 )
+from tests.fakes.loopback_fake import LoopbackFake
 
 API_PREFIX = "/api/v3"
 MAX_PER_PAGE = 100
@@ -176,7 +174,7 @@ def route(method: str, template: str) -> Callable[[Handler], Handler]:
     return register
 
 
-class FakeGitHub:
+class FakeGitHub(LoopbackFake):
     """A fake GitHub on 127.0.0.1:<free port>. Use as a context manager, or start()/stop().
 
     One repository (`repo`, default `acme/payments`) exists from the start, with a few pull
@@ -198,6 +196,7 @@ class FakeGitHub:
         secondary: SecondaryLimits | None = None,
         pull_requests: int = 3,
     ) -> None:
+        super().__init__()
         self.state = GitHubState(clock)
         self.faults = FaultPlan(latency=latency)
         self.limits = RateLimiter(
@@ -213,45 +212,13 @@ class FakeGitHub:
             self.state.create_issue(
                 self.repo, f"Bump dependency {n + 1}", self.bot, pull_request=True
             )
-        self._log: list[RecordedRequest] = []
-        self._log_lock = threading.Lock()
-        self._stopping = threading.Event()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
     # --- lifecycle ----------------------------------------------------------------------------
 
-    def start(self) -> FakeGitHub:
-        server = _QuietServer(("127.0.0.1", 0), _make_handler(self))
-        server.daemon_threads = True
-        self._server = server
-        self._thread = threading.Thread(
-            target=server.serve_forever, args=(0.02,), name="fake-github", daemon=True
-        )
-        self._thread.start()
-        return self
+    thread_name = "fake-github"
 
-    def stop(self) -> None:
-        self._stopping.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> FakeGitHub:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def root_url(self) -> str:
-        """Where the web pages (`html_url`) live: `http://127.0.0.1:<port>`."""
-        if self._server is None:
-            raise RuntimeError("FakeGitHub is not started")
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        return _make_handler(self)
 
     @property
     def url(self) -> str:
@@ -274,19 +241,6 @@ class FakeGitHub:
         self.add_token(key, self._tokens[key].user.login, permission)
 
     # --- what tests inspect -------------------------------------------------------------------
-
-    @property
-    def requests(self) -> list[RecordedRequest]:
-        with self._log_lock:
-            return list(self._log)
-
-    def clear_requests(self) -> None:
-        with self._log_lock:
-            self._log.clear()
-
-    def endpoint_counts(self) -> collections.Counter[str]:
-        """Requests by endpoint ("GET /repos/{owner}/{repo}/issues"), for benchmark printouts."""
-        return collections.Counter(r.endpoint or f"{r.method} {r.path}" for r in self.requests)
 
     @property
     def secondary_hits(self) -> list[LimitHit]:
@@ -324,15 +278,6 @@ class FakeGitHub:
                 params = {k: unquote(v) for k, v in found.groupdict().items()}
                 return name, f"{method} {template}", params
         raise _not_found()
-
-    def record(self, entry: RecordedRequest) -> None:
-        with self._log_lock:
-            self._log.append(entry)
-
-    def wait(self, seconds: float) -> None:
-        """Server-side delay (latency, slow answers) that ends early when the server stops."""
-        if seconds > 0:
-            self._stopping.wait(seconds)
 
     # --- helpers for handlers -----------------------------------------------------------------
 
@@ -829,13 +774,6 @@ def _redact(headers: dict[str, str]) -> dict[str, str]:
         else:
             out[name.title()] = value
     return out
-
-
-class _QuietServer(ThreadingHTTPServer):
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # A client killed mid-request (the SIGKILL tests) resets its connection: expected.
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
 
 
 _FAULT_MESSAGES = {

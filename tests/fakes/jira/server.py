@@ -8,18 +8,15 @@ would to Jira: same paths, auth schemes, JSON shapes and error shapes. Every req
 from __future__ import annotations
 
 import base64
-import collections
 import datetime as dt
 import email.utils
 import json
 import re
-import sys
-import threading
 import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -45,6 +42,7 @@ from tests.fakes.jira.state import (
     find_named,
     system_clock,
 )
+from tests.fakes.loopback_fake import LoopbackFake
 
 BULK_LIMIT = 50
 _PREFIX_RE = re.compile(r"^/rest/api/(2|3|latest)(/.*)$")
@@ -143,7 +141,7 @@ def route(method: str, template: str) -> Callable[[Handler], Handler]:
     return register
 
 
-class FakeJira:
+class FakeJira(LoopbackFake):
     """A fake Jira on 127.0.0.1:<free port>. Use as a context manager, or start()/stop()."""
 
     def __init__(
@@ -162,6 +160,7 @@ class FakeJira:
         self.state = JiraState(mode, clock)
         self.state.bot.email = email
         self.faults = FaultPlan(latency=latency)
+        super().__init__()
         self.mode = mode
         self.email = email
         self.token = token
@@ -170,45 +169,18 @@ class FakeJira:
         self.dc_deployment_type = dc_deployment_type
         # Cloud: 100 issues a page with fields, 5000 with ids only; Data Center: 1000.
         self.search_page_cap = search_page_cap
-        self._log: list[RecordedRequest] = []
-        self._log_lock = threading.Lock()
         self._page_tokens: dict[str, tuple[str, int]] = {}
-        self._stopping = threading.Event()
-        self._server: ThreadingHTTPServer | None = None
-        self._thread: threading.Thread | None = None
 
     # --- lifecycle ----------------------------------------------------------------------------
 
-    def start(self) -> FakeJira:
-        server = _QuietServer(("127.0.0.1", 0), _make_handler(self))
-        server.daemon_threads = True
-        self._server = server
-        self._thread = threading.Thread(
-            target=server.serve_forever, args=(0.02,), name="fake-jira", daemon=True
-        )
-        self._thread.start()
-        return self
+    thread_name = "fake-jira"
 
-    def stop(self) -> None:
-        self._stopping.set()
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-
-    def __enter__(self) -> FakeJira:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        return _make_handler(self)
 
     @property
     def url(self) -> str:
-        if self._server is None:
-            raise RuntimeError("FakeJira is not started")
-        host, port = self._server.server_address[:2]
-        return f"http://{host!s}:{port}"
+        return self.root_url
 
     @property
     def api_version(self) -> str:
@@ -216,19 +188,6 @@ class FakeJira:
         return "3" if self.mode == "cloud" else "2"
 
     # --- what tests inspect -------------------------------------------------------------------
-
-    @property
-    def requests(self) -> list[RecordedRequest]:
-        with self._log_lock:
-            return list(self._log)
-
-    def clear_requests(self) -> None:
-        with self._log_lock:
-            self._log.clear()
-
-    def endpoint_counts(self) -> collections.Counter[str]:
-        """Requests by endpoint ("GET /rest/api/3/search/jql"), for benchmark printouts."""
-        return collections.Counter(r.endpoint or f"{r.method} {r.path}" for r in self.requests)
 
     def requests_before_retry_after(self) -> list[RecordedRequest]:
         """Requests that arrived while a Retry-After the fake had sent was still running."""
@@ -288,15 +247,6 @@ class FakeJira:
         if allowed:
             raise HttpError(405, [f"Method {method} is not allowed here."])
         raise HttpError(404, [f"null for uri: {path}"])
-
-    def record(self, entry: RecordedRequest) -> None:
-        with self._log_lock:
-            self._log.append(entry)
-
-    def wait(self, seconds: float) -> None:
-        """Server-side delay (latency, slow answers) that ends early when the server stops."""
-        if seconds > 0:
-            self._stopping.wait(seconds)
 
     # --- helpers for handlers -----------------------------------------------------------------
 
@@ -789,13 +739,6 @@ def _redact(headers: dict[str, str]) -> dict[str, str]:
         else:
             out[name.title()] = value
     return out
-
-
-class _QuietServer(ThreadingHTTPServer):
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        # A client killed mid-request (the SIGKILL tests) resets its connection: expected.
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
 
 
 def _make_handler(fake: FakeJira) -> type[BaseHTTPRequestHandler]:

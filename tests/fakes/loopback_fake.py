@@ -1,0 +1,89 @@
+"""What every fake server shares: a threaded HTTP server on loopback and its request log."""
+
+from __future__ import annotations
+
+import collections
+import sys
+import threading
+from abc import ABC, abstractmethod
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any, Self
+
+
+class QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client killed mid-request (the SIGKILL tests) resets its connection: expected.
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+class LoopbackFake(ABC):
+    """Start and stop the server, log every request, and let handlers wait interruptibly."""
+
+    thread_name = "fake-server"
+
+    def __init__(self) -> None:
+        self._log: list[Any] = []
+        self._log_lock = threading.Lock()
+        self._stopping = threading.Event()
+        self._server: ThreadingHTTPServer | None = None
+        self._thread: threading.Thread | None = None
+
+    @abstractmethod
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        """The request handler class bound to this fake."""
+
+    def start(self) -> Self:
+        server = QuietServer(("127.0.0.1", 0), self._handler())
+        self._server = server
+        self._thread = threading.Thread(
+            target=server.serve_forever, args=(0.02,), name=self.thread_name, daemon=True
+        )
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._stopping.set()
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+        if self._thread is not None:
+            self._thread.join(timeout=5)
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def root_url(self) -> str:
+        """`http://127.0.0.1:<port>`."""
+        if self._server is None:
+            raise RuntimeError(f"{type(self).__name__} is not started")
+        host, port = self._server.server_address[:2]
+        return f"http://{host!s}:{port}"
+
+    @property
+    def requests(self) -> list[Any]:
+        with self._log_lock:
+            return list(self._log)
+
+    def clear_requests(self) -> None:
+        with self._log_lock:
+            self._log.clear()
+
+    def endpoint_counts(self) -> collections.Counter[str]:
+        """Requests by endpoint ("POST /rest/api/3/issue/bulk"), for benchmark printouts."""
+        return collections.Counter(r.endpoint or f"{r.method} {r.path}" for r in self.requests)
+
+    def record(self, entry: Any) -> None:
+        with self._log_lock:
+            self._log.append(entry)
+
+    def wait(self, seconds: float) -> None:
+        """Server-side delay (latency, slow answers) that ends early when the server stops."""
+        if seconds > 0:
+            self._stopping.wait(seconds)
