@@ -3,9 +3,13 @@
 from __future__ import annotations
 
 import collections
+import datetime
+import email.utils
+import json
 import sys
 import threading
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 
@@ -87,3 +91,45 @@ class LoopbackFake(ABC):
         """Server-side delay (latency, slow answers) that ends early when the server stops."""
         if seconds > 0:
             self._stopping.wait(seconds)
+
+
+class FakeHandler(BaseHTTPRequestHandler):
+    """Every method goes to ``_handle``; the Date header follows the fake's own clock."""
+
+    protocol_version = "HTTP/1.1"  # keep-alive, as the real services (and for speed)
+    disable_nagle_algorithm = True  # else small answers wait ~40 ms for a delayed ACK
+
+    # Each fake's handler class defines these: its clock, and how it answers a request.
+    fake_now: Callable[[], datetime.datetime]
+    _handle: Callable[[], None]
+
+    def log_message(self, format: str, *args: Any) -> None:
+        """Silent: the request log is `fake.requests`."""
+
+    def date_time_string(self, timestamp: float | None = None) -> str:
+        return email.utils.format_datetime(self.fake_now(), usegmt=True)
+
+    def do_GET(self) -> None:
+        self._handle()
+
+    def do_POST(self) -> None:
+        self._handle()
+
+    def do_PATCH(self) -> None:
+        self._handle()
+
+    def do_PUT(self) -> None:
+        self._handle()
+
+    def do_DELETE(self) -> None:
+        self._handle()
+
+    def _read_body(self) -> Any:
+        length = int(self.headers.get("Content-Length") or 0)
+        if length <= 0:
+            return None
+        raw = self.rfile.read(length).decode("utf-8", errors="replace")
+        try:
+            return json.loads(raw)
+        except ValueError:
+            return raw

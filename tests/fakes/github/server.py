@@ -12,7 +12,6 @@ assert timing.
 from __future__ import annotations
 
 import datetime as dt
-import email.utils
 import hashlib
 import json
 import re
@@ -48,7 +47,7 @@ from tests.fakes.github.state import (
     can,
     system_clock,
 )
-from tests.fakes.loopback_fake import LoopbackFake
+from tests.fakes.loopback_fake import FakeHandler, LoopbackFake
 
 API_PREFIX = "/api/v3"
 MAX_PER_PAGE = 100
@@ -785,42 +784,11 @@ _FAULT_MESSAGES = {
 
 
 def _make_handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
-    class _Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"  # keep-alive, as GitHub (and for speed)
+    class _Handler(FakeHandler):
         server_version = "GitHub.com"
-        disable_nagle_algorithm = True  # else small answers wait ~40 ms for a delayed ACK
 
-        def log_message(self, format: str, *args: Any) -> None:
-            """Silent: the request log is `fake.requests`."""
-
-        def date_time_string(self, timestamp: float | None = None) -> str:
-            # The Date header follows the fake's clock, like `updated_at`: one clock per server.
-            return email.utils.format_datetime(fake.state.clock(), usegmt=True)
-
-        def do_GET(self) -> None:
-            self._handle()
-
-        def do_POST(self) -> None:
-            self._handle()
-
-        def do_PATCH(self) -> None:
-            self._handle()
-
-        def do_PUT(self) -> None:
-            self._handle()
-
-        def do_DELETE(self) -> None:
-            self._handle()
-
-        def _read_body(self) -> Any:
-            length = int(self.headers.get("Content-Length") or 0)
-            if length <= 0:
-                return None
-            raw = self.rfile.read(length).decode("utf-8", errors="replace")
-            try:
-                return json.loads(raw)
-            except ValueError:
-                return raw
+        def fake_now(self) -> dt.datetime:
+            return fake.state.clock()
 
         def _handle(self) -> None:
             in_flight = fake.limits.enter()

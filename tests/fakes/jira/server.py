@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import email.utils
 import json
 import re
 import time
@@ -42,7 +41,7 @@ from tests.fakes.jira.state import (
     find_named,
     system_clock,
 )
-from tests.fakes.loopback_fake import LoopbackFake
+from tests.fakes.loopback_fake import FakeHandler, LoopbackFake
 
 BULK_LIMIT = 50
 _PREFIX_RE = re.compile(r"^/rest/api/(2|3|latest)(/.*)$")
@@ -742,39 +741,11 @@ def _redact(headers: dict[str, str]) -> dict[str, str]:
 
 
 def _make_handler(fake: FakeJira) -> type[BaseHTTPRequestHandler]:
-    class _Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"  # keep-alive, as real Jira (and for speed)
+    class _Handler(FakeHandler):
         server_version = "FakeJira"
-        disable_nagle_algorithm = True  # else small answers wait ~40 ms for a delayed ACK
 
-        def log_message(self, format: str, *args: Any) -> None:
-            """Silent: the request log is `fake.requests`."""
-
-        def date_time_string(self, timestamp: float | None = None) -> str:
-            # The Date header follows the fake's clock, like `updated`: one clock per server.
-            return email.utils.format_datetime(fake.state.clock(), usegmt=True)
-
-        def do_GET(self) -> None:
-            self._handle()
-
-        def do_POST(self) -> None:
-            self._handle()
-
-        def do_PUT(self) -> None:
-            self._handle()
-
-        def do_DELETE(self) -> None:
-            self._handle()
-
-        def _read_body(self) -> Any:
-            length = int(self.headers.get("Content-Length") or 0)
-            if length <= 0:
-                return None
-            raw = self.rfile.read(length).decode("utf-8", errors="replace")
-            try:
-                return json.loads(raw)
-            except ValueError:
-                return raw
+        def fake_now(self) -> dt.datetime:
+            return fake.state.clock()
 
         def _handle(self) -> None:
             arrived = time.monotonic()
