@@ -10,7 +10,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -19,6 +19,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from syncd import __version__, plugins
+from syncd.clock import ClockSettingError, Now, clock_from_env
 from syncd.config.loader import LoadedConfig, load_config
 from syncd.config.schema import team_file_schema
 from syncd.console import render_status, render_sync
@@ -97,6 +98,21 @@ def _load(config: Path, team: str | None = None) -> LoadedConfig:
     return loaded
 
 
+def _clock() -> Now:
+    """This command's clock: the system's, unless the test-only ``SYNCD_TEST_NOW`` pins it."""
+    try:
+        now, pinned = clock_from_env(os.environ)
+    except ClockSettingError as exc:
+        _consoles.err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(EXIT_CONFIG) from exc
+    if pinned is not None:
+        _consoles.err.print(
+            f"[yellow]warning:[/] SYNCD_TEST_NOW is set: syncd runs as if it were "
+            f"{pinned.isoformat()} (a test-only setting; unset it in production)"
+        )
+    return now
+
+
 def _open_store(loaded: LoadedConfig, *, readonly: bool) -> StateStore:
     url = loaded.service.database_url
     try:
@@ -154,7 +170,7 @@ def check(
     from syncd.sources import read_source
 
     failed = False
-    now = datetime.now(UTC)
+    now = _clock()()
     for team in loaded.teams:
         for source in team.config.sources:
             outcome = read_source(
@@ -226,7 +242,7 @@ def sync(
     """Run one full cycle for each team (or one): read, identify, resolve, record."""
     loaded = _load(config, team)
     store = _open_store(loaded, readonly=dry_run)
-    now = datetime.now(UTC)
+    now = _clock()()
     runs: list[TeamRun] = []
     try:
         with _progress(_consoles.err.is_terminal and not as_json) as on_document:
@@ -372,7 +388,7 @@ def digest(
 
     loaded = _load(config, team)
     store = _open_store(loaded, readonly=dry_run)
-    now = datetime.now(UTC)
+    now = _clock()()
     failed = False
     try:
         for loaded_team in loaded.teams:
@@ -396,7 +412,7 @@ def run(config: ConfigOption = Path("config")) -> None:
     from syncd.service import run_service
 
     loaded = _load(config)
-    raise typer.Exit(run_service(config, loaded, os.environ))
+    raise typer.Exit(run_service(config, loaded, os.environ, clock=_clock()))
 
 
 @app.command()

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from syncd.clock import system_now
 from syncd.config.loader import LoadedConfig, LoadedTeam, load_config
 from syncd.digest_command import post_digests
 from syncd.digest_inputs import digest_inputs
@@ -47,7 +48,7 @@ HTTP_HOST_ENV_VAR = "SYNCD_HTTP_HOST"  # default: every interface, as probes com
 
 
 def _now() -> datetime:
-    return datetime.now(UTC)
+    return datetime.now(UTC)  # leases measure real durations between replicas: never pinned
 
 
 @dataclass(frozen=True, slots=True)
@@ -342,7 +343,13 @@ def _quiet_console() -> Console:
     return Console(file=io.StringIO(), highlight=False)
 
 
-def run_service(config_path: Path, loaded: LoadedConfig, env: Mapping[str, str]) -> int:
+def run_service(
+    config_path: Path,
+    loaded: LoadedConfig,
+    env: Mapping[str, str],
+    *,
+    clock: Callable[[], datetime] = system_now,
+) -> int:
     """Run until SIGTERM; the process's exit status (0 after a clean or safe stop)."""
     settings = loaded.service
     db_url = parse_database_url(settings.database_url)
@@ -386,6 +393,7 @@ def run_service(config_path: Path, loaded: LoadedConfig, env: Mapping[str, str])
                 work_store=work_store,
                 control_store=control_store,
                 leases=leases,
+                clock=clock,
                 http_host=env.get(HTTP_HOST_ENV_VAR, ""),
             )
         except OSError as exc:

@@ -11,11 +11,14 @@ from typer.testing import CliRunner
 from syncd.cli import app
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "config"
+# A Monday between the example's postmortems and their due dates: something is overdue (Oct 30),
+# something due within the week (Nov 20), something done. The CLI runs on this clock, not the wall.
+EXAMPLE_NOW = "2026-11-16T09:00:00+00:00"
 
 
 @pytest.fixture
 def synced_state(tmp_path: Path) -> dict[str, str]:
-    env = {"SYNCD_STATE_DIR": str(tmp_path / "state")}
+    env = {"SYNCD_STATE_DIR": str(tmp_path / "state"), "SYNCD_TEST_NOW": EXAMPLE_NOW}
     # The example has no tracker token: items are recorded, the tracker is reported unreachable.
     CliRunner().invoke(app, ["sync", "--config", str(EXAMPLE)], env=env)
     return env
