@@ -6,6 +6,11 @@ Layout (CONTRACT §3)::
     ROOT/people.yaml     optional: people shared by every team
     ROOT/teams/*.yaml    one file per team (also *.yml; hidden files are skipped)
 
+The team files may live elsewhere: the service setting ``teams_dir`` (``SYNCD_TEAMS_DIR``, or
+``teams_dir:`` in syncd.yaml, relative to ROOT) names their directory instead of ``ROOT/teams``.
+That lets a Kubernetes ConfigMap of team files be mounted whole at a path of its own, so that a
+new team is one new key, with no nested mount and no list of teams to keep in step.
+
 When ``path`` is a single team file, its config root is the parent of its directory if that
 directory is called ``teams`` (``config/teams/payments.yaml`` -> ``config/``), else the file's own
 directory; ``syncd.yaml`` and ``people.yaml`` are used from the root when present.
@@ -40,7 +45,7 @@ from syncd.config.keys import allowed_keys
 from syncd.config.models import Person, PersonKey, TeamConfig
 from syncd.config.people import people_problems
 from syncd.config.secret_fields import secret_paths
-from syncd.config.service import ServiceSettings, env_var, expand_home
+from syncd.config.service import PATH_FIELDS, ServiceSettings, env_var, expand_home
 from syncd.config.yaml_reader import YamlDocument, read_yaml
 from syncd.plugins import ConnectorKind, UnknownConnector, settings_model
 
@@ -74,6 +79,7 @@ class LoadedConfig:
     service: ServiceSettings
     teams: list[LoadedTeam]
     errors: list[ConfigError]
+    teams_dir: Path | None = None  # where the team files were read; None for one team file
 
     @property
     def ok(self) -> bool:
@@ -102,13 +108,20 @@ def load_config(path: Path, *, env: Mapping[str, str]) -> LoadedConfig:
             errors=[ConfigError(path, None, None, "no such file or directory")],
         )
     files = _Files(root)
-    service = _load_service(files, env)
+    service, service_document = _load_service(files, env)
     shared_people = _load_shared_people(files, env)
-    team_files = [path] if path.is_file() else _team_files(files)
+    teams_dir = None if path.is_file() else _teams_dir(files, service, env, service_document)
+    team_files = [path] if teams_dir is None else _team_files(files, teams_dir)
     loaded = [_load_team(files, file, env, shared_people) for file in team_files]
     teams = _unique_team_names(files, [team for team in loaded if team is not None])
     errors = sorted(files.errors, key=lambda e: (e.file != ENVIRONMENT, str(e.file), e.line or 0))
-    return LoadedConfig(root=root, service=service, teams=teams, errors=errors)
+    return LoadedConfig(
+        root=root,
+        service=service,
+        teams=teams,
+        errors=errors,
+        teams_dir=None if teams_dir is None else teams_dir.path,
+    )
 
 
 # ---------------------------------------------------------------------------------- helpers
@@ -175,30 +188,87 @@ def _under(path: KeyPath, roots: frozenset[KeyPath]) -> bool:
     return any(path[: len(root)] == root for root in roots)
 
 
-def _team_files(files: _Files) -> list[Path]:
-    directory = files.root / TEAMS_DIR
+@dataclass(frozen=True)
+class _TeamsDir:
+    """The directory of the team files, and where it was set (for errors about it)."""
+
+    path: Path
+    set_in: tuple[Path, int | None, str] | None = None  # file, line, key; None: the default
+
+    def error(self, files: _Files, message: str) -> None:
+        if self.set_in is None:
+            files.error(self.path, None, None, message)
+        else:
+            file, line, key = self.set_in
+            files.error(file, line, key, f"{self.path}: {message}")
+
+
+def _teams_dir(
+    files: _Files, service: ServiceSettings, env: Mapping[str, str], document: YamlDocument | None
+) -> _TeamsDir:
+    if service.teams_dir is None:
+        return _TeamsDir(files.root / TEAMS_DIR)
+    variable = env_var("teams_dir")
+    if env.get(variable):
+        return _TeamsDir(service.teams_dir, (ENVIRONMENT, None, variable))
+    line = document.line_of(("teams_dir",)) if document is not None else None
+    return _TeamsDir(service.teams_dir, (files.root / SERVICE_FILE, line, "teams_dir"))
+
+
+def _team_files(files: _Files, teams_dir: _TeamsDir) -> list[Path]:
+    directory = teams_dir.path
     if not directory.is_dir():
-        files.error(directory, None, None, "no teams directory: put one YAML file per team in it")
+        exists = directory.exists()
+        if teams_dir.set_in is None and not exists:
+            teams_dir.error(files, "no teams directory: put one YAML file per team in it")
+        else:
+            teams_dir.error(
+                files,
+                ("not a directory" if exists else "no such directory")
+                + ": the team files' directory holds one YAML file per team",
+            )
         return []
+    try:
+        entries = list(directory.iterdir())
+    except OSError as exc:
+        teams_dir.error(files, f"cannot read: {exc.strerror or exc}")
+        return []
+    # Hidden entries are skipped: editor backups, and the `..data` links of a Kubernetes
+    # ConfigMap volume (its keys are symbolic links into them, read through is_file()).
     found = sorted(
         entry
-        for entry in directory.iterdir()
+        for entry in entries
         if entry.suffix in TEAM_FILE_SUFFIXES and not entry.name.startswith(".") and entry.is_file()
     )
     if not found:
-        files.error(directory, None, None, "no team files (*.yaml, *.yml) in it")
+        teams_dir.error(files, "no team files (*.yaml, *.yml) in it")
     return found
 
 
 # ---------------------------------------------------------------------------------- service
 
 
-def _fallback_service(env: Mapping[str, str]) -> ServiceSettings:
+def _fallback_service(
+    env: Mapping[str, str], file_values: Mapping[str, Any] | None = None
+) -> ServiceSettings:
+    """The defaults, for a configuration whose service settings are broken. ``teams_dir`` is
+    kept when it is valid on its own, so the team files are still read (and their errors
+    reported) from where they are, not from a ``teams/`` that was never meant."""
     defaults_only = {k: v for k, v in env.items() if not k.startswith("SYNCD_")}
-    return ServiceSettings.from_sources(env=defaults_only, file_values={})
+    variable = env_var("teams_dir")
+    kept_env = {variable: env[variable]} if env.get(variable) else {}
+    kept_file = {k: v for k, v in (file_values or {}).items() if k == "teams_dir"}
+    try:
+        kept = {**defaults_only, **kept_env}
+        return ServiceSettings.from_sources(env=kept, file_values=kept_file)
+    except ValidationError:
+        return ServiceSettings.from_sources(env=defaults_only, file_values={})
 
 
-def _load_service(files: _Files, env: Mapping[str, str]) -> ServiceSettings:
+def _load_service(
+    files: _Files, env: Mapping[str, str]
+) -> tuple[ServiceSettings, YamlDocument | None]:
+    """The service settings, and syncd.yaml as read (to place errors about its keys)."""
     file = files.root / SERVICE_FILE
     before = len(files.errors)
     values: dict[str, Any] = {}
@@ -233,20 +303,23 @@ def _load_service(files: _Files, env: Mapping[str, str]) -> ServiceSettings:
             elif not _under(loc, failed):
                 line = document.line_of(loc) if document is not None else None
                 files.error(file, line, loc, message)
-        return _fallback_service(env)
+        return _fallback_service(env, values), document
     if len(files.errors) > before:
-        return _fallback_service(env)
-    return service
+        return _fallback_service(env, values), document
+    return service, document
 
 
 def _service_file_values(
     data: dict[str, Any], root: Path, env: Mapping[str, str]
 ) -> dict[str, Any]:
     values = dict(data)
-    state_dir = values.get("state_dir")
-    if isinstance(state_dir, str) and state_dir:
-        # relative to the config root, like every path in the configuration
-        values["state_dir"] = str(root / expand_home(state_dir, env))
+    for name in PATH_FIELDS:
+        value = values.get(name)
+        if value == "":
+            del values[name]  # an empty value counts as unset, as an empty SYNCD_* variable does
+        elif isinstance(value, str):
+            # relative to the config root, like every path in the configuration
+            values[name] = str(root / expand_home(value, env))
     return values
 
 

@@ -28,6 +28,8 @@ from syncd.config.errors import without_inputs
 
 ENV_PREFIX = "SYNCD_"
 MIN_SYNC_INTERVAL = timedelta(seconds=30)
+# Settings that are paths: ``~`` is expanded with the HOME of the given environment.
+PATH_FIELDS = frozenset({"state_dir", "teams_dir"})
 _DATABASE_SCHEMES = ("sqlite", "postgresql")
 
 LogLevel = Literal["debug", "info", "warning", "error"]
@@ -64,7 +66,7 @@ class _EnvMappingSource(PydanticBaseSettingsSource):
 
     def get_field_value(self, field: FieldInfo, field_name: str) -> tuple[Any, str, bool]:
         value = self._env.get(env_var(field_name)) or None
-        if value is not None and field_name == "state_dir":
+        if value is not None and field_name in PATH_FIELDS:
             value = expand_home(value, self._env)
         return value, field_name, False
 
@@ -116,6 +118,15 @@ class ServiceSettings(BaseSettings):
         None, description="console or json; unset: console on a terminal, else json."
     )
     log_level: LogLevel = Field("info", description="debug, info, warning or error.")
+    teams_dir: Path | None = Field(
+        None,
+        description=(
+            "The directory of the team files (one *.yaml per team). Default: teams/ in the "
+            "config directory. In syncd.yaml, a relative path is relative to the config "
+            "directory. Lets the team files come from a volume of their own (a Kubernetes "
+            "ConfigMap), so that a new team is one new file."
+        ),
+    )
     http_port: int = Field(
         8080, ge=1, le=65535, description="Port of /healthz, /readyz and /metrics."
     )
@@ -179,6 +190,11 @@ class ServiceSettings(BaseSettings):
     @classmethod
     def _absolute_state_dir(cls, value: Path) -> Path:
         return value.absolute()
+
+    @field_validator("teams_dir")
+    @classmethod
+    def _absolute_teams_dir(cls, value: Path | None) -> Path | None:
+        return None if value is None else value.absolute()
 
     @field_validator("database_url")
     @classmethod
