@@ -8,7 +8,6 @@ import sys
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -20,8 +19,9 @@ from syncd.digest_command import post_digests
 from syncd.digest_inputs import digest_inputs
 from syncd.judge.items import judge_item
 from syncd.logs import get_logger, redactor
-from syncd.runner import sync_team
+from syncd.runner import TeamRun, sync_team
 from syncd.secret_values import secret_values
+from syncd.service.bounded_check import BoundedCheck
 from syncd.service.drain import DrainableStore
 from syncd.service.http import ProbeServer
 from syncd.service.instance_lock import InstanceLock, InstanceLockedError, lock_sqlite_store
@@ -33,7 +33,12 @@ from syncd.service.leases import (
     replica_id,
 )
 from syncd.service.metrics import ServiceMetrics
-from syncd.service.readiness import Readiness, TeamFreshness, judge_readiness
+from syncd.service.readiness import (
+    HEARTBEAT_PERIOD,
+    STORE_CHECK_TIMEOUT,
+    Readiness,
+    judge_readiness,
+)
 from syncd.service.scheduler import TeamSchedule, TeamScheduler
 from syncd.service.signals import ServiceSignals
 from syncd.store import StateStore, StateStoreError
@@ -49,12 +54,6 @@ HTTP_HOST_ENV_VAR = "SYNCD_HTTP_HOST"  # default: every interface, as probes com
 
 def _now() -> datetime:
     return datetime.now(UTC)  # leases measure real durations between replicas: never pinned
-
-
-@dataclass(frozen=True, slots=True)
-class TeamOutcome:
-    ok: bool
-    finished_at: datetime
 
 
 class Service:
@@ -74,6 +73,9 @@ class Service:
         clock: Callable[[], datetime] = _now,
         http_host: str = "",
         http_port: int | None = None,
+        heartbeat_period: timedelta = HEARTBEAT_PERIOD,
+        ticks: Callable[[], float] = time.monotonic,
+        store_check_timeout: timedelta = STORE_CHECK_TIMEOUT,
     ) -> None:
         self._config_path = config_path
         self._env = env
@@ -85,15 +87,25 @@ class Service:
         self._interval = interval or loaded.service.sync_interval
         self._interval_fixed = interval is not None  # injected (tests): reloads keep it
         self._clock = clock
-        self._last: dict[str, TeamOutcome] = {}
+        self._failures: dict[str, int] = {}  # team -> failed cycles in a row, on this replica
         self._running: set[str] = set()
         self._running_changed = threading.Condition()
         self._lease_stop = threading.Event()
         self._lease_thread = threading.Thread(
             target=self._lease_loop, name="syncd-leases", daemon=True
         )
+        self._heartbeat_period = heartbeat_period
         self._scheduler = TeamScheduler(
-            interval=self._interval, run_sync=self.sync_team, run_digest=self.post_digest
+            interval=self._interval,
+            run_sync=self.sync_team,
+            run_digest=self.post_digest,
+            heartbeat_period=heartbeat_period,
+            ticks=ticks,
+        )
+        self._store_check = BoundedCheck(
+            self._ping_store,
+            timeout=store_check_timeout.total_seconds(),
+            name="syncd-store-check",
         )
         self.signals = ServiceSignals()
         self.probes = ProbeServer(
@@ -176,7 +188,7 @@ class Service:
         after = {team.config.team for team in loaded.teams}
         for team in before - after:
             self.metrics.forget_team(team)
-            self._last.pop(team, None)
+            self._failures.pop(team, None)
         if not self._interval_fixed and loaded.service.sync_interval != self._interval:
             self._interval = loaded.service.sync_interval
             self._scheduler.set_interval(self._interval)
@@ -230,27 +242,52 @@ class Service:
             )
             finished = self._clock()
             self.metrics.sync_duration.labels(name).observe(run.seconds)
-            if run.error is not None:
-                self.metrics.sync_failures.labels(name).inc()
-                self._last[name] = TeamOutcome(False, finished)
-                team_log.error("service.team_sync_failed", error=run.error)
-                return
-            self._last[name] = TeamOutcome(True, finished)
-            self.metrics.last_success.labels(name).set(finished.timestamp())
-            self._record_judgements(team, finished)
-        except Exception:  # one team's failure never stops another, nor the scheduler
-            self.metrics.sync_failures.labels(name).inc()
-            team_log.exception("service.team_sync_failed")
+            failure = cycle_failure(run)
+            if failure is None:
+                self._sync_succeeded(name, finished)
+            else:
+                self._sync_failed(name, failure)
+        except Exception as exc:  # one team's failure never stops another, nor the scheduler
+            team_log.exception("service.team_sync_crashed")
+            self._sync_failed(name, f"{type(exc).__name__}: {exc}")
+        else:
+            if run.error is None:
+                # The items were read and recorded, even when the tracker was down: the item
+                # gauges (overdue, unowned, ...) stay true through a tracker's outage.
+                self._record_judgements(team, finished)
         finally:
             with self._running_changed:
                 self._running.discard(name)
                 self._running_changed.notify_all()
 
-    def _record_judgements(self, team: LoadedTeam, now: datetime) -> None:
-        inputs = digest_inputs(team, self._work_store)
-        self.metrics.record_judgements(
-            team.config.team, (judge_item(state, inputs.policy, now) for state in inputs.items)
+    def _sync_failed(self, team: str, why: str) -> None:
+        # The first failure and the recovery are the news; the ones between are counted.
+        count = self._failures.get(team, 0) + 1
+        self._failures[team] = count
+        self.metrics.sync_failed(team, count, still_held=self._leases.holds(team))
+        log = get_logger(team=team)
+        if count == 1:
+            log.error("service.team_sync_failed", error=why, consecutive_failures=count)
+        else:
+            log.warning("service.team_sync_still_failing", error=why, consecutive_failures=count)
+
+    def _sync_succeeded(self, team: str, finished: datetime) -> None:
+        failed_before = self._failures.get(team, 0)
+        self._failures[team] = 0
+        self.metrics.sync_succeeded(
+            team, finished.timestamp(), still_held=self._leases.holds(team)
         )
+        if failed_before:
+            get_logger(team=team).info("service.team_sync_recovered", after_failures=failed_before)
+
+    def _record_judgements(self, team: LoadedTeam, now: datetime) -> None:
+        try:
+            inputs = digest_inputs(team, self._work_store)
+            self.metrics.record_judgements(
+                team.config.team, (judge_item(state, inputs.policy, now) for state in inputs.items)
+            )
+        except Exception:  # the cycle is over either way; only the item gauges are late
+            get_logger(team=team.config.team).exception("service.item_metrics_failed")
 
     def post_digest(self, name: str) -> None:
         """Post the team's digest of this slot. Every replica may try: the store's per-slot
@@ -291,40 +328,56 @@ class Service:
             return
         for team in sorted(changes.gained):
             get_logger(team=team).info("service.team_acquired")
+            self._failures[team] = 0
+            self.metrics.team_taken(team)
             self._scheduler.sync_soon(team)
         for team in sorted(changes.lost):
             get_logger(team=team).warning("service.team_lost")
+            self._failures.pop(team, None)
+            self.metrics.team_released(team)
         self.metrics.teams_held.set(len(self._leases.held()))
 
     def readiness(self) -> Readiness:
-        store_error = None
+        """Can this replica work? Never a tracker's health: see ``syncd.service.readiness``."""
+        return judge_readiness(
+            config_error=_config_problem(self._loaded),
+            store_error=self._store_check(),
+            scheduler=self._scheduler.pulse(),
+            leases_running=self._lease_thread.is_alive(),
+            heartbeat_period=self._heartbeat_period,
+        )
+
+    def _ping_store(self) -> str | None:
         try:
             self._control_store.ping()
         except StateStoreError as exc:
-            store_error = str(exc)
-        now = self._clock()
-        fresh = {}
-        for team in self._leases.held():
-            last = self._last.get(team)
-            last_success = last.finished_at if last is not None and last.ok else None
-            if last is not None and not last.ok:
-                # Keep the time of the last success; a failure does not reset the clock.
-                last_success = self._last_success_time(team)
-            fresh[team] = TeamFreshness(last_success, self._leases.held_since(team) or now)
-        return judge_readiness(
-            config_error=None,
-            store_error=store_error,
-            teams=fresh,
-            interval=self._interval,
-            now=now,
-        )
-
-    def _last_success_time(self, team: str) -> datetime | None:
-        for metric in self.metrics.last_success.collect():
-            for sample in metric.samples:
-                if sample.labels.get("team") == team:
-                    return datetime.fromtimestamp(sample.value, UTC)
+            return str(exc)
         return None
+
+
+def cycle_failure(run: TeamRun) -> str | None:
+    """Why a team's cycle failed as a whole — its items are not in step with the tracker — or
+    None. One unreadable document or one item the tracker refused is not that: those are
+    reported with the item (logs, digest), and the rest of the team is in step."""
+    if run.error is not None:
+        return run.error
+    outcome = run.tracker.outcome if run.tracker is not None else None
+    if outcome is not None and outcome.stopped:
+        return f"tracker: {outcome.stopped}"
+    if run.reading is not None and run.reading.source_errors:
+        failed = sorted(run.reading.source_errors.items())
+        name, why = failed[0]
+        more = f" (and {len(failed) - 1} more source(s))" if len(failed) > 1 else ""
+        return f"source {name}: {why}{more}"
+    return None
+
+
+def _config_problem(loaded: LoadedConfig) -> str | None:
+    # `run` starts only on a configuration without errors, and a reload keeps the previous
+    # one when the new one has any; this holds that promise where /readyz can show it.
+    if loaded.errors:
+        return f"{len(loaded.errors)} configuration error(s), first: {loaded.errors[0]}"
+    return None
 
 
 def _schedules(loaded: LoadedConfig) -> list[TeamSchedule]:

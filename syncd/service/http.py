@@ -47,7 +47,12 @@ class ProbeServer:
 
 
 def _readyz(readiness: Readiness) -> tuple[int, str, bytes]:
-    body = {"ready": readiness.ready, "problems": dict(readiness.problems)}
+    # Every check with its state, so that a person curling it sees what was checked too.
+    body = {
+        "ready": readiness.ready,
+        "checks": dict(readiness.checks),
+        "problems": readiness.problems,
+    }
     status = 200 if readiness.ready else 503
     return status, "application/json", (json.dumps(body, sort_keys=True) + "\n").encode()
 

@@ -47,11 +47,22 @@ class ServiceMetrics:
             registry=r,
         )
         self.sync_failures = Counter(
-            "syncd_sync_failures", "Team sync cycles that failed as a whole.", ["team"], registry=r
+            "syncd_sync_failures",
+            "Team sync cycles that failed: the team errored, its tracker could not be used "
+            "(down, refusing the credentials, token unset) or a whole source could not be read.",
+            ["team"],
+            registry=r,
+        )
+        self.consecutive_failures = Gauge(
+            "syncd_sync_consecutive_failures",
+            "Failed sync cycles of the team in a row on the replica that works it; 0 after a "
+            "success. Exported while this replica holds the team's lease.",
+            ["team"],
+            registry=r,
         )
         self.last_success = Gauge(
             "syncd_last_successful_sync_timestamp_seconds",
-            "Unix time at which the team's last successful sync cycle finished.",
+            "Unix time at which the team's last successful sync cycle finished on this replica.",
             ["team"],
             registry=r,
         )
@@ -117,12 +128,41 @@ class ServiceMetrics:
         for flag in Flag:
             self.flagged_items.labels(team, flag.value).set(flags[flag.value])
 
+    # `still_held`: False when the team's lease was lost during the cycle; its failure count
+    # then belongs to the replica that works the team now, and is left alone here.
+
+    def sync_succeeded(self, team: str, finished_at: float, *, still_held: bool = True) -> None:
+        self.last_success.labels(team).set(finished_at)
+        if still_held:
+            self.consecutive_failures.labels(team).set(0)
+
+    def sync_failed(self, team: str, consecutive: int, *, still_held: bool = True) -> None:
+        self.sync_failures.labels(team).inc()
+        if still_held:
+            self.consecutive_failures.labels(team).set(consecutive)
+
+    def team_taken(self, team: str) -> None:
+        """This replica now works the team: its failure count starts at 0, so the series
+        exists (and an alert on it can fire) before the first cycle ends."""
+        self.consecutive_failures.labels(team).set(0)
+
+    def team_released(self, team: str) -> None:
+        """Another replica works the team now: this one's failure count would be stale, and
+        would keep an alert firing (or silent) for a team it no longer syncs."""
+        with contextlib.suppress(KeyError):
+            self.consecutive_failures.remove(team)
+
     def forget_team(self, team: str) -> None:
         """Drop a team's series (it left the configuration)."""
         for metric in (self.items, self.flagged_items, self.digests_posted):
             for labels in _label_sets_of(metric, team):
                 metric.remove(*labels)
-        for single in (self.sync_duration, self.sync_failures, self.last_success):
+        for single in (
+            self.sync_duration,
+            self.sync_failures,
+            self.consecutive_failures,
+            self.last_success,
+        ):
             with contextlib.suppress(KeyError):
                 single.remove(team)
 

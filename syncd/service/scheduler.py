@@ -4,10 +4,17 @@ Syncs run every interval with jitter, so that many teams (and replicas) do not h
 the same second. ``max_instances=1`` means a team never overlaps with itself: a run that is due
 while the previous one is still going is skipped, and ``coalesce`` folds missed runs into one.
 Digests run on the team's cron in the team's time zone.
+
+A heartbeat job runs every few seconds on an executor of its own: its last run time tells
+``/readyz`` that the scheduler's thread still dispatches jobs. Its own executor, because the
+team jobs' workers may all be busy for a long time with a slow tracker, which is no reason to
+take the replica out of service.
 """
 
 from __future__ import annotations
 
+import math
+import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -20,8 +27,10 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from syncd.cron import cron_trigger
 from syncd.logs import get_logger
+from syncd.service.readiness import HEARTBEAT_PERIOD, SchedulerPulse
 
-SYNC_JOB, DIGEST_JOB = "sync", "digest"
+SYNC_JOB, DIGEST_JOB, HEARTBEAT_JOB = "sync", "digest", "heartbeat"
+_HEARTBEAT_EXECUTOR = "heartbeat"
 # A digest more than an hour late is better skipped: the next slot follows.
 DIGEST_GRACE = timedelta(hours=1)
 DEFAULT_WORKERS = 4
@@ -47,19 +56,52 @@ class TeamScheduler:
         run_digest: Callable[[str], None],
         jitter: timedelta | None = None,
         workers: int = DEFAULT_WORKERS,
+        heartbeat_period: timedelta = HEARTBEAT_PERIOD,
+        ticks: Callable[[], float] = time.monotonic,
     ) -> None:
         self._interval = interval
         self._jitter = jitter if jitter is not None else interval / 10
         self._run_sync = run_sync
         self._run_digest = run_digest
+        self._heartbeat_period = heartbeat_period
+        self._ticks = ticks
+        self._last_heartbeat: float | None = None
         self._scheduler = BackgroundScheduler(
-            executors={"default": ThreadPoolExecutor(workers)}, timezone=UTC
+            executors={
+                "default": ThreadPoolExecutor(workers),
+                _HEARTBEAT_EXECUTOR: ThreadPoolExecutor(1),
+            },
+            timezone=UTC,
         )
         self._scheduler.add_listener(self._skipped, EVENT_JOB_MAX_INSTANCES)
         self._teams: dict[str, TeamSchedule] = {}
 
     def start(self) -> None:
+        self._last_heartbeat = self._ticks()  # the reference until the first beat
+        self._scheduler.add_job(
+            self._beat,
+            IntervalTrigger(seconds=self._heartbeat_period.total_seconds()),
+            id=HEARTBEAT_JOB,
+            name=HEARTBEAT_JOB,
+            executor=_HEARTBEAT_EXECUTOR,
+            replace_existing=True,
+            max_instances=1,
+            coalesce=True,
+            misfire_grace_time=None,  # a late beat still runs: it is the proof of life
+            next_run_time=datetime.now(UTC),
+        )
         self._scheduler.start()
+
+    def pulse(self) -> SchedulerPulse:
+        """Whether the scheduler runs, and how long ago it last dispatched its heartbeat."""
+        # APScheduler keeps its thread in `_thread` and publishes no other way to see it.
+        thread = getattr(self._scheduler, "_thread", None)
+        running = bool(self._scheduler.running) and thread is not None and thread.is_alive()
+        last = self._last_heartbeat
+        return SchedulerPulse(running, math.inf if last is None else self._ticks() - last)
+
+    def _beat(self) -> None:
+        self._last_heartbeat = self._ticks()
 
     def shutdown(self) -> None:
         """Stop scheduling; runs in flight go on (the caller decides how long to wait)."""

@@ -112,3 +112,80 @@ def test_digests_follow_the_team_cron_in_its_time_zone() -> None:
         assert (fire.hour, fire.minute) == (9, 30)
     finally:
         scheduler.shutdown()
+
+
+# ------------------------------------------------------------------------------- heartbeat
+
+
+class FakeTicks:
+    """A monotonic clock that moves only when told: staleness without waiting for it."""
+
+    def __init__(self) -> None:
+        self.value = 1000.0
+
+    def __call__(self) -> float:
+        return self.value
+
+
+def test_the_heartbeat_runs_while_every_worker_is_busy_with_a_slow_team() -> None:
+    """A slow tracker may hold every worker for minutes: no reason to call the replica stuck."""
+    ticks = FakeTicks()
+    release = threading.Event()
+    started: Counter[str] = Counter()
+
+    def slow_sync(team: str) -> None:
+        started[team] += 1
+        release.wait(timeout=10)
+
+    scheduler = TeamScheduler(
+        interval=FAST,
+        jitter=timedelta(0),
+        run_sync=slow_sync,
+        run_digest=lambda _t: None,
+        workers=1,
+        heartbeat_period=timedelta(milliseconds=50),
+        ticks=ticks,
+    )
+    scheduler.set_teams(schedules("payments", "search"))
+    scheduler.start()
+    try:
+        wait_for("the only worker to be taken", lambda: sum(started.values()) == 1)
+        ticks.value += 3600  # an hour later, by the scheduler's clock
+        assert scheduler.pulse().since_heartbeat >= 3600
+        wait_for(
+            "a heartbeat despite the busy worker", lambda: scheduler.pulse().since_heartbeat == 0
+        )
+        assert scheduler.pulse().running
+        assert sum(started.values()) == 1  # the other team still waits for the worker
+    finally:
+        release.set()
+        scheduler.shutdown()
+
+
+def test_a_stuck_scheduler_thread_stops_the_heartbeat_and_a_shutdown_stops_it_running() -> None:
+    ticks = FakeTicks()
+    scheduler = TeamScheduler(
+        interval=timedelta(minutes=10),
+        run_sync=lambda _t: None,
+        run_digest=lambda _t: None,
+        heartbeat_period=timedelta(milliseconds=50),
+        ticks=ticks,
+    )
+    assert not scheduler.pulse().running  # not started yet
+    scheduler.start()
+    try:
+        ticks.value += 1
+        wait_for("the first heartbeat", lambda: scheduler.pulse().since_heartbeat == 0)
+        # The scheduler's thread takes this lock to look for due jobs: holding it is what a
+        # deadlock in the scheduler (or a listener blocked on a full pipe) looks like.
+        with scheduler._scheduler._jobstores_lock:
+            ticks.value += 120
+            assert scheduler.pulse().since_heartbeat >= 120
+            done = threading.Event()
+            threading.Timer(0.3, done.set).start()  # six heartbeat periods
+            wait_for("six heartbeat periods", done.is_set)
+            assert scheduler.pulse().since_heartbeat >= 120  # no beat got through
+        wait_for("the heartbeat after the lock", lambda: scheduler.pulse().since_heartbeat == 0)
+    finally:
+        scheduler.shutdown()
+    assert not scheduler.pulse().running
