@@ -51,11 +51,11 @@ def wait_for(what: str, check: Callable[[], _T | None], timeout: float = 20.0) -
         time.sleep(0.05)  # a polling step, not a wait for an event
 
 
-def write_team(config: Path, docs: Path, name: str, *, tracker: str = "", digest: str = "") -> None:
+def team_file(docs: Path, name: str, *, tracker: str = "", digest: str = "") -> str:
+    """A team file reading one postmortem (written into ``docs``). The default tracker has no
+    token, so it is never contacted and every cycle of the team ends failed."""
     docs.mkdir(parents=True, exist_ok=True)
     (docs / "2026-09-14-checkout.md").write_text(DOC, encoding="utf-8")
-    teams = config / "teams"
-    teams.mkdir(parents=True, exist_ok=True)
     tracker = tracker or textwrap.dedent("""\
         tracker:
           type: jira
@@ -63,12 +63,43 @@ def write_team(config: Path, docs: Path, name: str, *, tracker: str = "", digest
           auth: {email: bot@example.com, token: "${UNSET_JIRA_TOKEN:-}"}
           project: PAY
         """)
-    (teams / f"{name}.yaml").write_text(
+    return (
         f"team: {name}\ntimezone: Europe/Berlin\n"
         f"sources: [{{name: pm, type: markdown, path: {docs}}}]\n"
-        f"{tracker}people:\n  alice: {{slack: U0ALICE}}\n{digest}",
-        encoding="utf-8",
+        f"{tracker}people:\n  alice: {{slack: U0ALICE}}\n{digest}"
     )
+
+
+def write_team(config: Path, docs: Path, name: str, *, tracker: str = "", digest: str = "") -> None:
+    teams = config / "teams"
+    teams.mkdir(parents=True, exist_ok=True)
+    (teams / f"{name}.yaml").write_text(
+        team_file(docs, name, tracker=tracker, digest=digest), encoding="utf-8"
+    )
+
+
+def http_get(port: int, path: str) -> tuple[int, bytes]:
+    """Status and body of a GET on loopback; status 0 when nothing answers."""
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=5) as r:
+            return int(r.status), bytes(r.read())
+    except urllib.error.HTTPError as exc:
+        return exc.code, exc.read()
+    except OSError:
+        return 0, b""
+
+
+def metric_value(port: int, name: str, **labels: str) -> float | None:
+    """One sample of ``/metrics`` (labels in any order); None when absent or not served."""
+    status, body = http_get(port, "/metrics")
+    if status != 200:
+        return None
+    wanted = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
+    prefix = f"{name}{{{wanted}}} " if labels else f"{name} "
+    for line in body.decode().splitlines():
+        if line.startswith(prefix):
+            return float(line[len(prefix) :])
+    return None
 
 
 @dataclass
@@ -78,28 +109,14 @@ class RunningService:
     stderr: bytes = b""
 
     def get(self, path: str) -> tuple[int, bytes]:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{self.port}{path}", timeout=5) as r:
-                return int(r.status), bytes(r.read())
-        except urllib.error.HTTPError as exc:
-            return exc.code, exc.read()
-        except OSError:
-            return 0, b""
+        return http_get(self.port, path)
 
     def ready(self) -> dict[str, object] | None:
         status, body = self.get("/readyz")
         return json.loads(body) if status == 200 else None
 
     def metric(self, name: str, **labels: str) -> float | None:
-        status, body = self.get("/metrics")
-        if status != 200:
-            return None
-        wanted = ",".join(f'{k}="{v}"' for k, v in sorted(labels.items()))
-        prefix = f"{name}{{{wanted}}} " if labels else f"{name} "
-        for line in body.decode().splitlines():
-            if line.startswith(prefix):
-                return float(line[len(prefix) :])
-        return None
+        return metric_value(self.port, name, **labels)
 
     def signal(self, number: signal.Signals) -> None:
         self.process.send_signal(number)

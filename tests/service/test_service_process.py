@@ -7,7 +7,8 @@ import signal
 import time
 from pathlib import Path
 
-from tests.service.service_support import start_service, wait_for, write_team
+from tests.service.service_support import start_service, team_file, wait_for, write_team
+from tests.support.configmap_volume import write_configmap_volume
 
 
 def test_run_syncs_serves_probes_and_stops_on_sigterm_within_10s(tmp_path: Path) -> None:
@@ -18,10 +19,21 @@ def test_run_syncs_serves_probes_and_stops_on_sigterm_within_10s(tmp_path: Path)
     try:
         wait_for(
             "the first sync",
-            lambda: service.metric("syncd_last_successful_sync_timestamp_seconds", team="payments"),
+            lambda: service.metric("syncd_sync_duration_seconds_count", team="payments"),
         )
         assert service.get("/healthz") == (200, b"ok\n")
-        assert service.ready() == {"problems": {}, "ready": True}
+        # The team's tracker token is unset: its cycle failed, and that is /metrics' business;
+        # the replica itself can work.
+        assert service.ready() == {
+            "checks": {"config": "ok", "leases": "ok", "scheduler": "ok", "store": "ok"},
+            "problems": {},
+            "ready": True,
+        }
+        assert service.metric("syncd_sync_consecutive_failures", team="payments") == 1
+        assert service.metric("syncd_sync_failures_total", team="payments") == 1
+        assert (
+            service.metric("syncd_last_successful_sync_timestamp_seconds", team="payments") is None
+        )
         assert service.metric("syncd_items", team="payments", status="open") == 2
         assert service.metric("syncd_items_flagged", team="payments", flag="vague") == 1
         assert service.metric("syncd_sync_duration_seconds_count", team="payments") == 1
@@ -69,3 +81,42 @@ def test_a_second_service_on_one_sqlite_file_refuses_to_start(tmp_path: Path) ->
         assert first.get("/healthz")[0] == 200  # the first one is untouched
     finally:
         first.stop()
+
+
+def test_run_reads_the_teams_directory_and_a_sighup_follows_its_configmap(tmp_path: Path) -> None:
+    """The Kubernetes layout: settings in one directory, the team ConfigMap mounted whole at
+    its own path. A new team is a new key; a SIGHUP (or a restart) picks it up."""
+    config = tmp_path / "etc-syncd"
+    config.mkdir()
+    (config / "syncd.yaml").write_text("log_level: info\n", encoding="utf-8")
+    volume = tmp_path / "etc-syncd-teams"
+    payments = team_file(tmp_path / "docs" / "payments", "payments")
+    write_configmap_volume(volume, {"payments.yaml": payments})
+    env = {"SYNCD_STATE_DIR": str(tmp_path / "state"), "SYNCD_TEAMS_DIR": str(volume)}
+    service = start_service(config, env)
+
+    def cycles(team: str) -> float | None:
+        return service.metric("syncd_sync_duration_seconds_count", team=team)
+
+    try:
+        wait_for("the first team's cycle", lambda: cycles("payments"))
+        search = team_file(tmp_path / "docs" / "search", "search")
+        write_configmap_volume(volume, {"payments.yaml": payments, "search.yaml": search})
+        service.signal(signal.SIGHUP)
+        wait_for("the new team's cycle", lambda: cycles("search"))
+        assert service.metric("syncd_config_reloads_total", outcome="ok") == 1
+        assert service.metric("syncd_teams_held") == 2
+
+        write_configmap_volume(volume, {"search.yaml": search})  # a key removed
+        service.signal(signal.SIGHUP)
+        wait_for(
+            "the second reload",
+            lambda: service.metric("syncd_config_reloads_total", outcome="ok") == 2,
+        )
+        assert cycles("payments") is None  # its series are gone with it
+        assert service.metric("syncd_teams_held") == 1
+        assert service.ready() is not None
+        service.signal(signal.SIGTERM)
+        assert service.process.wait(timeout=10) == 0
+    finally:
+        service.stop()
