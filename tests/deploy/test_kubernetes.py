@@ -12,8 +12,11 @@ import jsonschema
 import kubernetes_validate
 import pytest
 import yaml
+from prometheus_client.metrics import MetricWrapperBase
 
 from syncd.config.loader import load_config
+from syncd.service.metrics import ServiceMetrics
+from syncd.service.readiness import STORE_CHECK_TIMEOUT
 from tests.deploy.manifests import (
     KUBERNETES_DIR,
     SECRET_EXAMPLE,
@@ -25,6 +28,16 @@ from tests.deploy.manifests import (
     resource_files,
     yaml_documents,
 )
+from tests.service.in_process import service_in_process
+from tests.service.service_support import (
+    JIRA_TOKEN,
+    free_port,
+    http_get,
+    jira_tracker,
+    wait_for,
+    write_team,
+)
+from tests.support.configmap_volume import write_configmap_volume
 
 # The oldest Kubernetes still commonly run, and a recent one.
 KUBERNETES_VERSIONS = ["1.29.0", "1.33.0"]
@@ -50,7 +63,7 @@ def test_core_manifests_match_the_kubernetes_schemas(version: str) -> None:
     checked = []
     for manifest in [*manifests(), *yaml_documents(SECRET_EXAMPLE)]:
         if manifest["apiVersion"].startswith("monitoring.coreos.com/"):
-            continue  # a CRD: checked against its own schema below
+            continue  # the Prometheus Operator's CRDs: checked against their fields below
         # strict: unknown fields (a typo like `readinesProbe`) are errors too
         kubernetes_validate.validate(manifest, version, strict=True)
         checked.append(manifest["kind"])
@@ -160,6 +173,108 @@ def test_service_monitor_scrapes_metrics_of_the_service() -> None:
         assert endpoint["path"] == "/metrics"
 
 
+_STRING_MAP = {"type": "object", "additionalProperties": {"type": "string"}}
+# The fields of monitoring.coreos.com/v1 PrometheusRule, as the Prometheus Operator's CRD
+# defines them; unknown fields are refused.
+PROMETHEUS_RULE_SCHEMA: dict[str, Any] = {
+    "type": "object",
+    "required": ["apiVersion", "kind", "metadata", "spec"],
+    "additionalProperties": False,
+    "properties": {
+        "apiVersion": {"const": "monitoring.coreos.com/v1"},
+        "kind": {"const": "PrometheusRule"},
+        "metadata": SERVICE_MONITOR_SCHEMA["properties"]["metadata"],
+        "spec": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": {
+                "groups": {
+                    "type": "array",
+                    "minItems": 1,
+                    "items": {
+                        "type": "object",
+                        "required": ["name"],
+                        "additionalProperties": False,
+                        "properties": {
+                            "name": {"type": "string", "minLength": 1},
+                            "interval": _DURATION,
+                            "partial_response_strategy": {"type": "string"},
+                            "rules": {
+                                "type": "array",
+                                "items": {
+                                    "type": "object",
+                                    "required": ["expr"],
+                                    "additionalProperties": False,
+                                    "properties": {
+                                        "alert": {"type": "string"},
+                                        "record": {"type": "string"},
+                                        "expr": {"type": ["string", "integer"]},
+                                        "for": _DURATION,
+                                        "keep_firing_for": _DURATION,
+                                        "labels": _STRING_MAP,
+                                        "annotations": _STRING_MAP,
+                                    },
+                                    "oneOf": [
+                                        {"required": ["alert"]},
+                                        {"required": ["record"]},
+                                    ],
+                                },
+                            },
+                        },
+                    },
+                },
+            },
+        },
+    },
+}
+
+
+def _alert_rules() -> dict[str, dict[str, Any]]:
+    rule = one("PrometheusRule")
+    return {r["alert"]: r for group in rule["spec"]["groups"] for r in group["rules"]}
+
+
+def test_prometheus_rule_matches_its_crd_fields() -> None:
+    rule = one("PrometheusRule")
+    jsonschema.validate(rule, PROMETHEUS_RULE_SCHEMA)
+    broken = yaml.safe_load(yaml.safe_dump(rule))
+    broken["spec"]["groups"][0]["rules"][0]["fore"] = "5m"
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(broken, PROMETHEUS_RULE_SCHEMA)
+    assert rule["metadata"]["labels"].items() >= APP_LABELS.items()
+
+
+def _exported_series() -> dict[str, set[str]]:
+    """Every series name syncd exports, with the labels it carries."""
+    suffixes = {"counter": ("_total",), "histogram": ("_bucket", "_sum", "_count")}
+    found: dict[str, set[str]] = {}
+    for metric in vars(ServiceMetrics()).values():
+        # prometheus_client publishes neither a metric's name nor its label names but here
+        if isinstance(metric, MetricWrapperBase):
+            for suffix in suffixes.get(metric._type, ("",)):
+                found[metric._name + suffix] = set(metric._labelnames)
+    return found
+
+
+def test_alert_rules_watch_the_teams_through_series_syncd_exports() -> None:
+    """/readyz ignores failing teams on purpose; these alerts are where they show. Every
+    series an expression names exists, and the team alerts keep the `team` label."""
+    exported = _exported_series()
+    rules = _alert_rules()
+    assert {"SyncdTeamSyncFailing", "SyncdTeamNotSynced"} <= set(rules)
+    for name, rule in rules.items():
+        used = set(re.findall(r"\bsyncd_[a-z0-9_]+", rule["expr"]))
+        assert used <= set(exported), f"{name}: {used - set(exported)} is not exported"
+        assert rule["labels"]["severity"] in {"warning", "critical"}, name
+        assert rule["annotations"]["summary"] and rule["annotations"]["description"], name
+        if name.startswith("SyncdTeam"):
+            assert "by (namespace, team)" in rule["expr"], name
+            assert all("team" in exported[series] for series in used), name
+            assert "{{ $labels.team }}" in rule["annotations"]["summary"], name
+    failing = rules["SyncdTeamSyncFailing"]["expr"]
+    assert "syncd_sync_consecutive_failures" in failing
+
+
 def test_kustomize_renders_the_same_objects_when_kubectl_is_here() -> None:
     objects = {(m["kind"], m["metadata"]["name"]) for m in manifests()}
     assert ("Deployment", "syncd") in objects
@@ -231,30 +346,75 @@ def test_probes_ask_healthz_and_readyz_on_the_http_port() -> None:
         assert http_get["port"] == "http", probe
 
 
-def test_the_service_command_and_config_mount() -> None:
+def _mounts() -> dict[str, dict[str, Any]]:
+    """Each mount path of the container, with the volume mounted there."""
+    (container,) = pod_spec()["containers"]
+    volumes = {v["name"]: v for v in pod_spec()["volumes"]}
+    return {m["mountPath"]: {**m, "volume": volumes[m["name"]]} for m in container["volumeMounts"]}
+
+
+def test_the_service_command_and_config_mounts() -> None:
     (container,) = pod_spec()["containers"]
     assert container["args"] == ["run", "--config", "/etc/syncd"]
-    mounts = {m["mountPath"]: m for m in container["volumeMounts"]}
-    assert mounts["/etc/syncd"]["readOnly"] is True
-    volumes = {v["name"]: v for v in pod_spec()["volumes"]}
-    sources = volumes[mounts["/etc/syncd"]["name"]]["projected"]["sources"]
-    assert {s["configMap"]["name"] for s in sources} == {"syncd-config", "syncd-teams"}
+    teams_dir = _env(container)["SYNCD_TEAMS_DIR"]["value"]
+    mounts = _mounts()
+    for path, config_map in [("/etc/syncd", "syncd-config"), (teams_dir, "syncd-teams")]:
+        assert mounts[path]["readOnly"] is True
+        assert mounts[path]["volume"]["configMap"]["name"] == config_map
 
 
-def test_every_team_file_is_projected_under_teams() -> None:
+def test_the_deployment_names_no_team() -> None:
+    """A new team is one key in the team ConfigMap: the Deployment lists no key, projects no
+    item, and mounts nothing inside the read-only ConfigMap mounts (fragile, and a subPath
+    mount would never see the ConfigMap change)."""
     teams = one("ConfigMap", "syncd-teams")["data"]
-    volumes = {v["name"]: v for v in pod_spec()["volumes"]}
-    projected = {
-        s["configMap"]["name"]: s["configMap"]["items"]
-        for s in volumes["config"]["projected"]["sources"]
-    }
-    assert {item["key"]: item["path"] for item in projected["syncd-teams"]} == {
-        key: f"teams/{key}" for key in teams
-    }
-    settings = one("ConfigMap", "syncd-config")["data"]
-    assert {item["key"]: item["path"] for item in projected["syncd-config"]} == {
-        key: key for key in settings
-    }
+    text = yaml.safe_dump(one("Deployment"))
+    for key in teams:
+        team = yaml.safe_load(teams[key])["team"]
+        assert key not in text and Path(key).stem not in text and team not in text, key
+    for mount in _mounts().values():
+        assert "subPath" not in mount and "subPathExpr" not in mount
+        volume = mount["volume"]
+        assert "items" not in volume.get("configMap", {}), "a ConfigMap volume lists its keys"
+        assert "projected" not in volume
+    paths = sorted(_mounts())
+    nested = [(a, b) for a in paths for b in paths if a != b and b.startswith(a.rstrip("/") + "/")]
+    assert nested == []
+
+
+def _pod_config(root: Path, teams: dict[str, str] | None = None) -> tuple[Path, dict[str, str]]:
+    """The ConfigMaps as the kubelet lays them out in the pod, under ``root`` instead of /;
+    the --config path and the environment the container gets (with the example Secret)."""
+    (container,) = pod_spec()["containers"]
+    env = {k: v["value"] for k, v in _env(container).items() if "value" in v}
+    (secret,) = yaml_documents(SECRET_EXAMPLE)
+    env.update(secret["stringData"])
+    for path, mount in _mounts().items():
+        config_map = mount["volume"].get("configMap")
+        if config_map is not None:
+            data = one("ConfigMap", config_map["name"])["data"]
+            if config_map["name"] == "syncd-teams" and teams is not None:
+                data = teams
+            write_configmap_volume(root / path.lstrip("/"), data)
+    env["SYNCD_TEAMS_DIR"] = str(root / env["SYNCD_TEAMS_DIR"].lstrip("/"))
+    config = root / container["args"][container["args"].index("--config") + 1].lstrip("/")
+    return config, env
+
+
+def test_a_new_team_is_one_key_in_the_team_configmap(tmp_path: Path) -> None:
+    teams = dict(one("ConfigMap", "syncd-teams")["data"])
+    (example,) = teams.values()
+    teams["search.yaml"] = example.replace("team: payments", "team: search").replace(
+        "project: PAY", "project: SRCH"
+    )
+
+    config, env = _pod_config(tmp_path, teams)
+
+    loaded = load_config(config, env=env)
+    assert loaded.errors == []
+    assert [team.config.team for team in loaded.teams] == ["payments", "search"]
+    # the kubelet's hidden `..data` entries are not team files
+    assert all(not team.file.name.startswith(".") for team in loaded.teams)
 
 
 def test_resources_are_requested_and_limited() -> None:
@@ -352,19 +512,45 @@ def test_secret_example_holds_placeholders_for_every_variable_the_config_uses() 
 
 def test_example_config_loads_without_errors(tmp_path: Path) -> None:
     """The ConfigMaps, laid out as the pod sees them, are a valid syncd configuration."""
-    root = tmp_path / "etc-syncd"
-    (root / "teams").mkdir(parents=True)
-    for name, value in one("ConfigMap", "syncd-config")["data"].items():
-        (root / name).write_text(value, encoding="utf-8")
-    for name, value in one("ConfigMap", "syncd-teams")["data"].items():
-        (root / "teams" / name).write_text(value, encoding="utf-8")
-    (secret,) = yaml_documents(SECRET_EXAMPLE)
-    (container,) = pod_spec()["containers"]
-    env = {k: v["value"] for k, v in _env(container).items() if "value" in v}
-    env.update(secret["stringData"])
-    loaded = load_config(root, env=env)
+    config, env = _pod_config(tmp_path)
+    loaded = load_config(config, env=env)
     assert loaded.errors == []
     assert [team.config.team for team in loaded.teams] == ["payments"]
     assert loaded.service.database_url.startswith("postgresql://")
     assert loaded.service.http_port == 8080
     assert str(loaded.service.state_dir) == "/var/lib/syncd"
+
+
+# ------------------------------------------------------------------------------- probes
+
+
+def test_the_probes_are_served_and_readiness_ignores_a_tracker_that_is_down(
+    tmp_path: Path,
+) -> None:
+    """The paths the Deployment probes answer, with /readyz's meaning: this replica can work,
+    whatever the team's tracker does (here, nothing listens on its port)."""
+    (container,) = pod_spec()["containers"]
+    readiness = container["readinessProbe"]
+    # The probe must wait longer than /readyz waits for the state store.
+    assert readiness["timeoutSeconds"] > STORE_CHECK_TIMEOUT.total_seconds()
+    config = tmp_path / "config"
+    closed = f"http://127.0.0.1:{free_port()}"
+    write_team(config, tmp_path / "docs", "payments", tracker=jira_tracker(closed))
+    env = {"SYNCD_STATE_DIR": str(tmp_path / "state"), "JIRA_TOKEN": JIRA_TOKEN}
+    with service_in_process(config, env) as service:
+        wait_for(
+            "a failed cycle",
+            lambda: service.metric("syncd_sync_consecutive_failures", team="payments"),
+            timeout=60,
+        )
+        for probe in ("startupProbe", "livenessProbe", "readinessProbe"):
+            status, _ = http_get(service.port, container[probe]["httpGet"]["path"])
+            assert status == 200, probe
+        status, body = service.readyz()
+        assert body["ready"] is True
+        assert body["checks"] == {
+            "config": "ok",
+            "store": "ok",
+            "scheduler": "ok",
+            "leases": "ok",
+        }

@@ -51,6 +51,21 @@ def wait_for(what: str, check: Callable[[], _T | None], timeout: float = 20.0) -
         time.sleep(0.05)  # a polling step, not a wait for an event
 
 
+JIRA_TOKEN = "fake-api-token"  # the fake Jira's bot token, for "${JIRA_TOKEN}"
+
+
+def jira_tracker(url: str) -> str:
+    """The tracker block of a team mirroring into project PAY of the (fake) Jira at ``url``."""
+    return textwrap.dedent(f"""\
+        tracker:
+          type: jira
+          url: {url}
+          deployment: cloud
+          auth: {{email: syncd-bot@example.com, token: "${{JIRA_TOKEN}}"}}
+          project: PAY
+        """)
+
+
 def team_file(docs: Path, name: str, *, tracker: str = "", digest: str = "") -> str:
     """A team file reading one postmortem (written into ``docs``). The default tracker has no
     token, so it is never contacted and every cycle of the team ends failed."""

@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import textwrap
 import time
 from datetime import timedelta
 from pathlib import Path
@@ -14,21 +13,14 @@ from sqlalchemy.engine import make_url
 from tests.fakes.faults import Fault
 from tests.fakes.jira.server import FakeJira
 from tests.service.in_process import ServiceUnderTest, service_in_process
-from tests.service.service_support import free_port, wait_for, write_team
+from tests.service.service_support import (
+    JIRA_TOKEN,
+    free_port,
+    jira_tracker,
+    wait_for,
+    write_team,
+)
 from tests.service.tcp_relay import TcpRelay
-
-JIRA_TOKEN = "fake-api-token"  # the fake Jira's bot token
-
-
-def jira_tracker(url: str) -> str:
-    return textwrap.dedent(f"""\
-        tracker:
-          type: jira
-          url: {url}
-          deployment: cloud
-          auth: {{email: syncd-bot@example.com, token: "${{JIRA_TOKEN}}"}}
-          project: PAY
-        """)
 
 
 def failures(service: ServiceUnderTest, team: str) -> float:
