@@ -158,7 +158,9 @@ def check(
 ) -> None:
     """Validate the configuration (and, with --online, that every source can be read)."""
     loaded = _load(config)
-    _consoles.out.print(f"configuration OK: {len(loaded.teams)} team(s) in {loaded.root}")
+    elsewhere = loaded.teams_dir not in (None, loaded.root / "teams")
+    where = f"{loaded.root} (team files in {loaded.teams_dir})" if elsewhere else loaded.root
+    _consoles.out.print(f"configuration OK: {len(loaded.teams)} team(s) in {where}")
     for team in loaded.teams:
         cfg = team.config
         _consoles.out.print(

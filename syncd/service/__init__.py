@@ -2,7 +2,8 @@
 
 Scheduled syncs and digests per team (``scheduler``), leases that give each team to one replica
 (``leases``), a lock that keeps a second process off a SQLite store (``instance_lock``),
-health, readiness and Prometheus metrics over HTTP (``http``, ``readiness``, ``metrics``),
+health, readiness and Prometheus metrics over HTTP (``http``, ``readiness``, ``metrics``; a store
+ping a probe can afford, ``bounded_check``),
 signal handling (``signals``), and the wiring of it all (``app``).
 """
 

@@ -33,6 +33,7 @@ def test_check_sync_status_and_digest_read_the_teams_directory(
     checked = run(env, "check", *at)
     assert checked.exit_code == 0, checked.output
     assert "1 team(s)" in checked.stdout and "payments:" in checked.stdout
+    assert f"(team files in {volume})" in " ".join(checked.stdout.split())
 
     planned = run(env, "sync", *at, "--dry-run", "--json")
     assert planned.exit_code == 0, planned.output
