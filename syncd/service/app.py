@@ -49,6 +49,8 @@ EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 # wait this long for syncs in flight, then this long for their open transactions.
 STOP_WAIT_FOR_SYNCS = timedelta(seconds=6)
 STOP_WAIT_FOR_TRANSACTIONS = timedelta(seconds=2)
+# How late a signal delivered to another thread may be handled (see run_until_stopped).
+SIGNAL_POLL = timedelta(milliseconds=250)
 HTTP_HOST_ENV_VAR = "SYNCD_HTTP_HOST"  # default: every interface, as probes come from outside
 
 
@@ -136,7 +138,10 @@ class Service:
         """Serve until SIGTERM/SIGINT, reloading on SIGHUP; True when everything stopped
         cleanly, False when a sync had to be abandoned."""
         while not self.signals.stop.is_set():
-            self.signals.wake.wait()
+            # Never an endless wait: the kernel may deliver SIGHUP or SIGTERM to any thread,
+            # and Python runs the handler only when the main thread next runs bytecode. A main
+            # thread asleep in wait() without a timeout would sleep through the signal.
+            self.signals.wake.wait(SIGNAL_POLL.total_seconds())
             self.signals.wake.clear()
             if self.signals.reload.is_set() and not self.signals.stop.is_set():
                 self.signals.reload.clear()
