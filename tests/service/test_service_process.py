@@ -61,8 +61,8 @@ def test_a_second_service_on_one_sqlite_file_refuses_to_start(tmp_path: Path) ->
     try:
         wait_for("the first service to be ready", first.ready)
         second = start_service(config, env)
-        _, err = second.process.communicate(timeout=30)
-        assert second.process.returncode == 2
+        code, err = second.finish(timeout=30)
+        assert code == 2
         message = err.decode()
         assert "SQLite cannot coordinate" in message
         assert "SYNCD_DATABASE_URL=postgresql://" in message
