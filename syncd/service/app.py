@@ -146,7 +146,7 @@ class Service:
             self._lease_thread.join(timeout=1)
         # A team abandoned mid-cycle keeps its lease until it expires: its thread may still be
         # in a tracker call, and another replica must not start the team before this one is gone.
-        self._leases.release(self._leases.held() - set(abandoned))
+        self._leases.close(keep=abandoned)
         self.probes.stop()
         for team in abandoned:
             get_logger(team=team).warning("service.team_sync_abandoned")
