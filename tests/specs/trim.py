@@ -149,17 +149,17 @@ def trim(
     security = _security_names(document.get("security"))
     for operation in operations:
         security |= _security_names(operation.get("security"))
+    upstream_components = document.get("components", {})
+    undefined = sorted(security - set(upstream_components.get("securitySchemes", {})))
+    if undefined:
+        raise TrimError(f"security scheme {', '.join(undefined)} is not in components")
     if security:
         reached.setdefault("securitySchemes", set()).update(security)
-    upstream_components = document.get("components", {})
     components = {
         section: {name: upstream_components[section][name] for name in sorted(names)}
         for section, names in reached.items()
         if names
     }
-    undefined = sorted(security - set(components.get("securitySchemes", {})))
-    if undefined:
-        raise TrimError(f"security scheme {', '.join(undefined)} is not in components")
     trimmed: dict[str, Any] = {k: document[k] for k in _TOP_LEVEL if k in document}
     trimmed["paths"] = paths
     trimmed["components"] = components
