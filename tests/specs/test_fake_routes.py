@@ -9,7 +9,10 @@ connector tests) report it as trimmed away, never as valid.
 
 from __future__ import annotations
 
+import os
 import re
+from collections.abc import Iterator
+from types import ModuleType
 from typing import Any
 
 import pytest
@@ -29,6 +32,27 @@ _FAKES = {
     "github": (github_server._ROUTES, ""),
 }
 _LOADERS = {"jira": jira_contract.load_spec, "github": github_contract.load_spec}
+_CONTRACTS = (jira_contract, github_contract)
+
+
+def _forget_loaded_specs(module: ModuleType) -> None:
+    for value in vars(module).values():
+        if callable(getattr(value, "cache_clear", None)):
+            value.cache_clear()
+
+
+@pytest.fixture(autouse=True)
+def trimmed_specs(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """These tests are about the trimmed files: use them even when $SYNCD_JIRA_SPEC or
+    $SYNCD_GITHUB_SPEC names a full upstream file for the rest of the run."""
+    overridden = [c for c in _CONTRACTS if os.environ.get(c.SPEC_ENV)]
+    for contract in _CONTRACTS:
+        monkeypatch.delenv(contract.SPEC_ENV, raising=False)
+    for contract in overridden:
+        _forget_loaded_specs(contract)
+    yield
+    for contract in overridden:
+        _forget_loaded_specs(contract)  # reloaded lazily, from the variable restored after us
 
 
 def _shape(template: str) -> str:
@@ -129,11 +153,7 @@ def test_a_missing_spec_file_is_an_error_naming_it_never_a_skip(
         contract.load_spec.cache_clear()  # the next caller loads the file the variable names
 
 
-def test_the_contract_checks_read_the_files_in_the_repository(
-    monkeypatch: pytest.MonkeyPatch,
-) -> None:
-    monkeypatch.delenv("SYNCD_JIRA_SPEC", raising=False)
-    monkeypatch.delenv("SYNCD_GITHUB_SPEC", raising=False)
+def test_the_contract_checks_read_the_files_in_the_repository() -> None:
     assert jira_contract.spec_path() == entry("jira").path
     assert github_contract.spec_path() == entry("github").path
     assert entry("jira").path.is_file() and entry("github").path.is_file()
