@@ -776,6 +776,7 @@ def _redact(headers: dict[str, str]) -> dict[str, str]:
 
 
 _FAULT_MESSAGES = {
+    "405": "Method Not Allowed",
     "429": "API rate limit exceeded.",
     "500": "Server Error",
     "502": "Server Error",
