@@ -207,6 +207,7 @@ def _check_tracker(team: Any, now: datetime) -> bool:
     """Check a team's tracker with its credentials; True when the check failed."""
     from syncd.http import HttpError
     from syncd.tracker import CheckableTracker, TrackerContext
+    from syncd.tracker_errors import tracker_failure
     from syncd.tracker_stage import missing_secrets
 
     config = team.config.tracker
@@ -224,7 +225,7 @@ def _check_tracker(team: Any, now: datetime) -> bool:
         _consoles.out.print(f"  [green]ok[/] {name}: {tracker.check()}")
         return False
     except HttpError as exc:
-        _consoles.out.print(f"  [red]failed[/] {name}: {exc}")
+        _consoles.out.print(f"  [red]failed[/] {name}: {tracker_failure(exc)}")
         return True
     finally:
         tracker.close()
