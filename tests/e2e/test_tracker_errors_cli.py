@@ -247,3 +247,22 @@ def _web(page: Reply) -> Iterator[Any]:
     """A plain web server: every path answers ``page``."""
     with serve(otherwise=page) as web:
         yield SimpleNamespace(root_url=web.url)
+
+
+def test_a_title_that_looks_like_markup_is_printed_as_written(tmp_path: Path) -> None:
+    with FakeJira("cloud") as jira:
+        jira.state.add_user("alice@example.com", "Alice Smith")
+        tracker = Tracker("jira-cloud", jira, jira.url)
+        config = str(write_config(tmp_path, tracker, tracker.block()))
+        document = next((tmp_path / "docs").glob("*.md"))
+        text = document.read_text(encoding="utf-8")
+        document.write_text(text.replace("Rotate the pool", "Rotate [bold]the [red]pool"), "utf-8")
+
+        as_json = run(tmp_path, tracker, "sync", "--config", config, "--json")
+        as_text = run(tmp_path, tracker, "sync", "--config", config)
+
+    [problem] = json.loads(as_json.stdout)["teams"]["payments"]["errors"]
+    title = problem["details"]["title"]
+    assert "[bold]the [red]pool" in title
+    assert as_text.exit_code == 0, as_text.output
+    assert f"PAY-999 the item {title!r} (2026-09-14-checkout.md" in words(as_text.stdout)
