@@ -542,12 +542,16 @@ def reference_problem(
             "document, or remove it to have syncd create an issue"
         )
     elif error.failure is None and not isinstance(error, TransientError | AmbiguousWriteError):
-        message = f"{named} names {key}, which syncd cannot adopt: {describe(error)}"
+        # Without a status, the connector refused before asking (another repository's issue).
+        why = describe(error) if error.status is not None else error.reason
+        message = f"{named} names {key}, which syncd cannot adopt: {why}"
     else:
         message = f"{named} names {key}; adopting it failed, tried again next cycle: " + describe(
             error
         )
-    details: dict[str, Any] = {"reference": key, "request": f"{error.method} {error.url}"}
+    details: dict[str, Any] = {"reference": key}
+    if error.status is not None or error.failure is not None:
+        details["request"] = f"{error.method} {error.url}"
     if error.status is not None:
         details["status"] = error.status
     if item is not None:

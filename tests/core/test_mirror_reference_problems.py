@@ -102,6 +102,20 @@ def test_the_cause_decides_the_words(error: HttpError, message: str) -> None:
     assert problem.details.get("status") == error.status
 
 
+def test_a_reference_refused_before_any_request_names_no_request() -> None:
+    item = _item()
+    error = PermanentError(
+        "acme/other#3 is in another repository than the team's (acme/payments); syncd only "
+        "mirrors into the team's repository",
+        service="github",
+        method="PATCH",
+        url="https://github.com/acme/other/issues/3",
+    )
+    problem = reference_problem(_adopt(item), item, error)
+    assert problem.message == f"{NAMED}, which syncd cannot adopt: {error.reason}"
+    assert "request" not in problem.details and "status" not in problem.details
+
+
 def test_an_item_no_longer_read_is_named_by_its_id() -> None:
     item = _item()
     error = NotFoundError("gone", service="jira", method="PUT", url=URL, status=404)
