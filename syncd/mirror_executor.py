@@ -16,7 +16,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from syncd.extraction import TeamItems
-from syncd.http import AmbiguousWriteError, AuthError, HttpError, NotFoundError, TransientError
+from syncd.http import AmbiguousWriteError, AuthError, HttpError, TransientError
 from syncd.logs import get_logger
 from syncd.mirror import render
 from syncd.mirror.model import DesiredIssue, IssueFields, IssueSnapshot, MirrorRecord
@@ -37,7 +37,7 @@ from syncd.model import ActionItem, Status
 from syncd.resolve.people import PeopleDirectory
 from syncd.store import StateStore, TrackerCursor, TrackerLink
 from syncd.tracker import AssigneeLookup, ConditionalReads, Tracker, TrackerProblem
-from syncd.tracker_errors import describe, tracker_failure
+from syncd.tracker_errors import describe, reference_problem, tracker_failure
 
 _T = TypeVar("_T")
 
@@ -528,43 +528,6 @@ def _adopt_or_report(
         failed.add(adopt.item_id)
         outcome.problems.append(reference_problem(adopt, item, exc))
         return False
-
-
-def reference_problem(
-    adopt: AdoptIssue, item: ActionItem | None, error: HttpError
-) -> TrackerProblem:
-    """An item whose reference (``#45``, ``PAY-123``) names an issue syncd cannot adopt."""
-    named = _item_words(item, adopt.item_id)
-    key = adopt.key
-    if isinstance(error, NotFoundError):
-        message = (
-            f"{named} names {key}, but {error.reason}: correct the reference in the "
-            "document, or remove it to have syncd create an issue"
-        )
-    elif error.failure is None and not isinstance(error, TransientError | AmbiguousWriteError):
-        # Without a status, the connector refused before asking (another repository's issue).
-        why = describe(error) if error.status is not None else error.reason
-        message = f"{named} names {key}, which syncd cannot adopt: {why}"
-    else:
-        message = f"{named} names {key}; adopting it failed, tried again next cycle: " + describe(
-            error
-        )
-    details: dict[str, Any] = {"reference": key}
-    if error.status is not None or error.failure is not None:
-        details["request"] = f"{error.method} {error.url}"
-    if error.status is not None:
-        details["status"] = error.status
-    if item is not None:
-        details.update(title=item.title, document=item.postmortem.document, line=item.line)
-    return TrackerProblem(adopt.item_id, key, message, details)
-
-
-def _item_words(item: ActionItem | None, item_id: str) -> str:
-    """How a problem names an item: its title and where it is written."""
-    if item is None:
-        return f"item {item_id}"
-    where = item.postmortem.document + (f" line {item.line}" if item.line else "")
-    return f"the item {item.title!r} ({where})"
 
 
 def _adopt(adopt: AdoptIssue, tracker: Tracker) -> None:

@@ -4,11 +4,13 @@ The HTTP policy classifies a failure (``syncd.http.errors``); a connector that k
 says what was not found and why it may be (``NotFoundError``, ``WrongServiceError``). This
 module turns either into one line for ``syncd sync`` and ``syncd check --online``, so that
 "could not be reached" is said only when the network failed (DNS, refused or reset
-connections, timeouts, TLS), never for an answer the server gave.
+connections, timeouts, TLS), never for an answer the server gave; and an item whose reference
+names an issue that cannot be adopted into a problem naming the item and the reference.
 """
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import urlsplit
 
 from syncd.http import (
@@ -20,6 +22,9 @@ from syncd.http import (
     TransientError,
     WrongServiceError,
 )
+from syncd.mirror.operations import AdoptIssue
+from syncd.model import ActionItem
+from syncd.tracker import TrackerProblem
 
 # The innermost exception behind a failed connection, as the HTTP policy names it.
 _CAUSES = {
@@ -76,6 +81,42 @@ def tracker_failure(error: HttpError) -> str:
             "before writing again"
         )
     return f"the tracker refused a request: {text}"
+
+
+def reference_problem(
+    adopt: AdoptIssue, item: ActionItem | None, error: HttpError
+) -> TrackerProblem:
+    """An item whose reference (``#45``, ``PAY-123``) names an issue syncd cannot adopt."""
+    named = _item_words(item, adopt.item_id)
+    key = adopt.key
+    if isinstance(error, NotFoundError):
+        message = (
+            f"{named} names {key}, but {error.reason}: correct the reference in the "
+            "document, or remove it to have syncd create an issue"
+        )
+    elif error.failure is None and not isinstance(error, TransientError | AmbiguousWriteError):
+        # Without a status, the connector refused before asking (another repository's issue).
+        why = describe(error) if error.status is not None else error.reason
+        message = f"{named} names {key}, which syncd cannot adopt: {why}"
+    else:
+        message = f"{named} names {key}; adopting it failed, tried again next cycle: "
+        message += describe(error)
+    details: dict[str, Any] = {"reference": key}
+    if error.status is not None or error.failure is not None:
+        details["request"] = f"{error.method} {error.url}"
+    if error.status is not None:
+        details["status"] = error.status
+    if item is not None:
+        details.update(title=item.title, document=item.postmortem.document, line=item.line)
+    return TrackerProblem(adopt.item_id, key, message, details)
+
+
+def _item_words(item: ActionItem | None, item_id: str) -> str:
+    """How a problem names an item: its title and where it is written."""
+    if item is None:
+        return f"item {item_id}"
+    where = item.postmortem.document + (f" line {item.line}" if item.line else "")
+    return f"the item {item.title!r} ({where})"
 
 
 def network_words(error: HttpError) -> str:
