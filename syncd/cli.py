@@ -206,8 +206,11 @@ def check(
 
 def _check_tracker(team: Any, now: datetime) -> bool:
     """Check a team's tracker with its credentials; True when the check failed."""
+    from rich.markup import escape
+
     from syncd.http import HttpError
     from syncd.tracker import CheckableTracker, TrackerContext
+    from syncd.tracker_errors import tracker_failure
     from syncd.tracker_stage import missing_secrets
 
     config = team.config.tracker
@@ -222,10 +225,10 @@ def _check_tracker(team: Any, now: datetime) -> bool:
         if not isinstance(tracker, CheckableTracker):
             _consoles.out.print(f"  [yellow]not checked[/] {name}: the connector has no check")
             return False
-        _consoles.out.print(f"  [green]ok[/] {name}: {tracker.check()}")
+        _consoles.out.print(f"  [green]ok[/] {name}: {escape(tracker.check())}")
         return False
     except HttpError as exc:
-        _consoles.out.print(f"  [red]failed[/] {name}: {exc}")
+        _consoles.out.print(f"  [red]failed[/] {name}: {escape(tracker_failure(exc))}")
         return True
     finally:
         tracker.close()

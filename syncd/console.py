@@ -6,6 +6,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -152,8 +153,9 @@ def _render_tracker(console: Console, run: TeamRun, *, dry_run: bool) -> None:
         console.print(f"[yellow]{stage.note}[/]" if stage.note else "tracker: not contacted")
         return
     mirror = stage.outcome
+    # Messages carry text from documents (item titles) and from the tracker: never markup.
     if mirror.stopped:
-        console.print(f"[red]tracker: {mirror.stopped}[/]")
+        console.print(f"[red]tracker: {escape(mirror.stopped)}[/]")
     if dry_run and mirror.plan is not None:
         counts = mirror.plan.counts
         console.print(
@@ -167,7 +169,7 @@ def _render_tracker(console: Console, run: TeamRun, *, dry_run: bool) -> None:
         )
     for problem in mirror.problems:
         where = problem.key or (problem.item_id or "")[:8]
-        console.print(f"  [yellow]{where}[/] {problem.message}")
+        console.print(f"  [yellow]{escape(where)}[/] {escape(problem.message)}")
 
 
 def render_status(

@@ -37,6 +37,7 @@ from syncd.model import ActionItem, Status
 from syncd.resolve.people import PeopleDirectory
 from syncd.store import StateStore, TrackerCursor, TrackerLink
 from syncd.tracker import AssigneeLookup, ConditionalReads, Tracker, TrackerProblem
+from syncd.tracker_errors import describe, reference_problem, tracker_failure
 
 _T = TypeVar("_T")
 
@@ -125,11 +126,12 @@ def mirror_team(
                 )
             )
     except AuthError as exc:
-        outcome.stopped = f"the tracker refused syncd's credentials or permissions: {exc}"
+        outcome.stopped = tracker_failure(exc)
         log.error("mirror.auth_failed", error=str(exc))
     except HttpError as exc:
-        outcome.stopped = f"the tracker could not be reached: {exc}"
-        log.error("mirror.tracker_unavailable", error=str(exc))
+        outcome.stopped = tracker_failure(exc)
+        event = "mirror.tracker_unreachable" if exc.failure else "mirror.tracker_failed"
+        log.error(event, error=str(exc), status=exc.status)
     return outcome
 
 
@@ -280,24 +282,29 @@ def _apply(
 
     adopted_links: list[TrackerLink] = []
     for adopt in the_plan.of_type(AdoptIssue):
-        if _write(outcome, adopt.item_id, adopt.key, failed, lambda a=adopt: _adopt(a, tracker)):
-            snapshot = snapshots.get(adopt.key) or _read_one(tracker, adopt.key)
-            if snapshot is None:
-                failed.add(adopt.item_id)
-                outcome.problems.append(
-                    TrackerProblem(adopt.item_id, adopt.key, f"{adopt.key} could not be read")
+        item = items.get(adopt.item_id)
+        if not _adopt_or_report(adopt, item, tracker, outcome, failed):
+            continue
+        snapshot = snapshots.get(adopt.key) or _read_one(tracker, adopt.key)
+        if snapshot is None:
+            failed.add(adopt.item_id)
+            outcome.problems.append(
+                TrackerProblem(
+                    adopt.item_id,
+                    adopt.key,
+                    f"{adopt.key} was adopted but could not be read back; "
+                    "syncd reads it again on the next cycle",
                 )
-                continue
-            fields = dataclasses.replace(
-                snapshot.fields, labels=snapshot.fields.labels | adopt.add_labels
             )
-            bases[adopt.item_id] = base_json(fields, adopt.source, frozenset())
-            # The tracker's own spelling of the key ("#45" is "acme/payments#45"), so later
-            # reads, keyed that way, find the record.
-            adopted_links.append(
-                _link(team, tracker, adopt.item_id, snapshot.key, now, adopted=True)
-            )
-            outcome.adopted += 1
+            continue
+        fields = dataclasses.replace(
+            snapshot.fields, labels=snapshot.fields.labels | adopt.add_labels
+        )
+        bases[adopt.item_id] = base_json(fields, adopt.source, frozenset())
+        # The tracker's own spelling of the key ("#45" is "acme/payments#45"), so later
+        # reads, keyed that way, find the record.
+        adopted_links.append(_link(team, tracker, adopt.item_id, snapshot.key, now, adopted=True))
+        outcome.adopted += 1
     if adopted_links:
         store.save_links(team, adopted_links)
 
@@ -376,7 +383,7 @@ def _create_batch(
             for create in pending:  # refused before anything was created: nothing to resolve
                 store.drop_intent(team, create.item_id)
             failed.update(c.item_id for c in pending)
-            outcome.problems.append(TrackerProblem(None, None, f"creating issues: {exc}"))
+            outcome.problems.append(TrackerProblem(None, None, f"creating issues: {describe(exc)}"))
             break
         by_item = {c.item_id: c for c in pending}
         retry: list[CreateIssue] = []
@@ -467,7 +474,9 @@ def _link_postmortems(
         except AuthError:
             raise
         except HttpError as exc:
-            return TrackerProblem(item.id, key, f"linking {key} to its postmortem failed: {exc}")
+            return TrackerProblem(
+                item.id, key, f"linking {key} to its postmortem failed: {describe(exc)}"
+            )
         return None
 
     with ThreadPoolExecutor(max_workers=min(LINK_WORKERS, len(wanted))) as pool:
@@ -502,6 +511,25 @@ def _read_one(tracker: Tracker, key: str) -> IssueSnapshot | None:
     return next(iter(found.values())) if len(found) == 1 else None
 
 
+def _adopt_or_report(
+    adopt: AdoptIssue,
+    item: ActionItem | None,
+    tracker: Tracker,
+    outcome: MirrorOutcome,
+    failed: set[str],
+) -> bool:
+    """Adopt the issue an item names; when it cannot be, report the item and its reference."""
+    try:
+        _adopt(adopt, tracker)
+        return True
+    except AuthError:
+        raise
+    except HttpError as exc:
+        failed.add(adopt.item_id)
+        outcome.problems.append(reference_problem(adopt, item, exc))
+        return False
+
+
 def _adopt(adopt: AdoptIssue, tracker: Tracker) -> None:
     marker = tracker.marker(adopt.item_id) if adopt.add_marker else None
     if adopt.add_labels or marker:
@@ -517,7 +545,9 @@ def _write(outcome: MirrorOutcome, item_id: str, key: str, failed: set[str], act
         raise
     except HttpError as exc:
         failed.add(item_id)
-        outcome.problems.append(TrackerProblem(item_id, key, f"writing to {key} failed: {exc}"))
+        outcome.problems.append(
+            TrackerProblem(item_id, key, f"writing to {key} failed: {describe(exc)}")
+        )
         return False
 
 

@@ -28,9 +28,11 @@ from syncd.http.errors import (
     AmbiguousWriteError,
     AuthError,
     HttpError,
+    NotFoundError,
     PermanentError,
     RateLimitedError,
     TransientError,
+    WrongServiceError,
 )
 from syncd.http.observe import RequestObserver, RequestRecord, endpoint_of
 from syncd.http.pacing import Pacer, PacerRegistry
@@ -47,6 +49,7 @@ __all__ = [
     "FailureKind",
     "HttpError",
     "HttpPolicy",
+    "NotFoundError",
     "Outcome",
     "Pacer",
     "PacerRegistry",
@@ -61,6 +64,7 @@ __all__ = [
     "Return",
     "SystemClock",
     "TransientError",
+    "WrongServiceError",
     "decide",
     "endpoint_of",
     "error_for_status",
