@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -16,7 +16,6 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from syncd import __version__, plugins
 from syncd.clock import ClockSettingError, Now, clock_from_env
@@ -24,6 +23,8 @@ from syncd.config.loader import LoadedConfig, load_config
 from syncd.config.schema import team_file_schema
 from syncd.console import render_status, render_sync
 from syncd.logs import configure, redactor
+from syncd.progress import ProgressListener
+from syncd.progress_line import ProgressLine, progress_display
 from syncd.report import stored_item_json, sync_json
 from syncd.runner import TeamRun, sync_team
 from syncd.secret_values import secret_values as _secret_values
@@ -128,25 +129,15 @@ def _open_store(loaded: LoadedConfig, *, readonly: bool) -> StateStore:
 
 
 @contextmanager
-def _progress(enabled: bool) -> Iterator[Callable[[str, str], None] | None]:
-    """A live count of documents read, on a terminal only."""
+def _progress(enabled: bool, *, teams: int) -> Iterator[ProgressListener | None]:
+    """What the sync is doing (reading, mirroring, waiting, which team), on a terminal only."""
     if not enabled:
         yield None
         return
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("[progress.description]{task.description}"),
-        TextColumn("{task.completed} documents"),
-        TimeElapsedColumn(),
-        console=_consoles.err,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("reading", total=None)
-
-        def advance(source: str, _document: str) -> None:
-            progress.update(task, advance=1, description=f"reading {source}")
-
-        yield advance
+    line = ProgressLine(teams=teams)
+    with progress_display(_consoles.err, line) as display:
+        display.add_task("sync", total=None)
+        yield line
 
 
 @app.command()
@@ -244,11 +235,10 @@ def sync(
     store = _open_store(loaded, readonly=dry_run)
     now = _clock()()
     runs: list[TeamRun] = []
+    selected = [t for t in loaded.teams if team is None or t.config.team == team]
     try:
-        with _progress(_consoles.err.is_terminal and not as_json) as on_document:
-            for loaded_team in loaded.teams:
-                if team is not None and loaded_team.config.team != team:
-                    continue
+        with _progress(_consoles.err.is_terminal and not as_json, teams=len(selected)) as progress:
+            for loaded_team in selected:
                 runs.append(
                     sync_team(
                         loaded_team,
@@ -256,7 +246,7 @@ def sync(
                         now=now,
                         cache_dir=loaded.service.state_dir / "cache",
                         dry_run=dry_run,
-                        on_document=on_document,
+                        progress=progress,
                     )
                 )
     finally:

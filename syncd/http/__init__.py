@@ -32,7 +32,13 @@ from syncd.http.errors import (
     RateLimitedError,
     TransientError,
 )
-from syncd.http.observe import RequestObserver, RequestRecord, endpoint_of
+from syncd.http.observe import (
+    RequestObserver,
+    RequestRecord,
+    WaitObserver,
+    WaitRecord,
+    endpoint_of,
+)
 from syncd.http.pacing import Pacer, PacerRegistry
 from syncd.http.policy import HttpPolicy
 from syncd.http.redact import redact_headers, redact_url
@@ -61,6 +67,8 @@ __all__ = [
     "Return",
     "SystemClock",
     "TransientError",
+    "WaitObserver",
+    "WaitRecord",
     "decide",
     "endpoint_of",
     "error_for_status",
