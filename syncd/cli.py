@@ -28,6 +28,7 @@ from syncd.progress_line import ProgressLine, progress_display
 from syncd.report import stored_item_json, sync_json
 from syncd.runner import TeamRun, sync_team
 from syncd.secret_values import secret_values as _secret_values
+from syncd.status_totals import status_totals
 from syncd.store import StateStore, StateStoreError
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
@@ -300,41 +301,28 @@ def status(
         runs = {name: store.last_run(name) for name in names}
     finally:
         store.close()
+    totals = {name: status_totals(items[name], links[name], intents[name]) for name in names}
     if as_json:
         payload = {
             "teams": {
                 name: {
                     "items": [stored_item_json(i, links[name].get(i.id)) for i in items[name]],
+                    "totals": totals[name].json(),
                     "last_sync": _run_json(runs[name]),
-                    "mirror": _mirror_progress(items[name], links[name], intents[name]),
+                    "mirror": totals[name].mirror_json(),
                 }
                 for name in names
             }
         }
         _print_json(payload)
         return
-    render_status(_consoles.out, items, links)
+    render_status(_consoles.out, items, links, totals)
     for name in names:
-        progress = _mirror_progress(items[name], links[name], intents[name])
-        _consoles.out.print(
-            f"{name}: {progress['mirrored']} of {progress['to_mirror']} open items have an issue"
-            + (f", {progress['creates_in_flight']} creates in flight" if intents[name] else "")
-        )
         run = runs[name]
         if run is not None:
             _consoles.out.print(
                 f"{name}: last sync {run.started_at:%Y-%m-%d %H:%M} UTC, {run.outcome}"
             )
-
-
-def _mirror_progress(items: Any, links: Any, intents: int) -> dict[str, int]:
-    """How far mirroring has got: a large first mirror into GitHub takes hours, by its limits."""
-    open_ids = {i.id for i in items if i.status == "open" and i.orphaned_at is None}
-    return {
-        "to_mirror": len(open_ids),
-        "mirrored": len(open_ids & set(links)),
-        "creates_in_flight": intents,
-    }
 
 
 def _run_json(run: Any) -> dict[str, Any] | None:

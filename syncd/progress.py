@@ -68,7 +68,7 @@ ProgressEvent = ReadingSource | Matching | ReadingTracker | Mirroring | Waiting
 
 
 class ProgressListener(Protocol):
-    def __call__(self, event: ProgressEvent) -> None: ...
+    def __call__(self, event: ProgressEvent, /) -> None: ...
 
 
 def waits_of_team(team: str, listener: ProgressListener) -> Callable[[WaitRecord], None]:

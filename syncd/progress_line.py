@@ -103,19 +103,17 @@ class ProgressLine:
             self._stage = stage_words(event)
 
     def text(self) -> str:
-        """The line's words now: team, stage and, while one lasts, the wait."""
+        """The line's words now: the team and its stage, or, while one lasts, the wait."""
         with self._lock:
             if not self._seen:
                 return self._stage
             team = self._seen[-1]
-            prefix = (
-                team if self._teams <= 1 else f"{team} (team {len(self._seen)} of {self._teams})"
-            )
-            words = f"{prefix}: {self._stage}"
+            prefix = team if self._teams <= 1 else f"{team} ({len(self._seen)} of {self._teams})"
             now = self._now()
             if self._wait is not None and self._wait.until > now:
-                words += f", {wait_words(self._wait, now, self._tz)}"
-            return words
+                # The wait first: on a narrow terminal, the end of the line is what gets cut.
+                return f"{prefix}: {wait_words(self._wait, now, self._tz)} ({self._stage})"
+            return f"{prefix}: {self._stage}"
 
 
 class _WordsColumn(ProgressColumn):

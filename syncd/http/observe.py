@@ -44,7 +44,7 @@ class WaitRecord:
 
 
 class WaitObserver(Protocol):
-    def __call__(self, wait: WaitRecord) -> None: ...
+    def __call__(self, wait: WaitRecord, /) -> None: ...
 
 
 def endpoint_of(url: str) -> str:
