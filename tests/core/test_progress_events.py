@@ -3,13 +3,18 @@ m, and waiting for a rate limit, against the fake Jira on a virtual clock."""
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+from rich.console import Console
+from typer.testing import CliRunner
 
+from syncd import cli
+from syncd.cli import app
 from syncd.config.loader import LoadedTeam, load_config
 from syncd.progress import (
     Matching,
@@ -139,3 +144,42 @@ def test_a_retry_after_a_server_error_is_a_wait_but_not_a_rate_limit(
     # Reported while reading the tracker, before any write.
     assert events.index(wait) > events.index(ReadingTracker("payments", "jira"))
     assert Mirroring("payments", "jira", 4, 4) in events
+
+
+class TerminalConsoles:
+    """The CLI's consoles, with stderr a terminal whose drawing a test can read."""
+
+    def __init__(self) -> None:
+        self.drawn = io.StringIO()
+        self.printed = io.StringIO()
+        self.out = Console(file=self.printed, width=160)
+        self.err = Console(file=self.drawn, force_terminal=True, width=100, color_system=None)
+
+
+def test_sync_on_a_terminal_draws_the_stages_and_leaves_stdout_alone(
+    team: LoadedTeam, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    consoles = TerminalConsoles()
+    monkeypatch.setattr(cli, "_consoles", consoles)
+    env = {"SYNCD_STATE_DIR": str(tmp_path / "state"), "JIRA_TOKEN": JIRA_TOKEN}
+    result = CliRunner().invoke(
+        app, ["sync", "--config", str(team.file)], env=env, catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    drawn = consoles.drawn.getvalue()
+    # The last stage is drawn when the line stops: the team's four creates, all done.
+    assert "payments: mirroring 4 of 4 into jira" in drawn
+    assert "mirroring" not in consoles.printed.getvalue()
+
+
+def test_sync_json_draws_no_progress(
+    team: LoadedTeam, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    consoles = TerminalConsoles()
+    monkeypatch.setattr(cli, "_consoles", consoles)
+    env = {"SYNCD_STATE_DIR": str(tmp_path / "state"), "JIRA_TOKEN": JIRA_TOKEN}
+    result = CliRunner().invoke(
+        app, ["sync", "--config", str(team.file), "--json"], env=env, catch_exceptions=False
+    )
+    assert result.exit_code == 0, result.output
+    assert consoles.drawn.getvalue() == ""

@@ -10,7 +10,14 @@ from zoneinfo import ZoneInfo
 import pytest
 from rich.console import Console
 
-from syncd.progress import Matching, Mirroring, ReadingSource, ReadingTracker, Waiting
+from syncd.progress import (
+    Matching,
+    Mirroring,
+    ProgressEvent,
+    ReadingSource,
+    ReadingTracker,
+    Waiting,
+)
 from syncd.progress_line import ProgressLine, progress_display
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -45,9 +52,9 @@ def rate_limit(seconds: float, team: str = "payments") -> Waiting:
         (Mirroring("payments", "jira", 50, 300), "payments: mirroring 50 of 300 into jira"),
     ],
 )
-def test_each_stage_has_its_words(event: object, words: str) -> None:
+def test_each_stage_has_its_words(event: ProgressEvent, words: str) -> None:
     progress, _ = line()
-    progress(event)  # type: ignore[arg-type]
+    progress(event)
     assert progress.text() == words
 
 
