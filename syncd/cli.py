@@ -18,6 +18,7 @@ import typer
 from rich.console import Console
 
 from syncd import __version__, plugins
+from syncd.cli_help import SyncdCommand, SyncdGroup
 from syncd.clock import ClockSettingError, Now, clock_from_env
 from syncd.config.loader import LoadedConfig, load_config
 from syncd.config.schema import team_file_schema
@@ -35,7 +36,11 @@ EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 
 app = typer.Typer(
     name="syncd",
+    cls=SyncdGroup,
     help="Mirror postmortem action items into your tracker and report the languishing ones.",
+    epilog="Exit status: 0 all good; 1 the run finished but some document, source or team "
+    "failed (each is printed); 2 configuration or usage error (nothing was done). "
+    "Results go to stdout, logs and progress to stderr.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -46,13 +51,20 @@ ConfigOption = Annotated[
     typer.Option(
         "--config",
         "-c",
+        metavar="PATH",
         envvar="SYNCD_CONFIG",
-        help="Config directory (syncd.yaml, people.yaml, teams/) or one team file.",
-        show_default=True,
+        help="A config directory (syncd.yaml, people.yaml, teams/) or one team file; "
+        "default ./config.",
+        show_default=False,
     ),
 ]
-TeamOption = Annotated[str | None, typer.Option("--team", "-t", help="Only this team.")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+TeamOption = Annotated[
+    str | None,
+    typer.Option("--team", "-t", metavar="NAME", help="Only this team (its team: name)."),
+]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print one JSON object instead of tables.")
+]
 
 # Piped output keeps whole lines readable instead of folding tables at 80 columns.
 PIPED_WIDTH = 160
@@ -141,14 +153,22 @@ def _progress(enabled: bool, *, teams: int) -> Iterator[ProgressListener | None]
         yield line
 
 
-@app.command()
+@app.command(cls=SyncdCommand)
 def check(
     config: ConfigOption = Path("config"),
     online: Annotated[
-        bool, typer.Option("--online", help="Also read every source to check it is reachable.")
+        bool,
+        typer.Option(
+            "--online", help="Also read every source and check each tracker with its credentials."
+        ),
     ] = False,
 ) -> None:
-    """Validate the configuration (and, with --online, that every source can be read)."""
+    """Validate the configuration; --online also reads every source and checks each tracker.
+
+    The tracker is checked with the team's credentials (Jira: the account and the project;
+    GitHub: the repository and what the token may do). Chat webhooks cannot be checked without
+    posting to them: preview the digest with syncd digest --dry-run.
+    """
     loaded = _load(config)
     _consoles.out.print(f"configuration OK: {len(loaded.teams)} team(s) in {loaded.root}")
     for team in loaded.teams:
@@ -222,16 +242,26 @@ def _check_tracker(team: Any, now: datetime) -> bool:
         tracker.close()
 
 
-@app.command()
+@app.command(cls=SyncdCommand)
 def sync(
     config: ConfigOption = Path("config"),
     team: TeamOption = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Read and plan; write nothing anywhere.")
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Read and plan; write nothing anywhere (state store, tracker); print the items "
+            "and the plan.",
+        ),
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Run one full cycle for each team (or one): read, identify, resolve, record."""
+    """One cycle per team: read, identify, resolve, record, and mirror into the tracker.
+
+    Each team's sources are read, their action items recorded in the state store and mirrored
+    as issues into the team's tracker, exactly once. On a terminal, stderr shows what it is
+    doing: reading a source, mirroring n of m, waiting for a rate limit until when.
+    """
     loaded = _load(config, team)
     store = _open_store(loaded, readonly=dry_run)
     now = _clock()()
@@ -284,13 +314,17 @@ def store_note(loaded: LoadedConfig) -> str | None:
     return "dry run: nothing was written."
 
 
-@app.command()
+@app.command(cls=SyncdCommand)
 def status(
     config: ConfigOption = Path("config"),
     team: TeamOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Show the items the state store holds, with tracker key, owner, due date and flags."""
+    """The items the state store holds: issue, owner, due date, status, flags, and totals.
+
+    Each item is open, done (in its document or in the tracker) or orphaned (gone from its
+    document); the totals count the rows by that status.
+    """
     loaded = _load(config, team)
     store = _open_store(loaded, readonly=True)
     try:
@@ -339,7 +373,7 @@ def _run_json(run: Any) -> dict[str, Any] | None:
 DIGEST_FORMATS = ("text", "slack", "teams", "mattermost", "discord", "json")
 
 
-@app.command()
+@app.command(cls=SyncdCommand)
 def digest(
     config: ConfigOption = Path("config"),
     team: TeamOption = None,
@@ -353,14 +387,27 @@ def digest(
         str,
         typer.Option(
             "--format",
-            help="With --dry-run: text, or a channel's payload (slack, teams, mattermost, "
-            "discord, json) for previewing.",
+            metavar="FORMAT",
+            help="With --dry-run: text, or the payload a channel would get: slack, teams, "
+            "mattermost, discord, json.",
+            show_default=True,
         ),
     ] = "text",
 ) -> None:
-    """Build the digest of the current schedule slot and post it (once per slot and channel)."""
+    """Post the digest of the current schedule slot to each channel, once per slot and channel.
+
+    Safe to run from cron: a slot already posted is not posted again (--force posts it again).
+    --dry-run prints the digest instead and posts nothing.
+    """
     if fmt not in DIGEST_FORMATS:
         _consoles.err.print(f"[red]error:[/] --format must be one of {', '.join(DIGEST_FORMATS)}")
+        raise typer.Exit(EXIT_CONFIG)
+    if fmt != "text" and not dry_run:
+        # Whoever asks for a payload wants to see it: posting it to the channels instead
+        # would be the surprise nobody can take back.
+        _consoles.err.print(
+            f"[red]error:[/] --format {fmt} previews a payload: add --dry-run (nothing was posted)"
+        )
         raise typer.Exit(EXIT_CONFIG)
     from syncd.digest_command import post_digests, preview_digest
 
@@ -384,19 +431,26 @@ def digest(
         raise typer.Exit(EXIT_FAILED)
 
 
-@app.command()
+@app.command(cls=SyncdCommand)
 def run(config: ConfigOption = Path("config")) -> None:
-    """Run as a service: scheduled syncs and digests, /healthz, /readyz and /metrics over HTTP."""
+    """The long-running service: each team's sync and digest on schedule, health and metrics.
+
+    Each team syncs every sync_interval and posts its digest on its cron; /healthz, /readyz
+    and /metrics are served on http_port. SIGHUP reloads the configuration; SIGTERM stops.
+    """
     from syncd.service import run_service
 
     loaded = _load(config)
     raise typer.Exit(run_service(config, loaded, os.environ, clock=_clock()))
 
 
-@app.command()
+@app.command(cls=SyncdCommand)
 def schema(
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write to this file instead of stdout."
+        ),
     ] = None,
 ) -> None:
     """Print the JSON Schema of a team file (for editors and CI validation)."""
