@@ -19,7 +19,7 @@ from rich.console import Console
 
 from syncd import __version__, plugins
 from syncd.cli_help import SyncdCommand, SyncdGroup
-from syncd.clock import ClockSettingError, Now, clock_from_env
+from syncd.clock import TEST_NOW_ENV, TIME_SHIFT_ENV, ClockSettingError, Now, clock_from_env
 from syncd.config.loader import LoadedConfig, load_config
 from syncd.config.schema import team_file_schema
 from syncd.console import render_status, render_sync
@@ -113,7 +113,7 @@ def _load(config: Path, team: str | None = None) -> LoadedConfig:
 
 
 def _clock() -> Now:
-    """This command's clock: the system's, unless the test-only ``SYNCD_TEST_NOW`` pins it."""
+    """This command's clock: the system's, unless a test-only hook (``syncd.clock``) moves it."""
     try:
         now, pinned = clock_from_env(os.environ)
     except ClockSettingError as exc:
@@ -121,8 +121,9 @@ def _clock() -> Now:
         raise typer.Exit(EXIT_CONFIG) from exc
     if pinned is not None:
         _consoles.err.print(
-            f"[yellow]warning:[/] SYNCD_TEST_NOW is set: syncd runs as if it were "
-            f"{pinned.isoformat()} (a test-only setting; unset it in production)"
+            f"[yellow]warning:[/] a test-only clock setting is in the environment: syncd runs "
+            f"as if it were {pinned:%Y-%m-%d %H:%M} UTC ({TEST_NOW_ENV} or {TIME_SHIFT_ENV}; "
+            "unset it in production)"
         )
     return now
 
