@@ -34,6 +34,7 @@ from syncd.mirror.operations import (
 from syncd.mirror.planner import Plan, plan
 from syncd.mirror_records import base_json, base_json_of, mirror_records
 from syncd.model import ActionItem, Status
+from syncd.progress import Mirroring, ProgressListener, ReadingTracker
 from syncd.resolve.people import PeopleDirectory
 from syncd.store import StateStore, TrackerCursor, TrackerLink
 from syncd.tracker import AssigneeLookup, ConditionalReads, Tracker, TrackerProblem
@@ -73,10 +74,13 @@ def mirror_team(
     dry_run: bool,
     replica: str | None = None,
     previous_owner: Mapping[str, str | None] | None = None,
+    progress: ProgressListener | None = None,
 ) -> MirrorOutcome:
     """Mirror one team's items. Tracker failures are reported in the outcome, never raised."""
     outcome = MirrorOutcome()
     log = get_logger(team=team, tracker=tracker.system)
+    if progress is not None:
+        progress(ReadingTracker(team, tracker.system))
     try:
         if not dry_run:
             _resolve_open_intents(team, store, tracker, outcome, now)
@@ -110,7 +114,20 @@ def mirror_team(
         if dry_run:
             return outcome
         snapshots = {**changed.snapshots, **{s.key: s for s in marker_hits.values()}}
-        _apply(team, outcome.plan, store, tracker, links, snapshots, reading, outcome, now, replica)
+        tally = _WriteTally(team, tracker.system, outcome.plan, progress)
+        _apply(
+            team,
+            outcome.plan,
+            store,
+            tracker,
+            links,
+            snapshots,
+            reading,
+            outcome,
+            now,
+            replica,
+            tally,
+        )
         _record_activity(team, store, records, changed.snapshots)
         reached = max(
             (t for t in (changed.newest_updated, changed.read_at) if t is not None), default=None
@@ -271,17 +288,21 @@ def _apply(
     outcome: MirrorOutcome,
     now: datetime,
     replica: str | None,
+    tally: _WriteTally,
 ) -> None:
     failed: set[str] = set()  # items with a failed write: their record stays as it was
     items = {i.id: i for i in reading.items}
     bases: dict[str, dict[str, Any]] = {}
 
+    tally.report()
     creates = the_plan.of_type(CreateIssue)
     for batch in _chunks(creates, tracker.create_batch_size):
         _create_batch(team, batch, store, tracker, items, outcome, failed, now, replica)
+        tally.advance(len(batch))
 
     adopted_links: list[TrackerLink] = []
     for adopt in the_plan.of_type(AdoptIssue):
+        tally.advance(1)  # counted as it is taken up: every path below ends this item's turn
         item = items.get(adopt.item_id)
         if not _adopt_or_report(adopt, item, tracker, outcome, failed):
             continue
@@ -314,7 +335,9 @@ def _apply(
         def write(u: UpdateIssue = update, into: dict[str, str] = dropped) -> None:
             into.update(tracker.update(u.key, u.changes) or {})
 
-        if _write(outcome, update.item_id, update.key, failed, write):
+        written = _write(outcome, update.item_id, update.key, failed, write)
+        tally.advance(1)
+        if written:
             outcome.updated += 1
             for name, why in dropped.items():
                 outcome.problems.append(
@@ -332,6 +355,31 @@ def _apply(
     _record_status(team, the_plan, store, links, outcome, now)
     _report(the_plan, outcome)
     outcome.failed_items = failed
+
+
+class _WriteTally:
+    """Counts the plan's tracker writes as they finish, for the progress display."""
+
+    def __init__(
+        self, team: str, tracker: str, the_plan: Plan, progress: ProgressListener | None
+    ) -> None:
+        self._team = team
+        self._tracker = tracker
+        self._progress = progress
+        self._done = 0
+        self._total = (
+            len(the_plan.of_type(CreateIssue))
+            + len(the_plan.of_type(AdoptIssue))
+            + len(the_plan.of_type(UpdateIssue))
+        )
+
+    def report(self) -> None:
+        if self._progress is not None and self._total:
+            self._progress(Mirroring(self._team, self._tracker, self._done, self._total))
+
+    def advance(self, writes: int) -> None:
+        self._done = min(self._done + writes, self._total)
+        self.report()
 
 
 def _create_batch(

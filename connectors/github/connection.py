@@ -102,7 +102,11 @@ class GitHubConnection:
             read_timeout=settings.timeout_seconds, min_write_interval=MIN_WRITE_INTERVAL
         )
         self.engine = PolicyEngine(
-            self.policy, service=SERVICE, clock=context.http_clock, observer=context.http_observer
+            self.policy,
+            service=SERVICE,
+            clock=context.http_clock,
+            observer=context.http_observer,
+            on_wait=context.http_wait_observer,
         )
         token = settings.token.get_secret_value()
         # GitHub counts secondary limits per account: one budget per token, never the token.
@@ -216,7 +220,9 @@ class GitHubConnection:
 
     def _take_creation_slot(self, verb: str, path: str) -> None:
         try:
-            waited = self.budget.acquire(max_wait=self.policy.max_inline_wait)
+            waited = self.budget.acquire(
+                max_wait=self.policy.max_inline_wait, on_wait=self._announce_budget_wait
+            )
         except BudgetExhausted as exc:
             self._log.warning("github.creation_budget_exhausted", wait=round(exc.wait, 1))
             raise RateLimitedError(
@@ -228,6 +234,9 @@ class GitHubConnection:
             ) from None
         if waited > 0:
             self._log.info("github.creation_budget_wait", waited=round(waited, 3))
+
+    def _announce_budget_wait(self, seconds: float) -> None:
+        self.engine.announce_wait(seconds, rate_limit=True, reason="creation limit")
 
     def _note_server_time(self, headers: Mapping[str, str]) -> None:
         try:

@@ -67,6 +67,7 @@ class JiraConnection:
             service=SERVICE,
             clock=context.http_clock,
             observer=context.http_observer,
+            on_wait=context.http_wait_observer,
         )
         self._log: Any = get_logger(team=context.team, connector=SERVICE)
         self._client: Any = None

@@ -34,7 +34,13 @@ from syncd.http.errors import (
     TransientError,
     WrongServiceError,
 )
-from syncd.http.observe import RequestObserver, RequestRecord, endpoint_of
+from syncd.http.observe import (
+    RequestObserver,
+    RequestRecord,
+    WaitObserver,
+    WaitRecord,
+    endpoint_of,
+)
 from syncd.http.pacing import Pacer, PacerRegistry
 from syncd.http.policy import HttpPolicy
 from syncd.http.redact import redact_headers, redact_url
@@ -64,6 +70,8 @@ __all__ = [
     "Return",
     "SystemClock",
     "TransientError",
+    "WaitObserver",
+    "WaitRecord",
     "WrongServiceError",
     "decide",
     "endpoint_of",
