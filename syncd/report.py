@@ -10,6 +10,7 @@ from syncd.mirror.operations import operation_as_json
 from syncd.mirror_executor import MirrorOutcome
 from syncd.model import ActionItem, DocumentFailure, Flag, Status
 from syncd.runner import TeamRun
+from syncd.status_totals import row_state
 from syncd.store import StoredItem, TrackerLink
 
 FLAG_ORDER = [f.value for f in Flag]
@@ -49,7 +50,8 @@ def stored_item_json(item: StoredItem, link: TrackerLink | None = None) -> dict[
     """An item as the store holds it; with its mirrored issue when it has one.
 
     ``tracker_ref`` is the mirrored issue's key, else a reference found in the document;
-    ``status`` is ``done`` when the document or the issue says so.
+    ``status`` is ``done`` when the document or the issue says so; ``state`` is the row's one
+    state (``open``, ``done`` or ``orphaned``), what ``status``'s totals count.
     """
     out = item_json(item.to_action_item())
     if link is not None:
@@ -69,6 +71,7 @@ def stored_item_json(item: StoredItem, link: TrackerLink | None = None) -> dict[
     out["first_seen"] = item.first_seen.isoformat()
     out["last_seen"] = item.last_seen.isoformat()
     out["orphaned_at"] = item.orphaned_at.isoformat() if item.orphaned_at else None
+    out["state"] = row_state(item, link).value
     return out
 
 

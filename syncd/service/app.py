@@ -49,9 +49,8 @@ EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 # wait this long for syncs in flight, then this long for their open transactions.
 STOP_WAIT_FOR_SYNCS = timedelta(seconds=6)
 STOP_WAIT_FOR_TRANSACTIONS = timedelta(seconds=2)
-# How late a signal delivered to another thread may be handled (see run_until_stopped).
-SIGNAL_POLL = timedelta(milliseconds=250)
 HTTP_HOST_ENV_VAR = "SYNCD_HTTP_HOST"  # default: every interface, as probes come from outside
+SIGNAL_POLL_SECONDS = 0.25  # how late a signal delivered to another thread may be handled
 
 
 def _now() -> datetime:
@@ -138,10 +137,10 @@ class Service:
         """Serve until SIGTERM/SIGINT, reloading on SIGHUP; True when everything stopped
         cleanly, False when a sync had to be abandoned."""
         while not self.signals.stop.is_set():
-            # Never an endless wait: the kernel may deliver SIGHUP or SIGTERM to any thread,
-            # and Python runs the handler only when the main thread next runs bytecode. A main
-            # thread asleep in wait() without a timeout would sleep through the signal.
-            self.signals.wake.wait(SIGNAL_POLL.total_seconds())
+            # Never an unbounded wait: the kernel may deliver SIGTERM or SIGHUP to another
+            # thread, and then Python runs the handler only when the main thread next runs
+            # bytecode. An unbounded wait left a SIGHUP unhandled for good (seen under load).
+            self.signals.wake.wait(timeout=SIGNAL_POLL_SECONDS)
             self.signals.wake.clear()
             if self.signals.reload.is_set() and not self.signals.stop.is_set():
                 self.signals.reload.clear()
@@ -163,7 +162,7 @@ class Service:
             self._lease_thread.join(timeout=1)
         # A team abandoned mid-cycle keeps its lease until it expires: its thread may still be
         # in a tracker call, and another replica must not start the team before this one is gone.
-        self._leases.release(self._leases.held() - set(abandoned))
+        self._leases.close(keep=abandoned)
         self.probes.stop()
         for team in abandoned:
             get_logger(team=team).warning("service.team_sync_abandoned")
@@ -279,9 +278,7 @@ class Service:
     def _sync_succeeded(self, team: str, finished: datetime) -> None:
         failed_before = self._failures.get(team, 0)
         self._failures[team] = 0
-        self.metrics.sync_succeeded(
-            team, finished.timestamp(), still_held=self._leases.holds(team)
-        )
+        self.metrics.sync_succeeded(team, finished.timestamp(), still_held=self._leases.holds(team))
         if failed_before:
             get_logger(team=team).info("service.team_sync_recovered", after_failures=failed_before)
 
