@@ -61,7 +61,6 @@ class TeamLeases(Protocol):
     def refresh(self, teams: Iterable[str]) -> LeaseChanges: ...
     def holds(self, team: str) -> bool: ...
     def held(self) -> frozenset[str]: ...
-    def held_since(self, team: str) -> datetime | None: ...
     def release(self, teams: Iterable[str]) -> None: ...
     def close(self, keep: Iterable[str] = ()) -> None:
         """Give back every lease but ``keep``'s, and take none from now on (at stop)."""
@@ -90,9 +89,6 @@ class SoleLeases:
 
     def held(self) -> frozenset[str]:
         return frozenset(self._since)
-
-    def held_since(self, team: str) -> datetime | None:
-        return self._since.get(team)
 
     def release(self, teams: Iterable[str]) -> None:
         for team in teams:
@@ -172,10 +168,6 @@ class StoreLeases:
 
     def held(self) -> frozenset[str]:
         return frozenset(team for team in self._held if self.holds(team))
-
-    def held_since(self, team: str) -> datetime | None:
-        held = self._held.get(team)
-        return held.since if held is not None else None
 
     def release(self, teams: Iterable[str]) -> None:
         with self._lock:
