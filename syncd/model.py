@@ -114,11 +114,20 @@ class DocumentFailure:
 
 
 @dataclass(frozen=True, slots=True)
-class Owner:
-    written: str | None  # as in the document
+class CoOwner:
+    """Another owner named beside the assignee ("carol, dave"): recorded and shown, not assigned."""
+
+    written: str  # this owner as in the document
     person: str | None  # the key in the people map, when resolved
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    written: str | None  # as in the document (all owners named), trailing punctuation dropped
+    person: str | None  # the key in the people map, when resolved: the assignee
     via: str | None = None  # how it resolved: "key" | "alias" | "handle" | "email" | "lead"
     unresolved_reason: str | None = None
+    co_owners: tuple[CoOwner, ...] = ()  # the other owners named, in the order written
 
 
 @dataclass(frozen=True, slots=True)
