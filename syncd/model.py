@@ -148,6 +148,23 @@ class TrackerRef:
 
 
 @dataclass(frozen=True, slots=True)
+class TrackerAssignee:
+    """Who holds an item's issue in the tracker now, as syncd last read it.
+
+    A person may reassign the issue there: this, not the document's owner, is who works on it.
+    """
+
+    user_id: str  # Jira accountId / Data Center username, GitHub login
+    name: str | None  # what the tracker shows for the user (display name, login), when read
+    person: str | None  # the people-map key of that user, when the people map knows them
+
+    @property
+    def shown(self) -> str:
+        """How a person reading the digest or ``status`` knows them."""
+        return self.person or self.name or self.user_id
+
+
+@dataclass(frozen=True, slots=True)
 class ActionItem:
     id: str
     team: str

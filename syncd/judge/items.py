@@ -118,8 +118,10 @@ def judge_item(state: ItemState, policy: JudgePolicy, now: datetime) -> ItemJudg
 
     owner = item.owner
     written_nobody = is_placeholder_owner(owner.written)
-    unowned = owner.person is None and written_nobody
-    owner_unresolved = owner.person is None and not written_nobody
+    # Someone holds the issue in the tracker: the item is owned, whatever the document says.
+    held = state.tracker_assignee is not None
+    unowned = owner.person is None and written_nobody and not held
+    owner_unresolved = owner.person is None and not written_nobody and not held
     return ItemJudgement(
         state=state,
         done=False,
