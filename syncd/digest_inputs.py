@@ -14,8 +14,10 @@ from zoneinfo import ZoneInfo
 from syncd.config.loader import LoadedTeam
 from syncd.cron import cron_trigger
 from syncd.digest import ChatIds
+from syncd.holders import tracker_assignees
 from syncd.judge import ItemState, JudgePolicy
 from syncd.model import Flag, Postmortem, Status
+from syncd.runner import people_directory
 from syncd.store import StateStore
 
 CHAT_ID_FIELDS = ("slack", "teams", "mattermost", "discord")
@@ -54,9 +56,11 @@ def digest_inputs(team: LoadedTeam, store: StateStore) -> DigestInputs:
     name = team.config.team
     links = store.links(name)
     bases = store.bases(name)
+    stored_items = store.stored_items(name)
+    holders = tracker_assignees(stored_items, links, bases, people_directory(team))
     states = []
     postmortems: dict[tuple[str, str], Postmortem] = {}
-    for stored in store.stored_items(name):
+    for stored in stored_items:
         item = stored.to_action_item()
         postmortems.setdefault((item.source, item.document), item.postmortem)
         link = links.get(stored.id)
@@ -85,6 +89,7 @@ def digest_inputs(team: LoadedTeam, store: StateStore) -> DigestInputs:
                     else None
                 ),
                 done_at=done_at,
+                tracker_assignee=holders.get(stored.id),
             )
         )
     return DigestInputs(

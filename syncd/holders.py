@@ -32,7 +32,9 @@ def tracker_assignees(
         if not link.assignee:
             continue
         known = _people_ids(people, link.system)
-        person = known.get(_fold(link.assignee)) or assigned.get((link.system, _fold(link.assignee)))
+        person = known.get(_fold(link.assignee)) or assigned.get(
+            (link.system, _fold(link.assignee))
+        )
         holders[item_id] = TrackerAssignee(
             user_id=link.assignee, name=link.assignee_name, person=person
         )

@@ -604,9 +604,7 @@ def _record_activity(
         store.save_links(team, changed)
 
 
-def _record_assignees(
-    team: str, store: StateStore, snapshots: Mapping[str, IssueSnapshot]
-) -> None:
+def _record_assignees(team: str, store: StateStore, snapshots: Mapping[str, IssueSnapshot]) -> None:
     """Note who holds each issue in the tracker now: the digest and ``status`` name them.
 
     After a cycle, an item's base holds the tracker's assignee as syncd knows it (read from the

@@ -30,7 +30,9 @@ OVERDUE = NOW.date() - timedelta(days=3)
 
 
 def _digest(*states: ItemState) -> Digest:
-    return build_digest("payments", list(states), [CHECKOUT], POLICY, NOW, LAST_DIGEST, None, CHAT_IDS)
+    return build_digest(
+        "payments", list(states), [CHECKOUT], POLICY, NOW, LAST_DIGEST, None, CHAT_IDS
+    )
 
 
 def _overdue_owner(digest: Digest) -> OwnerRef:
@@ -63,9 +65,7 @@ def test_a_reassigned_issue_mentions_who_holds_it_and_names_the_documents_owner(
         (render_discord, "<@223456789012345678>"),
     ],
 )
-def test_every_channel_mentions_the_holder_not_the_document_owner(
-    render: object, bob: str
-) -> None:
+def test_every_channel_mentions_the_holder_not_the_document_owner(render: object, bob: str) -> None:
     action = item("Write runbook for checkout-api pool exhaustion", CHECKOUT, due=OVERDUE)
     payload = render(_digest(state(action, tracker_assignee=BOB_IN_JIRA)))  # type: ignore[operator]
     text = "\n".join(strings(payload))
@@ -104,7 +104,9 @@ def test_an_assignee_without_a_name_is_named_by_the_trackers_id() -> None:
 
 
 def test_an_unowned_item_someone_took_in_the_tracker_is_no_longer_unowned() -> None:
-    action = item("Write runbook for checkout-api pool exhaustion", CHECKOUT, owner=None, due=OVERDUE)
+    action = item(
+        "Write runbook for checkout-api pool exhaustion", CHECKOUT, owner=None, due=OVERDUE
+    )
     unowned = _digest(state(action))
     assert [e.reasons for e in unowned.attention] == [("no owner",)]
     taken = _digest(state(action, tracker_assignee=BOB_IN_JIRA))

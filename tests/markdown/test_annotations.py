@@ -16,7 +16,11 @@ from connectors.markdown.annotations import extract_annotations
         ("Fix the pool (owner: carol and dave)", "Fix the pool", "carol and dave"),
         ("Fix the pool (owner: carol & dave)", "Fix the pool", "carol & dave"),
         ("Fix the pool. Owner: carol, dave", "Fix the pool.", "carol, dave"),
-        ("Fix the pool. Owners: Carol Diaz and Dave Okafor", "Fix the pool.", "Carol Diaz and Dave Okafor"),
+        (
+            "Fix the pool. Owners: Carol Diaz and Dave Okafor",
+            "Fix the pool.",
+            "Carol Diaz and Dave Okafor",
+        ),
         ("Fix the pool, owner: carol, dave, due 2026-01-01", "Fix the pool", "carol, dave"),
         ("Fix the pool. Owner: @carol, @dave; due 2026-01-01", "Fix the pool.", "@carol, @dave"),
         ("Fix the pool. Owner: carol, dave@acme.com", "Fix the pool.", "carol, dave@acme.com"),
@@ -29,7 +33,11 @@ from connectors.markdown.annotations import extract_annotations
         ("Fix the pool (owner: bob;)", "Fix the pool", "bob"),
         # what follows a comma or "and" and is not a name stays in the text
         ("Fix the pool (owner: alice, high priority)", "Fix the pool (high priority)", "alice"),
-        ("Fix the pool. Owner: alice and then roll back", "Fix the pool. and then roll back", "alice"),
+        (
+            "Fix the pool. Owner: alice and then roll back",
+            "Fix the pool. and then roll back",
+            "alice",
+        ),
         ("Owner: alice, to follow up with the vendor", "to follow up with the vendor", "alice"),
         # only edge handles are owners; one in running text stays in the sentence
         ("Pair with @bob on the pool @carol", "Pair with @bob on the pool", "@carol"),

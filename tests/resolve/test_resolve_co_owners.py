@@ -137,9 +137,7 @@ def test_surname_first_is_only_tried_for_two_single_words(people: PeopleDirector
         ("dave@acme.com.", "dave@acme.com"),
     ],
 )
-def test_trailing_punctuation_is_dropped(
-    people: PeopleDirectory, written: str, shown: str
-) -> None:
+def test_trailing_punctuation_is_dropped(people: PeopleDirectory, written: str, shown: str) -> None:
     owner = people.resolve(written)
     assert owner.written == shown
     if owner.person is None:
