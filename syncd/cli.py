@@ -300,12 +300,19 @@ def status(
     as_json: JsonOption = False,
 ) -> None:
     """Show the items the state store holds, with tracker key, owner, due date and flags."""
+    from syncd.digest_inputs import stored_holders
+
     loaded = _load(config, team)
     store = _open_store(loaded, readonly=True)
     try:
         names = [t.config.team for t in loaded.teams if team is None or t.config.team == team]
         items = {name: store.stored_items(name) for name in names}
         links = {name: store.links(name) for name in names}
+        holders = {  # who holds each issue in the tracker now
+            t.config.team: stored_holders(t, store, items[t.config.team], links[t.config.team])
+            for t in loaded.teams
+            if t.config.team in names
+        }
         intents = {name: len(store.open_intents(name)) for name in names}
         runs = {name: store.last_run(name) for name in names}
     finally:
@@ -314,7 +321,10 @@ def status(
         payload = {
             "teams": {
                 name: {
-                    "items": [stored_item_json(i, links[name].get(i.id)) for i in items[name]],
+                    "items": [
+                        stored_item_json(i, links[name].get(i.id), holders[name].get(i.id))
+                        for i in items[name]
+                    ],
                     "last_sync": _run_json(runs[name]),
                     "mirror": _mirror_progress(items[name], links[name], intents[name]),
                 }
@@ -323,7 +333,7 @@ def status(
         }
         _print_json(payload)
         return
-    render_status(_consoles.out, items, links)
+    render_status(_consoles.out, items, links, holders)
     for name in names:
         progress = _mirror_progress(items[name], links[name], intents[name])
         _consoles.out.print(

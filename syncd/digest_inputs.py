@@ -7,6 +7,7 @@ the schedule slot a digest belongs to.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -16,9 +17,9 @@ from syncd.cron import cron_trigger
 from syncd.digest import ChatIds
 from syncd.holders import tracker_assignees
 from syncd.judge import ItemState, JudgePolicy
-from syncd.model import Flag, Postmortem, Status
+from syncd.model import Flag, Postmortem, Status, TrackerAssignee
 from syncd.runner import people_directory
-from syncd.store import StateStore
+from syncd.store import StateStore, StoredItem, TrackerLink
 
 CHAT_ID_FIELDS = ("slack", "teams", "mattermost", "discord")
 
@@ -50,6 +51,16 @@ def chat_ids(team: LoadedTeam) -> dict[str, dict[str, str]]:
         if found:
             ids[key] = found
     return ids
+
+
+def stored_holders(
+    team: LoadedTeam,
+    store: StateStore,
+    items: Sequence[StoredItem],
+    links: Mapping[str, TrackerLink],
+) -> dict[str, TrackerAssignee]:
+    """Who holds each item's issue in the tracker now, as ``status`` shows it."""
+    return tracker_assignees(items, links, store.bases(team.config.team), people_directory(team))
 
 
 def digest_inputs(team: LoadedTeam, store: StateStore) -> DigestInputs:

@@ -89,7 +89,15 @@ _OWNERS = (
     rf"{_NAME}(?:\s*[/&+]\s*{_OWNER_STOP}{_NAME}"
     rf"|(?:\s*,\s*|\s+and\s+){_OWNER_STOP}{_NEXT_NAME})*"
 )
-_OWNER_KEY = re.compile(rf"\b(?:owners?|assignees?|dri|responsible|who)\s*[:=]\s*({_OWNERS})", _I)
+# What authors write after "Owner:" when nobody owns the item yet; taken whole, so that no
+# "yet" is left behind in the title. The resolver reads it as no owner.
+_NOBODY = (
+    r"(?:(?:nobody|no\s+one|noone|none|unassigned|not\s+(?:yet\s+)?assigned|tbd|tba|tbc)"
+    rf"(?:\s+yet)?|n/a|\?+|[-\u2013\u2014]){_END_OF_OWNERS}"
+)
+_OWNER_KEY = re.compile(
+    rf"\b(?:owners?|assignees?|dri|responsible|who)\s*[:=]\s*({_NOBODY}|{_OWNERS})", _I
+)
 _ASSIGNED_TO = re.compile(rf"\bassigned\s+to\s*:?\s*({_OWNERS})", _I)
 _HANDLE = re.compile(rf"(?<![\w@./+-])@({_HANDLE_BODY})")
 _NOT_PEOPLE = frozenset({"here", "channel", "everyone", "all", "group"})

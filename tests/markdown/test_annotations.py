@@ -31,6 +31,15 @@ from connectors.markdown.annotations import extract_annotations
         # a trailing full stop ends the sentence, not the name
         ("Fix the pool. Owner: bob.", "Fix the pool.", "bob"),
         ("Fix the pool (owner: bob;)", "Fix the pool", "bob"),
+        # nobody yet: taken whole, the resolver reads it as no owner
+        ("Fix the pool (owner: nobody yet)", "Fix the pool", "nobody yet"),
+        ("Fix the pool. Owner: not assigned yet", "Fix the pool.", "not assigned yet"),
+        ("Fix the pool (owner: TBD)", "Fix the pool", "TBD"),
+        ("Fix the pool (owner: ?)", "Fix the pool", "?"),
+        ("Fix the pool (owner: n/a)", "Fix the pool", "n/a"),
+        ("Fix the pool (owner: -)", "Fix the pool", "-"),
+        ("Fix the pool. Owner: Nobody Smith", "Fix the pool.", "Nobody Smith"),
+        ("Fix the pool. Owner: none-such-team", "Fix the pool.", "none-such-team"),
         # what follows a comma or "and" and is not a name stays in the text
         ("Fix the pool (owner: alice, high priority)", "Fix the pool (high priority)", "alice"),
         (
