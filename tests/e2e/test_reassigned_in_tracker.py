@@ -172,9 +172,7 @@ def scenario(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[T
                 issues = {i.title: i for i in github.repo.issues.values() if not i.is_pull_request}
             admin = github.state.user(logins["carol"])
             for title, login in ((TAKEN, logins["bob"]), (NOBODYS, "zed-contractor")):
-                github.state.edit_issue(
-                    github.repo, issues[title].number, admin, assignees=[login]
-                )
+                github.state.edit_issue(github.repo, issues[title].number, admin, assignees=[login])
 
         team.write()
         yield team, reassign_on_github
