@@ -27,14 +27,15 @@ def tracker_assignees(
     """Item id → the tracker's assignee of its issue, for items whose issue has one."""
     people = list(people)
     assigned = _assigned_by_syncd(items, links, bases)
+    ids_by_system: dict[str, dict[str, str]] = {}
     holders: dict[str, TrackerAssignee] = {}
     for item_id, link in links.items():
         if not link.assignee:
             continue
-        known = _people_ids(people, link.system)
-        person = known.get(_fold(link.assignee)) or assigned.get(
-            (link.system, _fold(link.assignee))
-        )
+        if link.system not in ids_by_system:
+            ids_by_system[link.system] = _people_ids(people, link.system)
+        user = _fold(link.assignee)
+        person = ids_by_system[link.system].get(user) or assigned.get((link.system, user))
         holders[item_id] = TrackerAssignee(
             user_id=link.assignee, name=link.assignee_name, person=person
         )
