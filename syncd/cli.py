@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
@@ -16,24 +16,31 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from syncd import __version__, plugins
-from syncd.clock import ClockSettingError, Now, clock_from_env
+from syncd.cli_help import SyncdCommand, SyncdGroup
+from syncd.clock import TEST_NOW_ENV, TIME_SHIFT_ENV, ClockSettingError, Now, clock_from_env
 from syncd.config.loader import LoadedConfig, load_config
 from syncd.config.schema import team_file_schema
 from syncd.console import render_status, render_sync
 from syncd.logs import configure, redactor
+from syncd.progress import ProgressListener
+from syncd.progress_line import ProgressLine, progress_display
 from syncd.report import stored_item_json, sync_json
 from syncd.runner import TeamRun, sync_team
 from syncd.secret_values import secret_values as _secret_values
+from syncd.status_totals import status_totals
 from syncd.store import StateStore, StateStoreError
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 
 app = typer.Typer(
     name="syncd",
+    cls=SyncdGroup,
     help="Mirror postmortem action items into your tracker and report the languishing ones.",
+    epilog="Exit status: 0 all good; 1 the run finished but some document, source or team "
+    "failed (each is printed); 2 configuration or usage error (nothing was done). "
+    "Results go to stdout, logs and progress to stderr.",
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
@@ -44,13 +51,20 @@ ConfigOption = Annotated[
     typer.Option(
         "--config",
         "-c",
+        metavar="PATH",
         envvar="SYNCD_CONFIG",
-        help="Config directory (syncd.yaml, people.yaml, teams/) or one team file.",
-        show_default=True,
+        help="A config directory (syncd.yaml, people.yaml, teams/) or one team file; "
+        "default ./config.",
+        show_default=False,
     ),
 ]
-TeamOption = Annotated[str | None, typer.Option("--team", "-t", help="Only this team.")]
-JsonOption = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+TeamOption = Annotated[
+    str | None,
+    typer.Option("--team", "-t", metavar="NAME", help="Only this team (its team: name)."),
+]
+JsonOption = Annotated[
+    bool, typer.Option("--json", help="Print one JSON object instead of tables.")
+]
 
 # Piped output keeps whole lines readable instead of folding tables at 80 columns.
 PIPED_WIDTH = 160
@@ -99,7 +113,7 @@ def _load(config: Path, team: str | None = None) -> LoadedConfig:
 
 
 def _clock() -> Now:
-    """This command's clock: the system's, unless the test-only ``SYNCD_TEST_NOW`` pins it."""
+    """This command's clock: the system's, unless a test-only hook (``syncd.clock``) moves it."""
     try:
         now, pinned = clock_from_env(os.environ)
     except ClockSettingError as exc:
@@ -107,8 +121,9 @@ def _clock() -> Now:
         raise typer.Exit(EXIT_CONFIG) from exc
     if pinned is not None:
         _consoles.err.print(
-            f"[yellow]warning:[/] SYNCD_TEST_NOW is set: syncd runs as if it were "
-            f"{pinned.isoformat()} (a test-only setting; unset it in production)"
+            f"[yellow]warning:[/] a test-only clock setting is in the environment: syncd runs "
+            f"as if it were {pinned:%Y-%m-%d %H:%M} UTC ({TEST_NOW_ENV} or {TIME_SHIFT_ENV}; "
+            "unset it in production)"
         )
     return now
 
@@ -128,35 +143,33 @@ def _open_store(loaded: LoadedConfig, *, readonly: bool) -> StateStore:
 
 
 @contextmanager
-def _progress(enabled: bool) -> Iterator[Callable[[str, str], None] | None]:
-    """A live count of documents read, on a terminal only."""
+def _progress(enabled: bool, *, teams: int) -> Iterator[ProgressListener | None]:
+    """What the sync is doing (reading, mirroring, waiting, which team), on a terminal only."""
     if not enabled:
         yield None
         return
-    with Progress(
-        SpinnerColumn(),
-        TextColumn("[progress.description]{task.description}"),
-        TextColumn("{task.completed} documents"),
-        TimeElapsedColumn(),
-        console=_consoles.err,
-        transient=True,
-    ) as progress:
-        task = progress.add_task("reading", total=None)
-
-        def advance(source: str, _document: str) -> None:
-            progress.update(task, advance=1, description=f"reading {source}")
-
-        yield advance
+    line = ProgressLine(teams=teams)
+    with progress_display(_consoles.err, line) as display:
+        display.add_task("sync", total=None)
+        yield line
 
 
-@app.command()
+@app.command(cls=SyncdCommand)
 def check(
     config: ConfigOption = Path("config"),
     online: Annotated[
-        bool, typer.Option("--online", help="Also read every source to check it is reachable.")
+        bool,
+        typer.Option(
+            "--online", help="Also read every source and check each tracker with its credentials."
+        ),
     ] = False,
 ) -> None:
-    """Validate the configuration (and, with --online, that every source can be read)."""
+    """Validate the configuration; --online also reads every source and checks each tracker.
+
+    The tracker is checked with the team's credentials (Jira: the account and the project;
+    GitHub: the repository and what the token may do). Chat webhooks cannot be checked without
+    posting to them: preview the digest with syncd digest --dry-run.
+    """
     loaded = _load(config)
     _consoles.out.print(f"configuration OK: {len(loaded.teams)} team(s) in {loaded.root}")
     for team in loaded.teams:
@@ -205,8 +218,11 @@ def check(
 
 def _check_tracker(team: Any, now: datetime) -> bool:
     """Check a team's tracker with its credentials; True when the check failed."""
+    from rich.markup import escape
+
     from syncd.http import HttpError
     from syncd.tracker import CheckableTracker, TrackerContext
+    from syncd.tracker_errors import tracker_failure
     from syncd.tracker_stage import missing_secrets
 
     config = team.config.tracker
@@ -221,34 +237,43 @@ def _check_tracker(team: Any, now: datetime) -> bool:
         if not isinstance(tracker, CheckableTracker):
             _consoles.out.print(f"  [yellow]not checked[/] {name}: the connector has no check")
             return False
-        _consoles.out.print(f"  [green]ok[/] {name}: {tracker.check()}")
+        _consoles.out.print(f"  [green]ok[/] {name}: {escape(tracker.check())}")
         return False
     except HttpError as exc:
-        _consoles.out.print(f"  [red]failed[/] {name}: {exc}")
+        _consoles.out.print(f"  [red]failed[/] {name}: {escape(tracker_failure(exc))}")
         return True
     finally:
         tracker.close()
 
 
-@app.command()
+@app.command(cls=SyncdCommand)
 def sync(
     config: ConfigOption = Path("config"),
     team: TeamOption = None,
     dry_run: Annotated[
-        bool, typer.Option("--dry-run", help="Read and plan; write nothing anywhere.")
+        bool,
+        typer.Option(
+            "--dry-run",
+            help="Read and plan; write nothing anywhere (state store, tracker); print the items "
+            "and the plan.",
+        ),
     ] = False,
     as_json: JsonOption = False,
 ) -> None:
-    """Run one full cycle for each team (or one): read, identify, resolve, record."""
+    """One cycle per team: read, identify, resolve, record, and mirror into the tracker.
+
+    Each team's sources are read, their action items recorded in the state store and mirrored
+    as issues into the team's tracker, exactly once. On a terminal, stderr shows what it is
+    doing: reading a source, mirroring n of m, waiting for a rate limit until when.
+    """
     loaded = _load(config, team)
     store = _open_store(loaded, readonly=dry_run)
     now = _clock()()
     runs: list[TeamRun] = []
+    selected = [t for t in loaded.teams if team is None or t.config.team == team]
     try:
-        with _progress(_consoles.err.is_terminal and not as_json) as on_document:
-            for loaded_team in loaded.teams:
-                if team is not None and loaded_team.config.team != team:
-                    continue
+        with _progress(_consoles.err.is_terminal and not as_json, teams=len(selected)) as progress:
+            for loaded_team in selected:
                 runs.append(
                     sync_team(
                         loaded_team,
@@ -256,7 +281,7 @@ def sync(
                         now=now,
                         cache_dir=loaded.service.state_dir / "cache",
                         dry_run=dry_run,
-                        on_document=on_document,
+                        progress=progress,
                     )
                 )
     finally:
@@ -293,13 +318,17 @@ def store_note(loaded: LoadedConfig) -> str | None:
     return "dry run: nothing was written."
 
 
-@app.command()
+@app.command(cls=SyncdCommand)
 def status(
     config: ConfigOption = Path("config"),
     team: TeamOption = None,
     as_json: JsonOption = False,
 ) -> None:
-    """Show the items the state store holds, with tracker key, owner, due date and flags."""
+    """The items the state store holds: issue, owner, due date, status, flags, and totals.
+
+    Each item is open, done (in its document or in the tracker) or orphaned (gone from its
+    document); the totals count the rows by that status.
+    """
     from syncd.digest_inputs import stored_holders
 
     loaded = _load(config, team)
@@ -317,6 +346,7 @@ def status(
         runs = {name: store.last_run(name) for name in names}
     finally:
         store.close()
+    totals = {name: status_totals(items[name], links[name], intents[name]) for name in names}
     if as_json:
         payload = {
             "teams": {
@@ -325,36 +355,22 @@ def status(
                         stored_item_json(i, links[name].get(i.id), holders[name].get(i.id))
                         for i in items[name]
                     ],
+                    "totals": totals[name].json(),
                     "last_sync": _run_json(runs[name]),
-                    "mirror": _mirror_progress(items[name], links[name], intents[name]),
+                    "mirror": totals[name].mirror_json(),
                 }
                 for name in names
             }
         }
         _print_json(payload)
         return
-    render_status(_consoles.out, items, links, holders)
+    render_status(_consoles.out, items, links, totals, holders)
     for name in names:
-        progress = _mirror_progress(items[name], links[name], intents[name])
-        _consoles.out.print(
-            f"{name}: {progress['mirrored']} of {progress['to_mirror']} open items have an issue"
-            + (f", {progress['creates_in_flight']} creates in flight" if intents[name] else "")
-        )
         run = runs[name]
         if run is not None:
             _consoles.out.print(
                 f"{name}: last sync {run.started_at:%Y-%m-%d %H:%M} UTC, {run.outcome}"
             )
-
-
-def _mirror_progress(items: Any, links: Any, intents: int) -> dict[str, int]:
-    """How far mirroring has got: a large first mirror into GitHub takes hours, by its limits."""
-    open_ids = {i.id for i in items if i.status == "open" and i.orphaned_at is None}
-    return {
-        "to_mirror": len(open_ids),
-        "mirrored": len(open_ids & set(links)),
-        "creates_in_flight": intents,
-    }
 
 
 def _run_json(run: Any) -> dict[str, Any] | None:
@@ -371,7 +387,7 @@ def _run_json(run: Any) -> dict[str, Any] | None:
 DIGEST_FORMATS = ("text", "slack", "teams", "mattermost", "discord", "json")
 
 
-@app.command()
+@app.command(cls=SyncdCommand)
 def digest(
     config: ConfigOption = Path("config"),
     team: TeamOption = None,
@@ -385,14 +401,27 @@ def digest(
         str,
         typer.Option(
             "--format",
-            help="With --dry-run: text, or a channel's payload (slack, teams, mattermost, "
-            "discord, json) for previewing.",
+            metavar="FORMAT",
+            help="With --dry-run: text, or the payload a channel would get: slack, teams, "
+            "mattermost, discord, json.",
+            show_default=True,
         ),
     ] = "text",
 ) -> None:
-    """Build the digest of the current schedule slot and post it (once per slot and channel)."""
+    """Post the digest of the current schedule slot to each channel, once per slot and channel.
+
+    Safe to run from cron: a slot already posted is not posted again (--force posts it again).
+    --dry-run prints the digest instead and posts nothing.
+    """
     if fmt not in DIGEST_FORMATS:
         _consoles.err.print(f"[red]error:[/] --format must be one of {', '.join(DIGEST_FORMATS)}")
+        raise typer.Exit(EXIT_CONFIG)
+    if fmt != "text" and not dry_run:
+        # Whoever asks for a payload wants to see it: posting it to the channels instead
+        # would be the surprise nobody can take back.
+        _consoles.err.print(
+            f"[red]error:[/] --format {fmt} previews a payload: add --dry-run (nothing was posted)"
+        )
         raise typer.Exit(EXIT_CONFIG)
     from syncd.digest_command import post_digests, preview_digest
 
@@ -416,19 +445,26 @@ def digest(
         raise typer.Exit(EXIT_FAILED)
 
 
-@app.command()
+@app.command(cls=SyncdCommand)
 def run(config: ConfigOption = Path("config")) -> None:
-    """Run as a service: scheduled syncs and digests, /healthz, /readyz and /metrics over HTTP."""
+    """The long-running service: each team's sync and digest on schedule, health and metrics.
+
+    Each team syncs every sync_interval and posts its digest on its cron; /healthz, /readyz
+    and /metrics are served on http_port. SIGHUP reloads the configuration; SIGTERM stops.
+    """
     from syncd.service import run_service
 
     loaded = _load(config)
     raise typer.Exit(run_service(config, loaded, os.environ, clock=_clock()))
 
 
-@app.command()
+@app.command(cls=SyncdCommand)
 def schema(
     output: Annotated[
-        Path | None, typer.Option("--output", "-o", help="Write to this file instead of stdout.")
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write to this file instead of stdout."
+        ),
     ] = None,
 ) -> None:
     """Print the JSON Schema of a team file (for editors and CI validation)."""

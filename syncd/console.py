@@ -7,6 +7,7 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
@@ -14,6 +15,7 @@ from syncd.ledger import Operation, OpKind
 from syncd.model import ActionItem, Flag, Status, TrackerAssignee
 from syncd.resolve.people import is_placeholder_owner
 from syncd.runner import TeamRun
+from syncd.status_totals import RowState, StatusTotals, row_state
 from syncd.store import StoredItem, TrackerLink
 
 _FLAG_STYLE = {
@@ -178,8 +180,9 @@ def _render_tracker(console: Console, run: TeamRun, *, dry_run: bool) -> None:
         console.print(f"[yellow]{stage.note}[/]" if stage.note else "tracker: not contacted")
         return
     mirror = stage.outcome
+    # Messages carry text from documents (item titles) and from the tracker: never markup.
     if mirror.stopped:
-        console.print(f"[red]tracker: {mirror.stopped}[/]")
+        console.print(f"[red]tracker: {escape(mirror.stopped)}[/]")
     if dry_run and mirror.plan is not None:
         counts = mirror.plan.counts
         console.print(
@@ -193,15 +196,17 @@ def _render_tracker(console: Console, run: TeamRun, *, dry_run: bool) -> None:
         )
     for problem in mirror.problems:
         where = problem.key or (problem.item_id or "")[:8]
-        console.print(f"  [yellow]{where}[/] {problem.message}")
+        console.print(f"  [yellow]{escape(where)}[/] {escape(problem.message)}")
 
 
 def render_status(
     console: Console,
     items_by_team: dict[str, list[StoredItem]],
-    links_by_team: Mapping[str, Mapping[str, TrackerLink]] | None = None,
+    links_by_team: Mapping[str, Mapping[str, TrackerLink]],
+    totals_by_team: Mapping[str, StatusTotals],
     holders_by_team: Mapping[str, Mapping[str, TrackerAssignee]] | None = None,
 ) -> None:
+    """A table per team, then its totals: the rows counted by their status column."""
     for team, items in items_by_team.items():
         console.rule(f"[bold]team {team}")
         if not items:
@@ -215,26 +220,45 @@ def render_status(
         table.add_column("due", no_wrap=True)
         table.add_column("status")
         table.add_column("flags", overflow="fold")
-        links = (links_by_team or {}).get(team, {})
+        links = links_by_team.get(team, {})
         holders = (holders_by_team or {}).get(team, {})
         for stored in items:
             item = stored.to_action_item()
             link = links.get(stored.id)
-            holder = holders.get(stored.id)
+            holder = holders.get(stored.id)  # who holds the issue in the tracker now
             if holder is not None:  # someone holds the issue: owned, whatever the document says
                 item = dataclasses.replace(item, flags=item.flags - {Flag.UNOWNED})
-            flags = _flags_cell(item, with_status_and_ref=False)
-            if stored.orphaned_at is not None:
-                flags.append("orphaned", style="dim")
+            state = row_state(stored, link)
+            # An orphaned item is judged only as orphaned (its status says so): what it lacks
+            # needs nobody's attention until a person decides about it.
+            flags = (
+                Text()
+                if state is RowState.ORPHANED
+                else _flags_cell(item, with_status_and_ref=False)
+            )
+            if stored.orphaned_at is not None and state is RowState.DONE:
+                flags.append("orphaned", style="dim")  # done, and gone from its document
             table.add_row(
                 item.id[:8],
                 item.title,
                 link.key if link is not None else (stored.tracker_key or ""),
                 _owner_cell(item, holder),
                 _due_cell(item),
-                "done" if link is not None and link.tracker_done else item.status.value,
+                Text(state.value, style=_STATE_STYLE[state]),
                 flags,
             )
         console.print(table)
-        open_count = sum(1 for i in items if i.status is Status.OPEN and i.orphaned_at is None)
-        console.print(f"{len(items)} items recorded, {open_count} open")
+        console.print(_status_summary(totals_by_team[team]))
+
+
+_STATE_STYLE = {RowState.OPEN: "", RowState.DONE: "green", RowState.ORPHANED: "dim"}
+
+
+def _status_summary(totals: StatusTotals) -> Text:
+    text = Text(f"{totals.items} items: {totals.open} open, {totals.done} done", style="bold")
+    if totals.orphaned:
+        text.append(f", {totals.orphaned} orphaned", style="bold dim")
+    text.append(f"\n{totals.open_with_issue} of {totals.open} open items have an issue")
+    if totals.creates_in_flight:
+        text.append(f", {totals.creates_in_flight} creates in flight")
+    return text

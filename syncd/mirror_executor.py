@@ -34,9 +34,11 @@ from syncd.mirror.operations import (
 from syncd.mirror.planner import Plan, plan
 from syncd.mirror_records import base_json, base_json_of, mirror_records
 from syncd.model import ActionItem, Status
+from syncd.progress import Mirroring, ProgressListener, ReadingTracker
 from syncd.resolve.people import PeopleDirectory
 from syncd.store import StateStore, TrackerCursor, TrackerLink
 from syncd.tracker import AssigneeLookup, ConditionalReads, Tracker, TrackerProblem
+from syncd.tracker_errors import describe, reference_problem, tracker_failure
 
 _T = TypeVar("_T")
 
@@ -72,10 +74,13 @@ def mirror_team(
     dry_run: bool,
     replica: str | None = None,
     previous_owner: Mapping[str, str | None] | None = None,
+    progress: ProgressListener | None = None,
 ) -> MirrorOutcome:
     """Mirror one team's items. Tracker failures are reported in the outcome, never raised."""
     outcome = MirrorOutcome()
     log = get_logger(team=team, tracker=tracker.system)
+    if progress is not None:
+        progress(ReadingTracker(team, tracker.system))
     try:
         if not dry_run:
             _resolve_open_intents(team, store, tracker, outcome, now)
@@ -109,7 +114,20 @@ def mirror_team(
         if dry_run:
             return outcome
         snapshots = {**changed.snapshots, **{s.key: s for s in marker_hits.values()}}
-        _apply(team, outcome.plan, store, tracker, links, snapshots, reading, outcome, now, replica)
+        tally = _WriteTally(team, tracker.system, outcome.plan, progress)
+        _apply(
+            team,
+            outcome.plan,
+            store,
+            tracker,
+            links,
+            snapshots,
+            reading,
+            outcome,
+            now,
+            replica,
+            tally,
+        )
         _record_activity(team, store, records, changed.snapshots)
         _record_assignees(team, store, snapshots)
         reached = max(
@@ -126,11 +144,12 @@ def mirror_team(
                 )
             )
     except AuthError as exc:
-        outcome.stopped = f"the tracker refused syncd's credentials or permissions: {exc}"
+        outcome.stopped = tracker_failure(exc)
         log.error("mirror.auth_failed", error=str(exc))
     except HttpError as exc:
-        outcome.stopped = f"the tracker could not be reached: {exc}"
-        log.error("mirror.tracker_unavailable", error=str(exc))
+        outcome.stopped = tracker_failure(exc)
+        event = "mirror.tracker_unreachable" if exc.failure else "mirror.tracker_failed"
+        log.error(event, error=str(exc), status=exc.status)
     return outcome
 
 
@@ -270,35 +289,44 @@ def _apply(
     outcome: MirrorOutcome,
     now: datetime,
     replica: str | None,
+    tally: _WriteTally,
 ) -> None:
     failed: set[str] = set()  # items with a failed write: their record stays as it was
     items = {i.id: i for i in reading.items}
     bases: dict[str, dict[str, Any]] = {}
 
+    tally.report()
     creates = the_plan.of_type(CreateIssue)
     for batch in _chunks(creates, tracker.create_batch_size):
         _create_batch(team, batch, store, tracker, items, outcome, failed, now, replica)
+        tally.advance(len(batch))
 
     adopted_links: list[TrackerLink] = []
     for adopt in the_plan.of_type(AdoptIssue):
-        if _write(outcome, adopt.item_id, adopt.key, failed, lambda a=adopt: _adopt(a, tracker)):
-            snapshot = snapshots.get(adopt.key) or _read_one(tracker, adopt.key)
-            if snapshot is None:
-                failed.add(adopt.item_id)
-                outcome.problems.append(
-                    TrackerProblem(adopt.item_id, adopt.key, f"{adopt.key} could not be read")
+        tally.advance(1)  # counted as it is taken up: every path below ends this item's turn
+        item = items.get(adopt.item_id)
+        if not _adopt_or_report(adopt, item, tracker, outcome, failed):
+            continue
+        snapshot = snapshots.get(adopt.key) or _read_one(tracker, adopt.key)
+        if snapshot is None:
+            failed.add(adopt.item_id)
+            outcome.problems.append(
+                TrackerProblem(
+                    adopt.item_id,
+                    adopt.key,
+                    f"{adopt.key} was adopted but could not be read back; "
+                    "syncd reads it again on the next cycle",
                 )
-                continue
-            fields = dataclasses.replace(
-                snapshot.fields, labels=snapshot.fields.labels | adopt.add_labels
             )
-            bases[adopt.item_id] = base_json(fields, adopt.source, frozenset())
-            # The tracker's own spelling of the key ("#45" is "acme/payments#45"), so later
-            # reads, keyed that way, find the record.
-            adopted_links.append(
-                _link(team, tracker, adopt.item_id, snapshot.key, now, adopted=True)
-            )
-            outcome.adopted += 1
+            continue
+        fields = dataclasses.replace(
+            snapshot.fields, labels=snapshot.fields.labels | adopt.add_labels
+        )
+        bases[adopt.item_id] = base_json(fields, adopt.source, frozenset())
+        # The tracker's own spelling of the key ("#45" is "acme/payments#45"), so later
+        # reads, keyed that way, find the record.
+        adopted_links.append(_link(team, tracker, adopt.item_id, snapshot.key, now, adopted=True))
+        outcome.adopted += 1
     if adopted_links:
         store.save_links(team, adopted_links)
 
@@ -308,7 +336,9 @@ def _apply(
         def write(u: UpdateIssue = update, into: dict[str, str] = dropped) -> None:
             into.update(tracker.update(u.key, u.changes) or {})
 
-        if _write(outcome, update.item_id, update.key, failed, write):
+        written = _write(outcome, update.item_id, update.key, failed, write)
+        tally.advance(1)
+        if written:
             outcome.updated += 1
             for name, why in dropped.items():
                 outcome.problems.append(
@@ -326,6 +356,31 @@ def _apply(
     _record_status(team, the_plan, store, links, outcome, now)
     _report(the_plan, outcome)
     outcome.failed_items = failed
+
+
+class _WriteTally:
+    """Counts the plan's tracker writes as they finish, for the progress display."""
+
+    def __init__(
+        self, team: str, tracker: str, the_plan: Plan, progress: ProgressListener | None
+    ) -> None:
+        self._team = team
+        self._tracker = tracker
+        self._progress = progress
+        self._done = 0
+        self._total = (
+            len(the_plan.of_type(CreateIssue))
+            + len(the_plan.of_type(AdoptIssue))
+            + len(the_plan.of_type(UpdateIssue))
+        )
+
+    def report(self) -> None:
+        if self._progress is not None and self._total:
+            self._progress(Mirroring(self._team, self._tracker, self._done, self._total))
+
+    def advance(self, writes: int) -> None:
+        self._done = min(self._done + writes, self._total)
+        self.report()
 
 
 def _create_batch(
@@ -377,7 +432,7 @@ def _create_batch(
             for create in pending:  # refused before anything was created: nothing to resolve
                 store.drop_intent(team, create.item_id)
             failed.update(c.item_id for c in pending)
-            outcome.problems.append(TrackerProblem(None, None, f"creating issues: {exc}"))
+            outcome.problems.append(TrackerProblem(None, None, f"creating issues: {describe(exc)}"))
             break
         by_item = {c.item_id: c for c in pending}
         retry: list[CreateIssue] = []
@@ -468,7 +523,9 @@ def _link_postmortems(
         except AuthError:
             raise
         except HttpError as exc:
-            return TrackerProblem(item.id, key, f"linking {key} to its postmortem failed: {exc}")
+            return TrackerProblem(
+                item.id, key, f"linking {key} to its postmortem failed: {describe(exc)}"
+            )
         return None
 
     with ThreadPoolExecutor(max_workers=min(LINK_WORKERS, len(wanted))) as pool:
@@ -503,6 +560,25 @@ def _read_one(tracker: Tracker, key: str) -> IssueSnapshot | None:
     return next(iter(found.values())) if len(found) == 1 else None
 
 
+def _adopt_or_report(
+    adopt: AdoptIssue,
+    item: ActionItem | None,
+    tracker: Tracker,
+    outcome: MirrorOutcome,
+    failed: set[str],
+) -> bool:
+    """Adopt the issue an item names; when it cannot be, report the item and its reference."""
+    try:
+        _adopt(adopt, tracker)
+        return True
+    except AuthError:
+        raise
+    except HttpError as exc:
+        failed.add(adopt.item_id)
+        outcome.problems.append(reference_problem(adopt, item, exc))
+        return False
+
+
 def _adopt(adopt: AdoptIssue, tracker: Tracker) -> None:
     marker = tracker.marker(adopt.item_id) if adopt.add_marker else None
     if adopt.add_labels or marker:
@@ -518,7 +594,9 @@ def _write(outcome: MirrorOutcome, item_id: str, key: str, failed: set[str], act
         raise
     except HttpError as exc:
         failed.add(item_id)
-        outcome.problems.append(TrackerProblem(item_id, key, f"writing to {key} failed: {exc}"))
+        outcome.problems.append(
+            TrackerProblem(item_id, key, f"writing to {key} failed: {describe(exc)}")
+        )
         return False
 
 

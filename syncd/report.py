@@ -10,6 +10,7 @@ from syncd.mirror.operations import operation_as_json
 from syncd.mirror_executor import MirrorOutcome
 from syncd.model import ActionItem, DocumentFailure, Flag, Status, TrackerAssignee
 from syncd.runner import TeamRun
+from syncd.status_totals import row_state
 from syncd.store import StoredItem, TrackerLink
 
 FLAG_ORDER = [f.value for f in Flag]
@@ -53,8 +54,10 @@ def stored_item_json(
     """An item as the store holds it; with its mirrored issue when it has one.
 
     ``tracker_ref`` is the mirrored issue's key, else a reference found in the document;
-    ``status`` is ``done`` when the document or the issue says so; ``tracker_assignee`` is who
-    holds the issue in the tracker now (a person may have reassigned it there), or null.
+    ``status`` is ``done`` when the document or the issue says so; ``state`` is the row's one
+    state (``open``, ``done`` or ``orphaned``), what ``status``'s totals count;
+    ``tracker_assignee`` is who holds the issue in the tracker now (a person may have
+    reassigned it there), or null.
     """
     out = item_json(item.to_action_item())
     out["tracker_assignee"] = None
@@ -83,6 +86,7 @@ def stored_item_json(
     out["first_seen"] = item.first_seen.isoformat()
     out["last_seen"] = item.last_seen.isoformat()
     out["orphaned_at"] = item.orphaned_at.isoformat() if item.orphaned_at else None
+    out["state"] = row_state(item, link).value
     return out
 
 

@@ -20,6 +20,7 @@ from syncd.extraction import SourceOutcome, TeamItems, build_team_items
 from syncd.ledger import Operation, OpKind, RecordedItem, plan_record_changes, recorded_fields
 from syncd.logs import get_logger
 from syncd.model import Flag
+from syncd.progress import Matching, ProgressListener, ReadingSource
 from syncd.resolve.people import PeopleDirectory, Person
 from syncd.resolve.resolver import ResolvePolicy
 from syncd.sources import DocumentCallback, read_source
@@ -95,7 +96,7 @@ def sync_team(
     now: datetime,
     cache_dir: Path,
     dry_run: bool,
-    on_document: DocumentCallback | None = None,
+    progress: ProgressListener | None = None,
     tracker_context: Mapping[str, Any] | None = None,
 ) -> TeamRun:
     name = team.config.team
@@ -113,7 +114,7 @@ def sync_team(
                 config_dir=team.dir,
                 cache_dir=cache_dir,
                 now=now,
-                on_document=on_document,
+                on_document=_documents_counted(name, source.name, progress),
             )
             for source in team.config.sources
         ]
@@ -121,6 +122,8 @@ def sync_team(
         for source in team.config.sources:
             for document, seen in store.document_first_seen(name, source.name).items():
                 first_seen[(source.name, document)] = seen
+        if progress is not None:
+            progress(Matching(name, sum(len(o.documents) for o in outcomes)))
         known = store.known_items(name)
         people = people_directory(team)
         reading = build_team_items(
@@ -147,6 +150,7 @@ def sync_team(
             now=now,
             dry_run=dry_run,
             context_extras=tracker_context,
+            progress=progress,
         )
         if stage.outcome is not None and stage.outcome.failed_items and not dry_run:
             # Flagged in the store until a sync writes them: the digest lists them as errors.
@@ -181,6 +185,24 @@ def sync_team(
             except Exception:
                 log.exception("sync.run_record_failed")
         return TeamRun(name, error=error)
+
+
+def _documents_counted(
+    team: str, source: str, progress: ProgressListener | None
+) -> DocumentCallback | None:
+    """A document callback that reports the source's running count (0 as it is opened)."""
+    if progress is None:
+        return None
+    listener = progress
+    read = 0
+    listener(ReadingSource(team, source, read))
+
+    def counted(_source: str, _document: str) -> None:
+        nonlocal read
+        read += 1
+        listener(ReadingSource(team, source, read))
+
+    return counted
 
 
 def _counts(reading: TeamItems, plan: tuple[Operation, ...]) -> dict[str, int]:

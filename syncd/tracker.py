@@ -25,6 +25,7 @@ class TrackerContext:
     now: datetime
     http_observer: Any = None  # a syncd.http.RequestObserver, counting requests per endpoint
     http_clock: Any = None  # a syncd.http.Clock; tests inject one so nothing really sleeps
+    http_wait_observer: Any = None  # a syncd.http.WaitObserver: progress hears of every wait
 
 
 @dataclass(frozen=True, slots=True)

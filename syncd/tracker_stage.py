@@ -19,6 +19,7 @@ from syncd.config.loader import LoadedTeam
 from syncd.extraction import TeamItems
 from syncd.mirror_executor import MirrorOutcome, mirror_team
 from syncd.model import Status
+from syncd.progress import ProgressListener, waits_of_team
 from syncd.resolve.people import PeopleDirectory
 from syncd.store import StateStore
 from syncd.tracker import Tracker, TrackerContext
@@ -51,6 +52,7 @@ def run_tracker_stage(
     now: datetime,
     dry_run: bool,
     context_extras: Mapping[str, Any] | None = None,
+    progress: ProgressListener | None = None,
 ) -> TrackerStage:
     config = team.config.tracker
     connector = plugins.connector_class("tracker", config.type)
@@ -62,7 +64,11 @@ def run_tracker_stage(
         if dry_run:
             return TrackerStage(None, note)
         return TrackerStage(MirrorOutcome(stopped=note), note)
-    context = TrackerContext(team=team.config.team, now=now, **dict(context_extras or {}))
+    extras: dict[str, Any] = {}
+    if progress is not None:
+        extras["http_wait_observer"] = waits_of_team(team.config.team, progress)
+    extras.update(context_extras or {})
+    context = TrackerContext(team=team.config.team, now=now, **extras)
     tracker: Tracker = connector(config.settings, context)
     try:
         outcome = mirror_team(
@@ -76,6 +82,7 @@ def run_tracker_stage(
             mirror_done_items=team.config.policy.mirror_done_items,
             now=now,
             dry_run=dry_run,
+            progress=progress,
         )
     finally:
         tracker.close()

@@ -9,9 +9,11 @@ import pytest
 from tests.fakes.github.fixtures import fake_github, github_client
 from tests.fakes.jira.fixtures import fake_jira, fake_jira_dc
 from tests.support.postgres import postgres_database, postgres_url
+from tests.support.wall_clock import _wall_clock_travel
 
 # fixtures, re-exported for every directory
 __all__ = [
+    "_wall_clock_travel",
     "fake_github",
     "fake_jira",
     "fake_jira_dc",

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import github
 
@@ -33,6 +34,7 @@ from syncd.http import (
     PolicyEngine,
     RateLimitedError,
     RequestInfo,
+    WrongServiceError,
     error_for_status,
 )
 from syncd.http.budget import CREATION_BUDGETS, GITHUB_CREATION_WINDOWS, BudgetExhausted
@@ -100,7 +102,11 @@ class GitHubConnection:
             read_timeout=settings.timeout_seconds, min_write_interval=MIN_WRITE_INTERVAL
         )
         self.engine = PolicyEngine(
-            self.policy, service=SERVICE, clock=context.http_clock, observer=context.http_observer
+            self.policy,
+            service=SERVICE,
+            clock=context.http_clock,
+            observer=context.http_observer,
+            on_wait=context.http_wait_observer,
         )
         token = settings.token.get_secret_value()
         # GitHub counts secondary limits per account: one budget per token, never the token.
@@ -158,8 +164,24 @@ class GitHubConnection:
         """One request (``path`` relative to the API URL, or a URL GitHub gave, e.g. a ``Link``).
 
         Raises the policy's errors; a refusal (4xx) as ``AuthError`` or :class:`RefusedError`,
-        with GitHub's message.
+        with GitHub's message; :class:`WrongServiceError` when what answered is not GitHub.
         """
+        answer = self.answer(verb, path, params=params, body=body, headers=headers)
+        if answer.status >= 400:
+            raise self._refusal(verb, path, answer)
+        return answer
+
+    def answer(
+        self,
+        verb: str,
+        path: str,
+        *,
+        params: Mapping[str, Any] | None = None,
+        body: Mapping[str, Any] | None = None,
+        headers: Mapping[str, str] | None = None,
+    ) -> Answer:
+        """The answer to one request, whatever its status (the policy still raises when no
+        definitive answer came); :class:`WrongServiceError` for a success that is not JSON."""
         if verb in _WRITES:
             self._take_creation_slot(verb, path)
         requester = self.client.requester
@@ -173,24 +195,48 @@ class GitHubConnection:
         lowered = {str(k).lower(): str(v) for k, v in (answer_headers or {}).items()}
         self._note_server_time(lowered)
         data = _json(output)
-        if status >= 400:
-            raise self._refusal(verb, path, status, lowered, data)
+        if status < 300 and data is None and _has_content(output):
+            raise self.not_github(
+                verb, path, status, f"its answer is not JSON ({content_type(lowered)})"
+            )
         return Answer(status, lowered, data)
+
+    def not_github(self, verb: str, path: str, status: int, evidence: str) -> WrongServiceError:
+        """What answered at ``api_url`` is not a GitHub API, with the evidence."""
+        api_url = self._settings.api_url
+        hint = ""
+        if not urlsplit(api_url).path.rstrip("/").endswith("/api/v3"):
+            hint = (
+                "; GitHub Enterprise Server serves its API under /api/v3 "
+                f"(e.g. {api_url}/api/v3), github.com at https://api.github.com"
+            )
+        return WrongServiceError(
+            f"{api_url} answered, but it is not a GitHub API: {evidence}{hint}",
+            service=SERVICE,
+            method=verb,
+            url=self.url(path),
+            status=status,
+        )
 
     def _take_creation_slot(self, verb: str, path: str) -> None:
         try:
-            waited = self.budget.acquire(max_wait=self.policy.max_inline_wait)
+            waited = self.budget.acquire(
+                max_wait=self.policy.max_inline_wait, on_wait=self._announce_budget_wait
+            )
         except BudgetExhausted as exc:
             self._log.warning("github.creation_budget_exhausted", wait=round(exc.wait, 1))
             raise RateLimitedError(
                 str(exc),
                 service=SERVICE,
                 method=verb,
-                url=self._url(path),
+                url=self.url(path),
                 retry_after=exc.wait,
             ) from None
         if waited > 0:
             self._log.info("github.creation_budget_wait", waited=round(waited, 3))
+
+    def _announce_budget_wait(self, seconds: float) -> None:
+        self.engine.announce_wait(seconds, rate_limit=True, reason="creation limit")
 
     def _note_server_time(self, headers: Mapping[str, str]) -> None:
         try:
@@ -200,10 +246,16 @@ class GitHubConnection:
         if moment.tzinfo is not None:
             self.server_times.append(moment)
 
-    def _refusal(
-        self, verb: str, path: str, status: int, headers: Mapping[str, str], data: Any
-    ) -> HttpError:
-        url = self._url(path)
+    def _refusal(self, verb: str, path: str, answer: Answer) -> HttpError:
+        status, headers, data = answer.status, answer.headers, answer.data
+        if not is_github_answer(answer):
+            return self.not_github(
+                verb,
+                path,
+                status,
+                f"its answer has no X-GitHub-Media-Type header ({content_type(headers)})",
+            )
+        url = self.url(path)
         request = RequestInfo(SERVICE, verb, url, repeatable=False)
         error = error_for_status(
             request, status, dict(headers), self.engine.clock.wall()
@@ -223,7 +275,8 @@ class GitHubConnection:
             )
         return error
 
-    def _url(self, path: str) -> str:
+    def url(self, path: str) -> str:
+        """The absolute URL of ``path`` (relative to the API URL, or already absolute)."""
         return path if "://" in path else f"{self._settings.api_url}{path}"
 
 
@@ -253,6 +306,23 @@ def _rebuild_refused(state: dict[str, object]) -> RefusedError:
     error.__dict__.update(state)
     Exception.__init__(error, error._message())
     return error
+
+
+def is_github_answer(answer: Answer) -> bool:
+    """Whether GitHub gave this answer: every answer of its REST API, errors included, names
+    its media type in ``X-GitHub-Media-Type``; an error body links GitHub's documentation."""
+    if "x-github-media-type" in answer.headers or "x-github-request-id" in answer.headers:
+        return True
+    data = answer.data
+    return isinstance(data, Mapping) and "github.com" in str(data.get("documentation_url", ""))
+
+
+def _has_content(output: Any) -> bool:
+    return output is not None and bool(str(output).strip() if isinstance(output, str) else output)
+
+
+def content_type(headers: Mapping[str, str]) -> str:
+    return headers.get("content-type", "").split(";")[0].strip() or "no content type"
 
 
 def _json(output: Any) -> Any:

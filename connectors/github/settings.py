@@ -31,14 +31,13 @@ def _api_url(value: str) -> str:
         raise ValueError("must be an http:// or https:// URL with a host")
     if parts.username or parts.password:
         raise ValueError("must not contain credentials; the token is sent in a header")
-    host = parts.hostname
-    if host in ("github.com", "www.github.com"):
+    if parts.query or parts.fragment:
+        raise ValueError("must be a base URL, without ?query or #fragment")
+    # github.com's web site is certainly not its API. Any other base is taken as given (an
+    # Enterprise Server's /api/v3, a proxy, an API mounted at a root path): whether it is a
+    # GitHub API is for `syncd check --online` to ask it, not for its path to suggest.
+    if parts.hostname in ("github.com", "www.github.com"):
         raise ValueError(f"the API of github.com is {GITHUB_API_URL}")
-    if not host.startswith("api.") and not parts.path.rstrip("/").endswith("/api/v3"):
-        raise ValueError(
-            "GitHub Enterprise Server's REST API lives under /api/v3, "
-            "e.g. https://ghe.example.com/api/v3"
-        )
     return value.rstrip("/")
 
 
@@ -65,8 +64,9 @@ class GitHubSettings(ConnectorSettings):
     ] = Field(
         GITHUB_API_URL,
         description=(
-            "REST API base URL: https://api.github.com, or for GitHub Enterprise Server "
-            "https://ghe.example.com/api/v3."
+            "REST API base URL: https://api.github.com; GitHub Enterprise Server "
+            "https://ghe.example.com/api/v3; or the base URL of a proxy in front of either. "
+            "`syncd check --online` verifies that it is a GitHub API."
         ),
     )
     token: SecretStr = Field(

@@ -16,23 +16,32 @@ link is in the body.
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import UTC, date, datetime, timedelta
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 from urllib.parse import quote, urlsplit
 
 from connectors.github import issues as gh
-from connectors.github.connection import PAGE_SIZE, Answer, GitHubConnection, RefusedError
+from connectors.github.connection import (
+    PAGE_SIZE,
+    Answer,
+    GitHubConnection,
+    RefusedError,
+    content_type,
+    is_github_answer,
+)
 from connectors.github.listing import pages
 from connectors.github.milestones import Milestones
 from connectors.github.settings import GitHubSettings
-from syncd.http import AuthError, HttpError, PermanentError, TransientError
+from syncd.http import AuthError, HttpError, NotFoundError, PermanentError, TransientError
 from syncd.logs import get_logger
 from syncd.mirror.model import IssueSnapshot
 from syncd.mirror.operations import LABELS_TO_ADD, CreateIssue
 from syncd.plugins import ConnectorKind
 from syncd.resolve.people import Person
 from syncd.tracker import AssigneeLookup, ChangedIssues, CreateResult, TrackerContext
+
+T = TypeVar("T")
 
 # Issues updated this long before the cursor are read again: clocks and GitHub's own
 # eventual consistency. Generous on purpose; the cost is a few issues read twice.
@@ -106,7 +115,9 @@ class GitHubTracker:
     def changed_since(self, since: datetime | None) -> ChangedIssues:
         params = self._list_params(None if since is None else since - SAFETY_MARGIN)
         headers = {"If-None-Match": self._etag} if self._etag else None
-        first = self._connection.get(self._issues_path, params, headers)
+        first = self._in_repository(
+            lambda: self._connection.get(self._issues_path, params, headers)
+        )
         if first.not_modified:
             # Nothing changed since the read the ETag stands for; it cost no rate limit. The
             # cursor stays where it is, so the next read asks the same question again.
@@ -141,16 +152,55 @@ class GitHubTracker:
         return found
 
     def check(self) -> str:
-        """Credentials and what the token may do in the repository (``check --online``)."""
-        repo = self._connection.get(f"/repos/{self._repo}").data or {}
+        """That ``api_url`` is a GitHub API, the token, and what it may do in the repository
+        (``check --online``)."""
+        server = self._github_api()
+        path = f"/repos/{self._repo}"
+        repo = self._in_repository(lambda: self._connection.get(path)).data or {}
         permissions = repo.get("permissions") or {}
         allowed = [p for p in ("admin", "maintain", "push", "triage", "pull") if permissions.get(p)]
         if not (permissions.get("push") or permissions.get("triage")):
             return (
-                f"{self._repo} visible, but the token may only {', '.join(allowed) or 'read'}: "
-                "GitHub will silently drop assignees, labels and milestones"
+                f"{server}; {self._repo} visible, but the token may only "
+                f"{', '.join(allowed) or 'read'}: GitHub will silently drop assignees, labels "
+                "and milestones"
             )
-        return f"{self._repo} visible; the token may {', '.join(allowed)}"
+        return f"{server}; {self._repo} visible; the token may {', '.join(allowed)}"
+
+    def _github_api(self) -> str:
+        """Ask ``GET /meta`` whether ``api_url`` is a GitHub API; which one, in words."""
+        meta = self._connection.answer("GET", "/meta")
+        data = meta.data if isinstance(meta.data, Mapping) else {}
+        if not is_github_answer(meta) and "verifiable_password_authentication" not in data:
+            raise self._connection.not_github(
+                "GET",
+                "/meta",
+                meta.status,
+                "its answer has no X-GitHub-Media-Type header, and is not GitHub's meta "
+                f"document ({content_type(meta.headers)})",
+            )
+        if meta.status >= 400:
+            self._connection.request("GET", "/meta")  # raises the refusal (a bad token: 401)
+        version = data.get("installed_version")
+        kind = f"GitHub Enterprise Server {version}" if version else "GitHub"
+        return f"{kind} API at {self.settings.api_url}"
+
+    def _in_repository(self, read: Callable[[], T]) -> T:
+        """A read of the team's repository; a 404 names it, and why it may be."""
+        try:
+            return read()
+        except RefusedError as exc:
+            if exc.status != 404:
+                raise
+            raise NotFoundError(
+                f"GitHub has no repository {self._repo} at {self.settings.api_url}, or the "
+                "token cannot see it (GitHub answers 404 for a private repository the token "
+                "may not read): check tracker.repo, and the token's access to the repository",
+                service="github",
+                method=exc.method,
+                url=exc.url,
+                status=exc.status,
+            ) from None
 
     def get(self, keys: Collection[str]) -> Mapping[str, IssueSnapshot]:
         read: dict[str, dict[str, Any]] = {}
@@ -181,7 +231,10 @@ class GitHubTracker:
         index = {} if self._index is None or since is None else self._index
         params = self._list_params(since)
         started = len(self._connection.server_times)
-        for issue in self._team_issues(pages(self._connection, self._issues_path, params)):
+        listed = self._in_repository(
+            lambda: self._team_issues(pages(self._connection, self._issues_path, params))
+        )
+        for issue in listed:
             index[int(issue["number"])] = issue
         self._index = index
         self._index_read_at = self._server_time(started)
@@ -385,18 +438,15 @@ class GitHubTracker:
                 raise ValueError(f"syncd does not write the field {name!r} to GitHub")
         path = f"{self._issues_path}/{number}"
         if body_changes:
-            current = self._issue(number)
-            if current is None:
-                raise PermanentError(
-                    f"{key} does not exist", service="github", method="GET", url=path
-                )
+            current = self._existing_issue(key, number)
             patch["body"] = gh.with_body_changes(current.get("body"), **body_changes)
         dropped: dict[str, str] = {}
         if patch:
-            answer = self._connection.patch(path, patch)
+            answer = self._on_issue(number, lambda: self._connection.patch(path, patch))
             dropped = self._dropped_assignee(key, patch, answer)
         if add_labels:
-            self._connection.post(f"{path}/labels", {"labels": add_labels})
+            labels = {"labels": add_labels}
+            self._on_issue(number, lambda: self._connection.post(f"{path}/labels", labels))
         return dropped
 
     def _dropped_assignee(
@@ -418,18 +468,49 @@ class GitHubTracker:
     def adopt(self, key: str, *, add_labels: Collection[str], marker: str | None) -> None:
         number = self._own_number(key)
         path = f"{self._issues_path}/{number}"
+        current = self._existing_issue(key, number)
         if add_labels:
             self._connection.post(f"{path}/labels", {"labels": sorted(add_labels)})
         if marker:
-            current = self._issue(number)
-            if current is None:
-                raise PermanentError(
-                    f"{key} does not exist", service="github", method="GET", url=path
-                )
             body = current.get("body")
             marked = gh.with_marker(body, marker)
             if marked != (body or ""):
                 self._connection.patch(path, {"body": marked})
+
+    def _on_issue(self, number: int, action: Callable[[], T]) -> T:
+        """A request about one issue; GitHub's 404 said in words."""
+        try:
+            return action()
+        except RefusedError as exc:
+            if exc.status not in (404, 410):
+                raise
+            raise self._no_issue(number, exc.method, exc.status) from None
+
+    def _no_issue(self, number: int, method: str, status: int | None) -> NotFoundError:
+        return NotFoundError(
+            f"{self._repo} has no issue #{number}, or the token cannot see it",
+            service="github",
+            method=method,
+            url=self._connection.url(f"{self._issues_path}/{number}"),
+            status=status,
+        )
+
+    def _existing_issue(self, key: str, number: int) -> dict[str, Any]:
+        """The issue ``number``, read to be written; ``NotFoundError`` in words when it is not
+        there, and a refusal when it is a pull request."""
+        current = self._on_issue(number, lambda: self._issue(number))
+        path = f"{self._issues_path}/{number}"
+        if current is None:
+            raise self._no_issue(number, "GET", 404)
+        if gh.is_pull_request(current):
+            raise PermanentError(
+                f"{key} is a pull request of {self._repo}, not an issue",
+                service="github",
+                method="GET",
+                url=self._connection.url(path),
+                status=200,
+            )
+        return current
 
     def link_postmortem(self, key: str, *, item_id: str, url: str, title: str) -> None:
         """Nothing to send: the link to the postmortem is part of the issue's body."""
@@ -447,7 +528,8 @@ class GitHubTracker:
         number = gh.issue_number(key, self._repo)
         if number is None:
             raise PermanentError(
-                f"{key} is not an issue of {self._repo}, the team's repository",
+                f"{key} is in another repository than the team's ({self._repo}); syncd only "
+                "mirrors into the team's repository",
                 service="github",
                 method="PATCH",
                 url=self.issue_url(key),

@@ -14,6 +14,7 @@ from collections.abc import Callable, Mapping
 from datetime import datetime
 from email.utils import parsedate_to_datetime
 from typing import Any, TypeVar
+from urllib.parse import urlsplit
 
 import jira
 from jira.exceptions import JIRAError
@@ -27,6 +28,7 @@ from syncd.http import (
     PermanentError,
     PolicyEngine,
     RequestInfo,
+    WrongServiceError,
     error_for_status,
 )
 from syncd.http.jira_setup import configure_jira, jira_client_options
@@ -65,11 +67,20 @@ class JiraConnection:
             service=SERVICE,
             clock=context.http_clock,
             observer=context.http_observer,
+            on_wait=context.http_wait_observer,
         )
         self._log: Any = get_logger(team=context.team, connector=SERVICE)
         self._client: Any = None
         self._deployment: Deployment | None = None
         self.server_times: list[datetime] = []  # Jira's clock, from its answers' Date headers
+        # Set when the server (or a proxy) refused a POST search with 405: from then on this
+        # connection searches with GET (``connectors.jira.search``).
+        self.search_by_get = False
+
+    @property
+    def log(self) -> Any:
+        """The connector's logger, bound to the team."""
+        return self._log
 
     # --- connecting ----------------------------------------------------------------------------
 
@@ -183,10 +194,12 @@ class JiraConnection:
         try:
             return response.json()
         except ValueError:
-            raise PermanentError(
-                "the answer is not JSON (is the URL the Jira site's base URL?)",
+            method = response.request.method or "GET"
+            raise WrongServiceError(
+                f"{self._settings.url} answered {method} {urlsplit(response.url).path}, but "
+                "not with JSON as Jira does: check that tracker.url is the Jira site's base URL",
                 service=SERVICE,
-                method=response.request.method or "GET",
+                method=method,
                 url=response.url,
                 status=response.status_code,
             ) from None
@@ -205,9 +218,20 @@ class JiraConnection:
             request, status, dict(response.headers), self._engine.clock.wall()
         ) or PermanentError(f"HTTP {status}", service=SERVICE, method=method, url=url)
         try:
-            detail = jira_messages(response.json())
+            body = response.json()
         except ValueError:
-            detail = ""
+            body = None
+        detail = jira_messages(body)
+        if status == 404 and not _is_jira_error(body):
+            return WrongServiceError(
+                f"{self._settings.url} answered HTTP 404 to {method} {urlsplit(url).path}, "
+                "and not as Jira does: check that tracker.url is the Jira site's base URL "
+                "(with its context path, if Jira is served under one)",
+                service=SERVICE,
+                method=method,
+                url=url,
+                status=status,
+            )
         if detail and type(error) in (PermanentError, AuthError):
             error = type(error)(
                 f"{error.reason}: {detail}",
@@ -218,3 +242,9 @@ class JiraConnection:
                 attempts=error.attempts,
             )
         return error
+
+
+def _is_jira_error(body: Any) -> bool:
+    """Jira's error answers are JSON with ``errorMessages`` or ``errors``; a web server's or a
+    proxy's page is not."""
+    return isinstance(body, Mapping) and ("errorMessages" in body or "errors" in body)

@@ -4,6 +4,10 @@ Cloud: ``POST /rest/api/3/search/jql``, paged by ``nextPageToken`` (absent on th
 the old ``/search`` is gone there. Data Center: ``POST /rest/api/2/search``, paged by
 ``startAt`` against ``total``. Both are POSTs so that long JQL never meets a URL length limit;
 the HTTP policy knows they only read, and retries them.
+
+Some servers, or proxies in front of them, refuse a POST to the search with 405 Method Not
+Allowed. Jira serves the same search as a GET, with the same JQL, fields and paging in the
+query string: after a 405 the connection asks that way, and goes on asking that way.
 """
 
 from __future__ import annotations
@@ -12,6 +16,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from connectors.jira.connection import JiraConnection
+from syncd.http import PermanentError
 
 CLOUD_PAGE_SIZE = 100  # Cloud's cap for a search that returns fields
 DATACENTER_PAGE_SIZE = 500  # within Data Center's default cap (1000); the server may answer less
@@ -33,7 +38,7 @@ def _search_by_token(
         body: dict[str, Any] = {"jql": jql, "fields": list(fields), "maxResults": CLOUD_PAGE_SIZE}
         if token:
             body["nextPageToken"] = token
-        page = connection.post("search/jql", body) or {}
+        page = _page(connection, "search/jql", body)
         issues = page.get("issues") or []
         yield from issues
         token = page.get("nextPageToken")
@@ -53,9 +58,32 @@ def _search_by_offset(
             "startAt": start,
             "maxResults": DATACENTER_PAGE_SIZE,
         }
-        page = connection.post("search", body) or {}
+        page = _page(connection, "search", body)
         issues = page.get("issues") or []
         yield from issues
         start += len(issues)
         if not issues or start >= int(page.get("total") or 0):
             return
+
+
+def _page(connection: JiraConnection, path: str, body: dict[str, Any]) -> dict[str, Any]:
+    """One page: POSTed, or, once the server has refused that with 405, asked with a GET."""
+    if not connection.search_by_get:
+        try:
+            return connection.post(path, body) or {}
+        except PermanentError as exc:
+            if exc.status != 405:
+                raise
+            connection.search_by_get = True
+            connection.log.warning(
+                "jira.search_post_refused", endpoint=f"POST {path}", fallback=f"GET {path}"
+            )
+    return connection.get(path, search_params(body)) or {}
+
+
+def search_params(body: dict[str, Any]) -> dict[str, str]:
+    """A search's POST body as the GET's query parameters: ``fields`` comma-separated."""
+    params = {name: str(value) for name, value in body.items() if name != "fields"}
+    if body.get("fields"):
+        params["fields"] = ",".join(body["fields"])
+    return params

@@ -8,9 +8,9 @@ per update or adoption; one ``POST`` per remote link; one user search per e-mail
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import datetime, tzinfo
-from typing import Any, ClassVar
+from typing import Any, ClassVar, TypeVar
 from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -26,7 +26,7 @@ from connectors.jira.issues import (
 from connectors.jira.search import search
 from connectors.jira.settings import JiraSettings
 from connectors.jira.users import UserDirectory
-from syncd.http import AuthError, PermanentError
+from syncd.http import AuthError, NotFoundError, PermanentError
 from syncd.logs import get_logger
 from syncd.mirror.model import IssueSnapshot
 from syncd.mirror.operations import CreateIssue
@@ -34,6 +34,8 @@ from syncd.mirror.status import is_won_t_do
 from syncd.plugins import ConnectorKind
 from syncd.resolve.people import Person
 from syncd.tracker import AssigneeLookup, ChangedIssues, CreateResult, TrackerContext
+
+T = TypeVar("T")
 
 # Jira refuses longer remote link titles.
 _TITLE_LIMIT = 255
@@ -90,7 +92,9 @@ class JiraTracker:
         zone = self._user_zone() if since is not None else None
         query = jql.changed_query(self.settings.project, sorted(self.labels), since, zone)
         answered_before = len(self._connection.server_times)
-        issues = search(self._connection, query, SNAPSHOT_FIELDS)
+        issues: Iterable[dict[str, Any]] = self._in_project(
+            lambda: list(search(self._connection, query, SNAPSHOT_FIELDS))
+        )
         if not self.labels:
             # Selected by project alone: only issues syncd marked are the team's.
             issues = (i for i in issues if _has_marker(i))
@@ -167,11 +171,60 @@ class JiraTracker:
         """Credentials, the project and its issue type, as ``syncd check --online`` reports."""
         me = self._connection.get("myself") or {}
         who = me.get("displayName") or me.get("name") or me.get("accountId") or "?"
-        project = self._connection.get(f"project/{self.settings.project}") or {}
+        project = self._project()
         return (
             f"{self._connection.deployment.name}: authenticated as {who}; project "
             f"{project.get('key', self.settings.project)} ({project.get('name', '?')}) visible"
         )
+
+    def _project(self) -> dict[str, Any]:
+        """The team's project; ``NotFoundError`` in words when Jira says there is none."""
+        try:
+            return dict(self._connection.get(f"project/{quote(self.settings.project)}") or {})
+        except NotFoundError:
+            raise
+        except PermanentError as exc:
+            if exc.status != 404:
+                raise
+            raise NotFoundError(
+                f"Jira has no project {self.settings.project} at {self.settings.url}, or "
+                "syncd's account cannot see it (Jira answers so for a project the account may "
+                "not browse): check tracker.project, and that the account has the Browse "
+                "Projects permission in it",
+                service="jira",
+                method=exc.method,
+                url=exc.url,
+                status=exc.status,
+            ) from None
+
+    def _in_project(self, read: Callable[[], T]) -> T:
+        """A read of the team's project. Jira refuses JQL naming a project that does not
+        exist (or that the account may not browse) with a 400 about the query; ask for the
+        project to tell that from a query Jira does not accept."""
+        try:
+            return read()
+        except AuthError:
+            raise
+        except PermanentError as exc:
+            if exc.status != 400:
+                raise
+            self._project()  # raises NotFoundError when the project is the problem
+            raise
+
+    def _on_issue(self, key: str, write: Callable[[], T]) -> T:
+        """A write to one issue; a 404 says, in words, that the issue is not there."""
+        try:
+            return write()
+        except PermanentError as exc:
+            if exc.status not in (404, 410) or isinstance(exc, NotFoundError):
+                raise
+            raise NotFoundError(
+                f"Jira has no issue {key}, or syncd's account cannot see it",
+                service="jira",
+                method=exc.method,
+                url=exc.url,
+                status=exc.status,
+            ) from None
 
     def _user_zone(self) -> tzinfo | None:
         """The time zone Jira reads JQL dates in: the searching user's (one request, once)."""
@@ -217,13 +270,13 @@ class JiraTracker:
     def update(self, key: str, changes: Mapping[str, object]) -> None:
         body = self._writer.edit_body(changes)
         if body:
-            self._connection.put(f"issue/{quote(key, safe='')}", body)
+            self._on_issue(key, lambda: self._connection.put(f"issue/{quote(key, safe='')}", body))
 
     def adopt(self, key: str, *, add_labels: Collection[str], marker: str | None) -> None:
         labels = set(add_labels) | ({marker} if marker else set())
         body = IssueWriter.add_labels_body(labels)
         if body:
-            self._connection.put(f"issue/{quote(key, safe='')}", body)
+            self._on_issue(key, lambda: self._connection.put(f"issue/{quote(key, safe='')}", body))
 
     def link_postmortem(self, key: str, *, item_id: str, url: str, title: str) -> None:
         # Straight to the endpoint: the client's add_remote_link asks for application links

@@ -28,11 +28,19 @@ from syncd.http.errors import (
     AmbiguousWriteError,
     AuthError,
     HttpError,
+    NotFoundError,
     PermanentError,
     RateLimitedError,
     TransientError,
+    WrongServiceError,
 )
-from syncd.http.observe import RequestObserver, RequestRecord, endpoint_of
+from syncd.http.observe import (
+    RequestObserver,
+    RequestRecord,
+    WaitObserver,
+    WaitRecord,
+    endpoint_of,
+)
 from syncd.http.pacing import Pacer, PacerRegistry
 from syncd.http.policy import HttpPolicy
 from syncd.http.redact import redact_headers, redact_url
@@ -47,6 +55,7 @@ __all__ = [
     "FailureKind",
     "HttpError",
     "HttpPolicy",
+    "NotFoundError",
     "Outcome",
     "Pacer",
     "PacerRegistry",
@@ -61,6 +70,9 @@ __all__ = [
     "Return",
     "SystemClock",
     "TransientError",
+    "WaitObserver",
+    "WaitRecord",
+    "WrongServiceError",
     "decide",
     "endpoint_of",
     "error_for_status",

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import threading
 from collections import deque
-from collections.abc import Hashable, Sequence
+from collections.abc import Callable, Hashable, Sequence
 
 from syncd.http.clock import Clock
 
@@ -55,10 +55,10 @@ class CreationBudget:
         with self._lock:
             return self._wait(self._clock.monotonic())[0]
 
-    def acquire(self, *, max_wait: float) -> float:
+    def acquire(self, *, max_wait: float, on_wait: Callable[[float], None] | None = None) -> float:
         """Wait for room (at most ``max_wait`` s, else :class:`BudgetExhausted`) and take it.
 
-        Returns the seconds waited.
+        ``on_wait`` hears of each wait, in seconds, before it begins. Returns the seconds waited.
         """
         waited = 0.0
         while True:
@@ -70,6 +70,8 @@ class CreationBudget:
                     return waited
                 if waited + wait > max_wait:
                     raise BudgetExhausted(wait, window, limit)
+            if on_wait is not None:
+                on_wait(wait)
             self._clock.sleep(wait)
             waited += wait
 

@@ -205,11 +205,13 @@ def _after_failure(
 ) -> Decision:
     reason = outcome.kind.value + (f" ({outcome.detail})" if outcome.detail else "")
     if outcome.kind is FailureKind.TLS:
-        return Raise(_error(PermanentError, request, reason, None, attempt))
+        return Raise(_error(PermanentError, request, reason, None, attempt, outcome))
     if not outcome.kind.nothing_sent and not request.repeatable:
         unknown = f"{reason}, may have been applied"
-        return Raise(_ambiguous(request, unknown, outcome.status, attempt))
-    return _retry_or_give_up(request, reason, outcome.status, attempt, limit, policy, rng)
+        return Raise(_ambiguous(request, unknown, outcome.status, attempt, outcome))
+    return _retry_or_give_up(
+        request, reason, outcome.status, attempt, limit, policy, rng, failed=outcome
+    )
 
 
 def _retry_or_give_up(
@@ -220,14 +222,21 @@ def _retry_or_give_up(
     limit: int,
     policy: HttpPolicy,
     rng: random.Random,
+    *,
+    failed: Failed | None = None,
 ) -> Decision:
     if attempt >= limit:
-        return Raise(_error(TransientError, request, reason, status, attempt))
+        return Raise(_error(TransientError, request, reason, status, attempt, failed))
     return Retry(after=policy.backoff(attempt, rng), reason=reason)
 
 
 def _error(
-    cls: type[HttpError], request: RequestInfo, reason: str, status: int | None, attempt: int
+    cls: type[HttpError],
+    request: RequestInfo,
+    reason: str,
+    status: int | None,
+    attempt: int,
+    failed: Failed | None = None,
 ) -> HttpError:
     return cls(
         reason,
@@ -236,17 +245,18 @@ def _error(
         url=request.url,
         status=status,
         attempts=attempt,
+        failure=failed.kind.value if failed is not None else None,
+        cause=(failed.detail or None) if failed is not None else None,
     )
 
 
 def _ambiguous(
-    request: RequestInfo, reason: str, status: int | None, attempt: int
+    request: RequestInfo,
+    reason: str,
+    status: int | None,
+    attempt: int,
+    failed: Failed | None = None,
 ) -> AmbiguousWriteError:
-    return AmbiguousWriteError(
-        reason,
-        service=request.service,
-        method=request.method,
-        url=request.url,
-        status=status,
-        attempts=attempt,
-    )
+    error = _error(AmbiguousWriteError, request, reason, status, attempt, failed)
+    assert isinstance(error, AmbiguousWriteError)
+    return error

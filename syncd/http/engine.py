@@ -8,9 +8,24 @@ from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
 from syncd.http.clock import Clock, SystemClock
-from syncd.http.decide import Answered, Failed, Outcome, Raise, RequestInfo, Retry, decide
+from syncd.http.decide import (
+    Answered,
+    Failed,
+    Outcome,
+    Raise,
+    RequestInfo,
+    Retry,
+    decide,
+    is_rate_limit,
+)
 from syncd.http.errors import PermanentError
-from syncd.http.observe import RequestObserver, RequestRecord, endpoint_of
+from syncd.http.observe import (
+    RequestObserver,
+    RequestRecord,
+    WaitObserver,
+    WaitRecord,
+    endpoint_of,
+)
 from syncd.http.pacing import PacerRegistry
 from syncd.http.policy import HttpPolicy
 from syncd.http.server_wait import server_wait
@@ -42,12 +57,14 @@ class PolicyEngine:
         rng: random.Random | None = None,
         observer: RequestObserver | None = None,
         pacers: PacerRegistry | None = None,
+        on_wait: WaitObserver | None = None,
     ) -> None:
         self.policy = policy
         self.service = service
         self.clock: Clock = clock or SystemClock()
         self._rng = rng or random.Random()
         self._observer = observer
+        self._on_wait = on_wait
         self._pacers = pacers or PacerRegistry(
             self.clock,
             min_interval=policy.min_interval,
@@ -111,6 +128,9 @@ class PolicyEngine:
                     wait=round(decision.after, 3),
                     reason=decision.reason,
                 )
+                self.announce_wait(
+                    decision.after, rate_limit=_throttled(outcome, wait), reason=decision.reason
+                )
                 self.clock.sleep(decision.after)
                 continue
             if isinstance(decision, Raise):
@@ -130,6 +150,26 @@ class PolicyEngine:
             if response is None:  # pragma: no cover - a Return always follows an answer
                 raise AssertionError("the policy returned without a response")
             return response
+
+    def announce_wait(self, seconds: float, *, rate_limit: bool, reason: str) -> None:
+        """Tell the wait observer that nothing goes to this service for ``seconds``.
+
+        Called by the engine before it sleeps, and by a connector before it sits out a limit
+        of its own (GitHub's creation budget), so that a person watching knows why it is quiet.
+        """
+        if self._on_wait is None or seconds <= 0:
+            return
+        record = WaitRecord(
+            service=self.service,
+            seconds=seconds,
+            until=self.clock.wall() + seconds,
+            rate_limit=rate_limit,
+            reason=reason,
+        )
+        try:
+            self._on_wait(record)
+        except Exception:  # a display must never cost a request
+            self._log.exception("http.wait_observer_failed")
 
     def _server_wait(self, outcome: Outcome) -> float | None:
         if not isinstance(outcome, Answered):
@@ -159,3 +199,10 @@ class PolicyEngine:
                 retried=retried,
             )
         )
+
+
+def _throttled(outcome: Outcome, server_wait: float | None) -> bool:
+    """Whether a retry waits out a rate limit (or a wait the server named), not a backoff."""
+    if server_wait is not None:
+        return True
+    return isinstance(outcome, Answered) and is_rate_limit(outcome.status, outcome.headers)

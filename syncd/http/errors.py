@@ -6,6 +6,10 @@
   than the policy waits in-line (or the attempts ran out). Move on; try after that time.
 - :class:`PermanentError`: a 4xx the server will answer the same way again. Record and move on.
 - :class:`AuthError`: 401, or 403 that is not a rate limit. Stop this connector and report.
+- :class:`NotFoundError`: what was asked for does not exist, or the credentials may not see it
+  (404, 410). ``reason`` says what, in words, when the connector knows (a repository, an issue).
+- :class:`WrongServiceError`: something answered at the configured URL, but not the service
+  (a wrong base URL, a web server's or proxy's own page). ``reason`` says so, in words.
 - :class:`AmbiguousWriteError`: a non-idempotent request (POST, PATCH) whose outcome is unknown:
   it timed out, the connection dropped after it was sent, or the server answered 500/502/503/504
   and may have applied it. Never retried here: the caller must look (e.g. search for the marker)
@@ -18,7 +22,13 @@ from syncd.http.redact import redact_url
 
 
 class HttpError(Exception):
-    """Base class. ``url`` is always redacted; ``status`` is None when there was no answer."""
+    """Base class. ``url`` is always redacted; ``status`` is None when there was no answer.
+
+    ``failure`` is set when no (complete) answer came — the network failed, not the server:
+    the kind (``connect_failed``, ``connect_timeout``, ``tls``, ``read_timeout``, ``dropped``)
+    and ``cause``, the name of the innermost exception type (``ConnectionRefusedError``,
+    ``gaierror``), never its text, which may hold a URL.
+    """
 
     def __init__(
         self,
@@ -29,6 +39,8 @@ class HttpError(Exception):
         url: str,
         status: int | None = None,
         attempts: int = 1,
+        failure: str | None = None,
+        cause: str | None = None,
     ) -> None:
         self.reason = reason
         self.service = service
@@ -36,6 +48,8 @@ class HttpError(Exception):
         self.url = redact_url(url)
         self.status = status
         self.attempts = attempts
+        self.failure = failure
+        self.cause = cause
         super().__init__(self._message())
 
     def _message(self) -> str:
@@ -84,6 +98,19 @@ class PermanentError(HttpError):
 
 class AuthError(PermanentError):
     """Credentials missing, wrong or without permission: stop the connector and report."""
+
+
+class NotFoundError(PermanentError):
+    """The server says what was asked for does not exist; it may exist where the credentials
+    cannot see it (GitHub and Jira answer 404 rather than 403 for what an account may not see).
+
+    ``reason`` is written for a person: what was not found, where, and the likely cause.
+    """
+
+
+class WrongServiceError(PermanentError):
+    """The configured URL answered, but not as the service does: a wrong base URL, a context
+    path left out, a web server's or proxy's own page. ``reason`` is written for a person."""
 
 
 class AmbiguousWriteError(HttpError):

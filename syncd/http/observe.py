@@ -1,4 +1,4 @@
-"""What the policy reports about each attempt, for metrics and benchmarks."""
+"""What the policy reports: every attempt (for metrics) and every wait (for progress)."""
 
 from __future__ import annotations
 
@@ -30,6 +30,21 @@ class RequestRecord:
 
 class RequestObserver(Protocol):
     def __call__(self, record: RequestRecord) -> None: ...
+
+
+@dataclass(frozen=True)
+class WaitRecord:
+    """A pause before the next request to ``service``, announced when it begins."""
+
+    service: str
+    seconds: float
+    until: float  # wall-clock seconds since the epoch, on the policy's clock
+    rate_limit: bool  # a rate limit (asked by the server, or a published limit), else a backoff
+    reason: str  # "HTTP 429", "creation limit", "connect_failed (ConnectionError)"
+
+
+class WaitObserver(Protocol):
+    def __call__(self, wait: WaitRecord, /) -> None: ...
 
 
 def endpoint_of(url: str) -> str:

@@ -82,7 +82,7 @@ class PolicyAdapter(HTTPAdapter):
             except RequestException as exc:
                 if not _is_transport_failure(exc):
                     raise
-                return None, Failed(_failure_kind(exc), type(exc).__name__)
+                return None, Failed(_failure_kind(exc), cause_name(exc))
             if not stream:
                 # Read the body here, so that a connection dropped mid-body is seen (and retried)
                 # by the policy; requests keeps the content for the caller.
@@ -91,7 +91,7 @@ class PolicyAdapter(HTTPAdapter):
                 except RequestException as exc:
                     response.close()
                     kind = FailureKind.READ_TIMEOUT if _is_timeout(exc) else FailureKind.DROPPED
-                    return None, Failed(kind, type(exc).__name__, response.status_code)
+                    return None, Failed(kind, cause_name(exc), response.status_code)
             return response, Answered(response.status_code, lower_headers(response.headers))
 
         return self.engine.run(
@@ -128,6 +128,32 @@ def _rewinder(body: object) -> Callable[[], None] | None:
             return None
         return lambda: seek(start)
     return None
+
+
+def cause_name(exc: BaseException) -> str:
+    """The type name of the innermost exception behind ``exc`` (``ConnectionRefusedError``,
+    ``gaierror``, ``SSLCertVerificationError``): what a person needs to tell a refused
+    connection from a name that does not resolve. Never the text, which may hold a URL."""
+    seen: set[int] = set()
+    current: BaseException = exc
+    while id(current) not in seen:
+        seen.add(id(current))
+        inner = _inner(current)
+        if inner is None:
+            break
+        current = inner
+    return type(current).__name__
+
+
+def _inner(exc: BaseException) -> BaseException | None:
+    # requests wraps urllib3's errors in args[0]; urllib3 keeps its own in ``reason`` and
+    # chains the socket's with ``raise ... from``.
+    if exc.args and isinstance(exc.args[0], BaseException):
+        return exc.args[0]
+    reason = getattr(exc, "reason", None)
+    if isinstance(reason, BaseException):
+        return reason
+    return exc.__cause__ or exc.__context__
 
 
 def _is_transport_failure(exc: RequestException) -> bool:

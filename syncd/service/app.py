@@ -44,7 +44,8 @@ EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 # wait this long for syncs in flight, then this long for their open transactions.
 STOP_WAIT_FOR_SYNCS = timedelta(seconds=6)
 STOP_WAIT_FOR_TRANSACTIONS = timedelta(seconds=2)
-HTTP_HOST_ENV_VAR = "SYNCD_HTTP_HOST"  # default: every interface, as probes come from outside
+HTTP_HOST_ENV_VAR = "SYNCD_HTTP_HOST"
+SIGNAL_POLL_SECONDS = 0.25  # default: every interface, as probes come from outside
 
 
 def _now() -> datetime:
@@ -124,7 +125,10 @@ class Service:
         """Serve until SIGTERM/SIGINT, reloading on SIGHUP; True when everything stopped
         cleanly, False when a sync had to be abandoned."""
         while not self.signals.stop.is_set():
-            self.signals.wake.wait()
+            # Never an unbounded wait: the kernel may deliver SIGTERM or SIGHUP to another
+            # thread, and then Python runs the handler only when the main thread next runs
+            # bytecode. An unbounded wait left a SIGHUP unhandled for good (seen under load).
+            self.signals.wake.wait(timeout=SIGNAL_POLL_SECONDS)
             self.signals.wake.clear()
             if self.signals.reload.is_set() and not self.signals.stop.is_set():
                 self.signals.reload.clear()
@@ -146,7 +150,7 @@ class Service:
             self._lease_thread.join(timeout=1)
         # A team abandoned mid-cycle keeps its lease until it expires: its thread may still be
         # in a tracker call, and another replica must not start the team before this one is gone.
-        self._leases.release(self._leases.held() - set(abandoned))
+        self._leases.close(keep=abandoned)
         self.probes.stop()
         for team in abandoned:
             get_logger(team=team).warning("service.team_sync_abandoned")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import os
 import secrets
 import socket
+import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -62,6 +63,9 @@ class TeamLeases(Protocol):
     def held(self) -> frozenset[str]: ...
     def held_since(self, team: str) -> datetime | None: ...
     def release(self, teams: Iterable[str]) -> None: ...
+    def close(self, keep: Iterable[str] = ()) -> None:
+        """Give back every lease but ``keep``'s, and take none from now on (at stop)."""
+        ...
 
 
 class SoleLeases:
@@ -94,6 +98,9 @@ class SoleLeases:
         for team in teams:
             self._since.pop(team, None)
 
+    def close(self, keep: Iterable[str] = ()) -> None:
+        self.release(self.held() - set(keep))
+
 
 @dataclass(slots=True)
 class _Held:
@@ -102,7 +109,14 @@ class _Held:
 
 
 class StoreLeases:
-    """PostgreSQL: a lease row per team, taken and renewed by :meth:`refresh`."""
+    """PostgreSQL: a lease row per team, taken and renewed by :meth:`refresh`.
+
+    The lease thread refreshes while the main thread may reload or stop: one lock keeps them
+    apart, and once closed nothing is taken again. Without that, a refresh still in flight at
+    SIGTERM re-took a lease just given back, and the other replicas waited a lease period for it.
+    """
+
+    CLOSE_WAIT_SECONDS = 2.0  # a refresh stuck on the store must not hold up SIGTERM
 
     def __init__(
         self,
@@ -117,14 +131,23 @@ class StoreLeases:
         self.period = period
         self._clock = clock
         self._held: dict[str, _Held] = {}
+        self._lock = threading.RLock()
+        self._closed = threading.Event()
 
     def refresh(self, teams: Iterable[str]) -> LeaseChanges:
         """Take or renew the lease of each of ``teams``; give back those no longer configured."""
+        with self._lock:
+            return self._refresh(sorted(set(teams)))
+
+    def _refresh(self, wanted: list[str]) -> LeaseChanges:
         before = self.held()
-        wanted = sorted(set(teams))
+        if self._closed.is_set():
+            return LeaseChanges(frozenset(), frozenset())
         for team in set(self._held) - set(wanted):
             self.release([team])
         for team in wanted:
+            if self._closed.is_set():
+                break
             now = self._clock()
             try:
                 won = self._store.acquire_lease(
@@ -155,10 +178,21 @@ class StoreLeases:
         return held.since if held is not None else None
 
     def release(self, teams: Iterable[str]) -> None:
-        for team in teams:
-            if self._held.pop(team, None) is None:
-                continue
-            try:
-                self._store.release_lease(lease_name(team), holder=self.replica)
-            except StateStoreError as exc:
-                get_logger().warning("service.lease_release_failed", team=team, error=str(exc))
+        with self._lock:
+            for team in teams:
+                if self._held.pop(team, None) is None:
+                    continue
+                try:
+                    self._store.release_lease(lease_name(team), holder=self.replica)
+                except StateStoreError as exc:
+                    get_logger().warning("service.lease_release_failed", team=team, error=str(exc))
+
+    def close(self, keep: Iterable[str] = ()) -> None:
+        self._closed.set()  # a refresh in flight stops before its next team
+        if not self._lock.acquire(timeout=self.CLOSE_WAIT_SECONDS):
+            get_logger().warning("service.lease_close_timed_out", held=sorted(self._held))
+            return  # the leases run out on their own within one period
+        try:
+            self.release(set(self._held) - set(keep))
+        finally:
+            self._lock.release()

@@ -187,9 +187,12 @@ def test_github_defaults() -> None:
         "https://ghe.example.com/api/v3",
         "https://ghe.example.com/api/v3/",
         "https://api.acme.ghe.com",
+        "http://127.0.0.1:8080",  # a proxy, or an API mounted at a root path
+        "https://tools.acme.com/github-proxy/",
+        "https://ghe.example.com",  # `check --online` says whether it is a GitHub API
     ],
 )
-def test_github_enterprise_api_urls(api_url: str) -> None:
+def test_github_api_urls_any_http_base(api_url: str) -> None:
     settings = GitHubSettings.model_validate({**GITHUB, "api_url": api_url})
 
     assert settings.api_url == api_url.rstrip("/")
@@ -199,10 +202,11 @@ def test_github_enterprise_api_urls(api_url: str) -> None:
     ("api_url", "message"),
     [
         ("https://github.com", "the API of github.com is https://api.github.com"),
+        ("ftp://ghe.example.com/api/v3", "must be an http:// or https:// URL with a host"),
+        ("https://ghe.example.com/api/v3?x=1", "must be a base URL, without ?query or #fragment"),
         (
-            "https://ghe.example.com",
-            "GitHub Enterprise Server's REST API lives under /api/v3, "
-            "e.g. https://ghe.example.com/api/v3",
+            "https://bot:secret@ghe.example.com/api/v3",
+            "must not contain credentials; the token is sent in a header",
         ),
     ],
 )

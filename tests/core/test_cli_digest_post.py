@@ -52,7 +52,12 @@ def workspace(tmp_path: Path, webhook: str) -> tuple[Path, dict[str, str]]:
             """),
         encoding="utf-8",
     )
-    env = {"SYNCD_STATE_DIR": str(tmp_path / "state"), "SLACK_WEBHOOK": webhook}
+    env = {
+        "SYNCD_STATE_DIR": str(tmp_path / "state"),
+        "SLACK_WEBHOOK": webhook,
+        # After the item's due date, so it is overdue and its owner is mentioned, on any day.
+        "SYNCD_TEST_NOW": "2026-11-16T10:00:00+00:00",
+    }
     CliRunner().invoke(app, ["sync", "--config", str(tmp_path / "config")], env=env)
     return tmp_path / "config", env
 

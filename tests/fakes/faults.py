@@ -14,7 +14,9 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-KINDS = ("429", "500", "502", "503", "slow", "drop_before", "drop_after")
+# "405": Method Not Allowed, as a server or a proxy in front of it answers a method it refuses
+# on an endpoint (with an Allow header); permanent, unlike the others.
+KINDS = ("405", "429", "500", "502", "503", "slow", "drop_before", "drop_after")
 
 
 @dataclass(frozen=True)

@@ -104,6 +104,21 @@ def test_meta_endpoints(driver: Driver, fake: FakeGitHub) -> None:
     driver.call("GET", "/users/nobody", 404)
 
 
+def test_meta_says_it_is_a_github_api(driver: Driver, fake: FakeGitHub) -> None:
+    """What `syncd check --online` relies on: `GET /meta` (schema api-overview) and the
+    X-GitHub-Media-Type header on every answer, errors included, at /api/v3 and at the root."""
+    meta = driver.call("GET", "/meta", 200)
+    assert meta["verifiable_password_authentication"] is False
+    assert "installed_version" not in meta  # github.com
+    assert driver.last is not None
+    assert driver.last.headers["X-GitHub-Media-Type"] == "github.v3; format=json"
+    for url in (f"{fake.url}/nowhere", f"{fake.root_url}/repos/acme/nope", f"{fake.root_url}/meta"):
+        answer = driver.session.get(url, timeout=5)
+        assert answer.headers["X-GitHub-Media-Type"] == "github.v3; format=json", url
+    fake.enterprise_version = "3.14.2"
+    assert driver.call("GET", "/meta", 200)["installed_version"] == "3.14.2"
+
+
 def test_issue_lifecycle(driver: Driver, fake: FakeGitHub) -> None:
     fake.state.create_milestone(fake.repo, "Q4", fake.bot)
     created = driver.call(

@@ -136,3 +136,26 @@ def test_latency_and_endpoint_counts(fake_jira: FakeJira) -> None:
 def test_unknown_fault_kind_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown fault kind"):
         Fault("418")
+
+
+def test_refusing_post_search_answers_405_with_allow_and_get_still_searches(
+    fake_jira_dc: FakeJira,
+) -> None:
+    fake = fake_jira_dc.refuse_post_search()
+    fake.state.create_issue(NEW["fields"])
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {fake.pat}"
+    url = f"{fake.url}/rest/api/2/search"
+    query = {"jql": "project = PAY", "fields": "summary,labels", "startAt": 0, "maxResults": 10}
+
+    for _ in range(2):  # every time, not once
+        refused = session.post(url, json=query, timeout=5)
+        assert (refused.status_code, refused.headers["Allow"]) == (405, "GET,HEAD,OPTIONS")
+        assert refused.content == b""
+    found = session.get(url, params=query, timeout=5)
+
+    assert found.status_code == 200
+    assert [i["key"] for i in found.json()["issues"]] == ["PAY-1"]
+    assert [r.fault for r in fake.requests] == ["405", "405", None]
+    # Only searches: other POSTs go through.
+    assert session.post(f"{fake.url}/rest/api/2/issue", json=NEW, timeout=5).status_code == 201

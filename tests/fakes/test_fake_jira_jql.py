@@ -112,3 +112,33 @@ def test_transition_back_clears_the_resolution(state: JiraState) -> None:
     issue = state.issue("PAY-3")
     assert issue.resolution is not None and issue.resolution.name == "Duplicate"
     assert issue.comments[-1].body == "Duplicate of PAY-1"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ('project = "NOPE"', "The value 'NOPE' does not exist for the field 'project'."),
+        ("project != NOPE AND labels = pm", "The value 'NOPE' does not exist"),
+        ("key in (PAY-1, PAY-99)", "An issue with key 'PAY-99' does not exist for field 'key'."),
+        ("key = FOO-1", "The issue key 'FOO-1' for field 'key' is invalid."),
+    ],
+)
+def test_a_query_naming_a_project_or_issue_that_does_not_exist_is_refused(
+    state: JiraState, text: str, message: str
+) -> None:
+    def project_exists(ref: str) -> bool:
+        return ref.upper() in state.projects
+
+    def issue_exists(ref: str) -> bool:
+        return ref.upper() in state.issues
+
+    with pytest.raises(jql.JqlError) as caught:
+        jql.check_references(jql.parse(text), project_exists, issue_exists)
+    assert str(caught.value).startswith(message)
+
+
+def test_a_query_naming_what_exists_passes_the_reference_check(state: JiraState) -> None:
+    query = jql.parse(
+        "project in (PAY, OPS) AND key in (PAY-1, OPS-1) AND assignee = currentUser()"
+    )
+    jql.check_references(query, lambda p: p in state.projects, lambda k: k in state.issues)

@@ -8,6 +8,7 @@ from datetime import UTC, date
 from typing import Any
 
 from connectors.github import GitHubSettings, GitHubTracker
+from syncd.http import WaitObserver
 from syncd.mirror.model import IssueFields
 from syncd.mirror.operations import CreateIssue
 from syncd.tracker import TrackerContext
@@ -48,7 +49,12 @@ class VirtualClock:
 
 
 def tracker_on(
-    fake: FakeGitHub, clock: VirtualClock, *, due_dates: str = "body", **extra: Any
+    fake: FakeGitHub,
+    clock: VirtualClock,
+    *,
+    due_dates: str = "body",
+    wait_observer: WaitObserver | None = None,
+    **extra: Any,
 ) -> GitHubTracker:
     settings = GitHubSettings.model_validate(
         {
@@ -60,7 +66,10 @@ def tracker_on(
             **extra,
         }
     )
-    return GitHubTracker(settings, TrackerContext(team="payments", now=clock(), http_clock=clock))
+    context = TrackerContext(
+        team="payments", now=clock(), http_clock=clock, http_wait_observer=wait_observer
+    )
+    return GitHubTracker(settings, context)
 
 
 def create_op(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from syncd.http import RateLimitedError
+from syncd.http import RateLimitedError, WaitRecord
 from syncd.http.budget import CreationBudget
 from tests.fakes.github.contract import validate_requests
 from tests.fakes.github.limits import SecondaryLimits
@@ -76,3 +76,23 @@ def test_budget_keeps_both_windows() -> None:
     assert budget.acquire(max_wait=60) == pytest.approx(60)  # the minute's oldest aged out
     budget.acquire(max_wait=60)
     assert budget.wait_needed() == pytest.approx(3600 - 60)
+
+
+def test_a_wait_for_the_creation_budget_is_announced_as_a_rate_limit(
+    fake_github: FakeGitHub,
+) -> None:
+    clock = VirtualClock()
+    waits: list[WaitRecord] = []
+    tracker = tracker_on(fake_github, clock, wait_observer=waits.append)
+    budget = tracker._connection.budget
+    for _ in range(80):  # the minute's 80 content-creating requests are spent
+        budget.acquire(max_wait=0)
+    started = clock.wall()
+
+    [result] = tracker.create([create_op("a")])
+
+    assert result.key is not None
+    [wait] = waits
+    assert (wait.service, wait.rate_limit, wait.reason) == ("github", True, "creation limit")
+    assert wait.seconds == pytest.approx(60.0)
+    assert wait.until == pytest.approx(started + 60.0)

@@ -85,7 +85,8 @@ def _handler(loopback: Loopback) -> type[BaseHTTPRequestHandler]:
             self.send_response(step.status)
             for name, value in step.headers.items():
                 self.send_header(name, value)
-            self.send_header("Content-Type", "application/json")
+            if not any(name.lower() == "content-type" for name in step.headers):
+                self.send_header("Content-Type", "application/json")
             self.send_header("Content-Length", str(len(step.body)))
             self.end_headers()
             self.wfile.write(step.body)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pickle
 import random
 
 import pytest
@@ -145,6 +146,39 @@ def test_the_last_attempt_raises(outcome: Outcome, error_type: type[HttpError]) 
     error = _error(_decide("GET", outcome, attempt=4))
     assert type(error) is error_type
     assert error.attempts == 4
+
+
+@pytest.mark.parametrize(
+    ("method", "outcome", "attempt"),
+    [
+        ("GET", Failed(FailureKind.CONNECT_FAILED, "ConnectionRefusedError"), 4),
+        ("GET", Failed(FailureKind.TLS, "SSLCertVerificationError"), 1),
+        ("POST", Failed(FailureKind.READ_TIMEOUT, "ReadTimeoutError"), 1),
+    ],
+)
+def test_an_error_without_an_answer_says_why_no_answer_came(
+    method: str, outcome: Failed, attempt: int
+) -> None:
+    error = _error(_decide(method, outcome, attempt=attempt))
+    assert (error.failure, error.cause) == (outcome.kind.value, outcome.detail)
+    assert error.status is None
+
+
+@pytest.mark.parametrize("outcome", [Answered(404), Answered(500), Answered(401)])
+def test_an_error_the_server_answered_has_no_network_failure(outcome: Answered) -> None:
+    error = _error(_decide("GET", outcome, attempt=4))
+    assert (error.failure, error.cause, error.status) == (None, None, outcome.status)
+
+
+def test_the_network_failure_survives_pickling() -> None:
+    error = _error(_decide("GET", Failed(FailureKind.CONNECT_FAILED, "gaierror"), attempt=4))
+    copy = pickle.loads(pickle.dumps(error))
+    assert (type(copy), copy.failure, copy.cause, str(copy)) == (
+        TransientError,
+        "connect_failed",
+        "gaierror",
+        str(error),
+    )
 
 
 def test_a_request_level_attempt_limit_wins() -> None:

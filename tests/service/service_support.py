@@ -9,13 +9,13 @@ import socket
 import subprocess
 import sys
 import textwrap
+import threading
 import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import IO, TypeVar
 
 _T = TypeVar("_T")
 
@@ -71,11 +71,47 @@ def write_team(config: Path, docs: Path, name: str, *, tracker: str = "", digest
     )
 
 
-@dataclass
+class _Drain:
+    """Reads a child's pipe to the end on a thread of its own.
+
+    A pipe nobody reads fills up (64 KiB on Linux), and then the child blocks on its next log
+    line: a lease is not renewed, a SIGTERM is not acted on. A service test that only looked at
+    stderr once the process had ended would then fail depending on how chatty the run was.
+    """
+
+    def __init__(self, pipe: IO[bytes] | None) -> None:
+        self._chunks: list[bytes] = []
+        self._lock = threading.Lock()
+        self._thread = threading.Thread(target=self._read, args=(pipe,), daemon=True)
+        self._thread.start()
+
+    def _read(self, pipe: IO[bytes] | None) -> None:
+        if pipe is None:
+            return
+        with pipe:
+            for chunk in iter(lambda: pipe.read1(65536), b""):
+                with self._lock:
+                    self._chunks.append(chunk)
+
+    def text(self) -> bytes:
+        with self._lock:
+            return b"".join(self._chunks)
+
+    def join(self, timeout: float) -> None:
+        self._thread.join(timeout)
+
+
 class RunningService:
-    process: subprocess.Popen[bytes]
-    port: int
-    stderr: bytes = b""
+    def __init__(self, process: subprocess.Popen[bytes], port: int) -> None:
+        self.process = process
+        self.port = port
+        self._stdout = _Drain(process.stdout)
+        self._stderr = _Drain(process.stderr)
+
+    @property
+    def stderr(self) -> bytes:
+        """What the process wrote to stderr so far (its log lines)."""
+        return self._stderr.text()
 
     def get(self, path: str) -> tuple[int, bytes]:
         try:
@@ -104,12 +140,19 @@ class RunningService:
     def signal(self, number: signal.Signals) -> None:
         self.process.send_signal(number)
 
+    def finish(self, timeout: float) -> tuple[int, bytes]:
+        """Wait for the process to end on its own; its exit status and stderr."""
+        code = self.process.wait(timeout=timeout)
+        self._stderr.join(timeout=10)
+        return code, self.stderr
+
     def stop(self) -> bytes:
         """Kill the process if it still runs; its stderr (the log lines)."""
         if self.process.poll() is None:
             self.process.kill()
-        if self.process.stderr is not None and not self.process.stderr.closed:
-            _, self.stderr = self.process.communicate(timeout=10)
+        self.process.wait(timeout=10)
+        for drain in (self._stdout, self._stderr):
+            drain.join(timeout=10)
         return self.stderr
 
 

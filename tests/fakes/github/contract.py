@@ -1,5 +1,5 @@
-"""Checks requests and responses against GitHub's REST OpenAPI description (octokit's
-`github-api.octokit-openapi-23.0.2.json`, api.github.com).
+"""Checks requests and responses against GitHub's REST OpenAPI description (api.github.com, as
+bundled in octokit's `@octokit/openapi` package), trimmed to the paths used: `tests/specs/`.
 
 The spec is OpenAPI 3.0, whose schemas are JSON Schema draft 4 plus `nullable`; we turn
 `nullable: true` into an explicit `null` alternative and validate with a draft-4 validator,
@@ -11,7 +11,6 @@ document through `referencing`. Paths are checked without the GitHub Enterprise 
 from __future__ import annotations
 
 import functools
-import json
 import os
 import re
 from collections.abc import Collection, Iterable
@@ -22,29 +21,26 @@ from jsonschema import Draft4Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from tests.fakes.openapi import nullable_to_null, schema_errors
+from tests.fakes.openapi import load_openapi, path_patterns, schema_errors, trimmed_away
+from tests.specs.manifest import spec_file
 
 SPEC_ENV = "SYNCD_GITHUB_SPEC"
-SPEC_NAME = "github-api.octokit-openapi-23.0.2.json"
 _SPEC_URI = "urn:github-rest-api"
 _PREFIX = "/api/v3"
 
 
 def spec_path() -> Path:
-    """The spec, beside the repository (`../shared/specs/`), unless $SYNCD_GITHUB_SPEC says."""
+    """The trimmed description in the repository (`tests/specs/`), unless $SYNCD_GITHUB_SPEC
+    names another file (e.g. the full upstream one)."""
     override = os.environ.get(SPEC_ENV)
     if override:
         return Path(override)
-    repo = Path(__file__).resolve().parents[3]
-    return repo.parent / "shared" / "specs" / SPEC_NAME
+    return spec_file("github")
 
 
 @functools.cache
 def load_spec() -> dict[str, Any]:
-    with spec_path().open(encoding="utf-8") as handle:
-        raw = json.load(handle)
-    converted: dict[str, Any] = nullable_to_null(raw)
-    return converted
+    return load_openapi(spec_path())
 
 
 @functools.cache
@@ -66,13 +62,7 @@ def _deref(node: Any) -> Any:
 
 @functools.cache
 def _path_patterns() -> list[tuple[re.Pattern[str], str]]:
-    patterns = []
-    for template in load_spec()["paths"]:
-        regex = re.sub(r"\\\{[^}]+\\\}", r"[^/]+", re.escape(template))
-        patterns.append((re.compile(f"^{regex}$"), template))
-    # Literal segments win over parameters (`/repos/{o}/{r}/issues/comments` over `{number}`).
-    patterns.sort(key=lambda p: (p[1].count("{"), -len(p[1])))
-    return patterns
+    return path_patterns(load_spec())
 
 
 def api_path(path: str) -> str:
@@ -103,6 +93,9 @@ def _operation(method: str, path: str) -> tuple[str, str, dict[str, Any]] | list
     template = spec_template(path)
     if template is None:
         return [f"{method} {path}: no such path in the GitHub REST spec"]
+    away = trimmed_away(load_spec(), template, f"{method} {path}", spec_path())
+    if away:
+        return away
     operations = load_spec()["paths"][template]
     operation = operations.get(method.lower())
     if operation is None:

@@ -320,3 +320,27 @@ def rate_limit_overview(limit: int, remaining: int, used: int, reset: int) -> di
         },
         "rate": core,
     }
+
+
+def api_overview(enterprise_version: str | None) -> dict[str, Any]:
+    """`GET /meta`: what github.com answers (addresses are the fake's loopback); an Enterprise
+    Server adds its `installed_version`."""
+    loopback = ["127.0.0.1/32"]
+    body: dict[str, Any] = {
+        "verifiable_password_authentication": enterprise_version is not None,
+        "ssh_key_fingerprints": {"SHA256_ED25519": "fakeFingerprintOfTheFakeGitHubEd25519Key0"},
+        "ssh_keys": ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIFakeKeyOfTheFakeGitHub"],
+        "hooks": loopback,
+        "web": loopback,
+        "api": loopback,
+        "git": loopback,
+        "packages": loopback,
+        "pages": loopback,
+        "importer": loopback,
+        "actions": loopback,
+        "dependabot": loopback,
+        "domains": {"website": ["127.0.0.1"]},
+    }
+    if enterprise_version is not None:
+        body["installed_version"] = enterprise_version
+    return body

@@ -34,7 +34,7 @@ from tests.fakes.github.limits import (
     RateLimiter,
     SecondaryLimits,
 )
-from tests.fakes.github.render import Renderer, rate_limit_overview
+from tests.fakes.github.render import Renderer, api_overview, rate_limit_overview
 from tests.fakes.github.state import (
     PERMISSIONS,
     Drop,
@@ -194,8 +194,11 @@ class FakeGitHub(LoopbackFake):
         primary: PrimaryLimit | None = None,
         secondary: SecondaryLimits | None = None,
         pull_requests: int = 3,
+        enterprise_version: str | None = None,
     ) -> None:
         super().__init__()
+        # None: github.com; a version ("3.14.2"): an Enterprise Server (`GET /meta` says so).
+        self.enterprise_version = enterprise_version
         self.state = GitHubState(clock)
         self.faults = FaultPlan(latency=latency)
         self.limits = RateLimiter(
@@ -351,6 +354,10 @@ class FakeGitHub(LoopbackFake):
             out.pop(private)
         out["user_view_type"] = "public"
         return Reply(200, out)
+
+    @route("GET", "/meta")
+    def get_meta(self, call: _Call) -> Reply:
+        return Reply(200, api_overview(self.enterprise_version))
 
     @route("GET", "/rate_limit")
     def get_rate_limit(self, call: _Call) -> Reply:
@@ -776,6 +783,7 @@ def _redact(headers: dict[str, str]) -> dict[str, str]:
 
 
 _FAULT_MESSAGES = {
+    "405": "Method Not Allowed",
     "429": "API rate limit exceeded.",
     "500": "Server Error",
     "502": "Server Error",

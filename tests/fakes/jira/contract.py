@@ -1,4 +1,5 @@
-"""Checks requests and responses against the Jira Cloud platform REST v3 OpenAPI document.
+"""Checks requests and responses against the Jira Cloud platform REST v3 OpenAPI document,
+trimmed to the paths used (`tests/specs/`).
 
 The spec is OpenAPI 3.0, whose schemas are JSON Schema draft 4 plus `nullable`; we turn
 `nullable: true` into an explicit `null` alternative and validate with a draft-4 validator,
@@ -11,7 +12,6 @@ Data Center (v2) and Cloud's v2 resources are the v3 ones under `/rest/api/2`, s
 from __future__ import annotations
 
 import functools
-import json
 import os
 import re
 from collections.abc import Collection, Iterable
@@ -22,7 +22,8 @@ from jsonschema import Draft4Validator
 from referencing import Registry, Resource
 from referencing.jsonschema import DRAFT4
 
-from tests.fakes.openapi import nullable_to_null, schema_errors
+from tests.fakes.openapi import load_openapi, path_patterns, schema_errors, trimmed_away
+from tests.specs.manifest import spec_file
 
 SPEC_ENV = "SYNCD_JIRA_SPEC"
 _SPEC_URI = "urn:jira-cloud-platform-v3"
@@ -30,20 +31,17 @@ _VERSION_RE = re.compile(r"^/rest/api/(?:2|latest)(/|$)")
 
 
 def spec_path() -> Path:
-    """The spec, beside the repository (`../shared/specs/`), unless $SYNCD_JIRA_SPEC says."""
+    """The trimmed description in the repository (`tests/specs/`), unless $SYNCD_JIRA_SPEC
+    names another file (e.g. the full upstream one)."""
     override = os.environ.get(SPEC_ENV)
     if override:
         return Path(override)
-    repo = Path(__file__).resolve().parents[3]
-    return repo.parent / "shared" / "specs" / "jira-cloud-platform-v3.json"
+    return spec_file("jira")
 
 
 @functools.cache
 def load_spec() -> dict[str, Any]:
-    with spec_path().open(encoding="utf-8") as handle:
-        raw = json.load(handle)
-    converted: dict[str, Any] = nullable_to_null(raw)
-    return converted
+    return load_openapi(spec_path())
 
 
 @functools.cache
@@ -55,13 +53,7 @@ def _registry() -> Registry[Any]:
 
 @functools.cache
 def _path_patterns() -> list[tuple[re.Pattern[str], str]]:
-    patterns = []
-    for template in load_spec()["paths"]:
-        regex = re.sub(r"\\\{[^}]+\\\}", r"[^/]+", re.escape(template))
-        patterns.append((re.compile(f"^{regex}$"), template))
-    # Literal segments win over parameters (`/issue/bulk` over `/issue/{issueIdOrKey}`).
-    patterns.sort(key=lambda p: (p[1].count("{"), -len(p[1])))
-    return patterns
+    return path_patterns(load_spec())
 
 
 def spec_template(path: str) -> str | None:
@@ -86,6 +78,9 @@ def _operation(method: str, path: str) -> tuple[str, str, dict[str, Any]] | list
     template = spec_template(path)
     if template is None:
         return [f"{method} {path}: no such path in the Jira v3 spec"]
+    away = trimmed_away(load_spec(), template, f"{method} {path}", spec_path())
+    if away:
+        return away
     operations = load_spec()["paths"][template]
     operation = operations.get(method.lower())
     if operation is None:

@@ -467,6 +467,35 @@ def validate(query: Query) -> None:
     walk(query.where)
 
 
+def clauses(node: Node | None) -> list[Clause]:
+    """Every clause of a query's condition, in order."""
+    if node is None:
+        return []
+    if isinstance(node, BoolOp):
+        return [c for part in node.parts for c in clauses(part)]
+    if isinstance(node, Not):
+        return clauses(node.part)
+    return [node]
+
+
+def check_references(
+    query: Query, project_exists: Callable[[str], bool], issue_exists: Callable[[str], bool]
+) -> None:
+    """Jira refuses a query naming a project or an issue that does not exist (or that the user
+    may not see) with 400, whatever the operator; Jira's wording."""
+    for clause in clauses(query.where):
+        for value in clause.values:
+            if value.function:
+                continue
+            if clause.field == "project" and not project_exists(value.text):
+                raise JqlError(f"The value '{value.text}' does not exist for the field 'project'.")
+            if clause.field == "key" and not issue_exists(value.text):
+                project, _, number = value.text.rpartition("-")
+                if not number.isdigit() or not project_exists(project):
+                    raise JqlError(f"The issue key '{value.text}' for field 'key' is invalid.")
+                raise JqlError(f"An issue with key '{value.text}' does not exist for field 'key'.")
+
+
 def evaluate(node: Node, issue: Issue, ctx: Context) -> bool:
     if isinstance(node, BoolOp):
         results = (evaluate(part, issue, ctx) for part in node.parts)

@@ -186,6 +186,15 @@ class FakeJira(LoopbackFake):
         """The REST version a client of this mode normally uses: 3 on Cloud, 2 on Data Center."""
         return "3" if self.mode == "cloud" else "2"
 
+    # --- modes --------------------------------------------------------------------------------
+
+    def refuse_post_search(self) -> FakeJira:
+        """Answer 405 Method Not Allowed to every POST search, from now on (GET still works):
+        a Data Center site, or a proxy in front of it, that only lets GET through."""
+        for pattern in ("/rest/api/*/search", "/rest/api/*/search/jql"):
+            self.faults.on("POST", pattern, Fault("405"), times=None)
+        return self
+
     # --- what tests inspect -------------------------------------------------------------------
 
     def requests_before_retry_after(self) -> list[RecordedRequest]:
@@ -248,6 +257,20 @@ class FakeJira(LoopbackFake):
         raise HttpError(404, [f"null for uri: {path}"])
 
     # --- helpers for handlers -----------------------------------------------------------------
+
+    def _project_exists(self, key_or_id: str) -> bool:
+        try:
+            self.state.project(key_or_id)
+        except NotFound:
+            return any(p.name.lower() == key_or_id.lower() for p in self.state.projects.values())
+        return True
+
+    def _issue_exists(self, key_or_id: str) -> bool:
+        try:
+            self.state.issue(key_or_id)
+        except NotFound:
+            return False
+        return True
 
     def _issue(self, call: _Call) -> Any:
         try:
@@ -488,6 +511,10 @@ class FakeJira(LoopbackFake):
 
     def _run_jql(self, query: jql.Query, user: User) -> list[Any]:
         with self.state.lock:
+            try:
+                jql.check_references(query, self._project_exists, self._issue_exists)
+            except jql.JqlError as exc:
+                raise HttpError(400, [str(exc)]) from None
             ctx = jql.Context(self.state.mode, self.state.clock(), user)
             return jql.run(query, list(self.state.issues.values()), ctx)
 
@@ -801,6 +828,10 @@ def _make_handler(fake: FakeJira) -> type[BaseHTTPRequestHandler]:
             headers: tuple[tuple[str, str], ...] = ()
             if fault.retry_after is not None:
                 headers = (("Retry-After", str(fault.retry_after)),)
+            if fault.kind == "405":
+                # As Jira's REST layer (or a proxy) answers a method it does not allow:
+                # no body, the methods it does allow in Allow.
+                return Reply(405, None, (("Allow", "GET,HEAD,OPTIONS"),))
             message = {
                 "429": "Rate limit exceeded.",
                 "500": "Internal server error.",
