@@ -331,12 +331,19 @@ def status(
     Each item is open, done (in its document or in the tracker) or orphaned (gone from its
     document); the totals count the rows by that status.
     """
+    from syncd.digest_inputs import stored_holders
+
     loaded = _load(config, team)
     store = _open_store(loaded, readonly=True)
     try:
         names = [t.config.team for t in loaded.teams if team is None or t.config.team == team]
         items = {name: store.stored_items(name) for name in names}
         links = {name: store.links(name) for name in names}
+        holders = {  # who holds each issue in the tracker now
+            t.config.team: stored_holders(t, store, items[t.config.team], links[t.config.team])
+            for t in loaded.teams
+            if t.config.team in names
+        }
         intents = {name: len(store.open_intents(name)) for name in names}
         runs = {name: store.last_run(name) for name in names}
     finally:
@@ -346,7 +353,10 @@ def status(
         payload = {
             "teams": {
                 name: {
-                    "items": [stored_item_json(i, links[name].get(i.id)) for i in items[name]],
+                    "items": [
+                        stored_item_json(i, links[name].get(i.id), holders[name].get(i.id))
+                        for i in items[name]
+                    ],
                     "totals": totals[name].json(),
                     "last_sync": _run_json(runs[name]),
                     "mirror": totals[name].mirror_json(),
@@ -356,7 +366,7 @@ def status(
         }
         _print_json(payload)
         return
-    render_status(_consoles.out, items, links, totals)
+    render_status(_consoles.out, items, links, totals, holders)
     for name in names:
         run = runs[name]
         if run is not None:

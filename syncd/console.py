@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 
@@ -11,7 +12,8 @@ from rich.table import Table
 from rich.text import Text
 
 from syncd.ledger import Operation, OpKind
-from syncd.model import ActionItem, Flag, Status
+from syncd.model import ActionItem, Flag, Status, TrackerAssignee
+from syncd.resolve.people import is_placeholder_owner
 from syncd.runner import TeamRun
 from syncd.status_totals import RowState, StatusTotals, row_state
 from syncd.store import StoredItem, TrackerLink
@@ -25,16 +27,38 @@ _FLAG_STYLE = {
 }
 
 
-def _owner_cell(item: ActionItem) -> Text:
+def _owner_cell(item: ActionItem, holder: TrackerAssignee | None = None) -> Text:
+    """The assignee and the co-owners; who holds the issue in the tracker, when that differs."""
     owner = item.owner
-    if owner.person:
-        text = Text(owner.person, style="green")
-        if owner.via == "lead":
-            text.append(f" (lead of {owner.written})", style="dim")
+    if holder is not None and (holder.person is None or holder.person != owner.person):
+        text = Text(holder.shown, style="green" if holder.person else "yellow")
+        if is_placeholder_owner(owner.written):
+            text.append(" (nobody in the postmortem)", style="dim")
+        else:
+            text.append(" (in the postmortem: ", style="dim")
+            text.append_text(_document_owners(item))
+            text.append(")", style="dim")
         return text
-    if owner.written:
+    return _document_owners(item)
+
+
+def _document_owners(item: ActionItem) -> Text:
+    """The assignee, then each co-owner ("carol + dave"); as written when nobody resolved."""
+    owner = item.owner
+    if not owner.person:
+        if is_placeholder_owner(owner.written):  # "TBD", "nobody yet": nobody named
+            return Text("—", style="red")
         return Text(f"{owner.written} ?", style="yellow")
-    return Text("—", style="red")
+    text = Text(owner.person, style="green")
+    if owner.via == "lead":
+        text.append(f" (lead of {owner.written})", style="dim")
+    for co_owner in owner.co_owners:
+        text.append(" + ", style="dim")
+        if co_owner.person:
+            text.append(co_owner.person, style="green")
+        else:
+            text.append(f"{co_owner.written} ?", style="yellow")
+    return text
 
 
 def _due_cell(item: ActionItem) -> Text:
@@ -119,7 +143,9 @@ def _summary(items: Sequence[ActionItem], documents: int) -> Text:
         count = sum(1 for i in open_items if flag in i.flags)
         if count:
             text.append(f", {count} {flag.value}", style=_FLAG_STYLE.get(flag, ""))
-    unresolved = sum(1 for i in open_items if i.owner.written and not i.owner.person)
+    unresolved = sum(
+        1 for i in open_items if not i.owner.person and not is_placeholder_owner(i.owner.written)
+    )
     if unresolved:
         text.append(f", {unresolved} with an owner not in the people map", style="yellow")
     refs = sum(1 for i in items if i.tracker_ref is not None)
@@ -178,6 +204,7 @@ def render_status(
     items_by_team: dict[str, list[StoredItem]],
     links_by_team: Mapping[str, Mapping[str, TrackerLink]],
     totals_by_team: Mapping[str, StatusTotals],
+    holders_by_team: Mapping[str, Mapping[str, TrackerAssignee]] | None = None,
 ) -> None:
     """A table per team, then its totals: the rows counted by their status column."""
     for team, items in items_by_team.items():
@@ -194,9 +221,13 @@ def render_status(
         table.add_column("status")
         table.add_column("flags", overflow="fold")
         links = links_by_team.get(team, {})
+        holders = (holders_by_team or {}).get(team, {})
         for stored in items:
             item = stored.to_action_item()
             link = links.get(stored.id)
+            holder = holders.get(stored.id)  # who holds the issue in the tracker now
+            if holder is not None:  # someone holds the issue: owned, whatever the document says
+                item = dataclasses.replace(item, flags=item.flags - {Flag.UNOWNED})
             state = row_state(stored, link)
             # An orphaned item is judged only as orphaned (its status says so): what it lacks
             # needs nobody's attention until a person decides about it.
@@ -211,7 +242,7 @@ def render_status(
                 item.id[:8],
                 item.title,
                 link.key if link is not None else (stored.tracker_key or ""),
-                _owner_cell(item),
+                _owner_cell(item, holder),
                 _due_cell(item),
                 Text(state.value, style=_STATE_STYLE[state]),
                 flags,

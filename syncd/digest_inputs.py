@@ -7,6 +7,7 @@ the schedule slot a digest belongs to.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -14,9 +15,11 @@ from zoneinfo import ZoneInfo
 from syncd.config.loader import LoadedTeam
 from syncd.cron import cron_trigger
 from syncd.digest import ChatIds
+from syncd.holders import tracker_assignees
 from syncd.judge import ItemState, JudgePolicy
-from syncd.model import Flag, Postmortem, Status
-from syncd.store import StateStore
+from syncd.model import Flag, Postmortem, Status, TrackerAssignee
+from syncd.runner import people_directory
+from syncd.store import StateStore, StoredItem, TrackerLink
 
 CHAT_ID_FIELDS = ("slack", "teams", "mattermost", "discord")
 
@@ -50,13 +53,25 @@ def chat_ids(team: LoadedTeam) -> dict[str, dict[str, str]]:
     return ids
 
 
+def stored_holders(
+    team: LoadedTeam,
+    store: StateStore,
+    items: Sequence[StoredItem],
+    links: Mapping[str, TrackerLink],
+) -> dict[str, TrackerAssignee]:
+    """Who holds each item's issue in the tracker now, as ``status`` shows it."""
+    return tracker_assignees(items, links, store.bases(team.config.team), people_directory(team))
+
+
 def digest_inputs(team: LoadedTeam, store: StateStore) -> DigestInputs:
     name = team.config.team
     links = store.links(name)
     bases = store.bases(name)
+    stored_items = store.stored_items(name)
+    holders = tracker_assignees(stored_items, links, bases, people_directory(team))
     states = []
     postmortems: dict[tuple[str, str], Postmortem] = {}
-    for stored in store.stored_items(name):
+    for stored in stored_items:
         item = stored.to_action_item()
         postmortems.setdefault((item.source, item.document), item.postmortem)
         link = links.get(stored.id)
@@ -85,6 +100,7 @@ def digest_inputs(team: LoadedTeam, store: StateStore) -> DigestInputs:
                     else None
                 ),
                 done_at=done_at,
+                tracker_assignee=holders.get(stored.id),
             )
         )
     return DigestInputs(

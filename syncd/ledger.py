@@ -57,6 +57,7 @@ def recorded_fields(item: ActionItem) -> dict[str, Any]:
         "section": item.section,
         "owner": item.owner.written,
         "assignee": item.owner.person,
+        "co_owners": tuple(c.written for c in item.owner.co_owners),
         "due": item.due.date,
         "due_origin": item.due.origin.value if item.due.origin else None,
         "priority": item.priority.value if item.priority else None,

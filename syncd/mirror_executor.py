@@ -129,6 +129,7 @@ def mirror_team(
             tally,
         )
         _record_activity(team, store, records, changed.snapshots)
+        _record_assignees(team, store, snapshots)
         reached = max(
             (t for t in (changed.newest_updated, changed.read_at) if t is not None), default=None
         )
@@ -677,6 +678,34 @@ def _record_activity(
         link = links.get(item)
         if link is not None and (link.last_activity is None or link.last_activity < at):
             changed.append(dataclasses.replace(link, last_activity=at))
+    if changed:
+        store.save_links(team, changed)
+
+
+def _record_assignees(team: str, store: StateStore, snapshots: Mapping[str, IssueSnapshot]) -> None:
+    """Note who holds each issue in the tracker now: the digest and ``status`` name them.
+
+    After a cycle, an item's base holds the tracker's assignee as syncd knows it (read from the
+    issue, pushed to it, or sent when it was created). The name the tracker shows for that user
+    comes from an issue read this cycle, and is kept while the user stays the same.
+    """
+    links = store.links(team)
+    bases = store.bases(team)
+    changed: list[TrackerLink] = []
+    for item_id, link in links.items():
+        stored = bases.get(item_id)
+        if stored is None:
+            continue  # created but not yet recorded: the next cycle reads it
+        user = stored["base"].get("assignee")
+        snapshot = snapshots.get(link.key)
+        if snapshot is not None and snapshot.fields.assignee == user:
+            name = snapshot.assignee_name
+        elif user == link.assignee:
+            name = link.assignee_name
+        else:
+            name = None
+        if (user, name) != (link.assignee, link.assignee_name):
+            changed.append(dataclasses.replace(link, assignee=user, assignee_name=name))
     if changed:
         store.save_links(team, changed)
 

@@ -114,11 +114,20 @@ class DocumentFailure:
 
 
 @dataclass(frozen=True, slots=True)
-class Owner:
-    written: str | None  # as in the document
+class CoOwner:
+    """Another owner named beside the assignee ("carol, dave"): recorded and shown, not assigned."""
+
+    written: str  # this owner as in the document
     person: str | None  # the key in the people map, when resolved
+
+
+@dataclass(frozen=True, slots=True)
+class Owner:
+    written: str | None  # as in the document (all owners named), trailing punctuation dropped
+    person: str | None  # the key in the people map, when resolved: the assignee
     via: str | None = None  # how it resolved: "key" | "alias" | "handle" | "email" | "lead"
     unresolved_reason: str | None = None
+    co_owners: tuple[CoOwner, ...] = ()  # the other owners named, in the order written
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,6 +145,23 @@ class TrackerRef:
     system: str  # "jira" | "github"
     key: str  # "PAY-123", "acme/payments#45", or "#45" when the repository is implied
     url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TrackerAssignee:
+    """Who holds an item's issue in the tracker now, as syncd last read it.
+
+    A person may reassign the issue there: this, not the document's owner, is who works on it.
+    """
+
+    user_id: str  # Jira accountId / Data Center username, GitHub login
+    name: str | None  # what the tracker shows for the user (display name, login), when read
+    person: str | None  # the people-map key of that user, when the people map knows them
+
+    @property
+    def shown(self) -> str:
+        """How a person reading the digest or ``status`` knows them."""
+        return self.person or self.name or self.user_id
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,7 +8,7 @@ from typing import Any
 from syncd.ledger import OpKind
 from syncd.mirror.operations import operation_as_json
 from syncd.mirror_executor import MirrorOutcome
-from syncd.model import ActionItem, DocumentFailure, Flag, Status
+from syncd.model import ActionItem, DocumentFailure, Flag, Status, TrackerAssignee
 from syncd.runner import TeamRun
 from syncd.status_totals import row_state
 from syncd.store import StoredItem, TrackerLink
@@ -35,6 +35,8 @@ def item_json(item: ActionItem) -> dict[str, Any]:
         "owner": item.owner.written,
         "assignee": item.owner.person,
         "owner_unresolved": item.owner.unresolved_reason,
+        # The other owners the document names beside the assignee ("carol, dave": dave).
+        "co_owners": [{"owner": c.written, "assignee": c.person} for c in item.owner.co_owners],
         "due": item.due.date.isoformat() if item.due.date else None,
         "due_origin": item.due.origin.value if item.due.origin else None,
         "due_written": item.due.written,
@@ -46,14 +48,27 @@ def item_json(item: ActionItem) -> dict[str, Any]:
     }
 
 
-def stored_item_json(item: StoredItem, link: TrackerLink | None = None) -> dict[str, Any]:
+def stored_item_json(
+    item: StoredItem, link: TrackerLink | None = None, holder: TrackerAssignee | None = None
+) -> dict[str, Any]:
     """An item as the store holds it; with its mirrored issue when it has one.
 
     ``tracker_ref`` is the mirrored issue's key, else a reference found in the document;
     ``status`` is ``done`` when the document or the issue says so; ``state`` is the row's one
-    state (``open``, ``done`` or ``orphaned``), what ``status``'s totals count.
+    state (``open``, ``done`` or ``orphaned``), what ``status``'s totals count;
+    ``tracker_assignee`` is who holds the issue in the tracker now (a person may have
+    reassigned it there), or null.
     """
     out = item_json(item.to_action_item())
+    out["tracker_assignee"] = None
+    if holder is not None:
+        out["tracker_assignee"] = {
+            "id": holder.user_id,
+            "name": holder.name,
+            "person": holder.person,
+        }
+        # Someone holds the issue: the item is owned, whatever its document says.
+        out["flags"] = [flag for flag in out["flags"] if flag != Flag.UNOWNED.value]
     if link is not None:
         out["tracker_ref"] = link.key
         out["issue"] = {

@@ -25,6 +25,7 @@ from syncd.resolve.people import PeopleDirectory, Person
 from syncd.resolve.resolver import ResolvePolicy
 from syncd.sources import DocumentCallback, read_source
 from syncd.store import DocumentSeen, StateStore, StoredItem
+from syncd.tracker import NamesIssueKeys
 from syncd.tracker_stage import TrackerStage, run_tracker_stage
 
 
@@ -68,11 +69,15 @@ def people_directory(team: LoadedTeam) -> PeopleDirectory:
 
 def resolve_policy(team: LoadedTeam) -> ResolvePolicy:
     policy = team.config.policy
+    tracker = team.config.tracker.settings
     return ResolvePolicy(
         due_days={k: v for k, v in policy.due_days.model_dump().items() if v is not None},
         business_days=policy.business_days,
         date_order=team.config.date_order,
         holidays=frozenset(policy.holidays),
+        reference_projects=(
+            tracker.issue_key_projects() if isinstance(tracker, NamesIssueKeys) else frozenset()
+        ),
     )
 
 

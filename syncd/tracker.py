@@ -70,6 +70,18 @@ class AssigneeLookup:
 
 
 @runtime_checkable
+class NamesIssueKeys(Protocol):
+    """Tracker settings whose issue keys ("PAY-123") may be written in a postmortem.
+
+    A bare key is a reference only when its project is one of these (the team's project and
+    those it lists); any other key-shaped word ("KIP-405") is plain text. Settings without this
+    method (GitHub: ``#45``) make no bare key a reference.
+    """
+
+    def issue_key_projects(self) -> frozenset[str]: ...
+
+
+@runtime_checkable
 class CheckableTracker(Protocol):
     """A tracker that can say, with its credentials, whether it can do its work."""
 

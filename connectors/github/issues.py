@@ -206,6 +206,7 @@ class IssueReader:
             closure_explained=closure_explained,
             updated=parse_time(str(issue["updated_at"])),
             url=issue.get("html_url"),
+            assignee_name=str(assignees[0]) if assignees else None,  # GitHub shows the login
         )
 
 

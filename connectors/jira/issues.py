@@ -75,13 +75,14 @@ class IssueReader:
         resolution = fields.get("resolution") or None
         priority = fields.get("priority") or None
         due = fields.get("duedate")
+        assignee = fields.get("assignee") or None
         return IssueSnapshot(
             key=key,
             item_id=markers[0] if markers else None,
             fields=IssueFields(
                 summary=str(fields.get("summary") or ""),
                 description=self.deployment.description_in(fields.get("description")),
-                assignee=self.deployment.user_id_of(fields.get("assignee")),
+                assignee=self.deployment.user_id_of(assignee),
                 due=date.fromisoformat(str(due)[:10]) if due else None,
                 priority=str(priority["name"]) if priority and priority.get("name") else None,
                 labels=frozenset(labels) & self.labels,
@@ -92,7 +93,15 @@ class IssueReader:
             closure_explained=closure_explained,
             updated=parse_jira_time(str(fields["updated"])),
             url=f"{self.site_url}/browse/{key}",
+            assignee_name=_display_name(assignee),
         )
+
+
+def _display_name(user: Mapping[str, Any] | None) -> str | None:
+    if not user:
+        return None
+    name = user.get("displayName")
+    return str(name) if name else None
 
 
 @dataclass(frozen=True, slots=True)

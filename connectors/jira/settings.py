@@ -74,6 +74,13 @@ def _jira_label(label: str) -> str:
     return label
 
 
+ProjectKey = Annotated[
+    str,
+    AfterValidator(_project_key),
+    Field(json_schema_extra={"pattern": f"^{PROJECT_KEY_PATTERN}$"}),
+]
+
+
 JiraLabel = Annotated[
     str, AfterValidator(_jira_label), Field(json_schema_extra={"pattern": r"^\S+$"})
 ]
@@ -117,11 +124,15 @@ class JiraSettings(ConnectorSettings):
     auth: JiraAuth = Field(
         description="Credentials: {email, token} (Cloud) or {token} (Data Center)."
     )
-    project: Annotated[
-        str,
-        AfterValidator(_project_key),
-        Field(json_schema_extra={"pattern": f"^{PROJECT_KEY_PATTERN}$"}),
-    ] = Field(description="Key of the project issues are created in (e.g. PAY).")
+    project: ProjectKey = Field(description="Key of the project issues are created in (e.g. PAY).")
+    reference_projects: list[ProjectKey] = Field(
+        default_factory=list,
+        description=(
+            "Other projects whose issue keys, written in a postmortem (SEC-12), name an "
+            "existing issue to link instead of creating one. Keys of project and of these "
+            "are references; any other key (KIP-405, ISO-27001) is plain text."
+        ),
+    )
     issue_type: str = Field(
         "Task", min_length=1, description="Issue type of created issues, as named in the project."
     )
@@ -139,6 +150,10 @@ class JiraSettings(ConnectorSettings):
     timeout_seconds: float = Field(
         30.0, gt=0, le=600, description="Timeout of each request to Jira, in seconds."
     )
+
+    def issue_key_projects(self) -> frozenset[str]:
+        """The projects whose keys in a postmortem name this team's issues."""
+        return frozenset({self.project, *self.reference_projects})
 
     @field_validator("priorities", mode="after")
     @classmethod

@@ -73,8 +73,32 @@ _NAME = (
     rf"(?:{_EMAIL}|@{_HANDLE_BODY}|[\w][\w.'\u2019&-]*"
     rf"(?:\s+{_OWNER_STOP}(?:(?-i:[A-Z])[\w.'\u2019&-]*|(?i:team|squad|group|on-?call|rotation)\b)){{0,3}})"
 )
-_OWNER_KEY = re.compile(rf"\b(?:owners?|assignees?|dri|responsible|who)\s*[:=]\s*({_NAME})", _I)
-_ASSIGNED_TO = re.compile(rf"\bassigned\s+to\s*:?\s*({_NAME})", _I)
+# Several owners: "carol/dave", "carol & dave" and "carol + dave" join any two names; after a
+# comma or "and" the next name must look like one (a handle, an address, a capitalised word)
+# or end the value, so that "Owner: alice, high priority" keeps "high priority" in the text.
+_END_OF_OWNERS = (
+    r"(?=\s*(?:[,;|()\[\]]|$)|\s+[-\u2013\u2014]\s|\s+(?i:due|deadline|eta)\b"
+    r"|\s+(?i:owners?|assignees?|priority|prio|type|status)\s*[:=]"
+    rf"|\s+(?i:by\s+(?:\d|Q[1-4]\b|end\b|mid\b|early\b|late\b|next\b|{_MONTH}\b)))"
+)
+_NEXT_NAME = (
+    rf"(?:{_EMAIL}|@{_HANDLE_BODY}|(?-i:[A-Z])[\w.'\u2019&-]*"
+    rf"(?:\s+{_OWNER_STOP}(?-i:[A-Z])[\w.'\u2019&-]*){{0,3}}|[\w][\w.'\u2019&-]*{_END_OF_OWNERS})"
+)
+_OWNERS = (
+    rf"{_NAME}(?:\s*[/&+]\s*{_OWNER_STOP}{_NAME}"
+    rf"|(?:\s*,\s*|\s+and\s+){_OWNER_STOP}{_NEXT_NAME})*"
+)
+# What authors write after "Owner:" when nobody owns the item yet; taken whole, so that no
+# "yet" is left behind in the title. The resolver reads it as no owner.
+_NOBODY = (
+    r"(?:(?:nobody|no\s+one|noone|none|unassigned|not\s+(?:yet\s+)?assigned|tbd|tba|tbc)"
+    rf"(?:\s+yet)?|n/a|\?+|[-\u2013\u2014]){_END_OF_OWNERS}"
+)
+_OWNER_KEY = re.compile(
+    rf"\b(?:owners?|assignees?|dri|responsible|who)\s*[:=]\s*({_NOBODY}|{_OWNERS})", _I
+)
+_ASSIGNED_TO = re.compile(rf"\bassigned\s+to\s*:?\s*({_OWNERS})", _I)
 _HANDLE = re.compile(rf"(?<![\w@./+-])@({_HANDLE_BODY})")
 _NOT_PEOPLE = frozenset({"here", "channel", "everyone", "all", "group"})
 
@@ -317,8 +341,9 @@ def _take_handles(text: str, found: Annotations) -> str:
         after = _strip_edge_glue(text[m.end() :])
         if not before or not after or _only_handles(before) or _only_handles(after):
             edge.append(m)
-    owner_match = edge[0] if edge else handles[0]
-    _set_owner(found, "@" + owner_match.group(1))
+    # Handles at the edges are the owners, the first of them the assignee ("@carol @dave").
+    owners = edge if edge else handles[:1]
+    _set_owner(found, " ".join("@" + m.group(1) for m in owners))
     if not edge:
         return text
     out: list[str] = []
@@ -398,7 +423,8 @@ def _drop_standalone_refs(text: str) -> str:
 
 def _set_owner(found: Annotations, value: str) -> str:
     if found.owner is None:
-        found.owner = value.strip()
+        # "Owner: bob." - the full stop ends the sentence, not the name.
+        found.owner = value.strip().rstrip(".,;:").rstrip()
     return " "
 
 

@@ -171,15 +171,30 @@ def _postmortem_ref(postmortem: Postmortem) -> PostmortemRef:
 
 
 def _owner_ref(j: ItemJudgement, people: ChatIds) -> OwnerRef | None:
+    """Who holds the item: the tracker's assignee when a person reassigned the issue there."""
     owner = j.state.item.owner
+    holder = j.state.tracker_assignee
+    if holder is not None and (holder.person is None or holder.person != owner.person):
+        return OwnerRef(
+            written=holder.shown,
+            person=holder.person,
+            chat_ids=_chat_ids(people, holder.person),
+            reassigned=True,
+            document_owner=owner.written,
+        )
     if owner.person is None and (j.unowned or owner.written is None):
         return None
-    ids = people.get(owner.person, {}) if owner.person is not None else {}
     return OwnerRef(
         written=owner.written,
         person=owner.person,
-        chat_ids=tuple(sorted((kind, value) for kind, value in ids.items() if value)),
+        chat_ids=_chat_ids(people, owner.person),
+        co_owners=tuple(c.person or c.written for c in owner.co_owners),
     )
+
+
+def _chat_ids(people: ChatIds, person: str | None) -> tuple[tuple[str, str], ...]:
+    ids = people.get(person, {}) if person is not None else {}
+    return tuple(sorted((kind, value) for kind, value in ids.items() if value))
 
 
 def _entry(j: ItemJudgement, people: ChatIds, *, with_reasons: bool) -> DigestEntry:

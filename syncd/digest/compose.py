@@ -141,12 +141,24 @@ def issue_part(markup: Markup, entry: DigestEntry) -> str | None:
 
 
 def owner_part(markup: Markup, owner: OwnerRef | None, *, mention: bool) -> str:
-    """The owner beside their own item: a mention when asked and known, else as written."""
+    """Who holds the item, beside it: a mention when asked and known, else by name.
+
+    A mention names one person; the document's other owners follow it by name ("with dave").
+    An issue reassigned in the tracker shows the document's owners beside its holder.
+    """
     if owner is None:
         return markup.text("no owner")
     if mention and (tagged := markup.mention(owner)) is not None:
-        return tagged
-    return markup.text(clean_text(owner.written or owner.person or "", OWNER_LIMIT))
+        shown = tagged
+        if owner.co_owners:
+            others = ", ".join(owner.co_owners)
+            shown += " " + markup.text("with " + clean_text(others, OWNER_LIMIT))
+    else:
+        shown = markup.text(clean_text(owner.written or owner.person or "", OWNER_LIMIT))
+    if owner.reassigned:
+        written = clean_text(owner.document_owner or "no owner", OWNER_LIMIT)
+        shown += " " + markup.text(f"({wording.IN_THE_POSTMORTEM}: {written})")
+    return shown
 
 
 def _title(markup: Markup, untrusted: str) -> str:

@@ -25,15 +25,21 @@ class PostmortemRef:
 
 @dataclass(frozen=True, slots=True)
 class OwnerRef:
-    """An item's owner: as written, the person it resolved to, and that person's chat ids.
+    """Who holds an item: its owner as written, the person it resolved to, and that person's
+    chat ids; or, when a person reassigned the issue in the tracker, the tracker's assignee.
 
     ``chat_ids`` holds only this person's ids (channel type, id), from the people map, so a
-    rendering can mention the owner beside their own item and nowhere else.
+    rendering can mention the holder beside their own item and nowhere else. The document's
+    other owners (``co_owners``) and, for a reassigned issue, the document's owner are shown
+    by name, never mentioned.
     """
 
-    written: str | None  # untrusted
+    written: str | None  # untrusted: the owner as written, or the tracker's name for its user
     person: str | None  # people-map key
     chat_ids: tuple[tuple[str, str], ...] = ()
+    co_owners: tuple[str, ...] = ()  # untrusted: the document's other owners, by name
+    reassigned: bool = False  # the tracker's assignee differs from the document's owner
+    document_owner: str | None = None  # untrusted: the owners as written, when reassigned
 
     def chat_id(self, channel: str) -> str | None:
         return next((value for kind, value in self.chat_ids if kind == channel), None)

@@ -72,7 +72,13 @@ def _postmortem(p: PostmortemRef) -> Json:
 def _owner(owner: OwnerRef | None) -> Json | None:
     if owner is None:
         return None
-    return {"written": owner.written, "person": owner.person}
+    return {
+        "written": owner.written,
+        "person": owner.person,
+        "co_owners": list(owner.co_owners),
+        "reassigned": owner.reassigned,
+        "document_owner": owner.document_owner,
+    }
 
 
 def _entry(e: DigestEntry) -> Json:

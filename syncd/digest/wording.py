@@ -29,6 +29,9 @@ def stale_title(digest: Digest) -> str:
     return f"Stale: no activity for {days(digest.stale_after_days)} or more"
 
 
+# Beside an issue's holder, when a person reassigned it in the tracker: the document's owners.
+IN_THE_POSTMORTEM = "in the postmortem"
+
 OVERDUE_TITLE = "Overdue"
 ATTENTION_TITLE = "Needs attention"
 REVIEWS_TITLE = "Follow-up reviews due"

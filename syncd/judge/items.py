@@ -10,7 +10,7 @@ from syncd.judge.state import ItemState
 from syncd.judge.team_days import days_between, local_date, team_today
 from syncd.model import DueOrigin, Flag
 from syncd.resolve.people import is_placeholder_owner
-from syncd.resolve.vague import vagueness
+from syncd.resolve.vague import item_vagueness
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,8 +118,10 @@ def judge_item(state: ItemState, policy: JudgePolicy, now: datetime) -> ItemJudg
 
     owner = item.owner
     written_nobody = is_placeholder_owner(owner.written)
-    unowned = owner.person is None and written_nobody
-    owner_unresolved = owner.person is None and not written_nobody
+    # Someone holds the issue in the tracker: the item is owned, whatever the document says.
+    held = state.tracker_assignee is not None
+    unowned = owner.person is None and written_nobody and not held
+    owner_unresolved = owner.person is None and not written_nobody and not held
     return ItemJudgement(
         state=state,
         done=False,
@@ -132,7 +134,7 @@ def judge_item(state: ItemState, policy: JudgePolicy, now: datetime) -> ItemJudg
         owner_unresolved=owner_unresolved,
         undated=item.due.origin is DueOrigin.POLICY or item.due.date is None,
         ambiguous_date=item.due.ambiguous or Flag.AMBIGUOUS_DATE in item.flags,
-        vague=vagueness(item.title),
+        vague=item_vagueness(item.title, item.detail),
         conflict=state.in_conflict,
         error=state.sync_error,
     )

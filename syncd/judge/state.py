@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from syncd.model import ActionItem, Status
+from syncd.model import ActionItem, Status, TrackerAssignee
 
 
 @dataclass(frozen=True, slots=True)
@@ -15,7 +15,8 @@ class ItemState:
     ``last_activity`` is the last change in the tracker made by anyone but syncd: syncd's own
     writes (a pushed title, a re-applied label) are no sign that anybody works on the item.
     ``first_seen`` is when syncd first extracted the item; staleness counts from it while the
-    issue has never been touched.
+    issue has never been touched. ``tracker_assignee`` is who holds the issue in the tracker now
+    (None when it has no issue, nobody is assigned, or syncd has not read it yet).
     """
 
     item: ActionItem
@@ -31,6 +32,7 @@ class ItemState:
     sync_error: str | None = None  # the last sync's error for this item, as reported
     orphaned: bool = False  # removed from its document; its issue is left alone
     done_at: datetime | None = None  # when it became done (document or tracker), when known
+    tracker_assignee: TrackerAssignee | None = None
 
     @property
     def done(self) -> bool:

@@ -58,6 +58,9 @@ class IssueSnapshot:
     closure_explained: bool  # a comment or resolution text explains a won't-do closure
     updated: datetime
     url: str | None
+    # The name the tracker shows for ``fields.assignee`` (Jira's display name, a GitHub login):
+    # what a person reads where the assignee is nobody syncd knows. Not a mirrored field.
+    assignee_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

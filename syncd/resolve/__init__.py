@@ -13,7 +13,7 @@ from syncd.resolve.normalize import normalize_priority, normalize_type
 from syncd.resolve.people import PeopleDirectory, Person, is_placeholder_owner
 from syncd.resolve.refs import parse_tracker_ref
 from syncd.resolve.resolver import ResolvePolicy, resolve_item
-from syncd.resolve.vague import vagueness
+from syncd.resolve.vague import item_vagueness, vagueness
 
 __all__ = [
     "ParsedDue",
@@ -23,6 +23,7 @@ __all__ = [
     "add_business_days",
     "default_due",
     "is_placeholder_owner",
+    "item_vagueness",
     "normalize_priority",
     "normalize_type",
     "parse_due",

@@ -7,12 +7,13 @@ reason a human can act on.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 
-from syncd.model import Owner
+from syncd.model import CoOwner, Owner
 from syncd.resolve.text import (
     MARKDOWN_LINK,
     UNKNOWN_VALUES,
@@ -36,15 +37,31 @@ _PLACEHOLDERS = UNKNOWN_VALUES | {
     "who",
     "someone",
     "anyone",
+    "no owner",
+    "owner needed",
+    "needs owner",
+    "needs an owner",
+    "unowned",
+    "up for grabs",
 }
+# "nobody yet", "unassigned yet", "TBD yet": a placeholder with "yet" after it is still one.
+_YET = " yet"
+# What ends a sentence or a list, not a name: "bob." "bob," "bob;" (CONTRACT: "bob." is bob).
+TRAILING_PUNCTUATION = ".,;:"
 
 # Separators between several owners: "alice, bob", "Alice & Bob", "alice / bob", "Alice and Bob".
-# "+" only with spaces around it, so that "alice+oncall@acme.com" stays one address; the "/" of
-# "n/a" is not a separator either.
-_OWNER_SEPARATOR = re.compile(
-    r"\s*(?:[,;&\n]|(?<!\bn)/|/(?!a\b)|\s\+\s|\band\b|\bor\b)\s*",
+# A comma, semicolon or line break always separates, as does the space between two handles
+# ("@carol @dave"). The others may sit inside one name ("R&D", "Search / Ads"), so a piece
+# between strong separators is looked up whole before it is split on them. "+" only with
+# spaces around it, so that "alice+oncall@acme.com" stays one address; the "/" of "n/a" is
+# not a separator either.
+_STRONG_SEPARATOR = re.compile(r"\s*[,;\n]\s*|\s+(?=@\w)")
+_WEAK_SEPARATOR = re.compile(
+    r"\s*(?:&|(?<!\bn)/|/(?!a\b)|\s\+\s|\band\b|\bor\b)\s*",
     re.IGNORECASE,
 )
+# "Smith, Alice": one person written surname first, when the people map knows "Alice Smith".
+_SURNAME_FIRST = re.compile(r"^(?P<last>[^\s,;&/@]+),\s*(?P<first>[^\s,;&/@]+)$")
 _PARENTHESES = re.compile(r"\([^()]*\)")
 _PARKED = re.compile(r"\x00(\d+)\x00")
 _NAME_WITH_EMAIL = re.compile(r"^(?P<name>.*?)\s*<(?:mailto:)?(?P<email>[^<>@\s]+@[^<>\s]+)>$")
@@ -74,6 +91,16 @@ def is_placeholder_owner(owner_text: str | None) -> bool:
     if owner_text is None:
         return True
     return not any(True for _ in _owner_parts(owner_text))
+
+
+def _is_placeholder(token: str) -> bool:
+    """``token`` is normalised (``_normalise``)."""
+    return token in _PLACEHOLDERS or token.removesuffix(_YET) in _PLACEHOLDERS
+
+
+def written_owner(owner_text: str) -> str:
+    """The owner text as shown: outer whitespace and a trailing ".", ",", ";" or ":" dropped."""
+    return owner_text.strip().rstrip(TRAILING_PUNCTUATION).rstrip()
 
 
 class PeopleDirectory:
@@ -120,35 +147,92 @@ class PeopleDirectory:
         return iter(self._people.values())
 
     def resolve(self, owner_text: str | None) -> Owner:
-        """The assignee for an owner as written; with several owners, the first that resolves."""
-        if owner_text is None or not owner_text.strip():
+        """The owners as written: the first that resolves is the assignee, the others co-owners.
+
+        The whole text is tried first, so one person whose name holds a separator ("R&D",
+        "Smith, Alice") stays one person when the people map knows the name.
+        """
+        if owner_text is None or not written_owner(owner_text):
             return Owner(written=None, person=None)
-        written = owner_text.strip()
-        parts = list(_owner_parts(written))
+        written = written_owner(owner_text)
+        parts = list(_owner_parts(written, self._knows))
         if not parts:
             return Owner(written=written, person=None)  # a placeholder: nobody named
 
-        # The whole text first: an alias may itself contain a separator ("R&D", "Search / Ads").
-        whole_text = strip_markup(drop_struck_through(written))
-        whole = _Candidate(label=whole_text, forms=(whole_text,))
-        candidates = [whole, *parts] if len(parts) > 1 else parts
+        if len(parts) > 1:
+            whole = self._whole(written)
+            if whole is not None:
+                return dataclasses.replace(whole, written=written)
 
         first_failure: str | None = None
-        for candidate in candidates:
-            match = self._lookup(candidate)
-            if match is None:
+        for index, candidate in enumerate(parts):
+            found = self._resolve_one(candidate)
+            if isinstance(found, str):
+                first_failure = first_failure or found
                 continue
-            key, via = match
-            assignee, failure = self._follow_leads(key)
-            if assignee is not None:
-                how = "lead" if assignee != key else via
-                return Owner(written=written, person=assignee, via=how)
-            first_failure = first_failure or failure
+            if found is None:
+                continue
+            assignee, via = found
+            others = [part for n, part in enumerate(parts) if n != index]
+            return Owner(
+                written=written,
+                person=assignee,
+                via=via,
+                co_owners=self._co_owners(others, exclude={assignee}),
+            )
 
         if first_failure is None:
             names = " or ".join(repr(part.label) for part in parts)
             first_failure = f"no one called {names} in the people map"
-        return Owner(written=written, person=None, unresolved_reason=first_failure)
+        return Owner(
+            written=written,
+            person=None,
+            unresolved_reason=first_failure,
+            co_owners=self._co_owners(parts[1:], exclude={_normalise(parts[0].label)}),
+        )
+
+    def _whole(self, written: str) -> Owner | None:
+        """The whole text as one person, when the people map knows it so (or surname first)."""
+        text = strip_markup(drop_struck_through(written))
+        forms = [text]
+        if match := _SURNAME_FIRST.match(text):
+            forms.append(f"{match['first']} {match['last']}")
+        found = self._resolve_one(_Candidate(label=text, forms=tuple(forms)))
+        if found is None or isinstance(found, str):
+            return None
+        return Owner(written=written, person=found[0], via=found[1])
+
+    def _resolve_one(self, candidate: _Candidate) -> tuple[str, str] | str | None:
+        """(person, via) for one written owner; the reason when it names an unassignable
+        entry; None when the people map does not know it."""
+        match = self._lookup(candidate)
+        if match is None:
+            return None
+        key, via = match
+        assignee, failure = self._follow_leads(key)
+        if assignee is None:
+            return failure
+        return assignee, ("lead" if assignee != key else via)
+
+    def _co_owners(self, parts: list[_Candidate], *, exclude: set[str]) -> tuple[CoOwner, ...]:
+        """Each other owner once, in the order written; the assignee is not their own co-owner.
+
+        ``exclude``: the assignee's key, or the first owner's normalised name when nobody
+        resolved."""
+        seen = set(exclude)
+        out: list[CoOwner] = []
+        for part in parts:
+            found = self._resolve_one(part)
+            person = found[0] if isinstance(found, tuple) else None
+            identity = person if person is not None else _normalise(part.label)
+            if identity in seen:
+                continue
+            seen.add(identity)
+            out.append(CoOwner(written=part.label, person=person))
+        return tuple(out)
+
+    def _knows(self, candidate: _Candidate) -> bool:
+        return self._lookup(candidate) is not None
 
     def _lookup(self, candidate: _Candidate) -> tuple[str, str] | None:
         for form in candidate.forms:
@@ -202,8 +286,14 @@ def _normalise(name: str) -> str:
     return token.removeprefix("@").strip()
 
 
-def _owner_parts(written: str) -> Iterator[_Candidate]:
-    """Each owner named in the text, placeholders left out, in the order written."""
+def _owner_parts(
+    written: str, is_one_owner: Callable[[_Candidate], bool] | None = None
+) -> Iterator[_Candidate]:
+    """Each owner named in the text, placeholders left out, in the order written.
+
+    ``is_one_owner`` says whether a piece between strong separators names one owner as a
+    whole ("R&D"); without it, every separator splits.
+    """
     # A struck-through owner was replaced: "~~alice~~ bob" is bob's.
     text = drop_struck_through(written)
     # Links ("/" in URLs) and notes in parentheses ("Alice (SRE/on-call)") are set aside so that
@@ -214,8 +304,7 @@ def _owner_parts(written: str) -> Iterator[_Candidate]:
         set_aside.append(match)
         return f"\x00{len(set_aside) - 1}\x00"
 
-    text = _PARENTHESES.sub(_park, MARKDOWN_LINK.sub(_park, text))
-    for raw_part in _OWNER_SEPARATOR.split(text):
+    def _candidate(raw_part: str) -> _Candidate | None:
         link_urls: list[str] = []
 
         def _restore(parked: re.Match[str], urls: list[str] = link_urls) -> str:
@@ -225,12 +314,23 @@ def _owner_parts(written: str) -> Iterator[_Candidate]:
                 return original["text"]
             return _PARKED.sub(_restore, original.group())  # a note may hold a parked link
 
-        part = strip_markup(_PARKED.sub(_restore, raw_part))
-        if _normalise(part) in _PLACEHOLDERS and not link_urls:
-            continue
+        part = strip_markup(_PARKED.sub(_restore, raw_part)).rstrip(TRAILING_PUNCTUATION).rstrip()
+        if _is_placeholder(_normalise(part)) and not link_urls:
+            return None
         forms = _forms_of(part, link_urls)
-        if forms:
-            yield _Candidate(label=part or forms[0], forms=forms)
+        return _Candidate(label=part or forms[0], forms=forms) if forms else None
+
+    text = _PARENTHESES.sub(_park, MARKDOWN_LINK.sub(_park, text))
+    for piece in _STRONG_SEPARATOR.split(text):
+        pieces = _WEAK_SEPARATOR.split(piece)
+        if len(pieces) > 1 and is_one_owner is not None:
+            whole = _candidate(piece)
+            if whole is not None and is_one_owner(whole):
+                yield whole
+                continue
+        for raw_part in pieces:
+            if (candidate := _candidate(raw_part)) is not None:
+                yield candidate
 
 
 def _forms_of(part: str, link_urls: list[str]) -> tuple[str, ...]:
@@ -254,4 +354,4 @@ def _forms_of(part: str, link_urls: list[str]) -> tuple[str, ...]:
             forms.append(url_match.group("email"))
         elif url_match := _PROFILE_URL.match(url):
             forms.append(url_match.group("user"))
-    return tuple(form for form in forms if _normalise(form) not in _PLACEHOLDERS)
+    return tuple(form for form in forms if not _is_placeholder(_normalise(form)))

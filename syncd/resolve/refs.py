@@ -7,6 +7,7 @@ strict: a GitLab or Confluence URL, a bare bug number or an incident id is no re
 from __future__ import annotations
 
 import re
+from collections.abc import Collection
 
 from syncd.model import TrackerRef
 from syncd.resolve.text import markdown_links, strip_markup
@@ -43,8 +44,15 @@ _GITHUB_NUMBER_IN_TEXT = re.compile(r"(?<![\w/&])#(?P<number>[1-9][0-9]*)\b")
 _URL_TRAILING = ".,;:!?'\">)]"
 
 
-def parse_tracker_ref(written: str) -> TrackerRef | None:
-    """The issue a reference as written names, or None when it names none syncd can adopt."""
+def parse_tracker_ref(
+    written: str, jira_projects: Collection[str] | None = None
+) -> TrackerRef | None:
+    """The issue a reference as written names, or None when it names none syncd can adopt.
+
+    ``jira_projects``: the projects whose bare keys ("PAY-123") name the team's issues; a key
+    of any other project ("KIP-405", a proposal; "ISO-27001") is no reference. None accepts
+    every project. A Jira URL names its issue explicitly and is accepted whatever its project.
+    """
     text = written.strip()
     if not text:
         return None
@@ -56,11 +64,11 @@ def parse_tracker_ref(written: str) -> TrackerRef | None:
         if (ref := _from_url(url)) is not None:
             return ref
     candidate = plain.strip("<>()[] ").rstrip(_URL_TRAILING)
-    if (ref := _from_short_form(candidate)) is not None:
+    if (ref := _from_short_form(candidate, jira_projects)) is not None:
         return ref
     if urls:
         return None  # a URL of something else (a wiki page, a dashboard) is not an issue
-    return _from_text(plain)
+    return _from_text(plain, jira_projects)
 
 
 def _from_url(url: str) -> TrackerRef | None:
@@ -71,8 +79,8 @@ def _from_url(url: str) -> TrackerRef | None:
     return None
 
 
-def _from_short_form(text: str) -> TrackerRef | None:
-    if (match := _JIRA_KEY_ONLY.match(text)) and _is_jira_key(match["key"]):
+def _from_short_form(text: str, jira_projects: Collection[str] | None) -> TrackerRef | None:
+    if (match := _JIRA_KEY_ONLY.match(text)) and _is_jira_key(match["key"], jira_projects):
         return TrackerRef(system="jira", key=match["key"])
     if match := _GITHUB_REPO_REF.match(text):
         return _github_ref(match)
@@ -81,10 +89,10 @@ def _from_short_form(text: str) -> TrackerRef | None:
     return None
 
 
-def _from_text(text: str) -> TrackerRef | None:
+def _from_text(text: str, jira_projects: Collection[str] | None) -> TrackerRef | None:
     """A reference inside a little text: "Jira: PAY-123", "tracked in acme/pay#45"."""
     for key_match in _JIRA_KEY_IN_TEXT.finditer(text):
-        if _is_jira_key(key_match["key"]):
+        if _is_jira_key(key_match["key"], jira_projects):
             return TrackerRef(system="jira", key=key_match["key"])
     if repo_match := _GITHUB_REPO_REF_IN_TEXT.search(text):
         return _github_ref(repo_match)
@@ -93,8 +101,11 @@ def _from_text(text: str) -> TrackerRef | None:
     return None
 
 
-def _is_jira_key(key: str) -> bool:
-    return key.split("-", 1)[0] not in _NOT_JIRA_PROJECTS
+def _is_jira_key(key: str, jira_projects: Collection[str] | None = None) -> bool:
+    project = key.split("-", 1)[0]
+    if jira_projects is not None:
+        return project in jira_projects
+    return project not in _NOT_JIRA_PROJECTS
 
 
 def _github_ref(match: re.Match[str], url: str | None = None) -> TrackerRef:

@@ -26,7 +26,7 @@ from syncd.resolve.dates import default_due, parse_due
 from syncd.resolve.normalize import normalize_priority, normalize_type
 from syncd.resolve.people import PeopleDirectory, is_placeholder_owner
 from syncd.resolve.refs import parse_tracker_ref
-from syncd.resolve.vague import vagueness
+from syncd.resolve.vague import item_vagueness
 
 
 @dataclass(frozen=True, slots=True)
@@ -37,6 +37,9 @@ class ResolvePolicy:
     business_days: bool = False
     date_order: Literal["dmy", "mdy"] | None = None
     holidays: frozenset[date] = frozenset()
+    # Jira projects whose bare keys ("PAY-123") in a document name an issue to adopt: the
+    # team's project and those it lists. None: any project (nothing says which are the team's).
+    reference_projects: frozenset[str] | None = None
 
 
 def resolve_item(
@@ -64,7 +67,7 @@ def resolve_item(
     priority = normalize_priority(raw.priority_text)
     due = _due(raw.due_text, priority, postmortem_date, policy, flags)
 
-    if vagueness(raw.title) is not None:
+    if item_vagueness(raw.title, raw.detail) is not None:
         flags.add(Flag.VAGUE)
 
     return ActionItem(
@@ -79,7 +82,7 @@ def resolve_item(
         priority=priority,
         type=normalize_type(raw.type_text),
         status=Status.DONE if raw.done else Status.OPEN,
-        tracker_ref=_first_tracker_ref(raw.tracker_refs),
+        tracker_ref=_first_tracker_ref(raw.tracker_refs, policy.reference_projects),
         flags=frozenset(flags),
         detail=raw.detail,
         priority_written=raw.priority_text,
@@ -117,8 +120,10 @@ def _due(
     return DueDate(policy_date, DueOrigin.POLICY, written)
 
 
-def _first_tracker_ref(written: tuple[str, ...]) -> TrackerRef | None:
+def _first_tracker_ref(
+    written: tuple[str, ...], jira_projects: frozenset[str] | None
+) -> TrackerRef | None:
     for reference in written:
-        if (parsed := parse_tracker_ref(reference)) is not None:
+        if (parsed := parse_tracker_ref(reference, jira_projects)) is not None:
             return parsed
     return None

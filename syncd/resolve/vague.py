@@ -475,6 +475,20 @@ def vagueness(title: str) -> str | None:
     return None
 
 
+def item_vagueness(title: str, detail: str | None) -> str | None:
+    """``vagueness`` of an item judged on its whole text, title and detail together.
+
+    A bold title with its body ("**Alerting**: page the on-call when lag exceeds 30 s") or a
+    short heading with sub-points that say what will be done is specific: the title alone is
+    only a label. The detail can clear a vague title, never make a specific one vague.
+    """
+    reason = vagueness(title)
+    if reason is None or detail is None or not detail.strip():
+        return reason
+    whole = f"{title.strip().rstrip(':')}: {' '.join(detail.split())}"
+    return vagueness(whole)
+
+
 def _starts_with_any(text: str, openings: tuple[str, ...]) -> str | None:
     for opening in openings:
         if text.startswith(opening) and (

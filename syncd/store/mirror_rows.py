@@ -63,6 +63,8 @@ def link_row(link: TrackerLink) -> dict[str, Any]:
         "won_t_do_explained": link.won_t_do_explained,
         "last_reported": last_reported,
         "last_activity": link.last_activity,
+        "assignee": link.assignee,
+        "assignee_name": link.assignee_name,
     }
 
 
@@ -82,6 +84,8 @@ def tracker_link(row: RowMapping) -> TrackerLink:
         won_t_do_explained=bool(explained) if explained is not None else None,
         last_reported=row["last_reported"],
         last_activity=row["last_activity"],
+        assignee=row["assignee"],
+        assignee_name=row["assignee_name"],
     )
 
 

@@ -34,6 +34,8 @@ _LINK_REWRITTEN_COLUMNS = (
     "won_t_do_explained",
     "last_reported",
     "last_activity",
+    "assignee",
+    "assignee_name",
 )
 
 

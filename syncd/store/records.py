@@ -10,6 +10,7 @@ from typing import Any
 
 from syncd.model import (
     ActionItem,
+    CoOwner,
     DueDate,
     DueOrigin,
     Flag,
@@ -105,6 +106,7 @@ class StoredItem:
     assignee: str | None  # person key in the people map
     owner_via: str | None
     owner_unresolved_reason: str | None
+    co_owners: tuple[CoOwner, ...]
     due: date | None
     due_origin: DueOrigin | None
     due_written: str | None
@@ -154,6 +156,7 @@ class StoredItem:
                 person=self.assignee,
                 via=self.owner_via,
                 unresolved_reason=self.owner_unresolved_reason,
+                co_owners=self.co_owners,
             ),
             due=DueDate(
                 date=self.due,
@@ -210,6 +213,10 @@ class TrackerLink:
     last_reported: Mapping[str, Any] | None = None
     # The last change to the issue by anyone but syncd: staleness counts from it.
     last_activity: datetime | None = None
+    # Who holds the issue in the tracker, as syncd last read it: the tracker's user id and the
+    # name it shows for that user (None when unknown, e.g. created by syncd and not read since).
+    assignee: str | None = None
+    assignee_name: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

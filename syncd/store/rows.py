@@ -8,7 +8,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import RowMapping
 
-from syncd.model import ActionItem, DueOrigin, Flag, ItemType, Priority, Status
+from syncd.model import ActionItem, CoOwner, DueOrigin, Flag, ItemType, Priority, Status
 from syncd.store.records import (
     DocumentSeen,
     RunOutcome,
@@ -41,6 +41,7 @@ ITEM_CONTENT_COLUMNS = (
     "assignee",
     "owner_via",
     "owner_unresolved_reason",
+    "co_owners",
     "due",
     "due_origin",
     "due_written",
@@ -84,6 +85,7 @@ def item_row(item: ActionItem, *, seen_at: datetime) -> dict[str, Any]:
         "assignee": item.owner.person,
         "owner_via": item.owner.via,
         "owner_unresolved_reason": item.owner.unresolved_reason,
+        "co_owners": [{"written": c.written, "person": c.person} for c in item.owner.co_owners],
         "due": item.due.date,
         "due_origin": _value(item.due.origin),
         "due_written": item.due.written,
@@ -127,6 +129,10 @@ def stored_item(row: RowMapping) -> StoredItem:
         assignee=row["assignee"],
         owner_via=row["owner_via"],
         owner_unresolved_reason=row["owner_unresolved_reason"],
+        co_owners=tuple(
+            CoOwner(written=str(c["written"]), person=c.get("person"))
+            for c in row["co_owners"] or ()
+        ),
         due=row["due"],
         due_origin=_optional(DueOrigin, row["due_origin"]),
         due_written=row["due_written"],

@@ -17,6 +17,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    text,
 )
 
 from syncd.store.column_types import UTCDateTime, json_column_type
@@ -61,6 +62,8 @@ items = Table(
     Column("assignee", String, nullable=True),
     Column("owner_via", String, nullable=True),
     Column("owner_unresolved_reason", Text, nullable=True),
+    # The other owners named beside the assignee: [{"written": ..., "person": ...}] (0006).
+    Column("co_owners", json_column_type(), nullable=False, server_default=text("'[]'")),
     Column("due", Date, nullable=True),
     Column("due_origin", String, nullable=True),
     Column("due_written", Text, nullable=True),
@@ -133,6 +136,10 @@ tracker_links = Table(
     Column("last_reported", json_column_type(), nullable=True),
     # The last change to the issue by anyone but syncd (a person's edit, a transition).
     Column("last_activity", UTCDateTime, nullable=True),
+    # Who holds the issue in the tracker, as last read (0006): the tracker's user id (Jira
+    # accountId / Data Center username, GitHub login) and the name the tracker shows for it.
+    Column("assignee", String, nullable=True),
+    Column("assignee_name", Text, nullable=True),
     # Not unique: two items may name the same existing issue.
     Index(None, "team", "system", "key"),
 )

@@ -15,6 +15,7 @@ from connectors.msteams import TeamsNotifier, TeamsSettings
 from connectors.slack import SlackNotifier, SlackSettings
 from connectors.webhook import WebhookNotifier, WebhookSettings
 from syncd.plugins import ConnectorSettings, connector_class, settings_model
+from syncd.tracker import NamesIssueKeys
 
 JIRA: dict[str, Any] = {
     "url": "https://acme.atlassian.net",
@@ -128,6 +129,23 @@ def test_jira_priorities_not_listed_keep_their_default() -> None:
 def test_jira_project_key(project: str) -> None:
     assert messages(JiraSettings, {**JIRA, "project": project}) == [
         ("project", "Value error, must be a Jira project key: capitals, digits, _ (e.g. PAY)")
+    ]
+
+
+def test_jira_reference_projects_name_the_teams_issue_keys() -> None:
+    assert JiraSettings.model_validate(JIRA).issue_key_projects() == {"PAY"}
+    settings = JiraSettings.model_validate({**JIRA, "reference_projects": ["SEC", "OPS"]})
+    assert settings.issue_key_projects() == {"PAY", "SEC", "OPS"}
+    assert isinstance(settings, NamesIssueKeys)
+    assert not isinstance(GitHubSettings.model_validate(GITHUB), NamesIssueKeys)
+
+
+def test_jira_reference_projects_are_project_keys() -> None:
+    assert messages(JiraSettings, {**JIRA, "reference_projects": ["SEC", "kip"]}) == [
+        (
+            "reference_projects.1",
+            "Value error, must be a Jira project key: capitals, digits, _ (e.g. PAY)",
+        )
     ]
 
 

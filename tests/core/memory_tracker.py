@@ -43,6 +43,7 @@ class MemoryTracker:
         self.lose_next_create_answer = False
         self.refuse_items: set[str] = set()
         self.refuse_assignees: set[str] = set()  # tracker user ids it will not assign
+        self.user_names: dict[str, str] = {}  # user id -> the name the tracker shows
 
     # -- acting as the tracker's users --------------------------------------------------
     def tick(self) -> datetime:
@@ -87,6 +88,7 @@ class MemoryTracker:
             closure_explained=issue.commented,
             updated=issue.updated,
             url=self.issue_url(issue.key),
+            assignee_name=self.user_names.get(issue.fields.assignee or ""),
         )
 
     def changed_since(self, since: datetime | None) -> ChangedIssues:

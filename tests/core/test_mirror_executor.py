@@ -253,3 +253,30 @@ def test_items_whose_issue_could_not_be_written_are_named(store: StateStore) -> 
     tracker.refuse_items = {refused}
     outcome = cycle(store, tracker, document(*ITEMS[:3]))
     assert outcome.failed_items == {refused}
+
+
+def test_the_trackers_assignee_is_recorded_as_people_change_it(store: StateStore) -> None:
+    tracker = MemoryTracker()
+    tracker.user_names = {"acc-alice": "Alice Smith", "acc-bob": "Bob Builder"}
+    cycle(store, tracker, document(*ITEMS[:2]))
+    # Created with alice as assignee; the name comes when the issue is next read.
+    assert {(link.assignee, link.assignee_name) for link in store.links(TEAM).values()} == {
+        ("acc-alice", None)
+    }
+    cycle(store, tracker, document(*ITEMS[:2]))
+    tracker.person_edits("PAY-1", assignee="acc-bob")
+    before = {k: (link.assignee, link.assignee_name) for k, link in store.links(TEAM).items()}
+    cycle(store, tracker, document(*ITEMS[:2]), dry_run=True)  # a dry run records nothing
+    assert {
+        k: (link.assignee, link.assignee_name) for k, link in store.links(TEAM).items()
+    } == before
+    outcome = cycle(store, tracker, document(*ITEMS[:2]))
+    assert outcome.updated == 0  # a person's change is kept, not overwritten
+    by_key = {link.key: link for link in store.links(TEAM).values()}
+    assert (by_key["PAY-1"].assignee, by_key["PAY-1"].assignee_name) == ("acc-bob", "Bob Builder")
+    assert by_key["PAY-2"].assignee == "acc-alice"
+    cycle(store, tracker, document(*ITEMS[:2]))  # nothing read: what was recorded stays
+    assert store.links(TEAM)[by_key["PAY-1"].item_id].assignee_name == "Bob Builder"
+    tracker.person_edits("PAY-1", assignee=None)
+    cycle(store, tracker, document(*ITEMS[:2]))
+    assert store.links(TEAM)[by_key["PAY-1"].item_id].assignee is None

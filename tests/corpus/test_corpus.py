@@ -62,7 +62,7 @@ REQUIRED_STYLES = (
     "vague_items",
 )
 # Tags that describe a document further but need not be covered twice.
-OPTIONAL_STYLES = ("malformed_table",)
+OPTIONAL_STYLES = ("malformed_table", "several_owners")
 KNOWN_STYLES = frozenset(REQUIRED_STYLES + OPTIONAL_STYLES)
 
 POSTMORTEM_KEYS = ("title", "date", "date_origin", "severity", "incident", "service", "team")

@@ -13,6 +13,7 @@ from zoneinfo import ZoneInfo
 from syncd.judge import ItemState, JudgePolicy
 from syncd.model import (
     ActionItem,
+    CoOwner,
     DueDate,
     DueOrigin,
     Flag,
@@ -20,6 +21,7 @@ from syncd.model import (
     Postmortem,
     Priority,
     Status,
+    TrackerAssignee,
 )
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -73,6 +75,7 @@ def item(
     status: Status = Status.OPEN,
     flags: frozenset[Flag] = frozenset(),
     item_id: str | None = None,
+    co_owners: tuple[CoOwner, ...] = (),
 ) -> ActionItem:
     number = next(_counter)
     return ActionItem(
@@ -83,7 +86,9 @@ def item(
         section="Action Items",
         line=10 + number,
         owner=Owner(
-            written=written if written is not None else (owner and f"@{owner}"), person=owner
+            written=written if written is not None else (owner and f"@{owner}"),
+            person=owner,
+            co_owners=co_owners,
         ),
         due=DueDate(date=due, origin=due_origin if due is not None else None),
         priority=Priority.P2,
@@ -151,6 +156,8 @@ def team_items() -> list[ItemState]:
                 "Load-test checkout with 3x Black Friday traffic",
                 CHECKOUT,
                 owner="carol",
+                written="@carol, @dave",
+                co_owners=(CoOwner("@dave", "dave"),),
                 due=d(2026, 2, 27),
             ),
             last_activity=days_ago(20),
@@ -161,7 +168,9 @@ def team_items() -> list[ItemState]:
                 CHECKOUT,
                 owner="dave",
                 due=d(2026, 3, 6),
-            )
+            ),
+            # Bob took it over in the tracker: he holds it now.
+            tracker_assignee=TrackerAssignee("5b10ac8d82e05b22cc7d4ef6", "Bob Jones", "bob"),
         ),
         state(
             item(
@@ -273,6 +282,8 @@ def team_items() -> list[ItemState]:
                 due=d(2026, 4, 20),
             ),
             last_activity=days_ago(14),
+            # Reassigned in the tracker to someone the people map does not know.
+            tracker_assignee=TrackerAssignee("5b10ac8d82e05b22cc7d4eff", "Zed Contractor", None),
         ),
         state(
             item(

@@ -26,7 +26,7 @@ from syncd.digest import (
     render_text,
 )
 from syncd.judge import ItemState
-from syncd.model import Owner
+from syncd.model import CoOwner, Owner, TrackerAssignee
 from tests.digest.digest_support import markdown_links, strings
 from tests.digest.team_fixture import (
     CHAT_IDS,
@@ -77,7 +77,13 @@ def _hostile_digest() -> Digest:
             action = replace(
                 action, owner=Owner(written=HOSTILE[(n + 1) % len(HOSTILE)], person=None)
             )
+        else:  # co-owners as written are shown beside a mention of the assignee
+            co_owner = CoOwner(HOSTILE[(n + 4) % len(HOSTILE)], None)
+            action = replace(action, owner=replace(action.owner, co_owners=(co_owner,)))
         kwargs: dict[str, object] = {}
+        if n % 3 == 1:  # reassigned in the tracker to a user whose name is hostile
+            name = HOSTILE[(n + 3) % len(HOSTILE)]
+            kwargs["tracker_assignee"] = TrackerAssignee(f"user-{n}", name, None)
         if n % 3 == 2:
             kwargs["last_activity"] = days_ago(40)
         if n % 4 == 0:
@@ -95,6 +101,9 @@ def _hostile_digest() -> Digest:
     digest = build_digest("payments", states, [pm], POLICY, NOW, LAST_DIGEST, LINK_BASE, CHAT_IDS)
     assert digest.done_since and digest.overdue and digest.due_soon and digest.stale
     assert digest.attention and digest.reviews
+    owners = [e.owner for e in digest.attention + digest.due_soon + digest.stale if e.owner]
+    owners += [e.owner for g in digest.overdue for e in g.entries if e.owner]
+    assert any(o.reassigned for o in owners) and any(o.co_owners for o in owners)
     return digest
 
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from syncd.judge import ItemState, JudgePolicy, judge_item
-from syncd.model import DueOrigin, Flag, Owner, Status
+from syncd.model import DueOrigin, Flag, Owner, Status, TrackerAssignee
 from tests.digest.team_fixture import TOKENS, item
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -187,3 +187,27 @@ def test_unexplained_wont_do_needs_attention() -> None:
     state = _state(tracker_done=True, resolution="Won't Do", wont_do_unexplained=True)
     judged = judge_item(state, POLICY, NOW)
     assert judged.done and judged.wont_do_unexplained and judged.needs_attention
+
+
+@pytest.mark.parametrize("written", ["TBD", "nobody yet", "Frank"])
+def test_an_issue_someone_holds_in_the_tracker_is_owned(written: str) -> None:
+    held = TrackerAssignee("5b10ac8d82e05b22cc7d4ef6", "Bob Jones", "bob")
+    unknown = TrackerAssignee("5b10ac8d82e05b22cc7d4eff", "Zed Contractor", None)
+    dated = _state(date(2026, 4, 1))
+    action = replace(dated.item, owner=Owner(written=written, person=None))
+    assert judge_item(replace(dated, item=action), POLICY, NOW).needs_attention
+    for holder in (held, unknown):
+        judged = judge_item(replace(dated, item=action, tracker_assignee=holder), POLICY, NOW)
+        assert not judged.unowned and not judged.owner_unresolved
+        assert Flag.UNOWNED not in judged.flags and not judged.needs_attention
+
+
+def test_an_item_is_judged_vague_on_its_title_and_detail() -> None:
+    titled = replace(
+        _state().item,
+        title="Alerting",
+        detail="Page the on-call when token-vault p99 exceeds 300 ms for 5 minutes",
+    )
+    assert judge_item(_state(item=titled), POLICY, NOW).vague is None
+    label_only = replace(titled, detail=None)
+    assert judge_item(_state(item=label_only), POLICY, NOW).vague is not None

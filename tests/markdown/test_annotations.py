@@ -8,12 +8,62 @@ from connectors.markdown.annotations import extract_annotations
 
 
 @pytest.mark.parametrize(
+    ("text", "title", "owners"),
+    [
+        ("Fix the pool (owner: carol/dave)", "Fix the pool", "carol/dave"),
+        ("Fix the pool (owner: carol / dave)", "Fix the pool", "carol / dave"),
+        ("Fix the pool (owners: carol, dave)", "Fix the pool", "carol, dave"),
+        ("Fix the pool (owner: carol and dave)", "Fix the pool", "carol and dave"),
+        ("Fix the pool (owner: carol & dave)", "Fix the pool", "carol & dave"),
+        ("Fix the pool. Owner: carol, dave", "Fix the pool.", "carol, dave"),
+        (
+            "Fix the pool. Owners: Carol Diaz and Dave Okafor",
+            "Fix the pool.",
+            "Carol Diaz and Dave Okafor",
+        ),
+        ("Fix the pool, owner: carol, dave, due 2026-01-01", "Fix the pool", "carol, dave"),
+        ("Fix the pool. Owner: @carol, @dave; due 2026-01-01", "Fix the pool.", "@carol, @dave"),
+        ("Fix the pool. Owner: carol, dave@acme.com", "Fix the pool.", "carol, dave@acme.com"),
+        ("Fix the pool @carol @dave", "Fix the pool", "@carol @dave"),
+        ("@carol @dave: fix the pool", "fix the pool", "@carol @dave"),
+        ("Fix the pool @carol @dave due 2026-01-01", "Fix the pool", "@carol @dave"),
+        ("Fix the pool assigned to carol and dave", "Fix the pool", "carol and dave"),
+        # a trailing full stop ends the sentence, not the name
+        ("Fix the pool. Owner: bob.", "Fix the pool.", "bob"),
+        ("Fix the pool (owner: bob;)", "Fix the pool", "bob"),
+        # nobody yet: taken whole, the resolver reads it as no owner
+        ("Fix the pool (owner: nobody yet)", "Fix the pool", "nobody yet"),
+        ("Fix the pool. Owner: not assigned yet", "Fix the pool.", "not assigned yet"),
+        ("Fix the pool (owner: TBD)", "Fix the pool", "TBD"),
+        ("Fix the pool (owner: ?)", "Fix the pool", "?"),
+        ("Fix the pool (owner: n/a)", "Fix the pool", "n/a"),
+        ("Fix the pool (owner: -)", "Fix the pool", "-"),
+        ("Fix the pool. Owner: Nobody Smith", "Fix the pool.", "Nobody Smith"),
+        ("Fix the pool. Owner: none-such-team", "Fix the pool.", "none-such-team"),
+        # what follows a comma or "and" and is not a name stays in the text
+        ("Fix the pool (owner: alice, high priority)", "Fix the pool (high priority)", "alice"),
+        (
+            "Fix the pool. Owner: alice and then roll back",
+            "Fix the pool. and then roll back",
+            "alice",
+        ),
+        ("Owner: alice, to follow up with the vendor", "to follow up with the vendor", "alice"),
+        # only edge handles are owners; one in running text stays in the sentence
+        ("Pair with @bob on the pool @carol", "Pair with @bob on the pool", "@carol"),
+    ],
+)
+def test_several_owners(text: str, title: str, owners: str) -> None:
+    found = extract_annotations(text)
+    assert (found.title, found.owner) == (title, owners)
+
+
+@pytest.mark.parametrize(
     ("text", "title", "owner"),
     [
         ("Fix the pool @alice", "Fix the pool", "@alice"),
         ("Fix the pool @alice.smith", "Fix the pool", "@alice.smith"),
         ("Fix the pool - @alice-gh", "Fix the pool", "@alice-gh"),
-        ("Fix the pool @alice @bob", "Fix the pool", "@alice"),
+        ("Fix the pool @alice @bob", "Fix the pool", "@alice @bob"),  # bob: a co-owner
         ("@carol: fix the pool", "fix the pool", "@carol"),
         ("Fix the pool (owner: Alice)", "Fix the pool", "Alice"),
         ("Fix the pool [owner: Alice Smith]", "Fix the pool", "Alice Smith"),
@@ -146,3 +196,8 @@ def test_several_annotations_in_one_group() -> None:
         "P1",
         "prevent",
     )
+
+
+def test_a_name_before_a_deadline_is_an_owner() -> None:
+    found = extract_annotations("Fix the pool. Owner: carol, dave by Dec 1")
+    assert (found.title, found.owner, found.due) == ("Fix the pool.", "carol, dave", "Dec 1")

@@ -128,3 +128,38 @@ def test_what_names_no_adoptable_issue_is_none(written: str) -> None:
 def test_a_link_target_wins_over_its_text() -> None:
     ref = parse_tracker_ref("[the ticket](https://acme.atlassian.net/browse/PAY-5)")
     assert ref == TrackerRef("jira", "PAY-5", "https://acme.atlassian.net/browse/PAY-5")
+
+
+TEAM_PROJECTS = frozenset({"PAY", "SEC"})
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("PAY-123", TrackerRef("jira", "PAY-123")),
+        ("SEC-7", TrackerRef("jira", "SEC-7")),  # a project the team lists
+        ("see KIP-405 for tiered storage", None),  # a Kafka proposal, not an issue
+        ("KIP-405", None),
+        ("ISO-27001", None),
+        ("JIRA-1", None),
+        ("KIP-405 and PAY-9", TrackerRef("jira", "PAY-9")),  # the team's key is still found
+        # a URL names its issue explicitly, whatever the project
+        (
+            "https://acme.atlassian.net/browse/OPS-3",
+            TrackerRef("jira", "OPS-3", "https://acme.atlassian.net/browse/OPS-3"),
+        ),
+        # GitHub references are not Jira keys: unchanged
+        ("#45", TrackerRef("github", "#45")),
+        ("acme/payments#45", TrackerRef("github", "acme/payments#45")),
+    ],
+)
+def test_a_jira_key_is_a_reference_only_in_the_teams_projects(
+    written: str, expected: TrackerRef | None
+) -> None:
+    assert parse_tracker_ref(written, TEAM_PROJECTS) == expected
+
+
+def test_without_projects_no_bare_jira_key_is_a_reference() -> None:
+    # A GitHub team: "PAY-123" names nothing syncd could adopt there.
+    assert parse_tracker_ref("PAY-123", frozenset()) is None
+    assert parse_tracker_ref("#45", frozenset()) == TrackerRef("github", "#45")

@@ -271,6 +271,50 @@ def test_vague_titles_are_flagged(title: str, vague: bool) -> None:
     assert (Flag.VAGUE in _resolve(_raw(title=title)).flags) is vague
 
 
+@pytest.mark.parametrize(
+    ("title", "detail", "vague"),
+    [
+        # "**Alerting**: body": judged on title and body together
+        ("Alerting", "Page the on-call when replication lag exceeds 30 s for 5 minutes", False),
+        ("Monitoring", "Add a p99 latency panel to the checkout-api dashboard", False),
+        ("Alerting", "Should we page on it?", True),
+        ("Alerting", "Improve it", True),
+        ("Look into the pool", "Cap it at 50 connections", True),  # the title defers
+        (SPECIFIC_TITLE, "Should we also page?", False),  # a detail never makes it vague
+        ("Improve monitoring", None, True),
+        ("Improve monitoring", "   ", True),
+    ],
+)
+def test_an_item_is_judged_vague_on_its_whole_text(
+    title: str, detail: str | None, vague: bool
+) -> None:
+    assert (Flag.VAGUE in _resolve(_raw(title=title, detail=detail)).flags) is vague
+
+
+def test_only_the_teams_jira_projects_are_references() -> None:
+    raw = _raw(tracker_refs=("KIP-405", "PAY-12"))
+    scoped = replace(POLICY, reference_projects=frozenset({"PAY"}))
+    assert _resolve(raw, policy=scoped).tracker_ref == TrackerRef("jira", "PAY-12")
+    only_kip = _raw(tracker_refs=("KIP-405",))
+    assert _resolve(only_kip, policy=scoped).tracker_ref is None
+    no_projects = replace(POLICY, reference_projects=frozenset())  # a GitHub team
+    assert _resolve(raw, policy=no_projects).tracker_ref is None
+    assert _resolve(only_kip).tracker_ref == TrackerRef("jira", "KIP-405")  # unscoped
+
+
+def test_co_owners_are_resolved_beside_the_assignee() -> None:
+    item = _resolve(_raw(owner_text="Alice Smith, zed"))
+    assert item.owner.person == "alice"
+    assert [(c.written, c.person) for c in item.owner.co_owners] == [("zed", None)]
+    assert Flag.UNOWNED not in item.flags
+
+
+def test_nobody_yet_is_unowned() -> None:
+    item = _resolve(_raw(owner_text="nobody yet"))
+    assert item.owner.person is None
+    assert Flag.UNOWNED in item.flags
+
+
 def test_every_flag_at_once() -> None:
     item = _resolve(_raw(title="Look into it", owner_text="TBD", due_text="1/2/27"))
     assert item.flags == frozenset({Flag.VAGUE, Flag.UNOWNED, Flag.AMBIGUOUS_DATE})

@@ -1,0 +1,83 @@
+"""Who holds each item's issue in the tracker now, named through the team's people map. Pure.
+
+A person may reassign an issue in the tracker; from then on the digest and ``status`` name the
+tracker's assignee, not the document's owner. A tracker user is mapped back to a person by the
+people map's own ids (``jira``: accountId or Data Center username; ``github``: login), else by
+the assignments syncd made itself (a person found in Jira by e-mail has no ``jira`` id in the
+map, but syncd knows which user it assigned for them). A user nobody maps is named as the
+tracker names them, and never guessed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from syncd.model import TrackerAssignee
+from syncd.resolve.people import Person
+from syncd.store import StoredItem, TrackerLink
+
+
+def tracker_assignees(
+    items: Iterable[StoredItem],
+    links: Mapping[str, TrackerLink],
+    bases: Mapping[str, Mapping[str, Any]],
+    people: Iterable[Person],
+) -> dict[str, TrackerAssignee]:
+    """Item id → the tracker's assignee of its issue, for items whose issue has one."""
+    people = list(people)
+    assigned = _assigned_by_syncd(items, links, bases)
+    ids_by_system: dict[str, dict[str, str]] = {}
+    holders: dict[str, TrackerAssignee] = {}
+    for item_id, link in links.items():
+        if not link.assignee:
+            continue
+        if link.system not in ids_by_system:
+            ids_by_system[link.system] = _people_ids(people, link.system)
+        user = _fold(link.assignee)
+        person = ids_by_system[link.system].get(user) or assigned.get((link.system, user))
+        holders[item_id] = TrackerAssignee(
+            user_id=link.assignee, name=link.assignee_name, person=person
+        )
+    return holders
+
+
+def _fold(user_id: str) -> str:
+    # GitHub logins and Data Center usernames ignore case; Cloud account ids are not words.
+    return user_id.casefold()
+
+
+def _people_ids(people: list[Person], system: str) -> dict[str, str]:
+    ids: dict[str, str] = {}
+    for person in people:
+        user = person.jira if system == "jira" else person.github if system == "github" else None
+        if user:
+            ids[_fold(user)] = person.key
+    return ids
+
+
+def _assigned_by_syncd(
+    items: Iterable[StoredItem],
+    links: Mapping[str, TrackerLink],
+    bases: Mapping[str, Mapping[str, Any]],
+) -> dict[tuple[str, str], str]:
+    """(system, user) → person, for the users syncd assigned for a document's owner.
+
+    The source side of a base holds the user syncd looked up for the item's owner. A user
+    found for two different people is left out: which one it is cannot be told.
+    """
+    found: dict[tuple[str, str], str] = {}
+    ambiguous: set[tuple[str, str]] = set()
+    for item in items:
+        link = links.get(item.id)
+        stored = bases.get(item.id)
+        if link is None or stored is None or item.assignee is None:
+            continue
+        side = stored.get("source_base") or stored.get("base") or {}
+        user = side.get("assignee")
+        if not isinstance(user, str) or not user:
+            continue
+        key = (link.system, _fold(user))
+        if found.setdefault(key, item.assignee) != item.assignee:
+            ambiguous.add(key)
+    return {key: person for key, person in found.items() if key not in ambiguous}
