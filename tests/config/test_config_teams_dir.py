@@ -83,9 +83,7 @@ def test_the_environment_wins_over_syncd_yaml_and_empty_counts_as_unset(tmp_path
     write_teams(root / "from-file", "search")
     write_teams(tmp_path / "from-env", "checkout")
 
-    assert team_names(root, {**ENV, "SYNCD_TEAMS_DIR": str(tmp_path / "from-env")}) == [
-        "checkout"
-    ]
+    assert team_names(root, {**ENV, "SYNCD_TEAMS_DIR": str(tmp_path / "from-env")}) == ["checkout"]
     assert team_names(root, {**ENV, "SYNCD_TEAMS_DIR": ""}) == ["search"]
     (root / "syncd.yaml").write_text('teams_dir: ""\n', encoding="utf-8")
     assert team_names(root, ENV) == ["payments"]

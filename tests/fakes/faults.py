@@ -45,13 +45,6 @@ class InjectedFault:
     path: str
     fault: Fault
 
-    @property
-    def retry_until(self) -> float | None:
-        """When the client may send again, if the answer carried Retry-After."""
-        if self.fault.retry_after is None or self.fault.kind not in ("429", "503"):
-            return None
-        return self.at + self.fault.retry_after
-
 
 @dataclass
 class _Rule:
@@ -147,8 +140,3 @@ class FaultPlan:
                 delay=chance.delay,
             )
         return None
-
-    def retry_after_windows(self) -> list[tuple[float, float]]:
-        """(sent at, may retry from) for every answer that carried Retry-After."""
-        with self._lock:
-            return [(f.at, f.retry_until) for f in self.injected if f.retry_until is not None]

@@ -8,6 +8,7 @@ import email.utils
 import json
 import sys
 import threading
+import time
 from abc import ABC, abstractmethod
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -38,6 +39,9 @@ class LoopbackFake(ABC):
         self._stopping = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._holds: list[tuple[float, float]] = []
+        # Request arrival and Retry-After holds; a test on virtual time swaps in its clock.
+        self.monotonic: Callable[[], float] = time.monotonic
 
     @abstractmethod
     def _handler(self) -> type[BaseHTTPRequestHandler]:
@@ -90,6 +94,25 @@ class LoopbackFake(ABC):
     def record(self, entry: Any) -> None:
         with self._log_lock:
             self._log.append(entry)
+
+    def note_answer_sent(self, headers: Any) -> None:
+        """Called once an answer is fully written: a Retry-After in it starts a hold now.
+
+        The hold starts when the client can have read the answer, not when the fake decided to
+        give it: a request another thread of the client sent meanwhile is not early.
+        """
+        retry_after = next((v for k, v in headers if k.lower() == "retry-after"), None)
+        if retry_after is None or not str(retry_after).strip().isdigit():
+            return
+        sent = self.monotonic()
+        with self._log_lock:
+            self._holds.append((sent, sent + int(retry_after)))
+
+    def requests_before_retry_after(self) -> list[Any]:
+        """Requests that arrived while a Retry-After the fake had sent was still running."""
+        with self._log_lock:
+            holds = list(self._holds)
+        return [r for r in self.requests if any(sent < r.at < until for sent, until in holds)]
 
     def wait(self, seconds: float) -> None:
         """Server-side delay (latency, slow answers) that ends early when the server stops."""

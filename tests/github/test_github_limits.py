@@ -16,6 +16,7 @@ def _on_virtual_time(fake: FakeGitHub, clock: VirtualClock, limits: SecondaryLim
     fake.state.clock = clock
     fake.limits.clock = clock
     fake.limits.monotonic = clock.monotonic
+    fake.monotonic = clock.monotonic
     fake.limits.secondary = limits
 
 

@@ -39,7 +39,14 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_for(what: str, check: Callable[[], _T | None], timeout: float = 20.0) -> _T:
+# Generous: a deadline only costs time when the test fails, and a loaded 2-core CI machine can
+# take many seconds to start a Python process. Waits that measure a promise pass their own.
+DEFAULT_WAIT_SECONDS = 60.0
+
+
+def wait_for(
+    what: str, check: Callable[[], _T | None], timeout: float = DEFAULT_WAIT_SECONDS
+) -> _T:
     """Poll ``check`` until it returns something truthy; fail with ``what`` at the deadline."""
     deadline = time.monotonic() + timeout
     while True:

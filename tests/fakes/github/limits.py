@@ -222,11 +222,6 @@ class RateLimiter:
                     return "content_per_minute"
         return None
 
-    def retry_after_windows(self) -> list[tuple[float, float]]:
-        """(sent at, may retry from) for every rate-limit answer that carried retry-after."""
-        with self._lock:
-            return [(h.at, h.at + h.retry_after) for h in self.hits if h.retry_after is not None]
-
     def secondary_hits(self) -> list[LimitHit]:
         with self._lock:
             return [h for h in self.hits if h.kind == "secondary"]

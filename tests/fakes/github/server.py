@@ -15,7 +15,6 @@ import datetime as dt
 import hashlib
 import json
 import re
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -100,7 +99,7 @@ class RecordedRequest:
     body: Any  # parsed JSON, or the raw text when it was not JSON, or None
     headers: dict[str, str]  # Authorization redacted
     status: int | None  # None: the connection was dropped without an answer
-    at: float  # time.monotonic() on arrival
+    at: float  # the fake's monotonic clock on arrival
     endpoint: str | None  # "POST /repos/{owner}/{repo}/issues"; None for unknown paths
     fault: str | None  # the injected fault kind, if any
     limited: str | None = None  # "primary" | "secondary" when a rate limit refused it
@@ -254,11 +253,6 @@ class FakeGitHub(LoopbackFake):
         """Every assignee, label or milestone silently left out, and why."""
         with self.state.lock:
             return list(self.state.drops)
-
-    def requests_before_retry_after(self) -> list[RecordedRequest]:
-        """Requests that arrived while a retry-after the fake had sent was still running."""
-        windows = self.faults.retry_after_windows() + self.limits.retry_after_windows()
-        return [r for r in self.requests if any(sent < r.at < until for sent, until in windows)]
 
     # --- request handling (called from the handler threads) ---------------------------------
 
@@ -806,7 +800,7 @@ def _make_handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                 fake.limits.leave()
 
         def _handle_counted(self, in_flight: int) -> None:
-            arrived = time.monotonic()
+            arrived = fake.monotonic()
             parts = urlsplit(self.path)
             path = parts.path.rstrip("/") or "/"
             api_path = path.removeprefix(API_PREFIX) or "/"
@@ -927,5 +921,7 @@ def _make_handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             if payload:
                 self.wfile.write(payload)
+            self.wfile.flush()
+            fake.note_answer_sent(reply.headers)
 
     return _Handler

@@ -11,7 +11,6 @@ import base64
 import datetime as dt
 import json
 import re
-import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -80,7 +79,7 @@ class RecordedRequest:
     body: Any  # parsed JSON, or the raw text when it was not JSON, or None
     headers: dict[str, str]  # Authorization redacted
     status: int | None  # None: the connection was dropped without an answer
-    at: float  # time.monotonic() on arrival
+    at: float  # the fake's monotonic clock on arrival
     endpoint: str | None  # "POST /rest/api/3/issue/bulk"; None for unknown paths
     fault: str | None  # the injected fault kind, if any
 
@@ -196,11 +195,6 @@ class FakeJira(LoopbackFake):
         return self
 
     # --- what tests inspect -------------------------------------------------------------------
-
-    def requests_before_retry_after(self) -> list[RecordedRequest]:
-        """Requests that arrived while a Retry-After the fake had sent was still running."""
-        windows = self.faults.retry_after_windows()
-        return [r for r in self.requests if any(sent < r.at < until for sent, until in windows)]
 
     # --- request handling (called from the handler threads) ---------------------------------
 
@@ -775,7 +769,7 @@ def _make_handler(fake: FakeJira) -> type[BaseHTTPRequestHandler]:
             return fake.state.clock()
 
         def _handle(self) -> None:
-            arrived = time.monotonic()
+            arrived = fake.monotonic()
             parts = urlsplit(self.path)
             path = parts.path.rstrip("/") or "/"
             query = parse_qs(parts.query, keep_blank_values=True)
@@ -851,5 +845,7 @@ def _make_handler(fake: FakeJira) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             if payload:
                 self.wfile.write(payload)
+            self.wfile.flush()
+            fake.note_answer_sent(reply.headers)
 
     return _Handler
