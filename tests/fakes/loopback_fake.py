@@ -32,6 +32,7 @@ class LoopbackFake(ABC):
     """Start and stop the server, log every request, and let handlers wait interruptibly."""
 
     thread_name = "fake-server"
+    OTHER_CONNECTION_GRACE = 0.5  # seconds; see requests_before_retry_after
 
     def __init__(self) -> None:
         self._log: list[Any] = []
@@ -39,7 +40,7 @@ class LoopbackFake(ABC):
         self._stopping = threading.Event()
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
-        self._holds: list[tuple[float, float]] = []
+        self._holds: list[tuple[float, float, str]] = []
         # Request arrival and Retry-After holds; a test on virtual time swaps in its clock.
         self.monotonic: Callable[[], float] = time.monotonic
 
@@ -95,24 +96,39 @@ class LoopbackFake(ABC):
         with self._log_lock:
             self._log.append(entry)
 
-    def note_answer_sent(self, headers: Any) -> None:
-        """Called once an answer is fully written: a Retry-After in it starts a hold now.
+    def note_retry_after(self, headers: Any, connection: str) -> None:
+        """Called just before an answer is written: a Retry-After in it starts a hold now.
 
-        The hold starts when the client can have read the answer, not when the fake decided to
-        give it: a request another thread of the client sent meanwhile is not early.
+        Starting it before the write means a request on the same connection can never precede
+        it; requests on other connections get `OTHER_CONNECTION_GRACE`.
         """
         retry_after = next((v for k, v in headers if k.lower() == "retry-after"), None)
         if retry_after is None or not str(retry_after).strip().isdigit():
             return
         sent = self.monotonic()
         with self._log_lock:
-            self._holds.append((sent, sent + int(retry_after)))
+            self._holds.append((sent, sent + int(retry_after), connection))
 
     def requests_before_retry_after(self) -> list[Any]:
-        """Requests that arrived while a Retry-After the fake had sent was still running."""
+        """Requests that arrived while a Retry-After the fake had sent was still running.
+
+        On the connection that carried the Retry-After, any later request is early: HTTP/1.1
+        without pipelining sends it only after the answer was read. On another connection a
+        request can have passed the client's gate before the answer arrived, and be in flight
+        while the client reads it, so it counts as early only once `OTHER_CONNECTION_GRACE`
+        has passed: a client that shares a hold across threads has published it by then.
+        """
         with self._log_lock:
             holds = list(self._holds)
-        return [r for r in self.requests if any(sent < r.at < until for sent, until in holds)]
+        grace = self.OTHER_CONNECTION_GRACE
+        return [
+            r
+            for r in self.requests
+            if any(
+                sent < r.at < until and (r.connection == connection or r.at > sent + grace)
+                for sent, until, connection in holds
+            )
+        ]
 
     def wait(self, seconds: float) -> None:
         """Server-side delay (latency, slow answers) that ends early when the server stops."""
@@ -129,6 +145,11 @@ class FakeHandler(BaseHTTPRequestHandler):
     # Each fake's handler class defines these: its clock, and how it answers a request.
     fake_now: Callable[[], datetime.datetime]
     _handle: Callable[[], None]
+
+    def connection_label(self) -> str:
+        """`host:port` of the client end: one label per keep-alive connection."""
+        host, port = self.client_address[:2]
+        return f"{host}:{port}"
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silent: the request log is `fake.requests`."""

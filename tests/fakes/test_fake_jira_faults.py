@@ -42,6 +42,23 @@ def test_requests_inside_a_retry_after_window_are_reported(fake_jira: FakeJira) 
     assert [r.status for r in early] == [201]
 
 
+def test_another_connections_request_in_flight_as_the_429_went_out_is_not_early(
+    fake_jira: FakeJira,
+) -> None:
+    """Another thread's request can have passed the client's gate before the 429 arrived."""
+    now = [100.0]
+    fake_jira.monotonic = lambda: now[0]
+    first, second = _session(fake_jira), _session(fake_jira)
+    fake_jira.faults.next(1, Fault("429", retry_after=60))
+    assert _post_issue(fake_jira, first).status_code == 429
+    now[0] += fake_jira.OTHER_CONNECTION_GRACE / 2
+    assert _post_issue(fake_jira, second).status_code == 201  # was already on its way
+    assert fake_jira.requests_before_retry_after() == []
+    now[0] += fake_jira.OTHER_CONNECTION_GRACE
+    assert _post_issue(fake_jira, second).status_code == 201  # long after: a violation
+    assert [r.status for r in fake_jira.requests_before_retry_after()] == [201]
+
+
 @pytest.mark.parametrize(
     ("fault", "status", "retry_after"),
     [

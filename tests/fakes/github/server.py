@@ -102,6 +102,7 @@ class RecordedRequest:
     at: float  # the fake's monotonic clock on arrival
     endpoint: str | None  # "POST /repos/{owner}/{repo}/issues"; None for unknown paths
     fault: str | None  # the injected fault kind, if any
+    connection: str = ""  # the client's address and port: which keep-alive connection carried it
     limited: str | None = None  # "primary" | "secondary" when a rate limit refused it
 
 
@@ -830,6 +831,7 @@ def _make_handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                     headers=_redact(dict(self.headers.items())),
                     status=reply.status if reply else None,
                     at=arrived,
+                    connection=self.connection_label(),
                     endpoint=endpoint,
                     fault=fault.kind if fault else None,
                     limited=limited,
@@ -912,6 +914,7 @@ def _make_handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
 
         def _send(self, reply: Reply) -> None:
             payload = b"" if reply.body is None else json.dumps(reply.body).encode()
+            fake.note_retry_after(reply.headers, self.connection_label())
             self.send_response(reply.status)
             if payload:
                 self.send_header("Content-Type", "application/json; charset=utf-8")
@@ -922,6 +925,5 @@ def _make_handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             if payload:
                 self.wfile.write(payload)
             self.wfile.flush()
-            fake.note_answer_sent(reply.headers)
 
     return _Handler
