@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 import jira
 from jira.exceptions import JIRAError
 
+from connectors.jira.answers import anything, json_object
 from connectors.jira.deployment import Deployment, deployment_of_server_info
 from connectors.jira.settings import JiraSettings
 from syncd.http import (
@@ -28,9 +29,11 @@ from syncd.http import (
     PermanentError,
     PolicyEngine,
     RequestInfo,
+    ShapeCheck,
     WrongServiceError,
     error_for_status,
 )
+from syncd.http.answers import parse_json
 from syncd.http.jira_setup import configure_jira, jira_client_options
 from syncd.logs import get_logger
 from syncd.tracker import TrackerContext
@@ -112,11 +115,12 @@ class JiraConnection:
         # serverInfo answers anonymous requests, under REST v2, on both kinds of site: asking
         # without credentials works whichever kind of credentials the team file holds.
         probe = self._new_client("2", credentials={})
+        url = f"{self._settings.url}/rest/api/2/serverInfo"
         try:
-            info = self._call(probe.server_info)
+            info = self._json(self._call(lambda: probe._session.get(url)), json_object)
         finally:
             probe.close()
-        return deployment_of_server_info(info if isinstance(info, Mapping) else {})
+        return deployment_of_server_info(info)
 
     def _credentials(self, deployment: Deployment) -> dict[str, Any]:
         """Cloud: e-mail and API token (basic). Data Center: the personal access token (bearer)."""
@@ -154,19 +158,47 @@ class JiraConnection:
         """The URL of a REST resource (``issue/bulk``) in the site's REST version."""
         return f"{self._settings.url}/rest/api/{self.deployment.api_version}/{path}"
 
-    def get(self, path: str, params: Mapping[str, Any] | None = None) -> Any:
+    def get(
+        self,
+        path: str,
+        params: Mapping[str, Any] | None = None,
+        *,
+        expect: ShapeCheck = json_object,
+    ) -> Any:
+        """The JSON of a GET, checked by ``expect`` (:mod:`connectors.jira.answers`)."""
         session = self.client._session
-        return self._json(self._call(lambda: session.get(self.url(path), params=params)))
+        response = self._call(lambda: session.get(self.url(path), params=params))
+        return self._json(response, expect)
 
-    def post(self, path: str, body: Mapping[str, Any]) -> Any:
+    def post(self, path: str, body: Mapping[str, Any], *, expect: ShapeCheck = anything) -> Any:
+        """The JSON of a POST, checked by ``expect``."""
         session = self.client._session
         data = json.dumps(body)
-        return self._json(self._call(lambda: session.post(self.url(path), data=data)))
+        return self._json(self._call(lambda: session.post(self.url(path), data=data)), expect)
+
+    def post_bulk(self, path: str, body: Mapping[str, Any], *, expect: ShapeCheck) -> Any:
+        """A bulk write's JSON, also when Jira refused every element: it answers 400 then, with
+        the same body (each element's errors), which is a result, not a failure."""
+        session = self.client._session
+        data = json.dumps(body)
+        try:
+            response = session.post(self.url(path), data=data)
+        except JIRAError as exc:
+            refused = exc.response
+            if exc.status_code == 400 and refused is not None:
+                try:
+                    answer = refused.json()
+                except ValueError:
+                    answer = None
+                if expect(answer) is None:
+                    return answer
+            raise self._mapped(exc) from None
+        return self._json(response, expect)
 
     def put(self, path: str, body: Mapping[str, Any]) -> None:
         session = self.client._session
         data = json.dumps(body)
-        self._call(lambda: session.put(self.url(path), data=data))
+        self._json(self._call(lambda: session.put(self.url(path), data=data)), anything)
 
     def _note_server_time(self, response: Any) -> None:
         try:
@@ -187,22 +219,29 @@ class JiraConnection:
         except JIRAError as exc:
             raise self._mapped(exc) from None
 
-    def _json(self, response: Any) -> Any:
+    def _json(self, response: Any, expect: ShapeCheck) -> Any:
+        """The body of a successful answer as JSON of the shape ``expect`` accepts; else
+        :class:`MalformedAnswerError` (a login proxy's page, broken JSON, missing fields)."""
         self._note_server_time(response)
-        if not response.content:
-            return None
-        try:
-            return response.json()
-        except ValueError:
-            method = response.request.method or "GET"
-            raise WrongServiceError(
-                f"{self._settings.url} answered {method} {urlsplit(response.url).path}, but "
-                "not with JSON as Jira does: check that tracker.url is the Jira site's base URL",
-                service=SERVICE,
-                method=method,
-                url=response.url,
-                status=response.status_code,
-            ) from None
+        return parse_json(
+            tracker="Jira",
+            service=SERVICE,
+            method=response.request.method or "GET",
+            url=response.url,
+            status=response.status_code,
+            headers=response.headers,
+            body=response.content,
+            check=expect,
+            secrets=self.secrets,
+            hint="check that tracker.url is the Jira site's base URL",
+        )
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """The credentials syncd sends, as they may come back in an answer's text."""
+        auth = self._settings.auth
+        token = auth.token.get_secret_value()
+        return (token, f"{auth.email}:{token}") if auth.email else (token,)
 
     def _mapped(self, exc: JIRAError) -> HttpError:
         response = exc.response

@@ -15,8 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from connectors.jira import answers
 from connectors.jira.connection import JiraConnection
-from syncd.http import PermanentError
+from syncd.http import PermanentError, ShapeCheck
 
 CLOUD_PAGE_SIZE = 100  # Cloud's cap for a search that returns fields
 DATACENTER_PAGE_SIZE = 500  # within Data Center's default cap (1000); the server may answer less
@@ -38,8 +39,8 @@ def _search_by_token(
         body: dict[str, Any] = {"jql": jql, "fields": list(fields), "maxResults": CLOUD_PAGE_SIZE}
         if token:
             body["nextPageToken"] = token
-        page = _page(connection, "search/jql", body)
-        issues = page.get("issues") or []
+        page = _page(connection, "search/jql", body, answers.search_page(cloud=True, fields=fields))
+        issues = page["issues"]
         yield from issues
         token = page.get("nextPageToken")
         # No token: the last page. A token with an empty page would loop forever: stop.
@@ -58,19 +59,24 @@ def _search_by_offset(
             "startAt": start,
             "maxResults": DATACENTER_PAGE_SIZE,
         }
-        page = _page(connection, "search", body)
-        issues = page.get("issues") or []
+        page = _page(connection, "search", body, answers.search_page(cloud=False, fields=fields))
+        issues = page["issues"]
         yield from issues
         start += len(issues)
-        if not issues or start >= int(page.get("total") or 0):
+        if not issues or start >= page["total"]:
             return
 
 
-def _page(connection: JiraConnection, path: str, body: dict[str, Any]) -> dict[str, Any]:
-    """One page: POSTed, or, once the server has refused that with 405, asked with a GET."""
+def _page(
+    connection: JiraConnection, path: str, body: dict[str, Any], expect: ShapeCheck
+) -> dict[str, Any]:
+    """One page: POSTed, or, once the server has refused that with 405, asked with a GET.
+
+    ``expect`` vouches for the list of issues: an answer without one is an error, never an
+    empty page (an empty search would let a create whose answer was lost be sent again)."""
     if not connection.search_by_get:
         try:
-            return connection.post(path, body) or {}
+            return dict(connection.post(path, body, expect=expect))
         except PermanentError as exc:
             if exc.status != 405:
                 raise
@@ -78,7 +84,7 @@ def _page(connection: JiraConnection, path: str, body: dict[str, Any]) -> dict[s
             connection.log.warning(
                 "jira.search_post_refused", endpoint=f"POST {path}", fallback=f"GET {path}"
             )
-    return connection.get(path, search_params(body)) or {}
+    return dict(connection.get(path, search_params(body), expect=expect))
 
 
 def search_params(body: dict[str, Any]) -> dict[str, str]:

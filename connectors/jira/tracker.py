@@ -14,7 +14,7 @@ from typing import Any, ClassVar, TypeVar
 from urllib.parse import quote
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from connectors.jira import jql
+from connectors.jira import answers, jql
 from connectors.jira.connection import JiraConnection
 from connectors.jira.issues import (
     SNAPSHOT_FIELDS,
@@ -139,7 +139,9 @@ class JiraTracker:
         for key in keys:
             try:
                 params = {"fields": ",".join(SNAPSHOT_FIELDS)}
-                found.append(self._connection.get(f"issue/{quote(key, safe='')}", params))
+                path = f"issue/{quote(key, safe='')}"
+                expect = answers.issue(SNAPSHOT_FIELDS)
+                found.append(self._connection.get(path, params, expect=expect))
             except AuthError:
                 raise
             except PermanentError as exc:
@@ -169,7 +171,7 @@ class JiraTracker:
 
     def check(self) -> str:
         """Credentials, the project and its issue type, as ``syncd check --online`` reports."""
-        me = self._connection.get("myself") or {}
+        me = self._connection.get("myself")
         who = me.get("displayName") or me.get("name") or me.get("accountId") or "?"
         project = self._project()
         return (
@@ -180,7 +182,7 @@ class JiraTracker:
     def _project(self) -> dict[str, Any]:
         """The team's project; ``NotFoundError`` in words when Jira says there is none."""
         try:
-            return dict(self._connection.get(f"project/{quote(self.settings.project)}") or {})
+            return dict(self._connection.get(f"project/{quote(self.settings.project)}"))
         except NotFoundError:
             raise
         except PermanentError as exc:
@@ -229,7 +231,7 @@ class JiraTracker:
     def _user_zone(self) -> tzinfo | None:
         """The time zone Jira reads JQL dates in: the searching user's (one request, once)."""
         if self._zone is _UNSET:
-            name = (self._connection.get("myself") or {}).get("timeZone")
+            name = self._connection.get("myself").get("timeZone")
             try:
                 self._zone = ZoneInfo(str(name)) if name else None
             except (ZoneInfoNotFoundError, ValueError):
@@ -246,25 +248,33 @@ class JiraTracker:
         if not issues:
             return []
         writer = self._writer
-        field_list = [writer.create_fields(i.marker, i.fields) for i in issues]
-        client = self._connection.client
-        outcomes = self._connection.call(lambda: client.create_issues(field_list, prefetch=False))
+        body = {
+            "issueUpdates": [{"fields": writer.create_fields(i.marker, i.fields)} for i in issues]
+        }
+        # Straight to the endpoint, not the client's create_issues: its answer is checked
+        # (a login page or an answer without the keys is an unknown outcome, never a KeyError).
+        answer = self._connection.post_bulk(
+            "issue/bulk", body, expect=answers.bulk_created(len(issues))
+        )
+        refusals = {int(e["failedElementNumber"]): e for e in answer["errors"]}
+        created = iter(answer["issues"])
         results = []
-        for issue, outcome in zip(issues, outcomes, strict=True):
-            if outcome.get("status") == "Success" and outcome.get("issue") is not None:
-                key = str(outcome["issue"].key)
+        for position, issue in enumerate(issues):
+            refusal = refusals.get(position)
+            if refusal is None:
+                key = str(next(created)["key"])
                 results.append(CreateResult(issue.item_id, key, self.issue_url(key)))
-            else:
-                error = outcome.get("error")
-                refused = frozenset(error) if isinstance(error, dict) else frozenset()
-                results.append(
-                    CreateResult(
-                        issue.item_id,
-                        None,
-                        error=_element_error(error),
-                        refused_fields=frozenset(_MIRROR_FIELD.get(f, f) for f in refused),
-                    )
+                continue
+            error = (refusal.get("elementErrors") or {}).get("errors")
+            refused = frozenset(error) if isinstance(error, dict) else frozenset()
+            results.append(
+                CreateResult(
+                    issue.item_id,
+                    None,
+                    error=_element_error(error),
+                    refused_fields=frozenset(_MIRROR_FIELD.get(f, f) for f in refused),
                 )
+            )
         return results
 
     def update(self, key: str, changes: Mapping[str, object]) -> None:

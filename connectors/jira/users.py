@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from connectors.jira.answers import user_list
 from connectors.jira.connection import JiraConnection
 from syncd.http import AuthError, PermanentError
 from syncd.resolve.people import Person
@@ -41,7 +42,7 @@ class UserDirectory:
         # Cloud searches by `query`; Data Center's `username` also matches e-mail addresses.
         params = {"query": email} if deployment.is_cloud else {"username": email}
         try:
-            users = self._connection.get("user/search", params) or []
+            users = self._connection.get("user/search", params, expect=user_list)
         except AuthError:
             raise
         except PermanentError as exc:

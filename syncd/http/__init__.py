@@ -9,6 +9,7 @@ are thin shells around the engine.
 
 from __future__ import annotations
 
+from syncd.http.answers import MalformedAnswerError, ShapeCheck
 from syncd.http.clock import Clock, SystemClock
 from syncd.http.decide import (
     Answered,
@@ -55,6 +56,7 @@ __all__ = [
     "FailureKind",
     "HttpError",
     "HttpPolicy",
+    "MalformedAnswerError",
     "NotFoundError",
     "Outcome",
     "Pacer",
@@ -68,6 +70,7 @@ __all__ = [
     "RequestRecord",
     "Retry",
     "Return",
+    "ShapeCheck",
     "SystemClock",
     "TransientError",
     "WaitObserver",

@@ -98,9 +98,10 @@ def test_a_login_page_instead_of_json_is_not_jira() -> None:
     with serve(otherwise=page) as web, pytest.raises(WrongServiceError) as caught:
         _tracker_at(web.url).check()
     assert tracker_failure(caught.value) == (
-        f"{web.url} answered GET /rest/api/2/myself, but not with JSON as Jira does: check "
-        f"that tracker.url is the Jira site's base URL (GET {web.url}/rest/api/2/myself "
-        "answered HTTP 200)"
+        f"Jira at {web.url} answered GET /rest/api/2/myself with HTTP 200 (text/html), but "
+        "with an HTML page; the answer begins '<html>Sign in</html>': is the URL behind a "
+        "login proxy or SSO? syncd needs a direct route to the API; check that tracker.url "
+        f"is the Jira site's base URL (GET {web.url}/rest/api/2/myself answered HTTP 200)"
     )
 
 
