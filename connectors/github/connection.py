@@ -25,6 +25,7 @@ from urllib.parse import urlsplit
 
 import github
 
+from connectors.github import answers
 from connectors.github.settings import GitHubSettings
 from syncd.http import (
     AuthError,
@@ -34,9 +35,11 @@ from syncd.http import (
     PolicyEngine,
     RateLimitedError,
     RequestInfo,
+    ShapeCheck,
     WrongServiceError,
     error_for_status,
 )
+from syncd.http.answers import parse_json
 from syncd.http.budget import CREATION_BUDGETS, GITHUB_CREATION_WINDOWS, BudgetExhausted
 from syncd.http.github_setup import configure_github, github_client_options
 from syncd.logs import get_logger
@@ -143,14 +146,20 @@ class GitHubConnection:
         path: str,
         params: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
+        *,
+        expect: ShapeCheck = answers.anything,
     ) -> Answer:
-        return self.request("GET", path, params=params, headers=headers)
+        return self.request("GET", path, params=params, headers=headers, expect=expect)
 
-    def post(self, path: str, body: Mapping[str, Any]) -> Answer:
-        return self.request("POST", path, body=body)
+    def post(
+        self, path: str, body: Mapping[str, Any], *, expect: ShapeCheck = answers.anything
+    ) -> Answer:
+        return self.request("POST", path, body=body, expect=expect)
 
-    def patch(self, path: str, body: Mapping[str, Any]) -> Answer:
-        return self.request("PATCH", path, body=body)
+    def patch(
+        self, path: str, body: Mapping[str, Any], *, expect: ShapeCheck = answers.anything
+    ) -> Answer:
+        return self.request("PATCH", path, body=body, expect=expect)
 
     def request(
         self,
@@ -160,13 +169,15 @@ class GitHubConnection:
         params: Mapping[str, Any] | None = None,
         body: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
+        expect: ShapeCheck = answers.anything,
     ) -> Answer:
         """One request (``path`` relative to the API URL, or a URL GitHub gave, e.g. a ``Link``).
 
         Raises the policy's errors; a refusal (4xx) as ``AuthError`` or :class:`RefusedError`,
-        with GitHub's message; :class:`WrongServiceError` when what answered is not GitHub.
+        with GitHub's message; :class:`WrongServiceError` when what answered is not GitHub;
+        :class:`MalformedAnswerError` for a success whose body ``expect`` does not accept.
         """
-        answer = self.answer(verb, path, params=params, body=body, headers=headers)
+        answer = self.answer(verb, path, params=params, body=body, headers=headers, expect=expect)
         if answer.status >= 400:
             raise self._refusal(verb, path, answer)
         return answer
@@ -179,9 +190,11 @@ class GitHubConnection:
         params: Mapping[str, Any] | None = None,
         body: Mapping[str, Any] | None = None,
         headers: Mapping[str, str] | None = None,
+        expect: ShapeCheck = answers.anything,
     ) -> Answer:
         """The answer to one request, whatever its status (the policy still raises when no
-        definitive answer came); :class:`WrongServiceError` for a success that is not JSON."""
+        definitive answer came); :class:`MalformedAnswerError` for a success that is not JSON
+        of the shape ``expect`` accepts (a login proxy's page, broken JSON, missing fields)."""
         if verb in _WRITES:
             self._take_creation_slot(verb, path)
         requester = self.client.requester
@@ -194,12 +207,32 @@ class GitHubConnection:
         )
         lowered = {str(k).lower(): str(v) for k, v in (answer_headers or {}).items()}
         self._note_server_time(lowered)
-        data = _json(output)
-        if status < 300 and data is None and _has_content(output):
-            raise self.not_github(
-                verb, path, status, f"its answer is not JSON ({content_type(lowered)})"
+        if 200 <= status < 300:
+            data = parse_json(
+                tracker="GitHub",
+                service=SERVICE,
+                method=verb,
+                url=self.url(path),
+                status=status,
+                headers=lowered,
+                body=output,
+                check=expect,
+                secrets=(self._settings.token.get_secret_value(),),
+                hint=self._api_url_hint(),
             )
+        else:
+            data = _json(output)
         return Answer(status, lowered, data)
+
+    def _api_url_hint(self) -> str:
+        api_url = self._settings.api_url
+        hint = "check tracker.api_url"
+        if not urlsplit(api_url).path.rstrip("/").endswith("/api/v3"):
+            hint += (
+                "; GitHub Enterprise Server serves its API under /api/v3 "
+                f"(e.g. {api_url}/api/v3), github.com at https://api.github.com"
+            )
+        return hint
 
     def not_github(self, verb: str, path: str, status: int, evidence: str) -> WrongServiceError:
         """What answered at ``api_url`` is not a GitHub API, with the evidence."""
@@ -315,10 +348,6 @@ def is_github_answer(answer: Answer) -> bool:
         return True
     data = answer.data
     return isinstance(data, Mapping) and "github.com" in str(data.get("documentation_url", ""))
-
-
-def _has_content(output: Any) -> bool:
-    return output is not None and bool(str(output).strip() if isinstance(output, str) else output)
 
 
 def content_type(headers: Mapping[str, str]) -> str:

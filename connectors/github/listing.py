@@ -6,7 +6,9 @@ import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
+from connectors.github import answers
 from connectors.github.connection import Answer, GitHubConnection
+from syncd.http import ShapeCheck
 
 _NEXT = re.compile(r'<(?P<url>[^>]+)>\s*;\s*rel="?next"?')
 
@@ -22,12 +24,17 @@ def pages(
     params: Mapping[str, Any],
     *,
     first: Answer | None = None,
+    expect: ShapeCheck | None = None,
 ) -> Iterator[list[Any]]:
-    """Every page of the list at ``path``, from ``first`` when it was already read."""
-    answer = first or connection.get(path, params)
+    """Every page of the list at ``path``, from ``first`` when it was already read.
+
+    Each page must be a list (of elements ``expect`` accepts): anything else is an error, never
+    an empty page, since an empty listing would have an issue's marker taken for missing."""
+    check = answers.list_of(expect)
+    answer = first or connection.get(path, params, expect=check)
     while True:
-        yield list(answer.data or [])
+        yield list(answer.data)
         url = next_url(answer.headers)
         if url is None or not answer.data:
             return
-        answer = connection.get(url)  # the URL carries the query
+        answer = connection.get(url, expect=check)  # the URL carries the query

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from connectors.github import answers
 from connectors.github.connection import PAGE_SIZE, GitHubConnection, RefusedError
 from connectors.github.issues import milestone_due, milestone_title
 from connectors.github.listing import pages
@@ -28,7 +29,8 @@ class Milestones:
             return known[due]
         body = {"title": milestone_title(due), "due_on": f"{due.isoformat()}T12:00:00Z"}
         try:
-            created = self._connection.post(f"/repos/{self._repo}/milestones", body).data
+            path = f"/repos/{self._repo}/milestones"
+            created = self._connection.post(path, body, expect=answers.numbered).data
         except RefusedError as exc:
             if exc.status != 422:
                 raise
@@ -45,7 +47,8 @@ class Milestones:
         if self._by_due is None:
             found: dict[date, int] = {}
             params = {"state": "all", "per_page": PAGE_SIZE, "sort": "due_on"}
-            for page in pages(self._connection, f"/repos/{self._repo}/milestones", params):
+            path = f"/repos/{self._repo}/milestones"
+            for page in pages(self._connection, path, params, expect=answers.numbered):
                 for milestone in page:
                     _remember(found, milestone)
             self._by_due = found

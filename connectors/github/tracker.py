@@ -21,6 +21,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, ClassVar, TypeVar
 from urllib.parse import quote, urlsplit
 
+from connectors.github import answers
 from connectors.github import issues as gh
 from connectors.github.connection import (
     PAGE_SIZE,
@@ -116,7 +117,9 @@ class GitHubTracker:
         params = self._list_params(None if since is None else since - SAFETY_MARGIN)
         headers = {"If-None-Match": self._etag} if self._etag else None
         first = self._in_repository(
-            lambda: self._connection.get(self._issues_path, params, headers)
+            lambda: self._connection.get(
+                self._issues_path, params, headers, expect=answers.list_of(answers.listed_issue)
+            )
         )
         if first.not_modified:
             # Nothing changed since the read the ETag stands for; it cost no rate limit. The
@@ -124,7 +127,15 @@ class GitHubTracker:
             self._log.debug("github.not_modified")
             return ChangedIssues(snapshots={}, newest_updated=since, etag=self._etag)
         started = len(self._connection.server_times) - 1
-        listed = self._team_issues(pages(self._connection, self._issues_path, params, first=first))
+        listed = self._team_issues(
+            pages(
+                self._connection,
+                self._issues_path,
+                params,
+                first=first,
+                expect=answers.listed_issue,
+            )
+        )
         if since is None:
             # A full read: every marked issue is in it, so marker look-ups start from here.
             self._index = {int(i["number"]): i for i in listed}
@@ -156,7 +167,9 @@ class GitHubTracker:
         (``check --online``)."""
         server = self._github_api()
         path = f"/repos/{self._repo}"
-        repo = self._in_repository(lambda: self._connection.get(path)).data or {}
+        repo = self._in_repository(
+            lambda: self._connection.get(path, expect=answers.repository)
+        ).data
         permissions = repo.get("permissions") or {}
         allowed = [p for p in ("admin", "maintain", "push", "triage", "pull") if permissions.get(p)]
         if not (permissions.get("push") or permissions.get("triage")):
@@ -169,7 +182,7 @@ class GitHubTracker:
 
     def _github_api(self) -> str:
         """Ask ``GET /meta`` whether ``api_url`` is a GitHub API; which one, in words."""
-        meta = self._connection.answer("GET", "/meta")
+        meta = self._connection.answer("GET", "/meta", expect=answers.json_object)
         data = meta.data if isinstance(meta.data, Mapping) else {}
         if not is_github_answer(meta) and "verifiable_password_authentication" not in data:
             raise self._connection.not_github(
@@ -219,7 +232,8 @@ class GitHubTracker:
 
     def _issue(self, number: int) -> dict[str, Any] | None:
         try:
-            return dict(self._connection.get(f"{self._issues_path}/{number}").data or {})
+            path = f"{self._issues_path}/{number}"
+            return dict(self._connection.get(path, expect=answers.listed_issue).data)
         except RefusedError as exc:
             if exc.status in (404, 410):  # no such issue, or deleted
                 return None
@@ -232,7 +246,9 @@ class GitHubTracker:
         params = self._list_params(since)
         started = len(self._connection.server_times)
         listed = self._in_repository(
-            lambda: self._team_issues(pages(self._connection, self._issues_path, params))
+            lambda: self._team_issues(
+                pages(self._connection, self._issues_path, params, expect=answers.listed_issue)
+            )
         )
         for issue in listed:
             index[int(issue["number"])] = issue
@@ -284,7 +300,7 @@ class GitHubTracker:
             params["since"] = str(closed_at)
         path = f"{self._issues_path}/{int(issue['number'])}/comments"
         closed = gh.parse_time(str(closed_at)) if closed_at else None
-        for page in pages(self._connection, path, params):
+        for page in pages(self._connection, path, params, expect=answers.json_object):
             for comment in page:
                 created = comment.get("created_at")
                 if closed is None or (created and gh.parse_time(str(created)) >= closed):
@@ -304,7 +320,7 @@ class GitHubTracker:
         for position, create in enumerate(issues):
             try:
                 payload = self._create_payload(create)
-                answer = self._connection.post(self._issues_path, payload)
+                answer = self._connection.post(self._issues_path, payload, expect=answers.issue)
             except RefusedError as exc:
                 refused = frozenset(_MIRROR_FIELD.get(f, f) for f in exc.fields)
                 results.append(
@@ -442,7 +458,9 @@ class GitHubTracker:
             patch["body"] = gh.with_body_changes(current.get("body"), **body_changes)
         dropped: dict[str, str] = {}
         if patch:
-            answer = self._on_issue(number, lambda: self._connection.patch(path, patch))
+            answer = self._on_issue(
+                number, lambda: self._connection.patch(path, patch, expect=answers.issue)
+            )
             dropped = self._dropped_assignee(key, patch, answer)
         if add_labels:
             labels = {"labels": add_labels}

@@ -72,10 +72,12 @@ def test_a_web_page_is_not_a_github_api() -> None:
         with pytest.raises(WrongServiceError) as sync:
             tracker.changed_since(None)
     assert tracker_failure(check.value) == (
-        f"{web.url}/api/v3 answered, but it is not a GitHub API: its answer is not JSON "
-        f"(text/html) (GET {web.url}/api/v3/meta answered HTTP 200)"
+        f"GitHub at {web.url} answered GET /api/v3/meta with HTTP 200 (text/html), but with "
+        "an HTML page; the answer begins '<html>Sign in</html>': is the URL behind a login "
+        "proxy or SSO? syncd needs a direct route to the API; check tracker.api_url "
+        f"(GET {web.url}/api/v3/meta answered HTTP 200)"
     )
-    assert "its answer is not JSON (text/html)" in tracker_failure(sync.value)
+    assert "HTTP 200 (text/html), but with an HTML page" in tracker_failure(sync.value)
 
 
 def test_a_404_from_something_else_is_not_taken_for_a_missing_repository() -> None:
