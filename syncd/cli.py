@@ -23,7 +23,7 @@ from syncd.clock import TEST_NOW_ENV, TIME_SHIFT_ENV, ClockSettingError, Now, cl
 from syncd.config.loader import LoadedConfig, load_config
 from syncd.config.schema import team_file_schema
 from syncd.console import render_status, render_sync
-from syncd.logs import configure, redactor
+from syncd.logs import configure, get_logger, redactor
 from syncd.progress import ProgressListener
 from syncd.progress_line import ProgressLine, progress_display
 from syncd.report import stored_item_json, sync_json
@@ -243,6 +243,13 @@ def _check_tracker(team: Any, now: datetime) -> bool:
         return False
     except HttpError as exc:
         _consoles.out.print(f"  [red]failed[/] {name}: {escape(tracker_failure(exc))}")
+        return True
+    except Exception as exc:  # one team's check never stops the others', nor shows a traceback
+        get_logger(team=team.config.team).error("check.tracker_failed", error=type(exc).__name__)
+        _consoles.out.print(
+            f"  [red]failed[/] {name}: the check stopped on an unexpected "
+            f"{type(exc).__name__}; please report it with the tracker's answer"
+        )
         return True
     finally:
         tracker.close()

@@ -16,7 +16,13 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from syncd.extraction import TeamItems
-from syncd.http import AmbiguousWriteError, AuthError, HttpError, TransientError
+from syncd.http import (
+    AmbiguousWriteError,
+    AuthError,
+    HttpError,
+    MalformedAnswerError,
+    TransientError,
+)
 from syncd.logs import get_logger
 from syncd.mirror import render
 from syncd.mirror.model import DesiredIssue, IssueFields, IssueSnapshot, MirrorRecord
@@ -414,9 +420,10 @@ def _create_batch(
     for first_round in (True, False):
         try:
             results = tracker.create(pending)
-        except AmbiguousWriteError as exc:
-            # The batch may exist. The intents stay open; the next cycle searches their markers
-            # (after the tracker's index has caught up) before anything is created again.
+        except (AmbiguousWriteError, MalformedAnswerError) as exc:
+            # The batch may exist: the answer was lost, or it was a page or JSON nobody can
+            # trust (a login proxy's). The intents stay open; the next cycle searches their
+            # markers (after the tracker's index has caught up) before anything is created again.
             failed.update(c.item_id for c in pending)
             outcome.problems.append(
                 TrackerProblem(

@@ -17,6 +17,7 @@ from syncd.http import (
     AmbiguousWriteError,
     AuthError,
     HttpError,
+    MalformedAnswerError,
     NotFoundError,
     RateLimitedError,
     TransientError,
@@ -94,7 +95,9 @@ def reference_problem(
             f"{named} names {key}, but {error.reason}: correct the reference in the "
             "document, or remove it to have syncd create an issue"
         )
-    elif error.failure is None and not isinstance(error, TransientError | AmbiguousWriteError):
+    elif error.failure is None and not isinstance(
+        error, TransientError | AmbiguousWriteError | MalformedAnswerError
+    ):
         # Without a status, the connector refused before asking (another repository's issue).
         why = describe(error) if error.status is not None else error.reason
         message = f"{named} names {key}, which syncd cannot adopt: {why}"
