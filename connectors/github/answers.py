@@ -69,9 +69,20 @@ def listed_issue(data: Any) -> str | None:
     return issue(data)
 
 
+def meta(data: Any) -> str | None:
+    """``GET /meta``: GitHub's (and Enterprise Server's) always says whether passwords work."""
+    if not isinstance(data, Mapping):
+        return "not a JSON object"
+    if not isinstance(data.get("verifiable_password_authentication"), bool):
+        return "no verifiable_password_authentication"
+    return None
+
+
 def repository(data: Any) -> str | None:
     if not isinstance(data, Mapping):
         return "not a JSON object"
+    if not isinstance(data.get("full_name"), str):
+        return "no full_name"
     if not isinstance(data.get("permissions") or {}, Mapping):
         return "permissions that are not an object"
     return None

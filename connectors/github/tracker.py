@@ -182,7 +182,7 @@ class GitHubTracker:
 
     def _github_api(self) -> str:
         """Ask ``GET /meta`` whether ``api_url`` is a GitHub API; which one, in words."""
-        meta = self._connection.answer("GET", "/meta", expect=answers.json_object)
+        meta = self._connection.answer("GET", "/meta", expect=answers.meta)
         data = meta.data if isinstance(meta.data, Mapping) else {}
         if not is_github_answer(meta) and "verifiable_password_authentication" not in data:
             raise self._connection.not_github(

@@ -21,8 +21,30 @@ def json_object(data: Any) -> str | None:
 
 
 def anything(data: Any) -> str | None:
-    """An edit (``PUT``): Jira answers 204 with nothing; any JSON will do, never a page."""
+    """An answer syncd does not read (a remote link's): any JSON, or nothing."""
     return None
+
+
+def edited(data: Any) -> str | None:
+    """An edit (``PUT``): Jira answers 204 with nothing, or the issue when asked for it. Not
+    ``{}`` or a proxy's "ok": taken for done, the change would be lost without a word (the
+    next cycle would read the old value back as a person's)."""
+    return None if data is None else _issue_problem(data, ())
+
+
+def user(data: Any) -> str | None:
+    """The account syncd acts as (``myself``): an account id (Cloud) or a name (Data Center)."""
+    if not isinstance(data, Mapping):
+        return "not a JSON object"
+    if not any(_is_key(data.get(name)) for name in ("accountId", "name", "key")):
+        return "no account id or name"
+    return None
+
+
+def project(data: Any) -> str | None:
+    if not isinstance(data, Mapping):
+        return "not a JSON object"
+    return None if _is_key(data.get("key")) else "no project key"
 
 
 def user_list(data: Any) -> str | None:

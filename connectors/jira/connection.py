@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import jira
 from jira.exceptions import JIRAError
 
-from connectors.jira.answers import anything, json_object
+from connectors.jira.answers import anything, edited, json_object
 from connectors.jira.deployment import Deployment, deployment_of_server_info
 from connectors.jira.settings import JiraSettings
 from syncd.http import (
@@ -198,7 +198,7 @@ class JiraConnection:
     def put(self, path: str, body: Mapping[str, Any]) -> None:
         session = self.client._session
         data = json.dumps(body)
-        self._json(self._call(lambda: session.put(self.url(path), data=data)), anything)
+        self._json(self._call(lambda: session.put(self.url(path), data=data)), edited)
 
     def _note_server_time(self, response: Any) -> None:
         try:

@@ -171,7 +171,7 @@ class JiraTracker:
 
     def check(self) -> str:
         """Credentials, the project and its issue type, as ``syncd check --online`` reports."""
-        me = self._connection.get("myself")
+        me = self._connection.get("myself", expect=answers.user)
         who = me.get("displayName") or me.get("name") or me.get("accountId") or "?"
         project = self._project()
         return (
@@ -182,7 +182,8 @@ class JiraTracker:
     def _project(self) -> dict[str, Any]:
         """The team's project; ``NotFoundError`` in words when Jira says there is none."""
         try:
-            return dict(self._connection.get(f"project/{quote(self.settings.project)}"))
+            path = f"project/{quote(self.settings.project)}"
+            return dict(self._connection.get(path, expect=answers.project))
         except NotFoundError:
             raise
         except PermanentError as exc:
@@ -231,7 +232,7 @@ class JiraTracker:
     def _user_zone(self) -> tzinfo | None:
         """The time zone Jira reads JQL dates in: the searching user's (one request, once)."""
         if self._zone is _UNSET:
-            name = self._connection.get("myself").get("timeZone")
+            name = self._connection.get("myself", expect=answers.user).get("timeZone")
             try:
                 self._zone = ZoneInfo(str(name)) if name else None
             except (ZoneInfoNotFoundError, ValueError):

@@ -16,7 +16,14 @@ from dataclasses import dataclass, field
 
 # "405": Method Not Allowed, as a server or a proxy in front of it answers a method it refuses
 # on an endpoint (with an Allow header); permanent, unlike the others.
-KINDS = ("405", "429", "500", "502", "503", "slow", "drop_before", "drop_after")
+# Garbage with a success status, as a login proxy, an SSO gateway or a gateway cutting answers
+# short gives: "html" (a sign-in page that echoes the request's Authorization header, as a
+# hostile tester's proxy would), "broken_json" (the real answer cut in half), "json_without_keys"
+# (a JSON object without any field the real answer has), "empty_json" (``{}``). By default the
+# request takes effect first (`applied`), the case exactly-once creation must survive; with
+# ``applied=False`` it never reached the tracker (a proxy answered in its place).
+GARBAGE_KINDS = ("html", "broken_json", "json_without_keys", "empty_json")
+KINDS = ("405", "429", "500", "502", "503", "slow", "drop_before", "drop_after", *GARBAGE_KINDS)
 
 
 @dataclass(frozen=True)
@@ -26,6 +33,7 @@ class Fault:
     kind: str
     retry_after: int | None = None
     delay: float = 0.5  # for "slow": seconds before the (correct) answer
+    applied: bool = True  # for a garbage kind: whether the request took effect
 
     def __post_init__(self) -> None:
         if self.kind not in KINDS:
@@ -36,6 +44,17 @@ class Fault:
     @property
     def status(self) -> int | None:
         return int(self.kind) if self.kind.isdigit() else None
+
+    @property
+    def garbage(self) -> bool:
+        return self.kind in GARBAGE_KINDS
+
+    @property
+    def reaches_server(self) -> bool:
+        """Whether the request is handled (its effect happens) before the fault's answer."""
+        if self.garbage:
+            return self.applied
+        return self.status is None and self.kind != "drop_before"
 
 
 @dataclass(frozen=True)
@@ -52,6 +71,7 @@ class _Rule:
     pattern: str
     fault: Fault
     remaining: int | None  # None: every matching request
+    skip: int = 0  # matching requests let through before the fault applies (`FaultPlan.nth`)
 
     def matches(self, method: str, path: str) -> bool:
         return self.method in ("*", method) and fnmatch.fnmatchcase(path, self.pattern)
@@ -91,6 +111,14 @@ class FaultPlan:
             self._rules.append(_Rule(method.upper(), path_pattern, fault, times))
         return self
 
+    def nth(self, method: str, path_pattern: str, n: int, fault: Fault) -> FaultPlan:
+        """The `n`-th request (1-based) matching METHOD and the path glob gets `fault`, once."""
+        if n < 1:
+            raise ValueError("n counts from 1")
+        with self._lock:
+            self._rules.append(_Rule(method.upper(), path_pattern, fault, 1, skip=n - 1))
+        return self
+
     def random(
         self,
         rate: float,
@@ -127,6 +155,9 @@ class FaultPlan:
             return self._queue.pop(0)
         for rule in self._rules:
             if rule.matches(method, path) and rule.remaining != 0:
+                if rule.skip > 0:
+                    rule.skip -= 1
+                    continue
                 if rule.remaining is not None:
                     rule.remaining -= 1
                 return rule.fault

@@ -180,6 +180,16 @@ class FakeHandler(BaseHTTPRequestHandler):
             # nothing and log nothing, since no such request was ever made.
             self.close_connection = True
 
+    def send_garbage(self, garbage: Any) -> None:
+        """Answer with a garbage fault's status, content type and bytes (`tests.fakes.garbage`),
+        as a proxy would: none of the service's own headers."""
+        self.send_response(garbage.status)
+        self.send_header("Content-Type", garbage.content_type)
+        self.send_header("Content-Length", str(len(garbage.payload)))
+        self.end_headers()
+        self.wfile.write(garbage.payload)
+        self.wfile.flush()
+
     def _read_body(self) -> Any:
         length = int(self.headers.get("Content-Length") or 0)
         if length <= 0:

@@ -19,6 +19,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from tests.fakes.faults import Fault, FaultPlan
+from tests.fakes.garbage import Garbage, garbage_answer
 from tests.fakes.jira import jql
 from tests.fakes.jira.render import (
     Renderer,
@@ -779,14 +780,22 @@ def _make_handler(fake: FakeJira) -> type[BaseHTTPRequestHandler]:
             fake.wait(fake.faults.latency)
             reply: Reply | None = None
             endpoint: str | None = None
+            garbage: Garbage | None = None
             if fault is not None and fault.status is not None:
                 reply = self._fault_reply(fault)
+            elif fault is not None and fault.garbage and not fault.applied:
+                # A proxy answered in the tracker's place: the request never reached it.
+                garbage = garbage_answer(fault.kind, None, None, self.headers.get("Authorization"))
             elif fault is None or fault.kind != "drop_before":
                 if fault is not None and fault.kind == "slow":
                     fake.wait(fault.delay)
                 reply, endpoint = self._answer(path, query, body)
                 if fault is not None and fault.kind == "drop_after":
                     reply = None  # applied, but the answer is lost
+                if fault is not None and fault.garbage:
+                    # Applied, but what comes back is garbage with a success status.
+                    real = (reply.status, reply.body)
+                    garbage = garbage_answer(fault.kind, *real, self.headers.get("Authorization"))
             # Logged before answering, so a client that has its answer finds its request here.
             fake.record(
                 RecordedRequest(
@@ -795,13 +804,16 @@ def _make_handler(fake: FakeJira) -> type[BaseHTTPRequestHandler]:
                     query=query,
                     body=body,
                     headers=_redact(dict(self.headers.items())),
-                    status=reply.status if reply else None,
+                    status=garbage.status if garbage else reply.status if reply else None,
                     at=arrived,
                     connection=self.connection_label(),
                     endpoint=endpoint,
                     fault=fault.kind if fault else None,
                 )
             )
+            if garbage is not None:
+                self.send_garbage(garbage)
+                return
             if reply is None:
                 self.close_connection = True
                 return
