@@ -33,7 +33,7 @@ def issue(data: Any) -> str | None:
     if not isinstance(data.get("updated_at"), str):
         return "no updated_at"
     for name in ("labels", "assignees"):
-        if not isinstance(data.get(name) or [], list):
+        if not isinstance(data.get(name), list | None):
             return f"{name} that are not a list"
     if not isinstance(data.get("body"), str | None):
         return "a body that is not text"
@@ -83,7 +83,7 @@ def repository(data: Any) -> str | None:
         return "not a JSON object"
     if not isinstance(data.get("full_name"), str):
         return "no full_name"
-    if not isinstance(data.get("permissions") or {}, Mapping):
+    if not isinstance(data.get("permissions"), Mapping | None):
         return "permissions that are not an object"
     return None
 

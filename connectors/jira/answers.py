@@ -119,7 +119,7 @@ def _issue_problem(data: Any, fields: Collection[str]) -> str | None:
         return "no fields"
     if "updated" in fields and not isinstance(values.get("updated"), str):
         return "no updated time"
-    if "labels" in fields and not isinstance(values.get("labels") or [], list):
+    if "labels" in fields and not isinstance(values.get("labels"), list | None):
         return "labels that are not a list"
     return None
 

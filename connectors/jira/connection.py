@@ -209,10 +209,6 @@ class JiraConnection:
             # One tracker serves one cycle: a list as long as the cycle's JSON answers.
             self.server_times.append(moment)
 
-    def call(self, action: Callable[[], T]) -> T:
-        """Run a ``jira`` client method, mapping its errors."""
-        return self._call(action)
-
     def _call(self, action: Callable[[], T]) -> T:
         try:
             return action()

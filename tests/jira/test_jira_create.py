@@ -83,3 +83,16 @@ def test_a_batch_larger_than_jira_takes_is_refused_before_sending(site: Site) ->
         tracker.create([create(i) for i in item_ids(51)])
     assert tracker.create([]) == []
     assert site.sent() == 0
+
+
+def test_a_batch_jira_refuses_whole_is_each_elements_refusal(site: Site) -> None:
+    tracker = site.tracker()
+    first, second = item_ids(2)
+    refused = fields("Refused", assignee="no-such-user")
+
+    results = tracker.create([create(first, refused), create(second, refused)])
+
+    assert [(r.item_id, r.key) for r in results] == [(first, None), (second, None)]
+    assert all(r.refused_fields == frozenset({"assignee"}) for r in results)
+    assert site.fake.state.issues == {}
+    assert site.sent() == 1  # Jira's 400 holds each element's errors: nothing asked again
