@@ -39,9 +39,10 @@ from syncd.http import (
     WrongServiceError,
     error_for_status,
 )
-from syncd.http.answers import parse_json
+from syncd.http.answers import MalformedAnswerError, mask_secrets, parse_json
 from syncd.http.budget import CREATION_BUDGETS, GITHUB_CREATION_WINDOWS, BudgetExhausted
 from syncd.http.github_setup import configure_github, github_client_options
+from syncd.http.redact import redact_url
 from syncd.logs import get_logger
 from syncd.tracker import TrackerContext
 
@@ -198,15 +199,22 @@ class GitHubConnection:
         if verb in _WRITES:
             self._take_creation_slot(verb, path)
         requester = self.client.requester
-        status, answer_headers, output = requester.requestJson(
-            verb,
-            path,
-            parameters=dict(params) if params else None,
-            headers=dict(headers or {}),
-            input=dict(body) if body is not None else None,
-        )
+        try:
+            status, answer_headers, output = requester.requestJson(
+                verb,
+                path,
+                parameters=dict(params) if params else None,
+                headers=dict(headers or {}),
+                input=dict(body) if body is not None else None,
+            )
+        except RuntimeError as exc:
+            # PyGithub refuses a permanent redirect to another host or scheme with a bare
+            # RuntimeError: a login proxy's, or an api_url that is not the API's.
+            raise self._redirected(verb, path, 301, "another host or scheme") from exc
         lowered = {str(k).lower(): str(v) for k, v in (answer_headers or {}).items()}
         self._note_server_time(lowered)
+        if 300 <= status < 400 and status != 304:
+            raise self._redirected(verb, path, status, lowered.get("location") or "nowhere")
         if 200 <= status < 300:
             data = parse_json(
                 tracker="GitHub",
@@ -223,6 +231,21 @@ class GitHubConnection:
         else:
             data = _json(output)
         return Answer(status, lowered, data)
+
+    def _redirected(self, verb: str, path: str, status: int, where: str) -> MalformedAnswerError:
+        """A redirect instead of an answer: GitHub's API answers where it is asked."""
+        token = self._settings.token.get_secret_value()
+        target = mask_secrets(redact_url(where), (token,))
+        return MalformedAnswerError(
+            f"GitHub at {redact_url(self._settings.api_url)} answered {verb} "
+            f"{urlsplit(self.url(path)).path} with HTTP {status}, a redirect to {target}, not "
+            f"with an answer: is the URL behind a login proxy or SSO? syncd needs a direct "
+            f"route to the API; {self._api_url_hint()}",
+            service=SERVICE,
+            method=verb,
+            url=self.url(path),
+            status=status,
+        )
 
     def _api_url_hint(self) -> str:
         api_url = self._settings.api_url

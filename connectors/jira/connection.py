@@ -219,11 +219,14 @@ class JiraConnection:
         """The body of a successful answer as JSON of the shape ``expect`` accepts; else
         :class:`MalformedAnswerError` (a login proxy's page, broken JSON, missing fields)."""
         self._note_server_time(response)
+        # After redirects (a login proxy's), the request syncd made is the first one.
+        asked = response.history[0] if response.history else response
         return parse_json(
             tracker="Jira",
             service=SERVICE,
-            method=response.request.method or "GET",
-            url=response.url,
+            method=asked.request.method or "GET",
+            url=asked.url,
+            redirected_to=response.url if response.history else None,
             status=response.status_code,
             headers=response.headers,
             body=response.content,

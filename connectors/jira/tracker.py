@@ -26,7 +26,7 @@ from connectors.jira.issues import (
 from connectors.jira.search import search
 from connectors.jira.settings import JiraSettings
 from connectors.jira.users import UserDirectory
-from syncd.http import AuthError, NotFoundError, PermanentError
+from syncd.http import AuthError, MalformedAnswerError, NotFoundError, PermanentError
 from syncd.logs import get_logger
 from syncd.mirror.model import IssueSnapshot
 from syncd.mirror.operations import CreateIssue
@@ -129,8 +129,8 @@ class JiraTracker:
     def _issues_with_keys(self, keys: list[str]) -> list[dict[str, Any]]:
         try:
             return list(search(self._connection, jql.keys_query(keys), SNAPSHOT_FIELDS))
-        except AuthError:
-            raise
+        except (AuthError, MalformedAnswerError):
+            raise  # asking for each key alone would only ask a login page more times
         except PermanentError:
             # Jira refuses the whole query when one key does not exist (a typo in a document,
             # a deleted issue): ask for each issue alone, so the others are still found.

@@ -12,7 +12,7 @@ from typing import Any
 
 from connectors.jira.answers import user_list
 from connectors.jira.connection import JiraConnection
-from syncd.http import AuthError, PermanentError
+from syncd.http import AuthError, MalformedAnswerError, PermanentError
 from syncd.resolve.people import Person
 from syncd.tracker import AssigneeLookup
 
@@ -43,8 +43,8 @@ class UserDirectory:
         params = {"query": email} if deployment.is_cloud else {"username": email}
         try:
             users = self._connection.get("user/search", params, expect=user_list)
-        except AuthError:
-            raise
+        except (AuthError, MalformedAnswerError):
+            raise  # not a refusal: nothing can be said of the person from a proxy's page
         except PermanentError as exc:
             return AssigneeLookup(None, problem=f"{key}: Jira's user search refused: {exc.reason}")
         candidates = _matching(users, email)

@@ -88,12 +88,14 @@ def parse_json(
     check: ShapeCheck | None = None,
     secrets: Iterable[str] = (),
     hint: str = "",
+    redirected_to: str | None = None,
 ) -> Any:
     """The JSON of a successful answer, checked by ``check``; else :class:`MalformedAnswerError`.
 
     An empty body is None; ``check`` decides whether that will do (a 204 to an edit does).
     ``tracker`` is the name a person knows (``Jira``, ``GitHub``); ``hint`` is added to the
-    generic one (what in the team file to look at).
+    generic one (what in the team file to look at). ``redirected_to``: where the request was
+    sent on to (a login page, typically) when the answer came from there.
     """
     text = _text(body)
     if not text.strip():
@@ -123,6 +125,7 @@ def parse_json(
         what=what,
         secrets=secrets,
         hint=hint,
+        redirected_to=redirected_to,
     )
 
 
@@ -173,6 +176,7 @@ def malformed(
     what: str,
     secrets: Iterable[str] = (),
     hint: str = "",
+    redirected_to: str | None = None,
 ) -> MalformedAnswerError:
     """The error for an answer ``text`` that is ``what`` (an HTML page, broken JSON, ...)."""
     kind = content_type_of(headers)
@@ -190,9 +194,12 @@ def malformed(
     if hint:
         why += f"; {hint}"
     begins = f"; the answer begins {excerpt!r}" if excerpt else ""
+    after = ""
+    if redirected_to is not None:
+        after = f" after a redirect to {mask_secrets(redact_url(redirected_to), secrets)}"
     reason = (
-        f"{where} answered {method.upper()} {path} with HTTP {status} ({kind}), but with "
-        f"{what}{begins}: {why}"
+        f"{where} answered {method.upper()} {path}{after} with HTTP {status} ({kind}), but "
+        f"with {what}{begins}: {why}"
     )
     return MalformedAnswerError(
         reason,
