@@ -153,14 +153,18 @@ class FaultPlan:
     def _decide_locked(self, method: str, path: str) -> Fault | None:
         if self._queue:
             return self._queue.pop(0)
+        chosen: _Rule | None = None
         for rule in self._rules:
-            if rule.matches(method, path) and rule.remaining != 0:
-                if rule.skip > 0:
-                    rule.skip -= 1
-                    continue
-                if rule.remaining is not None:
-                    rule.remaining -= 1
-                return rule.fault
+            if not rule.matches(method, path) or rule.remaining == 0:
+                continue
+            if rule.skip > 0:
+                rule.skip -= 1  # every matching request counts, whichever rule takes it
+            elif chosen is None:
+                chosen = rule
+        if chosen is not None:
+            if chosen.remaining is not None:
+                chosen.remaining -= 1
+            return chosen.fault
         chance = self._random
         if chance is not None and chance.rng.random() < chance.rate:
             kind = chance.rng.choice(chance.kinds)

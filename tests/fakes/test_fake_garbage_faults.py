@@ -31,6 +31,21 @@ def test_nth_hits_only_the_nth_matching_request() -> None:
         plan.nth("POST", "/issues", 0, Fault("html"))
 
 
+def test_several_nth_rules_count_the_same_requests() -> None:
+    plan = FaultPlan()
+    for n, kind in [(2, "html"), (3, "empty_json"), (5, "broken_json")]:
+        plan.nth("POST", "/issues", n, Fault(kind))
+    decided = [plan.decide("POST", "/issues") for _ in range(6)]
+    assert [f.kind if f else None for f in decided] == [
+        None,
+        "html",
+        "empty_json",
+        None,
+        "broken_json",
+        None,
+    ]
+
+
 @pytest.mark.parametrize("kind", GARBAGE_KINDS)
 def test_jira_garbage_comes_with_a_success_status_after_the_request_took_effect(
     fake_jira: FakeJira, kind: str
