@@ -41,6 +41,15 @@ def user(data: Any) -> str | None:
     return None
 
 
+def server_info(data: Any) -> str | None:
+    """``serverInfo``: what kind of site (Cloud's ``deploymentType``), or at least a version."""
+    if not isinstance(data, Mapping):
+        return "not a JSON object"
+    if not any(_is_key(data.get(name)) for name in ("deploymentType", "version")):
+        return "no deploymentType or version"
+    return None
+
+
 def project(data: Any) -> str | None:
     if not isinstance(data, Mapping):
         return "not a JSON object"

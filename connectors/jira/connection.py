@@ -19,7 +19,7 @@ from urllib.parse import urlsplit
 import jira
 from jira.exceptions import JIRAError
 
-from connectors.jira.answers import anything, edited, json_object
+from connectors.jira.answers import anything, edited, json_object, server_info
 from connectors.jira.deployment import Deployment, deployment_of_server_info
 from connectors.jira.settings import JiraSettings
 from syncd.http import (
@@ -117,7 +117,7 @@ class JiraConnection:
         probe = self._new_client("2", credentials={})
         url = f"{self._settings.url}/rest/api/2/serverInfo"
         try:
-            info = self._json(self._call(lambda: probe._session.get(url)), json_object)
+            info = self._json(self._call(lambda: probe._session.get(url)), server_info)
         finally:
             probe.close()
         return deployment_of_server_info(info)

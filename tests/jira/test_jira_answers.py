@@ -82,3 +82,10 @@ def test_myself_and_project_need_who_and_which() -> None:
     assert answers.user({"accountId": ""}) == "no account id or name"
     assert answers.project({"key": "PAY", "name": "Payments"}) is None
     assert answers.project({"name": "Payments"}) == "no project key"
+
+
+def test_server_info_needs_a_kind_or_a_version() -> None:
+    assert answers.server_info({"deploymentType": "Cloud", "version": "1001.0.0"}) is None
+    assert answers.server_info({"version": "9.12.8"}) is None
+    assert answers.server_info({}) == "no deploymentType or version"
+    assert answers.server_info({"status": "ok"}) == "no deploymentType or version"

@@ -46,3 +46,14 @@ def test_a_changed_issues_read_answered_with_garbage_is_never_an_empty_read(
     with pytest.raises(MalformedAnswerError):
         tracker.find_markers(["00000000000000aa"])
     assert [s.key for s in tracker.find_markers(["00000000000000aa"])["00000000000000aa"]]
+
+
+@pytest.mark.parametrize("kind", GARBAGE_KINDS)
+def test_garbage_from_server_info_never_picks_a_deployment(site: Site, kind: str) -> None:
+    site.fake.faults.nth("GET", "/rest/api/2/serverInfo", 1, Fault(kind))
+    tracker = site.tracker(deployment="auto")
+    with pytest.raises(MalformedAnswerError) as caught:
+        tracker.check()
+    assert "answered GET /rest/api/2/serverInfo with HTTP 200" in caught.value.reason
+    expected = "cloud:" if site.cloud else "datacenter:"
+    assert site.tracker(deployment="auto").check().startswith(expected)
