@@ -239,8 +239,8 @@ class GitHubConnection:
         return MalformedAnswerError(
             f"GitHub at {redact_url(self._settings.api_url)} answered {verb} "
             f"{urlsplit(self.url(path)).path} with HTTP {status}, a redirect to {target}, not "
-            f"with an answer: is the URL behind a login proxy or SSO? syncd needs a direct "
-            f"route to the API; {self._api_url_hint()}",
+            "with an answer: is the URL behind a login proxy or SSO? syncd needs a direct "
+            f"route to the API. C{self._api_url_hint()[1:]}",
             service=SERVICE,
             method=verb,
             url=self.url(path),
@@ -248,24 +248,24 @@ class GitHubConnection:
         )
 
     def _api_url_hint(self) -> str:
+        enterprise = self._enterprise_hint()
+        return "check tracker.api_url" + (f"; {enterprise}" if enterprise else "")
+
+    def _enterprise_hint(self) -> str:
+        """Where the API is, when ``api_url`` is neither github.com's nor under ``/api/v3``."""
         api_url = self._settings.api_url
-        hint = "check tracker.api_url"
-        if not urlsplit(api_url).path.rstrip("/").endswith("/api/v3"):
-            hint += (
-                "; GitHub Enterprise Server serves its API under /api/v3 "
-                f"(e.g. {api_url}/api/v3), github.com at https://api.github.com"
-            )
-        return hint
+        parts = urlsplit(api_url)
+        if parts.hostname == "api.github.com" or parts.path.rstrip("/").endswith("/api/v3"):
+            return ""
+        return (
+            "GitHub Enterprise Server serves its API under /api/v3 "
+            f"(e.g. {api_url}/api/v3), github.com at https://api.github.com"
+        )
 
     def not_github(self, verb: str, path: str, status: int, evidence: str) -> WrongServiceError:
         """What answered at ``api_url`` is not a GitHub API, with the evidence."""
         api_url = self._settings.api_url
-        hint = ""
-        if not urlsplit(api_url).path.rstrip("/").endswith("/api/v3"):
-            hint = (
-                "; GitHub Enterprise Server serves its API under /api/v3 "
-                f"(e.g. {api_url}/api/v3), github.com at https://api.github.com"
-            )
+        hint = f"; {self._enterprise_hint()}" if self._enterprise_hint() else ""
         return WrongServiceError(
             f"{api_url} answered, but it is not a GitHub API: {evidence}{hint}",
             service=SERVICE,

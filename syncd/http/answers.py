@@ -186,13 +186,13 @@ def malformed(
     where = f"{tracker} at {parts.scheme}://{parts.netloc}" if parts.netloc else tracker
     html = what == "an HTML page"
     why = (
-        "is the URL behind a login proxy or SSO? syncd needs a direct route to the API"
+        "is the URL behind a login proxy or SSO? syncd needs a direct route to the API."
         if html
         else "is a proxy or gateway between syncd and the tracker answering in its place, "
         "or cutting answers short?"
     )
     if hint:
-        why += f"; {hint}"
+        why += f" {hint[:1].upper()}{hint[1:]}"
     begins = f"; the answer begins {excerpt!r}" if excerpt else ""
     after = ""
     if redirected_to is not None:

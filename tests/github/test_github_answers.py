@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 import pytest
 
-from connectors.github import answers
+from connectors.github import GitHubSettings, answers
+from connectors.github.connection import GitHubConnection
+from syncd.tracker import TrackerContext
 
 ISSUE = {"number": 5, "updated_at": "2026-11-21T10:30:00Z", "labels": [], "body": None}
 
@@ -54,3 +57,24 @@ def test_meta_and_repository_need_what_check_reads() -> None:
         "permissions that are not an object"
     )
     assert answers.repository({}) == "no full_name"
+
+
+@pytest.mark.parametrize(
+    ("api_url", "advised"),
+    [
+        ("https://api.github.com", False),
+        ("https://ghe.example.com/api/v3", False),
+        ("https://ghe.example.com", True),
+    ],
+)
+def test_the_enterprise_hint_is_given_only_where_it_can_be_right(
+    api_url: str, advised: bool
+) -> None:
+    settings = GitHubSettings.model_validate(
+        {"repo": "acme/payments", "api_url": api_url, "token": "ghp_0123456789"}
+    )
+    connection = GitHubConnection(
+        settings, TrackerContext(team="payments", now=dt.datetime(2026, 11, 21, tzinfo=dt.UTC))
+    )
+    reason = connection.not_github("GET", "/meta", 200, "an HTML page").reason
+    assert ("serves its API under /api/v3" in reason) is advised

@@ -74,7 +74,7 @@ def test_a_web_page_is_not_a_github_api() -> None:
     assert tracker_failure(check.value) == (
         f"GitHub at {web.url} answered GET /api/v3/meta with HTTP 200 (text/html), but with "
         "an HTML page; the answer begins '<html>Sign in</html>': is the URL behind a login "
-        "proxy or SSO? syncd needs a direct route to the API; check tracker.api_url "
+        "proxy or SSO? syncd needs a direct route to the API. Check tracker.api_url "
         f"(GET {web.url}/api/v3/meta answered HTTP 200)"
     )
     assert "HTTP 200 (text/html), but with an HTML page" in tracker_failure(sync.value)

@@ -55,7 +55,7 @@ def test_an_html_page_names_tracker_url_status_type_start_and_the_proxy_hint() -
         "Jira at https://jira.example.com answered POST /rest/api/3/issue/bulk with HTTP 201 "
         "(text/html), but with an HTML page; the answer begins '<!DOCTYPE html> <html><head>"
         "<title>Sign in</title></head><body>Okta</body></html>': is the URL behind a login "
-        "proxy or SSO? syncd needs a direct route to the API; check that tracker.url is the "
+        "proxy or SSO? syncd needs a direct route to the API. Check that tracker.url is the "
         "Jira site's base URL"
     )
     assert tracker_failure(error).endswith(

@@ -100,7 +100,7 @@ def test_a_login_page_instead_of_json_is_not_jira() -> None:
     assert tracker_failure(caught.value) == (
         f"Jira at {web.url} answered GET /rest/api/2/myself with HTTP 200 (text/html), but "
         "with an HTML page; the answer begins '<html>Sign in</html>': is the URL behind a "
-        "login proxy or SSO? syncd needs a direct route to the API; check that tracker.url "
+        "login proxy or SSO? syncd needs a direct route to the API. Check that tracker.url "
         f"is the Jira site's base URL (GET {web.url}/rest/api/2/myself answered HTTP 200)"
     )
 
