@@ -22,6 +22,8 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
+from connectors.github import GitHubTracker
+from connectors.jira import JiraTracker
 from syncd.cli import app
 from tests.fakes.faults import GARBAGE_KINDS, Fault
 from tests.fakes.github.limits import SecondaryLimits
@@ -323,3 +325,28 @@ def test_check_online_fails_the_team_with_garbage_and_checks_the_others(
     other = "beta" if failed.group(1) == "alpha" else "alpha"
     assert f"ok {other} tracker ({system}): " in text
     assert text.count(" tracker (") == 2
+
+
+def test_check_online_survives_a_bug_in_a_connectors_check(
+    tmp_path: Path, tracker: Tracker, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    team_file(tmp_path, "alpha", tracker, tracker.block(), "2026-12-01")
+    team_file(tmp_path, "beta", tracker, tracker.block(), "2026-12-01")
+    connector = GitHubTracker if tracker.github else JiraTracker
+    real_check = connector.check
+    calls: list[str] = []
+
+    def check_failing_once(self: Any) -> str:
+        calls.append("check")
+        if len(calls) == 1:
+            raise TypeError("'NoneType' object is not subscriptable")
+        return real_check(self)
+
+    monkeypatch.setattr(connector, "check", check_failing_once)
+    checked = run(tmp_path, tracker, "check", "--config", str(tmp_path / "config"), "--online")
+
+    assert checked.exit_code == 1
+    text = words(checked.stdout)
+    assert "tracker" in text and "the check stopped on an unexpected TypeError" in text
+    assert len(calls) == 2 and text.count(" tracker (") == 2
+    assert re.search(r"ok (alpha|beta) tracker \(", text), text
