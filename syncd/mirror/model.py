@@ -82,6 +82,11 @@ class IssueSnapshot:
     # one means a marker was copied by hand, or one issue was claimed twice.
     markers: frozenset[str] = frozenset()
 
+    def __post_init__(self) -> None:
+        # ``item_id`` is one of ``markers`` whoever built the snapshot.
+        if self.item_id is not None and self.item_id not in self.markers:
+            object.__setattr__(self, "markers", self.markers | {self.item_id})
+
 
 @dataclass(frozen=True, slots=True)
 class MirrorRecord:

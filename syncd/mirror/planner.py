@@ -268,7 +268,7 @@ def _adopt(wanted: DesiredIssue, key: str, snapshot: IssueSnapshot | None, out: 
     labels = wanted.fields.labels
     own = (
         snapshot is not None
-        and wanted.item_id in snapshot.markers | {snapshot.item_id}
+        and wanted.item_id in snapshot.markers
         and is_syncd_text(snapshot.fields.description)
     )
     out.adopts.append(
@@ -277,7 +277,7 @@ def _adopt(wanted: DesiredIssue, key: str, snapshot: IssueSnapshot | None, out: 
             key=key,
             add_labels=labels if snapshot is None else labels - snapshot.fields.labels,
             add_marker=snapshot is None
-            or wanted.item_id not in snapshot.markers | {snapshot.item_id},
+            or wanted.item_id not in snapshot.markers,
             source=wanted.fields,
             fill={} if own or snapshot is None else _empty_fields_filled(wanted, snapshot),
             own=own,
