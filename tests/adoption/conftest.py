@@ -1,0 +1,33 @@
+"""The adoption tests run on the fake Jira (Cloud and Data Center) and the fake GitHub."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from syncd.store import StateStore
+from tests.adoption.world import GitHubWorld, JiraWorld, World
+from tests.fakes.github.server import FakeGitHub
+from tests.fakes.jira.server import FakeJira
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Iterator[StateStore]:
+    with StateStore.open(f"sqlite:///{tmp_path / 'state.db'}") as opened:
+        opened.migrate()
+        yield opened
+
+
+@pytest.fixture(params=["jira-cloud", "jira-datacenter", "github"])
+def world(request: pytest.FixtureRequest, store: StateStore) -> World:
+    if request.param == "github":
+        fake: FakeGitHub = request.getfixturevalue("fake_github")
+        built = GitHubWorld(store, fake=fake)
+        fake.state.clock = built.clock
+        return built
+    jira: FakeJira = request.getfixturevalue(
+        "fake_jira" if request.param == "jira-cloud" else "fake_jira_dc"
+    )
+    return JiraWorld(store, fake=jira)
