@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from syncd.http import HttpError
 from syncd.mirror.model import DesiredIssue, IssueReference, IssueSnapshot, MirrorRecord
 from syncd.mirror.operations import RefuseAdoption
+from syncd.mirror.render import is_syncd_text
 from syncd.model import ActionItem
 from syncd.store import TrackerLink
 from syncd.tracker import ScopesReferences, Tracker, TrackerProblem
@@ -119,6 +120,12 @@ def refusal_problem(
     return TrackerProblem(refusal.item_id, key, message, details)
 
 
+def preferred(issues: Iterable[IssueSnapshot]) -> list[IssueSnapshot]:
+    """Issues carrying one item's marker, the one syncd keeps first: the one it wrote (its own
+    description), then the least recently changed."""
+    return sorted(issues, key=lambda s: (not is_syncd_text(s.fields.description), s.updated, s.key))
+
+
 @dataclass(slots=True)
 class MarkerCheck:
     """What the marker checks found: problems to report, markers to put back."""
@@ -136,7 +143,27 @@ def check_markers(
     """Markers changed by hand on the issues read this cycle."""
     found = MarkerCheck()
     by_key = {record.key: record for record in records.values()}
-    for snapshot in sorted(snapshots, key=lambda s: s.key):
+    unique = {snapshot.key: snapshot for snapshot in snapshots}
+    carriers: dict[str, list[IssueSnapshot]] = {}
+    for snapshot in unique.values():
+        for marked in snapshot.markers:
+            carriers.setdefault(marked, []).append(snapshot)
+    for marked, issues in sorted(carriers.items()):
+        if len(issues) > 1 and marked not in records:
+            kept, *others = preferred(issues)
+            extra = ", ".join(s.key for s in others)
+            found.problems.append(
+                TrackerProblem(
+                    marked,
+                    kept.key,
+                    f"the marker of {item_words(items.get(marked), marked)} is on "
+                    f"{len(issues)} issues; syncd links the item to {kept.key} (the one it wrote, "
+                    f"or the oldest) and ignores {extra}: remove {tracker.marker(marked)!r} from "
+                    f"{extra}, or close {extra} as a duplicate",
+                    {"keys": sorted(s.key for s in issues)},
+                )
+            )
+    for snapshot in sorted(unique.values(), key=lambda s: s.key):
         key = snapshot.key
         if len(snapshot.markers) > 1:
             named = " and ".join(item_words(items.get(i), i) for i in sorted(snapshot.markers))

@@ -228,7 +228,9 @@ def _marker_hits(
     """
     hits: dict[str, IssueSnapshot] = {}
     if full:
-        for snapshot in sorted(snapshots.values(), key=lambda s: (s.updated, s.key)):
+        # A marker copied by hand onto another issue: the issue syncd wrote is the item's.
+        # An issue with two items' markers goes to one of them only (reported either way).
+        for snapshot in adoption.preferred(snapshots.values()):
             if snapshot.item_id and snapshot.item_id not in records:
                 hits.setdefault(snapshot.item_id, snapshot)
     unbased = {item: link.key for item, link in links.items() if item not in records}

@@ -276,8 +276,7 @@ def _adopt(wanted: DesiredIssue, key: str, snapshot: IssueSnapshot | None, out: 
             item_id=wanted.item_id,
             key=key,
             add_labels=labels if snapshot is None else labels - snapshot.fields.labels,
-            add_marker=snapshot is None
-            or wanted.item_id not in snapshot.markers,
+            add_marker=snapshot is None or wanted.item_id not in snapshot.markers,
             source=wanted.fields,
             fill={} if own or snapshot is None else _empty_fields_filled(wanted, snapshot),
             own=own,

@@ -21,13 +21,17 @@ def store(tmp_path: Path) -> Iterator[StateStore]:
 
 
 @pytest.fixture(params=["jira-cloud", "jira-datacenter", "github"])
-def world(request: pytest.FixtureRequest, store: StateStore) -> World:
+def world(request: pytest.FixtureRequest, store: StateStore) -> Iterator[World]:
+    built: World
     if request.param == "github":
         fake: FakeGitHub = request.getfixturevalue("fake_github")
-        built = GitHubWorld(store, fake=fake)
-        fake.state.clock = built.clock
-        return built
-    jira: FakeJira = request.getfixturevalue(
-        "fake_jira" if request.param == "jira-cloud" else "fake_jira_dc"
-    )
-    return JiraWorld(store, fake=jira)
+        built = github = GitHubWorld(store, fake=fake)
+        fake.state.clock = github.clock
+    else:
+        jira: FakeJira = request.getfixturevalue(
+            "fake_jira" if request.param == "jira-cloud" else "fake_jira_dc"
+        )
+        built = JiraWorld(store, fake=jira)
+    yield built
+    if built.store is not store:  # a test lost the store and went on with another
+        built.store.close()

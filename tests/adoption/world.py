@@ -26,7 +26,7 @@ from syncd.store import StateStore
 from syncd.tracker import Tracker, TrackerContext
 from tests.fakes.github.server import FakeGitHub
 from tests.fakes.jira.server import FakeJira
-from tests.github.support import VirtualClock, tracker_on
+from tests.github.support import LABEL, VirtualClock, tracker_on
 
 TEAM = "payments"
 NOW = dt.datetime(2026, 11, 21, 10, 0, tzinfo=dt.UTC)
@@ -67,7 +67,10 @@ class World(Protocol):
 
     def remove_markers(self, issue: str) -> None: ...
 
-    def copy_marker(self, item_id: str, onto: str) -> None: ...
+    def copy_marker(self, item_id: str, onto: str) -> None:
+        """A person copies an item's marker, with the team's label, onto another issue (as a
+        clone of the issue would): syncd reads the issues carrying the team's labels."""
+        ...
 
     def other_project_issue(self) -> str:
         """An issue in another project or repository, as a document names it."""
@@ -154,7 +157,8 @@ class JiraWorld(_Base):
 
     def copy_marker(self, item_id: str, onto: str) -> None:
         state = self._fake.state
-        state.edit(onto, labels=[*state.issue(onto).labels, f"syncd-{item_id}"])
+        labels = [*state.issue(onto).labels, "postmortem", f"syncd-{item_id}"]
+        state.edit(onto, labels=labels)
 
     def other_project_issue(self) -> str:
         state = self._fake.state
@@ -208,9 +212,7 @@ class GitHubWorld(_Base):
         fake = self._fake
         current = fake.state.issue(fake.repo, self._number(issue))
         kept = [
-            line
-            for line in (current.body or "").split("\n")
-            if not gh.MARKER_PATTERN.match(line)
+            line for line in (current.body or "").split("\n") if not gh.MARKER_PATTERN.match(line)
         ]
         fake.state.edit_issue(fake.repo, current.number, fake.bot, body="\n".join(kept))
 
@@ -218,7 +220,8 @@ class GitHubWorld(_Base):
         fake = self._fake
         current = fake.state.issue(fake.repo, self._number(onto))
         body = gh.with_marker(current.body, gh.marker_line(item_id))
-        fake.state.edit_issue(fake.repo, current.number, fake.bot, body=body)
+        labels = [label.name for label in current.labels] + [LABEL]
+        fake.state.edit_issue(fake.repo, current.number, fake.bot, body=body, labels=labels)
 
     def other_project_issue(self) -> str:
         fake = self._fake
@@ -274,3 +277,11 @@ def cycle(
 def item_id(world: World, title: str) -> str:
     (found,) = [k.id for k in world.store.known_items(TEAM) if k.title == title]
     return found
+
+
+def lose_store(world: World, path: str) -> None:
+    """The state database is lost: the world goes on with an empty one."""
+    world.store.close()
+    fresh = StateStore.open(f"sqlite:///{path}")
+    fresh.migrate()
+    world.store = fresh
