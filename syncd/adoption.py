@@ -98,7 +98,9 @@ def refusal_problem(
     refusal: RefuseAdoption, items: Mapping[str, ActionItem], keys: Mapping[str, str]
 ) -> TrackerProblem:
     """An item held back because the issue it names is, or may be, another item's."""
-    named = item_words(items.get(refusal.item_id), refusal.item_id)
+    item = items.get(refusal.item_id)
+    named = item_words(item, refusal.item_id)
+    written = item.tracker_ref.key if item is not None and item.tracker_ref else refusal.key
     others = " and ".join(
         item_words(items.get(other), other)
         + (f", mirrored to {keys[other]}" if other in keys and keys[other] != refusal.key else "")
@@ -107,13 +109,13 @@ def refusal_problem(
     key = refusal.key
     if refusal.reason == "claimed":
         message = (
-            f"{named} names {key}, but {key} belongs to {others}; syncd adopts it for neither "
+            f"{named} names {written}, but {key} belongs to {others}; syncd adopts it for neither "
             "item and creates nothing: correct the reference in the document (or remove it to "
             "have syncd create an issue for this item)"
         )
     else:
         message = (
-            f"{named} names {key}, and so does {others}; syncd adopts {key} for neither and "
+            f"{named} names {written}, and so does {others}; syncd adopts {key} for neither and "
             "creates nothing: keep the reference on the one item it is for"
         )
     details = {"reference": key, "reason": refusal.reason, "others": list(refusal.others)}

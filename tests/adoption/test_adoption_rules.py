@@ -73,7 +73,7 @@ def test_an_item_naming_syncd_s_new_issue_for_another_item_is_held(world: World)
     first = cycle(world, items)
     assert (first.created, first.adopted) == (1, 0)
     (problem,) = _problems(first)
-    named = f"names {world.key(first_key)}"
+    named = f"names {first_key}, but {world.key(first_key)} belongs to"
     assert f"'Fix the retry storm' (2026-09-14-checkout.md line 11) {named}" in problem
     assert "belongs to the item 'Add an alert on queue depth'" in problem
     issue = world.read(world.key(first_key))
