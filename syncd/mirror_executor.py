@@ -385,6 +385,7 @@ def _apply(
                 refusal = RefuseAdoption(adopt.item_id, adopt.key, "claimed", others)
                 keys = {i: link.key for i, link in held.items()}
                 outcome.problems.append(adoption.refusal_problem(refusal, items, keys))
+                failed.add(adopt.item_id)
                 continue
         if not _adopt_or_report(adopt, item, tracker, outcome, failed):
             continue
@@ -463,6 +464,8 @@ def _apply(
 
     _record_status(team, the_plan, store, links, outcome, now)
     _report(the_plan, outcome)
+    # Items held back for want of an issue they may have: flagged until a person settles it.
+    failed.update(r.item_id for r in the_plan.of_type(RefuseAdoption))
     outcome.failed_items = failed
 
 

@@ -76,6 +76,8 @@ def test_an_item_naming_syncd_s_new_issue_for_another_item_is_held(world: World)
     named = f"names {first_key}, but {world.key(first_key)} belongs to"
     assert f"'Fix the retry storm' (2026-09-14-checkout.md line 11) {named}" in problem
     assert "belongs to the item 'Add an alert on queue depth'" in problem
+    held = item_id(world, "Fix the retry storm")
+    assert first.failed_items == {held}  # flagged: the digest lists it under sync errors
     issue = world.read(world.key(first_key))
     assert issue.markers == {item_id(world, "Add an alert on queue depth")}
     second = cycle(world, items)
@@ -91,5 +93,6 @@ def test_two_items_naming_one_issue_are_both_held_and_reported(world: World) -> 
     assert (outcome.created, outcome.adopted) == (0, 0)
     assert len(outcome.problems) == 2
     assert all("and so does the item" in p for p in _problems(outcome))
+    assert len(outcome.failed_items) == 2
     assert world.read(world.key(named)).markers == frozenset()
     assert world.issue_count() == 1
