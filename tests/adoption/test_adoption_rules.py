@@ -35,6 +35,11 @@ def test_a_person_s_issue_is_adopted_and_its_text_never_written(world: World) ->
         "Plan in the doc.",
     )
     assert world.issue_count() == 1
+    # Its status is read back: the person closes it, the item is done.
+    world.close(named)
+    closed = cycle(world, [item("Move the analytics queries to a read replica", 10, named)])
+    assert closed.closed == 1 and closed.updated == 0
+    assert world.read(world.key(named)).fields.summary == "Analytics: replica cut-over"
 
 
 def test_only_the_empty_fields_of_a_person_s_issue_are_filled(world: World) -> None:

@@ -65,6 +65,10 @@ class World(Protocol):
 
     def delete(self, issue: str) -> None: ...
 
+    def close(self, issue: str) -> None:
+        """A person closes the issue as done."""
+        ...
+
     def remove_markers(self, issue: str) -> None: ...
 
     def copy_marker(self, item_id: str, onto: str) -> None:
@@ -150,6 +154,9 @@ class JiraWorld(_Base):
         with state.lock:
             del state.issues[issue]
 
+    def close(self, issue: str) -> None:
+        self._fake.state.transition(issue, "Done", resolution="Done")
+
     def remove_markers(self, issue: str) -> None:
         state = self._fake.state
         labels = [label for label in state.issue(issue).labels if not label.startswith("syncd-")]
@@ -207,6 +214,10 @@ class GitHubWorld(_Base):
         fake = self._fake
         with fake.state.lock:
             del fake.repo.issues[self._number(issue)]
+
+    def close(self, issue: str) -> None:
+        fake = self._fake
+        fake.state.edit_issue(fake.repo, self._number(issue), fake.bot, state="closed")
 
     def remove_markers(self, issue: str) -> None:
         fake = self._fake
