@@ -6,8 +6,10 @@ item; a person's issue keeps its title and description whatever the document doe
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from syncd.mirror.render import ADOPTED_FOOTER, is_syncd_text
-from tests.adoption.world import World, cycle, item, item_id
+from tests.adoption.world import World, cycle, item, item_id, lose_store
 
 HAND_WRITTEN = "Filed by hand during the incident. Owner: the analytics team."
 
@@ -101,3 +103,23 @@ def test_two_items_naming_one_issue_are_both_held_and_reported(world: World) -> 
     assert len(outcome.failed_items) == 2
     assert world.read(world.key(named)).markers == frozenset()
     assert world.issue_count() == 1
+
+
+def test_a_lost_store_finds_a_person_s_issue_again_still_theirs(
+    world: World, tmp_path: Path
+) -> None:
+    named = world.person_files("Analytics on a replica", HAND_WRITTEN)
+    cycle(world, [item("Move analytics to a read replica", 10, named)])
+    lose_store(world, str(tmp_path / "after-loss.db"))
+    again = cycle(world, [item("Move analytics to a read replica", 10, named)])
+    assert (again.created, again.adopted, again.problems) == (0, 1, [])
+    (link,) = world.store.links("payments").values()
+    assert link.adopted  # a person's issue, as before: its text is never written
+    reworded = cycle(world, [item("Move the analytics queries to a read replica", 10, named)])
+    assert (reworded.created, reworded.updated) == (0, 0)
+    kept = world.read(world.key(named))
+    assert (kept.fields.summary, kept.fields.description) == (
+        "Analytics on a replica",
+        HAND_WRITTEN,
+    )
+    assert kept.markers == {item_id(world, "Move the analytics queries to a read replica")}
