@@ -17,16 +17,21 @@ from syncd.http import HttpError
 from syncd.mirror.model import DesiredIssue, IssueReference, IssueSnapshot, MirrorRecord
 from syncd.mirror.operations import RefuseAdoption
 from syncd.mirror.render import is_syncd_text
-from syncd.model import ActionItem
+from syncd.model import ActionItem, KnownItem
 from syncd.store import TrackerLink
 from syncd.tracker import ScopesReferences, Tracker, TrackerProblem
 
+# The items a problem may name: those read now, and those gone from their documents.
+Named = ActionItem | KnownItem
 
-def item_words(item: ActionItem | None, item_id: str) -> str:
-    """How a problem names an item: its title and where it is written."""
+
+def item_words(item: Named | None, item_id: str) -> str:
+    """How a problem names an item: its title and where it is (or was) written."""
     if item is None:
         return f"item {item_id}"
-    where = item.postmortem.document + (f" line {item.line}" if item.line else "")
+    where = item.document + (f" line {item.line}" if item.line else "")
+    if isinstance(item, KnownItem):
+        where += ", gone from its document"
     return f"the item {item.title!r} ({where})"
 
 
@@ -95,12 +100,13 @@ def claimants(
 
 
 def refusal_problem(
-    refusal: RefuseAdoption, items: Mapping[str, ActionItem], keys: Mapping[str, str]
+    refusal: RefuseAdoption, items: Mapping[str, Named], keys: Mapping[str, str]
 ) -> TrackerProblem:
     """An item held back because the issue it names is, or may be, another item's."""
     item = items.get(refusal.item_id)
     named = item_words(item, refusal.item_id)
-    written = item.tracker_ref.key if item is not None and item.tracker_ref else refusal.key
+    ref = item.tracker_ref if isinstance(item, ActionItem) else None
+    written = refusal.key if ref is None else ref.key
     others = " and ".join(
         item_words(items.get(other), other)
         + (f", mirrored to {keys[other]}" if other in keys and keys[other] != refusal.key else "")
@@ -139,7 +145,7 @@ class MarkerCheck:
 def check_markers(
     snapshots: Collection[IssueSnapshot],
     records: Mapping[str, MirrorRecord],
-    items: Mapping[str, ActionItem],
+    items: Mapping[str, Named],
     tracker: Tracker,
 ) -> MarkerCheck:
     """Markers changed by hand on the issues read this cycle."""

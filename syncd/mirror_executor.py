@@ -128,10 +128,10 @@ def mirror_team(
             ],
             referenced=referenced,
         )
-        items = {i.id: i for i in reading.items}
-        _report_references(outcome.plan, references, records, items, tracker, outcome)
+        named = _named_items(reading)
+        _report_references(outcome.plan, references, records, named, tracker, outcome)
         markers = adoption.check_markers(
-            [*changed.snapshots.values(), *referenced.values()], records, items, tracker
+            [*changed.snapshots.values(), *referenced.values()], records, named, tracker
         )
         outcome.problems += markers.problems
         if dry_run:
@@ -311,11 +311,18 @@ def _desired(
     return desired
 
 
+def _named_items(reading: TeamItems) -> dict[str, adoption.Named]:
+    """The items a problem may name: those gone from their documents too."""
+    named: dict[str, adoption.Named] = {k.id: k for k in reading.orphaned}
+    named.update((i.id, i) for i in reading.items)
+    return named
+
+
 def _report_references(
     the_plan: Plan,
     references: Mapping[str, IssueReference],
     records: Mapping[str, MirrorRecord],
-    items: Mapping[str, ActionItem],
+    items: Mapping[str, adoption.Named],
     tracker: Tracker,
     outcome: MirrorOutcome,
 ) -> None:
@@ -323,7 +330,11 @@ def _report_references(
     gets its own issue), or another item's (held back, reported every cycle until corrected)."""
     for item_id, reference in sorted(references.items()):
         item = items.get(item_id)
-        if reference.elsewhere is not None and item_id not in records and item is not None:
+        if (
+            reference.elsewhere is not None
+            and item_id not in records
+            and isinstance(item, ActionItem)
+        ):
             outcome.problems.append(adoption.elsewhere_problem(item, reference, tracker))
     keys = {record.item_id: record.key for record in records.values()}
     for refusal in the_plan.of_type(RefuseAdoption):
@@ -384,7 +395,8 @@ def _apply(
             if others:
                 refusal = RefuseAdoption(adopt.item_id, adopt.key, "claimed", others)
                 keys = {i: link.key for i, link in held.items()}
-                outcome.problems.append(adoption.refusal_problem(refusal, items, keys))
+                named = {**_named_items(reading), **items}
+                outcome.problems.append(adoption.refusal_problem(refusal, named, keys))
                 failed.add(adopt.item_id)
                 continue
         if not _adopt_or_report(adopt, item, tracker, outcome, failed):

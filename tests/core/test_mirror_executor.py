@@ -296,3 +296,18 @@ def test_the_trackers_assignee_is_recorded_as_people_change_it(store: StateStore
     tracker.person_edits("PAY-1", assignee=None)
     cycle(store, tracker, document(*ITEMS[:2]))
     assert store.links(TEAM)[by_key["PAY-1"].item_id].assignee is None
+
+
+def test_an_issue_of_an_item_gone_from_its_document_is_still_that_item_s(
+    store: StateStore,
+) -> None:
+    tracker = MemoryTracker()
+    cycle(store, tracker, document(ITEMS[0]))
+    named = RawItem("Page on queue depth instead", "Action Items", 30, tracker_refs=("PAY-1",))
+    outcome = cycle(store, tracker, document(named))
+    assert outcome.created == outcome.adopted == 0
+    [held] = [p for p in outcome.problems if p.details.get("reason") == "claimed"]
+    assert (
+        "PAY-1 belongs to the item 'Add an alert on queue 0 depth above 1000' "
+        "(2026-09-14-checkout.md line 10, gone from its document)"
+    ) in held.message
