@@ -9,7 +9,9 @@ import pytest
 
 from syncd.store import StateStore
 from tests.adoption.world import GitHubWorld, JiraWorld, World
+from tests.fakes.github.contract import validate_requests as validate_github
 from tests.fakes.github.server import FakeGitHub
+from tests.fakes.jira.contract import validate_requests as validate_jira
 from tests.fakes.jira.server import FakeJira
 
 
@@ -35,3 +37,11 @@ def world(request: pytest.FixtureRequest, store: StateStore) -> Iterator[World]:
     yield built
     if built.store is not store:  # a test lost the store and went on with another
         built.store.close()
+    # Every request syncd sent, checked against the tracker's published API description
+    # (Jira Cloud's; the Data Center fake answers the same shapes under REST v2).
+    if isinstance(built, GitHubWorld):
+        assert built.fake is not None
+        assert validate_github(built.fake.requests) == []
+    elif request.param == "jira-cloud":
+        assert isinstance(built, JiraWorld) and built.fake is not None
+        assert validate_jira(built.fake.requests) == []
