@@ -7,13 +7,12 @@ not planned. ``find_markers``: no search API (30 requests a minute, an index tha
 team's issues are listed, all of them the first time in a tracker's life (a cycle), then only
 those updated since the previous listing, one request per 100. ``get``: one per key, plus one
 for its comments when its body holds no marker (an adopted issue's marker is in a comment).
-``create``:
-one ``POST`` per issue (GitHub has no bulk create), serial and paced, plus one ``GET`` to name
-the reason when GitHub silently dropped an assignee. Updates: one ``PATCH`` (one ``GET`` before
-it when the body changes), one ``POST`` to add labels. Adopting a person's issue: one ``GET``,
-its comments, one ``POST`` of the comment holding the marker. ``due_dates: milestone``: one list of
-milestones per cycle, one ``POST`` per new due date. ``link_postmortem`` costs nothing: the
-link is in the body.
+``create``: one ``POST`` per issue (GitHub has no bulk create), serial and paced, plus one
+``GET`` to name the reason when GitHub silently dropped an assignee. Updates: one ``PATCH``
+(one ``GET`` before it when the body changes), one ``POST`` to add labels. Adopting a person's
+issue: one ``GET``, its comments, one ``POST`` of the comment holding the marker.
+``due_dates: milestone``: one list of milestones per cycle, one ``POST`` per new due date.
+``link_postmortem`` costs nothing: the link is in the body.
 """
 
 from __future__ import annotations
