@@ -285,6 +285,14 @@ def sync(
         ),
     ] = False,
     as_json: JsonOption = False,
+    recreate_missing: Annotated[
+        bool,
+        typer.Option(
+            "--recreate-missing",
+            help="An item whose issue was deleted in the tracker gets a new issue (without "
+            "it, the deletion is reported and nothing is created).",
+        ),
+    ] = False,
 ) -> None:
     """One cycle per team: read, identify, resolve, record, and mirror into the tracker.
 
@@ -308,6 +316,7 @@ def sync(
                         cache_dir=loaded.service.state_dir / "cache",
                         dry_run=dry_run,
                         progress=progress,
+                        recreate_missing=recreate_missing,
                     )
                 )
     finally:

@@ -15,22 +15,31 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
+from syncd import adoption
 from syncd.extraction import TeamItems
 from syncd.http import (
     AmbiguousWriteError,
     AuthError,
     HttpError,
     MalformedAnswerError,
+    NotFoundError,
     TransientError,
 )
 from syncd.logs import get_logger
 from syncd.mirror import render
-from syncd.mirror.model import DesiredIssue, IssueFields, IssueSnapshot, MirrorRecord
+from syncd.mirror.model import (
+    DesiredIssue,
+    IssueFields,
+    IssueReference,
+    IssueSnapshot,
+    MirrorRecord,
+)
 from syncd.mirror.operations import (
     AdoptIssue,
     CreateIssue,
     MarkDone,
     MarkReopened,
+    RefuseAdoption,
     ReportConflict,
     ReportOrphan,
     ReportStatusMismatch,
@@ -81,8 +90,13 @@ def mirror_team(
     replica: str | None = None,
     previous_owner: Mapping[str, str | None] | None = None,
     progress: ProgressListener | None = None,
+    recreate_missing: bool = False,
 ) -> MirrorOutcome:
-    """Mirror one team's items. Tracker failures are reported in the outcome, never raised."""
+    """Mirror one team's items. Tracker failures are reported in the outcome, never raised.
+
+    ``recreate_missing``: an issue found deleted when syncd writes to it is replaced by a new
+    one (a person asked for it: ``sync --recreate-missing``); otherwise it is reported only.
+    """
     outcome = MirrorOutcome()
     log = get_logger(team=team, tracker=tracker.system)
     if progress is not None:
@@ -97,6 +111,7 @@ def mirror_team(
             tracker.use_etag(None if cursor is None else cursor.etag)
         changed = tracker.changed_since(None if cursor is None else cursor.last_updated_seen)
         marker_hits = _marker_hits(changed.snapshots, records, links, tracker, full=cursor is None)
+        references = adoption.references(reading.items, tracker)
         desired = _desired(
             reading.items,
             tracker,
@@ -104,7 +119,9 @@ def mirror_team(
             mirror_done_items,
             outcome,
             _known_assignees(records, previous_owner),
+            references,
         )
+        referenced = adoption.read_referenced(desired, records, changed.snapshots, tracker)
         outcome.plan = plan(
             desired,
             records,
@@ -116,10 +133,22 @@ def mirror_team(
                 for i in reading.items
                 if i.status is Status.DONE and previous_status.get(i.id) is Status.OPEN
             ],
+            referenced=referenced,
         )
+        named = _named_items(reading)
+        _report_references(outcome.plan, references, records, named, tracker, outcome)
+        markers = adoption.check_markers(
+            [*changed.snapshots.values(), *referenced.values()], records, named, tracker
+        )
+        outcome.problems += markers.problems
         if dry_run:
             return outcome
-        snapshots = {**changed.snapshots, **{s.key: s for s in marker_hits.values()}}
+        _restore_markers(markers.restore, tracker, outcome)
+        snapshots = {
+            **changed.snapshots,
+            **{s.key: s for s in marker_hits.values()},
+            **referenced,
+        }
         tally = _WriteTally(team, tracker.system, outcome.plan, progress)
         _apply(
             team,
@@ -133,6 +162,7 @@ def mirror_team(
             now,
             replica,
             tally,
+            {d.item_id: d for d in desired} if recreate_missing else None,
         )
         _record_activity(team, store, records, changed.snapshots)
         _record_assignees(team, store, snapshots)
@@ -205,7 +235,9 @@ def _marker_hits(
     """
     hits: dict[str, IssueSnapshot] = {}
     if full:
-        for snapshot in sorted(snapshots.values(), key=lambda s: (s.updated, s.key)):
+        # A marker copied by hand onto another issue: the issue syncd wrote is the item's.
+        # An issue with two items' markers goes to one of them only (reported either way).
+        for snapshot in adoption.preferred(snapshots.values()):
             if snapshot.item_id and snapshot.item_id not in records:
                 hits.setdefault(snapshot.item_id, snapshot)
     unbased = {item: link.key for item, link in links.items() if item not in records}
@@ -242,6 +274,7 @@ def _desired(
     mirror_done_items: bool,
     outcome: MirrorOutcome,
     known_assignees: Mapping[str, tuple[str, str]],
+    references: Mapping[str, IssueReference] | None = None,
 ) -> list[DesiredIssue]:
     lookups: dict[str, AssigneeLookup] = {}
     desired = []
@@ -279,9 +312,54 @@ def _desired(
                 mirror_done_items=mirror_done_items,
                 postmortem_link=item.postmortem.url,
                 tracker_system=tracker.system,
+                reference=(references or {}).get(item.id),
             )
         )
     return desired
+
+
+def _named_items(reading: TeamItems) -> dict[str, adoption.Named]:
+    """The items a problem may name: those gone from their documents too."""
+    named: dict[str, adoption.Named] = {k.id: k for k in reading.orphaned}
+    named.update((i.id, i) for i in reading.items)
+    return named
+
+
+def _report_references(
+    the_plan: Plan,
+    references: Mapping[str, IssueReference],
+    records: Mapping[str, MirrorRecord],
+    items: Mapping[str, adoption.Named],
+    tracker: Tracker,
+    outcome: MirrorOutcome,
+) -> None:
+    """Items naming an issue they cannot have: elsewhere (linked, reported once: when the item
+    gets its own issue), or another item's (held back, reported every cycle until corrected)."""
+    for item_id, reference in sorted(references.items()):
+        item = items.get(item_id)
+        if (
+            reference.elsewhere is not None
+            and item_id not in records
+            and isinstance(item, ActionItem)
+        ):
+            outcome.problems.append(adoption.elsewhere_problem(item, reference, tracker))
+    keys = {record.item_id: record.key for record in records.values()}
+    for refusal in the_plan.of_type(RefuseAdoption):
+        outcome.problems.append(adoption.refusal_problem(refusal, items, keys))
+
+
+def _restore_markers(
+    restore: Sequence[tuple[str, str]], tracker: Tracker, outcome: MirrorOutcome
+) -> None:
+    """Put back the markers people removed from issues syncd created (reported already)."""
+    for key, item_id in restore:
+        _write(
+            outcome,
+            item_id,
+            key,
+            set(),
+            lambda k=key, i=item_id: tracker.adopt(k, add_labels=(), marker=tracker.marker(i)),
+        )
 
 
 def _apply(
@@ -296,6 +374,7 @@ def _apply(
     now: datetime,
     replica: str | None,
     tally: _WriteTally,
+    recreate: Mapping[str, DesiredIssue] | None = None,
 ) -> None:
     failed: set[str] = set()  # items with a failed write: their record stays as it was
     items = {i.id: i for i in reading.items}
@@ -308,12 +387,36 @@ def _apply(
         tally.advance(len(batch))
 
     adopted_links: list[TrackerLink] = []
-    for adopt in the_plan.of_type(AdoptIssue):
+    adopts = the_plan.of_type(AdoptIssue)
+    # After this cycle's creates: an issue just created for one item is never adopted by another.
+    held = store.links(team) if adopts else {}
+    for adopt in adopts:
         tally.advance(1)  # counted as it is taken up: every path below ends this item's turn
         item = items.get(adopt.item_id)
+        snapshot = snapshots.get(adopt.key)
+        if not adopt.checked:
+            snapshot = snapshot or _read_quietly(tracker, adopt.key)
+            others = adoption.claimants(
+                adopt.item_id, adopt.key if snapshot is None else snapshot.key, held, snapshot
+            )
+            if others:
+                refusal = RefuseAdoption(adopt.item_id, adopt.key, "claimed", others)
+                keys = {i: link.key for i, link in held.items()}
+                named = {**_named_items(reading), **items}
+                outcome.problems.append(adoption.refusal_problem(refusal, named, keys))
+                failed.add(adopt.item_id)
+                continue
         if not _adopt_or_report(adopt, item, tracker, outcome, failed):
             continue
-        snapshot = snapshots.get(adopt.key) or _read_one(tracker, adopt.key)
+        if adopt.fill and not _write(
+            outcome,
+            adopt.item_id,
+            adopt.key,
+            failed,
+            lambda a=adopt: tracker.update(a.key, a.fill),
+        ):
+            continue
+        snapshot = snapshot or _read_one(tracker, adopt.key)
         if snapshot is None:
             failed.add(adopt.item_id)
             outcome.problems.append(
@@ -325,24 +428,41 @@ def _apply(
                 )
             )
             continue
+        filled: dict[str, Any] = dict(adopt.fill)
         fields = dataclasses.replace(
-            snapshot.fields, labels=snapshot.fields.labels | adopt.add_labels
+            snapshot.fields, labels=snapshot.fields.labels | adopt.add_labels, **filled
         )
         bases[adopt.item_id] = base_json(fields, adopt.source, frozenset())
         # The tracker's own spelling of the key ("#45" is "acme/payments#45"), so later
-        # reads, keyed that way, find the record.
-        adopted_links.append(_link(team, tracker, adopt.item_id, snapshot.key, now, adopted=True))
+        # reads, keyed that way, find the record. ``adopted`` marks a person's issue.
+        link = _link(team, tracker, adopt.item_id, snapshot.key, now, adopted=not adopt.own)
+        adopted_links.append(link)
+        held[adopt.item_id] = link
         outcome.adopted += 1
     if adopted_links:
         store.save_links(team, adopted_links)
 
+    missing: list[UpdateIssue] = []
     for update in the_plan.of_type(UpdateIssue):
         dropped: dict[str, str] = {}
 
         def write(u: UpdateIssue = update, into: dict[str, str] = dropped) -> None:
             into.update(tracker.update(u.key, u.changes) or {})
 
-        written = _write(outcome, update.item_id, update.key, failed, write)
+        try:
+            written = _write(outcome, update.item_id, update.key, failed, write, missing=True)
+        except NotFoundError as exc:
+            failed.add(update.item_id)
+            gone = _gone(tracker, update.key)
+            recreating = gone and recreate is not None
+            outcome.problems.append(
+                adoption.missing_issue_problem(
+                    update.item_id, update.key, items.get(update.item_id), exc, gone, recreating
+                )
+            )
+            if gone and recreate is not None and update.item_id in recreate:
+                missing.append(update)
+            written = False
         tally.advance(1)
         if written:
             outcome.updated += 1
@@ -358,9 +478,13 @@ def _apply(
             bases[set_base.item_id] = base_json_of(set_base)
     if bases:
         store.save_bases(team, bases, at=now)
+    if missing and recreate is not None:
+        _recreate(team, missing, recreate, store, tracker, items, outcome, failed, now, replica)
 
     _record_status(team, the_plan, store, links, outcome, now)
     _report(the_plan, outcome)
+    # Items held back for want of an issue they may have: flagged until a person settles it.
+    failed.update(r.item_id for r in the_plan.of_type(RefuseAdoption))
     outcome.failed_items = failed
 
 
@@ -559,6 +683,61 @@ def _guard_duplicates(
             )
 
 
+def _read_quietly(tracker: Tracker, key: str) -> IssueSnapshot | None:
+    """The issue, or None when it cannot be read now (the adoption then reports why)."""
+    try:
+        return _read_one(tracker, key)
+    except AuthError:
+        raise
+    except HttpError:
+        return None
+
+
+def _gone(tracker: Tracker, key: str) -> bool:
+    """Whether the issue is truly not there: a read by key finds nothing (not a failed read)."""
+    try:
+        return _read_one(tracker, key) is None
+    except AuthError:
+        raise
+    except HttpError:
+        return False
+
+
+def _recreate(
+    team: str,
+    missing: Sequence[UpdateIssue],
+    desired: Mapping[str, DesiredIssue],
+    store: StateStore,
+    tracker: Tracker,
+    items: Mapping[str, ActionItem],
+    outcome: MirrorOutcome,
+    failed: set[str],
+    now: datetime,
+    replica: str | None,
+) -> None:
+    """New issues for items whose issue a person deleted, as ``--recreate-missing`` asks.
+
+    The old link is forgotten (only if it still points at the deleted issue) and the item is
+    created under the intent protocol like any new item: exactly once.
+    """
+    creates = []
+    for update in missing:
+        wanted = desired[update.item_id]
+        if not store.forget_link(team, update.item_id, update.key):
+            continue
+        fields = wanted.fields
+        if not wanted.assignee_known:
+            fields = dataclasses.replace(fields, assignee=None)
+        creates.append(CreateIssue(item_id=wanted.item_id, marker=wanted.marker, fields=fields))
+    for batch in _chunks(creates, tracker.create_batch_size):
+        before = outcome.created
+        failed.difference_update(c.item_id for c in batch)
+        _create_batch(team, batch, store, tracker, items, outcome, failed, now, replica)
+        get_logger(team=team, tracker=tracker.system).info(
+            "mirror.issues_recreated", items=len(batch), created=outcome.created - before
+        )
+
+
 def _read_one(tracker: Tracker, key: str) -> IssueSnapshot | None:
     """One issue by a key as a document wrote it; the tracker may answer in its own spelling."""
     found = tracker.get([key])
@@ -592,14 +771,27 @@ def _adopt(adopt: AdoptIssue, tracker: Tracker) -> None:
         tracker.adopt(adopt.key, add_labels=adopt.add_labels, marker=marker)
 
 
-def _write(outcome: MirrorOutcome, item_id: str, key: str, failed: set[str], action: Any) -> bool:
-    """Run one tracker write for one item; a failure costs that item only, never the cycle."""
+def _write(
+    outcome: MirrorOutcome,
+    item_id: str,
+    key: str,
+    failed: set[str],
+    action: Any,
+    *,
+    missing: bool = False,
+) -> bool:
+    """Run one tracker write for one item; a failure costs that item only, never the cycle.
+
+    ``missing``: a ``NotFoundError`` (the issue is gone) is the caller's to handle.
+    """
     try:
         action()
         return True
     except AuthError:
         raise
     except HttpError as exc:
+        if missing and isinstance(exc, NotFoundError):
+            raise
         failed.add(item_id)
         outcome.problems.append(
             TrackerProblem(item_id, key, f"writing to {key} failed: {describe(exc)}")

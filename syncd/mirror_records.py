@@ -43,5 +43,6 @@ def mirror_records(
             resolution=link.resolution,
             source_base=None if source is None else fields_from_json(source),
             conflicts=frozenset(stored.get("conflicts", ())),
+            adopted=link.adopted,
         )
     return records

@@ -98,6 +98,7 @@ def sync_team(
     dry_run: bool,
     progress: ProgressListener | None = None,
     tracker_context: Mapping[str, Any] | None = None,
+    recreate_missing: bool = False,
 ) -> TeamRun:
     name = team.config.team
     log = get_logger(team=name)
@@ -151,6 +152,7 @@ def sync_team(
             dry_run=dry_run,
             context_extras=tracker_context,
             progress=progress,
+            recreate_missing=recreate_missing,
         )
         if stage.outcome is not None and stage.outcome.failed_items and not dry_run:
             # Flagged in the store until a sync writes them: the digest lists them as errors.

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
-from syncd.mirror.model import IssueFields, IssueSnapshot
+from syncd.mirror.model import IssueFields, IssueReference, IssueSnapshot
 from syncd.mirror.operations import CreateIssue
 from syncd.resolve.people import Person
 
@@ -79,6 +79,19 @@ class NamesIssueKeys(Protocol):
     """
 
     def issue_key_projects(self) -> frozenset[str]: ...
+
+
+@runtime_checkable
+class ScopesReferences(Protocol):
+    """A tracker that says whether an issue a document names is in the team's own project or
+    repository: only such an issue is adopted; one elsewhere is linked and reported.
+
+    A tracker without this method takes every reference of its system as its own.
+    """
+
+    def reference(self, system: str, key: str, url: str | None) -> IssueReference:
+        """Where the issue ``key`` (of tracker ``system``, perhaps at ``url``) lives."""
+        ...
 
 
 @runtime_checkable

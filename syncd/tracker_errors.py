@@ -89,7 +89,8 @@ def reference_problem(
 ) -> TrackerProblem:
     """An item whose reference (``#45``, ``PAY-123``) names an issue syncd cannot adopt."""
     named = _item_words(item, adopt.item_id)
-    key = adopt.key
+    # As the document wrote it ("#45"), the words a person will look for in it.
+    key = item.tracker_ref.key if item is not None and item.tracker_ref is not None else adopt.key
     if isinstance(error, NotFoundError):
         message = (
             f"{named} names {key}, but {error.reason}: correct the reference in the "

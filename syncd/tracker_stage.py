@@ -53,6 +53,7 @@ def run_tracker_stage(
     dry_run: bool,
     context_extras: Mapping[str, Any] | None = None,
     progress: ProgressListener | None = None,
+    recreate_missing: bool = False,
 ) -> TrackerStage:
     config = team.config.tracker
     connector = plugins.connector_class("tracker", config.type)
@@ -83,6 +84,7 @@ def run_tracker_stage(
             now=now,
             dry_run=dry_run,
             progress=progress,
+            recreate_missing=recreate_missing,
         )
     finally:
         tracker.close()

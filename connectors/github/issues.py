@@ -193,6 +193,7 @@ class IssueReader:
         return IssueSnapshot(
             key=issue_key(self.repo, int(issue["number"])),
             item_id=body.markers[0] if body.markers else None,
+            markers=frozenset(body.markers),
             fields=IssueFields(
                 summary=str(issue.get("title") or ""),
                 description=body.description,

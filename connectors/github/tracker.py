@@ -5,12 +5,14 @@ Costs, in requests: nothing at construction. ``changed_since``: one conditional 
 else one per 100 issues updated since the cursor, plus one comments request per issue closed as
 not planned. ``find_markers``: no search API (30 requests a minute, an index that lags): the
 team's issues are listed, all of them the first time in a tracker's life (a cycle), then only
-those updated since the previous listing, one request per 100. ``get``: one per key. ``create``:
-one ``POST`` per issue (GitHub has no bulk create), serial and paced, plus one ``GET`` to name
-the reason when GitHub silently dropped an assignee. Updates: one ``PATCH`` (one ``GET`` before
-it when the body changes), one ``POST`` to add labels. ``due_dates: milestone``: one list of
-milestones per cycle, one ``POST`` per new due date. ``link_postmortem`` costs nothing: the
-link is in the body.
+those updated since the previous listing, one request per 100. ``get``: one per key, plus one
+for its comments when its body holds no marker (an adopted issue's marker is in a comment).
+``create``: one ``POST`` per issue (GitHub has no bulk create), serial and paced, plus one
+``GET`` to name the reason when GitHub silently dropped an assignee. Updates: one ``PATCH``
+(one ``GET`` before it when the body changes), one ``POST`` to add labels. Adopting a person's
+issue: one ``GET``, its comments, one ``POST`` of the comment holding the marker.
+``due_dates: milestone``: one list of milestones per cycle, one ``POST`` per new due date.
+``link_postmortem`` costs nothing: the link is in the body.
 """
 
 from __future__ import annotations
@@ -36,8 +38,9 @@ from connectors.github.milestones import Milestones
 from connectors.github.settings import GitHubSettings
 from syncd.http import AuthError, HttpError, NotFoundError, PermanentError, TransientError
 from syncd.logs import get_logger
-from syncd.mirror.model import IssueSnapshot
+from syncd.mirror.model import IssueReference, IssueSnapshot
 from syncd.mirror.operations import LABELS_TO_ADD, CreateIssue
+from syncd.mirror.render import is_syncd_text
 from syncd.plugins import ConnectorKind
 from syncd.resolve.people import Person
 from syncd.tracker import AssigneeLookup, ChangedIssues, CreateResult, TrackerContext
@@ -47,6 +50,12 @@ T = TypeVar("T")
 # Issues updated this long before the cursor are read again: clocks and GitHub's own
 # eventual consistency. Generous on purpose; the cost is a few issues read twice.
 SAFETY_MARGIN = timedelta(minutes=5)
+
+# The comment that carries syncd's marker on a person's issue it adopted.
+ADOPTION_NOTE = (
+    "syncd follows this issue for an action item of a postmortem: it reads its status back. "
+    "Its title and description stay yours; syncd never writes them."
+)
 
 # GitHub's names of issue fields in a 422, as the mirror names them.
 _MIRROR_FIELD = {"assignees": "assignee", "assignee": "assignee", "milestone": "due"}
@@ -97,6 +106,30 @@ class GitHubTracker:
     def issue_url(self, key: str) -> str:
         repo, _, number = key.rpartition("#")
         return f"{_web_url(self.settings.api_url)}/{repo or self._repo}/issues/{number}"
+
+    def reference(self, system: str, key: str, url: str | None) -> IssueReference:
+        """Only an issue of the team's repository, on this server, is the team's
+        (``ScopesReferences``); a pull request is refused when it is adopted."""
+        if system != "github":
+            where = (
+                f"{key} is a {system} issue, and this team's issues are in GitHub ({self._repo})"
+            )
+            return IssueReference(key, None, url, where)
+        hosts = {
+            urlsplit(self.settings.api_url).netloc,
+            urlsplit(_web_url(self.settings.api_url)).netloc,
+        }
+        host = urlsplit(url).netloc if url else None
+        if host is not None and host.casefold() not in {h.casefold() for h in hosts}:
+            where = f"{key} is on another GitHub server ({host})"
+            return IssueReference(key, None, url, where)
+        number = gh.issue_number(key, self._repo)
+        if number is None:
+            repo = key.rpartition("#")[0] or "another repository"
+            where = f"{key} is in repository {repo}, not {self._repo}"
+            return IssueReference(key, None, url or self.issue_url(key), where)
+        own = gh.issue_key(self._repo, number)
+        return IssueReference(key, own, url or self.issue_url(own))
 
     def use_etag(self, etag: str | None) -> None:
         """The ETag of the previous cycle's read (``ConditionalReads``)."""
@@ -226,9 +259,27 @@ class GitHubTracker:
             if issue is not None and not gh.is_pull_request(issue):
                 read[key] = issue
         snapshots = self._snapshots(read.values())
-        return {
-            key: snapshots[gh.issue_key(self._repo, int(i["number"]))] for key, i in read.items()
-        }
+        out = {}
+        for key, issue in read.items():
+            snapshot = snapshots[gh.issue_key(self._repo, int(issue["number"]))]
+            if not snapshot.markers:
+                # A person's issue syncd adopted carries its marker in a comment, not in the
+                # body: read alone, an issue is read whole, so no claim on it goes unseen.
+                claimed = self._comment_markers(int(issue["number"]))
+                if claimed:
+                    snapshot = dataclasses.replace(
+                        snapshot, item_id=claimed[0], markers=frozenset(claimed)
+                    )
+            out[key] = snapshot
+        return out
+
+    def _comment_markers(self, number: int) -> list[str]:
+        found: list[str] = []
+        path = f"{self._issues_path}/{number}/comments"
+        for page in pages(self._connection, path, {"per_page": PAGE_SIZE}):
+            for comment in page:
+                found += [m for m in gh.markers_in(comment.get("body")) if m not in found]
+        return found
 
     def _issue(self, number: int) -> dict[str, Any] | None:
         try:
@@ -484,16 +535,27 @@ class GitHubTracker:
         }
 
     def adopt(self, key: str, *, add_labels: Collection[str], marker: str | None) -> None:
+        """Labels, and the marker: in the body when the body is syncd's own, else in a comment.
+
+        A person's body is never written, not even to append a hidden line: a PATCH of the body
+        replaces it whole, and would undo an edit the person made meanwhile.
+        """
         number = self._own_number(key)
         path = f"{self._issues_path}/{number}"
         current = self._existing_issue(key, number)
         if add_labels:
             self._connection.post(f"{path}/labels", {"labels": sorted(add_labels)})
-        if marker:
-            body = current.get("body")
+        if not marker:
+            return
+        body = current.get("body")
+        if is_syncd_text(gh.parse_body(body).description):
             marked = gh.with_marker(body, marker)
             if marked != (body or ""):
                 self._connection.patch(path, {"body": marked})
+            return
+        if gh.item_id_of_marker(marker) in self._comment_markers(number):
+            return
+        self._connection.post(f"{path}/comments", {"body": f"{ADOPTION_NOTE}\n\n{marker}"})
 
     def _on_issue(self, number: int, action: Callable[[], T]) -> T:
         """A request about one issue; GitHub's 404 said in words."""

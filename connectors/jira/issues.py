@@ -79,6 +79,7 @@ class IssueReader:
         return IssueSnapshot(
             key=key,
             item_id=markers[0] if markers else None,
+            markers=frozenset(markers),
             fields=IssueFields(
                 summary=str(fields.get("summary") or ""),
                 description=self.deployment.description_in(fields.get("description")),

@@ -129,8 +129,9 @@ class JiraSettings(ConnectorSettings):
         default_factory=list,
         description=(
             "Other projects whose issue keys, written in a postmortem (SEC-12), name an "
-            "existing issue to link instead of creating one. Keys of project and of these "
-            "are references; any other key (KIP-405, ISO-27001) is plain text."
+            "existing issue: linked from the item's own issue and reported, never adopted "
+            "(only issues of project are). Keys of project and of these are references; any "
+            "other key (KIP-405, ISO-27001) is plain text."
         ),
     )
     issue_type: str = Field(

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from datetime import datetime, tzinfo
 from typing import Any, ClassVar, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from connectors.jira import answers, jql
@@ -28,7 +28,7 @@ from connectors.jira.settings import JiraSettings
 from connectors.jira.users import UserDirectory
 from syncd.http import AuthError, MalformedAnswerError, NotFoundError, PermanentError
 from syncd.logs import get_logger
-from syncd.mirror.model import IssueSnapshot
+from syncd.mirror.model import IssueReference, IssueSnapshot
 from syncd.mirror.operations import CreateIssue
 from syncd.mirror.status import is_won_t_do
 from syncd.plugins import ConnectorKind
@@ -82,6 +82,25 @@ class JiraTracker:
 
     def issue_url(self, key: str) -> str:
         return f"{self.settings.url}/browse/{key}"
+
+    def reference(self, system: str, key: str, url: str | None) -> IssueReference:
+        """Only an issue of the team's project on this site is the team's
+        (``ScopesReferences``)."""
+        project = self.settings.project
+        if system != "jira":
+            where = f"{key} is a {system} issue, and this team's issues are in Jira ({project})"
+            return IssueReference(key, None, url, where)
+        key = key.strip().upper()
+        site = urlsplit(self.settings.url).netloc.casefold()
+        host = urlsplit(url).netloc.casefold() if url else site
+        if host != site:
+            where = f"{key} is on another Jira site ({host}), not {site}"
+            return IssueReference(key, None, url, where)
+        issue_project = key.split("-", 1)[0]
+        if issue_project != project:
+            where = f"{key} is in project {issue_project}, not {project}"
+            return IssueReference(key, None, url or self.issue_url(key), where)
+        return IssueReference(key, key, url or self.issue_url(key))
 
     # --- reads ---------------------------------------------------------------------------------
 

@@ -47,6 +47,22 @@ class DesiredIssue:
 
 
 @dataclass(frozen=True, slots=True)
+class IssueReference:
+    """Where an issue a document names lives, as the team's tracker sees it.
+
+    ``key`` is the issue's key in the team's own project or repository, spelt as the tracker
+    records it ("PAY-123", "acme/payments#45"); None when the issue is elsewhere, and
+    ``elsewhere`` then says where, in words ("SEC-1 is in project SEC, not PAY"). Only an issue
+    of the team's own project or repository is ever adopted.
+    """
+
+    written: str  # the reference as the document wrote it
+    key: str | None
+    url: str | None
+    elsewhere: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class IssueSnapshot:
     """What the tracker holds now, for an issue read this cycle."""
 
@@ -61,6 +77,15 @@ class IssueSnapshot:
     # The name the tracker shows for ``fields.assignee`` (Jira's display name, a GitHub login):
     # what a person reads where the assignee is nobody syncd knows. Not a mirrored field.
     assignee_name: str | None = None
+    # Every item whose marker the issue carries, as far as this read could see (Jira: its
+    # labels; GitHub: its body, and its comments when the issue was read alone). More than
+    # one means a marker was copied by hand, or one issue was claimed twice.
+    markers: frozenset[str] = frozenset()
+
+    def __post_init__(self) -> None:
+        # ``item_id`` is one of ``markers`` whoever built the snapshot.
+        if self.item_id is not None and self.item_id not in self.markers:
+            object.__setattr__(self, "markers", self.markers | {self.item_id})
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,6 +114,9 @@ class MirrorRecord:
     resolution: str | None
     source_base: IssueFields | None = None
     conflicts: frozenset[str] = field(default_factory=frozenset)
+    # A person's issue the document named (adopted), not one syncd wrote: its summary and
+    # description are never written, and its other fields only filled while empty.
+    adopted: bool = False
 
     @property
     def source_side(self) -> IssueFields:

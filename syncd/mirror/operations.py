@@ -38,9 +38,13 @@ class AdoptIssue:
     """Link the item to an existing issue: one the document names, or one found by its marker.
 
     A person's issue is never overwritten on adoption: only the missing configured labels (and
-    the marker, when absent) are added. The record's base becomes the issue's values as they
-    are after that, and its source side becomes ``source`` (the item's values now), so nothing
-    the document says is pushed until the document changes.
+    the marker, when absent) are added, and ``fill`` writes the fields the issue leaves empty
+    (no assignee, no due date, an empty description). The record's base becomes the issue's
+    values as they are after that, and its source side becomes ``source`` (the item's values
+    now). ``own``: the issue is one syncd wrote for this item (found again by its marker after
+    the state store was lost), not a person's; it is mirrored like one syncd created.
+    ``checked``: the issue was read while planning and belongs to no other item; otherwise
+    the executor reads it and checks before writing anything.
     """
 
     item_id: str
@@ -48,6 +52,24 @@ class AdoptIssue:
     add_labels: frozenset[str]
     add_marker: bool
     source: IssueFields | None = None
+    fill: Mapping[str, object] = field(default_factory=dict)
+    own: bool = False
+    checked: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class RefuseAdoption:
+    """An issue the document names is not adopted, and the item is held back (nothing created).
+
+    ``reason`` is ``claimed`` (the issue carries another item's marker, or syncd mirrors
+    another item to it) or ``shared`` (other items without an issue name it too);
+    ``others`` are those items. A person settles it by correcting the document.
+    """
+
+    item_id: str
+    key: str
+    reason: str
+    others: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,6 +165,7 @@ Operation = (
     | MarkReopened
     | ReportStatusMismatch
     | ReportOrphan
+    | RefuseAdoption
 )
 
 # Writes to the tracker: everything else is state-store bookkeeping or a report.
@@ -158,6 +181,7 @@ _NAMES: dict[type[Any], str] = {
     MarkReopened: "mark_reopened",
     ReportStatusMismatch: "status_mismatch",
     ReportOrphan: "orphan",
+    RefuseAdoption: "refuse_adoption",
 }
 
 
@@ -172,8 +196,12 @@ def operation_as_json(operation: Operation) -> dict[str, Any]:
     match operation:
         case CreateIssue(marker=marker, fields=fields):
             result |= {"marker": marker, "fields": fields_as_json(fields)}
-        case AdoptIssue(key=key, add_labels=add_labels, add_marker=add_marker):
+        case AdoptIssue(key=key, add_labels=add_labels, add_marker=add_marker, fill=fill):
             result |= {"key": key, "add_labels": sorted(add_labels), "add_marker": add_marker}
+            if fill:
+                result["fill"] = {k: _json_value(v) for k, v in fill.items()}
+        case RefuseAdoption(key=key, reason=reason, others=others):
+            result |= {"key": key, "reason": reason, "others": list(others)}
         case UpdateIssue(key=key, changes=changes):
             result |= {"key": key, "changes": {k: _json_value(v) for k, v in changes.items()}}
         case SetBase(key=key, base=base, source_base=source_base, conflicts=conflicts):

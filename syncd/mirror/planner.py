@@ -28,12 +28,14 @@ from syncd.mirror.operations import (
     MarkDone,
     MarkReopened,
     Operation,
+    RefuseAdoption,
     ReportConflict,
     ReportOrphan,
     ReportStatusMismatch,
     SetBase,
     UpdateIssue,
 )
+from syncd.mirror.render import adopted_description, is_syncd_text
 from syncd.mirror.status import is_won_t_do, open_status_phrase
 
 _Op = TypeVar("_Op")
@@ -59,6 +61,7 @@ class PlanCounts:
     status_mismatches: int = 0
     unexplained_closures: int = 0  # closed as "won't do" with no reason given
     orphaned: int = 0
+    refused: int = 0  # items whose named issue was not adopted (held back, reported)
 
     def as_dict(self) -> dict[str, int]:
         return asdict(self)
@@ -93,6 +96,7 @@ class _Builder:
     conflicts: list[ReportConflict] = field(default_factory=list)
     mismatches: list[ReportStatusMismatch] = field(default_factory=list)
     orphans: list[ReportOrphan] = field(default_factory=list)
+    refusals: list[RefuseAdoption] = field(default_factory=list)
     unchanged: int = 0
     skipped: int = 0
     closed: int = 0
@@ -109,6 +113,7 @@ class _Builder:
             *self.conflicts,
             *self.mismatches,
             *self.orphans,
+            *self.refusals,
         )
         counts = PlanCounts(
             created=len(self.creates),
@@ -122,6 +127,7 @@ class _Builder:
             status_mismatches=len(self.mismatches),
             unexplained_closures=self.unexplained,
             orphaned=len(self.orphans),
+            refused=len(self.refusals),
         )
         return Plan(operations=operations, counts=counts)
 
@@ -137,6 +143,7 @@ def plan(
     orphaned: Collection[str],
     marker_hits: Mapping[str, IssueSnapshot] = _NO_HITS,
     newly_done_in_source: Collection[str] = frozenset(),
+    referenced: Mapping[str, IssueSnapshot] = _NO_HITS,
 ) -> Plan:
     """Plan one cycle for one team's tracker.
 
@@ -150,16 +157,21 @@ def plan(
     - ``newly_done_in_source``: items the source marks done this cycle and did not before.
       A "done in the document, open in the tracker" mismatch is reported when the item became
       done or the issue changed, not every cycle.
+    - ``referenced``: the issues named by items without a record, read this cycle, by key
+      (the team's own keys only: an issue elsewhere is never adopted). An issue is adopted
+      only when it belongs to no other item: not mirrored to one, not carrying another's
+      marker, not named by another item waiting for one.
     """
     out = _Builder()
     seen: set[str] = set()
+    claims = _Claims.of(desired, records, snapshots, referenced)
     for wanted in desired:
         if wanted.item_id in seen:
             raise ValueError(f"item {wanted.item_id!r} is desired twice; item ids are unique")
         seen.add(wanted.item_id)
         record = records.get(wanted.item_id)
         if record is None:
-            _plan_unmirrored(wanted, snapshots, marker_hits, out)
+            _plan_unmirrored(wanted, snapshots, marker_hits, referenced, claims, out)
         else:
             snapshot = snapshots.get(record.key)
             _plan_mirrored(wanted, record, snapshot, wanted.item_id in newly_done_in_source, out)
@@ -173,18 +185,68 @@ def plan(
 # -- items without a record ------------------------------------------------------------------
 
 
+@dataclass(frozen=True, slots=True)
+class _Claims:
+    """Who holds each issue: the items mirrored to it, the markers it carries, and the items
+    without a record that name it."""
+
+    holders: Mapping[str, frozenset[str]]
+    namers: Mapping[str, tuple[str, ...]]
+
+    @classmethod
+    def of(
+        cls,
+        desired: Sequence[DesiredIssue],
+        records: Mapping[str, MirrorRecord],
+        snapshots: Mapping[str, IssueSnapshot],
+        referenced: Mapping[str, IssueSnapshot],
+    ) -> _Claims:
+        holders: dict[str, set[str]] = {}
+        for record in records.values():
+            holders.setdefault(record.key, set()).add(record.item_id)
+        for issues in (snapshots, referenced):
+            for key, snapshot in issues.items():
+                holders.setdefault(key, set()).update(snapshot.markers)
+        namers: dict[str, list[str]] = {}
+        for wanted in desired:
+            if wanted.referenced_key is not None and wanted.item_id not in records:
+                namers.setdefault(wanted.referenced_key, []).append(wanted.item_id)
+        return cls(
+            holders={key: frozenset(items) for key, items in holders.items()},
+            namers={key: tuple(items) for key, items in namers.items()},
+        )
+
+    def refusal(self, item_id: str, key: str) -> RefuseAdoption | None:
+        others = sorted(self.holders.get(key, frozenset()) - {item_id})
+        if others:
+            return RefuseAdoption(item_id, key, "claimed", tuple(others))
+        sharing = tuple(i for i in self.namers.get(key, ()) if i != item_id)
+        if sharing:
+            return RefuseAdoption(item_id, key, "shared", sharing)
+        return None
+
+
 def _plan_unmirrored(
     wanted: DesiredIssue,
     snapshots: Mapping[str, IssueSnapshot],
     marker_hits: Mapping[str, IssueSnapshot],
+    referenced: Mapping[str, IssueSnapshot],
+    claims: _Claims,
     out: _Builder,
 ) -> None:
     hit = marker_hits.get(wanted.item_id)
     if wanted.referenced_key is not None:
         key = wanted.referenced_key
-        snapshot = snapshots.get(key)
+        snapshot = referenced.get(key) or snapshots.get(key)
         if snapshot is None and hit is not None and hit.key == key:
             snapshot = hit
+        refusal = claims.refusal(wanted.item_id, key)
+        if refusal is not None:
+            # Never two items on one issue, nor an issue taken from the item it belongs to:
+            # the item waits, reported, until a person corrects the document.
+            out.refusals.append(refusal)
+            out.skipped += 1
+            return
         _adopt(wanted, key, snapshot, out)
     elif hit is not None:
         _adopt(wanted, hit.key, hit, out)
@@ -198,20 +260,47 @@ def _plan_unmirrored(
 
 
 def _adopt(wanted: DesiredIssue, key: str, snapshot: IssueSnapshot | None, out: _Builder) -> None:
-    """Link an existing issue. Without a snapshot its labels are unknown: add them all."""
+    """Link an existing issue. Without a snapshot its labels are unknown: add them all.
+
+    An issue carrying this item's marker and syncd's own description is syncd's, found again;
+    any other is a person's: its text stays theirs, and only its empty fields are filled.
+    """
     labels = wanted.fields.labels
+    own = (
+        snapshot is not None
+        and wanted.item_id in snapshot.markers
+        and is_syncd_text(snapshot.fields.description)
+    )
     out.adopts.append(
         AdoptIssue(
             item_id=wanted.item_id,
             key=key,
             add_labels=labels if snapshot is None else labels - snapshot.fields.labels,
-            add_marker=snapshot is None or snapshot.item_id != wanted.item_id,
+            add_marker=snapshot is None or wanted.item_id not in snapshot.markers,
             source=wanted.fields,
+            fill={} if own or snapshot is None else _empty_fields_filled(wanted, snapshot),
+            own=own,
+            checked=snapshot is not None,
         )
     )
     if snapshot is not None:
         # The issue was read: its status counts now, as it would for a mirrored one.
         _read_status(wanted.item_id, key, snapshot, False, None, wanted.done_in_source, out)
+
+
+def _empty_fields_filled(wanted: DesiredIssue, snapshot: IssueSnapshot) -> dict[str, object]:
+    """What syncd writes into a person's issue on adoption: only what the issue leaves empty."""
+    theirs, ours = snapshot.fields, wanted.fields
+    fill: dict[str, object] = {}
+    if not theirs.description.strip() and ours.description.strip():
+        fill["description"] = adopted_description(ours.description)
+    if theirs.assignee is None and wanted.assignee_known and ours.assignee is not None:
+        fill["assignee"] = ours.assignee
+    if theirs.due is None and ours.due is not None:
+        fill["due"] = ours.due
+    if theirs.priority is None and ours.priority is not None:
+        fill["priority"] = ours.priority
+    return fill
 
 
 # -- mirrored items --------------------------------------------------------------------------
@@ -249,10 +338,12 @@ def _plan_mirrored(
         out.mismatches.append(_mismatch(wanted.item_id, key, "new"))
 
 
-def _source_values(wanted: DesiredIssue) -> tuple[object, ...]:
+def _source_values(
+    wanted: DesiredIssue, record: MirrorRecord, tracker: IssueFields
+) -> tuple[object, ...]:
     """The source's value of each field, in ``MIRRORED_FIELDS`` order."""
     fields = wanted.fields
-    return (
+    values = (
         fields.summary,
         fields.description,
         fields.assignee if wanted.assignee_known else NO_OPINION,
@@ -261,6 +352,19 @@ def _source_values(wanted: DesiredIssue) -> tuple[object, ...]:
         # rarely allow clearing one, and a person's choice is as good as none.
         NO_OPINION if fields.priority is None else fields.priority,
         fields.labels,
+    )
+    if not record.adopted:
+        return values
+    # A person's issue: its summary and description are theirs, never written; its other
+    # fields are only filled while empty, so a value anyone set there is never replaced.
+    _summary, _description, assignee, due, priority, labels = values
+    return (
+        NO_OPINION,
+        NO_OPINION,
+        assignee if tracker.assignee is None else NO_OPINION,
+        due if tracker.due is None else NO_OPINION,
+        priority if tracker.priority is None else NO_OPINION,
+        labels,
     )
 
 
@@ -274,7 +378,11 @@ def _plan_fields(
     base = record.base
     source_side = record.source_side
     tracker = base if snapshot is None else snapshot.fields
-    sources = (NO_OPINION,) * len(MIRRORED_FIELDS) if wanted is None else _source_values(wanted)
+    sources = (
+        (NO_OPINION,) * len(MIRRORED_FIELDS)
+        if wanted is None
+        else _source_values(wanted, record, tracker)
+    )
     changes: dict[str, object] = {}
     new_base: dict[str, object] = {}
     new_source: dict[str, object] = {}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from syncd.mirror.model import DesiredIssue, IssueFields
+from syncd.mirror.model import DesiredIssue, IssueFields, IssueReference
 from syncd.model import ActionItem, DueOrigin, Status
 
 # Jira's limit on a summary (GitHub allows more; the shorter limit keeps both the same).
@@ -21,6 +21,26 @@ FOOTER = (
     "This issue is kept in step with the postmortem by syncd. A summary, assignee or due date "
     "changed here is kept; the postmortem is the place to change the action text."
 )
+# In place of FOOTER where syncd fills the empty description of a person's issue it adopted:
+# the text is theirs from then on, and syncd never writes it again.
+ADOPTED_FOOTER = (
+    "syncd filled in this description from the postmortem when it adopted the issue; it is "
+    "yours to change, and syncd will not write it again."
+)
+
+
+def is_syncd_text(description: str) -> bool:
+    """Whether an issue's description is one syncd wrote for an issue it created.
+
+    What tells syncd's own issues from people's when the state store is lost: a person's
+    issue never carries FOOTER (an adopted one gets ADOPTED_FOOTER at most).
+    """
+    return FOOTER in " ".join(description.split())
+
+
+def adopted_description(description: str) -> str:
+    """The description syncd fills into a person's issue that has none."""
+    return description.replace(FOOTER, ADOPTED_FOOTER)
 
 
 def desired_issue(
@@ -33,6 +53,7 @@ def desired_issue(
     mirror_done_items: bool,
     postmortem_link: str | None,
     tracker_system: str | None = None,
+    reference: IssueReference | None = None,
 ) -> DesiredIssue:
     """What the source wants for ``item`` on the team's tracker.
 
@@ -40,17 +61,24 @@ def desired_issue(
     owner did not resolve: syncd then has no opinion and never clears or overwrites the
     issue's assignee. ``priority_map`` maps "P0".."P3" to tracker priority names; a priority
     it lacks is not set. ``tracker_system`` ("jira", "github"), when given, restricts the
-    references adopted to that tracker's issues.
+    references adopted to that tracker's issues. ``reference``, when given, is where the
+    tracker says the item's reference points: its own key is adopted; an issue elsewhere is
+    never adopted, and the description links to it instead.
     """
     ref = item.tracker_ref
     referenced_key = ref.key if ref is not None and tracker_system in (None, ref.system) else None
+    related = None
+    if reference is not None:
+        referenced_key = reference.key if reference.elsewhere is None else None
+        if reference.elsewhere is not None:
+            related = reference
     done = item.status is Status.DONE
     return DesiredIssue(
         item_id=item.id,
         marker=marker,
         fields=IssueFields(
             summary=summary_text(item.title) or f"Action item {item.id}",
-            description=description_text(item, postmortem_link=postmortem_link),
+            description=description_text(item, postmortem_link=postmortem_link, related=related),
             assignee=assignee,
             due=item.due.date,
             priority=None if item.priority is None else priority_map.get(item.priority.value),
@@ -78,11 +106,16 @@ def summary_text(action: str, limit: int = SUMMARY_LIMIT) -> str:
     return cut.rstrip(_TRAILING) + ELLIPSIS
 
 
-def description_text(item: ActionItem, *, postmortem_link: str | None) -> str:
+def description_text(
+    item: ActionItem, *, postmortem_link: str | None, related: IssueReference | None = None
+) -> str:
     """The issue's description as plain text; connectors convert it to the tracker's markup."""
     blocks = [item.title.strip()]
     if item.detail and item.detail.strip():
         blocks.append(item.detail.strip())
+    if related is not None:
+        # An issue elsewhere (another project, repository or site) is shown, never adopted.
+        blocks.append(f"The postmortem names {related.written}: {related.url or related.written}")
     blocks.append("\n".join(_postmortem_lines(item, postmortem_link)))
     blocks.append(
         "\n".join(

@@ -82,6 +82,23 @@ def links_for_key(conn: Connection, team: str, system: str, key: str) -> list[Tr
     return [tracker_link(row) for row in conn.execute(query).mappings()]
 
 
+def forget_link(conn: Connection, team: str, item_id: str, key: str) -> bool:
+    """Remove the item's link to ``key`` and its base; False when it is linked elsewhere now."""
+    result = conn.execute(
+        delete(tracker_links).where(
+            tracker_links.c.team == team,
+            tracker_links.c.item_id == item_id,
+            tracker_links.c.key == key,
+        )
+    )
+    if not result.rowcount:
+        return False
+    conn.execute(
+        delete(sync_bases).where(sync_bases.c.team == team, sync_bases.c.item_id == item_id)
+    )
+    return True
+
+
 # -- bases -----------------------------------------------------------------------------------
 
 

@@ -431,6 +431,16 @@ class StateStore:
         )
         return found or []
 
+    def forget_link(self, team: str, item_id: str, key: str) -> bool:
+        """Forget that ``item_id`` is mirrored to ``key`` (its link and base), in one
+        transaction: the issue is gone from the tracker and a person asked for a new one
+        (``sync --recreate-missing``). False when the item is no longer linked to ``key``."""
+        self._refuse_if_readonly()
+        check_item_id(item_id)
+        return self._write(
+            "forget a link", lambda conn: mirror_state.forget_link(conn, team, item_id, key)
+        )
+
     # -- sync bases ------------------------------------------------------------------------
 
     def bases(self, team: str) -> dict[str, Mapping[str, Any]]:

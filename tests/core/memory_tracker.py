@@ -55,6 +55,12 @@ class MemoryTracker:
         issue.fields = dataclasses.replace(issue.fields, **changes)  # type: ignore[arg-type]
         issue.updated = self.tick()
 
+    def person_files(self, key: str, fields: IssueFields) -> MemoryIssue:
+        """An issue a person filed by hand: no marker."""
+        issue = MemoryIssue(key, fields, "", self.tick())
+        self.issues[key] = issue
+        return issue
+
     def person_closes(self, key: str, resolution: str, *, comment: bool) -> None:
         issue = self.issues[key]
         issue.status_category, issue.resolution, issue.commented = "done", resolution, comment

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from syncd.extraction import SourceOutcome, TeamItems, build_team_items
+from syncd.mirror.model import IssueFields
 from syncd.mirror_executor import MirrorOutcome, mirror_team
 from syncd.model import ExtractedDocument, Postmortem, RawItem
 from syncd.resolve.people import PeopleDirectory, Person
@@ -195,16 +196,31 @@ def test_status_is_read_back_and_wont_do_without_reason_is_reported(store: State
 def test_an_item_naming_an_issue_adopts_it(store: StateStore) -> None:
     tracker = MemoryTracker()
     cycle(store, tracker, document(ITEMS[0]))
+    theirs = IssueFields("Analytics on a replica", "Filed by hand", None, None, "Low", frozenset())
+    tracker.person_files("PAY-90", theirs)
     named = RawItem(
         "Move analytics to a replica",
         "Action Items",
         30,
         owner_text="@bob",
-        tracker_refs=("PAY-1",),
+        tracker_refs=("PAY-90",),
     )
     outcome = cycle(store, tracker, document(ITEMS[0], named))
     assert outcome.created == 0 and outcome.adopted == 1
-    assert len(tracker.issues) == 1
+    assert len(tracker.issues) == 2
+    adopted = tracker.issues["PAY-90"].fields
+    assert (adopted.summary, adopted.description) == ("Analytics on a replica", "Filed by hand")
+
+
+def test_an_item_naming_another_item_s_issue_is_held_and_reported(store: StateStore) -> None:
+    tracker = MemoryTracker()
+    cycle(store, tracker, document(ITEMS[0]))
+    named = RawItem("Move analytics to a replica", "Action Items", 30, tracker_refs=("PAY-1",))
+    outcome = cycle(store, tracker, document(ITEMS[0], named))
+    assert outcome.created == outcome.adopted == 0 and len(tracker.issues) == 1
+    (problem,) = outcome.problems
+    assert "names PAY-1, but PAY-1 belongs to the item 'Add an alert on queue 0" in problem.message
+    assert tracker.issues["PAY-1"].marker == tracker.marker(store.links(TEAM).popitem()[0])
 
 
 def test_a_dry_run_writes_nothing(store: StateStore) -> None:
@@ -280,3 +296,18 @@ def test_the_trackers_assignee_is_recorded_as_people_change_it(store: StateStore
     tracker.person_edits("PAY-1", assignee=None)
     cycle(store, tracker, document(*ITEMS[:2]))
     assert store.links(TEAM)[by_key["PAY-1"].item_id].assignee is None
+
+
+def test_an_issue_of_an_item_gone_from_its_document_is_still_that_item_s(
+    store: StateStore,
+) -> None:
+    tracker = MemoryTracker()
+    cycle(store, tracker, document(ITEMS[0]))
+    named = RawItem("Page on queue depth instead", "Action Items", 30, tracker_refs=("PAY-1",))
+    outcome = cycle(store, tracker, document(named))
+    assert outcome.created == outcome.adopted == 0
+    [held] = [p for p in outcome.problems if p.details.get("reason") == "claimed"]
+    assert (
+        "PAY-1 belongs to the item 'Add an alert on queue 0 depth above 1000' "
+        "(2026-09-14-checkout.md line 10, gone from its document)"
+    ) in held.message

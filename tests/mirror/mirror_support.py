@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import replace
 from datetime import UTC, date, datetime
+from typing import Any
 
 from syncd.mirror import (
     AdoptIssue,
@@ -98,11 +99,20 @@ def apply_records(
             case CreateIssue(item_id=item_id, fields=fields):
                 key = (new_keys or {}).get(item_id, f"NEW-{item_id}")
                 result[item_id] = MirrorRecord(item_id, key, fields, False, None)
-            case AdoptIssue(item_id=item_id, key=key, add_labels=add, source=source):
+            case AdoptIssue(
+                item_id=item_id, key=key, add_labels=add, source=source, fill=fill, own=own
+            ):
                 current = (issues or {})[key]
-                base = replace(current, labels=current.labels | add)
+                filled: dict[str, Any] = dict(fill)
+                base = replace(current, labels=current.labels | add, **filled)
                 result[item_id] = MirrorRecord(
-                    item_id, key, base, False, None, source_base=None if source == base else source
+                    item_id,
+                    key,
+                    base,
+                    False,
+                    None,
+                    source_base=None if source == base else source,
+                    adopted=not own,
                 )
             case SetBase(item_id=item_id, base=base, source_base=src, conflicts=conflicts):
                 result[item_id] = replace(

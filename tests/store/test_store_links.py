@@ -164,3 +164,19 @@ def test_saving_no_links_does_nothing(store: StateStore) -> None:
     store.save_links("payments", [build_link()])
     store.save_links("payments", [])
     assert list(store.links("payments")) == ["item-1"]
+
+
+def test_forgetting_a_link_removes_it_and_its_base_and_only_for_that_issue(
+    store: StateStore,
+) -> None:
+    store.save_links("payments", [build_link()])
+    store.save_bases("payments", {"item-1": {"base": {"summary": "x"}}}, at=T1)
+    key = store.links("payments")["item-1"].key
+
+    assert not store.forget_link("payments", "item-1", "PAY-999")  # linked elsewhere now
+    assert not store.forget_link("search", "item-1", key)  # another team's item
+    assert "item-1" in store.links("payments") and "item-1" in store.bases("payments")
+
+    assert store.forget_link("payments", "item-1", key)
+    assert store.links("payments") == {} and store.bases("payments") == {}
+    assert not store.forget_link("payments", "item-1", key)
