@@ -19,7 +19,13 @@ from syncd.extraction import TeamItems
 from syncd.http import AmbiguousWriteError, AuthError, HttpError, TransientError
 from syncd.logs import get_logger
 from syncd.mirror import render
-from syncd.mirror.model import DesiredIssue, IssueFields, IssueSnapshot, MirrorRecord
+from syncd.mirror.model import (
+    DesiredIssue,
+    IssueFields,
+    IssueOrigin,
+    IssueSnapshot,
+    MirrorRecord,
+)
 from syncd.mirror.operations import (
     AdoptIssue,
     CreateIssue,
@@ -32,6 +38,7 @@ from syncd.mirror.operations import (
     UpdateIssue,
 )
 from syncd.mirror.planner import Plan, plan
+from syncd.mirror_origins import record_origins
 from syncd.mirror_records import base_json, base_json_of, mirror_records
 from syncd.model import ActionItem, Status
 from syncd.progress import Mirroring, ProgressListener, ReadingTracker
@@ -410,6 +417,7 @@ def _create_batch(
         return
     wanted = {c.item_id: c.fields for c in batch}
     created: list[tuple[ActionItem | None, str]] = []
+    origins: list[tuple[str, IssueOrigin]] = []
     pending: Sequence[CreateIssue] = batch
     for first_round in (True, False):
         try:
@@ -483,6 +491,8 @@ def _create_batch(
                     )
                 )
             created.append((items.get(result.item_id), result.key))
+            if create.origin is not None:
+                origins.append((result.key, create.origin))
             outcome.created += 1
             log.info("mirror.issue_created", item=result.item_id, key=result.key)
         if not retry:
@@ -491,6 +501,7 @@ def _create_batch(
     # A crash before this leaves links without bases: the next cycle reads those issues by key.
     store.save_bases(team, bases, at=now)
     _link_postmortems(created, tracker, outcome)
+    record_origins(origins, tracker, team)
     _guard_duplicates(batch, tracker, outcome)
 
 

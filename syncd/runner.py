@@ -21,6 +21,7 @@ from syncd.ledger import Operation, OpKind, RecordedItem, plan_record_changes, r
 from syncd.logs import get_logger
 from syncd.model import Flag
 from syncd.progress import Matching, ProgressListener, ReadingSource
+from syncd.recovery import recover_from_tracker
 from syncd.resolve.people import PeopleDirectory, Person
 from syncd.resolve.resolver import ResolvePolicy
 from syncd.sources import DocumentCallback, read_source
@@ -125,6 +126,12 @@ def sync_team(
         if progress is not None:
             progress(Matching(name, sum(len(o.documents) for o in outcomes)))
         known = store.known_items(name)
+        # A lost or new store: the tracker's marked issues say which items exist already.
+        recovery = recover_from_tracker(
+            team, store, now=now, dry_run=dry_run, context_extras=tracker_context
+        )
+        if recovery.known:
+            known = recovery.merged(known, store.links(name))
         people = people_directory(team)
         reading = build_team_items(
             name,
@@ -152,6 +159,8 @@ def sync_team(
             context_extras=tracker_context,
             progress=progress,
         )
+        if stage.outcome is not None and recovery.known:
+            stage.outcome.problems.extend(recovery.orphans(reading.orphaned))
         if stage.outcome is not None and stage.outcome.failed_items and not dry_run:
             # Flagged in the store until a sync writes them: the digest lists them as errors.
             failing = [

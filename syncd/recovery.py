@@ -1,0 +1,149 @@
+"""The tracker is the state store's backup: identity rebuilt from marked issues.
+
+When the store has never read the team's tracker in full (a lost or a new state store), every
+marked issue is read before items are identified, and each becomes a known item: its marker's
+item id, with the text, document and postmortem it was created from (its recorded origin) and
+the wordings it carries now (summary, description). Identity then works as it does with the
+store: an item reworded, reordered, moved to another section, file, folder or source is
+matched to its issue and keeps its id, so the mirror adopts the issue instead of creating a
+second one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from syncd import plugins
+from syncd.config.loader import LoadedTeam
+from syncd.http import HttpError
+from syncd.logs import get_logger
+from syncd.mirror.model import IssueSnapshot
+from syncd.mirror.origin import postmortem_of_description
+from syncd.model import KnownItem, Status
+from syncd.store import StateStore
+from syncd.tracker import Tracker, TrackerContext, TrackerProblem
+from syncd.tracker_stage import missing_secrets
+
+
+class RecoveryFailed(Exception):
+    """The tracker could not be read to rebuild identity: nothing may be recorded or created."""
+
+
+@dataclass(frozen=True, slots=True)
+class Recovery:
+    """Known items rebuilt from the tracker, and the issue of each."""
+
+    known: tuple[KnownItem, ...] = ()
+    keys: Mapping[str, str] | None = None  # item id → issue key
+
+    def merged(self, stored: Sequence[KnownItem], linked: Iterable[str]) -> list[KnownItem]:
+        """The store's known items and the rebuilt ones. The tracker's word wins: a stored
+        item without an issue (recorded while the tracker was unreachable) is set aside, so
+        its deterministic id cannot claim the text of an item that has an issue."""
+        if not self.known:
+            return list(stored)
+        with_issue = set(linked)
+        kept = [k for k in stored if k.id in with_issue]
+        ids = {k.id for k in kept}
+        return kept + [k for k in self.known if k.id not in ids]
+
+    def orphans(self, gone: Iterable[KnownItem]) -> list[TrackerProblem]:
+        """Rebuilt items no document holds: their issues are reported, left as they are."""
+        keys = self.keys or {}
+        return [
+            TrackerProblem(
+                k.id,
+                keys[k.id],
+                f"{keys[k.id]} carries the marker of an item no document holds any more; "
+                "it is left as it is",
+            )
+            for k in gone
+            if k.id in keys
+        ]
+
+
+def recover_from_tracker(
+    team: LoadedTeam,
+    store: StateStore,
+    *,
+    now: datetime,
+    dry_run: bool,
+    context_extras: Mapping[str, Any] | None = None,
+) -> Recovery:
+    """Known items from the team's marked issues, when the store never read them in full."""
+    config = team.config.tracker
+    name = team.config.team
+    connector = plugins.connector_class("tracker", config.type)
+    if not hasattr(connector, "changed_since") or any(missing_secrets(config.settings)):
+        return Recovery()  # the tracker stage says why it cannot mirror
+    if store.cursor(name, str(getattr(connector, "system", config.type))) is not None:
+        return Recovery()
+    log = get_logger(team=name, tracker=config.type)
+    tracker: Tracker = connector(
+        config.settings, TrackerContext(name, now, **(context_extras or {}))
+    )
+    try:
+        snapshots = tracker.changed_since(None).snapshots
+    except HttpError as exc:
+        if dry_run:
+            log.warning("recovery.tracker_unread", error=str(exc))
+            return Recovery()
+        raise RecoveryFailed(
+            f"the tracker could not be read to find the issues syncd created before ({exc}); "
+            "nothing was recorded or created, so no issue is created twice"
+        ) from exc
+    finally:
+        tracker.close()
+    known = known_items_of_issues(snapshots.values())
+    if known:
+        log.info("recovery.identity_rebuilt", issues=len(known))
+    keys = {k.item.id: k.key for k in known}
+    return Recovery(tuple(k.item for k in known), keys)
+
+
+@dataclass(frozen=True, slots=True)
+class _Rebuilt:
+    item: KnownItem
+    key: str  # the issue's
+
+
+def known_items_of_issues(snapshots: Iterable[IssueSnapshot]) -> list[_Rebuilt]:
+    """One known item per marker (the oldest issue when a marker was copied)."""
+    found: dict[str, _Rebuilt] = {}
+    for snapshot in sorted(snapshots, key=lambda s: (s.updated, s.key)):
+        item_id = snapshot.item_id
+        if item_id is None or item_id in found:
+            continue
+        found[item_id] = _Rebuilt(known_item_of_issue(item_id, snapshot), snapshot.key)
+    return list(found.values())
+
+
+def known_item_of_issue(item_id: str, snapshot: IssueSnapshot) -> KnownItem:
+    fields = snapshot.fields
+    origin = snapshot.origin if snapshot.origin and snapshot.origin.item_id == item_id else None
+    first_block = fields.description.strip().split("\n\n", 1)[0].strip()
+    wordings = [w for w in (fields.summary.strip(), first_block) if w]
+    postmortem_title: str | None
+    if origin is not None:
+        title = origin.title
+        source, document = origin.source, origin.document
+        postmortem_title, postmortem_date = origin.postmortem_title, origin.postmortem_date
+    else:
+        title = first_block or fields.summary
+        source = document = ""  # unknown: matched across documents only
+        postmortem_title, postmortem_date = postmortem_of_description(fields.description)
+    return KnownItem(
+        id=item_id,
+        source=source,
+        document=document,
+        title=title,
+        section="",
+        line=0,
+        status=Status.DONE if snapshot.status_category == "done" else Status.OPEN,
+        postmortem_title=postmortem_title,
+        postmortem_date=postmortem_date,
+        aliases=tuple(dict.fromkeys(w for w in wordings if w != title)),
+    )
