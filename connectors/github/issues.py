@@ -13,7 +13,8 @@ YYYY-MM-DD`` line, then the hidden marker line::
     <!-- syncd:origin=<base64 JSON> -->
 
 The origin line records where syncd created the issue from (``syncd.mirror.origin``): the
-state store's backup. Reading strips these lines again, so an issue nobody touched reads back exactly as written.
+state store's backup. Reading strips these lines again, so an issue nobody touched reads back
+exactly as written.
 """
 
 from __future__ import annotations
