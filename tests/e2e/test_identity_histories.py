@@ -52,7 +52,9 @@ def _docs(ws: Workspace) -> Path:
 
 
 def _first_document(ws: Workspace) -> Path:
-    return sorted(_docs(ws).glob("*incident-0.md"))[0]
+    """The first postmortem, wherever the history has put it by now."""
+    [path] = [p for p in _docs(ws).rglob("*.md") if "title: Incident 0\n" in p.read_text()]
+    return path
 
 
 def _edit(path: Path, change: Callable[[str], str]) -> None:
@@ -200,9 +202,10 @@ def test_several_edits_in_a_row_then_a_lost_store(workspace: Workspace) -> None:
 
 def test_a_new_item_gets_an_issue_and_a_removed_one_is_reported(workspace: Workspace) -> None:
     workspace.sync()
+    [removed] = [i["id"] for i in status_items(workspace) if "consumer 0-2 " in i["title"]]
     rename_file(workspace)
     rename_source(workspace)
-    path = sorted(_docs(workspace).glob("*queue-backlog.md"))[0]
+    path = _first_document(workspace)
 
     def swap(text: str) -> str:
         text = re.sub(r"- \[ \] Cap consumer 0-2 .*\n", "", text)
@@ -213,6 +216,6 @@ def test_a_new_item_gets_an_issue_and_a_removed_one_is_reported(workspace: Works
 
     assert result["created"] == 1, result
     gone = [e for e in result["errors"] if "gone from its document" in e["error"]]
-    assert len(gone) == 1 and "0-2" in json.dumps(gone), result["errors"]
+    assert [e["item"] for e in gone] == [removed], result["errors"]
     per_marker = workspace.issues_per_marker()
     assert sorted(per_marker.values()) == [1] * (ITEMS + 1)
