@@ -207,8 +207,10 @@ def _marker_hits(
     hits: dict[str, IssueSnapshot] = {}
     if full:
         for snapshot in sorted(snapshots.values(), key=lambda s: (s.updated, s.key)):
-            if snapshot.item_id and snapshot.item_id not in records:
-                hits.setdefault(snapshot.item_id, snapshot)
+            # A marker removed by hand: the origin syncd recorded still names the item.
+            item = snapshot.item_id or (snapshot.origin.item_id if snapshot.origin else None)
+            if item and item not in records:
+                hits.setdefault(item, snapshot)
     unbased = {item: link.key for item, link in links.items() if item not in records}
     unbased = {item: key for item, key in unbased.items() if item not in hits}
     if unbased:

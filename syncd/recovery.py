@@ -11,7 +11,7 @@ second one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -38,6 +38,7 @@ class Recovery:
 
     known: tuple[KnownItem, ...] = ()
     keys: Mapping[str, str] | None = None  # item id → issue key
+    problems: tuple[TrackerProblem, ...] = ()  # markers copied or removed by hand
 
     def merged(self, stored: Sequence[KnownItem], linked: Iterable[str]) -> list[KnownItem]:
         """The store's known items and the rebuilt ones. The tracker's word wins: a stored
@@ -101,7 +102,38 @@ def recover_from_tracker(
     if known:
         log.info("recovery.identity_rebuilt", issues=len(known))
     keys = {k.item.id: k.key for k in known}
-    return Recovery(tuple(k.item for k in known), keys)
+    problems = tuple(marker_problems(snapshots.values(), keys))
+    return Recovery(tuple(k.item for k in known), keys, problems)
+
+
+def marker_problems(
+    snapshots: Iterable[IssueSnapshot], kept: Mapping[str, str]
+) -> Iterator[TrackerProblem]:
+    """What a person changed by hand on markers, in words they can act on."""
+    for snapshot in sorted(snapshots, key=lambda s: s.key):
+        item_id = _item_of(snapshot)
+        if item_id is None:
+            continue
+        if kept.get(item_id) not in (None, snapshot.key):
+            yield TrackerProblem(
+                item_id,
+                snapshot.key,
+                f"{snapshot.key} carries the marker of the item of {kept[item_id]} (copied by "
+                f"hand?); syncd keeps {kept[item_id]}: remove the marker from {snapshot.key} "
+                "or close it as a duplicate",
+            )
+        elif snapshot.item_id is None:
+            yield TrackerProblem(
+                item_id,
+                snapshot.key,
+                f"{snapshot.key} lost its syncd marker (removed by hand?); syncd found it by "
+                "the origin it recorded and puts the marker back",
+            )
+
+
+def _item_of(snapshot: IssueSnapshot) -> str | None:
+    """The item an issue is syncd's for: its marker, else the origin syncd recorded."""
+    return snapshot.item_id or (snapshot.origin.item_id if snapshot.origin else None)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,7 +146,7 @@ def known_items_of_issues(snapshots: Iterable[IssueSnapshot]) -> list[_Rebuilt]:
     """One known item per marker (the oldest issue when a marker was copied)."""
     found: dict[str, _Rebuilt] = {}
     for snapshot in sorted(snapshots, key=lambda s: (s.updated, s.key)):
-        item_id = snapshot.item_id
+        item_id = _item_of(snapshot)
         if item_id is None or item_id in found:
             continue
         found[item_id] = _Rebuilt(known_item_of_issue(item_id, snapshot), snapshot.key)

@@ -160,6 +160,7 @@ def sync_team(
             progress=progress,
         )
         if stage.outcome is not None and recovery.known:
+            stage.outcome.problems.extend(recovery.problems)
             stage.outcome.problems.extend(recovery.orphans(reading.orphaned))
         if stage.outcome is not None and stage.outcome.failed_items and not dry_run:
             # Flagged in the store until a sync writes them: the digest lists them as errors.

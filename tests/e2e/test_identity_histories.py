@@ -219,3 +219,54 @@ def test_a_new_item_gets_an_issue_and_a_removed_one_is_reported(workspace: Works
     assert [e["item"] for e in gone] == [removed], result["errors"]
     per_marker = workspace.issues_per_marker()
     assert sorted(per_marker.values()) == [1] * (ITEMS + 1)
+
+
+@pytest.fixture
+def jira(tmp_path: Path) -> Iterator[JiraWorkspace]:
+    write_postmortems(tmp_path / "docs", DOCUMENTS, ITEMS_PER_DOCUMENT)
+    with FakeJira("cloud") as fake:
+        ws = JiraWorkspace(tmp_path, fake)
+        ws.write_config()
+        yield ws
+
+
+def test_a_marker_removed_by_hand_then_a_lost_store_is_found_by_its_origin(
+    jira: JiraWorkspace,
+) -> None:
+    jira.sync()
+    with jira.fake.state.lock:
+        issue = jira.fake.state.issue("PAY-2")
+        [marker] = [label for label in issue.labels if label.startswith("syncd-")]
+        issue.labels.remove(marker)
+    lose_the_store(jira)
+
+    after = jira.sync()
+
+    assert after["created"] == 0, after
+    [lost] = [e for e in after["errors"] if "lost its syncd marker" in e["error"]]
+    assert lost["key"] == "PAY-2"
+    assert marker in jira.fake.state.issue("PAY-2").labels  # put back
+    assert_each_item_on_its_own_issue(jira)
+
+
+def test_a_marker_copied_by_hand_is_reported_and_nothing_is_created(jira: JiraWorkspace) -> None:
+    jira.sync()
+    with jira.fake.state.lock:
+        [marker] = [x for x in jira.fake.state.issue("PAY-1").labels if x.startswith("syncd-")]
+    copy = jira.fake.state.create_issue(
+        {
+            "project": {"key": "PAY"},
+            "issuetype": {"name": "Task"},
+            "summary": "A person's copy",
+            "labels": ["postmortem-action", marker],
+        }
+    )
+    lose_the_store(jira)
+
+    after = jira.sync()
+
+    assert after["created"] == 0, after
+    [copied] = [e for e in after["errors"] if "copied by hand" in e["error"]]
+    assert copied["key"] == copy.key and "PAY-1" in copied["error"]
+    [item] = [i for i in status_items(jira) if i["id"] == marker.removeprefix("syncd-")]
+    assert item["tracker_ref"] == "PAY-1"
