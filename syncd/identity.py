@@ -57,7 +57,11 @@ def title_similarity(a: str, b: str) -> float:
     Token-set similarity alone would call any title a perfect match of its own prefix, so it is
     discounted and only counts when the shorter title keeps at least three words.
     """
-    na, nb = normalize_title(a), normalize_title(b)
+    return normalized_similarity(normalize_title(a), normalize_title(b))
+
+
+def normalized_similarity(na: str, nb: str) -> float:
+    """``title_similarity`` of two titles already normalised (``normalize_title``)."""
     if not na or not nb:
         return 0.0
     plain = fuzz.ratio(na, nb)

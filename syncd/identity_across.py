@@ -21,7 +21,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from syncd.identity import MATCH_THRESHOLD, known_titles, normalize_title, title_similarity
+from syncd.identity import MATCH_THRESHOLD, known_titles, normalize_title, normalized_similarity
 from syncd.model import KnownItem
 
 # Above this many candidates of one postmortem, only those sharing the rarest words are scored.
@@ -33,6 +33,7 @@ _SAME_TITLE_BONUS = 3.0
 _SAME_DATE_BONUS = 3.0
 _SAME_SOURCE_BONUS = 0.5
 
+# Of two normalised titles (``normalize_title``): each text is normalised once, not per pair.
 Similarity = Callable[[str, str], float]
 
 
@@ -51,7 +52,7 @@ def match_across_documents(
     candidates: Sequence[KnownItem],
     *,
     vanished_now: Iterable[str] = (),
-    similarity: Similarity = title_similarity,
+    similarity: Similarity = normalized_similarity,
 ) -> dict[int, KnownItem]:
     """Newcomer index → the known item it is. Best pairs first; each side used once.
 
@@ -67,22 +68,31 @@ def match_across_documents(
         text = normalize_title(newcomer.title)
         if not text:
             continue
-        same_postmortem = index.of_postmortem(newcomer)
-        pool = set(same_postmortem)
-        if len(pool) > POOL_LIMIT:
-            pool = index.sharing_rare_words(text, within=pool)
-        exact = [c for c in index.exact.get(text, ()) if c in pool or candidates[c].id in fresh]
-        pool.update(exact)
+        postmortem = normalize_title(newcomer.postmortem_title)
+        same_postmortem = index.of_postmortem(postmortem, newcomer.postmortem_date)
+        exact = {
+            c
+            for c in index.exact.get(text, ())
+            if c in same_postmortem or candidates[c].id in fresh
+        }
+        if exact:
+            # The very same text: nothing similar can score higher, so nothing else is scored.
+            pool, scored = exact, False
+        else:
+            pool, scored = same_postmortem, True
+            if len(pool) > POOL_LIMIT:
+                pool = index.sharing_rare_words(text, within=pool)
         for c in pool:
             known = candidates[c]
-            score = max(similarity(newcomer.title, title) for title in known_titles(known))
+            score = max(similarity(text, title) for title in index.titles[c]) if scored else 100.0
             if c not in same_postmortem:
                 # Another postmortem: only the very same text, moved in this cycle.
                 if score < 100.0 or known.id not in fresh:
                     continue
             elif score < MATCH_THRESHOLD:
                 continue
-            pairs.append((score + _bonus(newcomer, known), position, c))
+            bonus = _bonus(newcomer, postmortem, known, index.postmortems[c])
+            pairs.append((score + bonus, position, c))
     pairs.sort(key=lambda p: (-p[0], p[1], candidates[p[2]].id))
     matched: dict[int, KnownItem] = {}
     taken: set[int] = set()
@@ -94,9 +104,9 @@ def match_across_documents(
     return matched
 
 
-def _bonus(newcomer: Newcomer, known: KnownItem) -> float:
+def _bonus(newcomer: Newcomer, postmortem: str, known: KnownItem, known_postmortem: str) -> float:
     bonus = 0.0
-    if _same_title(newcomer.postmortem_title, known.postmortem_title):
+    if postmortem and postmortem == known_postmortem:
         bonus += _SAME_TITLE_BONUS
     if newcomer.postmortem_date is not None and newcomer.postmortem_date == known.postmortem_date:
         bonus += _SAME_DATE_BONUS
@@ -105,34 +115,37 @@ def _bonus(newcomer: Newcomer, known: KnownItem) -> float:
     return bonus
 
 
-def _same_title(a: str | None, b: str | None) -> bool:
-    return bool(a and b) and normalize_title(a or "") == normalize_title(b or "")
-
-
 class _CandidateIndex:
     """The candidates by exact text, by postmortem title, by postmortem date and by word."""
 
     def __init__(self, candidates: Sequence[KnownItem]) -> None:
         self.exact: dict[str, list[int]] = {}
+        self.titles: list[tuple[str, ...]] = []  # each candidate's normalised wordings
+        self.postmortems: list[str] = []  # each candidate's normalised postmortem title
         self._by_title: dict[str, list[int]] = {}
         self._by_date: dict[date, list[int]] = {}
         self._words: dict[str, list[int]] = {}
         for c, known in enumerate(candidates):
+            titles = tuple(dict.fromkeys(normalize_title(t) for t in known_titles(known)))
+            self.titles.append(titles)
             words: set[str] = set()
-            for title in dict.fromkeys(normalize_title(t) for t in known_titles(known)):
+            for title in titles:
                 self.exact.setdefault(title, []).append(c)
                 words.update(title.split())
             for word in words:
                 self._words.setdefault(word, []).append(c)
-            if known.postmortem_title and normalize_title(known.postmortem_title):
-                self._by_title.setdefault(normalize_title(known.postmortem_title), []).append(c)
+            postmortem = normalize_title(known.postmortem_title or "")
+            self.postmortems.append(postmortem)
+            if postmortem:
+                self._by_title.setdefault(postmortem, []).append(c)
             if known.postmortem_date is not None:
                 self._by_date.setdefault(known.postmortem_date, []).append(c)
 
-    def of_postmortem(self, newcomer: Newcomer) -> set[int]:
-        found = set(self._by_title.get(normalize_title(newcomer.postmortem_title), ()))
-        if newcomer.postmortem_date is not None:
-            found.update(self._by_date.get(newcomer.postmortem_date, ()))
+    def of_postmortem(self, title: str, day: date | None) -> set[int]:
+        """Candidates of the postmortem with this (normalised) title or this date."""
+        found = set(self._by_title.get(title, ())) if title else set()
+        if day is not None:
+            found.update(self._by_date.get(day, ()))
         return found
 
     def sharing_rare_words(self, text: str, *, within: set[int]) -> set[int]:
