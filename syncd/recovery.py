@@ -98,11 +98,13 @@ def recover_from_tracker(
         ) from exc
     finally:
         tracker.close()
-    known = known_items_of_issues(snapshots.values())
+    # An issue another team's syncd created (teams may share a project and its labels).
+    ours = [s for s in snapshots.values() if s.origin is None or s.origin.team in ("", name)]
+    known = known_items_of_issues(ours)
     if known:
         log.info("recovery.identity_rebuilt", issues=len(known))
     keys = {k.item.id: k.key for k in known}
-    problems = tuple(marker_problems(snapshots.values(), keys))
+    problems = tuple(marker_problems(ours, keys))
     return Recovery(tuple(k.item for k in known), keys, problems)
 
 

@@ -46,6 +46,7 @@ class IssueOrigin:
     title: str  # the action text the issue was created from
     postmortem_title: str
     postmortem_date: date | None
+    team: str = ""  # "" when not recorded; teams may share a project and its labels
 
 
 @dataclass(frozen=True, slots=True)

@@ -31,6 +31,7 @@ def origin_json(origin: IssueOrigin) -> dict[str, Any]:
         "title": origin.title[:_TITLE_LIMIT],
         "postmortem": origin.postmortem_title[:_TITLE_LIMIT],
         "date": None if origin.postmortem_date is None else origin.postmortem_date.isoformat(),
+        "team": origin.team,
     }
 
 
@@ -46,9 +47,12 @@ def origin_of_json(value: object) -> IssueOrigin | None:
         when = date.fromisoformat(day) if isinstance(day, str) else None
     except ValueError:
         when = None
+    team = value.get("team")
     if not item:
         return None
-    return IssueOrigin(item, source, document, title, postmortem, when)
+    return IssueOrigin(
+        item, source, document, title, postmortem, when, team if isinstance(team, str) else ""
+    )
 
 
 # In an HTML comment: base64 of the JSON, so no text of the document can end the comment.

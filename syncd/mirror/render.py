@@ -73,6 +73,7 @@ def origin_of(item: ActionItem) -> IssueOrigin:
         title=item.title,
         postmortem_title=item.postmortem.title,
         postmortem_date=item.postmortem.date,
+        team=item.team,
     )
 
 

@@ -25,6 +25,7 @@ ORIGIN = IssueOrigin(
     "Stop the <!-- comment --> from ending -- early",
     'Checkout "outage"',
     date(2026, 3, 1),
+    "payments",
 )
 
 
