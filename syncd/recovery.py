@@ -98,14 +98,19 @@ def recover_from_tracker(
         ) from exc
     finally:
         tracker.close()
-    # An issue another team's syncd created (teams may share a project and its labels).
-    ours = [s for s in snapshots.values() if s.origin is None or s.origin.team in ("", name)]
+    ours = own_issues(snapshots.values(), name)
     known = known_items_of_issues(ours)
     if known:
         log.info("recovery.identity_rebuilt", issues=len(known))
     keys = {k.item.id: k.key for k in known}
     problems = tuple(marker_problems(ours, keys))
     return Recovery(tuple(k.item for k in known), keys, problems)
+
+
+def own_issues(snapshots: Iterable[IssueSnapshot], team: str) -> list[IssueSnapshot]:
+    """Leaves out issues another team's syncd created (teams may share a project and its
+    labels); an issue whose origin names no team is taken as the team's."""
+    return [s for s in snapshots if s.origin is None or s.origin.team in ("", team)]
 
 
 def marker_problems(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime
 
 import pytest
@@ -16,7 +17,7 @@ from syncd.mirror.origin import (
     postmortem_of_description,
 )
 from syncd.model import Status
-from syncd.recovery import known_items_of_issues
+from syncd.recovery import known_items_of_issues, own_issues
 
 ORIGIN = IssueOrigin(
     "abc123",
@@ -130,3 +131,15 @@ def test_a_marker_copied_to_a_second_issue_rebuilds_one_item_from_the_oldest() -
         [_snapshot("PAY-1", "abc123", ORIGIN), _snapshot("PAY-9", "abc123", ORIGIN)]
     )
     assert [(r.item.id, r.key) for r in rebuilt] == [("abc123", "PAY-9")]
+
+
+def test_only_the_teams_own_issues_are_rebuilt() -> None:
+    other = dataclasses.replace(ORIGIN, item_id="zzz", team="search")
+    unnamed = dataclasses.replace(ORIGIN, item_id="yyy", team="")
+    snapshots = [
+        _snapshot("PAY-1", "abc123", ORIGIN),
+        _snapshot("PAY-2", "zzz", other),
+        _snapshot("PAY-3", "yyy", unnamed),
+        _snapshot("PAY-4", "xxx", None),
+    ]
+    assert [s.key for s in own_issues(snapshots, "payments")] == ["PAY-1", "PAY-3", "PAY-4"]
