@@ -23,6 +23,7 @@ from syncd.logs import get_logger
 from syncd.mirror.model import IssueSnapshot
 from syncd.mirror.origin import postmortem_of_description
 from syncd.model import KnownItem, Status
+from syncd.progress import ProgressListener, ReadingTracker, waits_of_team
 from syncd.store import StateStore
 from syncd.tracker import Tracker, TrackerContext, TrackerProblem
 from syncd.tracker_stage import missing_secrets
@@ -73,6 +74,7 @@ def recover_from_tracker(
     now: datetime,
     dry_run: bool,
     context_extras: Mapping[str, Any] | None = None,
+    progress: ProgressListener | None = None,
 ) -> Recovery:
     """Known items from the team's marked issues, when the store never read them in full."""
     config = team.config.tracker
@@ -83,9 +85,12 @@ def recover_from_tracker(
     if store.cursor(name, str(getattr(connector, "system", config.type))) is not None:
         return Recovery()
     log = get_logger(team=name, tracker=config.type)
-    tracker: Tracker = connector(
-        config.settings, TrackerContext(name, now, **(context_extras or {}))
-    )
+    extras: dict[str, Any] = {}
+    if progress is not None:
+        progress(ReadingTracker(name, str(getattr(connector, "system", config.type))))
+        extras["http_wait_observer"] = waits_of_team(name, progress)
+    extras.update(context_extras or {})
+    tracker: Tracker = connector(config.settings, TrackerContext(name, now, **extras))
     try:
         snapshots = tracker.changed_since(None).snapshots
     except HttpError as exc:

@@ -123,13 +123,13 @@ def sync_team(
         for source in team.config.sources:
             for document, seen in store.document_first_seen(name, source.name).items():
                 first_seen[(source.name, document)] = seen
+        # A lost or new store: the tracker's marked issues say which items exist already.
+        recovery = recover_from_tracker(
+            team, store, now=now, dry_run=dry_run, context_extras=tracker_context, progress=progress
+        )
         if progress is not None:
             progress(Matching(name, sum(len(o.documents) for o in outcomes)))
         known = store.known_items(name)
-        # A lost or new store: the tracker's marked issues say which items exist already.
-        recovery = recover_from_tracker(
-            team, store, now=now, dry_run=dry_run, context_extras=tracker_context
-        )
         if recovery.known:
             known = recovery.merged(known, store.links(name))
         people = people_directory(team)
