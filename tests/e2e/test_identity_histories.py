@@ -270,3 +270,21 @@ def test_a_marker_copied_by_hand_is_reported_and_nothing_is_created(jira: JiraWo
     assert copied["key"] == copy.key and "PAY-1" in copied["error"]
     [item] = [i for i in status_items(jira) if i["id"] == marker.removeprefix("syncd-")]
     assert item["tracker_ref"] == "PAY-1"
+
+
+def test_a_dry_run_on_a_lost_store_plans_no_create_and_writes_nothing(
+    jira: JiraWorkspace,
+) -> None:
+    jira.sync()
+    rename_file(jira)
+    lose_the_store(jira)
+    jira.fake.clear_requests()
+
+    planned = jira.sync("--dry-run")
+
+    assert (planned["created"], planned["adopted"]) == (0, ITEMS), planned
+    writes = [
+        r for r in jira.fake.requests if r.method in ("POST", "PUT") and "/search" not in r.path
+    ]
+    assert writes == []
+    assert not jira.state.exists() or not any(jira.state.iterdir())
