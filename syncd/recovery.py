@@ -26,11 +26,8 @@ from syncd.model import KnownItem, Status
 from syncd.progress import ProgressListener, ReadingTracker, waits_of_team
 from syncd.store import StateStore
 from syncd.tracker import Tracker, TrackerContext, TrackerProblem
+from syncd.tracker_errors import tracker_failure
 from syncd.tracker_stage import missing_secrets
-
-
-class RecoveryFailed(Exception):
-    """The tracker could not be read to rebuild identity: nothing may be recorded or created."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -40,6 +37,9 @@ class Recovery:
     known: tuple[KnownItem, ...] = ()
     keys: Mapping[str, str] | None = None  # item id → issue key
     problems: tuple[TrackerProblem, ...] = ()  # markers copied or removed by hand
+    # The tracker could not be read: the cycle must not mirror (it could not tell an item
+    # that has an issue from a new one). The items are recorded; the next cycle recovers.
+    stopped: str | None = None
 
     def merged(self, stored: Sequence[KnownItem], linked: Iterable[str]) -> list[KnownItem]:
         """The store's known items and the rebuilt ones. The tracker's word wins: a stored
@@ -94,13 +94,8 @@ def recover_from_tracker(
     try:
         snapshots = tracker.changed_since(None).snapshots
     except HttpError as exc:
-        if dry_run:
-            log.warning("recovery.tracker_unread", error=str(exc))
-            return Recovery()
-        raise RecoveryFailed(
-            f"the tracker could not be read to find the issues syncd created before ({exc}); "
-            "nothing was recorded or created, so no issue is created twice"
-        ) from exc
+        log.error("recovery.tracker_unread", error=str(exc), status=exc.status)
+        return Recovery(stopped=tracker_failure(exc))
     finally:
         tracker.close()
     ours = own_issues(snapshots.values(), name)

@@ -19,6 +19,7 @@ from syncd.config.loader import LoadedTeam
 from syncd.extraction import SourceOutcome, TeamItems, build_team_items
 from syncd.ledger import Operation, OpKind, RecordedItem, plan_record_changes, recorded_fields
 from syncd.logs import get_logger
+from syncd.mirror_executor import MirrorOutcome
 from syncd.model import Flag
 from syncd.progress import Matching, ProgressListener, ReadingSource
 from syncd.recovery import recover_from_tracker
@@ -147,18 +148,20 @@ def sync_team(
         counts = _counts(reading, plan)
         if not dry_run:
             _apply(store, name, reading, plan, outcomes, now)
-        stage = run_tracker_stage(
-            team,
-            reading,
-            {k.id: k.status for k in known},
-            {s.id: s.assignee for s in stored},
-            store,
-            people,
-            now=now,
-            dry_run=dry_run,
-            context_extras=tracker_context,
-            progress=progress,
-        )
+        stage = TrackerStage(MirrorOutcome(stopped=recovery.stopped))
+        if recovery.stopped is None:
+            stage = run_tracker_stage(
+                team,
+                reading,
+                {k.id: k.status for k in known},
+                {s.id: s.assignee for s in stored},
+                store,
+                people,
+                now=now,
+                dry_run=dry_run,
+                context_extras=tracker_context,
+                progress=progress,
+            )
         if stage.outcome is not None and recovery.known:
             stage.outcome.problems.extend(recovery.problems)
             stage.outcome.problems.extend(recovery.orphans(reading.orphaned))

@@ -3,7 +3,8 @@
 Costs, in requests: nothing at construction; on first use one ``serverInfo`` when the deployment
 is ``auto``; one search per page (``changed_since``, ``find_markers``, ``get``), plus one search
 per 100 won't-do closures read (their comments); one bulk create per batch of 50, then one
-``PUT`` per created issue (its ``syncd.origin`` property); one ``PUT`` per update or adoption; one ``POST`` per remote link; one user search per e-mail address, once.
+``PUT`` per created issue (its ``syncd.origin`` property); one ``PUT`` per update or adoption;
+one ``POST`` per remote link; one user search per e-mail address, once.
 """
 
 from __future__ import annotations
