@@ -13,21 +13,16 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
-from typing import Any
 
-from syncd import plugins
-from syncd.config.loader import LoadedTeam
 from syncd.http import HttpError
 from syncd.logs import get_logger
 from syncd.mirror.model import IssueSnapshot
 from syncd.mirror.origin import postmortem_of_description
 from syncd.model import KnownItem, Status
-from syncd.progress import ProgressListener, ReadingTracker, waits_of_team
+from syncd.progress import ProgressListener, ReadingTracker
 from syncd.store import StateStore
-from syncd.tracker import Tracker, TrackerContext, TrackerProblem
+from syncd.tracker import Tracker, TrackerProblem
 from syncd.tracker_errors import tracker_failure
-from syncd.tracker_stage import missing_secrets
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,36 +63,24 @@ class Recovery:
 
 
 def recover_from_tracker(
-    team: LoadedTeam,
+    team: str,
     store: StateStore,
+    tracker: Tracker | None,
     *,
-    now: datetime,
-    dry_run: bool,
-    context_extras: Mapping[str, Any] | None = None,
     progress: ProgressListener | None = None,
 ) -> Recovery:
     """Known items from the team's marked issues, when the store never read them in full."""
-    config = team.config.tracker
-    name = team.config.team
-    connector = plugins.connector_class("tracker", config.type)
-    if not hasattr(connector, "changed_since") or any(missing_secrets(config.settings)):
-        return Recovery()  # the tracker stage says why it cannot mirror
-    if store.cursor(name, str(getattr(connector, "system", config.type))) is not None:
-        return Recovery()
-    log = get_logger(team=name, tracker=config.type)
-    extras: dict[str, Any] = {}
+    if tracker is None or store.cursor(team, tracker.system) is not None:
+        return Recovery()  # without a tracker, the tracker stage says why it cannot mirror
+    name = team
+    log = get_logger(team=name, tracker=tracker.system)
     if progress is not None:
-        progress(ReadingTracker(name, str(getattr(connector, "system", config.type))))
-        extras["http_wait_observer"] = waits_of_team(name, progress)
-    extras.update(context_extras or {})
-    tracker: Tracker = connector(config.settings, TrackerContext(name, now, **extras))
+        progress(ReadingTracker(name, tracker.system))
     try:
         snapshots = tracker.changed_since(None).snapshots
     except HttpError as exc:
         log.error("recovery.tracker_unread", error=str(exc), status=exc.status)
         return Recovery(stopped=tracker_failure(exc))
-    finally:
-        tracker.close()
     ours = own_issues(snapshots.values(), name)
     known = known_items_of_issues(ours)
     if known:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -28,7 +29,7 @@ from syncd.resolve.resolver import ResolvePolicy
 from syncd.sources import DocumentCallback, read_source
 from syncd.store import DocumentSeen, StateStore, StoredItem
 from syncd.tracker import NamesIssueKeys
-from syncd.tracker_stage import TrackerStage, run_tracker_stage
+from syncd.tracker_stage import TrackerStage, open_tracker, run_tracker_stage
 
 
 @dataclass(frozen=True, slots=True)
@@ -105,6 +106,7 @@ def sync_team(
     log = get_logger(team=name)
     started = time.perf_counter()
     run_id = None if dry_run else store.start_run(name, at=now)
+    cycle = ExitStack()  # what the cycle opened (its tracker), closed however it ends
     try:
         local_today = now.astimezone(ZoneInfo(team.config.timezone)).date()
         outcomes = [
@@ -124,10 +126,11 @@ def sync_team(
         for source in team.config.sources:
             for document, seen in store.document_first_seen(name, source.name).items():
                 first_seen[(source.name, document)] = seen
+        tracker = open_tracker(team, now=now, context_extras=tracker_context, progress=progress)
+        if tracker is not None:
+            cycle.callback(tracker.close)
         # A lost or new store: the tracker's marked issues say which items exist already.
-        recovery = recover_from_tracker(
-            team, store, now=now, dry_run=dry_run, context_extras=tracker_context, progress=progress
-        )
+        recovery = recover_from_tracker(name, store, tracker, progress=progress)
         if progress is not None:
             progress(Matching(name, sum(len(o.documents) for o in outcomes)))
         known = store.known_items(name)
@@ -161,6 +164,7 @@ def sync_team(
                 dry_run=dry_run,
                 context_extras=tracker_context,
                 progress=progress,
+                tracker=tracker,
             )
         if stage.outcome is not None and recovery.known:
             stage.outcome.problems.extend(recovery.problems)
@@ -198,6 +202,8 @@ def sync_team(
             except Exception:
                 log.exception("sync.run_record_failed")
         return TeamRun(name, error=error)
+    finally:
+        cycle.close()
 
 
 def _documents_counted(
