@@ -44,7 +44,13 @@ from syncd.model import ActionItem, Status
 from syncd.progress import Mirroring, ProgressListener, ReadingTracker
 from syncd.resolve.people import PeopleDirectory
 from syncd.store import StateStore, TrackerCursor, TrackerLink
-from syncd.tracker import AssigneeLookup, ConditionalReads, Tracker, TrackerProblem
+from syncd.tracker import (
+    AssigneeLookup,
+    ChangedIssues,
+    ConditionalReads,
+    Tracker,
+    TrackerProblem,
+)
 from syncd.tracker_errors import describe, reference_problem, tracker_failure
 
 _T = TypeVar("_T")
@@ -82,8 +88,12 @@ def mirror_team(
     replica: str | None = None,
     previous_owner: Mapping[str, str | None] | None = None,
     progress: ProgressListener | None = None,
+    full_read: ChangedIssues | None = None,
 ) -> MirrorOutcome:
-    """Mirror one team's items. Tracker failures are reported in the outcome, never raised."""
+    """Mirror one team's items. Tracker failures are reported in the outcome, never raised.
+
+    ``full_read``: every marked issue, read earlier in this cycle (``syncd.recovery``); used
+    instead of reading them again when the store has no cursor yet."""
     outcome = MirrorOutcome()
     log = get_logger(team=team, tracker=tracker.system)
     if progress is not None:
@@ -94,9 +104,12 @@ def mirror_team(
         links = store.links(team)
         records = mirror_records(links, store.bases(team))
         cursor = store.cursor(team, tracker.system)
-        if isinstance(tracker, ConditionalReads):
-            tracker.use_etag(None if cursor is None else cursor.etag)
-        changed = tracker.changed_since(None if cursor is None else cursor.last_updated_seen)
+        if cursor is None and full_read is not None:
+            changed = full_read
+        else:
+            if isinstance(tracker, ConditionalReads):
+                tracker.use_etag(None if cursor is None else cursor.etag)
+            changed = tracker.changed_since(None if cursor is None else cursor.last_updated_seen)
         marker_hits = _marker_hits(changed.snapshots, records, links, tracker, full=cursor is None)
         desired = _desired(
             reading.items,

@@ -21,7 +21,7 @@ from syncd.mirror.origin import postmortem_of_description
 from syncd.model import KnownItem, Status
 from syncd.progress import ProgressListener, ReadingTracker
 from syncd.store import StateStore
-from syncd.tracker import Tracker, TrackerProblem
+from syncd.tracker import ChangedIssues, Tracker, TrackerProblem
 from syncd.tracker_errors import tracker_failure
 
 
@@ -35,6 +35,7 @@ class Recovery:
     # The tracker could not be read: the cycle must not mirror (it could not tell an item
     # that has an issue from a new one). The items are recorded; the next cycle recovers.
     stopped: str | None = None
+    read: ChangedIssues | None = None  # the full read, which the mirror then need not repeat
 
     def merged(self, stored: Sequence[KnownItem], linked: Iterable[str]) -> list[KnownItem]:
         """The store's known items and the rebuilt ones. The tracker's word wins: a stored
@@ -77,17 +78,17 @@ def recover_from_tracker(
     if progress is not None:
         progress(ReadingTracker(name, tracker.system))
     try:
-        snapshots = tracker.changed_since(None).snapshots
+        read = tracker.changed_since(None)
     except HttpError as exc:
         log.error("recovery.tracker_unread", error=str(exc), status=exc.status)
         return Recovery(stopped=tracker_failure(exc))
-    ours = own_issues(snapshots.values(), name)
+    ours = own_issues(read.snapshots.values(), name)
     known = known_items_of_issues(ours)
     if known:
         log.info("recovery.identity_rebuilt", issues=len(known))
     keys = {k.item.id: k.key for k in known}
     problems = tuple(marker_problems(ours, keys))
-    return Recovery(tuple(k.item for k in known), keys, problems)
+    return Recovery(tuple(k.item for k in known), keys, problems, read=read)
 
 
 def own_issues(snapshots: Iterable[IssueSnapshot], team: str) -> list[IssueSnapshot]:

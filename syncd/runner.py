@@ -165,6 +165,7 @@ def sync_team(
                 context_extras=tracker_context,
                 progress=progress,
                 tracker=tracker,
+                full_read=recovery.read,
             )
         if stage.outcome is not None and recovery.known:
             stage.outcome.problems.extend(recovery.problems)

@@ -22,7 +22,7 @@ from syncd.model import Status
 from syncd.progress import ProgressListener, waits_of_team
 from syncd.resolve.people import PeopleDirectory
 from syncd.store import StateStore
-from syncd.tracker import Tracker, TrackerContext
+from syncd.tracker import ChangedIssues, Tracker, TrackerContext
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +54,7 @@ def run_tracker_stage(
     context_extras: Mapping[str, Any] | None = None,
     progress: ProgressListener | None = None,
     tracker: Tracker | None = None,
+    full_read: ChangedIssues | None = None,
 ) -> TrackerStage:
     """Mirror the team. ``tracker``, when given, is the cycle's open tracker (``open_tracker``),
     which the caller closes; else one is opened and closed here."""
@@ -70,6 +71,7 @@ def run_tracker_stage(
                 now=now,
                 dry_run=dry_run,
                 progress=progress,
+                full_read=full_read,
             )
         )
     config = team.config.tracker
@@ -137,6 +139,7 @@ def _mirror(
     now: datetime,
     dry_run: bool,
     progress: ProgressListener | None,
+    full_read: ChangedIssues | None = None,
 ) -> MirrorOutcome:
     return mirror_team(
         team=team.config.team,
@@ -150,4 +153,5 @@ def _mirror(
         now=now,
         dry_run=dry_run,
         progress=progress,
+        full_read=full_read,
     )
