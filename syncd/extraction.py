@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from syncd.identity import MatchKind, match_document
+from syncd.identity_across import Newcomer, match_across_documents
 from syncd.model import (
     ActionItem,
     DocumentFailure,
@@ -71,8 +72,7 @@ def build_team_items(
     # Ids a new item must not take: every known id, and every id given out in this cycle.
     taken_ids: set[str] = {k.id for k in known}
 
-    items: list[ActionItem] = []
-    matches: dict[str, MatchKind] = {}
+    matched: list[tuple[ExtractedDocument, list[str], list[MatchKind]]] = []
     documents: list[ExtractedDocument] = []
     orphaned: list[KnownItem] = []
     failures: list[DocumentFailure] = []
@@ -100,21 +100,10 @@ def build_team_items(
                 taken_ids=taken_ids,
             )
             orphaned.extend(match.unmatched_known)
-            fallback = doc.postmortem.date or today
-            for raw, assignment in zip(doc.items, match.assignments, strict=True):
-                taken_ids.add(assignment.id)
-                matches[assignment.id] = assignment.kind
-                items.append(
-                    resolve_item(
-                        raw,
-                        doc.postmortem,
-                        item_id=assignment.id,
-                        team=team,
-                        people=people,
-                        policy=policy,
-                        fallback_date=fallback,
-                    )
-                )
+            taken_ids.update(a.id for a in match.assignments)
+            matched.append(
+                (doc, [a.id for a in match.assignments], [a.kind for a in match.assignments])
+            )
         # Documents the store knows in this source that are gone: their items are orphaned.
         for (source, document), doc_known in known_by_doc.items():
             if (
@@ -123,6 +112,28 @@ def build_team_items(
                 and not document.startswith(unread_folders)
             ):
                 orphaned.extend(doc_known)
+    # A source no longer configured (renamed, removed): its items are gone too.
+    configured = {outcome.name for outcome in outcomes}
+    orphaned.extend(k for k in known if k.source not in configured)
+
+    orphaned = _recognise_moves(matched, orphaned)
+    items: list[ActionItem] = []
+    matches: dict[str, MatchKind] = {}
+    for doc, ids, kinds in matched:
+        fallback = doc.postmortem.date or today
+        for raw, item_id, kind in zip(doc.items, ids, kinds, strict=True):
+            matches[item_id] = kind
+            items.append(
+                resolve_item(
+                    raw,
+                    doc.postmortem,
+                    item_id=item_id,
+                    team=team,
+                    people=people,
+                    policy=policy,
+                    fallback_date=fallback,
+                )
+            )
 
     return TeamItems(
         team=team,
@@ -133,6 +144,34 @@ def build_team_items(
         failures=tuple(failures),
         source_errors=source_errors,
     )
+
+
+def _recognise_moves(
+    matched: Sequence[tuple[ExtractedDocument, list[str], list[MatchKind]]],
+    orphaned: Sequence[KnownItem],
+) -> list[KnownItem]:
+    """Items new in their document that are known items gone from theirs take those items'
+    ids (``syncd.identity_across``); returns the known items still gone."""
+    newcomers: list[Newcomer] = []
+    places: list[tuple[list[str], list[MatchKind], int]] = []
+    for doc, ids, kinds in matched:
+        for position, (raw, kind) in enumerate(zip(doc.items, kinds, strict=True)):
+            if kind is MatchKind.NEW:
+                postmortem = doc.postmortem
+                newcomers.append(
+                    Newcomer(raw.title, postmortem.source, postmortem.title, postmortem.date)
+                )
+                places.append((ids, kinds, position))
+    unique = list({k.id: k for k in orphaned}.values())
+    found = match_across_documents(
+        newcomers, unique, vanished_now=[k.id for k in unique if k.orphaned_at is None]
+    )
+    for newcomer, known in found.items():
+        ids, kinds, position = places[newcomer]
+        ids[position] = known.id
+        kinds[position] = MatchKind.MOVED
+    moved = {known.id for known in found.values()}
+    return [k for k in unique if k.id not in moved]
 
 
 def _with_date(

@@ -57,7 +57,11 @@ def title_similarity(a: str, b: str) -> float:
     Token-set similarity alone would call any title a perfect match of its own prefix, so it is
     discounted and only counts when the shorter title keeps at least three words.
     """
-    na, nb = normalize_title(a), normalize_title(b)
+    return normalized_similarity(normalize_title(a), normalize_title(b))
+
+
+def normalized_similarity(na: str, nb: str) -> float:
+    """``title_similarity`` of two titles already normalised (``normalize_title``)."""
     if not na or not nb:
         return 0.0
     plain = fuzz.ratio(na, nb)
@@ -70,6 +74,7 @@ class MatchKind(StrEnum):
     EXACT = "exact"  # same normalised title (and occurrence): the id as computed
     SIMILAR = "similar"  # reworded a little: keeps the known item's id
     NEW = "new"  # matches nothing known
+    MOVED = "moved"  # a known item gone from another document, file or source (identity_across)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,13 +119,13 @@ def match_document(
     #    an id can outlive the wording it was computed from).
     known_by_title: dict[str, list[KnownItem]] = {}
     for k in sorted(known, key=lambda k: (k.line, k.id)):
-        known_by_title.setdefault(normalize_title(k.title), []).append(k)
+        for title in dict.fromkeys(normalize_title(t) for t in known_titles(k)):
+            known_by_title.setdefault(title, []).append(k)
     for index, title in enumerate(normalized):
-        same = known_by_title.get(title)
+        same = [k for k in known_by_title.get(title, ()) if k.id not in used]
         if same:
             # The known item whose id this text would compute wins; else the first in order.
             chosen = next((k for k in same if k.id == computed[index]), same[0])
-            same.remove(chosen)
             assigned[index] = Assignment(chosen.id, MatchKind.EXACT)
             used.add(chosen.id)
 
@@ -170,8 +175,13 @@ def _occurrences(normalized_titles: Sequence[str]) -> list[int]:
     return result
 
 
+def known_titles(known: KnownItem) -> tuple[str, ...]:
+    """Every wording a known item answers to: its title, then its aliases."""
+    return (known.title, *known.aliases)
+
+
 def _pair_score(item: RawItem, known: KnownItem) -> float:
-    score = title_similarity(item.title, known.title)
+    score = max(title_similarity(item.title, title) for title in known_titles(known))
     # Between equally similar candidates, prefer the one still in the same section.
     if item.section == known.section:
         score += 0.5

@@ -30,6 +30,7 @@ from syncd.mirror import render
 from syncd.mirror.model import (
     DesiredIssue,
     IssueFields,
+    IssueOrigin,
     IssueReference,
     IssueSnapshot,
     MirrorRecord,
@@ -47,12 +48,19 @@ from syncd.mirror.operations import (
     UpdateIssue,
 )
 from syncd.mirror.planner import Plan, plan
+from syncd.mirror_origins import record_origins
 from syncd.mirror_records import base_json, base_json_of, mirror_records
 from syncd.model import ActionItem, Status
 from syncd.progress import Mirroring, ProgressListener, ReadingTracker
 from syncd.resolve.people import PeopleDirectory
 from syncd.store import StateStore, TrackerCursor, TrackerLink
-from syncd.tracker import AssigneeLookup, ConditionalReads, Tracker, TrackerProblem
+from syncd.tracker import (
+    AssigneeLookup,
+    ChangedIssues,
+    ConditionalReads,
+    Tracker,
+    TrackerProblem,
+)
 from syncd.tracker_errors import describe, reference_problem, tracker_failure
 
 _T = TypeVar("_T")
@@ -90,12 +98,15 @@ def mirror_team(
     replica: str | None = None,
     previous_owner: Mapping[str, str | None] | None = None,
     progress: ProgressListener | None = None,
+    full_read: ChangedIssues | None = None,
     recreate_missing: bool = False,
 ) -> MirrorOutcome:
     """Mirror one team's items. Tracker failures are reported in the outcome, never raised.
 
-    ``recreate_missing``: an issue found deleted when syncd writes to it is replaced by a new
-    one (a person asked for it: ``sync --recreate-missing``); otherwise it is reported only.
+    ``full_read``: every marked issue, read earlier in this cycle (``syncd.recovery``); used
+    instead of reading them again when the store has no cursor yet. ``recreate_missing``: an
+    issue found deleted when syncd writes to it is replaced by a new one (a person asked for
+    it: ``sync --recreate-missing``); otherwise it is reported only.
     """
     outcome = MirrorOutcome()
     log = get_logger(team=team, tracker=tracker.system)
@@ -107,9 +118,12 @@ def mirror_team(
         links = store.links(team)
         records = mirror_records(links, store.bases(team))
         cursor = store.cursor(team, tracker.system)
-        if isinstance(tracker, ConditionalReads):
-            tracker.use_etag(None if cursor is None else cursor.etag)
-        changed = tracker.changed_since(None if cursor is None else cursor.last_updated_seen)
+        if cursor is None and full_read is not None:
+            changed = full_read
+        else:
+            if isinstance(tracker, ConditionalReads):
+                tracker.use_etag(None if cursor is None else cursor.etag)
+            changed = tracker.changed_since(None if cursor is None else cursor.last_updated_seen)
         marker_hits = _marker_hits(changed.snapshots, records, links, tracker, full=cursor is None)
         references = adoption.references(reading.items, tracker)
         desired = _desired(
@@ -238,8 +252,10 @@ def _marker_hits(
         # A marker copied by hand onto another issue: the issue syncd wrote is the item's.
         # An issue with two items' markers goes to one of them only (reported either way).
         for snapshot in adoption.preferred(snapshots.values()):
-            if snapshot.item_id and snapshot.item_id not in records:
-                hits.setdefault(snapshot.item_id, snapshot)
+            # A marker removed by hand: the origin syncd recorded still names the item.
+            item = snapshot.item_id or (snapshot.origin.item_id if snapshot.origin else None)
+            if item and item not in records:
+                hits.setdefault(item, snapshot)
     unbased = {item: link.key for item, link in links.items() if item not in records}
     unbased = {item: key for item, key in unbased.items() if item not in hits}
     if unbased:
@@ -540,6 +556,7 @@ def _create_batch(
         return
     wanted = {c.item_id: c.fields for c in batch}
     created: list[tuple[ActionItem | None, str]] = []
+    origins: list[tuple[str, IssueOrigin]] = []
     pending: Sequence[CreateIssue] = batch
     for first_round in (True, False):
         try:
@@ -614,6 +631,8 @@ def _create_batch(
                     )
                 )
             created.append((items.get(result.item_id), result.key))
+            if create.origin is not None:
+                origins.append((result.key, create.origin))
             outcome.created += 1
             log.info("mirror.issue_created", item=result.item_id, key=result.key)
         if not retry:
@@ -622,6 +641,7 @@ def _create_batch(
     # A crash before this leaves links without bases: the next cycle reads those issues by key.
     store.save_bases(team, bases, at=now)
     _link_postmortems(created, tracker, outcome)
+    record_origins(origins, tracker, team)
     _guard_duplicates(batch, tracker, outcome)
 
 

@@ -211,3 +211,9 @@ class KnownItem:
     line: int
     status: Status
     orphaned_at: datetime | None = None
+    # The postmortem the item came from: what matches an item moved to another document.
+    postmortem_title: str | None = None
+    postmortem_date: date | None = None
+    # Other wordings the item is known by (an issue's current summary, when identity is rebuilt
+    # from the tracker): matched as its title is.
+    aliases: tuple[str, ...] = ()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import dataclasses
 import time
 from collections.abc import Mapping
+from contextlib import ExitStack
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -19,14 +20,16 @@ from syncd.config.loader import LoadedTeam
 from syncd.extraction import SourceOutcome, TeamItems, build_team_items
 from syncd.ledger import Operation, OpKind, RecordedItem, plan_record_changes, recorded_fields
 from syncd.logs import get_logger
+from syncd.mirror_executor import MirrorOutcome
 from syncd.model import Flag
 from syncd.progress import Matching, ProgressListener, ReadingSource
+from syncd.recovery import recover_from_tracker
 from syncd.resolve.people import PeopleDirectory, Person
 from syncd.resolve.resolver import ResolvePolicy
 from syncd.sources import DocumentCallback, read_source
 from syncd.store import DocumentSeen, StateStore, StoredItem
 from syncd.tracker import NamesIssueKeys
-from syncd.tracker_stage import TrackerStage, run_tracker_stage
+from syncd.tracker_stage import TrackerStage, open_tracker, run_tracker_stage
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +107,7 @@ def sync_team(
     log = get_logger(team=name)
     started = time.perf_counter()
     run_id = None if dry_run else store.start_run(name, at=now)
+    cycle = ExitStack()  # what the cycle opened (its tracker), closed however it ends
     try:
         local_today = now.astimezone(ZoneInfo(team.config.timezone)).date()
         outcomes = [
@@ -123,9 +127,16 @@ def sync_team(
         for source in team.config.sources:
             for document, seen in store.document_first_seen(name, source.name).items():
                 first_seen[(source.name, document)] = seen
+        tracker = open_tracker(team, now=now, context_extras=tracker_context, progress=progress)
+        if tracker is not None:
+            cycle.callback(tracker.close)
+        # A lost or new store: the tracker's marked issues say which items exist already.
+        recovery = recover_from_tracker(name, store, tracker, progress=progress)
         if progress is not None:
             progress(Matching(name, sum(len(o.documents) for o in outcomes)))
         known = store.known_items(name)
+        if recovery.known:
+            known = recovery.merged(known, store.links(name))
         people = people_directory(team)
         reading = build_team_items(
             name,
@@ -141,19 +152,26 @@ def sync_team(
         counts = _counts(reading, plan)
         if not dry_run:
             _apply(store, name, reading, plan, outcomes, now)
-        stage = run_tracker_stage(
-            team,
-            reading,
-            {k.id: k.status for k in known},
-            {s.id: s.assignee for s in stored},
-            store,
-            people,
-            now=now,
-            dry_run=dry_run,
-            context_extras=tracker_context,
-            progress=progress,
-            recreate_missing=recreate_missing,
-        )
+        stage = TrackerStage(MirrorOutcome(stopped=recovery.stopped))
+        if recovery.stopped is None:
+            stage = run_tracker_stage(
+                team,
+                reading,
+                {k.id: k.status for k in known},
+                {s.id: s.assignee for s in stored},
+                store,
+                people,
+                now=now,
+                dry_run=dry_run,
+                context_extras=tracker_context,
+                progress=progress,
+                tracker=tracker,
+                full_read=recovery.read,
+                recreate_missing=recreate_missing,
+            )
+        if stage.outcome is not None and recovery.known:
+            stage.outcome.problems.extend(recovery.problems)
+            stage.outcome.problems.extend(recovery.orphans(reading.orphaned))
         if stage.outcome is not None and stage.outcome.failed_items and not dry_run:
             # Flagged in the store until a sync writes them: the digest lists them as errors.
             failing = [
@@ -187,6 +205,8 @@ def sync_team(
             except Exception:
                 log.exception("sync.run_record_failed")
         return TeamRun(name, error=error)
+    finally:
+        cycle.close()
 
 
 def _documents_counted(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
-from syncd.mirror.model import IssueFields, IssueReference, IssueSnapshot
+from syncd.mirror.model import IssueFields, IssueOrigin, IssueReference, IssueSnapshot
 from syncd.mirror.operations import CreateIssue
 from syncd.resolve.people import Person
 
@@ -170,6 +170,15 @@ class ConditionalReads(Protocol):
     """
 
     def use_etag(self, etag: str | None) -> None: ...
+
+
+@runtime_checkable
+class RecordsOrigins(Protocol):
+    """A tracker that keeps an issue's origin apart from the create (Jira: an issue property,
+    which its bulk create cannot carry). A tracker without this method records the origin with
+    the create itself (GitHub: a hidden line of the body)."""
+
+    def record_origin(self, key: str, origin: IssueOrigin) -> None: ...
 
 
 @dataclass(frozen=True, slots=True)

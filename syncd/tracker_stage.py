@@ -22,7 +22,7 @@ from syncd.model import Status
 from syncd.progress import ProgressListener, waits_of_team
 from syncd.resolve.people import PeopleDirectory
 from syncd.store import StateStore
-from syncd.tracker import Tracker, TrackerContext
+from syncd.tracker import ChangedIssues, Tracker, TrackerContext
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,7 +54,28 @@ def run_tracker_stage(
     context_extras: Mapping[str, Any] | None = None,
     progress: ProgressListener | None = None,
     recreate_missing: bool = False,
+    tracker: Tracker | None = None,
+    full_read: ChangedIssues | None = None,
 ) -> TrackerStage:
+    """Mirror the team. ``tracker``, when given, is the cycle's open tracker (``open_tracker``),
+    which the caller closes; else one is opened and closed here."""
+    if tracker is not None:
+        return TrackerStage(
+            _mirror(
+                team,
+                reading,
+                previous_status,
+                previous_owner,
+                store,
+                people,
+                tracker,
+                now=now,
+                dry_run=dry_run,
+                progress=progress,
+                full_read=full_read,
+                recreate_missing=recreate_missing,
+            )
+        )
     config = team.config.tracker
     connector = plugins.connector_class("tracker", config.type)
     if not hasattr(connector, "changed_since"):
@@ -65,27 +86,77 @@ def run_tracker_stage(
         if dry_run:
             return TrackerStage(None, note)
         return TrackerStage(MirrorOutcome(stopped=note), note)
+    opened = open_tracker(team, now=now, context_extras=context_extras, progress=progress)
+    assert opened is not None  # the checks above are open_tracker's
+    try:
+        return TrackerStage(
+            _mirror(
+                team,
+                reading,
+                previous_status,
+                previous_owner,
+                store,
+                people,
+                opened,
+                now=now,
+                dry_run=dry_run,
+                progress=progress,
+                recreate_missing=recreate_missing,
+            )
+        )
+    finally:
+        opened.close()
+
+
+def open_tracker(
+    team: LoadedTeam,
+    *,
+    now: datetime,
+    context_extras: Mapping[str, Any] | None = None,
+    progress: ProgressListener | None = None,
+) -> Tracker | None:
+    """The team's tracker for one cycle, or None when it cannot mirror (a connector that
+    cannot, or an empty secret: ``run_tracker_stage`` says why). The caller closes it."""
+    config = team.config.tracker
+    connector = plugins.connector_class("tracker", config.type)
+    if not hasattr(connector, "changed_since") or any(missing_secrets(config.settings)):
+        return None
     extras: dict[str, Any] = {}
     if progress is not None:
         extras["http_wait_observer"] = waits_of_team(team.config.team, progress)
     extras.update(context_extras or {})
     context = TrackerContext(team=team.config.team, now=now, **extras)
     tracker: Tracker = connector(config.settings, context)
-    try:
-        outcome = mirror_team(
-            team=team.config.team,
-            reading=reading,
-            previous_status=previous_status,
-            previous_owner=previous_owner,
-            store=store,
-            tracker=tracker,
-            people=people,
-            mirror_done_items=team.config.policy.mirror_done_items,
-            now=now,
-            dry_run=dry_run,
-            progress=progress,
-            recreate_missing=recreate_missing,
-        )
-    finally:
-        tracker.close()
-    return TrackerStage(outcome)
+    return tracker
+
+
+def _mirror(
+    team: LoadedTeam,
+    reading: TeamItems,
+    previous_status: Mapping[str, Status],
+    previous_owner: Mapping[str, str | None],
+    store: StateStore,
+    people: PeopleDirectory,
+    tracker: Tracker,
+    *,
+    now: datetime,
+    dry_run: bool,
+    progress: ProgressListener | None,
+    full_read: ChangedIssues | None = None,
+    recreate_missing: bool = False,
+) -> MirrorOutcome:
+    return mirror_team(
+        team=team.config.team,
+        reading=reading,
+        previous_status=previous_status,
+        previous_owner=previous_owner,
+        store=store,
+        tracker=tracker,
+        people=people,
+        mirror_done_items=team.config.policy.mirror_done_items,
+        now=now,
+        dry_run=dry_run,
+        progress=progress,
+        full_read=full_read,
+        recreate_missing=recreate_missing,
+    )

@@ -10,8 +10,11 @@ YYYY-MM-DD`` line, then the hidden marker line::
     Due: 2026-03-01
 
     <!-- syncd:item=<item id> -->
+    <!-- syncd:origin=<base64 JSON> -->
 
-Reading strips both lines again, so an issue nobody touched reads back exactly as written.
+The origin line records where syncd created the issue from (``syncd.mirror.origin``): the
+state store's backup. Reading strips these lines again, so an issue nobody touched reads back
+exactly as written.
 """
 
 from __future__ import annotations
@@ -22,7 +25,8 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
-from syncd.mirror.model import IssueFields, IssueSnapshot
+from syncd.mirror.model import IssueFields, IssueOrigin, IssueSnapshot
+from syncd.mirror.origin import ORIGIN_LINE, origin_line, origin_of_line
 
 MARKER_PATTERN = re.compile(r"^\s*<!--\s*syncd:item=(?P<id>[^\s>]+?)\s*-->\s*$")
 DUE_PATTERN = re.compile(r"^Due:\s*(?P<date>\d{4}-\d{2}-\d{2})\s*$")
@@ -77,13 +81,18 @@ def issue_key(repo: str, number: int) -> str:
     return f"{repo}#{number}"
 
 
-def compose_body(description: str, due: date | None, marker: str | None) -> str:
-    """The body for ``description``, the ``Due:`` line (when given) and the marker line."""
+def compose_body(
+    description: str, due: date | None, marker: str | None, origin: IssueOrigin | str | None = None
+) -> str:
+    """The body for ``description``, the ``Due:`` line (when given), the marker line and the
+    origin line (an ``IssueOrigin``, or an origin line kept as it was)."""
     blocks = [description.rstrip("\n")] if description.strip() else []
     if due is not None:
         blocks.append(f"Due: {due.isoformat()}")
     if marker:
         blocks.append(marker)
+    if origin is not None:
+        blocks.append(origin if isinstance(origin, str) else origin_line(origin))
     return "\n\n".join(blocks)
 
 
@@ -94,12 +103,22 @@ class Body:
     description: str
     due: date | None
     markers: tuple[str, ...]
+    origin_lines: tuple[str, ...] = ()  # syncd's origin lines, as they stand
+
+    @property
+    def origin(self) -> IssueOrigin | None:
+        return next(filter(None, map(origin_of_line, self.origin_lines)), None)
+
+
+def _syncd_line(line: str) -> bool:
+    return bool(MARKER_PATTERN.match(line) or ORIGIN_LINE.match(line))
 
 
 def parse_body(body: str | None) -> Body:
     lines = _lines(body)
     markers = tuple(m["id"] for m in map(MARKER_PATTERN.match, lines) if m)
-    kept = [line for line in lines if not MARKER_PATTERN.match(line)]
+    origins = tuple(line.strip() for line in lines if ORIGIN_LINE.match(line))
+    kept = [line for line in lines if not _syncd_line(line)]
     _trim(kept)
     due = None
     if kept:
@@ -112,7 +131,7 @@ def parse_body(body: str | None) -> Body:
             if due is not None:
                 kept.pop()
                 _trim(kept)
-    return Body("\n".join(kept), due, markers)
+    return Body("\n".join(kept), due, markers, origins)
 
 
 # ``with_body_changes``'s default: leave the Due line as it is.
@@ -126,7 +145,8 @@ def with_body_changes(body: str | None, *, description: str | None = None, due: 
     new_due = parsed.due if due is KEEP else due
     assert new_due is None or isinstance(new_due, date)
     marker = "\n\n".join(marker_line(m) for m in parsed.markers) or None
-    return compose_body(new_description, new_due, marker)
+    origin = "\n\n".join(parsed.origin_lines) or None
+    return compose_body(new_description, new_due, marker, origin)
 
 
 def with_marker(body: str | None, marker: str) -> str:
@@ -208,6 +228,7 @@ class IssueReader:
             updated=parse_time(str(issue["updated_at"])),
             url=issue.get("html_url"),
             assignee_name=str(assignees[0]) if assignees else None,  # GitHub shows the login
+            origin=body.origin,
         )
 
 

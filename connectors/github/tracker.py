@@ -396,7 +396,7 @@ class GitHubTracker:
         payload: dict[str, Any] = {
             "title": fields.summary,
             "body": gh.compose_body(
-                fields.description, fields.due if in_body else None, create.marker
+                fields.description, fields.due if in_body else None, create.marker, create.origin
             ),
             "labels": sorted(self.labels | fields.labels),
         }

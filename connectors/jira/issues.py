@@ -12,8 +12,9 @@ from typing import Any
 
 from connectors.jira.deployment import Deployment
 from connectors.jira.settings import MARKER_LABEL_PREFIX
-from syncd.mirror.model import IssueFields, IssueSnapshot, StatusCategory
+from syncd.mirror.model import IssueFields, IssueOrigin, IssueSnapshot, StatusCategory
 from syncd.mirror.operations import LABELS_TO_ADD
+from syncd.mirror.origin import origin_json, origin_of_json
 
 # The fields a search asks for: what a snapshot needs, nothing more (comments are fetched
 # apart, only for won't-do closures).
@@ -28,6 +29,17 @@ SNAPSHOT_FIELDS = (
     "resolution",
     "updated",
 )
+
+# The issue property holding where syncd created the issue from (``IssueOrigin``); every read
+# asks for it, so identity can be rebuilt from the tracker when the state store is lost.
+ORIGIN_PROPERTY = "syncd.origin"
+SNAPSHOT_PROPERTIES = (ORIGIN_PROPERTY,)
+
+
+def origin_body(origin: IssueOrigin) -> dict[str, Any]:
+    """``PUT /issue/{key}``'s body that records ``origin`` and changes nothing else."""
+    return {"properties": [{"key": ORIGIN_PROPERTY, "value": origin_json(origin)}]}
+
 
 _CATEGORIES: dict[str, StatusCategory] = {
     "new": "new",
@@ -95,6 +107,7 @@ class IssueReader:
             updated=parse_jira_time(str(fields["updated"])),
             url=f"{self.site_url}/browse/{key}",
             assignee_name=_display_name(assignee),
+            origin=origin_of_json((issue.get("properties") or {}).get(ORIGIN_PROPERTY)),
         )
 
 

@@ -23,20 +23,28 @@ CLOUD_PAGE_SIZE = 100  # Cloud's cap for a search that returns fields
 DATACENTER_PAGE_SIZE = 500  # within Data Center's default cap (1000); the server may answer less
 
 
-def search(connection: JiraConnection, jql: str, fields: Sequence[str]) -> Iterator[dict[str, Any]]:
-    """Every issue matching ``jql``, as Jira's JSON, in the query's order."""
+def search(
+    connection: JiraConnection,
+    jql: str,
+    fields: Sequence[str],
+    properties: Sequence[str] = (),
+) -> Iterator[dict[str, Any]]:
+    """Every issue matching ``jql``, as Jira's JSON, in the query's order; ``properties`` are
+    issue properties to return with each issue (under ``properties``)."""
     if connection.deployment.is_cloud:
-        yield from _search_by_token(connection, jql, fields)
+        yield from _search_by_token(connection, jql, fields, properties)
     else:
-        yield from _search_by_offset(connection, jql, fields)
+        yield from _search_by_offset(connection, jql, fields, properties)
 
 
 def _search_by_token(
-    connection: JiraConnection, jql: str, fields: Sequence[str]
+    connection: JiraConnection, jql: str, fields: Sequence[str], properties: Sequence[str]
 ) -> Iterator[dict[str, Any]]:
     token: str | None = None
     while True:
         body: dict[str, Any] = {"jql": jql, "fields": list(fields), "maxResults": CLOUD_PAGE_SIZE}
+        if properties:
+            body["properties"] = list(properties)
         if token:
             body["nextPageToken"] = token
         page = _page(connection, "search/jql", body, answers.search_page(cloud=True, fields=fields))
@@ -49,16 +57,18 @@ def _search_by_token(
 
 
 def _search_by_offset(
-    connection: JiraConnection, jql: str, fields: Sequence[str]
+    connection: JiraConnection, jql: str, fields: Sequence[str], properties: Sequence[str]
 ) -> Iterator[dict[str, Any]]:
     start = 0
     while True:
-        body = {
+        body: dict[str, Any] = {
             "jql": jql,
             "fields": list(fields),
             "startAt": start,
             "maxResults": DATACENTER_PAGE_SIZE,
         }
+        if properties:
+            body["properties"] = list(properties)
         page = _page(connection, "search", body, answers.search_page(cloud=False, fields=fields))
         issues = page["issues"]
         yield from issues
@@ -88,8 +98,10 @@ def _page(
 
 
 def search_params(body: dict[str, Any]) -> dict[str, str]:
-    """A search's POST body as the GET's query parameters: ``fields`` comma-separated."""
-    params = {name: str(value) for name, value in body.items() if name != "fields"}
-    if body.get("fields"):
-        params["fields"] = ",".join(body["fields"])
+    """A search's POST body as the GET's query parameters: lists comma-separated."""
+    lists = ("fields", "properties")
+    params = {name: str(value) for name, value in body.items() if name not in lists}
+    for name in lists:
+        if body.get(name):
+            params[name] = ",".join(body[name])
     return params

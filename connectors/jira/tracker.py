@@ -2,8 +2,9 @@
 
 Costs, in requests: nothing at construction; on first use one ``serverInfo`` when the deployment
 is ``auto``; one search per page (``changed_since``, ``find_markers``, ``get``), plus one search
-per 100 won't-do closures read (their comments); one bulk create per batch of 50; one ``PUT``
-per update or adoption; one ``POST`` per remote link; one user search per e-mail address, once.
+per 100 won't-do closures read (their comments); one bulk create per batch of 50, then one
+``PUT`` per created issue (its ``syncd.origin`` property); one ``PUT`` per update or adoption;
+one ``POST`` per remote link; one user search per e-mail address, once.
 """
 
 from __future__ import annotations
@@ -18,17 +19,19 @@ from connectors.jira import answers, jql
 from connectors.jira.connection import JiraConnection
 from connectors.jira.issues import (
     SNAPSHOT_FIELDS,
+    SNAPSHOT_PROPERTIES,
     IssueReader,
     IssueWriter,
     item_id_of_label,
     marker_label,
+    origin_body,
 )
 from connectors.jira.search import search
 from connectors.jira.settings import JiraSettings
 from connectors.jira.users import UserDirectory
 from syncd.http import AuthError, MalformedAnswerError, NotFoundError, PermanentError
 from syncd.logs import get_logger
-from syncd.mirror.model import IssueReference, IssueSnapshot
+from syncd.mirror.model import IssueOrigin, IssueReference, IssueSnapshot
 from syncd.mirror.operations import CreateIssue
 from syncd.mirror.status import is_won_t_do
 from syncd.plugins import ConnectorKind
@@ -112,7 +115,7 @@ class JiraTracker:
         query = jql.changed_query(self.settings.project, sorted(self.labels), since, zone)
         answered_before = len(self._connection.server_times)
         issues: Iterable[dict[str, Any]] = self._in_project(
-            lambda: list(search(self._connection, query, SNAPSHOT_FIELDS))
+            lambda: list(search(self._connection, query, SNAPSHOT_FIELDS, SNAPSHOT_PROPERTIES))
         )
         if not self.labels:
             # Selected by project alone: only issues syncd marked are the team's.
@@ -129,7 +132,8 @@ class JiraTracker:
         found: dict[str, list[IssueSnapshot]] = {i: [] for i in wanted.values()}
         read: dict[str, dict[str, Any]] = {}
         for chunk in jql.chunks(wanted):
-            for issue in search(self._connection, jql.labels_query(chunk), SNAPSHOT_FIELDS):
+            query = jql.labels_query(chunk)
+            for issue in search(self._connection, query, SNAPSHOT_FIELDS, SNAPSHOT_PROPERTIES):
                 read[str(issue["key"])] = issue
         snapshots = self._snapshots(read.values())
         for key, issue in read.items():
@@ -147,7 +151,8 @@ class JiraTracker:
 
     def _issues_with_keys(self, keys: list[str]) -> list[dict[str, Any]]:
         try:
-            return list(search(self._connection, jql.keys_query(keys), SNAPSHOT_FIELDS))
+            query = jql.keys_query(keys)
+            return list(search(self._connection, query, SNAPSHOT_FIELDS, SNAPSHOT_PROPERTIES))
         except (AuthError, MalformedAnswerError):
             raise  # asking for each key alone would only ask a login page more times
         except PermanentError:
@@ -157,7 +162,10 @@ class JiraTracker:
         found = []
         for key in keys:
             try:
-                params = {"fields": ",".join(SNAPSHOT_FIELDS)}
+                params = {
+                    "fields": ",".join(SNAPSHOT_FIELDS),
+                    "properties": ",".join(SNAPSHOT_PROPERTIES),
+                }
                 path = f"issue/{quote(key, safe='')}"
                 expect = answers.issue(SNAPSHOT_FIELDS)
                 found.append(self._connection.get(path, params, expect=expect))
@@ -307,6 +315,12 @@ class JiraTracker:
         body = IssueWriter.add_labels_body(labels)
         if body:
             self._on_issue(key, lambda: self._connection.put(f"issue/{quote(key, safe='')}", body))
+
+    def record_origin(self, key: str, origin: IssueOrigin) -> None:
+        """The issue property ``syncd.origin``: one ``PUT`` (the client's bulk create cannot
+        send properties with the fields), which changes no field a person sees."""
+        body = origin_body(origin)
+        self._on_issue(key, lambda: self._connection.put(f"issue/{quote(key, safe='')}", body))
 
     def link_postmortem(self, key: str, *, item_id: str, url: str, title: str) -> None:
         # Straight to the endpoint: the client's add_remote_link asks for application links

@@ -32,6 +32,24 @@ class IssueFields:
 
 
 @dataclass(frozen=True, slots=True)
+class IssueOrigin:
+    """Where an issue came from, recorded in the tracker when syncd creates it.
+
+    The tracker is the state store's backup: with the store lost, a marked issue whose marker
+    matches no current item is matched to the items by these, as the store's own knowledge
+    would be (``syncd.recovery``).
+    """
+
+    item_id: str
+    source: str
+    document: str
+    title: str  # the action text the issue was created from
+    postmortem_title: str
+    postmortem_date: date | None
+    team: str = ""  # "" when not recorded; teams may share a project and its labels
+
+
+@dataclass(frozen=True, slots=True)
 class DesiredIssue:
     """What the source wants for one item."""
 
@@ -44,6 +62,7 @@ class DesiredIssue:
     done_in_source: bool
     referenced_key: str | None  # an existing issue the document names (PAY-123): adopt it
     create_if_missing: bool  # False for done items when policy.mirror_done_items is false
+    origin: IssueOrigin | None = None  # recorded in the tracker with a create
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +105,8 @@ class IssueSnapshot:
         # ``item_id`` is one of ``markers`` whoever built the snapshot.
         if self.item_id is not None and self.item_id not in self.markers:
             object.__setattr__(self, "markers", self.markers | {self.item_id})
+
+    origin: IssueOrigin | None = None  # as recorded at creation, when the tracker holds it
 
 
 @dataclass(frozen=True, slots=True)

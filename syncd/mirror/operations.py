@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from syncd.mirror.model import IssueFields
+from syncd.mirror.model import IssueFields, IssueOrigin
 
 # The key of ``UpdateIssue.changes`` for labels: syncd adds the configured labels an issue
 # lacks and never removes one.
@@ -31,6 +31,7 @@ class CreateIssue:
     item_id: str
     marker: str
     fields: IssueFields
+    origin: IssueOrigin | None = None  # recorded in the tracker too: the store's backup
 
 
 @dataclass(frozen=True, slots=True)

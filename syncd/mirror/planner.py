@@ -254,7 +254,11 @@ def _plan_unmirrored(
         fields = wanted.fields
         if not wanted.assignee_known and fields.assignee is not None:
             fields = replace(fields, assignee=None)
-        out.creates.append(CreateIssue(item_id=wanted.item_id, marker=wanted.marker, fields=fields))
+        out.creates.append(
+            CreateIssue(
+                item_id=wanted.item_id, marker=wanted.marker, fields=fields, origin=wanted.origin
+            )
+        )
     else:
         out.skipped += 1
 

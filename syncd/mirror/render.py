@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from syncd.mirror.model import DesiredIssue, IssueFields, IssueReference
+from syncd.mirror.model import DesiredIssue, IssueFields, IssueOrigin, IssueReference
 from syncd.model import ActionItem, DueOrigin, Status
 
 # Jira's limit on a summary (GitHub allows more; the shorter limit keeps both the same).
@@ -88,6 +88,20 @@ def desired_issue(
         done_in_source=done,
         referenced_key=referenced_key,
         create_if_missing=mirror_done_items or not done,
+        origin=origin_of(item),
+    )
+
+
+def origin_of(item: ActionItem) -> IssueOrigin:
+    """What the tracker keeps of the item an issue is created for (``IssueOrigin``)."""
+    return IssueOrigin(
+        item_id=item.id,
+        source=item.postmortem.source,
+        document=item.postmortem.document,
+        title=item.title,
+        postmortem_title=item.postmortem.title,
+        postmortem_date=item.postmortem.date,
+        team=item.team,
     )
 
 

@@ -184,6 +184,8 @@ class StoredItem:
             line=self.line,
             status=self.status,
             orphaned_at=self.orphaned_at,
+            postmortem_title=self.postmortem_title,
+            postmortem_date=self.postmortem_date,
         )
 
 

@@ -225,6 +225,8 @@ class StateStore:
             items.c.line,
             items.c.status,
             items.c.orphaned_at,
+            items.c.postmortem_title,
+            items.c.postmortem_date,
         )
         query = (
             select(*columns)
@@ -242,6 +244,8 @@ class StateStore:
                 line=row["line"],
                 status=Status(row["status"]),
                 orphaned_at=row["orphaned_at"],
+                postmortem_title=row["postmortem_title"],
+                postmortem_date=row["postmortem_date"],
             )
             for row in rows or ()
         ]

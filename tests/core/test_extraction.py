@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import dataclasses
 from datetime import UTC, date, datetime
 
 from syncd.extraction import SourceOutcome, build_team_items
@@ -90,3 +91,45 @@ def test_the_same_title_in_two_documents_gets_two_ids() -> None:
         [SourceOutcome("pm", (doc("a.md", "Add an alert"), doc("b.md", "Add an alert")))], []
     )
     assert len({i.id for i in reading.items}) == 2
+
+
+def test_a_renamed_file_keeps_its_items_ids() -> None:
+    before = build([SourceOutcome("pm", (doc("a.md", "Rotate the TLS certificate"),))], [])
+    [item] = before.items
+    stored = KnownItem(
+        item.id,
+        "pm",
+        "a.md",
+        item.title,
+        "Action Items",
+        10,
+        Status.OPEN,
+        postmortem_title="Postmortem a.md",
+        postmortem_date=date(2026, 9, 1),
+    )
+    renamed = doc("2026/a-renamed.md", "Rotate the TLS certificate", "Cap the pool at 200")
+    after = build([SourceOutcome("pm", (renamed,))], [stored])
+    assert after.items[0].id == item.id
+    assert after.items[1].id != item.id
+    assert after.orphaned == ()
+    assert after.matches[item.id].value == "moved"
+
+
+def test_a_renamed_source_keeps_its_items_and_a_removed_source_orphans_them() -> None:
+    stored = KnownItem(
+        "id-1",
+        "old-name",
+        "a.md",
+        "Rotate the TLS certificate",
+        "Action Items",
+        10,
+        Status.OPEN,
+        postmortem_title="Postmortem a.md",
+        postmortem_date=date(2026, 9, 1),
+    )
+    gone = dataclasses.replace(stored, id="id-2", title="Write the failover runbook")
+    reading = build(
+        [SourceOutcome("pm", (doc("a.md", "Rotate the TLS certificate"),))], [stored, gone]
+    )
+    assert [i.id for i in reading.items] == ["id-1"]
+    assert [k.id for k in reading.orphaned] == ["id-2"]

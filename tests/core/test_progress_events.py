@@ -99,6 +99,7 @@ def test_a_first_mirror_reports_each_stage_and_the_rate_limit_wait_in_order(
         ReadingSource("payments", "pm", 0),
         ReadingSource("payments", "pm", 1),
         ReadingSource("payments", "pm", 2),
+        ReadingTracker("payments", "jira"),  # a new store: the marked issues, read whole
         Matching("payments", 2),
         ReadingTracker("payments", "jira"),
         Mirroring("payments", "jira", 0, 4),

@@ -369,3 +369,46 @@ def test_validate_request_maps_v2_paths_onto_the_v3_spec() -> None:
         contract.validate_request("GET", "/rest/api/2/issue/PAY-1", {"fields": ["summary"]}) == []
     )
     assert contract.spec_template("/rest/api/2/issue/bulk") == "/rest/api/3/issue/bulk"
+
+
+@pytest.mark.parametrize("method", ["GET", "POST"])
+def test_issue_properties_set_by_an_edit_are_returned_by_searches_that_ask(
+    driver: Driver, issue_key: str, method: str
+) -> None:
+    updated_before = driver.fake.state.issue(issue_key).updated
+    origin = {"item": "abc", "title": "Add alerts -- and <!-- more -->"}
+    driver.call(
+        "PUT",
+        f"/rest/api/3/issue/{issue_key}",
+        204,
+        body={"properties": [{"key": "syncd.origin", "value": origin}]},
+    )
+    # A property is no field of the issue: setting one leaves ``updated`` as it was.
+    assert driver.fake.state.issue(issue_key).updated == updated_before
+    inputs: dict[str, Any] = {"jql": f"key = {issue_key}", "fields": "summary"}
+    if method == "GET":
+        page = driver.call(
+            "GET", "/rest/api/3/search/jql", 200, params={**inputs, "properties": "syncd.origin"}
+        )
+    else:
+        body = {**inputs, "fields": ["summary"], "properties": ["syncd.origin"]}
+        page = driver.call("POST", "/rest/api/3/search/jql", 200, body=body)
+    assert page["issues"][0]["properties"] == {"syncd.origin": origin}
+    unasked = driver.call("POST", "/rest/api/3/search/jql", 200, body={**inputs, "fields": []})
+    assert "properties" not in unasked["issues"][0]
+    one = driver.call(
+        "GET", f"/rest/api/3/issue/{issue_key}", 200, params={"properties": "syncd.origin"}
+    )
+    assert one["properties"] == {"syncd.origin": origin}
+
+
+def test_a_malformed_property_is_refused_and_changes_nothing(
+    driver: Driver, issue_key: str
+) -> None:
+    driver.call(
+        "PUT",
+        f"/rest/api/3/issue/{issue_key}",
+        400,
+        body={"properties": [{"key": "syncd.origin"}]},
+    )
+    assert driver.fake.state.issue(issue_key).properties == {}

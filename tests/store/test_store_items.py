@@ -184,6 +184,8 @@ def test_known_items_hold_what_matching_needs(store: StateStore, make_item: Item
             line=3,
             status=Status.OPEN,
             orphaned_at=None,
+            postmortem_title="Primary database outage",
+            postmortem_date=date(2026, 2, 20),
         ),
         KnownItem(
             id="b",
@@ -194,6 +196,8 @@ def test_known_items_hold_what_matching_needs(store: StateStore, make_item: Item
             line=9,
             status=Status.OPEN,
             orphaned_at=T1,
+            postmortem_title="Primary database outage",
+            postmortem_date=date(2026, 2, 20),
         ),
     ]
     assert [item.to_known_item() for item in store.stored_items()] == known

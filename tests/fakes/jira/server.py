@@ -449,6 +449,8 @@ class FakeJira(LoopbackFake):
                 if update.get("update"):
                     raise FieldErrors({"update": "'update' on create is not supported here."})
                 issue = self.state.create_issue(self._incoming_fields(call, update.get("fields")))
+                if update.get("properties") is not None:
+                    self.state.set_properties(issue.key, update["properties"])
             except (FieldErrors, HttpError) as exc:
                 errors = exc.errors if isinstance(exc, FieldErrors) else {"fields": str(exc.body)}
                 failed.append(
@@ -469,7 +471,8 @@ class FakeJira(LoopbackFake):
         issue = self._issue(call)
         fields = select_fields(call.list_arg("fields"), "*all")
         with self.state.lock:
-            return Reply(200, call.render.issue(issue, fields))
+            out = call.render.issue(issue, fields)
+            return Reply(200, _with_properties(out, issue, call.list_arg("properties")))
 
     @route("PUT", "/issue/{issueIdOrKey}")
     def edit_issue(self, call: _Call) -> Reply:
@@ -485,7 +488,10 @@ class FakeJira(LoopbackFake):
                     raise FieldErrors({"update": "Each field's operations must be a list."})
             if "description" in update:
                 raise FieldErrors({"description": "Set the description through 'fields'."})
-            self.state.update_issue(issue.key, fields, update)
+            if body.get("properties") is not None:
+                self.state.set_properties(issue.key, body["properties"])
+            if fields or update or body.get("properties") is None:
+                self.state.update_issue(issue.key, fields, update)
         except FieldErrors as exc:
             raise HttpError(400, errors=exc.errors) from None
         if call.arg("returnIssue") == "true":
@@ -523,6 +529,7 @@ class FakeJira(LoopbackFake):
                 "maxResults": call.int_arg("maxResults", 50),
                 "startAt": call.int_arg("startAt", 0),
                 "fields": call.list_arg("fields"),
+                "properties": call.list_arg("properties"),
             }
         body = self._body(call)
         fields = body.get("fields")
@@ -536,7 +543,13 @@ class FakeJira(LoopbackFake):
             "maxResults": body.get("maxResults") if body.get("maxResults") is not None else 50,
             "startAt": body.get("startAt") or 0,
             "fields": fields,
+            "properties": body.get("properties"),
         }
+        properties = out["properties"]
+        if properties is not None and not (
+            isinstance(properties, list) and all(isinstance(p, str) for p in properties)
+        ):
+            raise HttpError(400, ["'properties' must be a list of strings."])
         for name in ("maxResults", "startAt"):
             value = out[name]
             if not isinstance(value, int) or isinstance(value, bool) or value < 0:
@@ -575,7 +588,10 @@ class FakeJira(LoopbackFake):
             if ids_only and [x.strip() for x in requested] == ["id"]:
                 issues = [{"id": i.id} for i in page]
             else:
-                issues = [call.render.issue(i, wanted) for i in page]
+                issues = [
+                    _with_properties(call.render.issue(i, wanted), i, inputs["properties"])
+                    for i in page
+                ]
         body: dict[str, Any] = {"issues": issues}
         if offset + limit < len(found) and limit > 0:
             next_token = uuid.uuid4().hex
@@ -604,7 +620,10 @@ class FakeJira(LoopbackFake):
         start = max(inputs["startAt"], 0)
         found = self._run_jql(query, call.user)
         with self.state.lock:
-            issues = [call.render.issue(i, wanted) for i in found[start : start + limit]]
+            issues = [
+                _with_properties(call.render.issue(i, wanted), i, inputs["properties"])
+                for i in found[start : start + limit]
+            ]
         return Reply(
             200,
             {
@@ -863,3 +882,14 @@ def _make_handler(fake: FakeJira) -> type[BaseHTTPRequestHandler]:
             self.wfile.flush()
 
     return _Handler
+
+
+def _with_properties(
+    rendered: dict[str, Any], issue: Any, requested: list[str] | None
+) -> dict[str, Any]:
+    """Jira returns the issue properties a read asks for (``properties=a,b``) under
+    ``properties``, those the issue holds."""
+    if requested:
+        wanted = {name.strip() for name in requested}
+        rendered["properties"] = {k: v for k, v in issue.properties.items() if k in wanted}
+    return rendered

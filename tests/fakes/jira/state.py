@@ -153,6 +153,8 @@ class Issue:
     resolution_date: dt.datetime | None = None
     comments: list[Comment] = field(default_factory=list)
     remote_links: list[RemoteLink] = field(default_factory=list)
+    # Issue (entity) properties: JSON values by key, invisible in the UI, readable by searches.
+    properties: dict[str, Any] = field(default_factory=dict)
 
     @property
     def number(self) -> int:
@@ -317,6 +319,19 @@ class JiraState:
                 setattr(issue, name, value)
             self.issues[key] = issue
             return issue
+
+    def set_properties(self, key: str, properties: Any) -> None:
+        """An edit's or a create's ``properties``: ``[{"key": ..., "value": ...}]``. Like Jira,
+        setting a property leaves ``updated`` alone (it is no field of the issue)."""
+        if not isinstance(properties, list) or not all(
+            isinstance(p, dict) and isinstance(p.get("key"), str) and p["key"] and "value" in p
+            for p in properties
+        ):
+            raise FieldErrors({"properties": "Each property needs a 'key' and a 'value'."})
+        with self.lock:
+            issue = self.issue(key)
+            for prop in properties:
+                issue.properties[prop["key"]] = prop["value"]
 
     def update_issue(
         self,
