@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import quote, urlsplit, urlunsplit
 
+from connectors.markdown.git_transport import ALLOWED_GIT_PROTOCOLS
 from connectors.markdown.settings import GitSettings
 from syncd.plugins import SourceError
 
@@ -147,6 +148,7 @@ def git_environment(token: str | None, base: Mapping[str, str]) -> dict[str, str
         GIT_CONFIG_GLOBAL=os.devnull,
         SSH_ASKPASS_REQUIRE="never",
         LC_ALL="C",  # error messages in English, as the operator's search engine knows them
+        GIT_ALLOW_PROTOCOL=ALLOWED_GIT_PROTOCOLS,  # also for redirects the settings never saw
     )
     env.setdefault("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")
     config = list(_FIXED_CONFIG)
