@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import quote, urlsplit, urlunsplit
 
+from connectors.markdown.files import points_outside
 from connectors.markdown.git_transport import ALLOWED_GIT_PROTOCOLS
 from connectors.markdown.settings import GitSettings
 from syncd.plugins import SourceError
@@ -229,6 +230,13 @@ class GitRepository:
         if subdir is None:
             return self._clone_dir
         root = self._clone_dir / subdir
+        if points_outside(root, self._clone_dir):
+            # A symlink committed to the repository must not turn the source into any folder.
+            raise SourceError(
+                f"subdir {subdir!r} points outside the source: in {self.described} it is (or "
+                "passes through) a symlink whose real path is not in the repository; check "
+                "git.subdir"
+            )
         if not root.is_dir():
             raise SourceError(
                 f"subdir {subdir!r} is not a folder in {self.described}; check git.subdir"
