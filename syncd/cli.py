@@ -26,6 +26,7 @@ from syncd.console import render_status, render_sync
 from syncd.logs import configure, redactor
 from syncd.progress import ProgressListener
 from syncd.progress_line import ProgressLine, progress_display
+from syncd.redacting_stream import redact_standard_streams
 from syncd.report import stored_item_json, sync_json
 from syncd.runner import TeamRun, sync_team
 from syncd.secret_values import secret_values as _secret_values
@@ -491,7 +492,9 @@ def main_options(
     ] = False,
 ) -> None:
     """syncd keeps postmortem action items and their tracker issues in step."""
+    redact_standard_streams()
 
 
 def main() -> None:
+    redact_standard_streams()
     app()

@@ -29,6 +29,7 @@ from connectors.markdown.files import points_outside
 from connectors.markdown.git_transport import ALLOWED_GIT_PROTOCOLS
 from connectors.markdown.settings import GitSettings
 from syncd.plugins import SourceError
+from syncd.redaction import redactor
 
 DEFAULT_TIMEOUT_SECONDS = 120.0
 
@@ -188,6 +189,9 @@ class GitRepository:
         self._env = git_environment(token, os.environ if environ is None else environ)
         # Everything that must never appear in a message, in any form git might print it.
         self._secrets = [token, basic_credentials(token)] if token else []
+        if token:
+            redactor.register_basic("x-access-token", token)
+        redactor.register_url(url)
 
     @property
     def described(self) -> str:

@@ -9,6 +9,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 
+from syncd.redaction import redactor
 from syncd.store.database_url import DatabaseUrl
 
 # A transaction opened on a connection carrying this execution option takes SQLite's write
@@ -25,8 +26,26 @@ _SQLITE_WAL_FORMAT = 2  # header bytes 18 and 19: file format write/read version
 
 def build_engine(db_url: DatabaseUrl, *, readonly: bool) -> Engine:
     if db_url.is_sqlite:
-        return _sqlite_engine(db_url, readonly=readonly)
-    return _postgres_engine(db_url, readonly=readonly)
+        engine = _sqlite_engine(db_url, readonly=readonly)
+    else:
+        engine = _postgres_engine(db_url, readonly=readonly)
+    event.listen(engine, "before_cursor_execute", _redact_parameters, retval=True)
+    return engine
+
+
+def _redact_parameters(
+    _connection: Connection,
+    _cursor: Any,
+    statement: str,
+    parameters: Any,
+    _context: Any,
+    executemany: bool,
+) -> tuple[str, Any]:
+    # Every value written passes here: a tracker's error quoting a credential, stored as a
+    # document's or a run's error, is kept masked like everything else syncd emits.
+    if executemany and isinstance(parameters, list):
+        return statement, [redactor.redact_value(row) for row in parameters]
+    return statement, redactor.redact_value(parameters)
 
 
 def _sqlite_engine(db_url: DatabaseUrl, *, readonly: bool) -> Engine:
