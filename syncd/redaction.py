@@ -16,7 +16,7 @@ import json
 import re
 import threading
 from collections.abc import Iterable, Mapping
-from urllib.parse import quote, quote_plus, urlsplit
+from urllib.parse import quote, quote_plus, unquote, urlsplit
 
 MASK = "***"
 
@@ -89,7 +89,9 @@ class Redactor:
         except ValueError:
             return
         if password:
-            self.register_basic(parts.username or "", password)
+            user = unquote(parts.username or "")
+            self.register_basic(user, unquote(password))
+            self.register([password])
 
     def _register_credential(self, value: str) -> None:
         scheme, _, credentials = value.strip().partition(" ")

@@ -6,6 +6,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from psycopg.types.json import Json, Jsonb
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 
@@ -44,8 +45,23 @@ def _redact_parameters(
     # Every value written passes here: a tracker's error quoting a credential, stored as a
     # document's or a run's error, is kept masked like everything else syncd emits.
     if executemany and isinstance(parameters, list):
-        return statement, [redactor.redact_value(row) for row in parameters]
-    return statement, redactor.redact_value(parameters)
+        return statement, [_redact_row(row) for row in parameters]
+    return statement, _redact_row(parameters)
+
+
+def _redact_row(row: Any) -> Any:
+    if isinstance(row, dict):
+        return {name: _redact_parameter(value) for name, value in row.items()}
+    if isinstance(row, list | tuple):
+        return type(row)(_redact_parameter(value) for value in row)
+    return _redact_parameter(row)
+
+
+def _redact_parameter(value: Any) -> Any:
+    # psycopg wraps JSON values (Json, Jsonb) before they reach the cursor; SQLite gets text.
+    if isinstance(value, Json | Jsonb):
+        return type(value)(redactor.redact_value(value.obj), value.dumps)
+    return redactor.redact_value(value)
 
 
 def _sqlite_engine(db_url: DatabaseUrl, *, readonly: bool) -> Engine:
