@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 import pytest
 from pydantic import ValidationError
 
-from connectors.markdown.git import git_environment, run_git
+from connectors.markdown.git import GitResult, git_environment, run_git
 from connectors.markdown.git_transport import transport_problem
 from connectors.markdown.settings import GitSettings, MarkdownSettings
 
@@ -84,3 +85,37 @@ def test_the_child_git_still_clones_a_local_repository(tmp_path: Path) -> None:
     )
     assert clone.returncode == 0, clone.stderr
     assert (tmp_path / "copy" / ".git").is_dir()
+
+
+def test_every_git_call_of_a_clone_and_a_fetch_has_a_timeout(tmp_path: Path) -> None:
+    from connectors.markdown.git import GitRepository
+    from tests.sources.markdown_support import make_repo
+
+    origin = make_repo(tmp_path / "origin", {"a.md": "# A\n"})
+    timeouts: list[float] = []
+
+    def recording(
+        args: Sequence[str], *, cwd: Path | None, env: Mapping[str, str], timeout: float
+    ) -> GitResult:
+        timeouts.append(timeout)
+        assert env["GIT_ALLOW_PROTOCOL"] == "https:ssh:file"
+        return run_git(args, cwd=cwd, env=env, timeout=timeout)
+
+    repository = GitRepository(
+        GitSettings(url=str(origin)),
+        clone_dir=tmp_path / "clone",
+        config_dir=tmp_path,
+        run=recording,
+        timeout=45,
+    )
+    for _ in range(2):  # a clone, then a fetch, reset and clean
+        with repository.checkout() as root:
+            assert (root / "a.md").is_file()
+    assert len(timeouts) >= 4 and set(timeouts) == {45}
+
+
+def test_a_git_that_hangs_is_killed_at_its_timeout(tmp_path: Path) -> None:
+    env = git_environment(None, {"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    env["GIT_SSH_COMMAND"] = "sleep 600 #"  # a server that never answers (# drops its args)
+    with pytest.raises(TimeoutError, match="did not finish within 1 s"):
+        run_git(["ls-remote", "--", "ssh://git@127.0.0.1/pm.git"], cwd=tmp_path, env=env, timeout=1)
