@@ -128,3 +128,24 @@ def test_metrics_never_show_a_secret() -> None:
     metrics.sync_failed(f"team-{token}", 1)
     body = metrics.render().decode()
     assert token not in body and "syncd_sync_failures_total" in body
+
+
+def test_the_console_masks_a_long_token_before_rich_folds_it() -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from syncd.redacting_console import RedactingConsole
+
+    token = "ATATT3x" + secrets.token_hex(90)  # as long as a Jira Cloud API token
+    redactor.register([token])
+    out = io.StringIO()
+    console = RedactingConsole(file=out, width=60, highlight=False)
+    table = Table("action item", "owner")
+    table.add_row(Text(f"Rotate {token} now", style="bold"), f"@{token}")
+    console.print(f"[red]failed:[/] the tracker said {token}")
+    console.print(table)
+    console.print(Text(token))
+    text = out.getvalue()
+    assert token[:20] not in text and token[-20:] not in text
+    assert text.count(MASK) == 4
+    assert "failed:" in text and "Rotate" in text

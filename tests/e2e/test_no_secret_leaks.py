@@ -32,8 +32,9 @@ from tests.fakes.github.server import FakeGitHub
 from tests.fakes.jira.server import FakeJira
 from tests.service.service_support import free_port, http_get, start_service, wait_for
 
-# "+", "/" and "=" make every encoding of a secret differ from the secret itself.
-TOKEN = "tok+Wire/Secret=3f9a7cQ"
+# "+", "/" and "=" make every encoding of a secret differ from the secret itself; the length
+# is a Jira Cloud API token's, longer than a terminal line, so printing it would fold it.
+TOKEN = "ATATT3x+Wire/Secret=" + "3f9a7c" * 28
 EMAIL = "syncd-bot@example.com"
 WEBHOOK_SECRET = "whk+Path/Secret=8d2e1b"
 ECHO_MARK = "the request was"  # how the fakes start the quoted request
