@@ -149,3 +149,26 @@ def test_the_console_masks_a_long_token_before_rich_folds_it() -> None:
     assert token[:20] not in text and token[-20:] not in text
     assert text.count(MASK) == 4
     assert "failed:" in text and "Rotate" in text
+
+
+def test_the_configuration_yields_its_secrets_and_the_database_password(tmp_path: object) -> None:
+    from pathlib import Path
+
+    from syncd.config.loader import load_config
+    from syncd.secret_values import secret_values
+
+    root = Path(str(tmp_path))
+    (root / "teams").mkdir()
+    (root / "teams" / "payments.yaml").write_text(
+        "team: payments\ntimezone: Europe/Berlin\n"
+        "sources: [{name: pm, type: markdown, path: docs}]\n"
+        "tracker: {type: github, repo: acme/payments, token: '${GH_TOKEN}'}\n",
+        encoding="utf-8",
+    )
+    env = {
+        "GH_TOKEN": "ghp_" + "x1" * 18,
+        "SYNCD_DATABASE_URL": "postgresql://syncd:p%40ss-W0rd!@db.example.com/syncd",
+    }
+    loaded = load_config(root, env=env)
+    assert not loaded.errors, loaded.errors
+    assert set(secret_values(loaded)) >= {"ghp_" + "x1" * 18, "p@ss-W0rd!", "p%40ss-W0rd!"}
