@@ -201,3 +201,31 @@ def test_a_git_subdir_linking_inside_the_repository_is_read(
     settings = {"git": {"url": str(origin), "subdir": "inside"}}
     results = read_all(make_source(context, settings, fake_extract))
     assert documents(results) == ["ok.md"]
+
+
+def test_excluded_and_hidden_links_out_are_neither_read_nor_reported(
+    context: SourceContext, root: Path, secret: Path, fake_extract: FakeExtractor
+) -> None:
+    write(root / "ok.md", "# ok\n")
+    (root / "vendor").symlink_to(secret.parent)
+    (root / ".cache").symlink_to(secret.parent)
+    (root / "TEMPLATE.md").symlink_to(secret)
+    settings = {"path": "../postmortems", "exclude": ["vendor", "TEMPLATE.md"]}
+    results = read_all(make_source(context, settings, fake_extract))
+    assert documents(results) == ["ok.md"]
+    assert failures(results) == {}
+    assert _texts(fake_extract) == ["# ok\n"]
+
+
+def test_a_link_through_a_linked_folder_inside_still_cannot_leave(
+    context: SourceContext, root: Path, secret: Path, fake_extract: FakeExtractor
+) -> None:
+    write(root / "real/ok.md", "# ok\n")
+    (root / "real/out.md").symlink_to(secret)
+    (root / "alias").symlink_to(root / "real")  # inside: listed under its real path only
+    (root / "deep").mkdir()
+    (root / "deep/alias").symlink_to(Path("..") / "real")
+    results = read_all(make_source(context, {"path": "../postmortems"}, fake_extract))
+    assert documents(results) == ["real/ok.md"]
+    assert set(failures(results)) == {"real/out.md"}
+    assert SECRET not in _texts(fake_extract)
