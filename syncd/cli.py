@@ -26,6 +26,8 @@ from syncd.console import render_status, render_sync
 from syncd.logs import configure, get_logger, redactor
 from syncd.progress import ProgressListener
 from syncd.progress_line import ProgressLine, progress_display
+from syncd.redacting_console import RedactingConsole
+from syncd.redacting_stream import redact_standard_streams
 from syncd.report import stored_item_json, sync_json
 from syncd.runner import TeamRun, sync_team
 from syncd.secret_values import secret_values as _secret_values
@@ -92,11 +94,12 @@ class _Consoles:
     @property
     def out(self) -> Console:
         width = None if sys.stdout.isatty() else PIPED_WIDTH
-        return Console(highlight=False, width=width)
+        return RedactingConsole(highlight=False, width=width)
 
     @property
     def err(self) -> Console:
-        return Console(stderr=True, highlight=False, width=None if sys.stderr.isatty() else 200)
+        width = None if sys.stderr.isatty() else 200
+        return RedactingConsole(stderr=True, highlight=False, width=width)
 
 
 _consoles = _Consoles()
@@ -528,7 +531,9 @@ def main_options(
     ] = False,
 ) -> None:
     """syncd keeps postmortem action items and their tracker issues in step."""
+    redact_standard_streams()
 
 
 def main() -> None:
+    redact_standard_streams()
     app()

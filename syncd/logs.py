@@ -5,50 +5,34 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from collections.abc import Iterable, MutableMapping
+from collections.abc import MutableMapping
 from typing import Any, TextIO
 
 import structlog
 
+from syncd.redaction import MASK, redactor
+
+__all__ = ["configure", "get_logger", "redactor"]
+
 _SECRET_KEYS = re.compile(r"(token|password|passwd|secret|authorization|api_key|webhook)", re.I)
-_MASK = "***"
 
 
-class Redactor:
-    """A structlog processor: masks secret-looking keys and every registered secret value."""
-
-    def __init__(self) -> None:
-        self._values: set[str] = set()
-
-    def register(self, values: Iterable[str]) -> None:
-        # Very short values would mask ordinary words; a real credential is never that short.
-        self._values.update(v for v in values if len(v) >= 6)
-
-    def redact_text(self, text: str) -> str:
-        for value in self._values:
-            if value in text:
-                text = text.replace(value, _MASK)
-        return text
-
-    def __call__(
-        self, _logger: Any, _method: str, event_dict: MutableMapping[str, Any]
-    ) -> MutableMapping[str, Any]:
-        for key, value in list(event_dict.items()):
-            if _SECRET_KEYS.search(key) and value not in (None, ""):
-                event_dict[key] = _MASK
-            elif isinstance(value, str):
-                event_dict[key] = self.redact_text(value)
-        return event_dict
-
-
-redactor = Redactor()
+def _mask_secret_keys(
+    _logger: Any, _method: str, event_dict: MutableMapping[str, Any]
+) -> MutableMapping[str, Any]:
+    """A structlog processor: a field named like a secret never shows its value."""
+    for key, value in list(event_dict.items()):
+        if _SECRET_KEYS.search(key) and value not in (None, ""):
+            event_dict[key] = MASK
+    return event_dict
 
 
 class _StderrLogger:
     """Writes each line to whatever ``sys.stderr`` is at that moment (tests swap it)."""
 
     def msg(self, message: str) -> None:
-        print(message, file=sys.stderr, flush=True)
+        # The rendered line, so that every value (nested, JSON-escaped, a traceback) is masked.
+        print(redactor.redact_text(message), file=sys.stderr, flush=True)
 
     debug = info = warning = warn = error = critical = exception = fatal = log = msg
 
@@ -58,7 +42,7 @@ class _StreamLogger:
         self._stream = stream
 
     def msg(self, message: str) -> None:
-        print(message, file=self._stream, flush=True)
+        print(redactor.redact_text(message), file=self._stream, flush=True)
 
     debug = info = warning = warn = error = critical = exception = fatal = log = msg
 
@@ -78,7 +62,7 @@ def configure(*, log_format: str | None, level: str = "info", stream: TextIO | N
             structlog.processors.add_log_level,
             structlog.processors.TimeStamper(fmt="iso", utc=True),
             structlog.processors.format_exc_info,
-            redactor,
+            _mask_secret_keys,
             renderer,
         ],
         wrapper_class=structlog.make_filtering_bound_logger(

@@ -1,9 +1,10 @@
-"""Every secret a loaded configuration holds, for the log redactor to mask wherever it shows."""
+"""Every secret a loaded configuration holds, for the redactor to mask wherever it would show."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from typing import Any
+from urllib.parse import unquote, urlsplit
 
 from pydantic import BaseModel, SecretStr
 
@@ -28,3 +29,15 @@ def secret_values(loaded: LoadedConfig) -> Iterator[str]:
 
     for team in loaded.teams:
         yield from walk(team.config)
+    yield from _database_password(loaded.service.database_url)
+
+
+def _database_password(url: str) -> Iterator[str]:
+    """The state store URL's password (``postgresql://syncd:PASSWORD@db/syncd``), if any."""
+    try:
+        password = urlsplit(url).password
+    except ValueError:
+        return
+    if password:
+        yield password
+        yield unquote(password)

@@ -9,6 +9,7 @@ inline markdown is parsed just for the blocks that become items.
 
 from __future__ import annotations
 
+from connectors.markdown.clean_text import strip_invisible, visible_items, visible_title
 from connectors.markdown.context import ExtractionContext
 from connectors.markdown.front_matter import split_front_matter
 from connectors.markdown.metadata import humanised_name, postmortem_metadata
@@ -40,7 +41,7 @@ def extract_document(text: str, *, source: str, document: str) -> ExtractedDocum
 
 
 def _extract(text: str, *, source: str, document: str) -> ExtractedDocument:
-    front = split_front_matter(normalise_source(text))
+    front = split_front_matter(normalise_source(strip_invisible(text)))
     ctx = ExtractionContext(body=front.body, line_offset=front.body_line_offset)
     walker = SectionWalker(parse_blocks(front.body, ctx.env), ctx)
     walker.walk()
@@ -57,5 +58,7 @@ def _extract(text: str, *, source: str, document: str) -> ExtractedDocument:
         key=lambda p: (p.line is None, p.line or 0),
     )
     return ExtractedDocument(
-        postmortem=postmortem, items=tuple(ctx.items), problems=tuple(problems)
+        postmortem=visible_title(postmortem, humanised_name(document)),
+        items=tuple(visible_items(ctx.items)),
+        problems=tuple(problems),
     )

@@ -145,19 +145,30 @@ def find_documents(
 ) -> list[FoundFile | PathProblem]:
     """Every file under ``root`` that ``include`` selects, or why it cannot be read; sorted.
 
-    Symlinks to folders are followed. A folder reached again through a link is a loop when it is
-    one of the link's own parents (reported once, not entered); otherwise its files were already
-    listed under their first path and are not listed twice (which would make duplicate items).
+    Symlinks are followed only while they stay inside ``root``: a link whose real path is outside
+    (to ``/etc/passwd``, to ``/``, to a sibling folder) is reported and never read, so a document
+    cannot pull in files the source was not meant to expose. A folder reached again through a
+    link is a loop when it is one of the link's own parents (reported once, not entered);
+    otherwise its files were already listed under their first path and are not listed twice
+    (which would make duplicate items).
     """
     root_real = os.path.realpath(root)
+    inside = _inside(root_real)
     found: list[FoundFile | PathProblem] = []
     visited = {root_real}
     # (folder path, its path relative to root with a trailing "/", real path, real paths of parents)
-    pending: list[tuple[str, str, str, frozenset[str]]] = [
-        (str(root), "", root_real, frozenset({root_real}))
-    ]
-    while pending:
-        folder, prefix, folder_real, ancestors = pending.pop()
+    pending: list[_Folder] = [(str(root), "", root_real, frozenset({root_real}))]
+    # Linked folders wait until every real folder was listed, so a file is listed under its real
+    # path, whatever the names sort like, and never a second time under a link's name.
+    linked: list[_Folder] = []
+    while pending or linked:
+        if pending:
+            folder, prefix, folder_real, ancestors = pending.pop()
+        else:
+            folder, prefix, folder_real, ancestors = linked.pop(0)
+            if folder_real in visited:
+                continue
+            visited.add(folder_real)
         try:
             with os.scandir(folder) as listing:
                 entries = sorted(listing, key=lambda e: e.name)
@@ -173,21 +184,26 @@ def find_documents(
             if _is_folder(entry):
                 if exclude.excludes_folder(relative):
                     continue
-                if entry.is_symlink():
-                    real = os.path.realpath(entry.path)
-                    if real in ancestors:
-                        found.append(PathProblem(relative, _loop_message(real)))
-                        continue
-                    if real in visited:
-                        continue
-                else:
+                if not entry.is_symlink():
                     real = os.path.join(folder_real, entry.name)
-                visited.add(real)
-                pending.append((entry.path, relative + "/", real, ancestors | {real}))
+                    if real not in visited:
+                        visited.add(real)
+                        pending.append((entry.path, relative + "/", real, ancestors | {real}))
+                    continue
+                real = os.path.realpath(entry.path)
+                if not inside(real):
+                    found.append(PathProblem(relative, POINTS_OUTSIDE))
+                elif real in ancestors:
+                    found.append(PathProblem(relative, _loop_message(real)))
+                else:
+                    linked.append((entry.path, relative + "/", real, ancestors | {real}))
             elif include.matches(relative) and not exclude.excludes_file(relative):
-                found.append(_inspect(entry, relative))
+                found.append(_inspect(entry, relative, inside))
     found.sort(key=lambda item: item.document)
     return found
+
+
+_Folder = tuple[str, str, str, frozenset[str]]
 
 
 def inspect_file(path: Path, document: str) -> FoundFile | PathProblem:
@@ -196,7 +212,8 @@ def inspect_file(path: Path, document: str) -> FoundFile | PathProblem:
         info = path.stat()
     except OSError as exc:
         return PathProblem(document, _stat_error(exc, path.is_symlink(), path))
-    return _regular_file(info, path, document)
+    # The source names this file itself, so a link here is the team's choice: read its target.
+    return _regular_file(info, Path(os.path.realpath(path)), document)
 
 
 def _is_folder(entry: os.DirEntry[str]) -> bool:
@@ -206,12 +223,33 @@ def _is_folder(entry: os.DirEntry[str]) -> bool:
         return False
 
 
-def _inspect(entry: os.DirEntry[str], document: str) -> FoundFile | PathProblem:
+def _inspect(
+    entry: os.DirEntry[str], document: str, inside: Callable[[str], bool]
+) -> FoundFile | PathProblem:
+    path = Path(entry.path)
+    if entry.is_symlink():
+        real = os.path.realpath(entry.path)
+        if not inside(real):
+            return PathProblem(document, POINTS_OUTSIDE)
+        # The resolved path is what gets read, without following links (``read_at_most``), so a
+        # link swapped for one pointing outside after this check is refused, not read.
+        path = Path(real)
     try:
         info = entry.stat()
     except OSError as exc:
         return PathProblem(document, _stat_error(exc, entry.is_symlink(), Path(entry.path)))
-    return _regular_file(info, Path(entry.path), document)
+    return _regular_file(info, path, document)
+
+
+def _inside(root_real: str) -> Callable[[str], bool]:
+    """Whether a real path is ``root_real`` or below it."""
+    prefix = root_real.rstrip(os.sep) + os.sep
+    return lambda real: real == root_real or real.startswith(prefix)
+
+
+def points_outside(path: Path, root: Path) -> bool:
+    """Whether ``path``, links resolved, is outside ``root`` (links resolved too)."""
+    return not _inside(os.path.realpath(root))(os.path.realpath(path))
 
 
 def _regular_file(info: os.stat_result, path: Path, document: str) -> FoundFile | PathProblem:
@@ -269,9 +307,16 @@ def _loop_message(target: str) -> str:
     )
 
 
+POINTS_OUTSIDE = (
+    "points outside the source: it is a symlink whose real path is not under the source root, "
+    "so it is not read; move the file into the source, or remove the link"
+)
 _VANISHED = (
     "the file disappeared between listing and reading (moved or deleted while syncd ran); "
     "it is read again next cycle"
+)
+_REPLACED_BY_LINK = (
+    "the file was replaced by a symlink between listing and reading; it is read again next cycle"
 )
 _PERMISSION_DENIED = "permission denied; make the file readable by the user syncd runs as"
 
@@ -280,7 +325,10 @@ def read_at_most(path: Path, size_hint: int, limit: int) -> bytes:
     """Up to ``limit + 1`` bytes of the file: what the listing saw, plus any growth since."""
     # O_NONBLOCK: should the file have been swapped for a fifo since it was listed, opening it
     # must not wait for a writer. Regular files ignore the flag.
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0))
+    # O_NOFOLLOW: the listing resolved and checked every link; a link put in its place since then
+    # (pointing outside the source) fails with ELOOP instead of being read.
+    flags = os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC | os.O_NOFOLLOW
+    fd = os.open(path, flags)
     with open(fd, "rb", closefd=True) as handle:
         data = handle.read(min(size_hint, limit) + 1)
         if size_hint < len(data) <= limit:
@@ -310,6 +358,8 @@ def load_text(
     except IsADirectoryError:
         return PathProblem(found.document, _VANISHED)
     except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            return PathProblem(found.document, _REPLACED_BY_LINK)
         return PathProblem(found.document, f"cannot be read: {exc.strerror or exc}")
     if len(data) > max_bytes:
         return PathProblem(found.document, _too_large(len(data), max_bytes, grew=True))

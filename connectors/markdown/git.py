@@ -25,8 +25,11 @@ from pathlib import Path
 from typing import Protocol
 from urllib.parse import quote, urlsplit, urlunsplit
 
+from connectors.markdown.files import points_outside
+from connectors.markdown.git_transport import ALLOWED_GIT_PROTOCOLS
 from connectors.markdown.settings import GitSettings
 from syncd.plugins import SourceError
+from syncd.redaction import redactor
 
 DEFAULT_TIMEOUT_SECONDS = 120.0
 
@@ -147,6 +150,7 @@ def git_environment(token: str | None, base: Mapping[str, str]) -> dict[str, str
         GIT_CONFIG_GLOBAL=os.devnull,
         SSH_ASKPASS_REQUIRE="never",
         LC_ALL="C",  # error messages in English, as the operator's search engine knows them
+        GIT_ALLOW_PROTOCOL=ALLOWED_GIT_PROTOCOLS,  # also for redirects the settings never saw
     )
     env.setdefault("GIT_SSH_COMMAND", "ssh -o BatchMode=yes")
     config = list(_FIXED_CONFIG)
@@ -185,6 +189,9 @@ class GitRepository:
         self._env = git_environment(token, os.environ if environ is None else environ)
         # Everything that must never appear in a message, in any form git might print it.
         self._secrets = [token, basic_credentials(token)] if token else []
+        if token:
+            redactor.register_basic("x-access-token", token)
+        redactor.register_url(url)
 
     @property
     def described(self) -> str:
@@ -227,6 +234,13 @@ class GitRepository:
         if subdir is None:
             return self._clone_dir
         root = self._clone_dir / subdir
+        if points_outside(root, self._clone_dir):
+            # A symlink committed to the repository must not turn the source into any folder.
+            raise SourceError(
+                f"subdir {subdir!r} points outside the source: in {self.described} it is (or "
+                "passes through) a symlink whose real path is not in the repository; check "
+                "git.subdir"
+            )
         if not root.is_dir():
             raise SourceError(
                 f"subdir {subdir!r} is not a folder in {self.described}; check git.subdir"

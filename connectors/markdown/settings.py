@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from pydantic import Field, SecretStr, field_validator, model_validator
 
+from connectors.markdown.git_transport import transport_problem
 from syncd.plugins import ConnectorSettings
 
 DEFAULT_GLOB = "**/*.md"
@@ -39,8 +40,8 @@ class GitSettings(ConnectorSettings):
     url: str = Field(
         description=(
             "Repository to clone: https://…, ssh://…, git@host:org/repo.git, or a local path "
-            "(relative to the team file's directory). Credentials belong in `token`, not in "
-            "the URL."
+            "(relative to the team file's directory); other transports (http://, git://, "
+            "ext::, fd::, …) are refused. Credentials belong in `token`, not in the URL."
         ),
         min_length=1,
     )
@@ -63,6 +64,14 @@ class GitSettings(ConnectorSettings):
             "Sent as an HTTP Authorization header, never placed on a command line or in a URL."
         ),
     )
+
+    @field_validator("url")
+    @classmethod
+    def _allowed_transport(cls, url: str) -> str:
+        problem = transport_problem(url)
+        if problem is not None:
+            raise ValueError(problem)
+        return url
 
     @field_validator("branch")
     @classmethod

@@ -86,13 +86,29 @@ def slack_text(text: str, limit: int | None = None) -> str:
     """Untrusted text for Slack mrkdwn: ``&``, ``<``, ``>`` escaped, formatting neutralised.
 
     With ``<`` escaped, ``<!channel>``, ``<!here>``, ``<!everyone>``, ``<@U…>``,
-    ``<!subteam^…>``, ``<#C…>`` and ``<https://evil|bank>`` are plain text. An underscore inside
-    a word (``max_conns``) stays, Slack does not italicise there.
+    ``<!subteam^…>``, ``<#C…>`` and ``<https://evil|bank>`` are plain text. A bare ``@here``,
+    ``@channel`` or ``@everyone`` gets a zero-width space after the ``@``: Slack parses them
+    as mentions in a text object without ``verbatim: true`` (the renderer sets it too). An
+    underscore inside a word (``max_conns``) stays, Slack does not italicise there.
     """
     text = clean_text(text, limit)
     text = text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = text.translate(_SLACK_FORMAT)
+    text = _break_slack_mentions(text.translate(_SLACK_FORMAT))
     return _SLACK_UNDERSCORE.sub("\u02cd", text)
+
+
+def slack_plain_text(text: str, limit: int | None = None) -> str:
+    """Untrusted text for a Slack ``plain_text`` object: no markup, but no bare mention either."""
+    return _break_slack_mentions(clean_text(text, limit))
+
+
+# The words Slack turns into a broadcast when it finds them after "@" (also "@group", legacy).
+_SLACK_BROADCAST = re.compile(r"@(?=(?:here|channel|everyone|group)\b)", re.IGNORECASE)
+
+
+def _break_slack_mentions(text: str) -> str:
+    # Only the broadcasts: with ``verbatim`` set, "@alice" is not parsed, and stays searchable.
+    return _SLACK_BROADCAST.sub("@" + ZWSP, text)
 
 
 def slack_url(url: str) -> str:

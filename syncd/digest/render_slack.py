@@ -14,7 +14,7 @@ from typing import Any
 
 from syncd.digest import wording
 from syncd.digest.compose import Section, compose, fit
-from syncd.digest.escape import clean_text, slack_text, slack_url
+from syncd.digest.escape import slack_plain_text, slack_text, slack_url
 from syncd.digest.model import Digest, OwnerRef
 
 CHANNEL = "slack"
@@ -71,14 +71,14 @@ def _payload(digest: Digest, limits: SlackLimits, cap: int | None) -> Payload:
             "type": "header",
             "text": {
                 "type": "plain_text",
-                "text": clean_text(wording.heading(digest), limits.header_text),
+                "text": slack_plain_text(wording.heading(digest), limits.header_text),
                 "emoji": True,
             },
         },
         {
             "type": "section",
             "fields": [
-                {"type": "mrkdwn", "text": f"*{slack_text(label.capitalize())}*\n{number}"}
+                mrkdwn(f"*{slack_text(label.capitalize())}*\n{number}")
                 for label, number in wording.counts_parts(digest)
             ],
         },
@@ -89,17 +89,23 @@ def _payload(digest: Digest, limits: SlackLimits, cap: int | None) -> Payload:
     blocks.append(
         {
             "type": "context",
-            "elements": [{"type": "mrkdwn", "text": slack_text(wording.rates_line(digest))}],
+            "elements": [mrkdwn(slack_text(wording.rates_line(digest)))],
         }
     )
     return {
-        "text": slack_text(clean_text(wording.summary_line(digest), limits.fallback_text)),
+        "text": slack_text(wording.summary_line(digest), limits.fallback_text),
         "blocks": blocks,
     }
 
 
 def _section(text: str) -> Payload:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": text}}
+    return {"type": "section", "text": mrkdwn(text)}
+
+
+def mrkdwn(text: str) -> Payload:
+    """A mrkdwn text object. ``verbatim``: Slack links and mentions only what syncd wrote in its
+    own ``<…>`` syntax, never a bare ``@here``, channel name or URL it finds in the text."""
+    return {"type": "mrkdwn", "text": text, "verbatim": True}
 
 
 def _chunks(section: Section, limit: int) -> list[str]:

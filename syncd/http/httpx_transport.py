@@ -23,6 +23,7 @@ from syncd.http.decide import (
     lower_headers,
 )
 from syncd.http.engine import PolicyEngine
+from syncd.redaction import redactor
 
 
 class PolicyTransport(httpx.BaseTransport):
@@ -36,6 +37,9 @@ class PolicyTransport(httpx.BaseTransport):
     def handle_request(self, request: httpx.Request) -> httpx.Response:
         policy = self.engine.policy
         request.headers["User-Agent"] = policy.user_agent
+        # Whatever credential goes on the wire is masked wherever a server may echo it.
+        redactor.register_headers(request.headers.multi_items())
+        redactor.register_url(str(request.url))
         request.extensions["timeout"] = httpx.Timeout(
             policy.read_timeout, connect=policy.connect_timeout
         ).as_dict()

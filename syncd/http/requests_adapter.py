@@ -39,6 +39,7 @@ from urllib3.exceptions import (
 
 from syncd.http.decide import Answered, Failed, FailureKind, Outcome, lower_headers
 from syncd.http.engine import PolicyEngine
+from syncd.redaction import redactor
 
 
 class PolicyAdapter(HTTPAdapter):
@@ -61,6 +62,9 @@ class PolicyAdapter(HTTPAdapter):
     ) -> requests.Response:
         policy = self.engine.policy
         request.headers["User-Agent"] = policy.user_agent
+        # Whatever credential goes on the wire is masked wherever a server may echo it.
+        redactor.register_headers(request.headers)
+        redactor.register_url(request.url or "")
         timeouts = (policy.connect_timeout, policy.read_timeout)
         rewind = _rewinder(request.body)
         sent = 0

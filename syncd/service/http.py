@@ -8,6 +8,7 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from syncd.redaction import redactor
 from syncd.service.readiness import Readiness
 
 
@@ -79,6 +80,8 @@ def _handler(
             self.do_GET()
 
         def _send(self, status: int, content_type: str, body: bytes) -> None:
+            # /readyz names problems in words (a store error may quote a URL): masked like all.
+            body = redactor.redact_bytes(body)
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))

@@ -12,6 +12,7 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from syncd.http.observe import RequestRecord
 from syncd.judge.items import ItemJudgement
 from syncd.model import Flag
+from syncd.redaction import redactor
 
 # A cycle takes seconds for a small team and minutes for a large one behind a slow tracker.
 SYNC_DURATION_BUCKETS = (0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1200)
@@ -167,7 +168,8 @@ class ServiceMetrics:
                 single.remove(team)
 
     def render(self) -> bytes:
-        return generate_latest(self.registry)
+        # Labels are syncd's own words and team names, but nothing leaves the process unmasked.
+        return redactor.redact_bytes(generate_latest(self.registry))
 
 
 def _label_sets_of(metric: Gauge | Counter, team: str) -> list[tuple[str, ...]]:

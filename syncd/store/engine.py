@@ -6,9 +6,11 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from psycopg.types.json import Json, Jsonb
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 
+from syncd.redaction import redactor
 from syncd.store.database_url import DatabaseUrl
 
 # A transaction opened on a connection carrying this execution option takes SQLite's write
@@ -26,8 +28,41 @@ _SQLITE_WAL_FORMAT = 2  # header bytes 18 and 19: file format write/read version
 
 def build_engine(db_url: DatabaseUrl, *, readonly: bool) -> Engine:
     if db_url.is_sqlite:
-        return _sqlite_engine(db_url, readonly=readonly)
-    return _postgres_engine(db_url, readonly=readonly)
+        engine = _sqlite_engine(db_url, readonly=readonly)
+    else:
+        engine = _postgres_engine(db_url, readonly=readonly)
+    event.listen(engine, "before_cursor_execute", _redact_parameters, retval=True)
+    return engine
+
+
+def _redact_parameters(
+    _connection: Connection,
+    _cursor: Any,
+    statement: str,
+    parameters: Any,
+    _context: Any,
+    executemany: bool,
+) -> tuple[str, Any]:
+    # Every value written passes here: a tracker's error quoting a credential, stored as a
+    # document's or a run's error, is kept masked like everything else syncd emits.
+    if executemany and isinstance(parameters, list):
+        return statement, [_redact_row(row) for row in parameters]
+    return statement, _redact_row(parameters)
+
+
+def _redact_row(row: Any) -> Any:
+    if isinstance(row, dict):
+        return {name: _redact_parameter(value) for name, value in row.items()}
+    if isinstance(row, list | tuple):
+        return type(row)(_redact_parameter(value) for value in row)
+    return _redact_parameter(row)
+
+
+def _redact_parameter(value: Any) -> Any:
+    # psycopg wraps JSON values (Json, Jsonb) before they reach the cursor; SQLite gets text.
+    if isinstance(value, Json | Jsonb):
+        return type(value)(redactor.redact_value(value.obj), value.dumps)
+    return redactor.redact_value(value)
 
 
 def _sqlite_engine(db_url: DatabaseUrl, *, readonly: bool) -> Engine:

@@ -215,3 +215,81 @@ def test_json_keeps_text_as_written_and_leaves_out_chat_ids() -> None:
 def test_a_hostile_postmortem_link_is_not_a_link(render: object) -> None:
     out = json.dumps(render(DIGEST))  # type: ignore[operator]
     assert "bank.example@evil.example" not in out.replace("\\u200b", "")
+
+
+# --- bare mentions, channel by channel ---------------------------------------------------------
+
+# What each channel reads as a mention in text it parses, whatever syncd escapes around it.
+_BARE = {
+    "slack": re.compile(r"(?<![\w\u200b])@(here|channel|everyone)\b|<[!@]"),
+    "mattermost": re.compile(r"(?<![\w\u200b])@(all|channel|here|everyone)\b|<[!@]"),
+    "discord": re.compile(r"(?<![\w\u200b])@(everyone|here)\b"),
+    "teams": re.compile(r"<\s*at\b", re.IGNORECASE),
+}
+
+
+def _objects(payload: object) -> list[dict[str, object]]:
+    found: list[dict[str, object]] = []
+    if isinstance(payload, dict):
+        found.append(payload)
+        for value in payload.values():
+            found += _objects(value)
+    elif isinstance(payload, list):
+        for value in payload:
+            found += _objects(value)
+    return found
+
+
+def test_every_slack_text_object_is_verbatim_and_mentions_nobody() -> None:
+    payload = render_slack(DIGEST)
+    texts = [o for o in _objects(payload) if o.get("type") in ("mrkdwn", "plain_text")]
+    mrkdwn = [o for o in texts if o["type"] == "mrkdwn"]
+    assert len(mrkdwn) > 5
+    assert all(o.get("verbatim") is True for o in mrkdwn), mrkdwn
+    everything = [payload["text"], *(str(o["text"]) for o in texts)]
+    hostile = [text for text in everything if _BARE["slack"].search(text.replace("<@U012", ""))]
+    assert hostile == []
+    # the hostile text is still there for a person to read, mentions broken by a zero-width space
+    assert any("@\u200beveryone @\u200bhere" in text for text in everything)
+
+
+@pytest.mark.parametrize(
+    ("channel", "render"),
+    [("slack", render_slack), ("mattermost", render_mattermost), ("discord", render_discord)],
+)
+@pytest.mark.parametrize(
+    "mention", ["@here", "@channel", "@everyone", "@all", "<!here>", "<@U0BADBAD1>", "<!channel>"]
+)
+def test_a_bare_mention_anywhere_mentions_nobody(
+    channel: str, render: object, mention: str
+) -> None:
+    digest = _digest_titled(f"{mention} fix the failover {mention}", owner=mention)
+    payload = render(digest)  # type: ignore[operator]
+    for text in strings(payload):
+        if channel == "slack":
+            text = text.replace("<@U012ABCDEF>", "")  # the one person syncd itself mentions
+        if channel == "discord":
+            text = re.sub(r"<@\d+>", "", text)  # syncd's own, listed in allowed_mentions
+        assert not _BARE[channel].search(text), (mention, text)
+
+
+def test_teams_bare_at_tags_in_every_text_block_are_broken() -> None:
+    digest = _digest_titled("<at>Chief Executive</at> < at >x</at> <AT>y</AT>", owner="<at>z</at>")
+    content = render_teams(digest)["attachments"][0]["content"]
+    entities = {e["text"] for e in content["msteams"].get("entities", [])}
+    for text in strings(content["body"]):
+        for tag in entities:
+            text = text.replace(tag, "")
+        assert not _BARE["teams"].search(text), text
+
+
+def _digest_titled(title: str, owner: str) -> Digest:
+    pm = postmortem("hostile", title, NOW.date() - timedelta(days=60))
+    states = []
+    for n, due_days in enumerate((-3, 2, 30)):
+        due = NOW.date() + timedelta(days=due_days)
+        action = item(f"{title} {n}", pm, owner="alice" if n == 1 else None, due=due)
+        if n != 1:
+            action = replace(action, owner=Owner(written=owner, person=None))
+        states.append(state(action, key=f"PAY-{n + 1}", sync_error=title))
+    return build_digest("payments", states, [pm], POLICY, NOW, LAST_DIGEST, LINK_BASE, CHAT_IDS)

@@ -41,6 +41,9 @@ class LoopbackFake(ABC):
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
         self._holds: list[tuple[float, float, str]] = []
+        # Echo mode: every error answer quotes the request's URL and every header, credentials
+        # included, as a careless server or proxy does; what syncd prints must still mask them.
+        self.echo_requests = False
         # Request arrival and Retry-After holds; a test on virtual time swaps in its clock.
         self.monotonic: Callable[[], float] = time.monotonic
 
@@ -153,6 +156,27 @@ class FakeHandler(BaseHTTPRequestHandler):
 
     def log_message(self, format: str, *args: Any) -> None:
         """Silent: the request log is `fake.requests`."""
+
+    def echo(self) -> str:
+        """The request as an echoing server quotes it: method, whole URL, every header."""
+        host, port = self.server.server_address[:2]
+        headers = json.dumps(dict(self.headers.items()))
+        return f"{self.command} http://{host!s}:{port}{self.path} with headers {headers}"
+
+    def echoed(self, status: int, body: Any, echo: bool) -> Any:
+        """``body`` with the request quoted in it when ``echo`` is on and this is an error."""
+        if not echo or status < 400:
+            return body
+        quoted = "the request was " + self.echo()
+        if isinstance(body, dict):
+            body = dict(body)
+            if isinstance(body.get("errorMessages"), list):
+                body["errorMessages"] = [*body["errorMessages"], quoted]
+            if isinstance(body.get("message"), str):
+                body["message"] = f"{body['message']} ({quoted})"
+            body["echo"] = quoted
+            return body
+        return {"message": quoted, "errorMessages": [quoted], "echo": quoted}
 
     def date_time_string(self, timestamp: float | None = None) -> str:
         return email.utils.format_datetime(self.fake_now(), usegmt=True)

@@ -166,6 +166,10 @@ class RunningService:
         """What the process wrote to stderr so far (its log lines)."""
         return self._stderr.text()
 
+    @property
+    def stdout(self) -> bytes:
+        return self._stdout.text()
+
     def get(self, path: str) -> tuple[int, bytes]:
         return http_get(self.port, path)
 

@@ -268,13 +268,13 @@ def test_symlink_loop_is_reported_once_and_not_followed(
 def test_symlinked_folder_is_followed_and_read_once(
     context: SourceContext, root: Path, fake_extract: FakeExtractor
 ) -> None:
-    outside = context.config_dir.parent / "elsewhere"
-    write(outside / "shared.md", "x")
-    (root / "linked").symlink_to(outside)
-    write(root / "2024/a.md", "x")
-    (root / "latest").symlink_to(root / "2024")
+    write(root / "shared/notes.md", "x")
+    (root / "2024").mkdir()
+    (root / "2024/linked").symlink_to(root / "shared")
+    write(root / "2025/a.md", "x")
+    (root / "latest").symlink_to(root / "2025")
     results = read_all(make_source(context, {"path": "../postmortems"}, fake_extract))
-    assert documents(results) == ["2024/a.md", "linked/shared.md"]
+    assert documents(results) == ["2025/a.md", "shared/notes.md"]  # under their real paths
     assert failures(results) == {}
 
 

@@ -925,7 +925,8 @@ def _make_handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             return Reply(int(fault.kind), body, self._with_limits(headers))
 
         def _send(self, reply: Reply) -> None:
-            payload = b"" if reply.body is None else json.dumps(reply.body).encode()
+            body = self.echoed(reply.status, reply.body, fake.echo_requests)
+            payload = b"" if body is None else json.dumps(body).encode()
             fake.note_retry_after(reply.headers, self.connection_label())
             self.send_response(reply.status)
             if payload:
