@@ -71,14 +71,16 @@ def _render_simple(raw: str) -> InlineText:
     out: list[str] = []
     size = 0
     last = 0
+    blank_so_far = True  # kept as a flag: joining ``out`` at every span was quadratic
     lead_strong_end: int | None = None
     links: list[tuple[int, str]] = []
     for m in _SIMPLE_SPAN.finditer(raw):
         before = raw[last : m.start()]
         out.append(before)
         size += len(before)
+        blank_so_far = blank_so_far and not before.strip()
         if (strong := m.group("strong")) is not None:
-            if lead_strong_end is None and not "".join(out).strip():
+            if lead_strong_end is None and blank_so_far:
                 lead_strong_end = size + len(strong)
             piece = strong
         elif (link := m.group("link")) is not None:
@@ -88,6 +90,7 @@ def _render_simple(raw: str) -> InlineText:
             piece = m.group("code")
         out.append(piece)
         size += len(piece)
+        blank_so_far = blank_so_far and not piece.strip()
         last = m.end()
     out.append(raw[last:])
     return InlineText(text="".join(out), links=tuple(links), lead_strong_end=lead_strong_end)

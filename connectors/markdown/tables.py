@@ -21,7 +21,9 @@ from connectors.markdown.placeholders import is_placeholder
 from connectors.markdown.refs import find_refs, ordered_refs
 from syncd.model import RawItem
 
-_DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+# Possessive runs: with greedy ones, a long run of spaces in a line that is not a delimiter
+# row is split every way between neighbouring "\s*" before failing (quadratic time).
+_DELIMITER_ROW = re.compile(r"\s*+\|?\s*+:?-++:?\s*+(?:\|\s*+:?-++:?\s*+)*+\|?\s*+")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 _QUOTE_PREFIX = re.compile(r"^[\s>]*")
 _BOLD_STATUS = re.compile(
@@ -94,7 +96,7 @@ def table_from_paragraph(content: str, first_line: int) -> TableRows | None:
     """A paragraph that is a table markdown-it refused (header and delimiter rows disagree)."""
     lines = content.split("\n")
     for d in range(1, len(lines)):
-        if "|" in lines[d - 1] and _DELIMITER_ROW.match(lines[d]) and "|" in lines[d]:
+        if "|" in lines[d - 1] and _DELIMITER_ROW.fullmatch(lines[d]) and "|" in lines[d]:
             header = split_row(lines[d - 1])
             delimiter_cells = len(split_row(lines[d]))
             rows = []
