@@ -34,15 +34,11 @@ from connectors.markdown.git import (
     clone_directory,
     run_git,
 )
-from connectors.markdown.parallel import (
-    Extractor,
-    extract_safely,
-    load_and_extract_all,
-    worth_parallel,
-)
+from connectors.markdown.parallel import Extractor, extract_safely, read_in_workers
 from connectors.markdown.settings import MarkdownSettings, has_glob_magic
 from syncd.model import DocumentFailure, ExtractedDocument
 from syncd.plugins import SourceContext, SourceError
+from syncd.worker_pool import WorkersStopped
 
 
 def _engine() -> Extractor:
@@ -128,12 +124,10 @@ class MarkdownSource:
     ) -> Iterator[ExtractedDocument | DocumentFailure]:
         limit = self._settings.max_document_bytes
         files = [entry for entry in found if isinstance(entry, FoundFile)]
-        default_io = self._extract is None and self._read_file is read_at_most
-        if default_io and worth_parallel(len(files)):
-            extracted = load_and_extract_all(files, max_bytes=limit, source=self.name)
-            for entry in found:
-                yield self._finished(entry if isinstance(entry, PathProblem) else next(extracted))
+        if self._extract is None and self._read_file is read_at_most:
+            yield from self._read_in_workers(found, files)
             return
+        # An injected reader or extractor (tests, embedding) runs here, without a time budget.
         for entry in found:
             if isinstance(entry, PathProblem):
                 yield self._finished(entry)
@@ -143,6 +137,21 @@ class MarkdownSource:
                 yield self._finished(loaded)
             else:
                 yield self._finished(extract_safely(loaded, self.name, extract))
+
+    def _read_in_workers(
+        self, found: list[FoundFile | PathProblem], files: list[FoundFile]
+    ) -> Iterator[ExtractedDocument | DocumentFailure]:
+        extracted = read_in_workers(
+            files,
+            max_bytes=self._settings.max_document_bytes,
+            source=self.name,
+            budget=self._settings.max_document_seconds,
+        )
+        try:
+            for entry in found:
+                yield self._finished(entry if isinstance(entry, PathProblem) else next(extracted))
+        except WorkersStopped as exc:
+            raise SourceError(f"{exc}; this source's items are kept as they were") from None
 
     def _finished(
         self, result: ExtractedDocument | PathProblem

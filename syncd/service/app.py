@@ -43,6 +43,7 @@ from syncd.service.scheduler import TeamSchedule, TeamScheduler
 from syncd.service.signals import ServiceSignals
 from syncd.store import StateStore, StateStoreError
 from syncd.store.database_url import parse_database_url
+from syncd.worker_pool import end_all_workers
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 # SIGTERM must end the process within 10 s (Kubernetes' default grace is 30 s; ours is tighter):
@@ -150,6 +151,9 @@ class Service:
     def stop(self) -> bool:
         get_logger().info("service.stopping", running=sorted(self._running))
         self._scheduler.shutdown()
+        # A sync reading a slow document would hold the stop for that document's whole budget:
+        # its reading processes end now, and the sync ends its cycle (the source's items stay).
+        end_all_workers()
         self._lease_stop.set()
         deadline = time.monotonic() + STOP_WAIT_FOR_SYNCS.total_seconds()
         with self._running_changed:

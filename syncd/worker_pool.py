@@ -1,0 +1,249 @@
+"""Pure work on untrusted input, in worker processes that are ended when a job overruns.
+
+A regular expression or a parser can take far longer on a hostile input than on any real one,
+and CPython cannot interrupt a thread that is inside one (nor run a signal handler, nor answer
+a probe while it holds the GIL). So such work runs in worker processes: fresh interpreters
+(``python -m syncd.worker_main``), each with a memory limit, given one job at a time. A job
+that runs past its budget has its worker killed and comes back as ``Overran``; the other jobs
+go on in a new worker. ``end_all_workers`` (SIGTERM) kills every worker at once, busy or idle.
+
+Workers are kept between calls (a service reads its sources every few minutes) and end
+themselves after ``IDLE_EXIT_SECONDS`` without work, so an idle service holds none.
+"""
+
+from __future__ import annotations
+
+import atexit
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from multiprocessing.connection import Connection, wait
+from typing import Any
+
+IDLE_EXIT_SECONDS = 60.0
+STARTUP_SECONDS = 60.0  # a fresh interpreter on a loaded machine; not part of any job's budget
+DEFAULT_MEMORY_BYTES = 1 << 30  # address space of one worker
+
+
+@dataclass(frozen=True, slots=True)
+class Overran:
+    """The job ran past its budget; its worker was killed."""
+
+    seconds: float
+
+
+@dataclass(frozen=True, slots=True)
+class WorkerFailed:
+    """The job ended its worker or raised: out of memory, a crash, an exception."""
+
+    reason: str
+
+
+class WorkersStopped(RuntimeError):
+    """``end_all_workers`` was called (the service is stopping): no job can finish."""
+
+
+JobResult = Any | Overran | WorkerFailed
+
+
+@dataclass(frozen=True, slots=True)
+class _Running:
+    index: int  # the job's place in the caller's sequence
+    deadline: float  # monotonic: the budget's end, or the start-up's while not started
+    started: bool
+
+    @classmethod
+    def begin(cls, index: int, started: bool, budget: float) -> _Running:
+        return cls(index, time.monotonic() + (budget if started else STARTUP_SECONDS), started)
+
+
+class _Worker:
+    def __init__(self, target: str, memory_bytes: int) -> None:
+        ours, theirs = socket.socketpair()
+        with theirs:
+            self.process = subprocess.Popen(
+                [
+                    sys.executable,
+                    "-m",
+                    "syncd.worker_main",
+                    str(theirs.fileno()),
+                    target,
+                    str(memory_bytes),
+                    str(IDLE_EXIT_SECONDS),
+                    str(os.getpid()),
+                ],
+                pass_fds=(theirs.fileno(),),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,  # stdout is syncd's results (--json): never a worker's
+                env=_worker_environment(),
+            )
+        self.connection = Connection(ours.detach())
+        self.ready = False
+        self.idle_since = time.monotonic()
+
+    def usable(self) -> bool:
+        fresh = time.monotonic() - self.idle_since < IDLE_EXIT_SECONDS / 2
+        return fresh and self.process.poll() is None
+
+    def kill(self) -> None:
+        self.process.kill()  # a no-op once the process was reaped
+        self.process.wait()
+        self.connection.close()
+
+    def ended_how(self) -> str:
+        code = self.process.wait()
+        if code < 0:
+            return f"the reading process was ended by signal {-code}"
+        return f"the reading process exited with status {code}"
+
+
+def _worker_environment() -> dict[str, str]:
+    # A worker needs the interpreter's settings, never the service's secrets.
+    keep = ("PATH", "LANG", "TZ")
+    return {k: v for k, v in os.environ.items() if k in keep or k.startswith(("PYTHON", "LC_"))}
+
+
+class WorkerPool:
+    """Workers for one target function (``"package.module:function"``)."""
+
+    def __init__(self, target: str, *, memory_bytes: int = DEFAULT_MEMORY_BYTES) -> None:
+        self.target = target
+        self.memory_bytes = memory_bytes
+        self._lock = threading.Lock()
+        self._idle: list[_Worker] = []
+        self._busy: set[_Worker] = set()
+        self._stopped = False
+
+    def map(self, jobs: Sequence[Any], *, budget: float, workers: int) -> Iterator[JobResult]:
+        """Each job's result, in the order of ``jobs``. Raises ``WorkersStopped``."""
+        pending = list(enumerate(jobs))[::-1]  # popped from the end: first job first
+        done: dict[int, JobResult] = {}
+        running: dict[_Worker, _Running] = {}
+        next_out = 0
+        try:
+            while next_out < len(jobs):
+                while pending and len(running) < max(1, workers):
+                    index, job = pending.pop()
+                    worker = self._checkout()
+                    worker.connection.send((index, job))
+                    running[worker] = _Running.begin(index, worker.ready, budget)
+                self._collect(running, done, budget)
+                while next_out in done:
+                    yield done.pop(next_out)
+                    next_out += 1
+        finally:
+            for worker in running:  # abandoned mid-job (an error, or the caller stopped)
+                self._discard(worker)
+
+    def _collect(
+        self, running: dict[_Worker, _Running], done: dict[int, JobResult], budget: float
+    ) -> None:
+        """Wait for the next message or deadline, and settle what it decided."""
+        timeout = max(0.0, min(r.deadline for r in running.values()) - time.monotonic())
+        by_connection = {w.connection: w for w in running}
+        for connection in wait(list(by_connection), timeout=timeout):
+            worker = by_connection[connection]  # type: ignore[index]
+            job = running[worker]
+            try:
+                message = worker.connection.recv()
+            except (EOFError, OSError):
+                self._raise_if_stopped()
+                del running[worker]
+                done[job.index] = WorkerFailed(worker.ended_how())
+                self._discard(worker)
+                continue
+            if message == "ready":  # the budget counts from here, not from the spawn
+                worker.ready = True
+                running[worker] = _Running.begin(job.index, True, budget)
+                continue
+            del running[worker]
+            _, ok, value = message
+            done[job.index] = value if ok else WorkerFailed(str(value))
+            self._checkin(worker)
+        self._raise_if_stopped()
+        now = time.monotonic()
+        for worker, job in list(running.items()):
+            if now >= job.deadline:
+                del running[worker]
+                done[job.index] = (
+                    Overran(budget)
+                    if job.started
+                    else WorkerFailed(
+                        f"the reading process did not start within {STARTUP_SECONDS:g} s"
+                    )
+                )
+                self._discard(worker)
+
+    def _checkout(self) -> _Worker:
+        with self._lock:
+            self._raise_if_stopped()
+            while self._idle:
+                worker = self._idle.pop()
+                if worker.usable():
+                    self._busy.add(worker)
+                    return worker
+                worker.kill()
+            worker = _Worker(self.target, self.memory_bytes)
+            self._busy.add(worker)
+            return worker
+
+    def _checkin(self, worker: _Worker) -> None:
+        with self._lock:
+            self._busy.discard(worker)
+            if self._stopped:
+                worker.kill()
+                return
+            worker.idle_since = time.monotonic()
+            self._idle.append(worker)
+
+    def _discard(self, worker: _Worker) -> None:
+        with self._lock:
+            self._busy.discard(worker)
+        worker.kill()
+
+    @property
+    def stopped(self) -> bool:
+        return self._stopped
+
+    def _raise_if_stopped(self) -> None:
+        if self._stopped:
+            raise WorkersStopped("the service is stopping; the reading processes were ended")
+
+    def stop(self) -> None:
+        """Kill every worker, busy or idle; a ``map`` in progress raises ``WorkersStopped``."""
+        with self._lock:
+            self._stopped = True
+            workers = [*self._idle, *self._busy]
+            self._idle.clear()
+        for worker in workers:
+            worker.process.kill()
+        for worker in workers:
+            worker.process.wait()
+
+
+_pools: dict[tuple[str, int], WorkerPool] = {}
+_pools_lock = threading.Lock()
+
+
+def shared_pool(target: str, *, memory_bytes: int = DEFAULT_MEMORY_BYTES) -> WorkerPool:
+    """The process-wide pool for ``target``: workers are reused across reads and teams."""
+    with _pools_lock:
+        pool = _pools.get((target, memory_bytes))
+        if pool is None or pool.stopped:
+            if not _pools:
+                atexit.register(end_all_workers)  # idle workers would otherwise linger a minute
+            pool = _pools[(target, memory_bytes)] = WorkerPool(target, memory_bytes=memory_bytes)
+        return pool
+
+
+def end_all_workers() -> None:
+    """Kill every worker of every shared pool (SIGTERM: nothing may outlive the service)."""
+    with _pools_lock:
+        pools = list(_pools.values())
+    for pool in pools:
+        pool.stop()
