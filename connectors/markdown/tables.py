@@ -15,7 +15,7 @@ from markdown_it.token import Token
 from connectors.markdown.annotations import is_done_status, tidy
 from connectors.markdown.columns import Column, classify_header, header_key
 from connectors.markdown.context import ExtractionContext
-from connectors.markdown.inline_text import render_inline, render_inline_many
+from connectors.markdown.inline_text import MAX_ITEM_CHARS, render_inline, render_inline_many
 from connectors.markdown.item_text import read_item_text
 from connectors.markdown.placeholders import is_placeholder
 from connectors.markdown.refs import find_refs, ordered_refs
@@ -174,6 +174,7 @@ def _row_item(
     action = read_item_text(cells[action_index], ctx.env, rendered[action_index])
     if not action.title or is_placeholder(action.title, action.raw):
         return
+    ctx.report_long_item(line, action.raw, MAX_ITEM_CHARS)
     found = action.annotations
 
     status = value(Column.STATUS)
