@@ -39,8 +39,8 @@ def test_every_hostile_input_is_read_within_the_budget(pool: WorkerPool) -> None
 
 def test_the_cases_still_mean_something() -> None:
     # The inputs are the hostile ones, and the fixed functions still do their job on them.
-    from connectors.markdown.annotations import extract_annotations, tidy
     from connectors.markdown import labels, refs
+    from connectors.markdown.annotations import extract_annotations, tidy
 
     assert tidy("x and and and") == "x"
     assert refs.strip_url_punctuation("https://x/a_(b))).") == "https://x/a_(b)"

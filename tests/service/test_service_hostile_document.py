@@ -1,5 +1,6 @@
-"""`syncd run` fed a document that takes long to read: probes answer, the document's budget
-ends its reading, and SIGTERM ends the process (and its reading process) within 10 seconds.
+"""`syncd run` fed a document that takes long to read, or a tracker slow to answer: probes
+answer within a second, the document's budget ends its reading, and SIGTERM ends the process
+(and its reading process) within 10 seconds.
 
 The document is a plausible-looking action table of 3 MB: every row is an item, so reading it
 takes many seconds on any machine (nothing in it is super-linear any more), which is what these
@@ -15,8 +16,16 @@ import time
 import urllib.request
 from pathlib import Path
 
+from tests.fakes.jira.server import FakeJira
 from tests.service.proof_support import base_env, log_events, run_cli
-from tests.service.service_support import DOC, start_service, wait_for
+from tests.service.service_support import (
+    DOC,
+    JIRA_TOKEN,
+    jira_tracker,
+    start_service,
+    wait_for,
+    write_team,
+)
 
 HOSTILE_BYTES = 3_000_000
 ROW = "| Fix the thing that broke | @bob | 2026-01-01 |\n"
@@ -133,3 +142,25 @@ def test_a_document_past_its_budget_is_skipped_and_the_others_are_recorded(tmp_p
     ]
     assert [e["document"] for e in skipped] == ["2026-09-15-hostile.md"]
     assert "took longer than 1 s" in str(skipped[0]["error"])
+
+
+def test_probes_answer_and_sigterm_stops_run_while_the_tracker_is_slow(tmp_path: Path) -> None:
+    # Every answer of this Jira takes 3 s: the cycle spends its time waiting on the tracker.
+    with FakeJira("cloud", latency=3.0) as jira:
+        config = tmp_path / "config"
+        write_team(config, tmp_path / "docs", "payments", tracker=jira_tracker(jira.url))
+        env = {**base_env(tmp_path / "state"), "JIRA_TOKEN": JIRA_TOKEN}
+        service = start_service(config, env)
+        try:
+            wait_for("a request to the tracker", lambda: jira.requests, timeout=120)
+            answered = [_healthz_within_one_second(service.port) for _ in range(20)]
+            assert service.metric("syncd_sync_duration_seconds_count", team="payments") is None
+            started = time.monotonic()
+            service.signal(signal.SIGTERM)
+            code = service.process.wait(timeout=30)
+            elapsed = time.monotonic() - started
+        finally:
+            service.stop()
+    assert answered == [True] * 20
+    assert code == 0
+    assert elapsed < 10

@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from connectors.markdown.annotations import extract_annotations, tidy
 from connectors.markdown import columns, labels, metadata, placeholders, refs
+from connectors.markdown.annotations import extract_annotations, tidy
 from connectors.markdown.extract import extract_document
 from connectors.markdown.inline_text import _render_simple
 from connectors.markdown.tables import table_from_paragraph
@@ -28,22 +28,14 @@ CASES: dict[str, Callable[[], object]] = {
     # One judgement of the whole text before and after each handle: quadratic in handles.
     "handles at the edges": lambda: extract_annotations(_times("@a ", MB)),
     # A URL could give back its "/" to the list separator: exponential in the list.
-    "list of URLs in brackets": lambda: extract_annotations(
-        "x (" + _times("http://a/", 4000)
-    ),
-    "URLs joined by '&'": lambda: extract_annotations(
-        "x (https://a" + _times("&https://a", 4000)
-    ),
+    "list of URLs in brackets": lambda: extract_annotations("x (" + _times("http://a/", 4000)),
+    "URLs joined by '&'": lambda: extract_annotations("x (https://a" + _times("&https://a", 4000)),
     # The text was sliced again for each trailing " and".
     "trailing ands": lambda: tidy("x" + _times(" and", 4 * MB)),
     # The parentheses were counted again for each trailing ")".
-    "URL ending in parentheses": lambda: refs.strip_url_punctuation(
-        "https://x" + _times(")", MB)
-    ),
+    "URL ending in parentheses": lambda: refs.strip_url_punctuation("https://x" + _times(")", MB)),
     # Neighbouring "\s*" split a blank run every way.
-    "delimiter row with blanks": lambda: table_from_paragraph(
-        "a|b\n---" + " " * MB + "x", 0
-    ),
+    "delimiter row with blanks": lambda: table_from_paragraph("a|b\n---" + " " * MB + "x", 0),
     "template braces and blanks": lambda: placeholders.is_placeholder(
         "x", "{{a}}" + " " * MB + "x"
     ),
