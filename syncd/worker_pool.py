@@ -129,8 +129,7 @@ class WorkerPool:
             while next_out < len(jobs):
                 while pending and len(running) < max(1, workers):
                     index, job = pending.pop()
-                    worker = self._checkout()
-                    worker.connection.send((index, job))
+                    worker = self._send((index, job))
                     running[worker] = _Running.begin(index, worker.ready, budget)
                 self._collect(running, done, budget)
                 while next_out in done:
@@ -178,6 +177,18 @@ class WorkerPool:
                     )
                 )
                 self._discard(worker)
+
+    def _send(self, message: tuple[int, Any]) -> _Worker:
+        """A worker that took the job. An idle worker may have just ended itself (its idle
+        time ran out as it was chosen): the job then goes to a new one."""
+        worker = self._checkout()
+        try:
+            worker.connection.send(message)
+        except OSError:
+            self._discard(worker)
+            worker = self._checkout()
+            worker.connection.send(message)
+        return worker
 
     def _checkout(self) -> _Worker:
         with self._lock:
