@@ -37,7 +37,7 @@ CASES: dict[str, Callable[[], object]] = {
     # Neighbouring "\s*" split a blank run every way.
     "delimiter row with blanks": lambda: table_from_paragraph("a|b\n---" + " " * MB + "x", 0),
     "template braces and blanks": lambda: placeholders.is_placeholder(
-        "x", "{{a}}" + " " * MB + "x"
+        "{{a}} x", "{{a}}" + " " * MB + "x"
     ),
     "italic instruction and blanks": lambda: placeholders.is_placeholder(
         "Add action items", "*a*" + " " * MB + "x"
