@@ -108,13 +108,28 @@ def _worker_environment() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k in keep or k.startswith(("PYTHON", "LC_"))}
 
 
+def usable_cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not every platform can say which cores this process may use
+        return os.cpu_count() or 1
+
+
 class WorkerPool:
     """Workers for one target function (``"package.module:function"``)."""
 
-    def __init__(self, target: str, *, memory_bytes: int = DEFAULT_MEMORY_BYTES) -> None:
+    def __init__(
+        self,
+        target: str,
+        *,
+        memory_bytes: int = DEFAULT_MEMORY_BYTES,
+        max_workers: int | None = None,
+    ) -> None:
         self.target = target
         self.memory_bytes = memory_bytes
-        self._lock = threading.Lock()
+        # Shared by every caller (the service's teams read at once): memory stays bounded.
+        self.max_workers = max_workers or max(2, usable_cores())
+        self._changed = threading.Condition()
         self._idle: list[_Worker] = []
         self._busy: set[_Worker] = set()
         self._stopped = False
@@ -128,9 +143,14 @@ class WorkerPool:
         try:
             while next_out < len(jobs):
                 while pending and len(running) < max(1, workers):
+                    # Wait for a worker only with none running: two callers each holding one
+                    # and waiting for a second would otherwise wait for each other forever.
+                    worker = self._checkout(wait=not running)
+                    if worker is None:
+                        break
                     index, job = pending.pop()
-                    worker = self._send((index, job))
-                    running[worker] = _Running.begin(index, worker.ready, budget)
+                    sent = self._send(worker, (index, job))
+                    running[sent] = _Running.begin(index, sent.ready, budget)
                 self._collect(running, done, budget)
                 while next_out in done:
                     yield done.pop(next_out)
@@ -178,34 +198,55 @@ class WorkerPool:
                 )
                 self._discard(worker)
 
-    def _send(self, message: tuple[int, Any]) -> _Worker:
-        """A worker that took the job. An idle worker may have just ended itself (its idle
+    def _send(self, worker: _Worker, message: tuple[int, Any]) -> _Worker:
+        """The worker that took the job. An idle worker may have just ended itself (its idle
         time ran out as it was chosen): the job then goes to a new one."""
-        worker = self._checkout()
         try:
             worker.connection.send(message)
         except OSError:
             self._discard(worker)
-            worker = self._checkout()
+            worker = self._spawn()
             worker.connection.send(message)
         return worker
 
-    def _checkout(self) -> _Worker:
-        with self._lock:
-            self._raise_if_stopped()
-            while self._idle:
-                worker = self._idle.pop()
-                if worker.usable():
-                    self._busy.add(worker)
-                    return worker
-                worker.kill()
+    def _checkout(self, *, wait: bool) -> _Worker | None:
+        """An idle worker, else a new one while there are fewer than ``max_workers``, else
+        (``wait``) the first one another caller gives back, or None."""
+        with self._changed:
+            while True:
+                self._raise_if_stopped()
+                while self._idle:
+                    worker = self._idle.pop()
+                    if worker.usable():
+                        self._busy.add(worker)
+                        return worker
+                    worker.kill()
+                if len(self._busy) < self.max_workers:
+                    return self._spawn()
+                if not wait:
+                    return None
+                self._changed.wait(timeout=1.0)  # bounded: a stop also notifies
+
+    def _spawn(self) -> _Worker:
+        with self._changed:
             worker = _Worker(self.target, self.memory_bytes)
             self._busy.add(worker)
             return worker
 
+    def warm(self) -> None:
+        """Start workers up to ``max_workers`` without waiting for them, so the first read
+        does not pay for their start (a replica taking over teams, say)."""
+        with self._changed:
+            if self._stopped:
+                return
+            self._idle = [w for w in self._idle if w.usable()]
+            for _ in range(self.max_workers - len(self._busy) - len(self._idle)):
+                self._idle.append(_Worker(self.target, self.memory_bytes))
+
     def _checkin(self, worker: _Worker) -> None:
-        with self._lock:
+        with self._changed:
             self._busy.discard(worker)
+            self._changed.notify()
             if self._stopped:
                 worker.kill()
                 return
@@ -213,8 +254,9 @@ class WorkerPool:
             self._idle.append(worker)
 
     def _discard(self, worker: _Worker) -> None:
-        with self._lock:
+        with self._changed:
             self._busy.discard(worker)
+            self._changed.notify()
         worker.kill()
 
     @property
@@ -227,10 +269,11 @@ class WorkerPool:
 
     def stop(self) -> None:
         """Kill every worker, busy or idle; a ``map`` in progress raises ``WorkersStopped``."""
-        with self._lock:
+        with self._changed:
             self._stopped = True
             workers = [*self._idle, *self._busy]
             self._idle.clear()
+            self._changed.notify_all()
         for worker in workers:
             worker.process.kill()
         for worker in workers:

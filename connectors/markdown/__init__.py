@@ -1,6 +1,6 @@
 """Postmortems written in markdown: a folder, a glob of files, or a git repository.
 
-The names below are imported on first use: a reading process (``parallel.load_and_extract``)
+The names below are imported on first use: a reading process (``worker.load_and_extract``)
 imports only the extraction engine, not the source's settings, git and file handling, which
 halves its start-up.
 """

@@ -10,59 +10,28 @@ sequential read.
 
 from __future__ import annotations
 
-import gc
-import os
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
-from connectors.markdown.files import DocumentText, FoundFile, PathProblem, load_text
+from connectors.markdown.files import DocumentText, FoundFile, PathProblem
 from syncd.model import ExtractedDocument
-from syncd.worker_pool import Overran, WorkerFailed, shared_pool
+from syncd.worker_pool import Overran, WorkerFailed, shared_pool, usable_cores
 
 
 class Extractor(Protocol):
     def __call__(self, text: str, *, source: str, document: str) -> ExtractedDocument: ...
 
 
-WORKER_TARGET = "connectors.markdown.parallel:load_and_extract"
+# The reading process's job, named rather than imported: this process never loads the engine
+# for it, and the worker loads it before it says it is ready (before any budget runs).
+WORKER_TARGET = "connectors.markdown.worker:load_and_extract"
 MAX_WORKERS = 8
 DOCUMENTS_PER_WORKER = 50  # below this, one more worker costs more to start than it saves
-
-
-def usable_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not every platform can say which cores this process may use
-        return os.cpu_count() or 1
 
 
 def worker_count(documents: int) -> int:
     wanted = -(-documents // DOCUMENTS_PER_WORKER)
     return max(1, min(usable_cores(), MAX_WORKERS, wanted))
-
-
-def load_and_extract(job: tuple[FoundFile, int, str]) -> ExtractedDocument | PathProblem:
-    """One document, in a worker: read, decode, extract."""
-    from connectors.markdown.extract import extract_document
-
-    found, max_bytes, source = job
-    loaded = load_text(found, max_bytes)
-    if isinstance(loaded, PathProblem):
-        return loaded
-    # The parser allocates a token per bit of markup and keeps them all to the end: cyclic
-    # garbage collections would rescan that growing heap again and again (40 % of the time on
-    # a large document) for cycles it does not make. Collection resumes between documents.
-    gc.disable()
-    try:
-        return extract_safely(loaded, source, extract_document)
-    except MemoryError:
-        return PathProblem(
-            loaded.document,
-            "reading it needs more memory than a reading process may use; it was skipped "
-            "(a document that large in memory is most likely malformed)",
-        )
-    finally:
-        gc.enable()
 
 
 def extract_safely(

@@ -34,11 +34,16 @@ from connectors.markdown.git import (
     clone_directory,
     run_git,
 )
-from connectors.markdown.parallel import Extractor, extract_safely, read_in_workers
+from connectors.markdown.parallel import (
+    WORKER_TARGET,
+    Extractor,
+    extract_safely,
+    read_in_workers,
+)
 from connectors.markdown.settings import MarkdownSettings, has_glob_magic
 from syncd.model import DocumentFailure, ExtractedDocument
 from syncd.plugins import SourceContext, SourceError
-from syncd.worker_pool import WorkersStopped
+from syncd.worker_pool import WorkersStopped, shared_pool
 
 
 def _engine() -> Extractor:
@@ -71,6 +76,11 @@ class MarkdownSource:
         self._read_file = read_file
         self._git_runner = git_runner
         self._url_for = self._document_url_builder()
+
+    @classmethod
+    def prepare(cls) -> None:
+        """Start the reading processes ahead of the first read (the service calls this)."""
+        shared_pool(WORKER_TARGET).warm()
 
     def read(self) -> Iterator[ExtractedDocument | DocumentFailure]:
         extract = self._extract if self._extract is not None else _engine()

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from syncd import plugins
 from syncd.clock import system_now
 from syncd.config.loader import LoadedConfig, LoadedTeam, load_config
 from syncd.digest_command import post_digests
@@ -121,6 +122,7 @@ class Service:
     # -- lifecycle -------------------------------------------------------------------------
 
     def start(self) -> None:
+        _prepare_sources(self._loaded)
         self.probes.start()
         self._refresh_leases()
         self._scheduler.set_teams(_schedules(self._loaded))
@@ -384,6 +386,20 @@ def _config_problem(loaded: LoadedConfig) -> str | None:
     if loaded.errors:
         return f"{len(loaded.errors)} configuration error(s), first: {loaded.errors[0]}"
     return None
+
+
+def _prepare_sources(loaded: LoadedConfig) -> None:
+    """Let each source type in use get ready ahead of its first read (a source may offer
+    ``prepare()``: the markdown source starts its reading processes), so that a replica taking
+    over teams does not wait for that in the middle of a cycle."""
+    types = sorted({source.type for team in loaded.teams for source in team.config.sources})
+    for type_ in types:
+        try:
+            prepare = getattr(plugins.connector_class("source", type_), "prepare", None)
+            if callable(prepare):
+                prepare()
+        except Exception as exc:  # a connector that cannot prepare still reads when asked
+            get_logger().warning("service.source_prepare_failed", type=type_, error=str(exc))
 
 
 def _schedules(loaded: LoadedConfig) -> list[TeamSchedule]:

@@ -7,7 +7,7 @@ import signal
 from typing import Any
 
 from connectors.markdown.files import FoundFile, PathProblem
-from connectors.markdown.parallel import load_and_extract
+from connectors.markdown.worker import load_and_extract
 from syncd.model import ExtractedDocument
 
 

@@ -95,3 +95,37 @@ def test_stop_ends_a_busy_worker_and_the_waiting_caller(tmp_path: Path) -> None:
     assert not _alive(pid)
     with pytest.raises(WorkersStopped):
         list(pool.map(["more"], budget=60, workers=1))
+
+
+def test_callers_at_once_share_at_most_max_workers_and_all_finish() -> None:
+    pool = WorkerPool(f"{TARGETS}:echo", max_workers=2)
+    results: dict[int, list[object]] = {}
+
+    def read(caller: int) -> None:
+        jobs = [f"{caller}-{n}" for n in range(15)]
+        results[caller] = list(pool.map(jobs, budget=60, workers=2))
+
+    callers = [threading.Thread(target=read, args=(n,)) for n in range(3)]
+    try:
+        for thread in callers:
+            thread.start()
+        for thread in callers:
+            thread.join(timeout=120)
+        alive_workers = len(pool._idle) + len(pool._busy)
+    finally:
+        pool.stop()
+    assert not any(thread.is_alive() for thread in callers)
+    assert results == {n: [f"{n}-{k}" for k in range(15)] for n in range(3)}
+    assert alive_workers <= 2
+
+
+def test_warm_starts_the_workers_before_the_first_job() -> None:
+    pool = WorkerPool(f"{TARGETS}:echo", max_workers=2)
+    try:
+        pool.warm()
+        started = {w.process.pid for w in pool._idle}
+        assert len(started) == 2
+        assert list(pool.map(["a", "b"], budget=60, workers=2)) == ["a", "b"]
+        assert {w.process.pid for w in pool._idle} == started  # the warm ones did the work
+    finally:
+        pool.stop()
