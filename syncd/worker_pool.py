@@ -15,15 +15,20 @@ from __future__ import annotations
 
 import atexit
 import os
+import queue
 import socket
 import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import Future
 from dataclasses import dataclass
+from functools import partial
 from multiprocessing.connection import Connection, wait
-from typing import Any
+from typing import Any, TypeVar
+
+_T = TypeVar("_T")
 
 IDLE_EXIT_SECONDS = 60.0
 STARTUP_SECONDS = 60.0  # a fresh interpreter on a loaded machine; not part of any job's budget
@@ -62,25 +67,69 @@ class _Running:
         return cls(index, time.monotonic() + (budget if started else STARTUP_SECONDS), started)
 
 
+class _Spawner:
+    """Starts every worker from one thread that lives as long as the process.
+
+    A worker asks the kernel to kill it when its parent dies (``PR_SET_PDEATHSIG``), and on
+    Linux the "parent" is the thread that started it: a worker started by a sync thread that
+    then ended was killed in the middle of another thread's document.
+    """
+
+    def __init__(self) -> None:
+        self._requests: queue.SimpleQueue[tuple[Callable[[], Any], Future[Any]]] = (
+            queue.SimpleQueue()
+        )
+        self._thread: threading.Thread | None = None
+        self._lock = threading.Lock()
+
+    def run(self, start: Callable[[], _T]) -> _T:
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(
+                    target=self._serve, name="syncd-worker-spawner", daemon=True
+                )
+                self._thread.start()
+        done: Future[_T] = Future()
+        self._requests.put((start, done))
+        return done.result()
+
+    def _serve(self) -> None:
+        while True:
+            start, done = self._requests.get()
+            try:
+                done.set_result(start())
+            except BaseException as exc:  # handed to the caller, which raises it
+                done.set_exception(exc)
+
+
+_spawner = _Spawner()
+
+
+def _start_process(fd: int, target: str, memory_bytes: int) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "syncd.worker_main",
+            str(fd),
+            target,
+            str(memory_bytes),
+            str(IDLE_EXIT_SECONDS),
+            str(os.getpid()),
+        ],
+        pass_fds=(fd,),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.DEVNULL,  # stdout holds syncd's results (--json), never a worker's
+        env=_worker_environment(),
+    )
+
+
 class _Worker:
     def __init__(self, target: str, memory_bytes: int) -> None:
         ours, theirs = socket.socketpair()
         with theirs:
-            self.process = subprocess.Popen(
-                [
-                    sys.executable,
-                    "-m",
-                    "syncd.worker_main",
-                    str(theirs.fileno()),
-                    target,
-                    str(memory_bytes),
-                    str(IDLE_EXIT_SECONDS),
-                    str(os.getpid()),
-                ],
-                pass_fds=(theirs.fileno(),),
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,  # stdout is syncd's results (--json): never a worker's
-                env=_worker_environment(),
+            self.process = _spawner.run(
+                partial(_start_process, theirs.fileno(), target, memory_bytes)
             )
         self.connection = Connection(ours.detach())
         self.ready = False

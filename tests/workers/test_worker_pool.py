@@ -129,3 +129,18 @@ def test_warm_starts_the_workers_before_the_first_job() -> None:
         assert {w.process.pid for w in pool._idle} == started  # the warm ones did the work
     finally:
         pool.stop()
+
+
+def test_a_worker_outlives_the_thread_that_started_it() -> None:
+    # Workers die with their parent (PR_SET_PDEATHSIG), and Linux takes the starting *thread*
+    # for the parent: a sync thread that ended must not take the shared workers with it.
+    pool = WorkerPool(f"{TARGETS}:echo", max_workers=1)
+    try:
+        caller = threading.Thread(target=lambda: list(pool.map(["a"], budget=60, workers=1)))
+        caller.start()
+        caller.join(timeout=60)
+        [worker] = pool._idle
+        assert list(pool.map(["b"], budget=60, workers=1)) == ["b"]
+        assert [w.process.pid for w in pool._idle] == [worker.process.pid]
+    finally:
+        pool.stop()
