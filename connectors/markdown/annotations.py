@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from itertools import accumulate
+from operator import and_
 
 from connectors.markdown.refs import REF_TOKEN, is_tracker_url, strip_url_punctuation
 
@@ -237,13 +239,15 @@ def tidy(text: str, *, removed: bool = True) -> str:
         text = _REPEATED_DASH.sub(r"\1", text)
     text = text.lstrip(_JUNK)
     # A loop, not a pattern: "(?:[junk]+|and)+$" takes exponential time on long junk runs.
+    # It moves an index: slicing the text on every round was quadratic on "x and and and ...".
+    end = len(text)
     while True:
-        stripped = text.rstrip(_JUNK)
-        if removed and stripped.endswith((" and", " &")):
-            stripped = stripped[: stripped.rfind(" ")]
-        if stripped == text:
-            return text
-        text = stripped
+        while end and text[end - 1] in _JUNK:
+            end -= 1
+        if removed and (text.endswith(" and", 0, end) or text.endswith(" &", 0, end)):
+            end = text.rfind(" ", 0, end)
+            continue
+        return text[:end]
 
 
 def is_done_status(status: str) -> bool:
@@ -332,17 +336,24 @@ def _take_key_values(text: str, found: Annotations) -> str:
 def _take_handles(text: str, found: Annotations) -> str:
     """The first @handle is the owner. Handles at either end of the text are annotations and
     go; one inside running text ("pair with @bob on it") stays, since the sentence needs it."""
-    handles = [m for m in _HANDLE.finditer(text) if m.group(1).lower() not in _NOT_PEOPLE]
+    every = list(_HANDLE.finditer(text))  # "@here" too: it may sit among the owners
+    handles = [k for k, m in enumerate(every) if m.group(1).lower() not in _NOT_PEOPLE]
     if not handles:
         return text
-    edge: list[re.Match[str]] = []
-    for m in handles:
-        before = _strip_edge_glue(text[: m.start()])
-        after = _strip_edge_glue(text[m.end() :])
-        if not before or not after or _only_handles(before) or _only_handles(after):
-            edge.append(m)
+    # A handle is at an edge when all that stands before it, or all after it, is handles and
+    # glue. Each gap between handles is judged once, so this is linear in the text; judging
+    # the whole text before and after every handle was quadratic in the number of handles.
+    glue_gaps: list[bool] = []
+    last = 0
+    for m in every:
+        glue_gaps.append(_is_glue(text[last : m.start()]))
+        last = m.end()
+    glue_gaps.append(_is_glue(text[last:]))
+    glue_up_to = list(accumulate(glue_gaps, and_))  # [k]: gaps 0..k are all glue
+    glue_from = list(accumulate(reversed(glue_gaps), and_))[::-1]  # [k]: gaps k.. are glue
+    edge = [every[k] for k in handles if glue_up_to[k] or glue_from[k + 1]]
     # Handles at the edges are the owners, the first of them the assignee ("@carol @dave").
-    owners = edge if edge else handles[:1]
+    owners = edge if edge else [every[handles[0]]]
     _set_owner(found, " ".join("@" + m.group(1) for m in owners))
     if not edge:
         return text
@@ -363,13 +374,10 @@ _GLUE = re.compile(
 )
 
 
-def _strip_edge_glue(part: str) -> str:
-    """What is left beside a handle once separators, references and brackets are set aside."""
-    return _GLUE.sub("", part)
-
-
-def _only_handles(part: str) -> bool:
-    return not _GLUE.sub("", _HANDLE.sub("", part))
+def _is_glue(part: str) -> bool:
+    """Whether nothing is left beside a handle once separators, references and brackets are
+    set aside."""
+    return not _GLUE.sub("", part)
 
 
 def _take_dates(text: str, found: Annotations) -> str:

@@ -65,7 +65,8 @@ _CONTAINS: tuple[tuple[Column, re.Pattern[str]], ...] = (
     (Column.TYPE, re.compile(r"\b(?:type|kind|category)\b")),
     (Column.ACTION, re.compile(r"\b(?:actions?|tasks?|remediations?|items?|description|follow)")),
 )
-_PARENTHETICAL = re.compile(r"\([^)]*\)|\[[^\]]*\]")
+# Innermost groups only: a scan stops at the next opening bracket (linear time on "((((").
+_PARENTHETICAL = re.compile(r"\([^()]*\)|\[[^\[\]]*\]")
 _NON_WORD = re.compile(r"[^a-z0-9 ]+")
 
 

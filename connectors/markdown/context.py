@@ -29,6 +29,14 @@ class ExtractionContext:
             return self._lines[body_line]
         return ""
 
+    def report_long_item(self, body_line: int, raw: str, limit: int) -> None:
+        if len(raw) > limit:
+            self.problem(
+                body_line,
+                f"this action item's text is {len(raw):,} characters long; only its first "
+                f"{limit:,} were read (shorten it, and put the details in the tracker)",
+            )
+
     def problem(self, body_line: int | None, message: str) -> None:
         line = None if body_line is None else self.line(body_line)
         self.problems.append(DocumentProblem(line=line, message=message))

@@ -24,6 +24,8 @@ def extract_document(text: str, *, source: str, document: str) -> ExtractedDocum
     """Read one postmortem. ``document`` is its path relative to the source root ("/"-separated)."""
     try:
         return _extract(text, source=source, document=document)
+    except MemoryError:
+        raise  # the document is skipped by the caller: a partial read would orphan its items
     except Exception as exc:  # the contract is "never raises": a bug here must not stop a source
         return ExtractedDocument(
             postmortem=Postmortem(

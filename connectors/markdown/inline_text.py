@@ -44,6 +44,13 @@ _SIMPLE_MARKUP = re.compile(rf"(?:{_PLAIN}|{_INTRAWORD_UNDERSCORES}|{_CODE}|{_ST
 _SIMPLE_SPAN = re.compile(rf"{_CODE}|{_STRONG}|{_LINK}")
 
 
+# The most markdown one item (a list item's paragraph, a table cell) is read from. Inline
+# parsing is linear but slow in pure Python, and an action far longer than any real one (a page
+# of text, a run of "[a ") would otherwise cost seconds per hundred kilobytes; past this, the
+# rest of that item's text is not read, and the item is reported (``report_long_item``).
+MAX_ITEM_CHARS = 10_000
+
+
 @dataclass(frozen=True, slots=True)
 class InlineText:
     text: str  # plain text; soft and hard line breaks are "\n"
@@ -58,6 +65,7 @@ def has_markup(raw: str) -> bool:
 
 
 def render_inline(raw: str, env: EnvType) -> InlineText:
+    raw = raw[:MAX_ITEM_CHARS]
     if not has_markup(raw):
         return InlineText(text=raw)
     if _SIMPLE_MARKUP.fullmatch(raw):
@@ -71,14 +79,16 @@ def _render_simple(raw: str) -> InlineText:
     out: list[str] = []
     size = 0
     last = 0
+    blank_so_far = True  # kept as a flag: joining ``out`` at every span was quadratic
     lead_strong_end: int | None = None
     links: list[tuple[int, str]] = []
     for m in _SIMPLE_SPAN.finditer(raw):
         before = raw[last : m.start()]
         out.append(before)
         size += len(before)
+        blank_so_far = blank_so_far and not before.strip()
         if (strong := m.group("strong")) is not None:
-            if lead_strong_end is None and not "".join(out).strip():
+            if lead_strong_end is None and blank_so_far:
                 lead_strong_end = size + len(strong)
             piece = strong
         elif (link := m.group("link")) is not None:
@@ -88,6 +98,7 @@ def _render_simple(raw: str) -> InlineText:
             piece = m.group("code")
         out.append(piece)
         size += len(piece)
+        blank_so_far = blank_so_far and not piece.strip()
         last = m.end()
     out.append(raw[last:])
     return InlineText(text="".join(out), links=tuple(links), lead_strong_end=lead_strong_end)
@@ -100,6 +111,7 @@ def render_inline_many(raws: list[str], env: EnvType) -> list[InlineText]:
     markup would pair across two snippets (which a separate parse could not do), the snippets
     are parsed one by one instead, so the result is always what separate parses give.
     """
+    raws = [raw[:MAX_ITEM_CHARS] for raw in raws]
     needs_parser = sum(1 for raw in raws if has_markup(raw) and not _SIMPLE_MARKUP.fullmatch(raw))
     if needs_parser <= 1:
         return [render_inline(raw, env) for raw in raws]

@@ -9,14 +9,16 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-_LINK = re.compile(r"!?\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])?")
+# No bracket inside a bracket: each "[" scans to the next one at most, so a heading of
+# unclosed brackets is read in linear time (a "[^\]]*" scan from each "[" was quadratic).
+_LINK = re.compile(r"!?\[([^\[\]]*)\](?:\([^()]*\)|\[[^\[\]]*\])?")
 _HTML_TAG = re.compile(r"<[^>\n]{1,200}>")
-_ATTRIBUTES = re.compile(r"\s*\{#[^}]*\}\s*$")
+_ATTRIBUTES = re.compile(r"\{#[^{}]*\}\s*+$")
 _EMPHASIS = re.compile(r"(\*\*|__|~~|`)|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)")
 _ESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
 _LEADING_SYMBOLS = re.compile(r"^[^\w(\[\"'“]+")
 _NUMBERING = re.compile(r"^(?:\d+(?:\.\d+)+\.?|\d+[.)]|[IVXivx]{1,5}[.)]|[A-Za-z][.)])\s+")
-_TRAILING_SYMBOLS = re.compile(r"[^\w)\]?!.\"'”]+$")
+_KEEP_AT_END = frozenset("_)]?!.\"'”")
 
 # Separators inside a label, marked so "Action Items (as of May)" and "Follow-up review" differ.
 _SEPARATOR = re.compile(r"\s*(?:[(\[:,/|]|\s[-\u2013\u2014]\s|[\u2013\u2014])\s*")
@@ -92,8 +94,16 @@ def display_label(raw: str) -> str:
     text = strip_markup(raw)
     text = _LEADING_SYMBOLS.sub("", text)
     text = _NUMBERING.sub("", text)
-    text = _TRAILING_SYMBOLS.sub("", text)
-    return text.strip()
+    return _without_trailing_symbols(text).strip()
+
+
+def _without_trailing_symbols(text: str) -> str:
+    # A loop, not "[^\w...]+$": a search for that pattern rescans a long run of symbols from
+    # each of its characters when something else follows the run (quadratic time).
+    end = len(text)
+    while end and not (text[end - 1].isalnum() or text[end - 1] in _KEEP_AT_END):
+        end -= 1
+    return text[:end]
 
 
 @lru_cache(maxsize=4096)

@@ -16,7 +16,7 @@ from markdown_it.token import Token
 from connectors.markdown.annotations import Annotations, tidy
 from connectors.markdown.columns import Column, field_key
 from connectors.markdown.context import ExtractionContext
-from connectors.markdown.inline_text import render_inline
+from connectors.markdown.inline_text import MAX_ITEM_CHARS, render_inline
 from connectors.markdown.item_text import ItemText, read_item_text
 from connectors.markdown.labels import classify_label, display_label
 from connectors.markdown.placeholders import is_placeholder
@@ -157,6 +157,7 @@ def _entry_items(
 
     if not head.title or is_placeholder(head.title, head.raw):
         return
+    ctx.report_long_item(entry.line, head.raw, MAX_ITEM_CHARS)
     annotations = Annotations()
     annotations.merge(head.annotations)
     refs: list[Iterable[tuple[int, str]]] = [head.refs]

@@ -10,10 +10,12 @@ from connectors.markdown.dates import AmbiguousDate, date_from_filename, parse_d
 from connectors.markdown.labels import strip_markup
 from syncd.model import DocumentProblem, Postmortem
 
+# Blank runs are possessive ("[ \t]*+"): two greedy runs side by side split a long run of
+# blanks every way before the line fails, in time quadratic in its length.
 _DATE_LINE = re.compile(
-    r"^[ \t>]*(?:[-*+][ \t]+)?(?:\|[ \t]*)?(?:\*\*|__)?[ \t]*"
-    r"(?:incident[ \t]+date|date[ \t]+of[ \t]+(?:the[ \t]+)?incident|date)[ \t]*(?:\*\*|__)?"
-    r"[ \t]*[:|][ \t]*(?:\*\*|__)?[ \t]*(?P<value>[^|\n]+)",
+    r"^[ \t>]*+(?:[-*+][ \t]++)?(?:\|[ \t]*+)?(?:\*\*|__)?[ \t]*+"
+    r"(?:incident[ \t]+date|date[ \t]+of[ \t]+(?:the[ \t]+)?incident|date)[ \t]*+(?:\*\*|__)?"
+    r"[ \t]*+[:|][ \t]*+(?:\*\*|__)?[ \t]*+(?P<value>[^|\n]+)",
     re.IGNORECASE | re.MULTILINE,
 )
 _EXTENSION = re.compile(r"\.(?:md|markdown|mdown|mkd|txt)$", re.IGNORECASE)

@@ -1,57 +1,37 @@
-"""Reading and extracting many documents on every core.
+"""Reading and extracting documents in worker processes, each document within a time budget.
 
-Extraction is CPU-bound pure Python, so a large source (thousands of postmortems in a fresh
-clone) is spread over worker processes. Results come back in the listing's order, so the output
-is the same as a sequential read. Small sources stay in-process: starting workers costs more
-than it saves below a few hundred documents.
+Extraction is CPU-bound pure Python on untrusted text. In worker processes it uses every core,
+a document that takes longer than ``max_document_seconds`` (a hostile one: real postmortems
+take milliseconds) is skipped by killing its worker instead of stalling the cycle, and the
+service's threads (probes, signals) never wait behind a parser or regular expression that holds
+the interpreter. Results come back in the listing's order, so the output is the same as a
+sequential read.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
 from collections.abc import Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
 from typing import Protocol
 
-from connectors.markdown.files import DocumentText, FoundFile, PathProblem, load_text
+from connectors.markdown.files import DocumentText, FoundFile, PathProblem
 from syncd.model import ExtractedDocument
+from syncd.worker_pool import Overran, WorkerFailed, shared_pool, usable_cores
 
 
 class Extractor(Protocol):
     def __call__(self, text: str, *, source: str, document: str) -> ExtractedDocument: ...
 
 
-PARALLEL_MIN_DOCUMENTS = 400
+# The reading process's job, named rather than imported: this process never loads the engine
+# for it, and the worker loads it before it says it is ready (before any budget runs).
+WORKER_TARGET = "connectors.markdown.worker:load_and_extract"
 MAX_WORKERS = 8
-CHUNK = 25  # documents per task: enough to amortise the round trip, small enough to balance
+DOCUMENTS_PER_WORKER = 50  # below this, one more worker costs more to start than it saves
 
 
-def usable_cores() -> int:
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not every platform can say which cores this process may use
-        return os.cpu_count() or 1
-
-
-def worth_parallel(count: int) -> bool:
-    return count >= PARALLEL_MIN_DOCUMENTS and usable_cores() > 1
-
-
-def _load_and_extract(
-    job: tuple[Sequence[FoundFile], int, str],
-) -> list[ExtractedDocument | PathProblem]:
-    from connectors.markdown.extract import extract_document
-
-    files, max_bytes, source = job
-    out: list[ExtractedDocument | PathProblem] = []
-    for found in files:
-        loaded = load_text(found, max_bytes)
-        if isinstance(loaded, PathProblem):
-            out.append(loaded)
-            continue
-        out.append(extract_safely(loaded, source, extract_document))
-    return out
+def worker_count(documents: int) -> int:
+    wanted = -(-documents // DOCUMENTS_PER_WORKER)
+    return max(1, min(usable_cores(), MAX_WORKERS, wanted))
 
 
 def extract_safely(
@@ -59,6 +39,8 @@ def extract_safely(
 ) -> ExtractedDocument | PathProblem:
     try:
         return extract(loaded.text, source=source, document=loaded.document)
+    except MemoryError:
+        raise
     except Exception as exc:  # the engine promises not to raise; one document must not stop all
         return PathProblem(
             loaded.document,
@@ -67,16 +49,25 @@ def extract_safely(
         )
 
 
-def load_and_extract_all(
-    files: Sequence[FoundFile], *, max_bytes: int, source: str
+def read_in_workers(
+    files: Sequence[FoundFile], *, max_bytes: int, source: str, budget: float
 ) -> Iterator[ExtractedDocument | PathProblem]:
-    """Every file read and extracted by a pool of workers, in the order given."""
-    chunks = [files[i : i + CHUNK] for i in range(0, len(files), CHUNK)]
-    workers = min(usable_cores(), MAX_WORKERS, len(chunks))
-    # forkserver: workers start from a clean, single-threaded server process, so this is safe
-    # inside the long-running service too (forking a threaded process is not).
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(["connectors.markdown.extract"])
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for batch in pool.map(_load_and_extract, [(c, max_bytes, source) for c in chunks]):
-            yield from batch
+    """Every file read and extracted by worker processes, in the order given.
+
+    Raises ``syncd.worker_pool.WorkersStopped`` when the service ends the workers (SIGTERM).
+    """
+    pool = shared_pool(WORKER_TARGET)
+    jobs = [(found, max_bytes, source) for found in files]
+    results = pool.map(jobs, budget=budget, workers=worker_count(len(files)))
+    for found, result in zip(files, results, strict=True):
+        if isinstance(result, Overran):
+            yield PathProblem(
+                found.document,
+                f"reading it took longer than {budget:g} s (the source's max_document_seconds), "
+                "so it was stopped and skipped; real postmortems take milliseconds: look for "
+                "very long lines, or long runs of brackets or emphasis",
+            )
+        elif isinstance(result, WorkerFailed):
+            yield PathProblem(found.document, f"could not be read ({result.reason}); skipped")
+        else:
+            yield result

@@ -53,8 +53,11 @@ _FILLERS = frozenset(
         "no follow-ups",
     )
 )
+# Matched whole against the stripped markdown. Space runs are possessive ("\s*+"): two
+# greedy runs side by side ("\s*[.:]?\s*$") split a long run of spaces every way before
+# failing, which is quadratic in its length.
 _TEMPLATE_RAW = re.compile(
-    r"^\s*(?:<[^<>]*>|\{\{.*\}\}|\{[^{}]*\}|\[[^\[\]]*\](?!\s*[(\[:]))\s*[.:]?\s*$", re.DOTALL
+    r"(?:<[^<>]*>|\{\{.*\}\}|\{[^{}]*\}|\[[^\[\]]*\](?!\s*+[(\[:]))\s*+[.:]?", re.DOTALL
 )
 _EXAMPLE = re.compile(r"^\s*(?:e\.\s?g\.|eg\.|e\.g\b|(?:for\s+)?example\s*[:,])", re.IGNORECASE)
 _INSTRUCTION_VERB = re.compile(
@@ -70,7 +73,7 @@ _TEMPLATE_OBJECT = re.compile(
 _HERE = re.compile(
     r"\b(?:here|below|above|in this section|in this table)\s*[.:]?\s*$", re.IGNORECASE
 )
-_WHOLE_ITALIC = re.compile(r"^\s*(?:\*(?!\*)[^*]+\*|_(?!_)[^_]+_)\s*[.:]?\s*$")
+_WHOLE_ITALIC = re.compile(r"(?:\*(?!\*)[^*]+\*|_(?!_)[^_]+_)\s*+[.:]?")
 
 
 def is_placeholder(title: str, raw: str) -> bool:
@@ -80,11 +83,12 @@ def is_placeholder(title: str, raw: str) -> bool:
         return True
     if plain in _FILLERS:
         return True
-    if _TEMPLATE_RAW.match(raw) or _EXAMPLE.match(title):
+    bare = raw.strip()
+    if _TEMPLATE_RAW.fullmatch(bare) or _EXAMPLE.match(title):
         return True
     # "Add action items here", "_List follow-ups_": an instruction to the author about items.
     return bool(
         _INSTRUCTION_VERB.match(title)
         and _TEMPLATE_OBJECT.search(title)
-        and (_HERE.search(title) or _WHOLE_ITALIC.match(raw))
+        and (_HERE.search(title) or _WHOLE_ITALIC.fullmatch(bare))
     )

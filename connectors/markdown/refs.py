@@ -36,10 +36,11 @@ _REPO_ISSUE = re.compile(r"(?<![\w./@#-])[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]
 _BARE_ISSUE = re.compile(r"(?<![\w&#/])#\d+(?![\w-])")
 
 # One reference as a regular expression, for recognising text made only of references. A URL
-# here holds no separator or bracket, so a list of references splits one way only (a pattern
-# that could split it many ways takes exponential time on a list that does not match).
+# here holds no comma, semicolon or bracket, and is possessive ("++"): it may hold "/" and "&",
+# which also separate references, and a URL that could give them back would let a list that
+# does not match split every way (exponential time, seen on "(http://a/http://a/...").
 REF_TOKEN = (
-    r"(?:https?://[^\s()\[\]<>,;]+"
+    r"(?:https?://[^\s()\[\]<>,;]++"
     r"|[A-Z][A-Z0-9]{1,14}-\d{1,7}"
     r"|[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+#\d+"
     r"|#\d+)"
@@ -48,11 +49,16 @@ REF_TOKEN = (
 
 def strip_url_punctuation(url: str) -> str:
     """A URL at the end of a sentence or inside parentheses does not own that punctuation."""
-    while url and url[-1] in ".,;:!?'\"]}*_~":
-        url = url[:-1]
-    while url.endswith(")") and url.count("(") < url.count(")"):
-        url = url[:-1]
-    return url
+    # Indices, not repeated slicing and counting: a URL ending in a long run of ")" or "."
+    # must not cost time quadratic in that run.
+    end = len(url)
+    while end and url[end - 1] in ".,;:!?'\"]}*_~":
+        end -= 1
+    opened, closed = url.count("(", 0, end), url.count(")", 0, end)
+    while end and url[end - 1] == ")" and opened < closed:
+        end -= 1
+        closed -= 1
+    return url[:end]
 
 
 def is_tracker_url(url: str) -> bool:

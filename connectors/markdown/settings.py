@@ -18,6 +18,7 @@ from syncd.plugins import ConnectorSettings
 
 DEFAULT_GLOB = "**/*.md"
 DEFAULT_MAX_DOCUMENT_BYTES = 1_048_576
+DEFAULT_MAX_DOCUMENT_SECONDS = 10.0
 
 # What `git check-ref-format --branch` refuses, minus the rare cases git reports itself. A branch
 # starting with "-" could otherwise be read by git as an option.
@@ -141,6 +142,15 @@ class MarkdownSettings(ConnectorSettings):
         default=DEFAULT_MAX_DOCUMENT_BYTES,
         gt=0,
         description="Larger files are reported and skipped without being read.",
+    )
+    max_document_seconds: float = Field(
+        default=DEFAULT_MAX_DOCUMENT_SECONDS,
+        gt=0,
+        le=3600,
+        description=(
+            "A document whose reading takes longer is stopped, reported and skipped; the rest "
+            "of the source is read. Real postmortems take milliseconds."
+        ),
     )
     url_template: str | None = Field(
         default=None,

@@ -35,14 +35,15 @@ from connectors.markdown.git import (
     run_git,
 )
 from connectors.markdown.parallel import (
+    WORKER_TARGET,
     Extractor,
     extract_safely,
-    load_and_extract_all,
-    worth_parallel,
+    read_in_workers,
 )
 from connectors.markdown.settings import MarkdownSettings, has_glob_magic
 from syncd.model import DocumentFailure, ExtractedDocument
 from syncd.plugins import SourceContext, SourceError
+from syncd.worker_pool import WorkersStopped, shared_pool
 
 
 def _engine() -> Extractor:
@@ -75,6 +76,11 @@ class MarkdownSource:
         self._read_file = read_file
         self._git_runner = git_runner
         self._url_for = self._document_url_builder()
+
+    @classmethod
+    def prepare(cls) -> None:
+        """Start the reading processes ahead of the first read (the service calls this)."""
+        shared_pool(WORKER_TARGET).warm()
 
     def read(self) -> Iterator[ExtractedDocument | DocumentFailure]:
         extract = self._extract if self._extract is not None else _engine()
@@ -128,12 +134,10 @@ class MarkdownSource:
     ) -> Iterator[ExtractedDocument | DocumentFailure]:
         limit = self._settings.max_document_bytes
         files = [entry for entry in found if isinstance(entry, FoundFile)]
-        default_io = self._extract is None and self._read_file is read_at_most
-        if default_io and worth_parallel(len(files)):
-            extracted = load_and_extract_all(files, max_bytes=limit, source=self.name)
-            for entry in found:
-                yield self._finished(entry if isinstance(entry, PathProblem) else next(extracted))
+        if self._extract is None and self._read_file is read_at_most:
+            yield from self._read_in_workers(found, files)
             return
+        # An injected reader or extractor (tests, embedding) runs here, without a time budget.
         for entry in found:
             if isinstance(entry, PathProblem):
                 yield self._finished(entry)
@@ -143,6 +147,21 @@ class MarkdownSource:
                 yield self._finished(loaded)
             else:
                 yield self._finished(extract_safely(loaded, self.name, extract))
+
+    def _read_in_workers(
+        self, found: list[FoundFile | PathProblem], files: list[FoundFile]
+    ) -> Iterator[ExtractedDocument | DocumentFailure]:
+        extracted = read_in_workers(
+            files,
+            max_bytes=self._settings.max_document_bytes,
+            source=self.name,
+            budget=self._settings.max_document_seconds,
+        )
+        try:
+            for entry in found:
+                yield self._finished(entry if isinstance(entry, PathProblem) else next(extracted))
+        except WorkersStopped as exc:
+            raise SourceError(f"{exc}; this source's items are kept as they were") from None
 
     def _finished(
         self, result: ExtractedDocument | PathProblem

@@ -15,13 +15,15 @@ from markdown_it.token import Token
 from connectors.markdown.annotations import is_done_status, tidy
 from connectors.markdown.columns import Column, classify_header, header_key
 from connectors.markdown.context import ExtractionContext
-from connectors.markdown.inline_text import render_inline, render_inline_many
+from connectors.markdown.inline_text import MAX_ITEM_CHARS, render_inline, render_inline_many
 from connectors.markdown.item_text import read_item_text
 from connectors.markdown.placeholders import is_placeholder
 from connectors.markdown.refs import find_refs, ordered_refs
 from syncd.model import RawItem
 
-_DELIMITER_ROW = re.compile(r"^\s*\|?\s*:?-+:?\s*(?:\|\s*:?-+:?\s*)*\|?\s*$")
+# Possessive runs: with greedy ones, a long run of spaces in a line that is not a delimiter
+# row is split every way between neighbouring "\s*" before failing (quadratic time).
+_DELIMITER_ROW = re.compile(r"\s*+\|?\s*+:?-++:?\s*+(?:\|\s*+:?-++:?\s*+)*+\|?\s*+")
 _CELL_SPLIT = re.compile(r"(?<!\\)\|")
 _QUOTE_PREFIX = re.compile(r"^[\s>]*")
 _BOLD_STATUS = re.compile(
@@ -94,7 +96,7 @@ def table_from_paragraph(content: str, first_line: int) -> TableRows | None:
     """A paragraph that is a table markdown-it refused (header and delimiter rows disagree)."""
     lines = content.split("\n")
     for d in range(1, len(lines)):
-        if "|" in lines[d - 1] and _DELIMITER_ROW.match(lines[d]) and "|" in lines[d]:
+        if "|" in lines[d - 1] and _DELIMITER_ROW.fullmatch(lines[d]) and "|" in lines[d]:
             header = split_row(lines[d - 1])
             delimiter_cells = len(split_row(lines[d]))
             rows = []
@@ -172,6 +174,7 @@ def _row_item(
     action = read_item_text(cells[action_index], ctx.env, rendered[action_index])
     if not action.title or is_placeholder(action.title, action.raw):
         return
+    ctx.report_long_item(line, action.raw, MAX_ITEM_CHARS)
     found = action.annotations
 
     status = value(Column.STATUS)

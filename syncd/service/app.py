@@ -13,6 +13,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from syncd import plugins
 from syncd.clock import system_now
 from syncd.config.loader import LoadedConfig, LoadedTeam, load_config
 from syncd.digest_command import post_digests
@@ -43,6 +44,7 @@ from syncd.service.scheduler import TeamSchedule, TeamScheduler
 from syncd.service.signals import ServiceSignals
 from syncd.store import StateStore, StateStoreError
 from syncd.store.database_url import parse_database_url
+from syncd.worker_pool import end_all_workers
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 # SIGTERM must end the process within 10 s (Kubernetes' default grace is 30 s; ours is tighter):
@@ -120,6 +122,7 @@ class Service:
     # -- lifecycle -------------------------------------------------------------------------
 
     def start(self) -> None:
+        _prepare_sources(self._loaded)
         self.probes.start()
         self._refresh_leases()
         self._scheduler.set_teams(_schedules(self._loaded))
@@ -150,6 +153,9 @@ class Service:
     def stop(self) -> bool:
         get_logger().info("service.stopping", running=sorted(self._running))
         self._scheduler.shutdown()
+        # A sync reading a slow document would hold the stop for that document's whole budget:
+        # its reading processes end now, and the sync ends its cycle (the source's items stay).
+        end_all_workers()
         self._lease_stop.set()
         deadline = time.monotonic() + STOP_WAIT_FOR_SYNCS.total_seconds()
         with self._running_changed:
@@ -380,6 +386,20 @@ def _config_problem(loaded: LoadedConfig) -> str | None:
     if loaded.errors:
         return f"{len(loaded.errors)} configuration error(s), first: {loaded.errors[0]}"
     return None
+
+
+def _prepare_sources(loaded: LoadedConfig) -> None:
+    """Let each source type in use get ready ahead of its first read (a source may offer
+    ``prepare()``: the markdown source starts its reading processes), so that a replica taking
+    over teams does not wait for that in the middle of a cycle."""
+    types = sorted({source.type for team in loaded.teams for source in team.config.sources})
+    for type_ in types:
+        try:
+            prepare = getattr(plugins.connector_class("source", type_), "prepare", None)
+            if callable(prepare):
+                prepare()
+        except Exception as exc:  # a connector that cannot prepare still reads when asked
+            get_logger().warning("service.source_prepare_failed", type=type_, error=str(exc))
 
 
 def _schedules(loaded: LoadedConfig) -> list[TeamSchedule]:
