@@ -15,7 +15,7 @@ from concurrent.futures import ProcessPoolExecutor
 from typing import Protocol
 
 from connectors.markdown.files import DocumentText, FoundFile, PathProblem, load_text
-from syncd.model import ExtractedDocument
+from syncd.model import DocumentRejected, ExtractedDocument
 
 
 class Extractor(Protocol):
@@ -59,6 +59,8 @@ def extract_safely(
 ) -> ExtractedDocument | PathProblem:
     try:
         return extract(loaded.text, source=source, document=loaded.document)
+    except DocumentRejected as exc:  # refused whole on purpose (front matter over its limits)
+        return PathProblem(loaded.document, str(exc))
     except Exception as exc:  # the engine promises not to raise; one document must not stop all
         return PathProblem(
             loaded.document,
