@@ -57,8 +57,9 @@ MAX_POLICY_DAYS = 3650
 MAX_DUE_SOON_DAYS = 365
 MAX_HOLIDAYS = 5_000
 
-# A digest schedule must fire at least once in any span of this length (a yearly schedule does).
-MAX_CRON_GAP = timedelta(days=367)
+# A digest schedule must fire at least once in any span of this length: a year and a week, so
+# that a yearly schedule does, "the first Monday of January" included.
+MAX_CRON_GAP = timedelta(days=366 + 7)
 
 # Dates syncd accepts anywhere (configuration, front matter, a postmortem's date). Dates are
 # added to (due days, review days, business days): far from year 9999 they never overflow.
