@@ -87,6 +87,9 @@ def _events_within(text: str, limits: YamlLimits) -> list[Event]:
             counter.add(event)
             events.append(event)
     except yaml.YAMLError as exc:
+        if "nesting depth" in str(getattr(exc, "problem", "")):
+            # libyaml's own depth limit, met while it scans ahead of the events counted here
+            raise YamlLimitExceeded(_mark_line(exc), counter.too_deep()) from None
         raise _syntax_error(exc, text) from None
     finally:
         parser.dispose()
@@ -124,15 +127,17 @@ class _Counter:
             self._open.append((self._values, event.anchor))
             self._count(1, line)
             if len(self._open) > self._limits.max_depth:
-                raise YamlLimitExceeded(
-                    line,
-                    f"{self._limits.what} nests lists and mappings more than "
-                    f"{self._limits.max_depth} deep; flatten it",
-                )
+                raise YamlLimitExceeded(line, self.too_deep())
         elif isinstance(event, CollectionEndEvent) and self._open:
             before, anchor = self._open.pop()
             if anchor is not None:
                 self._sizes[str(anchor)] = self._values - before
+
+    def too_deep(self) -> str:
+        return (
+            f"{self._limits.what} nests lists and mappings more than "
+            f"{self._limits.max_depth} deep; flatten it"
+        )
 
     def _count(self, values: int, line: int | None, *, alias: str | None = None) -> None:
         self._values += values
@@ -151,6 +156,11 @@ def _line_of(event: Event) -> int | None:
     return int(mark.line) + 1 if mark is not None else None
 
 
+def _mark_line(exc: yaml.YAMLError) -> int | None:
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    return int(mark.line) + 1 if mark is not None else None
+
+
 def _syntax_error(exc: yaml.YAMLError, text: str | None = None) -> YamlSyntaxError:
     if isinstance(exc, yaml.reader.ReaderError):
         # a character YAML does not allow (a control character, a lone surrogate)
@@ -161,10 +171,9 @@ def _syntax_error(exc: yaml.YAMLError, text: str | None = None) -> YamlSyntaxErr
             "character?); remove it, or write it as an escape in a double-quoted string",
         )
     if isinstance(exc, yaml.MarkedYAMLError):
-        mark = exc.problem_mark or exc.context_mark
         parts = [part for part in (exc.context, exc.problem) if part]
         detail = "; ".join(parts) or "could not be parsed"
-        return YamlSyntaxError(mark.line + 1 if mark else None, f"invalid YAML: {detail}")
+        return YamlSyntaxError(_mark_line(exc), f"invalid YAML: {detail}")
     return YamlSyntaxError(None, f"invalid YAML: {exc}")
 
 

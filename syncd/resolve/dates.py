@@ -16,6 +16,7 @@ from typing import Literal
 
 from dateutil.relativedelta import relativedelta
 
+from syncd.limits import date_in_range
 from syncd.model import Priority
 from syncd.resolve.text import UNKNOWN_VALUES, drop_struck_through, strip_markup
 
@@ -138,7 +139,9 @@ def parse_due(text: str, *, postmortem_date: date, date_order: DateOrder | None)
         return _PLACEHOLDER
     result = _read(cleaned, postmortem_date, date_order)
     if result.unparsed and (note := _TRAILING_NOTE.match(cleaned)) is not None:
-        return _read(note["date"], postmortem_date, date_order)
+        result = _read(note["date"], postmortem_date, date_order)
+    if result.date is not None and not date_in_range(result.date):
+        return _UNPARSED  # "due 9999-12-31" is no plan, and trackers and date sums choke on it
     return result
 
 
