@@ -161,13 +161,20 @@ SERVICE_KEYS = ["sync_interval", "http_port", "log_level", "log_format", "databa
 
 
 def _replace(data: dict[str, Any], path: tuple[str | int, ...], value: Any) -> None:
+    """Set ``path`` in ``data`` to ``value``, unless an earlier replacement took it away."""
     node: Any = data
     for part in path[:-1]:
-        if not isinstance(node, dict | list):
-            return  # an earlier replacement took the parent away
-        node = node[part] if isinstance(node, list) or part in node else {}
-    if isinstance(node, dict) or (isinstance(node, list) and isinstance(path[-1], int) and node):
-        node[path[-1] if isinstance(node, dict) else 0] = value
+        if isinstance(node, dict) and part in node:
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
+            node = node[part]
+        else:
+            return
+    last = path[-1]
+    if isinstance(node, dict):
+        node[last] = value
+    elif isinstance(node, list) and isinstance(last, int) and last < len(node):
+        node[last] = value
 
 
 @st.composite
@@ -291,7 +298,9 @@ _DUE = st.one_of(
     ),
     text_pieces,
 )
-_OWNER = st.one_of(st.sampled_from(["@alice", "(owner: Alice Smith)", "Owner: bob", ""]), text_pieces)
+_OWNER = st.one_of(
+    st.sampled_from(["@alice", "(owner: Alice Smith)", "Owner: bob", ""]), text_pieces
+)
 
 
 @st.composite
@@ -306,7 +315,9 @@ def action_lines(draw: st.DrawFn) -> str:
     if kind == "row":
         return f"| {title} | {owner} | {due} | {draw(text_pieces)} |"
     if kind == "heading":
-        return draw(st.sampled_from(["## Action items", "# Title", "## Timeline", "**Follow-ups**"]))
+        return draw(
+            st.sampled_from(["## Action items", "# Title", "## Timeline", "**Follow-ups**"])
+        )
     return title
 
 
