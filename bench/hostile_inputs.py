@@ -164,17 +164,17 @@ def _replace(data: dict[str, Any], path: tuple[str | int, ...], value: Any) -> N
     """Set ``path`` in ``data`` to ``value``, unless an earlier replacement took it away."""
     node: Any = data
     for part in path[:-1]:
-        if isinstance(node, dict) and part in node:
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and part < len(node):
-            node = node[part]
-        else:
+        if not _holds(node, part):
             return
-    last = path[-1]
+        node = node[part]
+    if isinstance(node, dict) or _holds(node, path[-1]):
+        node[path[-1]] = value
+
+
+def _holds(node: Any, part: str | int) -> bool:
     if isinstance(node, dict):
-        node[last] = value
-    elif isinstance(node, list) and isinstance(last, int) and last < len(node):
-        node[last] = value
+        return part in node
+    return isinstance(node, list) and isinstance(part, int) and part < len(node)
 
 
 @st.composite
