@@ -15,7 +15,7 @@ import sys
 import time
 import traceback
 from collections import Counter
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -75,34 +75,63 @@ def _soak(job: tuple[str, int, int]) -> Tally:
     return tally
 
 
+CHUNK = 250  # cases per Hypothesis run: progress shows, and a time budget stops between runs
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m bench.fuzz", description=__doc__)
     parser.add_argument("--cases", type=int, default=10_000, help="inputs per target")
     parser.add_argument("--jobs", type=int, default=2, help="processes")
     parser.add_argument("--target", choices=sorted(TARGETS), action="append")
     parser.add_argument("--seed", type=int, default=int(time.time()))
+    parser.add_argument(
+        "--max-seconds", type=float, default=None, help="per target: stop starting runs after"
+    )
     args = parser.parse_args(argv)
     failed = False
     print(f"seed {args.seed}; {args.cases:,} cases per target over {args.jobs} process(es)")
     for target in args.target or sorted(TARGETS):
-        share, extra = divmod(args.cases, args.jobs)
-        jobs = [(target, share + (1 if i < extra else 0), args.seed + i) for i in range(args.jobs)]
-        started = time.perf_counter()
-        total = Tally()
-        with ProcessPoolExecutor(max_workers=args.jobs) as pool:
-            for tally in pool.map(_soak, [job for job in jobs if job[1] > 0]):
-                total.merge(tally)
-        total.seconds = time.perf_counter() - started
+        total = _soak_target(target, args.cases, args.jobs, args.seed, args.max_seconds)
         count = sum(total.failures.values())
         failed = failed or count > 0
         print(
             f"{target}: {total.cases:,} cases, {count:,} failures, {total.seconds:,.1f} s "
-            f"({total.cases / max(total.seconds, 1e-9):,.0f} cases/s; slowest case "
-            f"{total.slowest:.2f} s)"
+            f"({total.cases / max(total.seconds, 1e-9):,.1f} cases/s; slowest case "
+            f"{total.slowest:.2f} s)",
+            flush=True,
         )
         for key, times in total.failures.most_common():
             print(f"  {times:,} x {key}\n    e.g. {total.examples[key]}")
     return 1 if failed else 0
+
+
+def _soak_target(target: str, cases: int, jobs: int, seed: int, max_seconds: float | None) -> Tally:
+    sizes = [CHUNK] * (cases // CHUNK) + ([cases % CHUNK] if cases % CHUNK else [])
+    started = time.perf_counter()
+    total = Tally()
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        pending = {
+            pool.submit(_soak, (target, size, seed + i)) for i, size in enumerate(sizes[:jobs])
+        }
+        next_chunk = len(pending)
+        while pending:
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in done:
+                total.merge(future.result())
+            elapsed = time.perf_counter() - started
+            in_time = max_seconds is None or elapsed < max_seconds
+            while in_time and next_chunk < len(sizes) and len(pending) < jobs:
+                chunk = (target, sizes[next_chunk], seed + next_chunk)
+                pending.add(pool.submit(_soak, chunk))
+                next_chunk += 1
+            print(
+                f"  {target}: {total.cases:,} cases, {sum(total.failures.values()):,} "
+                f"failures, {elapsed:,.0f} s",
+                file=sys.stderr,
+                flush=True,
+            )
+    total.seconds = time.perf_counter() - started
+    return total
 
 
 if __name__ == "__main__":
