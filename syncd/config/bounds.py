@@ -22,7 +22,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
 
 @dataclass(frozen=True)
 class BoundedTree:
-    data: Any  # values over a limit replaced: text by "", a list or mapping by an empty one
+    # Values over a size limit replaced, text by "" and a list or mapping by an empty one, so
+    # that validation does not spend time on them; text with a control character is kept.
+    data: Any
     problems: tuple[tuple[KeyPath, str], ...]  # (key path, message)
 
     @property
@@ -32,7 +34,7 @@ class BoundedTree:
 
 def apply_bounds(data: Any) -> BoundedTree:
     """``data`` (as YAML built it, the depth already bounded) with every value over a shared
-    limit reported and replaced, so that validation neither repeats nor trips on it."""
+    limit reported; validation errors under ``failed`` paths are not reported again."""
     problems: list[tuple[KeyPath, str]] = []
 
     def walk(value: Any, path: KeyPath) -> Any:
@@ -41,7 +43,7 @@ def apply_bounds(data: Any) -> BoundedTree:
             if message is None:
                 return value
             problems.append((path, message))
-            return ""
+            return "" if len(value) > MAX_CONFIG_STRING_CHARS else value
         if not isinstance(value, dict | list):
             return value
         if len(value) > MAX_CONFIG_COLLECTION_ITEMS:

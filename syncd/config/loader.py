@@ -199,7 +199,8 @@ def _expand(located: _Located, data: Any, env: Mapping[str, str]) -> _Expanded:
     bounded = apply_bounds(tree.data)
     for path, message in (*tree.problems, *bounded.problems):
         located.error(path, message)
-    return _Expanded(bounded.data, tree.from_environment, tree.failed | bounded.failed)
+    failed = tree.failed | bounded.failed | located.document.failed
+    return _Expanded(bounded.data, tree.from_environment, failed)
 
 
 def _under(path: KeyPath, roots: frozenset[KeyPath]) -> bool:

@@ -39,6 +39,7 @@ class YamlDocument:
 
     data: Any
     lines: Mapping[KeyPath, int] = field(default_factory=dict)
+    failed: frozenset[KeyPath] = frozenset()  # values reported as unreadable (built as None)
 
     def line_of(self, path: KeyPath) -> int | None:
         """The line of ``path``, or of its nearest written ancestor (a missing key's parent)."""
@@ -63,7 +64,8 @@ def read_yaml(
             return YamlDocument(None, {(): 1}), []
         builder = _Builder(loader)
         data = builder.build(node, ())
-        return YamlDocument(data, builder.lines), builder.problems
+        failed = frozenset(p.path for p in builder.problems if p.path is not None)
+        return YamlDocument(data, builder.lines, failed), builder.problems
     finally:
         loader.dispose()
 
