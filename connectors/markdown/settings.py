@@ -17,6 +17,8 @@ from syncd.plugins import ConnectorSettings
 
 DEFAULT_GLOB = "**/*.md"
 DEFAULT_MAX_DOCUMENT_BYTES = 1_048_576
+# A postmortem is never this large; a larger setting would only let one file take the memory.
+LARGEST_MAX_DOCUMENT_BYTES = 64 * 1_048_576
 
 # What `git check-ref-format --branch` refuses, minus the rare cases git reports itself. A branch
 # starting with "-" could otherwise be read by git as an option.
@@ -131,6 +133,7 @@ class MarkdownSettings(ConnectorSettings):
     max_document_bytes: int = Field(
         default=DEFAULT_MAX_DOCUMENT_BYTES,
         gt=0,
+        le=LARGEST_MAX_DOCUMENT_BYTES,
         description="Larger files are reported and skipped without being read.",
     )
     url_template: str | None = Field(

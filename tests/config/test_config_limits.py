@@ -191,3 +191,13 @@ def test_read_yaml_never_raises_on_text_yaml_refuses() -> None:
         _, problems = read_yaml(text)
         assert problems, text
         assert all(problem.message for problem in problems)
+
+
+def test_a_markdown_source_reads_documents_of_at_most_64_mib(tmp_path: Path) -> None:
+    setting = f"    max_document_bytes: {10**30}\n"
+    team = MINIMAL_TEAM.replace(
+        "    path: ../postmortems\n", "    path: ../postmortems\n" + setting
+    )
+    errors = team_errors(tmp_path, team)
+    assert len(errors) == 1
+    assert "max_document_bytes: must be at most 67108864" in errors[0]
