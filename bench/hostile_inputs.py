@@ -326,14 +326,16 @@ TABLE_HEAD = "| Action | Owner | Due | Status |\n|---|---|---|---|"
 
 @st.composite
 def front_matters(draw: st.DrawFn) -> str:
-    kind = draw(st.sampled_from(["none", "mapping", "bomb", "far date", "text"]))
+    kind = draw(st.sampled_from(["none", "mapping", "bomb", "far date", "far date", "text"]))
     if kind == "none":
         return ""
     if kind == "mapping":
         data = {"title": draw(values), "date": draw(values), "severity": draw(values)}
         body = yaml.safe_dump(data, allow_unicode=True)
     elif kind == "bomb":
-        body = draw(yaml_bombs)
+        width, levels = draw(st.integers(2, 9)), draw(st.integers(2, 9))
+        titled = _laughs(width, levels) + f"title: *a{levels - 1}\n"  # the title repeats it all
+        body = draw(st.one_of(st.just(titled), yaml_bombs))
     elif kind == "far date":
         body = f"title: Far\ndate: {draw(st.sampled_from(FAR_DATES)).isoformat()}\n"
     else:
@@ -346,6 +348,9 @@ def markdown_documents(draw: st.DrawFn) -> str:
     lines = draw(st.lists(action_lines(), max_size=12))
     if draw(st.booleans()):
         lines[0:0] = ["## Action items", TABLE_HEAD]
+    if draw(st.booleans()):
+        # an item without a date: its due date is computed from the postmortem's date
+        lines[0:0] = ["## Action items", "- [ ] Add an alert on the queue depth @alice"]
     return draw(front_matters()) + "\n".join(lines) + "\n"
 
 
