@@ -60,7 +60,8 @@ def compose_within(text: str, limits: YamlLimits) -> tuple[Node | None, SafeRepl
     if size > limits.max_bytes:
         raise YamlLimitExceeded(
             None,
-            f"{limits.what} is {size:,} bytes; the limit is {limits.max_bytes:,}",
+            f"{limits.what} is {size:,} bytes; the limit is {limits.max_bytes:,} "
+            "(is it the right file?)",
         )
     replay = SafeReplay(_events_within(text, limits))
     try:

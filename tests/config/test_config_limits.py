@@ -67,7 +67,7 @@ def test_a_file_over_the_size_limit_is_refused_unread(tmp_path: Path) -> None:
     errors = team_errors(tmp_path, MINIMAL_TEAM + padding * 1100)
     assert len(errors) == 1
     assert errors[0].startswith("teams/payments.yaml: a configuration file is 1,1")
-    assert errors[0].endswith(f"the limit is {CONFIG_YAML.max_bytes:,}")
+    assert errors[0].endswith(f"the limit is {CONFIG_YAML.max_bytes:,} (is it the right file?)")
 
 
 def test_a_raw_control_character_is_reported_on_its_line(tmp_path: Path) -> None:
