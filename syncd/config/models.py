@@ -242,7 +242,7 @@ def _timezone_names() -> tuple[str, ...]:
 def _timezone(value: str) -> str:
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a folder of zones
         close = suggest(value, _timezone_names())
         hint = f"did you mean {close!r}?" if close else "e.g. Europe/Berlin, America/New_York, UTC"
         raise ValueError(f"unknown time zone; use an IANA name ({hint})") from None

@@ -201,3 +201,10 @@ def test_a_markdown_source_reads_documents_of_at_most_64_mib(tmp_path: Path) -> 
     errors = team_errors(tmp_path, team)
     assert len(errors) == 1
     assert "max_document_bytes: must be at most 67108864" in errors[0]
+
+
+def test_a_folder_of_time_zones_is_not_a_time_zone(tmp_path: Path) -> None:
+    # Found by the soak: ZoneInfo("Europe") raises IsADirectoryError, not ZoneInfoNotFoundError.
+    errors = team_errors(tmp_path, MINIMAL_TEAM + "timezone: Europe\n")
+    assert len(errors) == 1
+    assert errors[0].startswith("teams/payments.yaml:13: timezone: unknown time zone; use an IANA")
