@@ -17,6 +17,7 @@ from syncd.cron import cron_trigger
 from syncd.digest import ChatIds
 from syncd.holders import tracker_assignees
 from syncd.judge import ItemState, JudgePolicy
+from syncd.limits import MAX_CRON_GAP
 from syncd.model import Flag, Postmortem, Status, TrackerAssignee
 from syncd.runner import people_directory
 from syncd.store import StateStore, StoredItem, TrackerLink
@@ -115,8 +116,9 @@ def current_slot(schedule: str, timezone: str, now: datetime) -> datetime:
     """The latest time at or before ``now`` at which the team's digest cron fires."""
     trigger = cron_trigger(schedule, ZoneInfo(timezone))
     # Walk forward from a week and a day back: every 5-field schedule fires within that span
-    # unless it names a month or day that is rarer; then search further back, up to a year.
-    for lookback in (timedelta(days=8), timedelta(days=370)):
+    # unless it names a month or day that is rarer; then search further back, as far as the
+    # longest wait a valid schedule may leave (syncd.limits).
+    for lookback in (timedelta(days=8), MAX_CRON_GAP + timedelta(days=1)):
         fire: datetime | None = trigger.get_next_fire_time(None, now - lookback)
         latest: datetime | None = None
         while fire is not None and fire <= now:

@@ -104,6 +104,11 @@ class ExtractedDocument:
     problems: tuple[DocumentProblem, ...] = ()
 
 
+class DocumentRejected(Exception):
+    """A document refused whole by a reader (front matter over its limits): the source reports
+    it as a ``DocumentFailure`` with this message and reads the others."""
+
+
 @dataclass(frozen=True, slots=True)
 class DocumentFailure:
     """A document (or path) that was skipped as a whole: unreadable, binary, too large, a loop."""

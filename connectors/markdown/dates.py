@@ -47,15 +47,29 @@ class AmbiguousDate(ValueError):
     pass
 
 
+class ImplausibleDate(ValueError):
+    """A real date, but not one of a postmortem (year 9999): every date computed from it
+    (policy due dates, reviews) would be as far off, or overflow."""
+
+
+_EARLIEST_YEAR, _LATEST_YEAR = 1990, 2200
+
+
 def parse_document_date(value: object) -> date | None:
     """A date from a front matter value or a "Date:" line; None when there is none.
 
-    Raises ``AmbiguousDate`` for a numeric day/month that could be read either way.
+    Raises ``AmbiguousDate`` for a numeric day/month that could be read either way, and
+    ``ImplausibleDate`` for a date value (YAML's ``date: 9999-12-31``) outside the years
+    1990 to 2200.
     """
-    if isinstance(value, datetime):
-        return value.date()
     if isinstance(value, date):
-        return value
+        found = value.date() if isinstance(value, datetime) else value
+        if not _EARLIEST_YEAR <= found.year <= _LATEST_YEAR:
+            raise ImplausibleDate(
+                f"{found.isoformat()} is not a postmortem's date (years {_EARLIEST_YEAR} "
+                f"to {_LATEST_YEAR}); write the date of the incident"
+            )
+        return found
     if not isinstance(value, str):
         return None
     text = value.strip()
@@ -88,4 +102,4 @@ def _make(year: str | int, month: str | int, day: str | int) -> date | None:
         found = date(int(year), int(month), int(day))
     except ValueError:
         return None
-    return found if 1990 <= found.year <= 2200 else None
+    return found if _EARLIEST_YEAR <= found.year <= _LATEST_YEAR else None

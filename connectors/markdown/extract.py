@@ -1,7 +1,8 @@
 """Markdown postmortem -> ``ExtractedDocument``: metadata, action items as written, problems.
 
-Pure: text in, data out; no I/O, no clock. It never raises: whatever cannot be read becomes a
-``DocumentProblem`` and the rest of the document is still read.
+Pure: text in, data out; no I/O, no clock. Whatever cannot be read becomes a ``DocumentProblem``
+and the rest of the document is still read; only a document refused whole raises
+(``DocumentRejected``).
 
 Speed matters (thousands of documents per cycle), so the document is parsed into blocks only;
 inline markdown is parsed just for the blocks that become items.
@@ -15,17 +16,23 @@ from connectors.markdown.front_matter import split_front_matter
 from connectors.markdown.metadata import humanised_name, postmortem_metadata
 from connectors.markdown.parser import normalise_source, parse_blocks
 from connectors.markdown.sections import SectionWalker
-from syncd.model import DocumentProblem, ExtractedDocument, Postmortem
+from syncd.model import DocumentProblem, DocumentRejected, ExtractedDocument, Postmortem
 
 __all__ = ["extract_document"]
 
 
 def extract_document(text: str, *, source: str, document: str) -> ExtractedDocument:
-    """Read one postmortem. ``document`` is its path relative to the source root ("/"-separated)."""
+    """Read one postmortem. ``document`` is its path relative to the source root ("/"-separated).
+
+    Raises ``DocumentRejected`` only, for a document refused whole (front matter over its
+    limits); anything else that cannot be read is a ``DocumentProblem`` in the result.
+    """
     try:
         return _extract(text, source=source, document=document)
     except MemoryError:
         raise  # the document is skipped by the caller: a partial read would orphan its items
+    except DocumentRejected:
+        raise
     except Exception as exc:  # the contract is "never raises": a bug here must not stop a source
         return ExtractedDocument(
             postmortem=Postmortem(

@@ -1,4 +1,11 @@
-"""YAML front matter: split off, parsed, and never fatal to the document around it."""
+"""YAML front matter: split off, parsed within a budget, and never fatal to the source.
+
+Front matter is a few keys in a document anyone who can push may write, so it is parsed within
+``FRONT_MATTER_YAML`` (no anchors or aliases, small size and depth). Front matter over those
+limits makes the whole document refused (``DocumentRejected``: reported and skipped, its items
+left as they were), since what it was meant to say cannot be known; front matter that is merely
+not valid YAML is reported and the rest of the document is still read.
+"""
 
 from __future__ import annotations
 
@@ -7,10 +14,12 @@ from typing import Any
 
 import yaml
 
-from syncd.model import DocumentProblem
+from syncd.limits import FRONT_MATTER_YAML
+from syncd.model import DocumentProblem, DocumentRejected
+from syncd.yaml_budget import YamlLimitExceeded, YamlSyntaxError, compose_within
 
-_LOADER: type[Any] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 _MAX_LINES = 500  # front matter longer than this is not front matter but a document of dashes
+_FIRST_LINE = 2  # the line of the document where the front matter's YAML starts
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +31,7 @@ class FrontMatter:
 
 
 def split_front_matter(text: str) -> FrontMatter:
+    """Raises ``DocumentRejected`` for front matter over its limits (``syncd.limits``)."""
     if not text.startswith("---"):
         return FrontMatter({}, text, 0)
     first_end = text.find("\n")
@@ -48,23 +58,42 @@ def split_front_matter(text: str) -> FrontMatter:
         return FrontMatter({}, text, 0, problems)
 
     body = "\n".join(lines[close + 1 :]) if close + 1 < len(lines) else ""
-    source = "\n".join(lines[1:close])
+    offset = close + 1
     try:
-        data = yaml.load(source, Loader=_LOADER)  # a safe loader: plain data only
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        line = mark.line + 2 if mark is not None else 1
-        reason = exc.problem or "invalid YAML"
-        return FrontMatter({}, body, close + 1, (_problem(line, f"front matter: {reason}"),))
-    except (yaml.YAMLError, ValueError, TypeError, OverflowError) as exc:
-        # PyYAML raises ValueError for impossible dates such as 2026-13-45.
-        return FrontMatter({}, body, close + 1, (_problem(1, f"front matter: {exc}"),))
+        data = _parse("\n".join(lines[1:close]))
+    except YamlSyntaxError as exc:
+        line = exc.line + _FIRST_LINE - 1 if exc.line is not None else 1
+        return FrontMatter({}, body, offset, (_problem(line, f"front matter: {exc.message}"),))
     if data is None:
-        return FrontMatter({}, body, close + 1)
+        return FrontMatter({}, body, offset)
     if not isinstance(data, dict):
         problem = _problem(2, "front matter is not a mapping of keys to values; it was ignored")
-        return FrontMatter({}, body, close + 1, (problem,))
-    return FrontMatter({str(k).strip().lower(): v for k, v in data.items()}, body, close + 1)
+        return FrontMatter({}, body, offset, (problem,))
+    return FrontMatter({str(k).strip().lower(): v for k, v in data.items()}, body, offset)
+
+
+def _parse(source: str) -> Any:
+    try:
+        node, loader = compose_within(source, FRONT_MATTER_YAML)
+    except YamlLimitExceeded as exc:
+        where = f"line {exc.line + _FIRST_LINE - 1}: " if exc.line is not None else ""
+        raise DocumentRejected(
+            f"{where}{exc.message}; the document was skipped (its items are kept as they were "
+            "until it is fixed)"
+        ) from None
+    try:
+        return None if node is None else loader.construct_document(node)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark
+        raise YamlSyntaxError(
+            mark.line + 1 if mark is not None else None, exc.problem or "invalid YAML"
+        ) from None
+    except (ValueError, TypeError, OverflowError, RecursionError):
+        # PyYAML raises ValueError for impossible dates such as 2026-13-45, and for numbers
+        # of thousands of digits; TypeError for a list used as a key.
+        raise YamlSyntaxError(None, "a value that is not a date or number syncd can read") from None
+    finally:
+        loader.dispose()
 
 
 def _problem(line: int, message: str) -> DocumentProblem:

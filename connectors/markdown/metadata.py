@@ -6,7 +6,12 @@ import re
 from datetime import date
 from typing import Any
 
-from connectors.markdown.dates import AmbiguousDate, date_from_filename, parse_document_date
+from connectors.markdown.dates import (
+    AmbiguousDate,
+    ImplausibleDate,
+    date_from_filename,
+    parse_document_date,
+)
 from connectors.markdown.labels import strip_markup
 from syncd.model import DocumentProblem, Postmortem
 
@@ -39,13 +44,15 @@ def postmortem_metadata(
     if "date" in front_matter:
         try:
             found = parse_document_date(front_matter["date"])
-        except AmbiguousDate as exc:
+        except (AmbiguousDate, ImplausibleDate) as exc:
             problems.append(DocumentProblem(1, f"front matter date: {exc}"))
         else:
             if found is None and front_matter["date"] not in (None, ""):
                 problems.append(
                     DocumentProblem(
-                        1, f"front matter date {front_matter['date']!r} is not a date (YYYY-MM-DD)"
+                        1,
+                        f"front matter date {str(front_matter['date'])[:80]!r} is not a date "
+                        "(YYYY-MM-DD)",
                     )
                 )
         origin = "front_matter" if found else None

@@ -14,7 +14,7 @@ from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 from connectors.markdown.files import DocumentText, FoundFile, PathProblem
-from syncd.model import ExtractedDocument
+from syncd.model import DocumentRejected, ExtractedDocument
 from syncd.worker_pool import Overran, WorkerFailed, shared_pool, usable_cores
 
 
@@ -41,6 +41,8 @@ def extract_safely(
         return extract(loaded.text, source=source, document=loaded.document)
     except MemoryError:
         raise
+    except DocumentRejected as exc:  # refused whole on purpose (front matter over its limits)
+        return PathProblem(loaded.document, str(exc))
     except Exception as exc:  # the engine promises not to raise; one document must not stop all
         return PathProblem(
             loaded.document,

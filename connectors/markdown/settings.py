@@ -19,6 +19,8 @@ from syncd.plugins import ConnectorSettings
 DEFAULT_GLOB = "**/*.md"
 DEFAULT_MAX_DOCUMENT_BYTES = 1_048_576
 DEFAULT_MAX_DOCUMENT_SECONDS = 10.0
+# A postmortem is never this large; a larger setting would only let one file take the memory.
+LARGEST_MAX_DOCUMENT_BYTES = 64 * 1_048_576
 
 # What `git check-ref-format --branch` refuses, minus the rare cases git reports itself. A branch
 # starting with "-" could otherwise be read by git as an option.
@@ -141,6 +143,7 @@ class MarkdownSettings(ConnectorSettings):
     max_document_bytes: int = Field(
         default=DEFAULT_MAX_DOCUMENT_BYTES,
         gt=0,
+        le=LARGEST_MAX_DOCUMENT_BYTES,
         description="Larger files are reported and skipped without being read.",
     )
     max_document_seconds: float = Field(

@@ -122,6 +122,7 @@ _MESSAGES: dict[str, Callable[[dict[str, Any]], str]] = {
     "int_type": lambda ctx: "must be a whole number",
     "int_parsing": lambda ctx: "must be a whole number",
     "int_from_float": lambda ctx: "must be a whole number",
+    "int_parsing_size": lambda ctx: "must be a whole number of a sensible size",
     "float_type": lambda ctx: "must be a number",
     "float_parsing": lambda ctx: "must be a number",
     "bool_type": lambda ctx: "must be true or false",

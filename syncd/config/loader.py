@@ -32,6 +32,7 @@ from urllib.parse import urlsplit
 
 from pydantic import TypeAdapter, ValidationError
 
+from syncd.config.bounds import apply_bounds
 from syncd.config.errors import (
     ENVIRONMENT,
     ConfigError,
@@ -184,6 +185,24 @@ class _Located:
                 self.error(path, describe(error, lambda p: allowed(p[len(prefix) :])))
 
 
+@dataclass(frozen=True)
+class _Expanded:
+    """A file's data with ``${VAR}`` expanded and values over the shared limits replaced."""
+
+    data: Any
+    from_environment: frozenset[KeyPath]
+    failed: frozenset[KeyPath]  # reported already: validation errors under these are not
+
+
+def _expand(located: _Located, data: Any, env: Mapping[str, str]) -> _Expanded:
+    tree = interpolate(data, env)
+    bounded = apply_bounds(tree.data)
+    for path, message in (*tree.problems, *bounded.problems):
+        located.error(path, message)
+    failed = tree.failed | bounded.failed | located.document.failed
+    return _Expanded(bounded.data, tree.from_environment, failed)
+
+
 def _under(path: KeyPath, roots: frozenset[KeyPath]) -> bool:
     return any(path[: len(root)] == root for root in roots)
 
@@ -281,9 +300,7 @@ def _load_service(
             if not isinstance(document.data, dict):
                 located.error((), "syncd.yaml must be a mapping of settings (key: value)")
             else:
-                tree = interpolate(document.data, env)
-                for path, message in tree.problems:
-                    located.error(path, message)
+                tree = _expand(located, document.data, env)
                 failed = tree.failed
                 values = _service_file_values(tree.data, files.root, env)
                 _check_database_password(located, values, tree.from_environment)
@@ -360,9 +377,7 @@ def _load_shared_people(files: _Files, env: Mapping[str, str]) -> dict[str, Any]
     if not isinstance(document.data, dict):
         located.error((), "people.yaml must be a mapping of person keys to people")
         return {}
-    tree = interpolate(document.data, env)
-    for path, message in tree.problems:
-        located.error(path, message)
+    tree = _expand(located, document.data, env)
     valid: dict[str, Any] = {}
     persons: dict[str, Person] = {}
     for key, raw in tree.data.items():
@@ -403,9 +418,7 @@ def _load_team(
             else "a team file must be a mapping (key: value), not a list or a single value",
         )
         return None
-    tree = interpolate(document.data, env)
-    for path, message in tree.problems:
-        located.error(path, message)
+    tree = _expand(located, document.data, env)
     data = dict(tree.data)
     own_people = data.get("people")
     if own_people is None or isinstance(own_people, dict):

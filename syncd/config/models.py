@@ -9,16 +9,16 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, date
 from functools import cache
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any, Literal, Self
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import (
     AfterValidator,
     Field,
-    PositiveInt,
     ValidationError,
     ValidatorFunctionWrapHandler,
     field_validator,
+    model_validator,
 )
 from pydantic_core import ErrorDetails, InitErrorDetails
 
@@ -27,6 +27,13 @@ from syncd.config.blocks import ChannelConfig, SourceConfig, TrackerConfig
 from syncd.config.errors import describe, suggest
 from syncd.config.keys import allowed_keys
 from syncd.config.people import people_problems
+from syncd.limits import (
+    DATE_RANGE_TEXT,
+    MAX_DUE_SOON_DAYS,
+    MAX_HOLIDAYS,
+    MAX_POLICY_DAYS,
+    date_in_range,
+)
 from syncd.model import Priority
 
 __all__ = [
@@ -120,14 +127,28 @@ People = Annotated[dict[PersonKey, Person], AfterValidator(_check_people)]
 # ---------------------------------------------------------------------------------- policy
 
 
+# A day count of a policy: a due date or a review is computed by adding it to a date, so it is
+# bounded well below anything that could overflow (and anything that would still be a policy).
+PolicyDays = Annotated[int, Field(ge=1, le=MAX_POLICY_DAYS)]
+
+
+def _date_in_range(value: date) -> date:
+    if not date_in_range(value):
+        raise ValueError(f"must be a date {DATE_RANGE_TEXT}")
+    return value
+
+
+ConfigDate = Annotated[date, AfterValidator(_date_in_range)]
+
+
 class DueDays(StrictModel):
     """Days after the postmortem's date by which an undated item is due, per priority."""
 
-    P0: PositiveInt | None = Field(None, description="Days for P0 items.")
-    P1: PositiveInt | None = Field(None, description="Days for P1 items.")
-    P2: PositiveInt | None = Field(None, description="Days for P2 items.")
-    P3: PositiveInt | None = Field(None, description="Days for P3 items.")
-    default: PositiveInt = Field(description="Days for items of any other or no priority.")
+    P0: PolicyDays | None = Field(None, description="Days for P0 items.")
+    P1: PolicyDays | None = Field(None, description="Days for P1 items.")
+    P2: PolicyDays | None = Field(None, description="Days for P2 items.")
+    P3: PolicyDays | None = Field(None, description="Days for P3 items.")
+    default: PolicyDays = Field(description="Days for items of any other or no priority.")
 
     def for_priority(self, priority: Priority | None) -> int:
         days: int | None = getattr(self, priority.value) if priority is not None else None
@@ -144,14 +165,18 @@ class Policy(StrictModel):
     business_days: bool = Field(
         False, description="Count due_days in business days (Mon-Fri, without holidays)."
     )
-    holidays: list[date] = Field(
-        default_factory=list, description="Days not counted as business days (YYYY-MM-DD)."
+    holidays: list[ConfigDate] = Field(
+        default_factory=list,
+        max_length=MAX_HOLIDAYS,
+        description="Days not counted as business days (YYYY-MM-DD).",
     )
-    due_soon_days: PositiveInt = Field(7, description="An open item due within this is due soon.")
-    stale_after_days: PositiveInt = Field(
+    due_soon_days: int = Field(
+        7, ge=1, le=MAX_DUE_SOON_DAYS, description="An open item due within this is due soon."
+    )
+    stale_after_days: PolicyDays = Field(
         14, description="No activity in the tracker for this long (not counting syncd's) is stale."
     )
-    review_after_days: PositiveInt = Field(
+    review_after_days: PolicyDays = Field(
         35, description="A postmortem's follow-up review is due this many days after it."
     )
     mirror_done_items: bool = Field(
@@ -164,7 +189,7 @@ class Policy(StrictModel):
 
 def _cron(value: str) -> str:
     # Imported here: the scheduler library is only needed to check the expression.
-    from syncd.cron import cron_trigger
+    from syncd.cron import cron_trigger, schedule_gap_problem
 
     try:
         cron_trigger(value, UTC)
@@ -173,6 +198,9 @@ def _cron(value: str) -> str:
             f"not a valid cron expression ({exc}); five fields: minute hour day-of-month "
             'month day-of-week, e.g. "0 9 * * MON"'
         ) from None
+    problem = schedule_gap_problem(value, "UTC")
+    if problem is not None:
+        raise ValueError(f"the schedule {problem}")
     return value
 
 
@@ -214,7 +242,7 @@ def _timezone_names() -> tuple[str, ...]:
 def _timezone(value: str) -> str:
     try:
         ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "Europe" is a folder of zones
         close = suggest(value, _timezone_names())
         hint = f"did you mean {close!r}?" if close else "e.g. Europe/Berlin, America/New_York, UTC"
         raise ValueError(f"unknown time zone; use an IANA name ({hint})") from None
@@ -246,6 +274,24 @@ class TeamConfig(StrictModel):
     @property
     def tzinfo(self) -> ZoneInfo:
         return ZoneInfo(self.timezone)
+
+    @model_validator(mode="after")
+    def _schedule_fires_in_its_timezone(self) -> Self:
+        # Checked in UTC with the field; a daylight-saving change can still skip the only time
+        # a schedule names in the team's own zone, every year.
+        from syncd.cron import schedule_gap_problem
+
+        problem = schedule_gap_problem(self.digest.schedule, self.timezone)
+        if problem is not None:
+            raise ValidationError.from_exception_data(
+                "TeamConfig",
+                [
+                    config_problem(
+                        ("digest", "schedule"), f"in {self.timezone}, the schedule {problem}"
+                    )
+                ],
+            )
+        return self
 
     @field_validator("sources", mode="wrap")
     @classmethod

@@ -23,11 +23,11 @@ from pydantic_settings import (
     SettingsConfigDict,
 )
 
-from syncd.config.duration import parse_duration
+from syncd.config.duration import format_duration, parse_duration
 from syncd.config.errors import without_inputs
+from syncd.limits import MAX_SYNC_INTERVAL, MIN_SYNC_INTERVAL
 
 ENV_PREFIX = "SYNCD_"
-MIN_SYNC_INTERVAL = timedelta(seconds=30)
 # Settings that are paths: ``~`` is expanded with the HOME of the given environment.
 PATH_FIELDS = frozenset({"state_dir", "teams_dir"})
 _DATABASE_SCHEMES = ("sqlite", "postgresql")
@@ -132,7 +132,9 @@ class ServiceSettings(BaseSettings):
     )
     sync_interval: timedelta = Field(
         timedelta(minutes=10),
-        description="Time between syncs of a team: 10m, 90s, 1h30m or seconds; at least 30s.",
+        description=(
+            "Time between syncs of a team: 10m, 90s, 1h30m or seconds; at least 30s, at most 7d."
+        ),
     )
 
     @classmethod
@@ -227,6 +229,11 @@ class ServiceSettings(BaseSettings):
     def _minimum_interval(cls, value: timedelta) -> timedelta:
         if value < MIN_SYNC_INTERVAL:
             raise ValueError("must be at least 30s (trackers rate-limit frequent polling)")
+        if value > MAX_SYNC_INTERVAL:
+            raise ValueError(
+                f"must be at most {format_duration(MAX_SYNC_INTERVAL)}: items would go "
+                "unmirrored for longer than anyone waits"
+            )
         return value
 
 

@@ -16,6 +16,8 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from syncd.config.errors import KeyPath
+from syncd.limits import CONFIG_YAML, YamlLimits
+from syncd.yaml_budget import SafeReplay, YamlLimitExceeded, YamlSyntaxError, compose_within
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
 
@@ -37,6 +39,7 @@ class YamlDocument:
 
     data: Any
     lines: Mapping[KeyPath, int] = field(default_factory=dict)
+    failed: frozenset[KeyPath] = frozenset()  # values reported as unreadable (built as None)
 
     def line_of(self, path: KeyPath) -> int | None:
         """The line of ``path``, or of its nearest written ancestor (a missing key's parent)."""
@@ -47,30 +50,24 @@ class YamlDocument:
         return None
 
 
-def read_yaml(text: str) -> tuple[YamlDocument | None, list[YamlProblem]]:
-    """Parse one YAML document; ``None`` with the problems when it is not valid YAML."""
-    loader = yaml.SafeLoader(text)
+def read_yaml(
+    text: str, limits: YamlLimits = CONFIG_YAML
+) -> tuple[YamlDocument | None, list[YamlProblem]]:
+    """Parse one YAML document within ``limits``; ``None`` with the problem when it is not
+    valid YAML or is over a limit (``syncd.limits``)."""
     try:
-        node = loader.get_single_node()
-    except yaml.MarkedYAMLError as exc:
-        return None, [_syntax_problem(exc)]
-    except yaml.YAMLError as exc:  # e.g. a reader error on a control character
-        return None, [YamlProblem(None, None, f"invalid YAML: {exc}")]
+        node, loader = compose_within(text, limits)
+    except (YamlSyntaxError, YamlLimitExceeded) as exc:
+        return None, [YamlProblem(exc.line, None, exc.message)]
     try:
         if node is None:
             return YamlDocument(None, {(): 1}), []
         builder = _Builder(loader)
         data = builder.build(node, ())
-        return YamlDocument(data, builder.lines), builder.problems
+        failed = frozenset(p.path for p in builder.problems if p.path is not None)
+        return YamlDocument(data, builder.lines, failed), builder.problems
     finally:
         loader.dispose()
-
-
-def _syntax_problem(exc: yaml.MarkedYAMLError) -> YamlProblem:
-    mark = exc.problem_mark or exc.context_mark
-    parts = [part for part in (exc.context, exc.problem) if part]
-    detail = "; ".join(parts) or "could not be parsed"
-    return YamlProblem(mark.line + 1 if mark else None, None, f"invalid YAML: {detail}")
 
 
 def _line(node: Node) -> int:
@@ -78,7 +75,7 @@ def _line(node: Node) -> int:
 
 
 class _Builder:
-    def __init__(self, loader: yaml.SafeLoader) -> None:
+    def __init__(self, loader: SafeReplay) -> None:
         self._loader = loader
         self._active: set[int] = set()  # nodes being built, to catch recursive aliases
         self.lines: dict[KeyPath, int] = {}
@@ -104,6 +101,10 @@ class _Builder:
             return self._loader.construct_object(node, deep=True)
         except yaml.MarkedYAMLError as exc:
             self._problem(node, path, f"invalid value: {exc.problem}")
+            return None
+        except (ValueError, OverflowError):
+            # a date that does not exist (2026-02-30), a number of thousands of digits
+            self._problem(node, path, "invalid value: not a date or number syncd can read")
             return None
 
     def _mapping(self, node: MappingNode, path: KeyPath) -> dict[Any, Any]:

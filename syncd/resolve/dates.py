@@ -16,6 +16,7 @@ from typing import Literal
 
 from dateutil.relativedelta import relativedelta
 
+from syncd.limits import date_in_range
 from syncd.model import Priority
 from syncd.resolve.text import UNKNOWN_VALUES, drop_struck_through, strip_markup
 
@@ -138,7 +139,9 @@ def parse_due(text: str, *, postmortem_date: date, date_order: DateOrder | None)
         return _PLACEHOLDER
     result = _read(cleaned, postmortem_date, date_order)
     if result.unparsed and (note := _TRAILING_NOTE.match(cleaned)) is not None:
-        return _read(note["date"], postmortem_date, date_order)
+        result = _read(note["date"], postmortem_date, date_order)
+    if result.date is not None and not date_in_range(result.date):
+        return _UNPARSED  # "due 9999-12-31" is no plan, and trackers and date sums choke on it
     return result
 
 
@@ -183,7 +186,12 @@ def add_business_days(start: date, days: int, holidays: frozenset[date] = frozen
         while not _is_business_day(current, holidays):
             current += timedelta(days=1)
         return current
-    remaining = days
+    # Whole weeks at once (five business days each, less the holidays they hold), then day by
+    # day: a policy of years of business days costs weeks, not days, per item.
+    whole_weeks = (days - 1) // 5
+    current += timedelta(days=7 * whole_weeks)
+    skipped = sum(1 for h in holidays if start < h <= current and h.weekday() < 5)
+    remaining = days - 5 * whole_weeks + skipped
     while remaining:
         current += timedelta(days=1)
         if _is_business_day(current, holidays):

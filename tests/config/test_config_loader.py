@@ -465,7 +465,7 @@ def test_every_error_of_a_file_is_reported(tmp_path: Path) -> None:
         "teams/payments.yaml:6: tracker.url: must be an http:// or https:// URL with a host",
         "teams/payments.yaml:8: tracker.project: must be a Jira project key: capitals, digits, _ "
         "(e.g. PAY)",
-        "teams/payments.yaml:10: policy.due_days.P0: must be greater than 0",
+        "teams/payments.yaml:10: policy.due_days.P0: must be at least 1",
         "teams/payments.yaml:10: policy.due_days.default: field required",
     ]
 

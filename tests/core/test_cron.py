@@ -17,12 +17,17 @@ BERLIN = ZoneInfo("Europe/Berlin")
         ("1", "mon"),
         ("0", "sun"),
         ("7", "sun"),
-        ("1-5", "mon-fri"),
+        ("1-5", "mon,tue,wed,thu,fri"),
         ("1,3,5", "mon,wed,fri"),
-        ("MON", "MON"),
+        ("MON", "mon"),
         ("*", "*"),
-        ("*/2", "*/2"),
-        ("6-7", "sat-sun"),
+        # crontab counts a step from Sunday (0): APScheduler's own */2 would start on Monday
+        ("*/2", "sun,tue,thu,sat"),
+        ("6-7", "sun,sat"),
+        ("0-6", "sun,mon,tue,wed,thu,fri,sat"),
+        ("1-7", "sun,mon,tue,wed,thu,fri,sat"),
+        ("sun-sat", "sun,mon,tue,wed,thu,fri,sat"),
+        ("mon-sun", "mon-sun"),  # not crontab's order: APScheduler's week, Monday first
     ],
 )
 def test_crontab_weekday_numbers_become_names(field: str, names: str) -> None:
