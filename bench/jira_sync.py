@@ -30,17 +30,17 @@ def _cycle(ws: JiraWorkspace, name: str, items: int) -> None:
     started = time.perf_counter()
     done = subprocess.run(ws.command("--json"), env=ws.env(), capture_output=True, check=False)
     wall = time.perf_counter() - started
-    counts: Counter[str] = Counter(
-        r.endpoint or f"{r.method} {r.path}" for r in ws.fake.requests
-    )
+    counts: Counter[str] = Counter(r.endpoint or f"{r.method} {r.path}" for r in ws.fake.requests)
     total = sum(counts.values())
     try:
         cycle = json.loads(done.stdout)["teams"]["payments"]["seconds"]
     except (ValueError, KeyError):
         cycle = float("nan")
-    print(f"\n{name}: exit {done.returncode}, {total} requests"
-          + (f" ({total / items:.2f} per item)" if items else "")
-          + f"; the team's cycle {cycle:.2f} s, the whole process {wall:.2f} s")
+    print(
+        f"\n{name}: exit {done.returncode}, {total} requests"
+        + (f" ({total / items:.2f} per item)" if items else "")
+        + f"; the team's cycle {cycle:.2f} s, the whole process {wall:.2f} s"
+    )
     for endpoint, count in counts.most_common():
         print(f"  {count:6d}  {endpoint}")
 
@@ -65,15 +65,18 @@ def main() -> None:
     args = parser.parse_args()
     per_document = max(1, args.items // args.documents)
     clock = ManualClock()
-    with tempfile.TemporaryDirectory(prefix="syncd-bench-jira-") as tmp, FakeJira(
-        "cloud", latency=args.latency, clock=clock
-    ) as fake:
+    with (
+        tempfile.TemporaryDirectory(prefix="syncd-bench-jira-") as tmp,
+        FakeJira("cloud", latency=args.latency, clock=clock) as fake,
+    ):
         root = Path(tmp)
         ws = JiraWorkspace(root, fake)
         items = write_postmortems(root / "docs", args.documents, per_document)
         ws.write_config()
-        print(f"{items} items in {args.documents} postmortems; fake Jira latency "
-              f"{args.latency * 1000:.0f} ms per request")
+        print(
+            f"{items} items in {args.documents} postmortems; fake Jira latency "
+            f"{args.latency * 1000:.0f} ms per request"
+        )
         _cycle(ws, "initial sync", items)
         clock.advance(CYCLE_INTERVAL_S)
         _cycle(ws, "next cycle (reads once the issues the initial sync created)", 0)

@@ -17,6 +17,7 @@ from typing import Any, TypeVar
 
 from syncd.extraction import TeamItems
 from syncd.http import AmbiguousWriteError, AuthError, HttpError, TransientError
+from syncd.intent_settling import IntentSettling, intent_time, intents_to_resolve
 from syncd.logs import get_logger
 from syncd.mirror import render
 from syncd.mirror.model import DesiredIssue, IssueFields, IssueSnapshot, MirrorRecord
@@ -37,6 +38,7 @@ from syncd.model import ActionItem, Status
 from syncd.progress import Mirroring, ProgressListener, ReadingTracker
 from syncd.resolve.people import PeopleDirectory
 from syncd.store import StateStore, TrackerCursor, TrackerLink
+from syncd.test_hooks import freeze_point
 from syncd.tracker import AssigneeLookup, ConditionalReads, Tracker, TrackerProblem
 from syncd.tracker_errors import describe, reference_problem, tracker_failure
 
@@ -75,15 +77,20 @@ def mirror_team(
     replica: str | None = None,
     previous_owner: Mapping[str, str | None] | None = None,
     progress: ProgressListener | None = None,
+    settling: IntentSettling | None = None,
 ) -> MirrorOutcome:
-    """Mirror one team's items. Tracker failures are reported in the outcome, never raised."""
+    """Mirror one team's items. Tracker failures are reported in the outcome, never raised.
+
+    ``settling`` (a fenced writer): other holders' open intents wait until they are old enough
+    to settle (``syncd.intent_settling``); a lost lease raises ``LeaseLostError``.
+    """
     outcome = MirrorOutcome()
     log = get_logger(team=team, tracker=tracker.system)
     if progress is not None:
         progress(ReadingTracker(team, tracker.system))
     try:
         if not dry_run:
-            _resolve_open_intents(team, store, tracker, outcome, now)
+            _resolve_open_intents(team, store, tracker, outcome, now, settling)
         links = store.links(team)
         records = mirror_records(links, store.bases(team))
         cursor = store.cursor(team, tracker.system)
@@ -127,6 +134,7 @@ def mirror_team(
             now,
             replica,
             tally,
+            settling,
         )
         _record_activity(team, store, records, changed.snapshots)
         _record_assignees(team, store, snapshots)
@@ -154,10 +162,15 @@ def mirror_team(
 
 
 def _resolve_open_intents(
-    team: str, store: StateStore, tracker: Tracker, outcome: MirrorOutcome, now: datetime
+    team: str,
+    store: StateStore,
+    tracker: Tracker,
+    outcome: MirrorOutcome,
+    now: datetime,
+    settling: IntentSettling | None = None,
 ) -> None:
     """An intent still open means a create may have happened: look before creating again."""
-    intents = store.open_intents(team)
+    intents = intents_to_resolve(team, store, store.open_intents(team), settling)
     if not intents:
         return
     found = tracker.find_markers([i.item_id for i in intents])
@@ -290,6 +303,7 @@ def _apply(
     now: datetime,
     replica: str | None,
     tally: _WriteTally,
+    settling: IntentSettling | None = None,
 ) -> None:
     failed: set[str] = set()  # items with a failed write: their record stays as it was
     items = {i.id: i for i in reading.items}
@@ -298,7 +312,18 @@ def _apply(
     tally.report()
     creates = the_plan.of_type(CreateIssue)
     for batch in _chunks(creates, tracker.create_batch_size):
-        _create_batch(team, batch, store, tracker, items, outcome, failed, now, replica)
+        _create_batch(
+            team,
+            batch,
+            store,
+            tracker,
+            items,
+            outcome,
+            failed,
+            now,
+            replica,
+            intent_at=intent_time(settling, now),
+        )
         tally.advance(len(batch))
 
     adopted_links: list[TrackerLink] = []
@@ -393,6 +418,8 @@ def _create_batch(
     failed: set[str],
     now: datetime,
     replica: str | None,
+    *,
+    intent_at: datetime | None = None,
 ) -> None:
     log = get_logger(team=team, tracker=tracker.system)
     bases: dict[str, dict[str, Any]] = {}
@@ -401,7 +428,7 @@ def _create_batch(
             team,
             [(c.item_id, c.marker) for c in batch],
             system=tracker.system,
-            at=now,
+            at=intent_at or now,
             replica=replica,
         )
     )
@@ -414,6 +441,7 @@ def _create_batch(
     for first_round in (True, False):
         try:
             results = tracker.create(pending)
+            freeze_point("create_answered")  # tests: frozen with the answer not yet recorded
         except AmbiguousWriteError as exc:
             # The batch may exist. The intents stay open; the next cycle searches their markers
             # (after the tracker's index has caught up) before anything is created again.

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from syncd.config.loader import LoadedTeam
 from syncd.extraction import SourceOutcome, TeamItems, build_team_items
+from syncd.fencing import LeaseLostError
 from syncd.ledger import Operation, OpKind, RecordedItem, plan_record_changes, recorded_fields
 from syncd.logs import get_logger
 from syncd.model import Flag
@@ -27,6 +28,8 @@ from syncd.sources import DocumentCallback, read_source
 from syncd.store import DocumentSeen, StateStore, StoredItem
 from syncd.tracker import NamesIssueKeys
 from syncd.tracker_stage import TrackerStage, run_tracker_stage
+from syncd.writer_cycle import cycle_settling, cycle_store, cycle_tracker_context
+from syncd.writers import TeamWriter
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,10 +101,15 @@ def sync_team(
     dry_run: bool,
     progress: ProgressListener | None = None,
     tracker_context: Mapping[str, Any] | None = None,
+    writer: TeamWriter | None = None,
 ) -> TeamRun:
+    """One cycle of ``team``. ``writer``: the team as this process holds it (every writing
+    cycle has one); its fence conditions every store write and its guard every tracker write,
+    and a lost team ends the cycle at once (``sync.team_lost``)."""
     name = team.config.team
     log = get_logger(team=name)
     started = time.perf_counter()
+    unfenced, store = store, cycle_store(store, writer)
     run_id = None if dry_run else store.start_run(name, at=now)
     try:
         local_today = now.astimezone(ZoneInfo(team.config.timezone)).date()
@@ -149,8 +157,9 @@ def sync_team(
             people,
             now=now,
             dry_run=dry_run,
-            context_extras=tracker_context,
+            context_extras=cycle_tracker_context(tracker_context, writer),
             progress=progress,
+            settling=cycle_settling(team, writer),
         )
         if stage.outcome is not None and stage.outcome.failed_items and not dry_run:
             # Flagged in the store until a sync writes them: the digest lists them as errors.
@@ -176,6 +185,15 @@ def sync_team(
             store.finish_run(run_id, at=now, outcome=outcome, counts=counts)
         log.info("sync.team_done", dry_run=dry_run, outcome=outcome, **counts)
         return run
+    except LeaseLostError as exc:
+        # Another process holds the team now: nothing more of this cycle may be written.
+        log.error("sync.team_lost", error=str(exc), now_held_by=exc.now_held_by)
+        if run_id is not None:
+            try:  # the run's own record only, which no other writer reads or changes
+                unfenced.finish_run(run_id, at=now, outcome="failed", counts={}, error=str(exc))
+            except Exception:
+                log.exception("sync.run_record_failed")
+        return TeamRun(name, error=str(exc), seconds=time.perf_counter() - started)
     except Exception as exc:  # one team's failure must never stop the others
         log.exception("sync.team_failed")
         error = f"{type(exc).__name__}: {exc}"

@@ -17,6 +17,7 @@ from pydantic import BaseModel, SecretStr
 from syncd import plugins
 from syncd.config.loader import LoadedTeam
 from syncd.extraction import TeamItems
+from syncd.intent_settling import IntentSettling
 from syncd.mirror_executor import MirrorOutcome, mirror_team
 from syncd.model import Status
 from syncd.progress import ProgressListener, waits_of_team
@@ -53,6 +54,7 @@ def run_tracker_stage(
     dry_run: bool,
     context_extras: Mapping[str, Any] | None = None,
     progress: ProgressListener | None = None,
+    settling: IntentSettling | None = None,
 ) -> TrackerStage:
     config = team.config.tracker
     connector = plugins.connector_class("tracker", config.type)
@@ -83,6 +85,8 @@ def run_tracker_stage(
             now=now,
             dry_run=dry_run,
             progress=progress,
+            settling=settling,
+            replica=settling.holder if settling is not None else None,
         )
     finally:
         tracker.close()
