@@ -19,16 +19,18 @@ class Holder:
     since: datetime | None
 
     def describe(self) -> str:
+        """ "`syncd run` (pid 4242 on host-a, since 2026-12-03 01:02:03 UTC)"."""
         command = f"`syncd {self.command}`" if self.command else "another syncd"
-        where = ", ".join(
+        process = " ".join(
             part
             for part in (
                 f"pid {self.pid}" if self.pid is not None else "",
                 f"on {self.host}" if self.host else "",
-                f"since {self.since:%Y-%m-%d %H:%M:%S} UTC" if self.since else "",
             )
             if part
         )
+        since = f"since {self.since:%Y-%m-%d %H:%M:%S} UTC" if self.since else ""
+        where = ", ".join(part for part in (process, since) if part)
         return f"{command} ({where})" if where else command
 
 
