@@ -440,6 +440,7 @@ def _create_batch(
     pending: Sequence[CreateIssue] = batch
     for first_round in (True, False):
         try:
+            freeze_point("create_request")  # tests: frozen before a batch's create
             results = tracker.create(pending)
             freeze_point("create_answered")  # tests: frozen with the answer not yet recorded
         except AmbiguousWriteError as exc:

@@ -29,7 +29,9 @@ from tests.service.service_support import free_port, wait_for
 
 __all__ = ["Proc", "TeamUnderTest", "team_under_test", "wait_for"]
 
-TRACKER_TIMEOUT_SECONDS = 2  # the tracker's read timeout: part of how long intents settle
+# The tracker's read timeout: part of how long another holder's intents are left to settle,
+# long enough that a writer started just after a lease ran out meets them still young.
+TRACKER_TIMEOUT_SECONDS = 10
 
 
 @dataclass
