@@ -3,8 +3,9 @@
 ``SYNCD_TEST_FREEZE_AT=tracker_write:3`` stops the process as it is about to send its third
 write to the tracker (before the lease is confirmed); ``create_answered:1`` once the tracker
 has answered its first create, before the answer is recorded (as if frozen with the request
-in flight); ``create_request:2`` before the second batch of creates is sent. The proofs of fencing resume it with SIGCONT at a moment they choose, instead of
-guessing with timings. Never set in production: syncd warns when it is set.
+in flight); ``create_request:2`` before the second batch of creates is sent. The proofs of
+fencing resume it with SIGCONT at a moment they choose, instead of guessing with timings.
+Never set in production: syncd warns when it is set.
 """
 
 from __future__ import annotations

@@ -92,3 +92,16 @@ def test_a_sync_beside_a_running_service_names_it_and_writes_nothing(
     wait_for("the service to mirror every item", lambda: len(team.per_marker()) == ITEMS)
     service.stop()
     assert_exactly_once(team)
+
+
+def test_a_digest_beside_a_sync_names_it_and_posts_nothing(team: TeamUnderTest) -> None:
+    if team.tracker != "jira":
+        pytest.skip("the digest does not depend on the tracker; once is enough")
+    first = team.start("sync", "first", **FREEZE_BEFORE_FIRST_WRITE)
+    first.wait_frozen()
+    digest = team.start("digest", "digest", **SHORT_WAIT)
+    assert digest.finish() == 1
+    assert_refused_naming(digest.stderr(), "sync", first.pid)
+    first.resume()
+    assert first.finish() == 0
+    assert team.start("digest", "digest-after", **SHORT_WAIT).finish() == 0
