@@ -486,6 +486,7 @@ def run(config: ConfigOption = Path("config")) -> None:
     from syncd.service import run_service
 
     loaded = _load(config)
+    warn_of_test_hooks(_consoles.err)
     raise typer.Exit(run_service(config, loaded, os.environ, clock=_clock()))
 
 
