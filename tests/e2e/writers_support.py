@@ -31,7 +31,7 @@ __all__ = ["Proc", "TeamUnderTest", "team_under_test", "wait_for"]
 
 # The tracker's read timeout: part of how long another holder's intents are left to settle,
 # long enough that a writer started just after a lease ran out meets them still young.
-TRACKER_TIMEOUT_SECONDS = 10
+TRACKER_TIMEOUT_SECONDS = 20
 
 
 @dataclass
