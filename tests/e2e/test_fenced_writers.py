@@ -82,9 +82,11 @@ def created(proc: Proc) -> int:
     return count
 
 
-@pytest.mark.parametrize("frozen_command", ["run", "sync"])
+@pytest.mark.parametrize(
+    ("frozen_command", "takeover_command"), [("run", "sync"), ("sync", "sync"), ("run", "run")]
+)
 def test_frozen_before_a_create_the_writer_creates_nothing_after_a_takeover(
-    tmp_path: Path, tracker: str, postgres_url: str, frozen_command: str
+    tmp_path: Path, tracker: str, postgres_url: str, frozen_command: str, takeover_command: str
 ) -> None:
     items = 6
     with team_under_test(tmp_path, tracker, postgres_url, documents=2, items=3) as team:
@@ -97,15 +99,25 @@ def test_frozen_before_a_create_the_writer_creates_nothing_after_a_takeover(
         with StateStore.open(postgres_url) as store:
             # Its intents were recorded; they settle once older than lease + tracker timeout.
             wait_for("the frozen writer's intents to be old enough", lambda: intents_ripe(store))
-            takeover = team.sync("takeover", **FENCED)
-            assert takeover.finish() == 0, takeover.stderr()[-3000:]
-            assert created(takeover) == items
+            if takeover_command == "sync":
+                takeover = team.sync("takeover", **FENCED)
+                assert takeover.finish() == 0, takeover.stderr()[-3000:]
+                assert created(takeover) == items
+            else:  # a second replica takes the team over from the frozen one
+                takeover = team.start("run", "takeover", **FENCED)
+                wait_for(  # its first cycle: started, migrated, lease taken, synced
+                    "the new replica to mirror every item",
+                    lambda: len(team.per_marker()) == items,
+                    timeout=180,
+                )
             assert takeover.logged("mirror.intents_settling")
         frozen.resume()
         assert_fenced_off(frozen)
         if frozen_command == "sync":
             assert frozen.finish() == 1
         assert_exactly_once(team, items)
+        if takeover_command == "run":
+            takeover.stop()
         assert created(team.sync("after", **FENCED)) == 0
         assert_exactly_once(team, items)
 
