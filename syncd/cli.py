@@ -19,6 +19,7 @@ from rich.console import Console
 
 from syncd import __version__, plugins
 from syncd.cli_help import SyncdCommand, SyncdGroup
+from syncd.cli_writers import Writers, warn_of_test_hooks
 from syncd.clock import TEST_NOW_ENV, TIME_SHIFT_ENV, ClockSettingError, Now, clock_from_env
 from syncd.config.loader import LoadedConfig, load_config
 from syncd.config.schema import team_file_schema
@@ -33,6 +34,7 @@ from syncd.runner import TeamRun, sync_team
 from syncd.secret_values import secret_values as _secret_values
 from syncd.status_totals import status_totals
 from syncd.store import StateStore, StateStoreError
+from syncd.writers import TeamBusyError
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 
@@ -308,11 +310,14 @@ def sync(
     now = _clock()()
     runs: list[TeamRun] = []
     selected = [t for t in loaded.teams if team is None or t.config.team == team]
+    writers = None if dry_run else _writers(loaded, store, "sync")
     try:
         with _progress(_consoles.err.is_terminal and not as_json, teams=len(selected)) as progress:
             for loaded_team in selected:
-                runs.append(
-                    sync_team(
+                name = loaded_team.config.team
+
+                def run_team(writer: Any = None, loaded_team: Any = loaded_team) -> TeamRun:
+                    return sync_team(
                         loaded_team,
                         store,
                         now=now,
@@ -320,8 +325,17 @@ def sync(
                         dry_run=dry_run,
                         progress=progress,
                         recreate_missing=recreate_missing,
+                        writer=writer,
                     )
-                )
+
+                if writers is None:
+                    runs.append(run_team())
+                    continue
+                try:  # one writer per team: another sync or a `syncd run` may hold it
+                    with writers.team(name, _consoles.err) as writer:
+                        runs.append(run_team(writer))
+                except TeamBusyError as exc:
+                    runs.append(TeamRun(name, error=str(exc)))
     finally:
         store.close()
     if as_json:
@@ -334,6 +348,16 @@ def sync(
                 _consoles.out.print(f"[dim]{status}[/]")
     if any(run.failed_anything for run in runs):
         raise typer.Exit(EXIT_FAILED)
+
+
+def _writers(loaded: LoadedConfig, store: StateStore, command: str) -> Writers:
+    warn_of_test_hooks(_consoles.err)
+    try:
+        return Writers(loaded, store, command)
+    except ValueError as exc:  # SYNCD_LEASE_SECONDS
+        store.close()
+        _consoles.err.print(f"[red]error:[/] {exc}")
+        raise typer.Exit(EXIT_CONFIG) from exc
 
 
 def _print_json(payload: dict[str, Any]) -> None:
@@ -467,16 +491,21 @@ def digest(
     store = _open_store(loaded, readonly=dry_run)
     now = _clock()()
     failed = False
+    writers = None if dry_run else _writers(loaded, store, "digest")
     try:
         for loaded_team in loaded.teams:
             if team is not None and loaded_team.config.team != team:
                 continue
-            if dry_run:
+            if writers is None:
                 sys.stdout.write(preview_digest(loaded_team, store, now=now, fmt=fmt))
-            else:
-                failed |= not post_digests(
-                    loaded_team, store, now=now, force=force, console=_consoles.out
-                )
+                continue
+            try:  # posting and recording it: one writer per team, as for sync
+                with writers.team(loaded_team.config.team, _consoles.err):
+                    failed |= not post_digests(
+                        loaded_team, store, now=now, force=force, console=_consoles.out
+                    )
+            except TeamBusyError:
+                failed = True
     finally:
         store.close()
     if failed:
@@ -493,6 +522,7 @@ def run(config: ConfigOption = Path("config")) -> None:
     from syncd.service import run_service
 
     loaded = _load(config)
+    warn_of_test_hooks(_consoles.err)
     raise typer.Exit(run_service(config, loaded, os.environ, clock=_clock()))
 
 

@@ -25,6 +25,7 @@ from syncd.http import (
     NotFoundError,
     TransientError,
 )
+from syncd.intent_settling import IntentSettling, intent_time, intents_to_resolve
 from syncd.logs import get_logger
 from syncd.mirror import render
 from syncd.mirror.model import (
@@ -54,6 +55,7 @@ from syncd.model import ActionItem, Status
 from syncd.progress import Mirroring, ProgressListener, ReadingTracker
 from syncd.resolve.people import PeopleDirectory
 from syncd.store import StateStore, TrackerCursor, TrackerLink
+from syncd.test_hooks import freeze_point
 from syncd.tracker import (
     AssigneeLookup,
     ChangedIssues,
@@ -100,13 +102,16 @@ def mirror_team(
     progress: ProgressListener | None = None,
     full_read: ChangedIssues | None = None,
     recreate_missing: bool = False,
+    settling: IntentSettling | None = None,
 ) -> MirrorOutcome:
     """Mirror one team's items. Tracker failures are reported in the outcome, never raised.
 
     ``full_read``: every marked issue, read earlier in this cycle (``syncd.recovery``); used
     instead of reading them again when the store has no cursor yet. ``recreate_missing``: an
     issue found deleted when syncd writes to it is replaced by a new one (a person asked for
-    it: ``sync --recreate-missing``); otherwise it is reported only.
+    it: ``sync --recreate-missing``); otherwise it is reported only. ``settling`` (a fenced
+    writer): other holders' open intents wait until they are old enough to settle
+    (``syncd.intent_settling``); a lost lease raises ``LeaseLostError``.
     """
     outcome = MirrorOutcome()
     log = get_logger(team=team, tracker=tracker.system)
@@ -114,7 +119,7 @@ def mirror_team(
         progress(ReadingTracker(team, tracker.system))
     try:
         if not dry_run:
-            _resolve_open_intents(team, store, tracker, outcome, now)
+            _resolve_open_intents(team, store, tracker, outcome, now, settling)
         links = store.links(team)
         records = mirror_records(links, store.bases(team))
         cursor = store.cursor(team, tracker.system)
@@ -177,6 +182,7 @@ def mirror_team(
             replica,
             tally,
             {d.item_id: d for d in desired} if recreate_missing else None,
+            settling,
         )
         _record_activity(team, store, records, changed.snapshots)
         _record_assignees(team, store, snapshots)
@@ -204,10 +210,15 @@ def mirror_team(
 
 
 def _resolve_open_intents(
-    team: str, store: StateStore, tracker: Tracker, outcome: MirrorOutcome, now: datetime
+    team: str,
+    store: StateStore,
+    tracker: Tracker,
+    outcome: MirrorOutcome,
+    now: datetime,
+    settling: IntentSettling | None = None,
 ) -> None:
     """An intent still open means a create may have happened: look before creating again."""
-    intents = store.open_intents(team)
+    intents = intents_to_resolve(team, store, store.open_intents(team), settling)
     if not intents:
         return
     found = tracker.find_markers([i.item_id for i in intents])
@@ -391,6 +402,7 @@ def _apply(
     replica: str | None,
     tally: _WriteTally,
     recreate: Mapping[str, DesiredIssue] | None = None,
+    settling: IntentSettling | None = None,
 ) -> None:
     failed: set[str] = set()  # items with a failed write: their record stays as it was
     items = {i.id: i for i in reading.items}
@@ -399,7 +411,18 @@ def _apply(
     tally.report()
     creates = the_plan.of_type(CreateIssue)
     for batch in _chunks(creates, tracker.create_batch_size):
-        _create_batch(team, batch, store, tracker, items, outcome, failed, now, replica)
+        _create_batch(
+            team,
+            batch,
+            store,
+            tracker,
+            items,
+            outcome,
+            failed,
+            now,
+            replica,
+            intent_at=intent_time(settling, now),
+        )
         tally.advance(len(batch))
 
     adopted_links: list[TrackerLink] = []
@@ -539,6 +562,8 @@ def _create_batch(
     failed: set[str],
     now: datetime,
     replica: str | None,
+    *,
+    intent_at: datetime | None = None,
 ) -> None:
     log = get_logger(team=team, tracker=tracker.system)
     bases: dict[str, dict[str, Any]] = {}
@@ -547,7 +572,7 @@ def _create_batch(
             team,
             [(c.item_id, c.marker) for c in batch],
             system=tracker.system,
-            at=now,
+            at=intent_at or now,
             replica=replica,
         )
     )
@@ -560,7 +585,9 @@ def _create_batch(
     pending: Sequence[CreateIssue] = batch
     for first_round in (True, False):
         try:
+            freeze_point("create_request")  # tests: frozen before a batch's create
             results = tracker.create(pending)
+            freeze_point("create_answered")  # tests: frozen with the answer not yet recorded
         except (AmbiguousWriteError, MalformedAnswerError) as exc:
             # The batch may exist: the answer was lost, or it was a page or JSON nobody can
             # trust (a login proxy's). The intents stay open; the next cycle searches their

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from syncd.config.loader import LoadedTeam
 from syncd.extraction import SourceOutcome, TeamItems, build_team_items
+from syncd.fencing import LeaseLostError
 from syncd.ledger import Operation, OpKind, RecordedItem, plan_record_changes, recorded_fields
 from syncd.logs import get_logger
 from syncd.mirror_executor import MirrorOutcome
@@ -30,6 +31,8 @@ from syncd.sources import DocumentCallback, read_source
 from syncd.store import DocumentSeen, StateStore, StoredItem
 from syncd.tracker import NamesIssueKeys
 from syncd.tracker_stage import TrackerStage, open_tracker, run_tracker_stage
+from syncd.writer_cycle import cycle_settling, cycle_store, cycle_tracker_context
+from syncd.writers import TeamWriter
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,10 +105,15 @@ def sync_team(
     progress: ProgressListener | None = None,
     tracker_context: Mapping[str, Any] | None = None,
     recreate_missing: bool = False,
+    writer: TeamWriter | None = None,
 ) -> TeamRun:
+    """One cycle of ``team``. ``writer``: the team as this process holds it (every writing
+    cycle has one); its fence conditions every store write and its guard every tracker write,
+    and a lost team ends the cycle at once (``sync.team_lost``)."""
     name = team.config.team
     log = get_logger(team=name)
     started = time.perf_counter()
+    unfenced, store = store, cycle_store(store, writer)
     run_id = None if dry_run else store.start_run(name, at=now)
     cycle = ExitStack()  # what the cycle opened (its tracker), closed however it ends
     try:
@@ -127,7 +135,12 @@ def sync_team(
         for source in team.config.sources:
             for document, seen in store.document_first_seen(name, source.name).items():
                 first_seen[(source.name, document)] = seen
-        tracker = open_tracker(team, now=now, context_extras=tracker_context, progress=progress)
+        tracker = open_tracker(
+            team,
+            now=now,
+            context_extras=cycle_tracker_context(tracker_context, writer),
+            progress=progress,
+        )
         if tracker is not None:
             cycle.callback(tracker.close)
         # A lost or new store: the tracker's marked issues say which items exist already.
@@ -168,6 +181,7 @@ def sync_team(
                 tracker=tracker,
                 full_read=recovery.read,
                 recreate_missing=recreate_missing,
+                settling=cycle_settling(team, writer),
             )
         if stage.outcome is not None and recovery.known:
             stage.outcome.problems.extend(recovery.problems)
@@ -196,6 +210,15 @@ def sync_team(
             store.finish_run(run_id, at=now, outcome=outcome, counts=counts)
         log.info("sync.team_done", dry_run=dry_run, outcome=outcome, **counts)
         return run
+    except LeaseLostError as exc:
+        # Another process holds the team now: nothing more of this cycle may be written.
+        log.error("sync.team_lost", error=str(exc), now_held_by=exc.now_held_by)
+        if run_id is not None:
+            try:  # the run's own record only, which no other writer reads or changes
+                unfenced.finish_run(run_id, at=now, outcome="failed", counts={}, error=str(exc))
+            except Exception:
+                log.exception("sync.run_record_failed")
+        return TeamRun(name, error=str(exc), seconds=time.perf_counter() - started)
     except Exception as exc:  # one team's failure must never stop the others
         log.exception("sync.team_failed")
         error = f"{type(exc).__name__}: {exc}"

@@ -26,6 +26,9 @@ class TrackerContext:
     http_observer: Any = None  # a syncd.http.RequestObserver, counting requests per endpoint
     http_clock: Any = None  # a syncd.http.Clock; tests inject one so nothing really sleeps
     http_wait_observer: Any = None  # a syncd.http.WaitObserver: progress hears of every wait
+    # Called before every write request to the tracker; raises when this process no longer
+    # holds the team (``syncd.fencing.LeaseLostError``), so the request is never sent.
+    write_guard: Any = None
 
 
 @dataclass(frozen=True, slots=True)

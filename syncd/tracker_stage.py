@@ -17,6 +17,7 @@ from pydantic import BaseModel, SecretStr
 from syncd import plugins
 from syncd.config.loader import LoadedTeam
 from syncd.extraction import TeamItems
+from syncd.intent_settling import IntentSettling
 from syncd.mirror_executor import MirrorOutcome, mirror_team
 from syncd.model import Status
 from syncd.progress import ProgressListener, waits_of_team
@@ -56,6 +57,7 @@ def run_tracker_stage(
     recreate_missing: bool = False,
     tracker: Tracker | None = None,
     full_read: ChangedIssues | None = None,
+    settling: IntentSettling | None = None,
 ) -> TrackerStage:
     """Mirror the team. ``tracker``, when given, is the cycle's open tracker (``open_tracker``),
     which the caller closes; else one is opened and closed here."""
@@ -74,6 +76,7 @@ def run_tracker_stage(
                 progress=progress,
                 full_read=full_read,
                 recreate_missing=recreate_missing,
+                settling=settling,
             )
         )
     config = team.config.tracker
@@ -102,6 +105,7 @@ def run_tracker_stage(
                 dry_run=dry_run,
                 progress=progress,
                 recreate_missing=recreate_missing,
+                settling=settling,
             )
         )
     finally:
@@ -144,6 +148,7 @@ def _mirror(
     progress: ProgressListener | None,
     full_read: ChangedIssues | None = None,
     recreate_missing: bool = False,
+    settling: IntentSettling | None = None,
 ) -> MirrorOutcome:
     return mirror_team(
         team=team.config.team,
@@ -159,4 +164,6 @@ def _mirror(
         progress=progress,
         full_read=full_read,
         recreate_missing=recreate_missing,
+        settling=settling,
+        replica=settling.holder if settling is not None else None,
     )

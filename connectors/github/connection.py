@@ -111,6 +111,7 @@ class GitHubConnection:
             clock=context.http_clock,
             observer=context.http_observer,
             on_wait=context.http_wait_observer,
+            write_guard=context.write_guard,
         )
         token = settings.token.get_secret_value()
         # GitHub counts secondary limits per account: one budget per token, never the token.

@@ -71,6 +71,7 @@ class JiraConnection:
             clock=context.http_clock,
             observer=context.http_observer,
             on_wait=context.http_wait_observer,
+            write_guard=context.write_guard,
         )
         self._log: Any = get_logger(team=context.team, connector=SERVICE)
         self._client: Any = None

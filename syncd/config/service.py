@@ -136,6 +136,14 @@ class ServiceSettings(BaseSettings):
             "Time between syncs of a team: 10m, 90s, 1h30m or seconds; at least 30s, at most 7d."
         ),
     )
+    team_lock_wait: timedelta = Field(
+        timedelta(seconds=5),
+        description=(
+            "How long a command that writes (sync, digest, a cycle of run) waits for a team "
+            "another syncd process is writing, before it reports who holds it and leaves that "
+            "team (exit 1): 5s, 1m or seconds; 0 does not wait."
+        ),
+    )
 
     @classmethod
     def settings_customise_sources(
@@ -217,7 +225,7 @@ class ServiceSettings(BaseSettings):
     def _case_insensitive(cls, value: Any) -> Any:
         return value.strip().lower() if isinstance(value, str) else value
 
-    @field_validator("sync_interval", mode="before")
+    @field_validator("sync_interval", "team_lock_wait", mode="before")
     @classmethod
     def _parse_interval(cls, value: Any) -> Any:
         if isinstance(value, str | int | float) and not isinstance(value, bool):
@@ -234,6 +242,13 @@ class ServiceSettings(BaseSettings):
                 f"must be at most {format_duration(MAX_SYNC_INTERVAL)}: items would go "
                 "unmirrored for longer than anyone waits"
             )
+        return value
+
+    @field_validator("team_lock_wait")
+    @classmethod
+    def _not_negative(cls, value: timedelta) -> timedelta:
+        if value < timedelta(0):
+            raise ValueError("must not be negative")
         return value
 
 

@@ -58,8 +58,12 @@ class PolicyEngine:
         observer: RequestObserver | None = None,
         pacers: PacerRegistry | None = None,
         on_wait: WaitObserver | None = None,
+        write_guard: Callable[[], None] | None = None,
     ) -> None:
         self.policy = policy
+        # Asked before every attempt of a write (after pacing, so after any wait): a writer
+        # that lost its team raises there, and the request is never sent.
+        self._write_guard = write_guard
         self.service = service
         self.clock: Clock = clock or SystemClock()
         self._rng = rng or random.Random()
@@ -96,11 +100,14 @@ class PolicyEngine:
         )
         endpoint = endpoint_of(url)
         pacer = self._pacers.for_host(self.service, parts.netloc)
+        guard = self._write_guard if self.policy.is_write(verb, parts.path) else None
         number = 0
         while True:
             number += 1
             started = self.clock.monotonic()
             pacer.acquire(write=not request.repeatable or verb in {"PUT", "DELETE"})
+            if guard is not None:
+                guard()
             response, outcome = attempt()
             wait = self._server_wait(outcome)
             if wait is not None and wait > 0:

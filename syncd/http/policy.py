@@ -54,6 +54,13 @@ class HttpPolicy:
             return True
         return verb == "POST" and any(re.search(p, path) for p in self.read_only_posts)
 
+    def is_write(self, method: str, path: str) -> bool:
+        """Whether the request changes something at the service (a search POST does not)."""
+        verb = method.upper()
+        if verb in {"GET", "HEAD", "OPTIONS"}:
+            return False
+        return not (verb == "POST" and any(re.search(p, path) for p in self.read_only_posts))
+
     def backoff(self, attempt: int, rng: random.Random) -> float:
         """Full-jitter exponential backoff after the ``attempt``-th attempt (1-based)."""
         ceiling = min(self.backoff_cap, self.backoff_base * 2 ** max(attempt - 1, 0))

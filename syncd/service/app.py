@@ -23,6 +23,7 @@ from syncd.logs import get_logger, redactor
 from syncd.runner import TeamRun, sync_team
 from syncd.secret_values import secret_values
 from syncd.service.bounded_check import BoundedCheck
+from syncd.service.cycle_writer import cycle_writer
 from syncd.service.drain import DrainableStore
 from syncd.service.http import ProbeServer
 from syncd.service.instance_lock import InstanceLock, InstanceLockedError, lock_sqlite_store
@@ -239,6 +240,9 @@ class Service:
         if team is None or not self._leases.holds(name) or self.signals.stop.is_set():
             return
         team_log = get_logger(team=name)
+        writer = cycle_writer(name, self._loaded, self._leases, self._control_store, _now)
+        if writer is None:
+            return
         with self._running_changed:
             self._running.add(name)
         try:
@@ -249,6 +253,7 @@ class Service:
                 cache_dir=self._loaded.service.state_dir / "cache",
                 dry_run=False,
                 tracker_context={"http_observer": self.metrics.observe_request},
+                writer=writer,
             )
             finished = self._clock()
             self.metrics.sync_duration.labels(name).observe(run.seconds)
@@ -266,6 +271,7 @@ class Service:
                 # gauges (overdue, unowned, ...) stay true through a tracker's outage.
                 self._record_judgements(team, finished)
         finally:
+            writer.release()
             with self._running_changed:
                 self._running.discard(name)
                 self._running_changed.notify_all()

@@ -59,6 +59,7 @@ class DrainableStore(StateStore):
         super().__init__(db_url, engine, status, readonly=readonly)
         self.gate = TransactionGate()
 
-    def _write(self, action: str, work: Callable[[Any], _T]) -> _T:
+    def _unfenced_write(self, action: str, work: Callable[[Any], _T]) -> _T:
+        # Every write, fenced or not, passes the gate (a fenced one adds its check inside).
         with self.gate.transaction():
-            return super()._write(action, work)
+            return super()._unfenced_write(action, work)

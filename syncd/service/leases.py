@@ -10,43 +10,27 @@ own clock, so it never works a team another replica may have taken.
 from __future__ import annotations
 
 import os
-import secrets
-import socket
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Protocol
 
+from syncd.fencing import Fence
 from syncd.logs import get_logger
 from syncd.store import StateStore, StateStoreError
+from syncd.writers import take as writer_take
+from syncd.writers.lease_writer import lease_name
 
-DEFAULT_LEASE = timedelta(seconds=60)
-LEASE_ENV_VAR = "SYNCD_LEASE_SECONDS"
-
-
-def lease_name(team: str) -> str:
-    return f"team:{team}"
-
-
-def replica_id() -> str:
-    """Unique per process, readable in the leases table: host, pid and a random suffix
-    (a pid is reused by a restarted container with the same host name)."""
-    return f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(3)}"
+# One definition for the service and the commands that take a team (``syncd.writers``).
+DEFAULT_LEASE = writer_take.DEFAULT_LEASE
+LEASE_ENV_VAR = writer_take.LEASE_ENV_VAR
+replica_id = writer_take.holder_name
 
 
 def lease_duration(env: dict[str, str] | os._Environ[str]) -> timedelta:
     """``SYNCD_LEASE_SECONDS`` (positive seconds), default 60."""
-    raw = env.get(LEASE_ENV_VAR, "").strip()
-    if not raw:
-        return DEFAULT_LEASE
-    try:
-        seconds = float(raw)
-    except ValueError:
-        seconds = 0.0
-    if not seconds > 0:
-        raise ValueError(f"{LEASE_ENV_VAR} must be a positive number of seconds, not {raw!r}")
-    return timedelta(seconds=seconds)
+    return writer_take.lease_period(env)
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,6 +46,11 @@ class TeamLeases(Protocol):
     def holds(self, team: str) -> bool: ...
     def held(self) -> frozenset[str]: ...
     def release(self, teams: Iterable[str]) -> None: ...
+    def fence(self, team: str) -> Fence | None:
+        """The lease and epoch a cycle of ``team`` starting now is fenced by; None when the
+        team is not held, or (SQLite) when leases cannot be taken from a live process."""
+        ...
+
     def close(self, keep: Iterable[str] = ()) -> None:
         """Give back every lease but ``keep``'s, and take none from now on (at stop)."""
         ...
@@ -94,6 +83,9 @@ class SoleLeases:
         for team in teams:
             self._since.pop(team, None)
 
+    def fence(self, team: str) -> Fence | None:
+        return None  # each cycle takes the team's OS file lock (``syncd.writers``) instead
+
     def close(self, keep: Iterable[str] = ()) -> None:
         self.release(self.held() - set(keep))
 
@@ -102,6 +94,7 @@ class SoleLeases:
 class _Held:
     since: datetime
     until: datetime  # by this replica's clock, as last renewed
+    epoch: int  # the lease's fencing token while this replica holds it
 
 
 class StoreLeases:
@@ -146,17 +139,24 @@ class StoreLeases:
                 break
             now = self._clock()
             try:
-                won = self._store.acquire_lease(
-                    lease_name(team), holder=self.replica, at=now, duration=self.period
+                epoch = self._store.take_lease(
+                    lease_name(team),
+                    holder=self.replica,
+                    at=now,
+                    duration=self.period,
+                    command="run",
                 )
             except StateStoreError as exc:
                 # Keep what is held until it runs out by our own clock: a short outage of the
                 # store must not stop work, and a long one stops it before anyone takes over.
                 get_logger().warning("service.lease_renew_failed", team=team, error=str(exc))
                 continue
-            if won:
+            if epoch is not None:
                 held = self._held.get(team)
-                self._held[team] = _Held(since=held.since if held else now, until=now + self.period)
+                # Another epoch means the team was lost and taken back in between (this
+                # replica was paused): a new holding, and a cycle of the old one is fenced off.
+                since = held.since if held is not None and held.epoch == epoch else now
+                self._held[team] = _Held(since=since, until=now + self.period, epoch=epoch)
             else:
                 self._held.pop(team, None)
         after = self.held()
@@ -168,6 +168,12 @@ class StoreLeases:
 
     def held(self) -> frozenset[str]:
         return frozenset(team for team in self._held if self.holds(team))
+
+    def fence(self, team: str) -> Fence | None:
+        held = self._held.get(team)
+        if held is None or not self.holds(team):
+            return None
+        return Fence(lease_name(team), self.replica, held.epoch)
 
     def release(self, teams: Iterable[str]) -> None:
         with self._lock:

@@ -100,7 +100,14 @@ def base_row(team: str, item_id: str, base: Mapping[str, Any], *, at: datetime) 
 
 
 def intent_row(
-    team: str, item_id: str, marker: str, *, system: str, at: datetime, replica: str | None
+    team: str,
+    item_id: str,
+    marker: str,
+    *,
+    system: str,
+    at: datetime,
+    replica: str | None,
+    epoch: int | None = None,
 ) -> dict[str, Any]:
     check_item_id(item_id)
     if not marker:
@@ -112,6 +119,7 @@ def intent_row(
         "system": system,
         "started_at": at,
         "claimed_by": replica,
+        "epoch": epoch,
     }
 
 
@@ -123,6 +131,7 @@ def intent(row: RowMapping) -> Intent:
         system=row["system"],
         started_at=row["started_at"],
         claimed_by=row["claimed_by"],
+        epoch=row["epoch"],
     )
 
 

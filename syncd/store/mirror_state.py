@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from sqlalchemy import Connection, case, delete, select
+from sqlalchemy import Connection, case, delete, select, update
 
 from syncd.store.mirror_rows import intent, tracker_cursor, tracker_link
 from syncd.store.records import Intent, TrackerCursor, TrackerLink
@@ -164,19 +164,46 @@ def _linked_ids(conn: Connection, ids: Sequence[str]) -> set[str]:
     return found
 
 
-def complete_intent(conn: Connection, team: str, link_row: dict[str, Any]) -> None:
-    """Save the item's link and resolve its intent, in the caller's one transaction."""
+def complete_intent(
+    conn: Connection, team: str, link_row: dict[str, Any], *, owner: str | None = None
+) -> bool:
+    """Save the item's link and resolve its intent, in the caller's one transaction.
+
+    With ``owner`` (a fenced writer), only an intent still open and recorded (or claimed) by
+    ``owner`` is completed; otherwise nothing is saved and False is returned: another holder
+    took the team and resolves it.
+    """
+    deleted = conn.execute(_open_intent(delete(intents), team, link_row["item_id"], owner))
+    if owner is not None and not deleted.rowcount:
+        return False
     save_links(conn, team, [link_row])
-    conn.execute(
-        delete(intents).where(intents.c.item_id == link_row["item_id"], intents.c.team == team)
-    )
+    return True
 
 
-def drop_intent(conn: Connection, team: str, item_id: str) -> bool:
-    result = conn.execute(
-        delete(intents).where(intents.c.item_id == item_id, intents.c.team == team)
-    )
+def drop_intent(conn: Connection, team: str, item_id: str, *, owner: str | None = None) -> bool:
+    result = conn.execute(_open_intent(delete(intents), team, item_id, owner))
     return bool(result.rowcount)
+
+
+def claim_intents(
+    conn: Connection, team: str, item_ids: Sequence[str], *, owner: str, epoch: int
+) -> set[str]:
+    """Make ``owner`` (at ``epoch``) the holder of these open intents, to resolve them."""
+    claimed: set[str] = set()
+    for chunk in chunks(sorted(set(item_ids)), ids_per_statement(conn)):
+        result = conn.execute(
+            update(intents)
+            .where(intents.c.team == team, intents.c.item_id.in_(chunk))
+            .values(claimed_by=owner, epoch=epoch)
+            .returning(intents.c.item_id)
+        )
+        claimed.update(result.scalars())
+    return claimed
+
+
+def _open_intent(statement: Any, team: str, item_id: str, owner: str | None) -> Any:
+    statement = statement.where(intents.c.item_id == item_id, intents.c.team == team)
+    return statement if owner is None else statement.where(intents.c.claimed_by == owner)
 
 
 def open_intents(conn: Connection, team: str) -> list[Intent]:

@@ -235,6 +235,7 @@ class Intent:
     system: str
     started_at: datetime
     claimed_by: str | None  # the replica that recorded it, when known
+    epoch: int | None = None  # the epoch of the lease it was recorded under, when fenced
 
 
 @dataclass(frozen=True, slots=True)
@@ -285,6 +286,9 @@ class Lease:
     holder: str  # the replica holding it
     acquired_at: datetime  # when this holder took it (renewals keep it)
     expires_at: datetime  # after this, any replica may take it
+    epoch: int = 1  # the fencing token: grows on every takeover (0007)
+    holder_command: str | None = None  # "run", "sync" or "digest"
+    released_at: datetime | None = None  # given back; anyone may take it
 
     def held_by(self, holder: str, at: datetime) -> bool:
-        return self.holder == holder and self.expires_at > at
+        return self.holder == holder and self.expires_at > at and self.released_at is None

@@ -6,10 +6,11 @@ Everything in and out is plain data (``syncd.model`` types and the records in
 
 from __future__ import annotations
 
+import copy
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeVar
@@ -30,6 +31,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
+from syncd.fencing import Fence, LeaseLostError
 from syncd.model import ActionItem, KnownItem, Status
 from syncd.store import digest_posts as digest_state
 from syncd.store import leases as lease_state
@@ -103,6 +105,7 @@ class StateStore:
         self._status = status
         self._readonly = readonly
         self._closed = False
+        self._fence: Fence | None = None
         # Which file the engine opened: a readiness check notices it deleted or replaced.
         self._sqlite_file = _file_identity(db_url.sqlite_path)
 
@@ -157,6 +160,19 @@ class StateStore:
     @property
     def readonly(self) -> bool:
         return self._readonly
+
+    def fenced(self, fence: Fence) -> Self:
+        """This store (same connections), every write of which first checks, in its own
+        transaction, that ``fence`` still names the lease's holder and epoch; a write after a
+        takeover raises :class:`LeaseLostError` and changes nothing. Intents it records carry
+        the epoch, and it completes or drops only intents its holder owns."""
+        view = copy.copy(self)
+        view._fence = fence
+        return view
+
+    @property
+    def fence(self) -> Fence | None:
+        return self._fence
 
     def ping(self) -> None:
         """Raise :class:`StateStoreError` unless the database answers (for readiness checks).
@@ -488,8 +504,17 @@ class StateStore:
         """
         self._refuse_if_readonly()
         require_aware(at)
+        fence = self._fence
         rows = [
-            intent_row(team, item_id, marker, system=system, at=at, replica=replica)
+            intent_row(
+                team,
+                item_id,
+                marker,
+                system=system,
+                at=at,
+                replica=fence.holder if fence is not None else replica,
+                epoch=fence.epoch if fence is not None else None,
+            )
             for item_id, marker in intents
         ]
         _refuse_repeated_ids([row["item_id"] for row in rows], what="intent")
@@ -508,9 +533,14 @@ class StateStore:
                 f"the link given to complete item {item_id}'s intent is for item {link.item_id}"
             )
         (row,) = _team_rows(team, [link], link_row, what="link")
-        self._write(
-            "record the issue created", lambda conn: mirror_state.complete_intent(conn, team, row)
+        owner = None if self._fence is None else self._fence.holder
+        done = self._write(
+            "record the issue created",
+            lambda conn: mirror_state.complete_intent(conn, team, row, owner=owner),
         )
+        if not done and self._fence is not None:
+            # Another holder claimed the intent to settle it: the team is no longer ours.
+            raise LeaseLostError(self._fence, None)
 
     def open_intents(self, team: str) -> list[Intent]:
         """Intents of ``team`` never completed nor dropped (a crash, or a request in flight)."""
@@ -524,9 +554,28 @@ class StateStore:
         """
         self._refuse_if_readonly()
         check_item_id(item_id)
+        owner = None if self._fence is None else self._fence.holder
         return self._write(
-            "drop an intent", lambda conn: mirror_state.drop_intent(conn, team, item_id)
+            "drop an intent",
+            lambda conn: mirror_state.drop_intent(conn, team, item_id, owner=owner),
         )
+
+    def claim_intents(self, team: str, item_ids: Sequence[str]) -> frozenset[str]:
+        """Take over open intents another holder left (a fenced store only), before settling
+        them by marker search; returns the ids claimed."""
+        self._refuse_if_readonly()
+        fence = self._fence
+        if fence is None:
+            raise ValueError("only a fenced store claims another holder's intents")
+        for item_id in item_ids:
+            check_item_id(item_id)
+        claimed = self._write(
+            "claim intents",
+            lambda conn: mirror_state.claim_intents(
+                conn, team, item_ids, owner=fence.holder, epoch=fence.epoch
+            ),
+        )
+        return frozenset(claimed)
 
     # -- tracker cursors -------------------------------------------------------------------
 
@@ -625,35 +674,68 @@ class StateStore:
     def acquire_lease(self, name: str, *, holder: str, at: datetime, duration: timedelta) -> bool:
         """Take or renew the lease ``name`` for ``holder`` until ``at + duration``; True if held.
 
-        Atomic across replicas: a lease that is free, expired at ``at``, or already
+        Atomic across replicas: a lease that is free, released, expired at ``at``, or already
         ``holder``'s is (re)taken; one held by another replica and not expired is not.
         Replicas compare their own clocks with the stored expiry, so keep them in NTP sync
         and the lease long against any skew.
         """
+        return self.take_lease(name, holder=holder, at=at, duration=duration) is not None
+
+    def take_lease(
+        self,
+        name: str,
+        *,
+        holder: str,
+        at: datetime,
+        duration: timedelta,
+        command: str | None = None,
+    ) -> int | None:
+        """As :meth:`acquire_lease`, returning the lease's epoch (its fencing token) when held:
+        the same on a renewal, one more on every takeover. ``command`` (``run``, ``sync``,
+        ``digest``) is recorded for whoever finds the lease taken."""
         self._refuse_if_readonly()
         require_aware(at)
         lease_state.check_lease(name, holder, duration)
-        return self._write(
+        return self._unfenced_write(
             "acquire a lease",
             lambda conn: lease_state.acquire(
-                conn, name, holder=holder, at=at, expires_at=at + duration
+                conn, name, holder=holder, at=at, expires_at=at + duration, command=command
             ),
         )
 
-    def release_lease(self, name: str, *, holder: str) -> bool:
+    def confirm_lease(self, fence: Fence, *, at: datetime, duration: timedelta) -> None:
+        """Renew ``fence``'s lease until ``at + duration`` if it is still at its epoch; else
+        raise :class:`LeaseLostError`. Asked before every tracker write of a fenced cycle."""
+        self._refuse_if_readonly()
+        require_aware(at)
+        lease_state.check_lease(fence.name, fence.holder, duration)
+        self._unfenced_write(
+            "confirm a lease",
+            lambda conn: lease_state.confirm(conn, fence, expires_at=at + duration),
+        )
+
+    def release_lease(self, name: str, *, holder: str, at: datetime | None = None) -> bool:
         """Give the lease ``name`` back, so another replica need not wait for it to expire.
 
-        False, changing nothing, when ``holder`` does not hold it (any more).
+        False, changing nothing, when ``holder`` does not hold it (any more). The row stays,
+        marked released, so that the lease's epoch never goes back.
         """
         self._refuse_if_readonly()
         lease_state.check_lease(name, holder, timedelta(seconds=1))
-        return self._write(
-            "release a lease", lambda conn: lease_state.release(conn, name, holder=holder)
+        when = at or datetime.now(UTC)
+        require_aware(when)
+        return self._unfenced_write(
+            "release a lease",
+            lambda conn: lease_state.release(conn, name, holder=holder, at=when),
         )
 
     def leases(self) -> list[Lease]:
-        """Every lease row, expired ones included, by name."""
+        """Every lease not given back, expired ones included, by name."""
         return self._read("read leases", lease_state.all_leases) or []
+
+    def lease(self, name: str) -> Lease | None:
+        """The lease ``name`` as stored, released or not; None when never taken."""
+        return self._read("read a lease", lambda conn: lease_state.one_lease(conn, name))
 
     # -- plumbing --------------------------------------------------------------------------
 
@@ -687,6 +769,17 @@ class StateStore:
             return query(conn)
 
     def _write(self, action: str, work: Callable[[Connection], _T]) -> _T:
+        fence = self._fence
+        if fence is None:
+            return self._unfenced_write(action, work)
+
+        def fenced(conn: Connection) -> _T:
+            lease_state.check_fence(conn, fence)
+            return work(conn)
+
+        return self._unfenced_write(action, fenced)
+
+    def _unfenced_write(self, action: str, work: Callable[[Connection], _T]) -> _T:
         engine = self._writable_engine()
         if self._status.needs_migration:
             raise self._not_current_error()

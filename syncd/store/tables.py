@@ -7,6 +7,7 @@ must describe the schema at the head revision (a test compares the two). Change 
 from __future__ import annotations
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
@@ -165,6 +166,8 @@ intents = Table(
     Column("system", String, nullable=False),
     Column("started_at", UTCDateTime, nullable=False),
     Column("claimed_by", Text, nullable=True),  # the replica that recorded it
+    # The epoch of the lease its recorder held (0007): a takeover leaves younger ones alone.
+    Column("epoch", BigInteger, nullable=True),
     Index(None, "team", "started_at"),
 )
 
@@ -212,4 +215,9 @@ leases = Table(
     Column("holder", Text, nullable=False),  # the replica, e.g. "host:pid:random"
     Column("acquired_at", UTCDateTime, nullable=False),  # when this holder took it
     Column("expires_at", UTCDateTime, nullable=False),
+    # The fencing token (0007): grows on every takeover, never goes back; a cycle's writes are
+    # conditional on the epoch it started with. So a release keeps the row (``released_at``).
+    Column("epoch", BigInteger, nullable=False, server_default=text("1")),
+    Column("holder_command", String, nullable=True),  # "run", "sync", "digest"
+    Column("released_at", UTCDateTime, nullable=True),
 )

@@ -16,7 +16,7 @@ TEAMS = [f"team{n}" for n in range(5)]
 
 
 class SlowLeaseTable:
-    """A lease table whose ``acquire_lease`` can be held mid-refresh, to stop in between."""
+    """A lease table whose ``take_lease`` can be held mid-refresh, to stop in between."""
 
     def __init__(self) -> None:
         self.rows: dict[str, str] = {}
@@ -25,15 +25,23 @@ class SlowLeaseTable:
         self.go_on = threading.Event()
         self.hold_at: str | None = None
 
-    def acquire_lease(self, name: str, *, holder: str, at: datetime, duration: timedelta) -> bool:
+    def take_lease(
+        self,
+        name: str,
+        *,
+        holder: str,
+        at: datetime,
+        duration: timedelta,
+        command: str | None = None,
+    ) -> int | None:
         if name == self.hold_at:
             self.entered.set()
             assert self.go_on.wait(10), "the test never let the refresh go on"
         with self.lock:
             if self.rows.get(name, holder) != holder:
-                return False
+                return None
             self.rows[name] = holder
-            return True
+            return 1  # the epoch: nobody else ever takes these
 
     def release_lease(self, name: str, *, holder: str) -> bool:
         with self.lock:

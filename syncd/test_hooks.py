@@ -1,0 +1,43 @@
+"""Test-only freeze points: a syncd process stops itself (SIGSTOP) at a named moment.
+
+``SYNCD_TEST_FREEZE_AT=tracker_write:3`` stops the process as it is about to send its third
+write to the tracker (before the lease is confirmed); ``create_answered:1`` once the tracker
+has answered its first create, before the answer is recorded (as if frozen with the request
+in flight); ``create_request:2`` before the second batch of creates is sent. The proofs of
+fencing resume it with SIGCONT at a moment they choose, instead of guessing with timings.
+Never set in production: syncd warns when it is set.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import threading
+from collections import Counter
+
+from syncd.logs import get_logger
+
+FREEZE_ENV = "SYNCD_TEST_FREEZE_AT"
+
+_lock = threading.Lock()
+_reached: Counter[str] = Counter()
+
+
+def freeze_setting() -> str | None:
+    return os.environ.get(FREEZE_ENV) or None
+
+
+def freeze_point(name: str) -> None:
+    """Stop this process here if ``SYNCD_TEST_FREEZE_AT`` names this point and this visit."""
+    spec = freeze_setting()
+    if spec is None:
+        return
+    point, _, nth = spec.partition(":")
+    if point != name:
+        return
+    with _lock:
+        _reached[name] += 1
+        visit = _reached[name]
+    if visit == int(nth or "1"):
+        get_logger().warning("test.freezing", point=name, visit=visit, pid=os.getpid())
+        os.kill(os.getpid(), signal.SIGSTOP)

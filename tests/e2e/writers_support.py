@@ -1,0 +1,194 @@
+"""Real ``syncd`` processes writing one team, on either tracker's fake and either store, for
+the proofs of one writer per team and of fencing (issue 10, points 3 and 7).
+
+A process is frozen at a named moment by the test-only hook ``SYNCD_TEST_FREEZE_AT``
+(``syncd.test_hooks``): it stops itself with SIGSTOP, and the test sees it stopped in
+``/proc`` before going on. Nothing here waits on a timing guess: every wait polls a condition
+with a deadline.
+"""
+
+from __future__ import annotations
+
+import json
+import signal
+import subprocess
+import sys
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tests.e2e.github_workspace import GitHubWorkspace
+from tests.e2e.jira_workspace import JiraWorkspace, write_postmortems
+from tests.fakes.github.limits import SecondaryLimits
+from tests.fakes.github.server import FakeGitHub
+from tests.fakes.jira.server import FakeJira
+from tests.service.service_support import free_port, wait_for
+
+__all__ = ["Proc", "TeamUnderTest", "team_under_test", "wait_for"]
+
+# The tracker's read timeout: part of how long another holder's intents are left to settle,
+# long enough that a writer started just after a lease ran out meets them still young.
+TRACKER_TIMEOUT_SECONDS = 20
+
+
+@dataclass
+class Proc:
+    """One ``syncd`` process, its output in files (a frozen process never blocks a pipe)."""
+
+    name: str
+    process: subprocess.Popen[bytes]
+    out: Path
+    err: Path
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    def stderr(self) -> str:
+        return self.err.read_text(encoding="utf-8", errors="replace")
+
+    def stdout(self) -> str:
+        return self.out.read_text(encoding="utf-8", errors="replace")
+
+    def events(self) -> list[dict[str, Any]]:
+        found = []
+        for line in self.stderr().splitlines():
+            try:
+                record = json.loads(line)
+            except json.JSONDecodeError:
+                continue  # a console warning (the test-only hooks announce themselves)
+            if isinstance(record, dict):
+                found.append(record)
+        return found
+
+    def logged(self, event: str) -> list[dict[str, Any]]:
+        return [e for e in self.events() if e.get("event") == event]
+
+    def stopped(self) -> bool:
+        """True once the kernel shows the process stopped (it froze itself)."""
+        try:
+            stat = Path(f"/proc/{self.pid}/stat").read_text()
+        except OSError:
+            return False
+        return stat.rpartition(")")[2].split()[0] in ("T", "t")
+
+    def wait_frozen(self, timeout: float = 60) -> None:
+        wait_for(
+            f"{self.name} to freeze",
+            lambda: self.stopped() or self.process.poll() is not None,
+            timeout,
+        )
+        assert self.process.poll() is None, f"{self.name} ended instead:\n{self.stderr()[-3000:]}"
+
+    def resume(self) -> None:
+        self.process.send_signal(signal.SIGCONT)
+
+    def finish(self, timeout: float = 120) -> int:
+        return self.process.wait(timeout=timeout)
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGCONT)
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+@dataclass
+class TeamUnderTest:
+    root: Path
+    tracker: str  # "jira" | "github"
+    workspace: JiraWorkspace | GitHubWorkspace
+    database_url: str | None  # None: the default SQLite file in the state directory
+    processes: list[Proc] = field(default_factory=list)
+
+    @property
+    def docs(self) -> Path:
+        return self.root / "docs"
+
+    def env(self, **extra: str) -> dict[str, str]:
+        env = self.workspace.env()
+        if self.database_url is not None:
+            env["SYNCD_DATABASE_URL"] = self.database_url
+        env.update(extra)
+        return env
+
+    def start(self, command: str, name: str, *args: str, **extra_env: str) -> Proc:
+        n = len(self.processes)
+        out, err = self.root / f"{n}-{name}.out", self.root / f"{n}-{name}.err"
+        env = self.env(**extra_env)
+        if command == "run":
+            env.setdefault("SYNCD_HTTP_PORT", str(free_port()))
+            env.setdefault("SYNCD_HTTP_HOST", "127.0.0.1")
+        argv = [sys.executable, "-m", "syncd", command, "--config", str(self.workspace.config)]
+        with out.open("wb") as stdout, err.open("wb") as stderr:
+            process = subprocess.Popen([*argv, *args], env=env, stdout=stdout, stderr=stderr)
+        proc = Proc(name, process, out, err)
+        self.processes.append(proc)
+        return proc
+
+    def sync(self, name: str, **extra_env: str) -> Proc:
+        """A whole ``syncd sync --json``, finished."""
+        proc = self.start("sync", name, "--json", **extra_env)
+        proc.finish()
+        return proc
+
+    def per_marker(self) -> Counter[str]:
+        return self.workspace.issues_per_marker()
+
+    def issue_count(self) -> int:
+        if isinstance(self.workspace, JiraWorkspace):
+            with self.workspace.fake.state.lock:
+                return len(self.workspace.fake.state.issues)
+        return len(self.workspace.issues())
+
+    def titles(self) -> list[str]:
+        if isinstance(self.workspace, JiraWorkspace):
+            with self.workspace.fake.state.lock:
+                return [i.summary for i in self.workspace.fake.state.issues.values()]
+        return [i.title for i in self.workspace.issues()]
+
+    def duplicates(self) -> dict[str, int]:
+        return {marker: n for marker, n in self.per_marker().items() if n > 1}
+
+    def stop_all(self) -> None:
+        for proc in self.processes:
+            proc.stop()
+
+
+def _shorten_timeouts(config: Path) -> None:
+    team_file = config / "teams" / "payments.yaml"
+    text = team_file.read_text(encoding="utf-8")
+    marker = "  labels: [postmortem-action]\n"
+    assert text.count(marker) == 1, "the tracker block's labels line moved"
+    team_file.write_text(
+        text.replace(marker, marker + f"  timeout_seconds: {TRACKER_TIMEOUT_SECONDS}\n"),
+        encoding="utf-8",
+    )
+
+
+@contextmanager
+def team_under_test(
+    root: Path, tracker: str, database_url: str | None, *, documents: int, items: int
+) -> Iterator[TeamUnderTest]:
+    with ExitStack() as stack:
+        workspace: JiraWorkspace | GitHubWorkspace
+        if tracker == "jira":
+            workspace = JiraWorkspace(root, stack.enter_context(FakeJira("cloud")))
+        else:
+            fake = stack.enter_context(FakeGitHub(secondary=SecondaryLimits.off()))
+            workspace = GitHubWorkspace(root, fake)
+        write_postmortems(root / "docs", documents, items)
+        workspace.write_config()
+        _shorten_timeouts(workspace.config)
+        team = TeamUnderTest(root, tracker, workspace, database_url)
+        try:
+            yield team
+        finally:
+            team.stop_all()
