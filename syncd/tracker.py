@@ -26,6 +26,10 @@ class TrackerContext:
     http_observer: Any = None  # a syncd.http.RequestObserver, counting requests per endpoint
     http_clock: Any = None  # a syncd.http.Clock; tests inject one so nothing really sleeps
     http_wait_observer: Any = None  # a syncd.http.WaitObserver: progress hears of every wait
+    # A syncd.http.budget.BudgetLedger: the account budgets every process shares (the state
+    # store's); None gives the connection a ledger of its own, forgotten when it closes.
+    budget_ledger: Any = None
+    rate_scale: float = 1.0  # benchmarks and tests only: the published limits sped up
 
 
 @dataclass(frozen=True, slots=True)

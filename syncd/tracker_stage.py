@@ -7,6 +7,7 @@ so, instead of failing.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,8 +16,10 @@ from typing import Any
 from pydantic import BaseModel, SecretStr
 
 from syncd import plugins
+from syncd.budget_ledger import StoreLedger
 from syncd.config.loader import LoadedTeam
 from syncd.extraction import TeamItems
+from syncd.http.budget import rate_scale
 from syncd.mirror_executor import MirrorOutcome, mirror_team
 from syncd.model import Status
 from syncd.progress import ProgressListener, waits_of_team
@@ -64,7 +67,11 @@ def run_tracker_stage(
         if dry_run:
             return TrackerStage(None, note)
         return TrackerStage(MirrorOutcome(stopped=note), note)
-    extras: dict[str, Any] = {}
+    # Outside a dry run, each account's rate limits live in the state store, shared by every
+    # process, team and replica using the same credentials (a dry run writes nothing there).
+    extras: dict[str, Any] = {"rate_scale": rate_scale(os.environ)}
+    if not dry_run:
+        extras["budget_ledger"] = StoreLedger(store)
     if progress is not None:
         extras["http_wait_observer"] = waits_of_team(team.config.team, progress)
     extras.update(context_extras or {})

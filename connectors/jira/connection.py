@@ -28,9 +28,11 @@ from syncd.http import (
     PermanentError,
     PolicyEngine,
     RequestInfo,
+    SystemClock,
     WrongServiceError,
     error_for_status,
 )
+from syncd.http.budget import JIRA_LIMITS, AccountBudget, MemoryLedger, account_key, limits_for
 from syncd.http.jira_setup import configure_jira, jira_client_options
 from syncd.logs import get_logger
 from syncd.tracker import TrackerContext
@@ -62,12 +64,23 @@ class JiraConnection:
 
     def __init__(self, settings: JiraSettings, context: TrackerContext) -> None:
         self._settings = settings
+        clock = context.http_clock or SystemClock()
+        auth = settings.auth
+        # Jira's pauses (429, Retry-After, RateLimit-Reason) hold for the account, across
+        # processes: the e-mail and token (Cloud) or the token (Data Center) name it.
+        credential = f"{auth.email or ''}:{auth.token.get_secret_value()}"
         self._engine = PolicyEngine(
             HttpPolicy(read_only_posts=REPEATABLE_POSTS, read_timeout=settings.timeout_seconds),
             service=SERVICE,
-            clock=context.http_clock,
+            clock=clock,
             observer=context.http_observer,
             on_wait=context.http_wait_observer,
+            account=AccountBudget(
+                context.budget_ledger or MemoryLedger(),
+                account_key(SERVICE, settings.url, credential),
+                limits_for(JIRA_LIMITS, context.rate_scale),
+                clock,
+            ),
         )
         self._log: Any = get_logger(team=context.team, connector=SERVICE)
         self._client: Any = None

@@ -11,6 +11,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
+    Float,
     Index,
     Integer,
     MetaData,
@@ -212,4 +213,21 @@ leases = Table(
     Column("holder", Text, nullable=False),  # the replica, e.g. "host:pid:random"
     Column("acquired_at", UTCDateTime, nullable=False),  # when this holder took it
     Column("expires_at", UTCDateTime, nullable=False),
+)
+
+# -- account budgets (revision 0007) ---------------------------------------------------------
+# One tracker account's rate limits (``syncd.http.budget``), shared by every process, team and
+# replica using its credentials. ``account`` names the host and a hash of the credential, never
+# the credential. Times are wall-clock epoch seconds.
+
+account_budgets = Table(
+    "account_budgets",
+    metadata,
+    Column("account", String, primary_key=True),
+    Column("creates", Text, nullable=False),  # JSON list: content-creating requests, recent ones
+    Column("last_write_end", Float, nullable=True),
+    Column("writer", Text, nullable=True),  # who holds the write in flight
+    Column("writer_until", Float, nullable=False),
+    Column("held_until", Float, nullable=False),  # the server asked for a pause until then
+    Column("hold_reason", Text, nullable=True),
 )
