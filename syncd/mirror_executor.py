@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
 
+from syncd.deferral import Deferral, deferred
 from syncd.extraction import TeamItems
-from syncd.http import AmbiguousWriteError, AuthError, HttpError, TransientError
+from syncd.http import AmbiguousWriteError, AuthError, HttpError, RateLimitedError, TransientError
 from syncd.logs import get_logger
 from syncd.mirror import render
 from syncd.mirror.model import DesiredIssue, IssueFields, IssueSnapshot, MirrorRecord
@@ -55,6 +56,9 @@ class MirrorOutcome:
     problems: list[TrackerProblem] = field(default_factory=list)
     stopped: str | None = None  # the tracker could not be used at all this cycle
     failed_items: set[str] = field(default_factory=set)  # items whose issue could not be written
+    # Writes left for a later cycle: the tracker account's budget is spent until then.
+    deferred: Deferral | None = None
+    deferred_items: set[str] = field(default_factory=set)  # updated or adopted later
 
     @property
     def unchanged(self) -> int:
@@ -297,15 +301,26 @@ def _apply(
 
     tally.report()
     creates = the_plan.of_type(CreateIssue)
+    created: list[CreateIssue] = []
     for batch in _chunks(creates, tracker.create_batch_size):
-        _create_batch(team, batch, store, tracker, items, outcome, failed, now, replica)
+        if outcome.deferred is not None:
+            # The budget is spent: nothing more is sent, nor read, for creates this cycle.
+            outcome.deferred = Deferral(
+                outcome.deferred.items + len(batch), outcome.deferred.until, outcome.deferred.limit
+            )
+        else:
+            created += _create_batch(
+                team, batch, store, tracker, items, outcome, failed, now, replica
+            )
         tally.advance(len(batch))
+    # One look per cycle, not per batch: reads in proportion to what was created.
+    _guard_duplicates(created, tracker, outcome)
 
     adopted_links: list[TrackerLink] = []
     for adopt in the_plan.of_type(AdoptIssue):
         tally.advance(1)  # counted as it is taken up: every path below ends this item's turn
         item = items.get(adopt.item_id)
-        if not _adopt_or_report(adopt, item, tracker, outcome, failed):
+        if not _adopt_or_report(adopt, item, tracker, outcome, failed, now):
             continue
         snapshot = snapshots.get(adopt.key) or _read_one(tracker, adopt.key)
         if snapshot is None:
@@ -336,7 +351,7 @@ def _apply(
         def write(u: UpdateIssue = update, into: dict[str, str] = dropped) -> None:
             into.update(tracker.update(u.key, u.changes) or {})
 
-        written = _write(outcome, update.item_id, update.key, failed, write)
+        written = _write(outcome, update.item_id, update.key, failed, write, now)
         tally.advance(1)
         if written:
             outcome.updated += 1
@@ -348,7 +363,7 @@ def _apply(
                 )
 
     for set_base in the_plan.of_type(SetBase):
-        if set_base.item_id not in failed:
+        if set_base.item_id not in failed and set_base.item_id not in outcome.deferred_items:
             bases[set_base.item_id] = base_json_of(set_base)
     if bases:
         store.save_bases(team, bases, at=now)
@@ -393,7 +408,8 @@ def _create_batch(
     failed: set[str],
     now: datetime,
     replica: str | None,
-) -> None:
+) -> list[CreateIssue]:
+    """Create one batch under its intents; the creates that made an issue."""
     log = get_logger(team=team, tracker=tracker.system)
     bases: dict[str, dict[str, Any]] = {}
     refused = set(
@@ -407,9 +423,10 @@ def _create_batch(
     )
     batch = [c for c in batch if c.item_id not in refused]
     if not batch:
-        return
+        return []
     wanted = {c.item_id: c.fields for c in batch}
     created: list[tuple[ActionItem | None, str]] = []
+    made: list[CreateIssue] = []
     pending: Sequence[CreateIssue] = batch
     for first_round in (True, False):
         try:
@@ -428,6 +445,14 @@ def _create_batch(
             )
             log.warning("mirror.create_ambiguous", items=len(pending))
             break
+        except RateLimitedError as exc:
+            # The account's budget is spent, or the tracker asked for a long pause: nothing of
+            # this batch was sent. The rest of the cycle's creates wait for a later cycle.
+            for create in pending:
+                store.drop_intent(team, create.item_id)
+            outcome.deferred = deferred(outcome.deferred, len(pending), exc, now)
+            log.info("mirror.creates_deferred", items=len(pending), limit=exc.limit)
+            break
         except TransientError as exc:
             for create in pending:  # refused before anything was created: nothing to resolve
                 store.drop_intent(team, create.item_id)
@@ -438,6 +463,10 @@ def _create_batch(
         retry: list[CreateIssue] = []
         for result in results:
             create = by_item[result.item_id]
+            if isinstance(result.deferred, RateLimitedError):
+                store.drop_intent(team, result.item_id)
+                outcome.deferred = deferred(outcome.deferred, 1, result.deferred, now)
+                continue
             if result.key is None:
                 optional = result.refused_fields and result.refused_fields <= OPTIONAL_FIELDS
                 if first_round and optional:
@@ -483,6 +512,7 @@ def _create_batch(
                     )
                 )
             created.append((items.get(result.item_id), result.key))
+            made.append(create)
             outcome.created += 1
             log.info("mirror.issue_created", item=result.item_id, key=result.key)
         if not retry:
@@ -491,7 +521,7 @@ def _create_batch(
     # A crash before this leaves links without bases: the next cycle reads those issues by key.
     store.save_bases(team, bases, at=now)
     _link_postmortems(created, tracker, outcome)
-    _guard_duplicates(batch, tracker, outcome)
+    return made
 
 
 # Fields an issue can be created without when the tracker refuses the value.
@@ -537,8 +567,13 @@ def _link_postmortems(
 def _guard_duplicates(
     batch: Sequence[CreateIssue], tracker: Tracker, outcome: MirrorOutcome
 ) -> None:
-    """One search per batch: every marker of the batch must be on exactly one issue."""
-    found = tracker.find_markers([c.item_id for c in batch])
+    """After the cycle's creates, one search: every marker must be on exactly one issue.
+
+    The intents already keep syncd from creating an item twice; this reports a duplicate that
+    something else made (another syncd on another store, a person copying an issue)."""
+    if not batch:
+        return
+    found = tracker.find_markers([c.item_id for c in batch], created_this_cycle=True)
     for create in batch:
         issues = found.get(create.item_id, ())
         if len(issues) > 1:
@@ -566,6 +601,7 @@ def _adopt_or_report(
     tracker: Tracker,
     outcome: MirrorOutcome,
     failed: set[str],
+    now: datetime,
 ) -> bool:
     """Adopt the issue an item names; when it cannot be, report the item and its reference."""
     try:
@@ -573,6 +609,9 @@ def _adopt_or_report(
         return True
     except AuthError:
         raise
+    except RateLimitedError as exc:
+        _defer(outcome, adopt.item_id, exc, now)
+        return False
     except HttpError as exc:
         failed.add(adopt.item_id)
         outcome.problems.append(reference_problem(adopt, item, exc))
@@ -585,19 +624,35 @@ def _adopt(adopt: AdoptIssue, tracker: Tracker) -> None:
         tracker.adopt(adopt.key, add_labels=adopt.add_labels, marker=marker)
 
 
-def _write(outcome: MirrorOutcome, item_id: str, key: str, failed: set[str], action: Any) -> bool:
+def _write(
+    outcome: MirrorOutcome,
+    item_id: str,
+    key: str,
+    failed: set[str],
+    action: Any,
+    now: datetime,
+) -> bool:
     """Run one tracker write for one item; a failure costs that item only, never the cycle."""
     try:
         action()
         return True
     except AuthError:
         raise
+    except RateLimitedError as exc:
+        _defer(outcome, item_id, exc, now)
+        return False
     except HttpError as exc:
         failed.add(item_id)
         outcome.problems.append(
             TrackerProblem(item_id, key, f"writing to {key} failed: {describe(exc)}")
         )
         return False
+
+
+def _defer(outcome: MirrorOutcome, item_id: str, error: RateLimitedError, now: datetime) -> None:
+    """A write refused for the account's budget: the item's record stays, a later cycle writes."""
+    outcome.deferred_items.add(item_id)
+    outcome.deferred = deferred(outcome.deferred, 1, error, now)
 
 
 def _record_status(

@@ -46,6 +46,9 @@ class CreateResult:
     # ``error``. The record's base is ``held_fields``; the source keeps its wish, not resent.
     dropped_fields: frozenset[str] = frozenset()
     held_fields: IssueFields | None = None
+    # Not sent: the account's budget is spent (a ``syncd.http.RateLimitedError``); a later
+    # cycle creates it.
+    deferred: Any = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -121,8 +124,15 @@ class Tracker(Protocol):
         """
         ...
 
-    def find_markers(self, item_ids: Collection[str]) -> Mapping[str, Sequence[IssueSnapshot]]:
-        """Every issue carrying the marker of each item (normally none or one)."""
+    def find_markers(
+        self, item_ids: Collection[str], *, created_this_cycle: bool = False
+    ) -> Mapping[str, Sequence[IssueSnapshot]]:
+        """Every issue carrying the marker of each item (normally none or one).
+
+        ``created_this_cycle``: the items' issues were created by this tracker object, so a
+        tracker may look only at what changed since its first create (GitHub lists the issues
+        updated since then, not every issue it ever listed).
+        """
         ...
 
     def get(self, keys: Collection[str]) -> Mapping[str, IssueSnapshot]:

@@ -105,7 +105,11 @@ class JiraTracker:
         read_at = times[answered_before] if len(times) > answered_before else None
         return ChangedIssues(snapshots=snapshots, newest_updated=newest, read_at=read_at)
 
-    def find_markers(self, item_ids: Collection[str]) -> Mapping[str, Sequence[IssueSnapshot]]:
+    def find_markers(
+        self, item_ids: Collection[str], *, created_this_cycle: bool = False
+    ) -> Mapping[str, Sequence[IssueSnapshot]]:
+        # The marker labels name the issues exactly: one search per chunk of labels, however
+        # the issues were created.
         wanted = {marker_label(i): i for i in sorted(set(item_ids))}
         found: dict[str, list[IssueSnapshot]] = {i: [] for i in wanted.values()}
         read: dict[str, dict[str, Any]] = {}

@@ -158,6 +158,8 @@ class PolicyEngine:
                     error=type(decision.error).__name__,
                     reason=decision.error.reason,
                 )
+                if isinstance(decision.error, RateLimitedError) and decision.error.until is None:
+                    decision.error.until = self.clock.wall() + decision.error.retry_after
                 raise decision.error
             if response is None:  # pragma: no cover - a Return always follows an answer
                 raise AssertionError("the policy returned without a response")
@@ -191,7 +193,7 @@ class PolicyEngine:
             self._log.debug("http.budget_wait", waited=round(waited, 3))
 
     def _refused(self, request: RequestInfo, wait: float, limit: str) -> RateLimitedError:
-        return RateLimitedError(
+        error = RateLimitedError(
             f"{limit}: the next request is allowed in {wait:.0f} s; nothing was sent",
             service=self.service,
             method=request.method,
@@ -200,6 +202,8 @@ class PolicyEngine:
             attempts=0,
             limit=limit,
         )
+        error.until = self.clock.wall() + wait
+        return error
 
     def announce_wait(self, seconds: float, *, rate_limit: bool, reason: str) -> None:
         """Tell the wait observer that nothing goes to this service for ``seconds``.

@@ -97,7 +97,9 @@ class MemoryTracker:
         newest = max((i.updated for i in found), default=None)
         return ChangedIssues({i.key: self._snapshot(i) for i in found}, newest)
 
-    def find_markers(self, item_ids: Collection[str]) -> Mapping[str, Sequence[IssueSnapshot]]:
+    def find_markers(
+        self, item_ids: Collection[str], *, created_this_cycle: bool = False
+    ) -> Mapping[str, Sequence[IssueSnapshot]]:
         self.calls.append("find_markers")
         return {
             item: [self._snapshot(i) for i in self.by_marker(item)]
