@@ -148,8 +148,9 @@ def refusal(
     if limits.serial_writes and busy:
         wait = min(BUSY_POLL, state.writer_until - now)
         return Refusal(wait, "one write at a time", busy=True, quiet=True)
-    if state.last_write_end is not None and state.last_write_end + limits.write_gap > now:
-        gap = state.last_write_end + limits.write_gap - now
+    ended = state.last_write_end
+    if limits.write_gap > 0 and ended is not None and ended + limits.write_gap > now:
+        gap = ended + limits.write_gap - now
         return Refusal(gap, f"{limits.service}'s second between writes", quiet=True)
     if not creates:
         return None
