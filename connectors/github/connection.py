@@ -106,7 +106,11 @@ class GitHubConnection:
         self._settings = settings
         # Writes are spaced by the account's budget, from the end of the previous write, across
         # processes; the policy's own pacer would count from when a write was reserved.
-        self.policy = HttpPolicy(read_timeout=settings.timeout_seconds)
+        self.policy = HttpPolicy(
+            read_timeout=settings.timeout_seconds,
+            # Sped up with the limits (benchmarks, tests), so a deferral still happens there.
+            max_inline_wait=HttpPolicy.max_inline_wait / context.rate_scale,
+        )
         token = settings.token.get_secret_value()
         clock = context.http_clock or SystemClock()
         self.budget = AccountBudget(

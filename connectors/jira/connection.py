@@ -70,7 +70,11 @@ class JiraConnection:
         # processes: the e-mail and token (Cloud) or the token (Data Center) name it.
         credential = f"{auth.email or ''}:{auth.token.get_secret_value()}"
         self._engine = PolicyEngine(
-            HttpPolicy(read_only_posts=REPEATABLE_POSTS, read_timeout=settings.timeout_seconds),
+            HttpPolicy(
+                read_only_posts=REPEATABLE_POSTS,
+                read_timeout=settings.timeout_seconds,
+                max_inline_wait=HttpPolicy.max_inline_wait / context.rate_scale,
+            ),
             service=SERVICE,
             clock=clock,
             observer=context.http_observer,
