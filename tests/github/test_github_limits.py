@@ -137,3 +137,27 @@ def test_a_wait_for_the_creation_budget_is_announced_as_a_rate_limit(
     # already sat out.
     assert wait.seconds == pytest.approx(60 - 1.03)
     assert wait.until == pytest.approx(started + 1.03 + wait.seconds)
+
+
+def test_an_exhausted_primary_limit_ends_the_request_without_sleeping_and_holds_the_account(
+    fake_github: FakeGitHub,
+) -> None:
+    """GitHub says "0 remaining, reset in an hour": nobody sleeps that hour in-line, and no
+    other connection of the account (another team, process or replica) asks meanwhile."""
+    clock = VirtualClock()
+    _on_virtual_time(fake_github, clock, SecondaryLimits.off())
+    ledger = MemoryLedger()
+    tracker = tracker_on(fake_github, clock, budget_ledger=ledger)
+    fake_github.limits.set_remaining(0)
+
+    with pytest.raises(RateLimitedError) as first:
+        tracker.create([create_op("a")])
+    assert first.value.retry_after > 3000
+    assert len(fake_github.requests) == 1
+    other_team = tracker_on(fake_github, clock, budget_ledger=ledger)
+    for attempt in (lambda: tracker.changed_since(None), lambda: other_team.changed_since(None)):
+        with pytest.raises(RateLimitedError) as again:
+            attempt()
+        assert again.value.retry_after > 3000
+    assert len(fake_github.requests) == 1  # nothing more was sent
+    assert max(clock.slept, default=0) <= 60  # and nothing sat out the hour
