@@ -283,6 +283,8 @@ class JiraTracker:
             self._on_issue(key, lambda: self._connection.put(f"issue/{quote(key, safe='')}", body))
 
     def link_postmortem(self, key: str, *, item_id: str, url: str, title: str) -> None:
+        if not self.settings.remote_links:
+            return  # turned off: the description's link to the postmortem is enough
         # Straight to the endpoint: the client's add_remote_link asks for application links
         # first. The globalId makes it an upsert: a second call updates the same link.
         body = {
