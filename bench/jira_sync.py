@@ -30,17 +30,23 @@ def _cycle(ws: JiraWorkspace, name: str, items: int) -> None:
     started = time.perf_counter()
     done = subprocess.run(ws.command("--json"), env=ws.env(), capture_output=True, check=False)
     wall = time.perf_counter() - started
-    counts: Counter[str] = Counter(
-        r.endpoint or f"{r.method} {r.path}" for r in ws.fake.requests
-    )
+    counts: Counter[str] = Counter(r.endpoint or f"{r.method} {r.path}" for r in ws.fake.requests)
     total = sum(counts.values())
     try:
         cycle = json.loads(done.stdout)["teams"]["payments"]["seconds"]
     except (ValueError, KeyError):
         cycle = float("nan")
-    print(f"\n{name}: exit {done.returncode}, {total} requests"
-          + (f" ({total / items:.2f} per item)" if items else "")
-          + f"; the team's cycle {cycle:.2f} s, the whole process {wall:.2f} s")
+    links = sum(n for endpoint, n in counts.items() if endpoint.endswith("/remotelink"))
+    if links:
+        print(
+            f"\n{name}: remote links back to the postmortems: {links} of {total} requests "
+            "(tracker.remote_links: false saves them)"
+        )
+    print(
+        f"\n{name}: exit {done.returncode}, {total} requests"
+        + (f" ({total / items:.2f} per item)" if items else "")
+        + f"; the team's cycle {cycle:.2f} s, the whole process {wall:.2f} s"
+    )
     for endpoint, count in counts.most_common():
         print(f"  {count:6d}  {endpoint}")
 
@@ -62,18 +68,33 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=1000)
     parser.add_argument("--documents", type=int, default=200)
     parser.add_argument("--latency", type=float, default=0.02)
+    parser.add_argument(
+        "--no-remote-links",
+        action="store_true",
+        help="tracker.remote_links: false (no link request per created issue)",
+    )
     args = parser.parse_args()
     per_document = max(1, args.items // args.documents)
     clock = ManualClock()
-    with tempfile.TemporaryDirectory(prefix="syncd-bench-jira-") as tmp, FakeJira(
-        "cloud", latency=args.latency, clock=clock
-    ) as fake:
+    with (
+        tempfile.TemporaryDirectory(prefix="syncd-bench-jira-") as tmp,
+        FakeJira("cloud", latency=args.latency, clock=clock) as fake,
+    ):
         root = Path(tmp)
         ws = JiraWorkspace(root, fake)
         items = write_postmortems(root / "docs", args.documents, per_document)
         ws.write_config()
-        print(f"{items} items in {args.documents} postmortems; fake Jira latency "
-              f"{args.latency * 1000:.0f} ms per request")
+        if args.no_remote_links:
+            team_file = root / "config" / "teams" / "payments.yaml"
+            text = team_file.read_text(encoding="utf-8")
+            team_file.write_text(
+                text.replace("tracker:\n", "tracker:\n  remote_links: false\n", 1),
+                encoding="utf-8",
+            )
+        print(
+            f"{items} items in {args.documents} postmortems; fake Jira latency "
+            f"{args.latency * 1000:.0f} ms per request"
+        )
         _cycle(ws, "initial sync", items)
         clock.advance(CYCLE_INTERVAL_S)
         _cycle(ws, "next cycle (reads once the issues the initial sync created)", 0)
