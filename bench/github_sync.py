@@ -12,7 +12,8 @@ parts:
    nothing changed are counted request by request (a ``304 Not Modified`` included).
 2. **The initial mirror of ``--creates`` items** (1,000) by ``syncd sync`` processes, with the
    fake enforcing GitHub's secondary limits (writes at least 1 s apart, 80 content-creating
-   requests a minute, 500 an hour) ``--factor`` times faster, and syncd keeping them as fast
+   requests a minute, 500 an hour) ``--factor`` times faster (its latency too: time runs faster
+   for the whole scenario; syncd's own CPU time does not), and syncd keeping them as fast
    (``SYNCD_TEST_RATE_SCALE``, a benchmark and test setting only): each process writes what the
    account's budget allows, exits 1 with the rest deferred, and the next starts when it opens.
 3. **The service**: ``syncd run`` with ``--teams`` teams (50) sharing one token, until every
@@ -168,13 +169,13 @@ def first_mirror(creates: int, latency: float, factor: float) -> None:
     limits = SecondaryLimits().scaled(factor)
     with (
         tempfile.TemporaryDirectory(prefix="syncd-bench-github-") as tmp,
-        FakeGitHub(secondary=limits, latency=latency) as fake,
+        FakeGitHub(secondary=limits, latency=latency / factor) as fake,
     ):
         teams = GitHubTeams(Path(tmp), fake, rate_scale=factor)
         items = teams.write(teams=1, items_per_team=creates)
         print(
             f"\n== Initial mirror of {items} items, GitHub's limits {factor:g} times faster "
-            f"(fake latency {latency * 1000:.0f} ms) =="
+            f"(so is the fake's latency: {latency / factor * 1000:.1f} ms) =="
         )
         started = time.monotonic()
         runs = 0
@@ -200,13 +201,14 @@ def service(teams_count: int, items_per_team: int, latency: float, factor: float
     limits = SecondaryLimits().scaled(factor)
     with (
         tempfile.TemporaryDirectory(prefix="syncd-bench-github-service-") as tmp,
-        FakeGitHub(secondary=limits, latency=latency) as fake,
+        FakeGitHub(secondary=limits, latency=latency / factor) as fake,
     ):
         teams = GitHubTeams(Path(tmp), fake, rate_scale=factor)
         items = teams.write(teams=teams_count, items_per_team=items_per_team)
         print(
             f"\n== syncd run: {teams_count} teams, {items} items, one token, GitHub's limits "
-            f"{factor:g} times faster (fake latency {latency * 1000:.0f} ms) =="
+            f"{factor:g} times faster (so is the fake's latency: "
+            f"{latency / factor * 1000:.1f} ms) =="
         )
         env = {**teams.env(), "SYNCD_HTTP_PORT": str(free_port()), "SYNCD_HTTP_HOST": "127.0.0.1"}
         started = time.monotonic()
