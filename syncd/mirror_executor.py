@@ -573,7 +573,17 @@ def _guard_duplicates(
     something else made (another syncd on another store, a person copying an issue)."""
     if not batch:
         return
-    found = tracker.find_markers([c.item_id for c in batch], created_this_cycle=True)
+    try:
+        found = tracker.find_markers([c.item_id for c in batch], created_this_cycle=True)
+    except AuthError:
+        raise
+    except HttpError as exc:
+        # Only a report: the cycle's writes and records go on; the next cycle's reads see
+        # any duplicate as an issue whose marker is already linked.
+        outcome.problems.append(
+            TrackerProblem(None, None, f"checking new issues for duplicates: {describe(exc)}")
+        )
+        return
     for create in batch:
         issues = found.get(create.item_id, ())
         if len(issues) > 1:

@@ -146,7 +146,9 @@ def refusal(
         return None
     busy = state.writer not in (None, holder) and state.writer_until > now
     if limits.serial_writes and busy:
-        wait = min(BUSY_POLL, state.writer_until - now)
+        # Look again soon: once it ends, the gap after it says exactly when to come back.
+        poll = min(BUSY_POLL, max(limits.write_gap, 0.005))
+        wait = min(poll, state.writer_until - now)
         return Refusal(wait, "one write at a time", busy=True, quiet=True)
     ended = state.last_write_end
     if limits.write_gap > 0 and ended is not None and ended + limits.write_gap > now:
