@@ -43,6 +43,7 @@ app = typer.Typer(
     "failed (each is printed); 2 configuration or usage error (nothing was done). "
     "Results go to stdout, logs and progress to stderr.",
     no_args_is_help=True,
+    context_settings={"help_option_names": ["-h", "--help"]},
     add_completion=False,
     pretty_exceptions_enable=False,
 )
@@ -59,9 +60,22 @@ ConfigOption = Annotated[
         show_default=False,
     ),
 ]
+def _team_name(value: str | None) -> str | None:
+    # `--team --json` would otherwise read "--json" as the team's name.
+    if value is not None and value.startswith("-"):
+        raise typer.BadParameter(f"needs a team name, got the option {value!r}")
+    return value
+
+
 TeamOption = Annotated[
     str | None,
-    typer.Option("--team", "-t", metavar="NAME", help="Only this team (its team: name)."),
+    typer.Option(
+        "--team",
+        "-t",
+        metavar="NAME",
+        help="Only this team (its team: name).",
+        callback=_team_name,
+    ),
 ]
 JsonOption = Annotated[
     bool, typer.Option("--json", help="Print one JSON object instead of tables.")
@@ -177,8 +191,9 @@ def check(
 ) -> None:
     """Validate the configuration; --online also reads every source and checks each tracker.
 
-    The tracker is checked with the team's credentials (Jira: the account and the project;
-    GitHub: the repository and what the token may do). Chat webhooks cannot be checked without
+    The tracker is checked with the team's credentials (Jira: the account, that the URL is a
+    Jira, the project and a search; GitHub: that api_url answers as a GitHub API, the
+    repository and what the token may do). Chat webhooks cannot be checked without
     posting to them: preview the digest with syncd digest --dry-run.
     """
     loaded = _load(config)
@@ -484,8 +499,12 @@ def schema(
     text = json.dumps(team_file_schema(), indent=2, sort_keys=True) + "\n"
     if output is None:
         sys.stdout.write(text)
-    else:
+        return
+    try:
         output.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        _consoles.err.print(f"error: cannot write {output}: {exc.strerror or exc}")
+        raise typer.Exit(EXIT_CONFIG) from None
 
 
 def _version(value: bool) -> None:

@@ -31,7 +31,8 @@ def _owner_cell(item: ActionItem, holder: TrackerAssignee | None = None) -> Text
     """The assignee and the co-owners; who holds the issue in the tracker, when that differs."""
     owner = item.owner
     if holder is not None and (holder.person is None or holder.person != owner.person):
-        text = Text(holder.shown, style="green" if holder.person else "yellow")
+        style = "red" if holder.cleared else "green" if holder.person else "yellow"
+        text = Text(holder.shown, style=style)
         if is_placeholder_owner(owner.written):
             text.append(" (nobody in the postmortem)", style="dim")
         else:
@@ -228,7 +229,9 @@ def render_status(
             item = stored.to_action_item()
             link = links.get(stored.id)
             holder = holders.get(stored.id)  # who holds the issue in the tracker now
-            if holder is not None:  # someone holds the issue: owned, whatever the document says
+            if holder is not None and holder.cleared:  # a person removed the assignee
+                item = dataclasses.replace(item, flags=item.flags | {Flag.UNOWNED})
+            elif holder is not None:  # someone holds the issue: owned, whatever the document says
                 item = dataclasses.replace(item, flags=item.flags - {Flag.UNOWNED})
             state = row_state(stored, link)
             # An orphaned item is judged only as orphaned (its status says so): what it lacks

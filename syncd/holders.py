@@ -24,13 +24,21 @@ def tracker_assignees(
     bases: Mapping[str, Mapping[str, Any]],
     people: Iterable[Person],
 ) -> dict[str, TrackerAssignee]:
-    """Item id → the tracker's assignee of its issue, for items whose issue has one."""
+    """Item id → the tracker's assignee of its issue, for items whose issue has one.
+
+    An issue whose assignee a person removed after syncd set one is held by nobody: its
+    holder is ``cleared``, and the item is unowned whatever its document says.
+    """
     people = list(people)
+    items = list(items)
     assigned = _assigned_by_syncd(items, links, bases)
     ids_by_system: dict[str, dict[str, str]] = {}
     holders: dict[str, TrackerAssignee] = {}
+    set_by_syncd = _items_syncd_assigned(items, links, bases)
     for item_id, link in links.items():
         if not link.assignee:
+            if item_id in set_by_syncd:  # a person removed the assignee syncd had set
+                holders[item_id] = TrackerAssignee(user_id="", name=None, person=None)
             continue
         if link.system not in ids_by_system:
             ids_by_system[link.system] = _people_ids(people, link.system)
@@ -40,6 +48,23 @@ def tracker_assignees(
             user_id=link.assignee, name=link.assignee_name, person=person
         )
     return holders
+
+
+def _items_syncd_assigned(
+    items: Iterable[StoredItem],
+    links: Mapping[str, TrackerLink],
+    bases: Mapping[str, Mapping[str, Any]],
+) -> set[str]:
+    """Items whose issue syncd gave an assignee (the source side of their base holds one)."""
+    found: set[str] = set()
+    for item in items:
+        stored = bases.get(item.id)
+        if item.id not in links or stored is None:
+            continue
+        side = stored.get("source_base") or stored.get("base") or {}
+        if isinstance(side.get("assignee"), str) and side["assignee"]:
+            found.add(item.id)
+    return found
 
 
 def _fold(user_id: str) -> str:

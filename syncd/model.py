@@ -154,13 +154,20 @@ class TrackerAssignee:
     A person may reassign the issue there: this, not the document's owner, is who works on it.
     """
 
-    user_id: str  # Jira accountId / Data Center username, GitHub login
+    user_id: str  # Jira accountId / Data Center username, GitHub login; "" when cleared
     name: str | None  # what the tracker shows for the user (display name, login), when read
     person: str | None  # the people-map key of that user, when the people map knows them
 
     @property
+    def cleared(self) -> bool:
+        """A person removed the assignee syncd had set: nobody holds the issue now."""
+        return not self.user_id
+
+    @property
     def shown(self) -> str:
         """How a person reading the digest or ``status`` knows them."""
+        if self.cleared:
+            return "nobody (unassigned in the tracker)"
         return self.person or self.name or self.user_id
 
 

@@ -57,11 +57,15 @@ def stored_item_json(
     ``status`` is ``done`` when the document or the issue says so; ``state`` is the row's one
     state (``open``, ``done`` or ``orphaned``), what ``status``'s totals count;
     ``tracker_assignee`` is who holds the issue in the tracker now (a person may have
-    reassigned it there), or null.
+    reassigned it there), or null; ``tracker_unassigned`` is true when a person removed the
+    assignee syncd had set, and the item is then unowned.
     """
     out = item_json(item.to_action_item())
     out["tracker_assignee"] = None
-    if holder is not None:
+    out["tracker_unassigned"] = holder is not None and holder.cleared
+    if holder is not None and holder.cleared:
+        out["flags"] = sorted({*out["flags"], Flag.UNOWNED.value})
+    elif holder is not None:
         out["tracker_assignee"] = {
             "id": holder.user_id,
             "name": holder.name,

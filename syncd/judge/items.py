@@ -119,8 +119,11 @@ def judge_item(state: ItemState, policy: JudgePolicy, now: datetime) -> ItemJudg
     owner = item.owner
     written_nobody = is_placeholder_owner(owner.written)
     # Someone holds the issue in the tracker: the item is owned, whatever the document says.
-    held = state.tracker_assignee is not None
-    unowned = owner.person is None and written_nobody and not held
+    holder = state.tracker_assignee
+    held = holder is not None and not holder.cleared
+    # A person removed the assignee in the tracker: nobody holds it, whoever the document names.
+    cleared = holder is not None and holder.cleared
+    unowned = cleared or (owner.person is None and written_nobody and not held)
     owner_unresolved = owner.person is None and not written_nobody and not held
     return ItemJudgement(
         state=state,

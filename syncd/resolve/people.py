@@ -57,9 +57,14 @@ TRAILING_PUNCTUATION = ".,;:"
 # not a separator either.
 _STRONG_SEPARATOR = re.compile(r"\s*[,;\n]\s*|\s+(?=@\w)")
 _WEAK_SEPARATOR = re.compile(
-    r"\s*(?:&|(?<!\bn)/|/(?!a\b)|\s\+\s|\band\b|\bor\b)\s*",
+    r"\s*(?:(?<=\s)&|&(?=\s)|(?<!\bn)/|/(?!a\b)|\s\+\s|\band\b|\bor\b)\s*",
     re.IGNORECASE,
 )
+# "&" separates only with a space beside it: "R&D" and "AT&T liaison" are one name each.
+# A note that adds someone, "carol (and dave)", "carol (+ dave)", names a co-owner.
+_ADDED_IN_NOTE = re.compile(r"\(\s*(?:and|&|\+|with|also)\s+(?P<added>[^()]+?)\s*\)", re.IGNORECASE)
+# "carol?" is carol, written with doubt; "?" alone stays a placeholder.
+_DOUBT = "?!"
 # "Smith, Alice": one person written surname first, when the people map knows "Alice Smith".
 _SURNAME_FIRST = re.compile(r"^(?P<last>[^\s,;&/@]+),\s*(?P<first>[^\s,;&/@]+)$")
 _PARENTHESES = re.compile(r"\([^()]*\)")
@@ -315,11 +320,14 @@ def _owner_parts(
             return _PARKED.sub(_restore, original.group())  # a note may hold a parked link
 
         part = strip_markup(_PARKED.sub(_restore, raw_part)).rstrip(TRAILING_PUNCTUATION).rstrip()
+        if part.rstrip(_DOUBT):
+            part = part.rstrip(_DOUBT).rstrip(TRAILING_PUNCTUATION).rstrip()
         if _is_placeholder(_normalise(part)) and not link_urls:
             return None
         forms = _forms_of(part, link_urls)
         return _Candidate(label=part or forms[0], forms=forms) if forms else None
 
+    text = _ADDED_IN_NOTE.sub(lambda note: f", {note['added']}", text)
     text = _PARENTHESES.sub(_park, MARKDOWN_LINK.sub(_park, text))
     for piece in _STRONG_SEPARATOR.split(text):
         pieces = _WEAK_SEPARATOR.split(piece)

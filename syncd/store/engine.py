@@ -16,6 +16,7 @@ from syncd.store.database_url import DatabaseUrl
 WRITE_TRANSACTION = "syncd_write_transaction"
 
 SQLITE_BUSY_TIMEOUT_MS = 10_000
+PING_BUSY_TIMEOUT_MS = 500  # a readiness probe answers within a second
 POSTGRES_CONNECT_TIMEOUT_S = 10
 APPLICATION_NAME = "syncd"
 

@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import datetime, timedelta
+from pathlib import Path
 from types import TracebackType
 from typing import Any, Self, TypeVar
 
@@ -36,7 +37,12 @@ from syncd.store import digest_posts as digest_state
 from syncd.store import leases as lease_state
 from syncd.store import mirror_state, schema_version
 from syncd.store.database_url import DatabaseUrl, parse_database_url
-from syncd.store.engine import WRITE_TRANSACTION, build_engine
+from syncd.store.engine import (
+    PING_BUSY_TIMEOUT_MS,
+    SQLITE_BUSY_TIMEOUT_MS,
+    WRITE_TRANSACTION,
+    build_engine,
+)
 from syncd.store.errors import (
     ReadOnlyStateStoreError,
     SchemaNotCurrentError,
@@ -99,6 +105,8 @@ class StateStore:
         self._status = status
         self._readonly = readonly
         self._closed = False
+        # Which file the engine opened: a readiness check notices it deleted or replaced.
+        self._sqlite_file = _file_identity(db_url.sqlite_path)
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -153,12 +161,38 @@ class StateStore:
         return self._readonly
 
     def ping(self) -> None:
-        """Raise :class:`StateStoreError` unless the database answers (for readiness checks)."""
+        """Raise :class:`StateStoreError` unless the database answers (for readiness checks).
+
+        It reads the schema table rather than ``SELECT 1``, which SQLite answers without touching
+        the file; and a SQLite file deleted or replaced under a running process is a failure even
+        though the open handle still reads the old inode.
+        """
         engine = self._usable_engine()
         if engine is None:
             return
+        path = self._db_url.sqlite_path
+        if path is not None and _file_identity(path) != self._sqlite_file:
+            raise StateStoreError(
+                f"the state store file {path} was deleted or replaced while syncd ran; "
+                "restart syncd to open it again"
+            )
         with _translated_errors(self._db_url, "reach the state store"), engine.connect() as conn:
-            conn.execute(text("SELECT 1"))
+            sqlite = conn.dialect.name == "sqlite"
+            driver: Any = conn.connection.driver_connection
+            if sqlite:  # a probe must answer quickly, not wait out a long lock
+                driver.execute(f"PRAGMA busy_timeout = {PING_BUSY_TIMEOUT_MS}")
+            try:
+                with conn.begin():  # touches the file: SQLite answers SELECT 1 without it
+                    conn.execute(text(f"SELECT 1 FROM {schema_version.VERSION_TABLE} LIMIT 1"))
+                if sqlite and not self._readonly:
+                    # WAL readers never wait, so only taking the write lock shows that another
+                    # process holds it (every cycle would then fail after the busy timeout).
+                    conn.execution_options(**{WRITE_TRANSACTION: True})
+                    with conn.begin():
+                        pass
+            finally:
+                if sqlite:
+                    driver.execute(f"PRAGMA busy_timeout = {SQLITE_BUSY_TIMEOUT_MS}")
 
     # -- schema ----------------------------------------------------------------------------
 
@@ -824,3 +858,14 @@ def _describe_failure(db_url: DatabaseUrl, action: str, exc: BaseException) -> s
             "reachable from here, and the user, password and database name"
         )
     return db_url.scrub(f"cannot {action} at {db_url.redacted}: {reason}; {hint}")
+
+
+def _file_identity(path: Path | None) -> tuple[int, int] | None:
+    """(device, inode) of a SQLite file, or None when there is none (PostgreSQL, or missing)."""
+    if path is None:
+        return None
+    try:
+        stat = path.stat()
+    except OSError:
+        return None
+    return (stat.st_dev, stat.st_ino)

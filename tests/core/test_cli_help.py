@@ -5,6 +5,7 @@ Rendered at a fixed terminal width (``COLUMNS=100``), as a person reads them.
 
 from __future__ import annotations
 
+import itertools
 import re
 from pathlib import Path
 from typing import Any
@@ -84,7 +85,7 @@ def test_each_option_is_shown_as_it_is_typed(name: str) -> None:
 def test_the_top_level_help_lists_the_commands_flags_and_exit_status() -> None:
     text = rendered_help()
     assert re.search(r"│ --version\s+Show the version", text)
-    assert re.search(r"│ --help\s+Show this message", text)
+    assert re.search(r"│ --help\s+-h\s+Show this message", text)
     for name in COMMANDS:
         assert re.search(rf"│ {name}\s+\w", text)
     assert "Exit status: 0 all good" in " ".join(text.split())
@@ -93,7 +94,14 @@ def test_the_top_level_help_lists_the_commands_flags_and_exit_status() -> None:
 @pytest.mark.parametrize(
     ("name", "says"),
     [
-        ("check", ["--online also reads every source and checks each tracker", "credentials"]),
+        (
+            "check",
+            [
+                "--online also reads every source and checks each tracker",
+                "credentials",
+                "api_url answers as a GitHub API",
+            ],
+        ),
         ("sync", ["mirror into the tracker", "mirroring n of m", "waiting for a rate limit"]),
         ("status", ["open, done", "orphaned", "totals"]),
         ("digest", ["once per slot and channel", "--force", "--dry-run prints"]),
@@ -143,3 +151,37 @@ def test_syncd_bench_refuses_a_count_that_is_not_positive(
         bench.main()
     assert done.value.code == 2
     assert "argument --documents" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["", *COMMANDS])
+def test_dash_h_is_help_too(name: str) -> None:
+    args = [name, "-h"] if name else ["-h"]
+    result = CliRunner().invoke(app, args, env=WIDTH)
+    assert result.exit_code == 0, result.output
+    assert result.stdout == rendered_help(*([name] if name else []))
+
+
+@pytest.mark.parametrize("name", sorted(COMMANDS))
+def test_help_paragraphs_wrap_at_the_terminal_not_at_the_docstrings_line_ends(name: str) -> None:
+    """A docstring line break inside a paragraph left a short ragged line in the help."""
+    text = rendered_help(name)
+    body = text[text.index("Usage:") : text.index("╭")]
+    lines = [line.rstrip() for line in body.splitlines()[2:]]
+    for line, following in itertools.pairwise(lines):
+        if line and following:  # inside a paragraph, each line is filled before the next starts
+            first_word = following.split()[0]
+            assert len(line) + 1 + len(first_word) > 100 - 2, (line, following)
+
+
+def test_team_followed_by_another_option_is_refused_with_words() -> None:
+    result = CliRunner().invoke(app, ["status", "--team", "--json"], env=WIDTH)
+    assert result.exit_code == 2
+    assert "needs a team name, got the option '--json'" in " ".join(result.stderr.split())
+
+
+def test_schema_to_a_folder_that_does_not_exist_is_a_usage_error(tmp_path: Path) -> None:
+    target = tmp_path / "missing" / "team.schema.json"
+    result = CliRunner().invoke(app, ["schema", "-o", str(target)], env=WIDTH)
+    assert result.exit_code == 2
+    assert f"cannot write {target}" in " ".join(result.stderr.split())
+    assert "Traceback" not in result.output

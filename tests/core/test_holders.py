@@ -95,3 +95,16 @@ def test_an_unknown_user_keeps_the_trackers_name() -> None:
     holders = tracker_assignees([_stored("1", "alice")], links, {}, PEOPLE)
     assert holders["1"].shown == "Zed Contractor"
     assert holders["1"].person is None
+
+
+def test_an_assignee_removed_after_syncd_set_one_is_a_cleared_holder() -> None:
+    holders = tracker_assignees(
+        [_stored("1", "alice"), _stored("2", None)],
+        {"1": _link("1", None), "2": _link("2", None)},
+        # syncd assigned alice's id on 1; on 2 it never assigned anyone (owner unresolved)
+        {"1": _base(None, source_assignee="5b10ac8d82e05b22cc7d4ef5"), "2": _base(None)},
+        PEOPLE,
+    )
+    assert list(holders) == ["1"]
+    assert holders["1"].cleared and holders["1"].person is None
+    assert holders["1"].shown == "nobody (unassigned in the tracker)"

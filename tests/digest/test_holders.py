@@ -142,3 +142,19 @@ def test_the_webhook_json_says_who_holds_the_item() -> None:
         "reassigned": True,
         "document_owner": "@alice",
     }
+
+
+CLEARED = TrackerAssignee("", None, None)
+
+
+def test_an_assignee_removed_in_the_tracker_is_nobody_and_the_document_owner_is_not_pinged() -> (
+    None
+):
+    action = item("Write runbook for checkout-api pool exhaustion", CHECKOUT, due=OVERDUE)
+    digest = _digest(state(action, tracker_assignee=CLEARED))
+    owner = _overdue_owner(digest)
+    assert (owner.person, owner.reassigned, owner.document_owner) == (None, True, "@alice")
+    assert "nobody (unassigned in the tracker) (in the postmortem: @alice)" in render_text(digest)
+    slack = _slack_text(digest)
+    assert "<@U012ABCDEF>" not in slack  # alice no longer holds it: not pinged
+    assert "nobody (unassigned in the tracker)" in slack

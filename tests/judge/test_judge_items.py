@@ -202,6 +202,15 @@ def test_an_issue_someone_holds_in_the_tracker_is_owned(written: str) -> None:
         assert Flag.UNOWNED not in judged.flags and not judged.needs_attention
 
 
+def test_an_assignee_removed_in_the_tracker_leaves_the_item_unowned() -> None:
+    dated = _state(date(2026, 4, 1))
+    action = replace(dated.item, owner=Owner(written="alice", person="alice"))
+    assert not judge_item(replace(dated, item=action), POLICY, NOW).unowned
+    cleared = TrackerAssignee("", None, None)
+    judged = judge_item(replace(dated, item=action, tracker_assignee=cleared), POLICY, NOW)
+    assert judged.unowned and Flag.UNOWNED in judged.flags and judged.needs_attention
+
+
 def test_an_item_is_judged_vague_on_its_title_and_detail() -> None:
     titled = replace(
         _state().item,

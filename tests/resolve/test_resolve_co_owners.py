@@ -195,3 +195,36 @@ def test_names_that_look_like_placeholders_are_names(written: str) -> None:
 def test_an_unknown_owner_named_twice_is_not_their_own_co_owner(people: PeopleDirectory) -> None:
     owner = people.resolve("Zed, zed and yan")
     assert owner.co_owners == (CoOwner("yan", None),)
+
+
+@pytest.mark.parametrize("written", ["R&D", "AT&T liaison", "Q&A team"])
+def test_an_ampersand_inside_a_word_does_not_split_an_unknown_name(written: str) -> None:
+    owner = PeopleDirectory([CAROL]).resolve(written)
+    assert owner.co_owners == ()
+    assert owner.unresolved_reason == f"no one called {written!r} in the people map"
+
+
+@pytest.mark.parametrize("written", ["carol?", "carol!", "carol?.", "Carol Díaz (?)"])
+def test_an_owner_written_with_doubt_is_still_that_owner(
+    people: PeopleDirectory, written: str
+) -> None:
+    assert people.resolve(written).person == "carol"
+
+
+@pytest.mark.parametrize("written", ["?", "??", "TBD?", "nobody yet?"])
+def test_doubt_alone_is_still_no_owner(people: PeopleDirectory, written: str) -> None:
+    assert is_placeholder_owner(written)
+    assert people.resolve(written).person is None
+
+
+@pytest.mark.parametrize(
+    "written", ["carol (and dave)", "carol (& dave)", "carol (+ Dave Okafor)", "carol (with dave)"]
+)
+def test_a_note_that_adds_someone_names_a_co_owner(people: PeopleDirectory, written: str) -> None:
+    owner = people.resolve(written)
+    assert (owner.person, [c.person for c in owner.co_owners]) == ("carol", ["dave"])
+
+
+def test_a_note_that_describes_the_owner_adds_nobody(people: PeopleDirectory) -> None:
+    owner = people.resolve("carol (SRE and on-call)")
+    assert (owner.person, owner.co_owners) == ("carol", ())
