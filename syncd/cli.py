@@ -60,6 +60,8 @@ ConfigOption = Annotated[
         show_default=False,
     ),
 ]
+
+
 def _team_name(value: str | None) -> str | None:
     # `--team --json` would otherwise read "--json" as the team's name.
     if value is not None and value.startswith("-"):
