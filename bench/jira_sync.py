@@ -36,6 +36,12 @@ def _cycle(ws: JiraWorkspace, name: str, items: int) -> None:
         cycle = json.loads(done.stdout)["teams"]["payments"]["seconds"]
     except (ValueError, KeyError):
         cycle = float("nan")
+    links = sum(n for endpoint, n in counts.items() if endpoint.endswith("/remotelink"))
+    if links:
+        print(
+            f"\n{name}: remote links back to the postmortems: {links} of {total} requests "
+            "(tracker.remote_links: false saves them)"
+        )
     print(
         f"\n{name}: exit {done.returncode}, {total} requests"
         + (f" ({total / items:.2f} per item)" if items else "")
@@ -62,6 +68,11 @@ def main() -> None:
     parser.add_argument("--items", type=int, default=1000)
     parser.add_argument("--documents", type=int, default=200)
     parser.add_argument("--latency", type=float, default=0.02)
+    parser.add_argument(
+        "--no-remote-links",
+        action="store_true",
+        help="tracker.remote_links: false (no link request per created issue)",
+    )
     args = parser.parse_args()
     per_document = max(1, args.items // args.documents)
     clock = ManualClock()
@@ -73,6 +84,13 @@ def main() -> None:
         ws = JiraWorkspace(root, fake)
         items = write_postmortems(root / "docs", args.documents, per_document)
         ws.write_config()
+        if args.no_remote_links:
+            team_file = root / "config" / "teams" / "payments.yaml"
+            text = team_file.read_text(encoding="utf-8")
+            team_file.write_text(
+                text.replace("tracker:\n", "tracker:\n  remote_links: false\n", 1),
+                encoding="utf-8",
+            )
         print(
             f"{items} items in {args.documents} postmortems; fake Jira latency "
             f"{args.latency * 1000:.0f} ms per request"

@@ -24,6 +24,7 @@ from syncd.clock import TEST_NOW_ENV, TIME_SHIFT_ENV, ClockSettingError, Now, cl
 from syncd.config.loader import LoadedConfig, load_config
 from syncd.config.schema import team_file_schema
 from syncd.console import render_status, render_sync
+from syncd.http.budget import RATE_SCALE_ENV, rate_scale
 from syncd.logs import configure, get_logger, redactor
 from syncd.progress import ProgressListener
 from syncd.progress_line import ProgressLine, progress_display
@@ -145,6 +146,16 @@ def _clock() -> Now:
             f"[yellow]warning:[/] a test-only clock setting is in the environment: syncd runs "
             f"as if it were {pinned:%Y-%m-%d %H:%M} UTC ({TEST_NOW_ENV} or {TIME_SHIFT_ENV}; "
             "unset it in production)"
+        )
+    if os.environ.get(RATE_SCALE_ENV, "").strip():
+        try:
+            scale = rate_scale(os.environ)
+        except ValueError as exc:
+            _consoles.err.print(f"[red]error:[/] {exc}")
+            raise typer.Exit(EXIT_CONFIG) from exc
+        _consoles.err.print(
+            f"[yellow]warning:[/] {RATE_SCALE_ENV}={scale:g}: the trackers' rate limits are "
+            "sped up for a test or benchmark; unset it in production"
         )
     return now
 

@@ -195,6 +195,8 @@ def _render_tracker(console: Console, run: TeamRun, *, dry_run: bool) -> None:
             f"tracker: created {mirror.created}, adopted {mirror.adopted}, updated "
             f"{mirror.updated}, closed {mirror.closed}; {mirror.unchanged} unchanged"
         )
+    if mirror.deferred is not None and not dry_run:
+        console.print(f"[yellow]tracker: {escape(mirror.deferred.sentence())}[/]")
     for problem in mirror.problems:
         where = problem.key or (problem.item_id or "")[:8]
         console.print(f"  [yellow]{escape(where)}[/] {escape(problem.message)}")

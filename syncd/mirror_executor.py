@@ -16,6 +16,7 @@ from datetime import datetime
 from typing import Any, TypeVar
 
 from syncd import adoption
+from syncd.deferral import Deferral, deferred
 from syncd.extraction import TeamItems
 from syncd.http import (
     AmbiguousWriteError,
@@ -23,6 +24,7 @@ from syncd.http import (
     HttpError,
     MalformedAnswerError,
     NotFoundError,
+    RateLimitedError,
     TransientError,
 )
 from syncd.intent_settling import IntentSettling, intent_time, intents_to_resolve
@@ -80,6 +82,9 @@ class MirrorOutcome:
     problems: list[TrackerProblem] = field(default_factory=list)
     stopped: str | None = None  # the tracker could not be used at all this cycle
     failed_items: set[str] = field(default_factory=set)  # items whose issue could not be written
+    # Writes left for a later cycle: the tracker account's budget is spent until then.
+    deferred: Deferral | None = None
+    deferred_items: set[str] = field(default_factory=set)  # updated or adopted later
 
     @property
     def unchanged(self) -> int:
@@ -162,7 +167,7 @@ def mirror_team(
         outcome.problems += markers.problems
         if dry_run:
             return outcome
-        _restore_markers(markers.restore, tracker, outcome)
+        _restore_markers(markers.restore, tracker, outcome, now)
         snapshots = {
             **changed.snapshots,
             **{s.key: s for s in marker_hits.values()},
@@ -376,7 +381,7 @@ def _report_references(
 
 
 def _restore_markers(
-    restore: Sequence[tuple[str, str]], tracker: Tracker, outcome: MirrorOutcome
+    restore: Sequence[tuple[str, str]], tracker: Tracker, outcome: MirrorOutcome, now: datetime
 ) -> None:
     """Put back the markers people removed from issues syncd created (reported already)."""
     for key, item_id in restore:
@@ -386,6 +391,7 @@ def _restore_markers(
             key,
             set(),
             lambda k=key, i=item_id: tracker.adopt(k, add_labels=(), marker=tracker.marker(i)),
+            now,
         )
 
 
@@ -410,20 +416,29 @@ def _apply(
 
     tally.report()
     creates = the_plan.of_type(CreateIssue)
+    created: list[CreateIssue] = []
     for batch in _chunks(creates, tracker.create_batch_size):
-        _create_batch(
-            team,
-            batch,
-            store,
-            tracker,
-            items,
-            outcome,
-            failed,
-            now,
-            replica,
-            intent_at=intent_time(settling, now),
-        )
+        if outcome.deferred is not None:
+            # The budget is spent: nothing more is sent, nor read, for creates this cycle.
+            outcome.deferred = Deferral(
+                outcome.deferred.items + len(batch), outcome.deferred.until, outcome.deferred.limit
+            )
+        else:
+            created += _create_batch(
+                team,
+                batch,
+                store,
+                tracker,
+                items,
+                outcome,
+                failed,
+                now,
+                replica,
+                intent_at=intent_time(settling, now),
+            )
         tally.advance(len(batch))
+    # One look per cycle, not per batch: reads in proportion to what was created.
+    _guard_duplicates(created, tracker, outcome)
 
     adopted_links: list[TrackerLink] = []
     adopts = the_plan.of_type(AdoptIssue)
@@ -445,7 +460,7 @@ def _apply(
                 outcome.problems.append(adoption.refusal_problem(refusal, named, keys))
                 failed.add(adopt.item_id)
                 continue
-        if not _adopt_or_report(adopt, item, tracker, outcome, failed):
+        if not _adopt_or_report(adopt, item, tracker, outcome, failed, now):
             continue
         if adopt.fill and not _write(
             outcome,
@@ -453,6 +468,7 @@ def _apply(
             adopt.key,
             failed,
             lambda a=adopt: tracker.update(a.key, a.fill),
+            now,
         ):
             continue
         snapshot = snapshot or _read_one(tracker, adopt.key)
@@ -489,7 +505,7 @@ def _apply(
             into.update(tracker.update(u.key, u.changes) or {})
 
         try:
-            written = _write(outcome, update.item_id, update.key, failed, write, missing=True)
+            written = _write(outcome, update.item_id, update.key, failed, write, now, missing=True)
         except NotFoundError as exc:
             failed.add(update.item_id)
             gone = _gone(tracker, update.key)
@@ -513,7 +529,7 @@ def _apply(
                 )
 
     for set_base in the_plan.of_type(SetBase):
-        if set_base.item_id not in failed:
+        if set_base.item_id not in failed and set_base.item_id not in outcome.deferred_items:
             bases[set_base.item_id] = base_json_of(set_base)
     if bases:
         store.save_bases(team, bases, at=now)
@@ -564,7 +580,8 @@ def _create_batch(
     replica: str | None,
     *,
     intent_at: datetime | None = None,
-) -> None:
+) -> list[CreateIssue]:
+    """Create one batch under its intents; the creates that made an issue."""
     log = get_logger(team=team, tracker=tracker.system)
     bases: dict[str, dict[str, Any]] = {}
     refused = set(
@@ -578,10 +595,11 @@ def _create_batch(
     )
     batch = [c for c in batch if c.item_id not in refused]
     if not batch:
-        return
+        return []
     wanted = {c.item_id: c.fields for c in batch}
     created: list[tuple[ActionItem | None, str]] = []
     origins: list[tuple[str, IssueOrigin]] = []
+    made: list[CreateIssue] = []
     pending: Sequence[CreateIssue] = batch
     for first_round in (True, False):
         try:
@@ -603,6 +621,14 @@ def _create_batch(
             )
             log.warning("mirror.create_ambiguous", items=len(pending))
             break
+        except RateLimitedError as exc:
+            # The account's budget is spent, or the tracker asked for a long pause: nothing of
+            # this batch was sent. The rest of the cycle's creates wait for a later cycle.
+            for create in pending:
+                store.drop_intent(team, create.item_id)
+            outcome.deferred = deferred(outcome.deferred, len(pending), exc, now)
+            log.info("mirror.creates_deferred", items=len(pending), limit=exc.limit)
+            break
         except TransientError as exc:
             for create in pending:  # refused before anything was created: nothing to resolve
                 store.drop_intent(team, create.item_id)
@@ -613,6 +639,10 @@ def _create_batch(
         retry: list[CreateIssue] = []
         for result in results:
             create = by_item[result.item_id]
+            if isinstance(result.deferred, RateLimitedError):
+                store.drop_intent(team, result.item_id)
+                outcome.deferred = deferred(outcome.deferred, 1, result.deferred, now)
+                continue
             if result.key is None:
                 optional = result.refused_fields and result.refused_fields <= OPTIONAL_FIELDS
                 if first_round and optional:
@@ -660,6 +690,7 @@ def _create_batch(
             created.append((items.get(result.item_id), result.key))
             if create.origin is not None:
                 origins.append((result.key, create.origin))
+            made.append(create)
             outcome.created += 1
             log.info("mirror.issue_created", item=result.item_id, key=result.key)
         if not retry:
@@ -669,7 +700,7 @@ def _create_batch(
     store.save_bases(team, bases, at=now)
     _link_postmortems(created, tracker, outcome)
     record_origins(origins, tracker, team)
-    _guard_duplicates(batch, tracker, outcome)
+    return made
 
 
 # Fields an issue can be created without when the tracker refuses the value.
@@ -715,8 +746,23 @@ def _link_postmortems(
 def _guard_duplicates(
     batch: Sequence[CreateIssue], tracker: Tracker, outcome: MirrorOutcome
 ) -> None:
-    """One search per batch: every marker of the batch must be on exactly one issue."""
-    found = tracker.find_markers([c.item_id for c in batch])
+    """After the cycle's creates, one search: every marker must be on exactly one issue.
+
+    The intents already keep syncd from creating an item twice; this reports a duplicate that
+    something else made (another syncd on another store, a person copying an issue)."""
+    if not batch:
+        return
+    try:
+        found = tracker.find_markers([c.item_id for c in batch], created_this_cycle=True)
+    except AuthError:
+        raise
+    except HttpError as exc:
+        # Only a report: the cycle's writes and records go on; the next cycle's reads see
+        # any duplicate as an issue whose marker is already linked.
+        outcome.problems.append(
+            TrackerProblem(None, None, f"checking new issues for duplicates: {describe(exc)}")
+        )
+        return
     for create in batch:
         issues = found.get(create.item_id, ())
         if len(issues) > 1:
@@ -799,6 +845,7 @@ def _adopt_or_report(
     tracker: Tracker,
     outcome: MirrorOutcome,
     failed: set[str],
+    now: datetime,
 ) -> bool:
     """Adopt the issue an item names; when it cannot be, report the item and its reference."""
     try:
@@ -806,6 +853,9 @@ def _adopt_or_report(
         return True
     except AuthError:
         raise
+    except RateLimitedError as exc:
+        _defer(outcome, adopt.item_id, exc, now)
+        return False
     except HttpError as exc:
         failed.add(adopt.item_id)
         outcome.problems.append(reference_problem(adopt, item, exc))
@@ -824,6 +874,7 @@ def _write(
     key: str,
     failed: set[str],
     action: Any,
+    now: datetime,
     *,
     missing: bool = False,
 ) -> bool:
@@ -836,6 +887,9 @@ def _write(
         return True
     except AuthError:
         raise
+    except RateLimitedError as exc:
+        _defer(outcome, item_id, exc, now)
+        return False
     except HttpError as exc:
         if missing and isinstance(exc, NotFoundError):
             raise
@@ -844,6 +898,12 @@ def _write(
             TrackerProblem(item_id, key, f"writing to {key} failed: {describe(exc)}")
         )
         return False
+
+
+def _defer(outcome: MirrorOutcome, item_id: str, error: RateLimitedError, now: datetime) -> None:
+    """A write refused for the account's budget: the item's record stays, a later cycle writes."""
+    outcome.deferred_items.add(item_id)
+    outcome.deferred = deferred(outcome.deferred, 1, error, now)
 
 
 def _record_status(

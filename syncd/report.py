@@ -188,6 +188,9 @@ def sync_json(runs: Iterable[TeamRun], *, dry_run: bool) -> dict[str, Any]:
         }
         if run.tracker is not None and run.tracker.note:
             entry["tracker_note"] = run.tracker.note
+        if mirror is not None and mirror.deferred is not None:
+            # Left for a later cycle: the tracker account's budget is spent until ``until``.
+            entry["deferred"] = mirror.deferred.as_json()
         if run.reading is not None:
             entry["documents"] = len(run.reading.documents)
             if dry_run:

@@ -50,12 +50,12 @@ class TeamRun:
     def failed_anything(self) -> bool:
         if self.error is not None or self.reading is None:
             return True
-        stopped = (
-            self.tracker is not None
-            and self.tracker.outcome is not None
-            and bool(self.tracker.outcome.stopped)
+        outcome = self.tracker.outcome if self.tracker is not None else None
+        # Work left for a later cycle (a spent rate-limit budget) is not in step yet either.
+        unfinished = outcome is not None and (
+            bool(outcome.stopped) or (outcome.deferred is not None and self.applied)
         )
-        return bool(self.reading.failures or self.reading.source_errors) or stopped
+        return bool(self.reading.failures or self.reading.source_errors) or unfinished
 
 
 def people_directory(team: LoadedTeam) -> PeopleDirectory:
@@ -140,6 +140,8 @@ def sync_team(
             now=now,
             context_extras=cycle_tracker_context(tracker_context, writer),
             progress=progress,
+            # The account budget is not the team's: kept outside the cycle's fence.
+            budget_store=None if dry_run else unfenced,
         )
         if tracker is not None:
             cycle.callback(tracker.close)
@@ -202,6 +204,8 @@ def sync_team(
                 closed=stage.outcome.closed,
                 tracker_problems=len(stage.outcome.problems),
             )
+            if stage.outcome.deferred is not None:
+                counts["deferred"] = stage.outcome.deferred.items
         run = TeamRun(
             name, reading, plan, None, not dry_run, counts, stage, time.perf_counter() - started
         )

@@ -29,6 +29,10 @@ class TrackerContext:
     # Called before every write request to the tracker; raises when this process no longer
     # holds the team (``syncd.fencing.LeaseLostError``), so the request is never sent.
     write_guard: Any = None
+    # A syncd.http.budget.BudgetLedger: the account budgets every process shares (the state
+    # store's); None gives the connection a ledger of its own, forgotten when it closes.
+    budget_ledger: Any = None
+    rate_scale: float = 1.0  # benchmarks and tests only: the published limits sped up
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,6 +49,9 @@ class CreateResult:
     # ``error``. The record's base is ``held_fields``; the source keeps its wish, not resent.
     dropped_fields: frozenset[str] = frozenset()
     held_fields: IssueFields | None = None
+    # Not sent: the account's budget is spent (a ``syncd.http.RateLimitedError``); a later
+    # cycle creates it.
+    deferred: Any = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,8 +140,15 @@ class Tracker(Protocol):
         """
         ...
 
-    def find_markers(self, item_ids: Collection[str]) -> Mapping[str, Sequence[IssueSnapshot]]:
-        """Every issue carrying the marker of each item (normally none or one)."""
+    def find_markers(
+        self, item_ids: Collection[str], *, created_this_cycle: bool = False
+    ) -> Mapping[str, Sequence[IssueSnapshot]]:
+        """Every issue carrying the marker of each item (normally none or one).
+
+        ``created_this_cycle``: the items' issues were created by this tracker object, so a
+        tracker may look only at what changed since its first create (GitHub lists the issues
+        updated since then, not every issue it ever listed).
+        """
         ...
 
     def get(self, keys: Collection[str]) -> Mapping[str, IssueSnapshot]:

@@ -7,6 +7,7 @@ so, instead of failing.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,8 +16,10 @@ from typing import Any
 from pydantic import BaseModel, SecretStr
 
 from syncd import plugins
+from syncd.budget_ledger import StoreLedger
 from syncd.config.loader import LoadedTeam
 from syncd.extraction import TeamItems
+from syncd.http.budget import rate_scale
 from syncd.intent_settling import IntentSettling
 from syncd.mirror_executor import MirrorOutcome, mirror_team
 from syncd.model import Status
@@ -89,7 +92,13 @@ def run_tracker_stage(
         if dry_run:
             return TrackerStage(None, note)
         return TrackerStage(MirrorOutcome(stopped=note), note)
-    opened = open_tracker(team, now=now, context_extras=context_extras, progress=progress)
+    opened = open_tracker(
+        team,
+        now=now,
+        context_extras=context_extras,
+        progress=progress,
+        budget_store=None if dry_run else store,
+    )
     assert opened is not None  # the checks above are open_tracker's
     try:
         return TrackerStage(
@@ -118,14 +127,20 @@ def open_tracker(
     now: datetime,
     context_extras: Mapping[str, Any] | None = None,
     progress: ProgressListener | None = None,
+    budget_store: StateStore | None = None,
 ) -> Tracker | None:
     """The team's tracker for one cycle, or None when it cannot mirror (a connector that
-    cannot, or an empty secret: ``run_tracker_stage`` says why). The caller closes it."""
+    cannot, or an empty secret: ``run_tracker_stage`` says why). The caller closes it.
+
+    ``budget_store`` (None in a dry run, which writes nothing): where each account's rate limits
+    are kept, shared by every process, team and replica using the same credentials."""
     config = team.config.tracker
     connector = plugins.connector_class("tracker", config.type)
     if not hasattr(connector, "changed_since") or any(missing_secrets(config.settings)):
         return None
-    extras: dict[str, Any] = {}
+    extras: dict[str, Any] = {"rate_scale": rate_scale(os.environ)}
+    if budget_store is not None:
+        extras["budget_ledger"] = StoreLedger(budget_store)
     if progress is not None:
         extras["http_wait_observer"] = waits_of_team(team.config.team, progress)
     extras.update(context_extras or {})

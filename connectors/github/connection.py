@@ -4,8 +4,10 @@ Nothing is sent until first use. Every request goes through the one HTTP policy 
 retries honouring ``Retry-After`` and ``x-ratelimit-reset``, writes serial and at least one
 second apart); PyGithub's own retry and throttling are off (``github_client_options``), so the
 two never multiply or fight. Requests that create content also take a slot of the account's
-creation budget (80 a minute, 500 an hour, GitHub's published secondary limits): a wait longer
-than the policy sits out in-line raises :class:`RateLimitedError` before anything is sent.
+account's budget (``syncd.http.budget``: 80 a minute, 500 an hour, writes one at a time and a
+second apart from the end of the previous one, GitHub's published secondary limits), shared
+through the state store by every process using the token: a wait longer than the policy sits
+out in-line raises :class:`RateLimitedError` before anything is sent.
 
 Requests go through PyGithub's requester (authentication, base URL and Enterprise prefix, JSON),
 which answers status, headers and body, so that a ``304 Not Modified`` and the ``ETag`` and
@@ -14,9 +16,8 @@ which answers status, headers and body, so that a ``304 Not Modified`` and the `
 
 from __future__ import annotations
 
-import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from email.utils import parsedate_to_datetime
@@ -33,14 +34,21 @@ from syncd.http import (
     HttpPolicy,
     PermanentError,
     PolicyEngine,
-    RateLimitedError,
     RequestInfo,
     ShapeCheck,
+    SystemClock,
     WrongServiceError,
     error_for_status,
 )
 from syncd.http.answers import MalformedAnswerError, mask_secrets, parse_json
-from syncd.http.budget import CREATION_BUDGETS, GITHUB_CREATION_WINDOWS, BudgetExhausted
+from syncd.http.budget import (
+    GITHUB_LIMITS,
+    AccountBudget,
+    AccountLimits,
+    MemoryLedger,
+    account_key,
+    limits_for,
+)
 from syncd.http.github_setup import configure_github, github_client_options
 from syncd.http.redact import redact_url
 from syncd.logs import get_logger
@@ -48,9 +56,7 @@ from syncd.tracker import TrackerContext
 
 SERVICE = "github"
 PAGE_SIZE = 100  # GitHub's largest page
-MIN_WRITE_INTERVAL = 1.0  # GitHub: writes serial and at least one second apart
 _MESSAGE_LIMIT = 300
-_WRITES = frozenset({"POST", "PATCH", "PUT", "DELETE"})
 
 
 @dataclass(frozen=True, slots=True)
@@ -99,25 +105,32 @@ class GitHubConnection:
         settings: GitHubSettings,
         context: TrackerContext,
         *,
-        creation_windows: Sequence[tuple[float, int]] = GITHUB_CREATION_WINDOWS,
+        limits: AccountLimits = GITHUB_LIMITS,
     ) -> None:
         self._settings = settings
+        # Writes are spaced by the account's budget, from the end of the previous write, across
+        # processes; the policy's own pacer would count from when a write was reserved.
         self.policy = HttpPolicy(
-            read_timeout=settings.timeout_seconds, min_write_interval=MIN_WRITE_INTERVAL
+            read_timeout=settings.timeout_seconds,
+            # Sped up with the limits (benchmarks, tests), so a deferral still happens there.
+            max_inline_wait=HttpPolicy.max_inline_wait / context.rate_scale,
+        )
+        token = settings.token.get_secret_value()
+        clock = context.http_clock or SystemClock()
+        self.budget = AccountBudget(
+            context.budget_ledger or MemoryLedger(),
+            account_key(SERVICE, settings.api_url, token),
+            limits_for(limits, context.rate_scale),
+            clock,
         )
         self.engine = PolicyEngine(
             self.policy,
             service=SERVICE,
-            clock=context.http_clock,
+            clock=clock,
             observer=context.http_observer,
             on_wait=context.http_wait_observer,
             write_guard=context.write_guard,
-        )
-        token = settings.token.get_secret_value()
-        # GitHub counts secondary limits per account: one budget per token, never the token.
-        fingerprint = hashlib.sha256(token.encode()).hexdigest()[:16]
-        self.budget = CREATION_BUDGETS.budget(
-            (settings.api_url, fingerprint), self.engine.clock, creation_windows
+            account=self.budget,
         )
         self._log: Any = get_logger(team=context.team, connector=SERVICE)
         self._client: Any = None
@@ -197,8 +210,6 @@ class GitHubConnection:
         """The answer to one request, whatever its status (the policy still raises when no
         definitive answer came); :class:`MalformedAnswerError` for a success that is not JSON
         of the shape ``expect`` accepts (a login proxy's page, broken JSON, missing fields)."""
-        if verb in _WRITES:
-            self._take_creation_slot(verb, path)
         requester = self.client.requester
         try:
             status, answer_headers, output = requester.requestJson(
@@ -274,26 +285,6 @@ class GitHubConnection:
             url=self.url(path),
             status=status,
         )
-
-    def _take_creation_slot(self, verb: str, path: str) -> None:
-        try:
-            waited = self.budget.acquire(
-                max_wait=self.policy.max_inline_wait, on_wait=self._announce_budget_wait
-            )
-        except BudgetExhausted as exc:
-            self._log.warning("github.creation_budget_exhausted", wait=round(exc.wait, 1))
-            raise RateLimitedError(
-                str(exc),
-                service=SERVICE,
-                method=verb,
-                url=self.url(path),
-                retry_after=exc.wait,
-            ) from None
-        if waited > 0:
-            self._log.info("github.creation_budget_wait", waited=round(waited, 3))
-
-    def _announce_budget_wait(self, seconds: float) -> None:
-        self.engine.announce_wait(seconds, rate_limit=True, reason="creation limit")
 
     def _note_server_time(self, headers: Mapping[str, str]) -> None:
         try:

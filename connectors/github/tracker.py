@@ -5,14 +5,15 @@ Costs, in requests: nothing at construction. ``changed_since``: one conditional 
 else one per 100 issues updated since the cursor, plus one comments request per issue closed as
 not planned. ``find_markers``: no search API (30 requests a minute, an index that lags): the
 team's issues are listed, all of them the first time in a tracker's life (a cycle), then only
-those updated since the previous listing, one request per 100. ``get``: one per key, plus one
-for its comments when its body holds no marker (an adopted issue's marker is in a comment).
-``create``: one ``POST`` per issue (GitHub has no bulk create), serial and paced, plus one
-``GET`` to name the reason when GitHub silently dropped an assignee. Updates: one ``PATCH``
-(one ``GET`` before it when the body changes), one ``POST`` to add labels. Adopting a person's
-issue: one ``GET``, its comments, one ``POST`` of the comment holding the marker.
-``due_dates: milestone``: one list of milestones per cycle, one ``POST`` per new due date.
-``link_postmortem`` costs nothing: the link is in the body.
+those updated since the previous listing, one request per 100; the duplicate guard after a
+cycle's creates lists only the issues updated since its first create (one request per 100).
+``get``: one per key, plus one for its comments when its body holds no marker (an adopted
+issue's marker is in a comment). ``create``: one ``POST`` per issue (GitHub has no bulk
+create), serial and paced, plus one ``GET`` to name the reason when GitHub silently dropped an
+assignee. Updates: one ``PATCH`` (one ``GET`` before it when the body changes), one ``POST`` to
+add labels. Adopting a person's issue: one ``GET``, its comments, one ``POST`` of the comment
+holding the marker. ``due_dates: milestone``: one list of milestones per cycle, one ``POST`` per
+new due date. ``link_postmortem`` costs nothing: the link is in the body.
 """
 
 from __future__ import annotations
@@ -36,7 +37,14 @@ from connectors.github.connection import (
 from connectors.github.listing import pages
 from connectors.github.milestones import Milestones
 from connectors.github.settings import GitHubSettings
-from syncd.http import AuthError, HttpError, NotFoundError, PermanentError, TransientError
+from syncd.http import (
+    AuthError,
+    HttpError,
+    NotFoundError,
+    PermanentError,
+    RateLimitedError,
+    TransientError,
+)
 from syncd.logs import get_logger
 from syncd.mirror.model import IssueReference, IssueSnapshot
 from syncd.mirror.operations import LABELS_TO_ADD, CreateIssue
@@ -89,6 +97,7 @@ class GitHubTracker:
         self._index: dict[int, dict[str, Any]] | None = None
         self._index_read_at: datetime | None = None
         self._assignable: dict[str, bool | None] = {}
+        self._first_created: datetime | None = None  # GitHub's time of our first create
         self._log: Any = get_logger(team=context.team, connector="github")
 
     # --- markers and settings ------------------------------------------------------------------
@@ -180,13 +189,26 @@ class GitHubTracker:
         # asked the same question (same URL) and the ETag answers it with a free 304.
         return ChangedIssues(snapshots=snapshots, newest_updated=newest, etag=self._etag)
 
-    def find_markers(self, item_ids: Collection[str]) -> Mapping[str, Sequence[IssueSnapshot]]:
+    def find_markers(
+        self, item_ids: Collection[str], *, created_this_cycle: bool = False
+    ) -> Mapping[str, Sequence[IssueSnapshot]]:
         wanted = set(item_ids)
         found: dict[str, list[IssueSnapshot]] = {i: [] for i in sorted(wanted)}
         if not wanted:
             return found
-        index = self._refreshed_index()
-        hits = [i for i in index.values() if wanted & set(gh.markers_in(i.get("body")))]
+        if created_this_cycle and self._first_created is not None:
+            # A duplicate of an issue created since then was created (so updated) since then
+            # too: one listing of what changed since, not of every issue ever listed.
+            since = self._first_created - SAFETY_MARGIN
+            listed = self._in_repository(
+                lambda: self._team_issues(
+                    pages(self._connection, self._issues_path, self._list_params(since))
+                )
+            )
+            candidates: Iterable[dict[str, Any]] = listed
+        else:
+            candidates = self._refreshed_index().values()
+        hits = [i for i in candidates if wanted & set(gh.markers_in(i.get("body")))]
         snapshots = self._snapshots(hits)
         for issue in hits:
             snapshot = snapshots[gh.issue_key(self._repo, int(issue["number"]))]
@@ -378,6 +400,12 @@ class GitHubTracker:
                     CreateResult(create.item_id, None, error=exc.reason, refused_fields=refused)
                 )
                 continue
+            except RateLimitedError as exc:
+                if not results:
+                    raise  # nothing sent: the executor defers the rest of its creates
+                # The budget is spent: the rest waits for a later cycle, nothing was sent.
+                results += [CreateResult(c.item_id, None, deferred=exc) for c in issues[position:]]
+                break
             except TransientError as exc:
                 if not any(r.key for r in results):
                     raise  # nothing created: the executor tries the batch again next cycle
@@ -413,6 +441,10 @@ class GitHubTracker:
         drops an assignee, labels or a milestone the token cannot set, without an error."""
         key = gh.issue_key(self._repo, int(issue["number"]))
         url = str(issue.get("html_url") or self.issue_url(key))
+        if issue.get("created_at"):
+            created = gh.parse_time(str(issue["created_at"]))
+            if self._first_created is None or created < self._first_created:
+                self._first_created = created
         held = self._reader.snapshot(issue, closure_explained=False).fields
         sent = create.fields
         dropped: dict[str, object] = {}

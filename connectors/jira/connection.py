@@ -30,10 +30,12 @@ from syncd.http import (
     PolicyEngine,
     RequestInfo,
     ShapeCheck,
+    SystemClock,
     WrongServiceError,
     error_for_status,
 )
 from syncd.http.answers import parse_json
+from syncd.http.budget import JIRA_LIMITS, AccountBudget, MemoryLedger, account_key, limits_for
 from syncd.http.jira_setup import configure_jira, jira_client_options
 from syncd.logs import get_logger
 from syncd.tracker import TrackerContext
@@ -65,13 +67,28 @@ class JiraConnection:
 
     def __init__(self, settings: JiraSettings, context: TrackerContext) -> None:
         self._settings = settings
+        clock = context.http_clock or SystemClock()
+        auth = settings.auth
+        # Jira's pauses (429, Retry-After, RateLimit-Reason) hold for the account, across
+        # processes: the e-mail and token (Cloud) or the token (Data Center) name it.
+        credential = f"{auth.email or ''}:{auth.token.get_secret_value()}"
         self._engine = PolicyEngine(
-            HttpPolicy(read_only_posts=REPEATABLE_POSTS, read_timeout=settings.timeout_seconds),
+            HttpPolicy(
+                read_only_posts=REPEATABLE_POSTS,
+                read_timeout=settings.timeout_seconds,
+                max_inline_wait=HttpPolicy.max_inline_wait / context.rate_scale,
+            ),
             service=SERVICE,
-            clock=context.http_clock,
+            clock=clock,
             observer=context.http_observer,
             on_wait=context.http_wait_observer,
             write_guard=context.write_guard,
+            account=AccountBudget(
+                context.budget_ledger or MemoryLedger(),
+                account_key(SERVICE, settings.url, credential),
+                limits_for(JIRA_LIMITS, context.rate_scale),
+                clock,
+            ),
         )
         self._log: Any = get_logger(team=context.team, connector=SERVICE)
         self._client: Any = None

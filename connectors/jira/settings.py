@@ -151,6 +151,14 @@ class JiraSettings(ConnectorSettings):
     timeout_seconds: float = Field(
         30.0, gt=0, le=600, description="Timeout of each request to Jira, in seconds."
     )
+    remote_links: bool = Field(
+        True,
+        description=(
+            "Add a remote link from each new issue back to its postmortem (the issue's links "
+            "panel). It costs one request per created issue, most of a first mirror's "
+            "requests; the description links the postmortem either way."
+        ),
+    )
 
     def issue_key_projects(self) -> frozenset[str]:
         """The projects whose keys in a postmortem name this team's issues."""

@@ -127,7 +127,11 @@ class JiraTracker:
         read_at = times[answered_before] if len(times) > answered_before else None
         return ChangedIssues(snapshots=snapshots, newest_updated=newest, read_at=read_at)
 
-    def find_markers(self, item_ids: Collection[str]) -> Mapping[str, Sequence[IssueSnapshot]]:
+    def find_markers(
+        self, item_ids: Collection[str], *, created_this_cycle: bool = False
+    ) -> Mapping[str, Sequence[IssueSnapshot]]:
+        # The marker labels name the issues exactly: one search per chunk of labels, however
+        # the issues were created.
         wanted = {marker_label(i): i for i in sorted(set(item_ids))}
         found: dict[str, list[IssueSnapshot]] = {i: [] for i in wanted.values()}
         read: dict[str, dict[str, Any]] = {}
@@ -323,6 +327,8 @@ class JiraTracker:
         self._on_issue(key, lambda: self._connection.put(f"issue/{quote(key, safe='')}", body))
 
     def link_postmortem(self, key: str, *, item_id: str, url: str, title: str) -> None:
+        if not self.settings.remote_links:
+            return  # turned off: the description's link to the postmortem is enough
         # Straight to the endpoint: the client's add_remote_link asks for application links
         # first. The globalId makes it an upsert: a second call updates the same link.
         body = {

@@ -1,7 +1,9 @@
 """The one HTTP policy every external call of syncd goes through.
 
 Timeouts, user agent, retries with backoff and jitter that honour ``Retry-After``, pacing per host,
-error classes a connector can act on, and redaction of secrets. The decision rules are a pure
+the budget of each tracker account (``syncd.http.budget``, kept in the state store so that every
+process using the same credentials shares it), error classes a connector can act on, and
+redaction of secrets. The decision rules are a pure
 function (:func:`decide`); :class:`PolicyEngine` runs them around one transport's attempts; the
 ``requests`` adapter (used by the ``jira`` and ``PyGithub`` clients) and the ``httpx`` transport
 are thin shells around the engine.

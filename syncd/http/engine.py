@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from syncd.http.budget import AccountBudget, BudgetExhausted
 from syncd.http.clock import Clock, SystemClock
 from syncd.http.decide import (
     Answered,
@@ -18,7 +19,7 @@ from syncd.http.decide import (
     decide,
     is_rate_limit,
 )
-from syncd.http.errors import PermanentError
+from syncd.http.errors import PermanentError, RateLimitedError
 from syncd.http.observe import (
     RequestObserver,
     RequestRecord,
@@ -59,6 +60,7 @@ class PolicyEngine:
         pacers: PacerRegistry | None = None,
         on_wait: WaitObserver | None = None,
         write_guard: Callable[[], None] | None = None,
+        account: AccountBudget | None = None,
     ) -> None:
         self.policy = policy
         # Asked before every attempt of a write (after pacing, so after any wait): a writer
@@ -75,6 +77,8 @@ class PolicyEngine:
             min_write_interval=policy.min_write_interval,
         )
         self._log: Any = get_logger(service=service)
+        # The account's budget, shared with every process using the same credentials.
+        self.account = account
 
     def run(
         self,
@@ -105,13 +109,21 @@ class PolicyEngine:
         while True:
             number += 1
             started = self.clock.monotonic()
-            pacer.acquire(write=not request.repeatable or verb in {"PUT", "DELETE"})
-            if guard is not None:
-                guard()
-            response, outcome = attempt()
+            write = not request.repeatable or verb in {"PUT", "DELETE"}
+            self._admit(request, pacer.held_for(), write=write)
+            try:
+                pacer.acquire(write=write)
+                if guard is not None:
+                    guard()
+                response, outcome = attempt()
+            finally:
+                if self.account is not None:
+                    self.account.release(write=write)
             wait = self._server_wait(outcome)
             if wait is not None and wait > 0:
                 pacer.hold(wait)
+                if self.account is not None:
+                    self.account.hold(wait, _limit_named(self.account, outcome))
                 self._log.warning(
                     "http.rate_limited", host=parts.hostname, endpoint=endpoint, wait=round(wait, 3)
                 )
@@ -153,10 +165,52 @@ class PolicyEngine:
                     error=type(decision.error).__name__,
                     reason=decision.error.reason,
                 )
+                if isinstance(decision.error, RateLimitedError) and decision.error.until is None:
+                    decision.error.until = self.clock.wall() + decision.error.retry_after
                 raise decision.error
             if response is None:  # pragma: no cover - a Return always follows an answer
                 raise AssertionError("the policy returned without a response")
             return response
+
+    def _admit(self, request: RequestInfo, held_here: float, *, write: bool) -> None:
+        """Wait for the account's budget, or refuse before sending when the wait is long.
+
+        A pause the server asked for, or a limit of the account's, that lasts longer than the
+        policy sits out in-line ends the request here, with nothing sent: the cycle stops
+        and the next one resumes, rather than a thread sleeping for most of an hour.
+        """
+        limit = self.policy.max_inline_wait
+        if held_here > limit:
+            raise self._refused(request, held_here, f"{self.service}'s rate limit")
+        if self.account is None:
+            return
+        try:
+            waited = self.account.acquire(
+                write=write,
+                creates=write and request.method == "POST",
+                max_wait=limit,
+                on_wait=lambda seconds, why: self.announce_wait(
+                    seconds, rate_limit=True, reason=why
+                ),
+            )
+        except BudgetExhausted as exc:
+            self._log.warning("http.budget_exhausted", limit=exc.limit, wait=round(exc.wait, 1))
+            raise self._refused(request, exc.wait, exc.limit) from None
+        if waited > 0:
+            self._log.debug("http.budget_wait", waited=round(waited, 3))
+
+    def _refused(self, request: RequestInfo, wait: float, limit: str) -> RateLimitedError:
+        error = RateLimitedError(
+            f"{limit}: the next request is allowed in {wait:.0f} s; nothing was sent",
+            service=self.service,
+            method=request.method,
+            url=request.url,
+            retry_after=wait,
+            attempts=0,
+            limit=limit,
+        )
+        error.until = self.clock.wall() + wait
+        return error
 
     def announce_wait(self, seconds: float, *, rate_limit: bool, reason: str) -> None:
         """Tell the wait observer that nothing goes to this service for ``seconds``.
@@ -213,3 +267,13 @@ def _throttled(outcome: Outcome, server_wait: float | None) -> bool:
     if server_wait is not None:
         return True
     return isinstance(outcome, Answered) and is_rate_limit(outcome.status, outcome.headers)
+
+
+def _limit_named(account: AccountBudget, outcome: Outcome) -> str:
+    """The limit a server's pause stands for, in words: Jira names it in ``RateLimit-Reason``."""
+    service = account.limits.service
+    if isinstance(outcome, Answered):
+        reason = outcome.headers.get("ratelimit-reason", "").strip()
+        if reason:
+            return f"{service}'s rate limit ({reason[:60]})"
+    return f"{service}'s rate limit"

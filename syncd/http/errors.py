@@ -85,8 +85,13 @@ class RateLimitedError(TransientError):
         retry_after: float,
         status: int | None = None,
         attempts: int = 1,
+        limit: str | None = None,
     ) -> None:
         self.retry_after = retry_after
+        # Which limit, in words ("GitHub's hourly limit"), when syncd's own budget refused it.
+        self.limit = limit
+        # When the wait ends, in wall-clock epoch seconds on the policy's clock (set by it).
+        self.until: float | None = None
         super().__init__(
             reason, service=service, method=method, url=url, status=status, attempts=attempts
         )

@@ -54,6 +54,8 @@ STOP_WAIT_FOR_SYNCS = timedelta(seconds=6)
 STOP_WAIT_FOR_TRANSACTIONS = timedelta(seconds=2)
 HTTP_HOST_ENV_VAR = "SYNCD_HTTP_HOST"  # default: every interface, as probes come from outside
 SIGNAL_POLL_SECONDS = 0.25  # how late a signal delivered to another thread may be handled
+# A deferred team runs this long after its budget opens: the clocks of replicas differ a little.
+RESUME_SLACK = timedelta(seconds=2)
 
 
 def _now() -> datetime:
@@ -256,6 +258,7 @@ class Service:
                 writer=writer,
             )
             finished = self._clock()
+            self._resume_when_budget_opens(name, run)
             self.metrics.sync_duration.labels(name).observe(run.seconds)
             failure = cycle_failure(run)
             if failure is None:
@@ -275,6 +278,22 @@ class Service:
             with self._running_changed:
                 self._running.discard(name)
                 self._running_changed.notify_all()
+
+    def _resume_when_budget_opens(self, team: str, run: TeamRun) -> None:
+        """A cycle that left writes for later (its tracker account's budget is spent) runs
+        again when the budget opens, if that is before its next regular run."""
+        outcome = run.tracker.outcome if run.tracker is not None else None
+        if outcome is None or outcome.deferred is None:
+            return
+        when = outcome.deferred.until + RESUME_SLACK
+        moved = self._scheduler.sync_at(team, when)
+        get_logger(team=team).info(
+            "service.sync_deferred",
+            items=outcome.deferred.items,
+            limit=outcome.deferred.limit,
+            until=outcome.deferred.until.isoformat(),
+            rescheduled=moved,
+        )
 
     def _sync_failed(self, team: str, why: str) -> None:
         # The first failure and the recovery are the news; the ones between are counted.

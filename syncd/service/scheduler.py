@@ -135,6 +135,18 @@ class TeamScheduler:
         if job is not None:
             job.modify(next_run_time=datetime.now(UTC))
 
+    def sync_at(self, team: str, when: datetime) -> bool:
+        """Run the team's sync at ``when`` when that comes before its next regular run (its
+        tracker account's budget opens then); True if moved. No thread waits meanwhile."""
+        job = self._scheduler.get_job(job_id(SYNC_JOB, team))
+        if job is None:
+            return False
+        upcoming = job.next_run_time
+        if upcoming is not None and upcoming <= when:
+            return False
+        job.modify(next_run_time=when)
+        return True
+
     def next_sync(self, team: str) -> datetime | None:
         job = self._scheduler.get_job(job_id(SYNC_JOB, team))
         return job.next_run_time if job is not None else None

@@ -32,7 +32,9 @@ from sqlalchemy import (
 from sqlalchemy.exc import DBAPIError, SQLAlchemyError
 
 from syncd.fencing import Fence, LeaseLostError
+from syncd.http.budget import BudgetState
 from syncd.model import ActionItem, KnownItem, Status
+from syncd.store import budgets as budget_state
 from syncd.store import digest_posts as digest_state
 from syncd.store import leases as lease_state
 from syncd.store import mirror_state, schema_version
@@ -736,6 +738,26 @@ class StateStore:
     def lease(self, name: str) -> Lease | None:
         """The lease ``name`` as stored, released or not; None when never taken."""
         return self._read("read a lease", lambda conn: lease_state.one_lease(conn, name))
+
+    # -- account budgets -------------------------------------------------------------------
+
+    def budget(self, account: str) -> BudgetState:
+        """The account's rate-limit budget as last kept (an empty one when never used)."""
+        budget_state.check_account(account)
+        found = self._read("read an account budget", lambda c: budget_state.read(c, account))
+        return found or BudgetState()
+
+    def change_budget(
+        self, account: str, decide: Callable[[BudgetState], tuple[BudgetState, _T]]
+    ) -> _T:
+        """Apply ``decide`` to the account's budget atomically across every process and
+        replica, keep the state it returns, and answer its result. ``decide`` must be quick
+        and do no I/O: other writers of the account wait for it."""
+        self._refuse_if_readonly()
+        budget_state.check_account(account)
+        return self._write(
+            "change an account budget", lambda c: budget_state.change(c, account, decide)
+        )
 
     # -- plumbing --------------------------------------------------------------------------
 

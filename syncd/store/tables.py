@@ -12,6 +12,7 @@ from sqlalchemy import (
     CheckConstraint,
     Column,
     Date,
+    Float,
     Index,
     Integer,
     MetaData,
@@ -220,4 +221,21 @@ leases = Table(
     Column("epoch", BigInteger, nullable=False, server_default=text("1")),
     Column("holder_command", String, nullable=True),  # "run", "sync", "digest"
     Column("released_at", UTCDateTime, nullable=True),
+)
+
+# -- account budgets (revision 0008) ---------------------------------------------------------
+# One tracker account's rate limits (``syncd.http.budget``), shared by every process, team and
+# replica using its credentials. ``account`` names the host and a hash of the credential, never
+# the credential. Times are wall-clock epoch seconds.
+
+account_budgets = Table(
+    "account_budgets",
+    metadata,
+    Column("account", String, primary_key=True),
+    Column("creates", Text, nullable=False),  # JSON list: content-creating requests, recent ones
+    Column("last_write_end", Float, nullable=True),
+    Column("writer", Text, nullable=True),  # who holds the write in flight
+    Column("writer_until", Float, nullable=False),
+    Column("held_until", Float, nullable=False),  # the server asked for a pause until then
+    Column("hold_reason", Text, nullable=True),
 )

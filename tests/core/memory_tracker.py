@@ -11,7 +11,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from syncd.http import AmbiguousWriteError
+from syncd.http import AmbiguousWriteError, RateLimitedError, TransientError
 from syncd.mirror.model import IssueFields, IssueSnapshot
 from syncd.mirror.operations import CreateIssue
 from syncd.resolve.people import Person
@@ -44,6 +44,10 @@ class MemoryTracker:
         self.refuse_items: set[str] = set()
         self.refuse_assignees: set[str] = set()  # tracker user ids it will not assign
         self.user_names: dict[str, str] = {}  # user id -> the name the tracker shows
+        # Creates the account's budget still allows (None: no limit); then every write is
+        # refused before anything is sent, as syncd.http's budget does.
+        self.budget_left: int | None = None
+        self.fail_marker_search = False
 
     # -- acting as the tracker's users --------------------------------------------------
     def tick(self) -> datetime:
@@ -103,8 +107,12 @@ class MemoryTracker:
         newest = max((i.updated for i in found), default=None)
         return ChangedIssues({i.key: self._snapshot(i) for i in found}, newest)
 
-    def find_markers(self, item_ids: Collection[str]) -> Mapping[str, Sequence[IssueSnapshot]]:
+    def find_markers(
+        self, item_ids: Collection[str], *, created_this_cycle: bool = False
+    ) -> Mapping[str, Sequence[IssueSnapshot]]:
         self.calls.append("find_markers")
+        if self.fail_marker_search and created_this_cycle:
+            raise TransientError("HTTP 502", service="jira", method="POST", url="/search/jql")
         return {
             item: [self._snapshot(i) for i in self.by_marker(item)]
             for item in item_ids
@@ -115,10 +123,34 @@ class MemoryTracker:
         self.calls.append("get")
         return {k: self._snapshot(self.issues[k]) for k in keys if k in self.issues}
 
+    def _spend(self) -> None:
+        if self.budget_left is None:
+            return
+        if self.budget_left <= 0:
+            error = RateLimitedError(
+                "GitHub's hourly limit: nothing was sent",
+                service="github",
+                method="POST",
+                url="/issues",
+                retry_after=1800,
+                attempts=0,
+                limit="GitHub's hourly limit",
+            )
+            error.until = (self.clock + timedelta(seconds=1800)).timestamp()
+            raise error
+        self.budget_left -= 1
+
     def create(self, issues: Sequence[CreateIssue]) -> Sequence[CreateResult]:
         self.calls.append("create")
-        results = []
-        for create in issues:
+        results: list[CreateResult] = []
+        for position, create in enumerate(issues):
+            try:
+                self._spend()
+            except RateLimitedError as exc:
+                if not results:
+                    raise
+                results += [CreateResult(c.item_id, None, deferred=exc) for c in issues[position:]]
+                break
             if create.item_id in self.refuse_items:
                 results.append(CreateResult(create.item_id, None, error="summary refused"))
                 continue

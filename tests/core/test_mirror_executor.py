@@ -311,3 +311,36 @@ def test_an_issue_of_an_item_gone_from_its_document_is_still_that_item_s(
         "PAY-1 belongs to the item 'Add an alert on queue 0 depth above 1000' "
         "(2026-09-14-checkout.md line 10, gone from its document)"
     ) in held.message
+
+
+def test_a_spent_budget_defers_the_rest_reads_nothing_more_and_the_next_cycle_resumes(
+    store: StateStore,
+) -> None:
+    tracker = MemoryTracker()
+    tracker.budget_left = 70  # one batch of 50, then 20 of the next
+    first = cycle(store, tracker, document(*ITEMS))
+    assert first.created == 70 and len(tracker.issues) == 70
+    assert first.deferred is not None
+    assert (first.deferred.items, first.deferred.limit) == (50, "GitHub's hourly limit")
+    assert first.failed_items == set() and first.problems == []  # deferred is not failed
+    # Two create requests and one duplicate check for the cycle: nothing for the third batch.
+    assert tracker.calls.count("create") == 2
+    assert tracker.calls.count("find_markers") == 1
+    assert store.open_intents(TEAM) == []  # what was not sent leaves no intent behind
+
+    tracker.budget_left = None
+    second = cycle(store, tracker, document(*ITEMS))
+    assert second.created == 50 and second.deferred is None
+    assert len(tracker.issues) == 120 and len(store.links(TEAM)) == 120
+
+
+def test_a_failed_duplicate_check_is_reported_and_the_cycle_records_what_it_made(
+    store: StateStore,
+) -> None:
+    tracker = MemoryTracker()
+    tracker.fail_marker_search = True
+    outcome = cycle(store, tracker, document(*ITEMS[:5]))
+    assert outcome.created == 5 and outcome.stopped is None
+    [problem] = outcome.problems
+    assert problem.message.startswith("checking new issues for duplicates")
+    assert len(store.bases(TEAM)) == 5

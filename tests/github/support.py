@@ -54,6 +54,7 @@ def tracker_on(
     *,
     due_dates: str = "body",
     wait_observer: WaitObserver | None = None,
+    budget_ledger: Any = None,
     **extra: Any,
 ) -> GitHubTracker:
     settings = GitHubSettings.model_validate(
@@ -67,7 +68,11 @@ def tracker_on(
         }
     )
     context = TrackerContext(
-        team="payments", now=clock(), http_clock=clock, http_wait_observer=wait_observer
+        team="payments",
+        now=clock(),
+        http_clock=clock,
+        http_wait_observer=wait_observer,
+        budget_ledger=budget_ledger,
     )
     return GitHubTracker(settings, context)
 

@@ -2,10 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from syncd.http import RateLimitedError, WaitRecord
-from syncd.http.budget import CreationBudget
+from syncd.http.budget import (
+    GITHUB_LIMITS,
+    AccountBudget,
+    BudgetExhausted,
+    MemoryLedger,
+    Window,
+)
 from tests.fakes.github.contract import validate_requests
 from tests.fakes.github.limits import SecondaryLimits
 from tests.fakes.github.server import FakeGitHub
@@ -54,29 +62,59 @@ def test_secondary_limit_answer_is_waited_out_then_the_create_goes_through(
     assert fake_github.requests_before_retry_after() == []
 
 
+def _spend(budget: AccountBudget, creates: int) -> None:
+    """``creates`` content-creating requests at once, as other processes of the account would
+    send them (without the second between writes, to fill a window quickly)."""
+    other = AccountBudget(
+        budget.ledger,
+        budget.account,
+        dataclasses.replace(
+            budget.limits,
+            windows=(Window(budget.limits.longest, 10**6, "unbounded"),),
+            write_gap=0.0,
+        ),
+        budget.clock,
+    )
+    for _ in range(creates):
+        other.acquire(write=True, creates=True, max_wait=0)
+        other.release(write=True)
+
+
 def test_creation_budget_refuses_before_sending_when_the_wait_is_long(
     fake_github: FakeGitHub,
 ) -> None:
     clock = VirtualClock()
     tracker = tracker_on(fake_github, clock)
     budget = tracker._connection.budget
-    for _ in range(500):
-        budget.acquire(max_wait=3600)
+    _spend(budget, 500)
     fake_github.clear_requests()
     with pytest.raises(RateLimitedError) as caught:
         tracker.create([create_op("a")])
     assert caught.value.retry_after > 60
+    assert caught.value.limit == "GitHub's hourly limit"
     assert fake_github.requests == []  # nothing was sent
 
 
 def test_budget_keeps_both_windows() -> None:
     clock = VirtualClock()
-    budget = CreationBudget(clock, ((60.0, 3), (3600.0, 5)))
+    limits = dataclasses.replace(
+        GITHUB_LIMITS,
+        windows=(Window(60.0, 3, "per-minute"), Window(3600.0, 5, "hourly")),
+        write_gap=0.0,
+    )
+    budget = AccountBudget(MemoryLedger(), "github:test", limits, clock)
     for _ in range(3):
-        assert budget.acquire(max_wait=0) == 0
-    assert budget.acquire(max_wait=60) == pytest.approx(60)  # the minute's oldest aged out
-    budget.acquire(max_wait=60)
-    assert budget.wait_needed() == pytest.approx(3600 - 60)
+        assert budget.acquire(write=True, creates=True, max_wait=0) == 0
+        budget.release(write=True)
+    # the minute's oldest aged out
+    assert budget.acquire(write=True, creates=True, max_wait=60) == pytest.approx(60)
+    budget.release(write=True)
+    budget.acquire(write=True, creates=True, max_wait=60)
+    budget.release(write=True)
+    with pytest.raises(BudgetExhausted) as caught:
+        budget.acquire(write=True, creates=True, max_wait=60)
+    assert caught.value.wait == pytest.approx(3600 - 60)
+    assert caught.value.limit == "GitHub's hourly limit"
 
 
 def test_a_wait_for_the_creation_budget_is_announced_as_a_rate_limit(
@@ -86,14 +124,40 @@ def test_a_wait_for_the_creation_budget_is_announced_as_a_rate_limit(
     waits: list[WaitRecord] = []
     tracker = tracker_on(fake_github, clock, wait_observer=waits.append)
     budget = tracker._connection.budget
-    for _ in range(80):  # the minute's 80 content-creating requests are spent
-        budget.acquire(max_wait=0)
+    _spend(budget, 80)  # the minute's 80 content-creating requests are spent (77 with the margin)
     started = clock.wall()
 
     [result] = tracker.create([create_op("a")])
 
     assert result.key is not None
+    assert [w.reason for w in waits] == ["GitHub's per-minute limit"]
     [wait] = waits
-    assert (wait.service, wait.rate_limit, wait.reason) == ("github", True, "creation limit")
-    assert wait.seconds == pytest.approx(60.0)
-    assert wait.until == pytest.approx(started + 60.0)
+    assert (wait.service, wait.rate_limit) == ("github", True)
+    # Room comes when the minute has passed since the spending, less the second between writes
+    # already sat out.
+    assert wait.seconds == pytest.approx(60 - 1.03)
+    assert wait.until == pytest.approx(started + 1.03 + wait.seconds)
+
+
+def test_an_exhausted_primary_limit_ends_the_request_without_sleeping_and_holds_the_account(
+    fake_github: FakeGitHub,
+) -> None:
+    """GitHub says "0 remaining, reset in an hour": nobody sleeps that hour in-line, and no
+    other connection of the account (another team, process or replica) asks meanwhile."""
+    clock = VirtualClock()
+    _on_virtual_time(fake_github, clock, SecondaryLimits.off())
+    ledger = MemoryLedger()
+    tracker = tracker_on(fake_github, clock, budget_ledger=ledger)
+    fake_github.limits.set_remaining(0)
+
+    with pytest.raises(RateLimitedError) as first:
+        tracker.create([create_op("a")])
+    assert first.value.retry_after > 3000
+    assert len(fake_github.requests) == 1
+    other_team = tracker_on(fake_github, clock, budget_ledger=ledger)
+    for attempt in (lambda: tracker.changed_since(None), lambda: other_team.changed_since(None)):
+        with pytest.raises(RateLimitedError) as again:
+            attempt()
+        assert again.value.retry_after > 3000
+    assert len(fake_github.requests) == 1  # nothing more was sent
+    assert max(clock.slept, default=0) <= 60  # and nothing sat out the hour

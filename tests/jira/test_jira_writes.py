@@ -121,6 +121,16 @@ def test_the_link_to_the_postmortem_is_an_upsert(site: Site) -> None:
     assert site.counts() == {site.endpoint("POST", "issue/{issueIdOrKey}/remotelink"): 2}
 
 
+def test_remote_links_turned_off_cost_nothing(site: Site) -> None:
+    key = _created(site)
+    tracker = site.tracker(remote_links=False)
+
+    tracker.link_postmortem(key, item_id=item_ids(1)[0], url="https://pm.example.com/1", title="PM")
+
+    assert site.fake.state.issue(key).remote_links == []
+    assert site.fake.requests == []
+
+
 def test_markers_round_trip(site: Site) -> None:
     tracker = site.tracker()
     assert tracker.marker("0123456789abcdef") == "syncd-0123456789abcdef"

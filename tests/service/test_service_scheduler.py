@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import threading
 from collections import Counter
-from datetime import timedelta
+from datetime import UTC, datetime, timedelta
 
 from syncd.service.scheduler import TeamSchedule, TeamScheduler
 from tests.service.service_support import wait_for
@@ -189,3 +189,37 @@ def test_a_stuck_scheduler_thread_stops_the_heartbeat_and_a_shutdown_stops_it_ru
     finally:
         scheduler.shutdown()
     assert not scheduler.pulse().running
+
+
+def test_a_deferred_team_runs_when_its_budget_opens_without_a_thread_waiting() -> None:
+    """A team whose tracker budget is spent is scheduled for when it opens; until then no
+    worker is busy with it, and a later regular run is never pulled forward past it."""
+    ran: list[tuple[str, datetime]] = []
+    lock = threading.Lock()
+
+    def run_sync(team: str) -> None:
+        with lock:
+            ran.append((team, datetime.now(UTC)))
+
+    scheduler = TeamScheduler(
+        interval=timedelta(hours=1),
+        jitter=timedelta(0),
+        run_sync=run_sync,
+        run_digest=lambda _t: None,
+        workers=1,
+    )
+    scheduler.set_teams(schedules("payments"))
+    scheduler.start()
+    try:
+        wait_for("the first run", lambda: len(ran) == 1)
+        regular = scheduler.next_sync("payments")
+        assert regular is not None and regular > datetime.now(UTC) + timedelta(minutes=50)
+        assert not scheduler.sync_at("payments", regular + timedelta(minutes=5))  # later: kept
+        opens = datetime.now(UTC) + timedelta(milliseconds=300)
+        assert scheduler.sync_at("payments", opens)
+        assert scheduler.next_sync("payments") == opens
+        wait_for("the run when the budget opens", lambda: len(ran) == 2)
+        assert ran[1][1] >= opens
+    finally:
+        scheduler.shutdown()
+    assert not scheduler.sync_at("nobody", datetime.now(UTC))
