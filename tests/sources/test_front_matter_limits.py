@@ -12,7 +12,7 @@ import pytest
 from connectors.markdown import MarkdownSettings, MarkdownSource
 from connectors.markdown.extract import extract_document
 from connectors.markdown.files import FoundFile
-from connectors.markdown.parallel import load_and_extract_all
+from connectors.markdown.parallel import read_in_workers
 from syncd.extraction import SourceOutcome, build_team_items
 from syncd.model import DocumentFailure, DocumentRejected, ExtractedDocument
 from syncd.plugins import SourceContext
@@ -75,7 +75,7 @@ def test_worker_processes_skip_a_rejected_document_the_same_way(tmp_path: Path) 
         FoundFile("2026-03-01-bomb.md", bomb, bomb.stat().st_size),
         FoundFile("2026-03-02-fine.md", fine, fine.stat().st_size),
     ]
-    results = list(load_and_extract_all(files, max_bytes=1 << 20, source="pm"))
+    results = list(read_in_workers(files, max_bytes=1 << 20, source="pm", budget=30.0))
     assert [type(r).__name__ for r in results] == ["PathProblem", "ExtractedDocument"]
     assert "not allowed in front matter" in str(getattr(results[0], "error", ""))
 
