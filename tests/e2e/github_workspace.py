@@ -21,6 +21,7 @@ from typing import Any
 from tests.e2e.jira_workspace import write_postmortems
 from tests.fakes.github.server import FakeGitHub
 from tests.fakes.github.state import Issue
+from tests.support.fast_limits import FAST_LIMITS
 
 __all__ = ["LABEL", "GitHubWorkspace", "write_postmortems"]
 
@@ -76,6 +77,7 @@ class GitHubWorkspace:
             "SYNCD_STATE_DIR": str(self.state),
             "SYNCD_LOG_FORMAT": "json",
             "GITHUB_TOKEN": self.fake.token,
+            **FAST_LIMITS,  # the fakes of these tests enforce no limit
         }
 
     def command(self, *extra: str) -> list[str]:

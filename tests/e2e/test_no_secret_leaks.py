@@ -31,6 +31,7 @@ from tests.fakes.github.limits import SecondaryLimits
 from tests.fakes.github.server import FakeGitHub
 from tests.fakes.jira.server import FakeJira
 from tests.service.service_support import free_port, http_get, start_service, wait_for
+from tests.support.fast_limits import FAST_LIMITS
 
 # "+", "/" and "=" make every encoding of a secret differ from the secret itself; the length
 # is a Jira Cloud API token's, longer than a terminal line, so printing it would fold it.
@@ -94,6 +95,7 @@ class Workspace:
             "SYNCD_LOG_LEVEL": "debug",
             "TRACKER_TOKEN": TOKEN,
             "CHAT_WEBHOOK": self.webhook_url,
+            **FAST_LIMITS,  # the fakes of these tests enforce no limit
         }
 
     def write(self) -> None:

@@ -23,8 +23,10 @@ from typing import Any
 
 import pytest
 
+from tests.fakes.github.limits import SecondaryLimits
 from tests.fakes.github.server import FakeGitHub
 from tests.fakes.jira.server import FakeJira
+from tests.support.fast_limits import FAST_LIMITS
 
 NOW = "2027-01-15T09:00:00+00:00"  # every item below is overdue: the digest mentions owners
 SLACK = {"alice": "U0ALICE0001", "bob": "U0BOB00001", "carol": "U0CAROL0001"}
@@ -152,7 +154,7 @@ def scenario(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[T
             team.write()
             yield team, reassign
         return
-    with FakeGitHub() as github:
+    with FakeGitHub(secondary=SecondaryLimits.off()) as github:
         logins = {name: f"{name}-gh" for name in SLACK}
         for login in [*logins.values(), "zed-contractor"]:
             github.state.add_collaborator(github.repo, login)
@@ -165,7 +167,7 @@ def scenario(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[tuple[T
               labels: [postmortem-action]
             """)
         ids = {name: f"github: {login}" for name, login in logins.items()}
-        team = Team(tmp_path, block, ids, {"GITHUB_TOKEN": github.token})
+        team = Team(tmp_path, block, ids, {"GITHUB_TOKEN": github.token, **FAST_LIMITS})
 
         def reassign_on_github() -> None:
             with github.state.lock:
