@@ -309,14 +309,29 @@ def sync(
             "it, the deletion is reported and nothing is created).",
         ),
     ] = False,
+    confirm_removal: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--confirm-removal",
+            metavar="SOURCE",
+            help="The documents missing from this source were really removed: orphan their "
+            "items now, though the source lost more than its max_document_loss (the "
+            "mass-removal guard holds such a loss). Repeatable.",
+        ),
+    ] = None,
 ) -> None:
     """One cycle per team: read, identify, resolve, record, and mirror into the tracker.
 
     Each team's sources are read, their action items recorded in the state store and mirrored
     as issues into the team's tracker, exactly once. On a terminal, stderr shows what it is
     doing: reading a source, mirroring n of m, waiting for a rate limit until when.
+
+    A source that returns none of its documents, or loses more than its max_document_loss of
+    them at once, is held: its missing documents' items are kept, not orphaned, and the sync
+    exits 1, until --confirm-removal SOURCE or removal_confirm_cycles syncs in a row.
     """
     loaded = _load(config, team)
+    confirmed = _confirmed_sources(loaded, team, confirm_removal or [])
     store = _open_store(loaded, readonly=dry_run)
     now = _clock()()
     runs: list[TeamRun] = []
@@ -337,6 +352,7 @@ def sync(
                         progress=progress,
                         recreate_missing=recreate_missing,
                         writer=writer,
+                        confirm_removal=confirmed,
                     )
 
                 if writers is None:
@@ -349,6 +365,7 @@ def sync(
                     runs.append(TeamRun(name, error=str(exc)))
     finally:
         store.close()
+    _note_unheld_confirmations(runs, confirmed)
     if as_json:
         _print_json(sync_json(runs, dry_run=dry_run))
     else:
@@ -359,6 +376,38 @@ def sync(
                 _consoles.out.print(f"[dim]{status}[/]")
     if any(run.failed_anything for run in runs):
         raise typer.Exit(EXIT_FAILED)
+
+
+def _confirmed_sources(loaded: LoadedConfig, team: str | None, names: list[str]) -> frozenset[str]:
+    """The sources named by --confirm-removal; each must be a source of a team synced."""
+    sources = {
+        source.name
+        for loaded_team in loaded.teams
+        if team is None or loaded_team.config.team == team
+        for source in loaded_team.config.sources
+    }
+    unknown = sorted(set(names) - sources)
+    if unknown:
+        _consoles.err.print(
+            f"[red]error:[/] --confirm-removal {', '.join(unknown)}: no such source"
+            f"{' in team ' + team if team else ''} (sources: {', '.join(sorted(sources))}); "
+            "nothing was done"
+        )
+        raise typer.Exit(EXIT_CONFIG)
+    return frozenset(names)
+
+
+def _note_unheld_confirmations(runs: list[TeamRun], confirmed: frozenset[str]) -> None:
+    """Say so when --confirm-removal named a source that had no loss to confirm."""
+    from syncd.removal_guard import Verdict
+
+    for source in sorted(confirmed):
+        judged = [run.guard[source] for run in runs if source in run.guard]
+        if judged and not any(j.verdict is Verdict.CONFIRMED for j in judged):
+            _consoles.err.print(
+                f"[yellow]note:[/] --confirm-removal {source}: the source lost no more than "
+                "its max_document_loss this time; there was nothing to confirm"
+            )
 
 
 def _writers(loaded: LoadedConfig, store: StateStore, command: str) -> Writers:
