@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from syncd import __version__, plugins
 from syncd.cli_help import SyncdCommand, SyncdGroup
@@ -451,7 +452,7 @@ def status(
     Each item is open, done (in its document or in the tracker) or orphaned (gone from its
     document); the totals count the rows by that status.
     """
-    from syncd.digest_inputs import stored_holders
+    from syncd.digest_inputs import held_source_reads, stored_holders
 
     loaded = _load(config, team)
     store = _open_store(loaded, readonly=True)
@@ -466,6 +467,11 @@ def status(
         }
         intents = {name: len(store.open_intents(name)) for name in names}
         runs = {name: store.last_run(name) for name in names}
+        held = {
+            t.config.team: held_source_reads(t, store)
+            for t in loaded.teams
+            if t.config.team in names
+        }
     finally:
         store.close()
     totals = {name: status_totals(items[name], links[name], intents[name]) for name in names}
@@ -480,6 +486,17 @@ def status(
                     "totals": totals[name].json(),
                     "last_sync": _run_json(runs[name]),
                     "mirror": totals[name].mirror_json(),
+                    # Sources whose mass removal the last sync held (their items are kept).
+                    "held_sources": [
+                        {
+                            "source": read.source,
+                            "since": read.held_since.isoformat() if read.held_since else None,
+                            "cycles": read.held_cycles,
+                            "documents": len(read.documents),
+                            "message": read.held_note,
+                        }
+                        for read in held[name]
+                    ],
                 }
                 for name in names
             }
@@ -492,6 +509,11 @@ def status(
         if run is not None:
             _consoles.out.print(
                 f"{name}: last sync {run.started_at:%Y-%m-%d %H:%M} UTC, {run.outcome}"
+            )
+        for read in held[name]:
+            since = f" since {read.held_since:%Y-%m-%d %H:%M} UTC" if read.held_since else ""
+            _consoles.out.print(
+                f"[red]{name}: held{since}:[/] {escape(read.held_note or '')}", soft_wrap=True
             )
 
 
