@@ -122,6 +122,7 @@ def test_an_emptied_folder_is_held_until_three_syncs_find_it_empty(
     assert _held(_sync(workspace, status=0)) == []
 
 
+@pytest.mark.parametrize("backend", ["sqlite"])  # PostgreSQL: the test above, and the e2e one
 def test_losing_60_percent_is_held_until_confirmed_and_a_small_loss_is_not(
     workspace: dict[str, Any],
 ) -> None:
@@ -162,7 +163,7 @@ def test_losing_60_percent_is_held_until_confirmed_and_a_small_loss_is_not(
     assert small["orphaned"] == ITEMS_PER_DOCUMENT and _held(small) == []
 
 
-@pytest.mark.parametrize("backend", ["sqlite"])  # the settings are the store's business nowhere
+@pytest.mark.parametrize("backend", ["sqlite"])  # the settings are no store's business
 def test_the_share_and_the_cycles_are_each_sources_settings(workspace: dict[str, Any]) -> None:
     team_file = workspace["config"] / "teams" / "payments.yaml"
     text = team_file.read_text(encoding="utf-8")
