@@ -595,7 +595,19 @@ def digest(
 
 
 @app.command(cls=SyncdCommand)
-def run(config: ConfigOption = Path("config")) -> None:
+def run(
+    config: ConfigOption = Path("config"),
+    confirm_removal: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--confirm-removal",
+            metavar="SOURCE",
+            help="Confirm the mass removal this source's first cycle (of each team, on this "
+            "replica) finds held: orphan the missing documents' items. Later losses are held "
+            "again. Repeatable.",
+        ),
+    ] = None,
+) -> None:
     """The long-running service: each team's sync and digest on schedule, health and metrics.
 
     Each team syncs every sync_interval and posts its digest on its cron; /healthz, /readyz
@@ -604,8 +616,11 @@ def run(config: ConfigOption = Path("config")) -> None:
     from syncd.service import run_service
 
     loaded = _load(config)
+    confirmed = _confirmed_sources(loaded, None, confirm_removal or [])
     warn_of_test_hooks(_consoles.err)
-    raise typer.Exit(run_service(config, loaded, os.environ, clock=_clock()))
+    raise typer.Exit(
+        run_service(config, loaded, os.environ, clock=_clock(), confirm_removal=confirmed)
+    )
 
 
 @app.command(cls=SyncdCommand)
