@@ -267,6 +267,7 @@ class Service:
             )
             if run.reading is not None:
                 self._confirm_spent.add(name)
+                self.metrics.removals_held.labels(name).set(len(run.reading.held_sources))
             finished = self._clock()
             self._resume_when_budget_opens(name, run)
             self.metrics.sync_duration.labels(name).observe(run.seconds)

@@ -58,6 +58,7 @@ def test_run_confirms_what_its_first_cycle_finds_held_and_nothing_later(
         for number in range(3):  # 60 %: held
             (docs / f"incident-{number}.md").unlink()
         running.service.sync_team("payments")
+        assert running.metric("syncd_sources_removal_held", team="payments") == 1
     assert (_orphaned(url), _held_cycles(url)) == (0, 1)
 
     with service_in_process(
@@ -65,6 +66,7 @@ def test_run_confirms_what_its_first_cycle_finds_held_and_nothing_later(
     ) as running:
         _await_cycle(url, first + 1)  # the first cycle: confirmed
         assert (_orphaned(url), _held_cycles(url)) == (3 * ITEMS_PER_DOCUMENT, 0)
+        assert running.metric("syncd_sources_removal_held", team="payments") == 0
         for number in (3, 4):  # the rest goes too: held again, the flag is spent
             (docs / f"incident-{number}.md").unlink()
         running.service.sync_team("payments")
