@@ -98,6 +98,9 @@ def test_an_emptied_folder_is_held_until_three_syncs_find_it_empty(
     assert shown["message"] == error["error"]
     text = run(workspace["env"], "status", "--config", str(workspace["config"]))
     assert "payments: held since" in text.stdout and "--confirm-removal pm" in text.stdout
+    dry = run(workspace["env"], "sync", "--config", str(workspace["config"]), "--dry-run")
+    assert dry.exit_code == 1
+    assert "held: source pm returned 0 of the 5 documents" in " ".join(dry.stdout.split())
     digest = run(workspace["env"], "digest", "--config", str(workspace["config"]), "--dry-run")
     assert digest.exit_code == 0, digest.output
     attention = digest.stdout.split("Needs attention", 1)[1]
