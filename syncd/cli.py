@@ -16,6 +16,7 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 
 from syncd import __version__, plugins
 from syncd.cli_help import SyncdCommand, SyncdGroup
@@ -309,14 +310,29 @@ def sync(
             "it, the deletion is reported and nothing is created).",
         ),
     ] = False,
+    confirm_removal: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--confirm-removal",
+            metavar="SOURCE",
+            help="The documents missing from this source were really removed: orphan their "
+            "items now, though the source lost more than its max_document_loss (the "
+            "mass-removal guard holds such a loss). Repeatable.",
+        ),
+    ] = None,
 ) -> None:
     """One cycle per team: read, identify, resolve, record, and mirror into the tracker.
 
     Each team's sources are read, their action items recorded in the state store and mirrored
     as issues into the team's tracker, exactly once. On a terminal, stderr shows what it is
     doing: reading a source, mirroring n of m, waiting for a rate limit until when.
+
+    A source that returns none of its documents, or loses more than its max_document_loss of
+    them at once, is held: its missing documents' items are kept, not orphaned, and the sync
+    exits 1, until --confirm-removal SOURCE or removal_confirm_cycles syncs in a row.
     """
     loaded = _load(config, team)
+    confirmed = _confirmed_sources(loaded, team, confirm_removal or [])
     store = _open_store(loaded, readonly=dry_run)
     now = _clock()()
     runs: list[TeamRun] = []
@@ -337,6 +353,7 @@ def sync(
                         progress=progress,
                         recreate_missing=recreate_missing,
                         writer=writer,
+                        confirm_removal=confirmed,
                     )
 
                 if writers is None:
@@ -349,6 +366,7 @@ def sync(
                     runs.append(TeamRun(name, error=str(exc)))
     finally:
         store.close()
+    _note_unheld_confirmations(runs, confirmed)
     if as_json:
         _print_json(sync_json(runs, dry_run=dry_run))
     else:
@@ -359,6 +377,38 @@ def sync(
                 _consoles.out.print(f"[dim]{status}[/]")
     if any(run.failed_anything for run in runs):
         raise typer.Exit(EXIT_FAILED)
+
+
+def _confirmed_sources(loaded: LoadedConfig, team: str | None, names: list[str]) -> frozenset[str]:
+    """The sources named by --confirm-removal; each must be a source of a team synced."""
+    sources = {
+        source.name
+        for loaded_team in loaded.teams
+        if team is None or loaded_team.config.team == team
+        for source in loaded_team.config.sources
+    }
+    unknown = sorted(set(names) - sources)
+    if unknown:
+        _consoles.err.print(
+            f"[red]error:[/] --confirm-removal {', '.join(unknown)}: no such source"
+            f"{' in team ' + team if team else ''} (sources: {', '.join(sorted(sources))}); "
+            "nothing was done"
+        )
+        raise typer.Exit(EXIT_CONFIG)
+    return frozenset(names)
+
+
+def _note_unheld_confirmations(runs: list[TeamRun], confirmed: frozenset[str]) -> None:
+    """Say so when --confirm-removal named a source that had no loss to confirm."""
+    from syncd.removal_guard import Verdict
+
+    for source in sorted(confirmed):
+        judged = [run.guard[source] for run in runs if source in run.guard]
+        if judged and not any(j.verdict is Verdict.CONFIRMED for j in judged):
+            _consoles.err.print(
+                f"[yellow]note:[/] --confirm-removal {source}: the source lost no more than "
+                "its max_document_loss this time; there was nothing to confirm"
+            )
 
 
 def _writers(loaded: LoadedConfig, store: StateStore, command: str) -> Writers:
@@ -402,7 +452,7 @@ def status(
     Each item is open, done (in its document or in the tracker) or orphaned (gone from its
     document); the totals count the rows by that status.
     """
-    from syncd.digest_inputs import stored_holders
+    from syncd.digest_inputs import held_source_reads, stored_holders
 
     loaded = _load(config, team)
     store = _open_store(loaded, readonly=True)
@@ -417,6 +467,11 @@ def status(
         }
         intents = {name: len(store.open_intents(name)) for name in names}
         runs = {name: store.last_run(name) for name in names}
+        held = {
+            t.config.team: held_source_reads(t, store)
+            for t in loaded.teams
+            if t.config.team in names
+        }
     finally:
         store.close()
     totals = {name: status_totals(items[name], links[name], intents[name]) for name in names}
@@ -431,6 +486,17 @@ def status(
                     "totals": totals[name].json(),
                     "last_sync": _run_json(runs[name]),
                     "mirror": totals[name].mirror_json(),
+                    # Sources whose mass removal the last sync held (their items are kept).
+                    "held_sources": [
+                        {
+                            "source": read.source,
+                            "since": read.held_since.isoformat() if read.held_since else None,
+                            "cycles": read.held_cycles,
+                            "documents": len(read.documents),
+                            "message": read.held_note,
+                        }
+                        for read in held[name]
+                    ],
                 }
                 for name in names
             }
@@ -443,6 +509,11 @@ def status(
         if run is not None:
             _consoles.out.print(
                 f"{name}: last sync {run.started_at:%Y-%m-%d %H:%M} UTC, {run.outcome}"
+            )
+        for read in held[name]:
+            since = f" since {read.held_since:%Y-%m-%d %H:%M} UTC" if read.held_since else ""
+            _consoles.out.print(
+                f"[red]{name}: held{since}:[/] {escape(read.held_note or '')}", soft_wrap=True
             )
 
 
@@ -524,7 +595,19 @@ def digest(
 
 
 @app.command(cls=SyncdCommand)
-def run(config: ConfigOption = Path("config")) -> None:
+def run(
+    config: ConfigOption = Path("config"),
+    confirm_removal: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--confirm-removal",
+            metavar="SOURCE",
+            help="Confirm the mass removal this source's first cycle (of each team, on this "
+            "replica) finds held: orphan the missing documents' items. Later losses are held "
+            "again. Repeatable.",
+        ),
+    ] = None,
+) -> None:
     """The long-running service: each team's sync and digest on schedule, health and metrics.
 
     Each team syncs every sync_interval and posts its digest on its cron; /healthz, /readyz
@@ -533,8 +616,11 @@ def run(config: ConfigOption = Path("config")) -> None:
     from syncd.service import run_service
 
     loaded = _load(config)
+    confirmed = _confirmed_sources(loaded, None, confirm_removal or [])
     warn_of_test_hooks(_consoles.err)
-    raise typer.Exit(run_service(config, loaded, os.environ, clock=_clock()))
+    raise typer.Exit(
+        run_service(config, loaded, os.environ, clock=_clock(), confirm_removal=confirmed)
+    )
 
 
 @app.command(cls=SyncdCommand)

@@ -128,6 +128,8 @@ def render_sync(console: Console, runs: Iterable[TeamRun], *, dry_run: bool) -> 
             console.print(f"[red]skipped[/] {failure.source}:{failure.document}: {failure.error}")
         for source, error in reading.source_errors.items():
             console.print(f"[red]source {source} failed:[/] {error}")
+        for why in reading.held_sources.values():
+            console.print(f"[red]held:[/] {escape(why)}", soft_wrap=True)
         console.print(_summary(reading.items, len(reading.documents)))
         _render_plan(console, run.plan, dry_run=dry_run)
         _render_tracker(console, run, dry_run=dry_run)

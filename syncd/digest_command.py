@@ -51,6 +51,7 @@ def team_digest(
         since,
         link_base=team.config.digest.link,
         chat_ids=inputs.chat_ids,
+        source_warnings=inputs.source_warnings,
     )
 
 

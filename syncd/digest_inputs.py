@@ -20,7 +20,7 @@ from syncd.judge import ItemState, JudgePolicy
 from syncd.limits import MAX_CRON_GAP
 from syncd.model import Flag, Postmortem, Status, TrackerAssignee
 from syncd.runner import people_directory
-from syncd.store import StateStore, StoredItem, TrackerLink
+from syncd.store import SourceRead, StateStore, StoredItem, TrackerLink
 
 CHAT_ID_FIELDS = ("slack", "teams", "mattermost", "discord")
 
@@ -31,6 +31,7 @@ class DigestInputs:
     postmortems: tuple[Postmortem, ...]
     policy: JudgePolicy
     chat_ids: ChatIds
+    source_warnings: tuple[str, ...] = ()  # sources whose mass removal is held
 
 
 def judge_policy(team: LoadedTeam) -> JudgePolicy:
@@ -109,7 +110,23 @@ def digest_inputs(team: LoadedTeam, store: StateStore) -> DigestInputs:
         postmortems=tuple(postmortems.values()),
         policy=judge_policy(team),
         chat_ids=chat_ids(team),
+        source_warnings=tuple(held_source_notes(team, store)),
     )
+
+
+def held_source_reads(team: LoadedTeam, store: StateStore) -> list[SourceRead]:
+    """The configured sources whose mass removal the last sync held, in the team file's order."""
+    reads = store.source_reads(team.config.team)
+    return [
+        read
+        for source in team.config.sources
+        if (read := reads.get(source.name)) is not None and read.held_cycles > 0
+    ]
+
+
+def held_source_notes(team: LoadedTeam, store: StateStore) -> list[str]:
+    """What the last sync reported of each source whose mass removal it held."""
+    return [read.held_note for read in held_source_reads(team, store) if read.held_note]
 
 
 def current_slot(schedule: str, timezone: str, now: datetime) -> datetime:

@@ -38,6 +38,19 @@ class SourceOutcome:
     def ok(self) -> bool:
         return self.error is None
 
+    @property
+    def present(self) -> frozenset[str]:
+        """The documents this read returned, those that failed to read included."""
+        return frozenset(
+            [d.postmortem.document for d in self.documents] + [f.document for f in self.failures]
+        )
+
+    @property
+    def unread_folders(self) -> tuple[str, ...]:
+        """Folders that could not be listed (they fail as "sub/"): what lies under them is
+        not gone."""
+        return tuple(f.document for f in self.failures if f.document.endswith("/"))
+
 
 @dataclass(frozen=True, slots=True)
 class TeamItems:
@@ -48,6 +61,8 @@ class TeamItems:
     orphaned: tuple[KnownItem, ...]  # known items gone from a document that was read
     failures: tuple[DocumentFailure, ...]
     source_errors: Mapping[str, str]  # source name → why it could not be read
+    # Source name → why its missing documents were not believed gone (``syncd.removal_guard``).
+    held_sources: Mapping[str, str] = dataclasses.field(default_factory=dict)
 
 
 def build_team_items(
@@ -59,13 +74,17 @@ def build_team_items(
     today: date,
     people: PeopleDirectory,
     policy: ResolvePolicy,
+    held: Mapping[str, str] | None = None,
 ) -> TeamItems:
     """Identify and resolve every extracted item of a team.
 
     ``first_seen`` maps (source, document) to when the store first saw the document: the date of
     a postmortem that states none. Items of a failed document or source are neither re-read nor
-    orphaned: a read error must never look like a deletion.
+    orphaned: a read error must never look like a deletion. Nor are the items of the documents
+    missing from a source in ``held`` (source → why): a mass removal the guard does not
+    believe yet.
     """
+    held = held or {}
     known_by_doc: dict[tuple[str, str], list[KnownItem]] = defaultdict(list)
     for k in known:
         known_by_doc[(k.source, k.document)].append(k)
@@ -83,10 +102,9 @@ def build_team_items(
         if not outcome.ok:
             source_errors[outcome.name] = outcome.error or "unreadable"
             continue
-        present = {d.postmortem.document for d in outcome.documents}
-        present.update(f.document for f in outcome.failures)
+        present = outcome.present
         # A folder that could not be listed fails as "sub/": what lies under it is not gone.
-        unread_folders = tuple(f.document for f in outcome.failures if f.document.endswith("/"))
+        unread_folders = outcome.unread_folders
         for doc in outcome.documents:
             doc = _with_date(doc, first_seen.get((outcome.name, doc.postmortem.document)), today)
             documents.append(doc)
@@ -104,6 +122,8 @@ def build_team_items(
             matched.append(
                 (doc, [a.id for a in match.assignments], [a.kind for a in match.assignments])
             )
+        if outcome.name in held:
+            continue  # documents missing from a held read are not believed gone
         # Documents the store knows in this source that are gone: their items are orphaned.
         for (source, document), doc_known in known_by_doc.items():
             if (
@@ -143,6 +163,7 @@ def build_team_items(
         orphaned=tuple(orphaned),
         failures=tuple(failures),
         source_errors=source_errors,
+        held_sources={name: why for name, why in held.items() if name in configured},
     )
 
 

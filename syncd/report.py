@@ -112,6 +112,11 @@ def team_errors(run: TeamRun) -> list[dict[str, Any]]:
         {"source": source, "document": None, "item": None, "error": error}
         for source, error in run.reading.source_errors.items()
     ]
+    # A mass removal the guard holds: nothing failed to read, but nothing was believed either.
+    errors += [
+        {"source": source, "document": None, "item": None, "error": why, "held": True}
+        for source, why in run.reading.held_sources.items()
+    ]
     for doc in run.reading.documents:
         errors += [
             {

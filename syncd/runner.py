@@ -25,6 +25,7 @@ from syncd.mirror_executor import MirrorOutcome
 from syncd.model import Flag
 from syncd.progress import Matching, ProgressListener, ReadingSource
 from syncd.recovery import recover_from_tracker
+from syncd.removal_guard import LastRead, ReadJudgement, Verdict, judge_read
 from syncd.resolve.people import PeopleDirectory, Person
 from syncd.resolve.resolver import ResolvePolicy
 from syncd.sources import DocumentCallback, read_source
@@ -45,6 +46,8 @@ class TeamRun:
     counts: Mapping[str, int] = field(default_factory=dict)
     tracker: TrackerStage | None = None
     seconds: float = 0.0  # how long the team's cycle took
+    # The mass-removal guard's judgement of each source read well, by source name.
+    guard: Mapping[str, ReadJudgement] = field(default_factory=dict)
 
     @property
     def failed_anything(self) -> bool:
@@ -55,7 +58,10 @@ class TeamRun:
         unfinished = outcome is not None and (
             bool(outcome.stopped) or (outcome.deferred is not None and self.applied)
         )
-        return bool(self.reading.failures or self.reading.source_errors) or unfinished
+        return (
+            bool(self.reading.failures or self.reading.source_errors or self.reading.held_sources)
+            or unfinished
+        )
 
 
 def people_directory(team: LoadedTeam) -> PeopleDirectory:
@@ -106,10 +112,12 @@ def sync_team(
     tracker_context: Mapping[str, Any] | None = None,
     recreate_missing: bool = False,
     writer: TeamWriter | None = None,
+    confirm_removal: frozenset[str] = frozenset(),
 ) -> TeamRun:
     """One cycle of ``team``. ``writer``: the team as this process holds it (every writing
     cycle has one); its fence conditions every store write and its guard every tracker write,
-    and a lost team ends the cycle at once (``sync.team_lost``)."""
+    and a lost team ends the cycle at once (``sync.team_lost``). ``confirm_removal``: sources
+    whose held mass removal is confirmed (``syncd.removal_guard``)."""
     name = team.config.team
     log = get_logger(team=name)
     started = time.perf_counter()
@@ -135,6 +143,7 @@ def sync_team(
         for source in team.config.sources:
             for document, seen in store.document_first_seen(name, source.name).items():
                 first_seen[(source.name, document)] = seen
+        guard = judge_sources(team, outcomes, store, confirm_removal, now=now)
         tracker = open_tracker(
             team,
             now=now,
@@ -161,12 +170,13 @@ def sync_team(
             today=local_today,
             people=people,
             policy=resolve_policy(team),
+            held={source: j.message() for source, j in guard.items() if j.held},
         )
         stored = store.stored_items(name)
         plan = plan_record_changes(reading, [recorded_item(s) for s in stored])
         counts = _counts(reading, plan)
         if not dry_run:
-            _apply(store, name, reading, plan, outcomes, now)
+            _apply(store, name, reading, plan, outcomes, now, guard)
         stage = TrackerStage(MirrorOutcome(stopped=recovery.stopped))
         if recovery.stopped is None:
             stage = run_tracker_stage(
@@ -207,7 +217,15 @@ def sync_team(
             if stage.outcome.deferred is not None:
                 counts["deferred"] = stage.outcome.deferred.items
         run = TeamRun(
-            name, reading, plan, None, not dry_run, counts, stage, time.perf_counter() - started
+            name,
+            reading,
+            plan,
+            None,
+            not dry_run,
+            counts,
+            stage,
+            time.perf_counter() - started,
+            guard,
         )
         outcome = "partial" if run.failed_anything else "ok"
         if run_id is not None:
@@ -234,6 +252,46 @@ def sync_team(
         return TeamRun(name, error=error)
     finally:
         cycle.close()
+
+
+def judge_sources(
+    team: LoadedTeam,
+    outcomes: list[SourceOutcome],
+    store: StateStore,
+    confirm_removal: frozenset[str],
+    *,
+    now: datetime,
+) -> dict[str, ReadJudgement]:
+    """The mass-removal guard's judgement of each source read well this cycle."""
+    name = team.config.team
+    log = get_logger(team=name)
+    remembered = store.source_reads(name)
+    settings = {source.name: source.guard for source in team.config.sources}
+    judged: dict[str, ReadJudgement] = {}
+    for outcome in outcomes:
+        if not outcome.ok:
+            continue  # a failed read is reported as such, and judged by nothing
+        last = remembered.get(outcome.name)
+        judgement = judge_read(
+            name,
+            outcome.name,
+            None if last is None else LastRead(last.documents, last.held_cycles, last.held_since),
+            outcome.present,
+            unread_folders=outcome.unread_folders,
+            settings=settings[outcome.name],
+            confirmed=outcome.name in confirm_removal,
+            now=now,
+        )
+        judged[outcome.name] = judgement
+        if judgement.verdict in (Verdict.HELD, Verdict.ACCEPTED, Verdict.CONFIRMED):
+            log.warning(
+                f"guard.{judgement.verdict.value}",
+                source=outcome.name,
+                had=judgement.had,
+                missing=len(judgement.lost),
+                cycle=judgement.cycle,
+            )
+    return judged
 
 
 def _documents_counted(
@@ -265,6 +323,7 @@ def _counts(reading: TeamItems, plan: tuple[Operation, ...]) -> dict[str, int]:
         "restored": by_kind[OpKind.RESTORE],
         "skipped_documents": len(reading.failures),
         "failed_sources": len(reading.source_errors),
+        "held_sources": len(reading.held_sources),
     }
 
 
@@ -275,6 +334,7 @@ def _apply(
     plan: tuple[Operation, ...],
     outcomes: list[SourceOutcome],
     now: datetime,
+    guard: Mapping[str, ReadJudgement],
 ) -> None:
     store.save_items(team, reading.items, seen_at=now)
     store.mark_orphaned(team, [op.item for op in plan if op.kind is OpKind.ORPHAN], at=now)
@@ -287,6 +347,20 @@ def _apply(
         for failure in outcome.failures:
             seen[failure.document] = _document_seen(None, failure.error)
         store.record_documents(team, outcome.name, seen, at=now)
+        judgement = guard.get(outcome.name)
+        if judgement is None:
+            continue
+        if judgement.remember is not None:
+            store.record_good_read(team, outcome.name, judgement.remember, at=now)
+        else:
+            store.record_held_read(
+                team,
+                outcome.name,
+                cycles=judgement.cycle,
+                since=judgement.held_since or now,
+                note=judgement.message(),
+                at=now,
+            )
 
 
 def _document_seen(postmortem: Any, error: str | None) -> DocumentSeen:

@@ -34,6 +34,11 @@ from syncd.plugins import (
     connector_class,
     settings_model,
 )
+from syncd.removal_guard import (
+    DEFAULT_CONFIRM_CYCLES,
+    DEFAULT_MAX_DOCUMENT_LOSS,
+    GuardSettings,
+)
 
 SOURCE_NAME_PATTERN = r"[a-z0-9][a-z0-9_-]*"
 
@@ -120,7 +125,8 @@ def _connector_branches(
         properties.update(fixed)
         properties.update(branch.get("properties", {}))
         branch["properties"] = properties
-        branch["required"] = sorted({*fixed, "type", *branch.get("required", [])})
+        needed = {key for key, value in fixed.items() if "default" not in value}
+        branch["required"] = sorted({*needed, "type", *branch.get("required", [])})
         branch["additionalProperties"] = False
         branches.append(branch)
     return {"oneOf": branches}
@@ -131,6 +137,21 @@ class SourceConfig(StrictModel):
 
     name: SourceName = Field(description="Unique within the team; part of every item's identity.")
     type: str = Field(description="The source connector (e.g. markdown).")
+    max_document_loss: float = Field(
+        DEFAULT_MAX_DOCUMENT_LOSS,
+        ge=0,
+        le=1,
+        description="The mass-removal guard: a read that loses more than this share of the "
+        "documents the source had (or returns none) is held, its items kept, until confirmed "
+        "(syncd sync --confirm-removal NAME) or found by removal_confirm_cycles cycles.",
+    )
+    removal_confirm_cycles: int = Field(
+        DEFAULT_CONFIRM_CYCLES,
+        ge=1,
+        le=10_000,
+        description="Consecutive cycles a held loss must be found by before it is accepted "
+        "and its items orphaned; 1 accepts it at once.",
+    )
     settings: ConnectorSettings = Field(description="The connector's own settings.")
 
     @model_validator(mode="wrap")
@@ -139,18 +160,37 @@ class SourceConfig(StrictModel):
         result: Self = _validate_block(cls, "source", data, handler)
         return result
 
+    @property
+    def guard(self) -> GuardSettings:
+        return GuardSettings(self.max_document_loss, self.removal_confirm_cycles)
+
     @classmethod
     def __get_pydantic_json_schema__(
         cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
     ) -> JsonSchemaValue:
-        name = {
+        fields = cls.model_fields
+        fixed: dict[str, JsonSchemaValue] = {
             "name": {
                 "type": "string",
                 "pattern": f"^{SOURCE_NAME_PATTERN}$",
-                "description": cls.model_fields["name"].description,
-            }
+                "description": fields["name"].description,
+            },
+            "max_document_loss": {
+                "type": "number",
+                "minimum": 0,
+                "maximum": 1,
+                "default": DEFAULT_MAX_DOCUMENT_LOSS,
+                "description": fields["max_document_loss"].description,
+            },
+            "removal_confirm_cycles": {
+                "type": "integer",
+                "minimum": 1,
+                "maximum": 10_000,
+                "default": DEFAULT_CONFIRM_CYCLES,
+                "description": fields["removal_confirm_cycles"].description,
+            },
         }
-        return _connector_branches("source", handler, name)
+        return _connector_branches("source", handler, fixed)
 
 
 class TrackerConfig(StrictModel):

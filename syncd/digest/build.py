@@ -40,11 +40,13 @@ def build_digest(
     since: datetime | None,
     link_base: str | None,
     chat_ids: ChatIds | None = None,
+    source_warnings: Sequence[str] = (),
 ) -> Digest:
     """The digest of ``team`` at ``now``; ``since`` is when the last digest was built (or None).
 
     Postmortems are those of ``postmortems`` plus any an item comes from; reviews are judged for
-    all of them.
+    all of them. ``source_warnings``: sources whose mass removal is held, shown under "needs
+    attention".
     """
     people = chat_ids or {}
     today = team_today(now, policy.timezone)
@@ -120,6 +122,7 @@ def build_digest(
         attention=tuple(entry(j, reasons=True) for j in attention),
         reviews=tuple(reviews),
         rates=_rates(judgements, policy, today),
+        source_warnings=tuple(source_warnings),
     )
 
 

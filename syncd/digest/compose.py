@@ -17,6 +17,7 @@ from syncd.digest.escape import OWNER_LIMIT, REASONS_LIMIT, TITLE_LIMIT, clean_t
 from syncd.digest.model import Digest, DigestEntry, OwnerRef, PostmortemRef, ReviewDue
 
 SEP = wording.SEPARATOR
+SOURCE_WARNING_LIMIT = 600  # a held source's sentence, with the command that confirms it
 
 
 class Markup(Protocol):
@@ -110,9 +111,14 @@ def compose(digest: Digest, markup: Markup, cap: int | None) -> list[Section]:
         lambda e: due_soon_line(markup, e),
     )
     simple("stale", wording.stale_title(digest), digest.stale, lambda e: stale_line(markup, e))
-    simple(
-        "attention", wording.ATTENTION_TITLE, digest.attention, lambda e: attention_line(markup, e)
-    )
+    if digest.attention or digest.source_warnings:
+        # A held source is about many items at once: always shown, before the items.
+        warnings = [source_warning_line(markup, w) for w in digest.source_warnings]
+        budget = _Budget(cap)
+        shown = budget.take(digest.attention)
+        lines = warnings + [attention_line(markup, e) for e in digest.attention[:shown]]
+        total = len(digest.source_warnings) + len(digest.attention)
+        add("attention", wording.ATTENTION_TITLE, [(None, lines)], total, budget)
     if digest.reviews:
         budget = _Budget(cap)
         shown = budget.take(digest.reviews)
@@ -218,6 +224,10 @@ def attention_line(markup: Markup, entry: DigestEntry) -> str:
         markup.text(clean_text("; ".join(entry.reasons), REASONS_LIMIT)),
         issue_part(markup, entry),
     )
+
+
+def source_warning_line(markup: Markup, warning: str) -> str:
+    return "\u26a0 " + markup.text(clean_text(warning, SOURCE_WARNING_LIMIT))
 
 
 def postmortem_heading(markup: Markup, postmortem: PostmortemRef) -> str:

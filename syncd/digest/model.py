@@ -128,6 +128,9 @@ class Digest:
     attention: tuple[DigestEntry, ...]
     reviews: tuple[ReviewDue, ...]
     rates: Rates
+    # Sources whose mass removal the guard holds (``syncd.removal_guard``): listed first under
+    # "needs attention", whatever the items; trusted text about the team's own configuration.
+    source_warnings: tuple[str, ...] = ()
 
     @property
     def today(self) -> date:
@@ -143,6 +146,7 @@ class Digest:
             or self.stale
             or self.attention
             or self.reviews
+            or self.source_warnings
         )
 
     @property

@@ -50,6 +50,8 @@ def digest_as_json(digest: Digest) -> Json:
         "due_soon": [_entry(e) for e in digest.due_soon],
         "stale": [_entry(e) for e in digest.stale],
         "needs_attention": [_entry(e) for e in digest.attention],
+        # Sources whose mass removal is held: their missing documents' items are kept.
+        "held_sources": list(digest.source_warnings),
         "reviews_due": [_review(r) for r in digest.reviews],
         "rates": {
             "completion": _ratio(digest.rates.completion),

@@ -82,6 +82,7 @@ class Service:
         heartbeat_period: timedelta = HEARTBEAT_PERIOD,
         ticks: Callable[[], float] = time.monotonic,
         store_check_timeout: timedelta = STORE_CHECK_TIMEOUT,
+        confirm_removal: frozenset[str] = frozenset(),
     ) -> None:
         self._config_path = config_path
         self._env = env
@@ -94,6 +95,10 @@ class Service:
         self._interval_fixed = interval is not None  # injected (tests): reloads keep it
         self._clock = clock
         self._failures: dict[str, int] = {}  # team -> failed cycles in a row, on this replica
+        # `run --confirm-removal`: confirms what the first cycle of each team on this replica
+        # finds held (``syncd.removal_guard``); a later loss is held again.
+        self._confirm_removal = confirm_removal
+        self._confirm_spent: set[str] = set()  # teams whose first cycle has read its sources
         self._running: set[str] = set()
         self._running_changed = threading.Condition()
         self._lease_stop = threading.Event()
@@ -256,7 +261,13 @@ class Service:
                 dry_run=False,
                 tracker_context={"http_observer": self.metrics.observe_request},
                 writer=writer,
+                confirm_removal=(
+                    frozenset() if name in self._confirm_spent else self._confirm_removal
+                ),
             )
+            if run.reading is not None:
+                self._confirm_spent.add(name)
+                self.metrics.removals_held.labels(name).set(len(run.reading.held_sources))
             finished = self._clock()
             self._resume_when_budget_opens(name, run)
             self.metrics.sync_duration.labels(name).observe(run.seconds)
@@ -449,6 +460,7 @@ def run_service(
     env: Mapping[str, str],
     *,
     clock: Callable[[], datetime] = system_now,
+    confirm_removal: frozenset[str] = frozenset(),
 ) -> int:
     """Run until SIGTERM; the process's exit status (0 after a clean or safe stop)."""
     settings = loaded.service
@@ -495,6 +507,7 @@ def run_service(
                 leases=leases,
                 clock=clock,
                 http_host=env.get(HTTP_HOST_ENV_VAR, ""),
+                confirm_removal=confirm_removal,
             )
         except OSError as exc:
             print(f"error: cannot serve HTTP on port {settings.http_port}: {exc}", file=sys.stderr)

@@ -107,6 +107,13 @@ class ServiceMetrics:
         self.teams_held = Gauge(
             "syncd_teams_held", "Teams whose lease this replica holds.", registry=r
         )
+        self.removals_held = Gauge(
+            "syncd_sources_removal_held",
+            "Sources of the team whose mass removal the last cycle held (their missing "
+            "documents' items kept until confirmed).",
+            ["team"],
+            registry=r,
+        )
 
     def observe_request(self, record: RequestRecord) -> None:
         status = str(record.status) if record.status is not None else (record.error or "none")
@@ -155,7 +162,7 @@ class ServiceMetrics:
 
     def forget_team(self, team: str) -> None:
         """Drop a team's series (it left the configuration)."""
-        for metric in (self.items, self.flagged_items, self.digests_posted):
+        for metric in (self.items, self.flagged_items, self.digests_posted, self.removals_held):
             for labels in _label_sets_of(metric, team):
                 metric.remove(*labels)
         for single in (

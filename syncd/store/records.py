@@ -72,6 +72,20 @@ class StoredDocument:
 
 
 @dataclass(frozen=True, slots=True)
+class SourceRead:
+    """What the store remembers of one source's reads, for the mass-removal guard."""
+
+    team: str
+    source: str
+    documents: frozenset[str]  # those its last good read returned
+    read_at: datetime  # when that read was
+    held_cycles: int = 0  # consecutive reads since that held a loss; 0 when none
+    held_since: datetime | None = None  # the first of them
+    held_at: datetime | None = None  # the latest of them
+    held_note: str | None = None  # what the latest reported, for status and the digest
+
+
+@dataclass(frozen=True, slots=True)
 class RunRecord:
     id: int
     team: str

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import copy
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -38,6 +38,7 @@ from syncd.store import budgets as budget_state
 from syncd.store import digest_posts as digest_state
 from syncd.store import leases as lease_state
 from syncd.store import mirror_state, schema_version
+from syncd.store import source_reads as source_read_state
 from syncd.store.database_url import DatabaseUrl, parse_database_url
 from syncd.store.engine import (
     PING_BUSY_TIMEOUT_MS,
@@ -60,6 +61,7 @@ from syncd.store.records import (
     RunOutcome,
     RunRecord,
     SchemaStatus,
+    SourceRead,
     StoredDocument,
     StoredItem,
     TrackerCursor,
@@ -356,6 +358,47 @@ class StateStore:
             query = query.where(documents.c.team == team)
         rows = self._read("read documents", lambda conn: conn.execute(query).mappings().all())
         return [stored_document(row) for row in rows or ()]
+
+    # -- the mass-removal guard -------------------------------------------------------------
+
+    def source_reads(self, team: str) -> dict[str, SourceRead]:
+        """What the store remembers of each source of ``team`` read at least once, by name:
+        the documents of its last good read, and the loss it holds (``syncd.removal_guard``)."""
+        found = self._read(
+            "read the sources' last reads", lambda conn: source_read_state.read_all(conn, team)
+        )
+        return found or {}
+
+    def record_good_read(
+        self, team: str, source: str, returned: Collection[str], *, at: datetime
+    ) -> None:
+        """Remember ``returned`` as the source's last good read; any held loss is over.
+        Record the documents first (:meth:`record_documents`): only their rows are marked."""
+        self._refuse_if_readonly()
+        require_aware(at)
+        self._write(
+            "record a source's read",
+            lambda conn: source_read_state.record_good(conn, team, source, returned, at=at),
+        )
+
+    def record_held_read(
+        self, team: str, source: str, *, cycles: int, since: datetime, note: str, at: datetime
+    ) -> None:
+        """Remember that a read of ``source`` held its loss, the ``cycles``-th in a row since
+        ``since``, and what was reported; its last good read is kept as it was."""
+        self._refuse_if_readonly()
+        require_aware(at)
+        require_aware(since)
+        held = self._write(
+            "record a held read",
+            lambda conn: source_read_state.record_held(
+                conn, team, source, cycles=cycles, since=since, note=note, at=at
+            ),
+        )
+        if not held:
+            raise StateStoreError(
+                f"source {source!r} of team {team!r} has no good read recorded to hold"
+            )
 
     # -- sync runs -------------------------------------------------------------------------
 

@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Table,
     Text,
+    false,
     text,
 )
 
@@ -99,6 +100,9 @@ documents = Table(
     Column("postmortem_date", Date, nullable=True),
     Column("content_hash", String, nullable=True),
     Column("last_error", Text, nullable=True),
+    # Returned by its source's last good read (0009): what the mass-removal guard measures
+    # a new read's loss against. A held read leaves it as it was.
+    Column("in_last_read", Boolean, nullable=False, server_default=false()),
 )
 
 sync_runs = Table(
@@ -238,4 +242,22 @@ account_budgets = Table(
     Column("writer_until", Float, nullable=False),
     Column("held_until", Float, nullable=False),  # the server asked for a pause until then
     Column("hold_reason", Text, nullable=True),
+)
+
+# -- the mass-removal guard (revision 0009) --------------------------------------------------
+# One row per (team, source) read at least once: when its last good read was and how many
+# documents it returned (they are marked ``documents.in_last_read``), and the loss a held read
+# found: since when, by how many consecutive cycles, and what was reported.
+
+source_reads = Table(
+    "source_reads",
+    metadata,
+    Column("team", String, primary_key=True),
+    Column("source", String, primary_key=True),
+    Column("read_at", UTCDateTime, nullable=False),  # the last good read
+    Column("documents", Integer, nullable=False),  # documents it returned
+    Column("held_cycles", Integer, nullable=False),  # consecutive held reads; 0 when none
+    Column("held_since", UTCDateTime, nullable=True),  # the first of them
+    Column("held_at", UTCDateTime, nullable=True),  # the latest of them
+    Column("held_note", Text, nullable=True),  # what the latest reported
 )

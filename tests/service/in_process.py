@@ -49,6 +49,7 @@ def service_in_process(
     heartbeat_period: timedelta = FAST_HEARTBEAT,
     ticks: Callable[[], float] = time.monotonic,
     store_check_timeout: timedelta = timedelta(seconds=2),
+    confirm_removal: frozenset[str] = frozenset(),
 ) -> Iterator[ServiceUnderTest]:
     loaded = load_config(config, env=env)
     assert loaded.errors == [], [str(error) for error in loaded.errors]
@@ -76,6 +77,7 @@ def service_in_process(
         heartbeat_period=heartbeat_period,
         ticks=ticks,
         store_check_timeout=store_check_timeout,
+        confirm_removal=confirm_removal,
     )
     service.start()
     try:
