@@ -39,13 +39,19 @@ DATE_SENSITIVE = (
 TIMEOUT_S = 600
 
 
-def _dates() -> list[tuple[str, datetime]]:
+# The calendar's own corners (a leap day; a clock before the postmortems were written) are
+# judged by the code that dates, judges and prints items; the two dates above run everything.
+JUDGING = ("tests/core", "tests/digest", "tests/judge", "tests/resolve")
+
+
+def _dates() -> list[tuple[str, datetime, tuple[str, ...]]]:
     now = datetime.now(UTC).replace(microsecond=0)
     return [
-        ("six-months-on", now + timedelta(days=182)),
-        ("year-end", datetime(now.year, 12, 31, 23, 30, tzinfo=UTC)),  # 00:30 in Berlin
-        ("leap-day", datetime(2028, 2, 29, 12, 0, tzinfo=UTC)),
-        ("before-the-documents", datetime(2025, 6, 1, 8, 0, tzinfo=UTC)),
+        ("six-months-on", now + timedelta(days=182), DATE_SENSITIVE),
+        # 00:30 in the example team's Berlin: already the new year there
+        ("year-end", datetime(now.year, 12, 31, 23, 30, tzinfo=UTC), DATE_SENSITIVE),
+        ("leap-day", datetime(2028, 2, 29, 12, 0, tzinfo=UTC), JUDGING),
+        ("before-the-documents", datetime(2025, 6, 1, 8, 0, tzinfo=UTC), JUDGING),
     ]
 
 
@@ -57,8 +63,10 @@ def _env(at: datetime) -> dict[str, str]:
 
 
 @pytest.mark.timeout(TIMEOUT_S)
-@pytest.mark.parametrize(("name", "at"), _dates(), ids=[name for name, _ in _dates()])
-def test_the_date_sensitive_tests_pass_on_another_day(name: str, at: datetime) -> None:
+@pytest.mark.parametrize(("name", "at", "directories"), _dates(), ids=[d[0] for d in _dates()])
+def test_the_date_sensitive_tests_pass_on_another_day(
+    name: str, at: datetime, directories: tuple[str, ...]
+) -> None:
     done = subprocess.run(
         [
             sys.executable,
@@ -70,7 +78,7 @@ def test_the_date_sensitive_tests_pass_on_another_day(name: str, at: datetime) -
             "-n",
             "0",
             "-x",
-            *DATE_SENSITIVE,
+            *directories,
         ],
         cwd=ROOT,
         env=_env(at),

@@ -21,8 +21,10 @@ from tests.fakes.github.limits import SecondaryLimits
 from tests.fakes.github.server import FakeGitHub
 from tests.fakes.jira.contract import validate_requests as jira_requests_valid
 from tests.fakes.jira.server import FakeJira
+from tests.support.proofs import rounds
 
-RATE, SEED, CYCLES = 0.3, 11, 8
+RATE, SEED = 0.3, 11
+CYCLES = rounds(ci=5, full=8)
 
 
 def _sync(command: list[str], env: dict[str, str], secret: str) -> dict[str, Any]:

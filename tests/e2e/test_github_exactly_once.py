@@ -22,10 +22,11 @@ from tests.e2e.github_workspace import LABEL, LOGINS, GitHubWorkspace, write_pos
 from tests.fakes.github.contract import validate_requests
 from tests.fakes.github.limits import SecondaryLimits
 from tests.fakes.github.server import FakeGitHub
+from tests.support.proofs import rounds
 
 DOCUMENTS, ITEMS_PER_DOCUMENT = 2, 4
 ITEMS = DOCUMENTS * ITEMS_PER_DOCUMENT
-KILLS = 25
+KILLS = rounds(ci=10, full=25)
 
 
 @pytest.fixture

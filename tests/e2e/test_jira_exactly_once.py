@@ -18,6 +18,9 @@ import pytest
 from tests.e2e.jira_workspace import JiraWorkspace, write_postmortems
 from tests.fakes.jira.contract import validate_requests
 from tests.fakes.jira.server import FakeJira
+from tests.support.proofs import rounds
+
+KILLS = rounds(ci=10, full=25)
 
 DOCUMENTS, ITEMS_PER_DOCUMENT = 8, 6
 ITEMS = DOCUMENTS * ITEMS_PER_DOCUMENT
@@ -67,7 +70,7 @@ def test_sigkill_at_random_moments_never_duplicates(workspace: JiraWorkspace) ->
     items = ITEMS
     killed = 0
     for trial in range(40):
-        if killed == 25:
+        if killed == KILLS:
             break
         # Every trial brings new items, so every run has creates to be killed in the middle of.
         doc = (
@@ -93,7 +96,7 @@ def test_sigkill_at_random_moments_never_duplicates(workspace: JiraWorkspace) ->
         assert max(workspace.issues_per_marker().values(), default=0) <= 1
     workspace.sync()
     assert_exactly_once(workspace, items)
-    assert killed == 25, f"only {killed} runs were killed before they finished"
+    assert killed == KILLS, f"only {killed} runs were killed before they finished"
 
 
 def test_thirty_percent_failing_requests_converge_without_duplicates(
