@@ -39,9 +39,15 @@ DATE_SENSITIVE = (
 TIMEOUT_S = 600
 
 
-# The calendar's own corners (a leap day; a clock before the postmortems were written) are
-# judged by the code that dates, judges and prints items; the two dates above run everything.
-JUDGING = ("tests/core", "tests/digest", "tests/judge", "tests/resolve")
+# Half a year on runs everything. The year's end (resolving "Friday" or "Q1" across it) and the
+# calendar's corners (a leap day; a clock before the postmortems were written) run the tests
+# that date, judge and print items, the CLI's digest and status included.
+JUDGING = (
+    "tests/digest",
+    "tests/judge",
+    "tests/core/test_cli_digest.py",
+    "tests/core/test_cli_status.py",
+)
 
 
 def _dates() -> list[tuple[str, datetime, tuple[str, ...]]]:
@@ -49,7 +55,7 @@ def _dates() -> list[tuple[str, datetime, tuple[str, ...]]]:
     return [
         ("six-months-on", now + timedelta(days=182), DATE_SENSITIVE),
         # 00:30 in the example team's Berlin: already the new year there
-        ("year-end", datetime(now.year, 12, 31, 23, 30, tzinfo=UTC), DATE_SENSITIVE),
+        ("year-end", datetime(now.year, 12, 31, 23, 30, tzinfo=UTC), (*JUDGING, "tests/resolve")),
         ("leap-day", datetime(2028, 2, 29, 12, 0, tzinfo=UTC), JUDGING),
         ("before-the-documents", datetime(2025, 6, 1, 8, 0, tzinfo=UTC), JUDGING),
     ]

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import sqlite3
+import sys
 from pathlib import Path
 from typing import Any
 
-from psycopg.types.json import Json, Jsonb
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 
@@ -60,8 +60,11 @@ def _redact_row(row: Any) -> Any:
 
 def _redact_parameter(value: Any) -> Any:
     # psycopg wraps JSON values (Json, Jsonb) before they reach the cursor; SQLite gets text.
-    if isinstance(value, Json | Jsonb):
-        return type(value)(redactor.redact_value(value.obj), value.dumps)
+    if "psycopg" in sys.modules:  # only a PostgreSQL store imports it: a SQLite start skips it
+        from psycopg.types.json import Json, Jsonb
+
+        if isinstance(value, Json | Jsonb):
+            return type(value)(redactor.redact_value(value.obj), value.dumps)
     return redactor.redact_value(value)
 
 

@@ -156,12 +156,16 @@ def lose_the_store(ws: Workspace) -> None:
 
 
 def _one_tracker_per_history_in_ci(
-    ws: Workspace, history: Callable[[Workspace], None], *, parity: int
+    ws: Workspace,
+    history: Callable[[Workspace], None],
+    *,
+    parity: int,
+    only: tuple[Callable[[Workspace], None], ...] = tuple(HISTORIES),
 ) -> None:
     """CI runs each history on one tracker per test, the other tracker in the other test, so
     that every history meets both trackers and each test both."""
     on_github = isinstance(ws, GitHubWorkspace)
-    keep = (HISTORIES.index(history) + on_github) % 2 == parity
+    keep = (HISTORIES.index(history) + on_github) % 2 == parity and history in only
     only_in_full_proofs(keep, "CI runs this history on the other tracker in this test")
 
 
@@ -188,7 +192,11 @@ def test_an_edit_then_a_lost_store_creates_nothing(
 def test_an_edit_synced_then_a_lost_store_creates_nothing(
     workspace: Workspace, history: Callable[[Workspace], None]
 ) -> None:
-    _one_tracker_per_history_in_ci(workspace, history, parity=1)
+    # The cross-document histories here in CI (on the tracker the test above does not give
+    # them); the randomized history proof and the full proofs cover the rest.
+    _one_tracker_per_history_in_ci(
+        workspace, history, parity=1, only=(rename_file, move_to_folder, rename_source)
+    )
     workspace.sync()
     history(workspace)
     edited = workspace.sync()

@@ -32,6 +32,7 @@ from tests.fakes.github.server import FakeGitHub
 from tests.fakes.jira.server import FakeJira
 from tests.service.service_support import free_port, http_get, start_service, wait_for
 from tests.support.fast_limits import FAST_LIMITS
+from tests.support.proofs import only_in_full_proofs
 
 # "+", "/" and "=" make every encoding of a secret differ from the secret itself; the length
 # is a Jira Cloud API token's, longer than a terminal line, so printing it would fold it.
@@ -164,6 +165,14 @@ def _fake(kind: str, *, good: bool) -> FakeJira | FakeGitHub:
     return FakeJira(mode, email=EMAIL, token=expected, pat=expected)
 
 
+CI_PAIRS = {
+    ("jira-cloud", "good"),
+    ("github", "good"),
+    ("jira-dc", "failure"),
+    ("github", "failure"),
+}
+
+
 @pytest.fixture(params=["jira-cloud", "jira-dc", "github"])
 def kind(request: pytest.FixtureRequest) -> str:
     return str(request.param)
@@ -172,6 +181,11 @@ def kind(request: pytest.FixtureRequest) -> str:
 @pytest.fixture(params=["good", "failure"])
 def workspace(request: pytest.FixtureRequest, tmp_path: Path, kind: str) -> Iterator[Workspace]:
     good = request.param == "good"
+    # CI: the good path on Jira Cloud and GitHub, the failure path on Jira Data Center (its
+    # PAT) and GitHub; the full proofs run every pair.
+    only_in_full_proofs(
+        (kind, request.param) in CI_PAIRS, "CI runs each tracker on one or both of the paths"
+    )
     with _fake(kind, good=good) as fake, EchoWebhook(status=400) as webhook:
         fake.echo_requests = True
         if isinstance(fake, FakeGitHub):

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from tests.e2e.writers_support import TeamUnderTest, team_under_test, wait_for
+from tests.support.proofs import only_in_full_proofs
 
 DOCUMENTS, ITEMS_PER_DOCUMENT = 2, 3
 ITEMS = DOCUMENTS * ITEMS_PER_DOCUMENT
@@ -27,6 +28,10 @@ SHORT_WAIT = {"SYNCD_TEAM_LOCK_WAIT": "1"}
 
 @pytest.fixture(params=["jira", "github"])
 def team(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> Iterator[TeamUnderTest]:
+    # CI crosses them: Jira on SQLite, GitHub on PostgreSQL (the lease path); the full proofs
+    # run all four pairs.
+    crossed = (request.param == "jira") == (backend == "sqlite")
+    only_in_full_proofs(crossed, "CI runs Jira on SQLite and GitHub on PostgreSQL")
     url = request.getfixturevalue("postgres_url") if backend == "postgres" else None
     with team_under_test(
         tmp_path, request.param, url, documents=DOCUMENTS, items=ITEMS_PER_DOCUMENT
