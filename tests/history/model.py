@@ -197,6 +197,7 @@ class History:
     _next_token: int = 0
     _renames: int = 0
     _used_wordings: set[str] = field(default_factory=set)
+    _deck: list[str] = field(default_factory=list)  # the kinds still to draw this round
 
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)
@@ -234,10 +235,16 @@ class History:
     # --- steps ---------------------------------------------------------------------------
 
     def step(self, kind: str | None = None) -> Step:
-        """The next step (of ``kind``, else drawn), applied to the model."""
+        """The next step (of ``kind``, else drawn), applied to the model. Kinds are drawn in
+        rounds, each kind once per round in a seeded order, so that a history of N steps meets
+        every kind about N / 15 times."""
         rng = self._rng
         self.steps += 1
-        kind = kind or rng.choice(STEP_KINDS)
+        if kind is None:
+            if not self._deck:
+                self._deck = list(STEP_KINDS)
+                rng.shuffle(self._deck)
+            kind = self._deck.pop()
         if kind in EDIT_KINDS:
             return self._edit(kind, kind)
         if kind == "person_edit":
