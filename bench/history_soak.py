@@ -84,9 +84,7 @@ def main() -> None:
     parser.add_argument("--stores", default="sqlite,postgresql")
     parser.add_argument("--jobs", type=int, default=2, help="histories at a time")
     args = parser.parse_args()
-    combos = [
-        (t, s) for s in args.stores.split(",") for t in args.trackers.split(",") if t and s
-    ]
+    combos = [(t, s) for s in args.stores.split(",") for t in args.trackers.split(",") if t and s]
     plan: list[tuple[int, str, str, int]] = []
     left, seed = args.steps, args.seed
     while left > 0:
@@ -99,9 +97,7 @@ def main() -> None:
     try:
         with ThreadPoolExecutor(max_workers=args.jobs) as pool:
             futures = [
-                pool.submit(
-                    _history, s, t, store, n, database if store == "postgresql" else None
-                )
+                pool.submit(_history, s, t, store, n, database if store == "postgresql" else None)
                 for s, t, store, n in plan
             ]
             outcomes = []
@@ -146,8 +142,10 @@ def _print_totals(outcomes: list[Outcome], seconds: float) -> None:
     for name, n in sorted(events.items()):
         print(f"  {name:<40} {n:>6}")
     for outcome in failures:
-        print(f"\nFAILED (reproduce with --seed {outcome.seed} --trackers {outcome.tracker} "
-              f"--stores {outcome.store}):\n  {outcome.failure}")
+        print(
+            f"\nFAILED (reproduce with --seed {outcome.seed} --trackers {outcome.tracker} "
+            f"--stores {outcome.store}):\n  {outcome.failure}"
+        )
 
 
 if __name__ == "__main__":

@@ -160,10 +160,12 @@ class Step:
     edit: str | None  # the document edit made with it (its EDIT_KINDS name), if any
     added: tuple[str, ...] = ()
     removed: tuple[str, ...] = ()
+    moved: str | None = None  # the item reworded or moved between sections
     person_edit: PersonEdit | None = None
     kill_point: str | None = None  # sigkill
     garbage: tuple[str, str] | None = None  # garbage_answer: (target, answer kind)
     lose_store_first: bool = False  # lose_store: lost before (True) or after the edit's sync
+    conflict: bool = False  # person_edit: the document changed the same field too
 
     def describe(self) -> str:
         parts = [f"step {self.number}: {self.kind}"]
@@ -173,8 +175,12 @@ class Step:
             parts.append(f"added {', '.join(self.added)}")
         if self.removed:
             parts.append(f"removed {', '.join(self.removed)}")
+        if self.moved:
+            parts.append(f"of {self.moved}")
         if self.person_edit:
             parts.append(f"person's {self.person_edit.field} of {self.person_edit.token}")
+        if self.conflict:
+            parts.append("changed in the document too")
         if self.kill_point:
             parts.append(f"killed at {self.kill_point}")
         if self.garbage:
@@ -190,7 +196,10 @@ class History:
     documents: list[Document] = field(default_factory=list)
     items: dict[str, Item] = field(default_factory=dict)  # current items, by token
     removed: dict[str, int] = field(default_factory=dict)  # token -> the step removing it
-    person_edits: dict[str, dict[str, str]] = field(default_factory=dict)  # token -> field
+    # token -> field -> the person's value, while it must hold: until the document changes
+    # that field after syncd accepted the person's value (CONTRACT §6: the source's change
+    # goes to the tracker), or for good when the change met one in the document (a conflict).
+    person_edits: dict[str, dict[str, str]] = field(default_factory=dict)
     source: str = "pm"
     steps: int = 0
     _rng: random.Random = field(init=False, repr=False)
@@ -198,6 +207,11 @@ class History:
     _renames: int = 0
     _used_wordings: set[str] = field(default_factory=set)
     _deck: list[str] = field(default_factory=list)  # the kinds still to draw this round
+    # (token, field) in conflict: changed in the tracker and the document before one sync.
+    # The person's value stays until the store is lost (syncd then forgets the conflict).
+    conflicts: set[tuple[str, str]] = field(default_factory=set)
+    adopted: set[str] = field(default_factory=set)  # tokens whose issue is a person's now
+    _absorbing: bool = False  # the store is lost: a document change is not pushed
 
     def __post_init__(self) -> None:
         self._rng = random.Random(self.seed)
@@ -248,10 +262,21 @@ class History:
         if kind in EDIT_KINDS:
             return self._edit(kind, kind)
         if kind == "person_edit":
-            return replace(self._edit(kind, None), person_edit=self._person_edit())
+            return self._person_edit_step()
         if kind == "lose_store":
+            # Lost before the edit is synced: the sync after it rebuilds the store from the
+            # tracker, whose values become the bases (the edit is absorbed, not pushed). Lost
+            # after: the edit was synced. Either way the conflicts syncd remembered are gone.
             edit = rng.choice((None, *EDIT_KINDS))
-            return replace(self._edit(kind, edit), lose_store_first=rng.random() < 0.5)
+            first = rng.random() < 0.5
+            self._absorbing = first
+            step = self._edit(kind, edit)
+            self._absorbing = False
+            self.conflicts.clear()
+            # An issue whose description a person rewrote (syncd's note gone) is a person's
+            # once the store is rebuilt: syncd never writes its title or body again.
+            self.adopted |= {t for t, edits in self.person_edits.items() if "body" in edits}
+            return replace(step, lose_store_first=first)
         if kind == "garbage_answer":
             target = rng.choice(GARBAGE_TARGETS)
             edit = {"create": "add_item", "update": "reword", "read": rng.choice(EDIT_KINDS)}
@@ -265,21 +290,30 @@ class History:
         return step
 
     def _edit(self, kind: str, edit: str | None) -> Step:
-        added: tuple[str, ...] = ()
-        removed: tuple[str, ...] = ()
-        if edit is not None:
-            edit, added, removed = self._apply_edit(edit)
-        return Step(self.steps, kind, edit, added, removed)
+        if edit is None:
+            return Step(self.steps, kind, None)
+        edit, added, removed, moved = self._apply_edit(edit)
+        return Step(self.steps, kind, edit, added, removed, moved)
 
-    def _apply_edit(self, edit: str) -> tuple[str, tuple[str, ...], tuple[str, ...]]:
+    def _apply_edit(
+        self, edit: str, target: str | None = None
+    ) -> tuple[str, tuple[str, ...], tuple[str, ...], str | None]:
+        """Apply a document edit (to ``target``'s item or document when given)."""
         rng = self._rng
         if edit == "remove_item" and len(self.items) <= 2:
             edit = "add_item"  # keep a few items to work on
-        if edit == "reorder" and not any(len(d.sections[s]) > 1 for d in self.documents for s in SECTIONS):
+        if edit == "reorder" and not any(
+            len(d.sections[s]) > 1 for d in self.documents for s in SECTIONS
+        ):
             edit = "reword"
         if edit == "reword":
-            item = self.items[rng.choice(sorted(self.items))]
+            # Half the time an item a person edited in the tracker: the harder case.
+            edited = sorted(t for t in self.person_edits if t in self.items)
+            pool = edited if edited and rng.random() < 0.5 else sorted(self.items)
+            item = self.items[target or rng.choice(pool)]
             item.variant = rng.choice([v for v in range(4) if v != item.variant])
+            self._document_changed([item.token], ("title", "body"))
+            return edit, (), (), item.token
         elif edit == "reorder":
             candidates = [
                 (d, s) for d in self.documents for s in SECTIONS if len(d.sections[s]) > 1
@@ -296,17 +330,20 @@ class History:
             there = SECTIONS[1 - SECTIONS.index(here)]
             document.sections[here].remove(token)
             document.sections[there].insert(rng.randint(0, len(document.sections[there])), token)
+            return edit, (), (), token
         elif edit == "rename_file":
-            document = rng.choice(self.documents)
+            document = self._document_of(target) if target else rng.choice(self.documents)
             self._renames += 1
             folder, _, _ = document.path.rpartition("/")
             name = f"{document.date.isoformat()}-incident-{document.number}-r{self._renames}.md"
             document.path = f"{folder}/{name}" if folder else name
+            self._document_changed(document.tokens(), ("body",))  # the link to it changed
         elif edit == "move_folder":
             document = rng.choice(self.documents)
             folder, _, name = document.path.rpartition("/")
             to = rng.choice([f for f in ("", *FOLDERS) if f != folder])
             document.path = f"{to}/{name}" if to else name
+            self._document_changed(document.tokens(), ("body",))
         elif edit == "rename_source":
             self._renames += 1
             self.source = f"pm{self._renames}"
@@ -323,7 +360,7 @@ class History:
                     )
                 )
             document = rng.choice(self.documents)
-            return edit, (self._new_item(document, rng.choice(SECTIONS)),), ()
+            return edit, (self._new_item(document, rng.choice(SECTIONS)),), (), None
         elif edit == "remove_item":
             token = rng.choice(sorted(self.items))
             for document in self.documents:
@@ -332,10 +369,10 @@ class History:
                         document.sections[heading].remove(token)
             del self.items[token]
             self.removed[token] = self.steps
-            return edit, (), (token,)
+            return edit, (), (token,), None
         else:
             raise ValueError(f"unknown edit {edit!r}")
-        return edit, (), ()
+        return edit, (), (), None
 
     def _new_item(self, document: Document, heading: str) -> str:
         rng = self._rng
@@ -355,11 +392,41 @@ class History:
         document.sections[heading].append(token)
         return token
 
-    def _person_edit(self) -> PersonEdit:
+    def _document_of(self, token: str) -> Document:
+        return next(d for d in self.documents if token in d.tokens())
+
+    def _document_changed(self, tokens: list[str], fields: tuple[str, ...]) -> None:
+        """The document now renders these fields of these items differently: the next sync
+        pushes them over a person's earlier edit that syncd accepted (CONTRACT §6), but not
+        over one in conflict, nor while the store is lost (the bases are rebuilt from the
+        tracker)."""
+        if self._absorbing:
+            return
+        for token in tokens:
+            edits = self.person_edits.get(token, {})
+            for name in fields:
+                if token in self.adopted and name in ("title", "body"):
+                    continue
+                if name in edits and (token, name) not in self.conflicts:
+                    del edits[name]
+
+    def _person_edit_step(self) -> Step:
+        """A person's edit in the tracker; for a title or body, half the time with a change of
+        the same field in the document before the next sync: a conflict, the person's kept."""
         rng = self._rng
         token = rng.choice(sorted(self.items))
-        item = self.items[token]
         what = rng.choice(PERSON_FIELDS)
+        step = Step(self.steps, "person_edit", None)
+        if what in ("title", "body") and rng.random() < 0.5:
+            concurrent = "rename_file" if what == "body" and rng.random() < 0.5 else "reword"
+            edit, _, _, _ = self._apply_edit(concurrent, token)
+            step = replace(step, edit=edit, moved=token, conflict=True)
+            self.conflicts.add((token, what))
+        return replace(step, person_edit=self._person_edit(token, what))
+
+    def _person_edit(self, token: str, what: str) -> PersonEdit:
+        rng = self._rng
+        item = self.items[token]
         before = self.person_edits.get(token, {}).get(what)
         if what == "title":
             value = f"{item.wording} (reworded in the tracker, {self.steps})"

@@ -161,7 +161,7 @@ class HistoryRun:
         if self.postgres:
             self._let_intents_settle()
         self._sync("final")
-        self._check(step)
+        self.check(step)
 
     # --- the documents -------------------------------------------------------------------
 
@@ -243,9 +243,7 @@ class HistoryRun:
 
     def _two_syncs(self) -> None:
         wait = "0" if self.history.steps % 2 else ("15" if self.postgres else "5")
-        racers = [
-            self._start(f"racer{n}", "--json", SYNCD_TEAM_LOCK_WAIT=wait) for n in (1, 2)
-        ]
+        racers = [self._start(f"racer{n}", "--json", SYNCD_TEAM_LOCK_WAIT=wait) for n in (1, 2)]
         codes = [self._finished(proc) for proc in racers]
         refused = [p for p in racers if "is being written by" in p.stderr()]
         assert len(refused) < 2, f"both syncs were refused: {codes}"
@@ -290,8 +288,7 @@ class HistoryRun:
         """PostgreSQL: another holder's open intents are settled only once old enough."""
         url = self.team.database_url
         assert url is not None
-        with StateStore.open(url) as store:
-            store.migrate()
+        with StateStore.open(url, readonly=True) as store:  # a lost store reads as empty
             intents = store.open_intents(TEAM)
         if intents:
             ripe = max(i.started_at for i in intents) + SETTLE_AFTER
@@ -341,7 +338,7 @@ class HistoryRun:
         items: list[dict[str, Any]] = json.loads(done.stdout)["teams"][TEAM]["items"]
         return items
 
-    def _check(self, step: Step) -> None:
+    def check(self, step: Step) -> None:
         items = self.status_items()
         current: dict[str, list[dict[str, Any]]] = {}
         orphaned: set[str] = set()
@@ -403,6 +400,19 @@ class HistoryRun:
                 )
                 self.checks["a person's edit kept"] += 1
 
+        if step.conflict:
+            assert step.person_edit is not None
+            name = {"title": "summary", "body": "description"}[step.person_edit.field]
+            item_id = self.ids[step.person_edit.token]
+            conflicts = [
+                e
+                for report in self._reports
+                for e in report["errors"]
+                if e.get("item") == item_id and (e.get("details") or {}).get("field") == name
+            ]
+            assert conflicts, f"the conflict on {name} of {step.person_edit.token} was not reported"
+            self.checks["a conflict reported"] += 1
+
         for token in step.removed:
             item_id, key = self.ids[token], self.keys[token]
             reported = any(
@@ -427,7 +437,11 @@ class HistoryRun:
             }
         with workspace.fake.state.lock:
             return {
-                key: [label.removeprefix("syncd-") for label in issue.labels if label.startswith("syncd-")]
+                key: [
+                    label.removeprefix("syncd-")
+                    for label in issue.labels
+                    if label.startswith("syncd-")
+                ]
                 for key, issue in workspace.fake.state.issues.items()
             }
 
@@ -480,4 +494,3 @@ def reset_postgres_schema(url: str) -> None:
     with psycopg.connect(conninfo, autocommit=True) as conn:
         conn.execute(sql.SQL("DROP SCHEMA {} CASCADE").format(sql.Identifier(schema)))
         conn.execute(sql.SQL("CREATE SCHEMA {}").format(sql.Identifier(schema)))
-
