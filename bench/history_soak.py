@@ -37,6 +37,7 @@ class Outcome:
     seed: int
     tracker: str
     store: str
+    planned: int
     steps: int = 0
     kinds: Counter[str] = field(default_factory=Counter)
     checks: Counter[str] = field(default_factory=Counter)
@@ -48,7 +49,7 @@ class Outcome:
 def _history(
     seed: int, tracker: str, store: str, steps: int, database: PostgresTestDatabase | None
 ) -> Outcome:
-    outcome = Outcome(seed, tracker, store)
+    outcome = Outcome(seed, tracker, store, steps)
     started = time.monotonic()
     schema = database.create_schema() if database is not None else None
     url = database.schema_url(schema) if database is not None and schema else None
@@ -143,8 +144,10 @@ def _print_totals(outcomes: list[Outcome], seconds: float) -> None:
         print(f"  {name:<40} {n:>6}")
     for outcome in failures:
         print(
-            f"\nFAILED (reproduce with --seed {outcome.seed} --trackers {outcome.tracker} "
-            f"--stores {outcome.store}):\n  {outcome.failure}"
+            f"\nFAILED (reproduce: python -m bench.history_soak --seed {outcome.seed} "
+            f"--steps {outcome.planned} --per-history {outcome.planned} "
+            f"--trackers {outcome.tracker} --stores {outcome.store} --jobs 1):\n"
+            f"  {outcome.failure}"
         )
 
 
