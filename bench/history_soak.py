@@ -18,11 +18,12 @@ database of the soak's own, dropped at the end. Reproduce one failure with
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import tempfile
 import time
 import traceback
 from collections import Counter
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -96,7 +97,9 @@ def main() -> None:
     database = PostgresTestDatabase.create() if "postgresql" in args.stores else None
     started = time.monotonic()
     try:
-        with ThreadPoolExecutor(max_workers=args.jobs) as pool:
+        # A process per history: each holds its own fakes, and reads the store in-process.
+        spawn = multiprocessing.get_context("spawn")
+        with ProcessPoolExecutor(max_workers=args.jobs, mp_context=spawn) as pool:
             futures = [
                 pool.submit(_history, s, t, store, n, database if store == "postgresql" else None)
                 for s, t, store, n in plan

@@ -47,7 +47,7 @@ STEP_KINDS = EDIT_KINDS + DISTURBANCE_KINDS
 
 SECTIONS = ("Action items", "Follow-ups")
 PEOPLE = ("alice", "bob", "carol")
-OWNER_TEXT = {"alice": "@alice", "bob": "Bob Jones", "carol": "@carol"}
+OWNER_TEXT = {"alice": "@alice", "bob": "(owner: Bob Jones)", "carol": "@carol"}
 PERSON_FIELDS = ("title", "body", "assignee", "due")
 # Where a SIGKILL lands: before the first or second tracker write, before a batch of creates,
 # or with a create answered and not yet recorded (the answer lost with the process).
