@@ -181,6 +181,8 @@ class Step:
             parts.append(f"person's {self.person_edit.field} of {self.person_edit.token}")
         if self.conflict:
             parts.append("changed in the document too")
+        if self.kind == "lose_store":
+            parts.append("lost before the edit's sync" if self.lose_store_first else "lost after")
         if self.kill_point:
             parts.append(f"killed at {self.kill_point}")
         if self.garbage:

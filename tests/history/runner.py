@@ -109,11 +109,6 @@ class HistoryRun:
         self._reports = []
         self._final_sync(Step(0, "start", None, tuple(sorted(self.history.current))))
 
-    def run(self, steps: int) -> None:
-        self.begin()
-        for _ in range(steps):
-            self.step()
-
     # --- one step ------------------------------------------------------------------------
 
     def step(self, kind: str | None = None) -> Step:
