@@ -102,8 +102,9 @@ def match_document(
     """Give each extracted item of one document its id.
 
     ``known`` are the state store's items of this document (orphaned ones included, so an item
-    put back is recognised). ``taken_ids`` are ids in use elsewhere in the team, which a new id
-    must avoid.
+    put back is recognised). An item orphaned in an earlier cycle comes back only by its very
+    text: a new item merely similar to it is new, and never takes over the removed item's
+    issue. ``taken_ids`` are ids in use elsewhere in the team, which a new id must avoid.
     """
     known_ids = {k.id for k in known}
     assigned: list[Assignment | None] = [None] * len(items)
@@ -129,9 +130,10 @@ def match_document(
             assigned[index] = Assignment(chosen.id, MatchKind.EXACT)
             used.add(chosen.id)
 
-    # 2. Similar: best pairs first among what is left on both sides.
+    # 2. Similar: best pairs first among what is left on both sides; not an item removed in
+    #    an earlier cycle (its issue is left alone; another action would take it over).
     open_items = [i for i, a in enumerate(assigned) if a is None]
-    open_known = [k for k in known if k.id not in used]
+    open_known = [k for k in known if k.id not in used and k.orphaned_at is None]
     if open_items and open_known:
         pairs = sorted(
             ((_pair_score(items[i], k), i, k) for i in open_items for k in open_known),

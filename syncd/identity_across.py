@@ -7,7 +7,8 @@ must be similar and the postmortem the same (its title or its date), so that a f
 moved, a source renamed, or an item moved between two files of one postmortem keeps its issue.
 A known item that vanished in this very cycle may also be taken by an item of another
 postmortem with the very same text (moved to another postmortem); one orphaned in an earlier
-cycle is not, so an old removed item never captures a new postmortem's identical action.
+cycle is not, so an old removed item never captures a new postmortem's identical action, and
+within its own postmortem only its very text takes it back (a merely similar new item is new).
 
 Near-linear: candidates are found through indexes (exact text, postmortem title, date, rare
 words), never by comparing every pair, so a thousand moved items against a thousand candidates
@@ -89,7 +90,8 @@ def match_across_documents(
                 # Another postmortem: only the very same text, moved in this cycle.
                 if score < 100.0 or known.id not in fresh:
                     continue
-            elif score < MATCH_THRESHOLD:
+            elif score < MATCH_THRESHOLD or (score < 100.0 and known.orphaned_at is not None):
+                # Removed in an earlier cycle: only its very text takes it back.
                 continue
             bonus = _bonus(newcomer, postmortem, known, index.postmortems[c])
             pairs.append((score + bonus, position, c))

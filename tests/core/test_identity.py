@@ -1,8 +1,12 @@
 from __future__ import annotations
 
+import dataclasses
+from datetime import UTC, datetime
+
 import pytest
 
 from syncd.identity import (
+    MATCH_THRESHOLD,
     MatchKind,
     item_id,
     match_document,
@@ -175,3 +179,24 @@ def test_similarity_prefers_edits_over_siblings() -> None:
     assert title_similarity(base, base + " and page on-call") > title_similarity(
         base, "Add an alert on checkout latency p99 above 800 ms"
     )
+
+
+def test_an_item_removed_in_an_earlier_cycle_comes_back_only_as_it_was() -> None:
+    """Found by the randomized history: a new item merely similar to one removed earlier took
+    its id, and with it the removed item's issue, whose title was then rewritten. An item
+    orphaned in an earlier cycle is matched only by its exact text (as across documents)."""
+    known = first_sync(ORIGINAL)
+    removed = dataclasses.replace(known[2], orphaned_at=datetime(2026, 11, 1, tzinfo=UTC))
+    store = [*known[:2], removed, known[3]]
+    other = RawItem("Document the cache failover runbook", "Action Items", 42)
+    assert title_similarity(other.title, removed.title) >= MATCH_THRESHOLD
+
+    match = match_document(TEAM, SOURCE, DOC, [*ORIGINAL[:2], other, ORIGINAL[3]], store)
+
+    assert match.assignments[2].kind is MatchKind.NEW
+    assert match.assignments[2].id not in {k.id for k in known}
+    assert [k.id for k in match.unmatched_known] == [removed.id]
+    # Put back as it was, it is the same item again, with its issue.
+    assert ids_after(ORIGINAL, store) == [k.id for k in known]
+    # An item that vanished only now (not orphaned yet) still keeps its id when reworded.
+    assert ids_after([*ORIGINAL[:2], other, ORIGINAL[3]], known)[2] == known[2].id

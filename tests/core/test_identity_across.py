@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from syncd.identity import title_similarity
+from syncd.identity import MATCH_THRESHOLD, title_similarity
 from syncd.identity_across import Newcomer, match_across_documents
 from syncd.model import KnownItem, Status
 
@@ -129,3 +129,17 @@ def test_matching_stays_near_linear() -> None:
     assert len(found) == 1000
     assert all(f"{found[i].title} soon" == movers[i].title for i in found)
     assert calls <= 1000 * 50, calls
+
+
+def test_an_item_removed_in_an_earlier_cycle_is_taken_back_only_by_its_very_text() -> None:
+    """As within a document: a new item of the same postmortem merely similar to an item
+    removed in an earlier cycle is new, and never takes over the removed item's issue."""
+    old = known("a", "Document the database failover runbook", orphaned_at=EARLIER)
+    similar = newcomer("Document the cache failover runbook")
+    assert title_similarity(similar.title, old.title) >= MATCH_THRESHOLD
+    assert match_across_documents([similar], [old]) == {}
+    back = newcomer("Document the database failover runbook")
+    assert [k.id for k in match_across_documents([back], [old]).values()] == ["a"]
+    # Removed only now (a file renamed and reworded in one edit): similar still matches.
+    fresh = known("a", "Document the database failover runbook")
+    assert [k.id for k in match_across_documents([similar], [fresh]).values()] == ["a"]
