@@ -122,9 +122,12 @@ def sync_team(
     log = get_logger(team=name)
     started = time.perf_counter()
     unfenced, store = store, cycle_store(store, writer)
-    run_id = None if dry_run else store.start_run(name, at=now)
+    run_id: int | None = None
     cycle = ExitStack()  # what the cycle opened (its tracker), closed however it ends
     try:
+        # Inside the try: a writer that lost the team while it waited for the store stops
+        # here with ``sync.team_lost``, not with a traceback.
+        run_id = None if dry_run else store.start_run(name, at=now)
         local_today = now.astimezone(ZoneInfo(team.config.timezone)).date()
         outcomes = [
             read_source(

@@ -5,14 +5,18 @@ holder; a writer whose lease moved on is refused by its guard and its fenced sto
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+from syncd.config.loader import load_config
 from syncd.fencing import LeaseLostError
+from syncd.runner import sync_team
 from syncd.store import StateStore
 from syncd.writers import TeamBusyError
 from syncd.writers.lease_writer import take_lease_writer
 from syncd.writers.take import holder_name, wall_now
+from tests.core.test_cli_sync import JIRA_TOKEN, write_team
 
 PERIOD = timedelta(seconds=30)
 
@@ -80,3 +84,34 @@ def test_a_writer_whose_lease_was_taken_over_is_refused_everywhere(store: StateS
         writer.release()  # gives back nothing: the lease is b's
     lease = store.lease("team:payments")
     assert lease is not None and lease.holder == "b:2:y" and lease.released_at is None
+
+
+def test_a_cycle_whose_team_moved_on_before_it_started_ends_in_words(
+    store: StateStore, tmp_path: Path
+) -> None:
+    """Lost while it waited for the store (a pause, a lock): the cycle's very first write
+    is refused, and the cycle ends as ``sync.team_lost``, never with a traceback."""
+    config = tmp_path / "config"
+    write_team(config, docs=tmp_path / "docs", jira="http://127.0.0.1:9")
+    loaded = load_config(config, env={"JIRA_TOKEN": JIRA_TOKEN})
+    [team] = loaded.teams
+    clock_now = [datetime(2026, 12, 3, 9, 0, tzinfo=UTC)]
+    writer = take_lease_writer(
+        store,
+        "payments",
+        holder="a:1:x",
+        command="sync",
+        period=PERIOD,
+        wait=timedelta(0),
+        clock=lambda: clock_now[0],
+    )
+    try:
+        later = clock_now[0] + PERIOD + timedelta(seconds=1)
+        assert store.take_lease("team:payments", holder="b:2:y", at=later, duration=PERIOD) == 2
+        run = sync_team(
+            team, store, now=later, cache_dir=tmp_path / "cache", dry_run=False, writer=writer
+        )
+    finally:
+        writer.release()
+    assert run.error is not None and "lost the lease team:payments" in run.error
+    assert store.last_run("payments") is None  # nothing of the cycle was written
