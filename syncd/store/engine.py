@@ -21,6 +21,12 @@ SQLITE_BUSY_TIMEOUT_MS = 10_000
 PING_BUSY_TIMEOUT_MS = 500  # a readiness probe answers within a second
 POSTGRES_CONNECT_TIMEOUT_S = 10
 APPLICATION_NAME = "syncd"
+# A replica paused in the middle of a transaction (a stalled VM, SIGSTOP) would hold its row
+# locks, the lease's included, for as long as it is paused, and every other replica would wait
+# on them; fencing cannot help a writer that cannot even read. The server ends such a session
+# after this long instead. syncd's transactions are a few statements with no waiting between
+# them, so none comes near it.
+POSTGRES_IDLE_IN_TRANSACTION_TIMEOUT_S = 30
 
 _SQLITE_HEADER_SIZE = 100
 _SQLITE_WAL_FORMAT = 2  # header bytes 18 and 19: file format write/read version, 2 = WAL
@@ -149,6 +155,19 @@ def _postgres_engine(db_url: DatabaseUrl, *, readonly: bool) -> Engine:
     if "application_name" not in db_url.url.query:
         connect_args["application_name"] = APPLICATION_NAME
     engine = create_engine(db_url.url, pool_pre_ping=True, connect_args=connect_args)
+
+    def end_paused_transactions(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        cursor = dbapi_connection.cursor()
+        try:
+            cursor.execute(
+                "SELECT set_config('idle_in_transaction_session_timeout', %s, false)",
+                (f"{POSTGRES_IDLE_IN_TRANSACTION_TIMEOUT_S}s",),
+            )
+        finally:
+            cursor.close()
+        dbapi_connection.commit()
+
+    event.listen(engine, "connect", end_paused_transactions)
     if readonly:
 
         def make_session_readonly(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
