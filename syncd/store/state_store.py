@@ -16,7 +16,6 @@ from types import TracebackType
 from typing import Any, Self, TypeVar
 
 import structlog
-from alembic.util.exc import CommandError
 from sqlalchemy import (
     Connection,
     Engine,
@@ -75,6 +74,7 @@ from syncd.store.rows import (
     stored_document,
     stored_item,
 )
+from syncd.store.schema_version import MigrationError
 from syncd.store.statements import (
     chunks,
     ids_per_statement,
@@ -221,6 +221,8 @@ class StateStore:
         """Upgrade the schema to the newest revision this code knows; a no-op when current."""
         engine = self._writable_engine()
         before = self._status.current
+        if before == self._status.head:
+            return  # read at open; nothing newer than the head can appear under this code
         with _translated_errors(self._db_url, "migrate the state store"), engine.connect() as conn:
             if conn.dialect.name == "sqlite":
                 _migrate_sqlite(conn)
@@ -993,7 +995,7 @@ def _translated_errors(db_url: DatabaseUrl, action: str) -> Iterator[None]:
         yield
     except StateStoreError:
         raise
-    except (SQLAlchemyError, sqlite3.Error, OSError, CommandError, ImportError) as exc:
+    except (SQLAlchemyError, sqlite3.Error, OSError, MigrationError, ImportError) as exc:
         raise StateStoreError(_describe_failure(db_url, action, exc)) from exc
 
 

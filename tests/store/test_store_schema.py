@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -183,3 +186,28 @@ def test_a_closed_store_refuses_further_use(store: StateStore) -> None:
     store.close()
     with pytest.raises(StateStoreError, match="closed"):
         store.known_items("payments")
+
+
+def test_the_head_revision_syncd_opens_with_is_the_newest_migration_script() -> None:
+    """A store at the head opens without Alembic, by ``HEAD_REVISION``: a new migration must
+    move it, or every store would be migrated again at each start, and a new one refused."""
+    assert schema_version.scripts_head_revision() == schema_version.HEAD_REVISION
+
+
+def test_a_current_store_opens_and_migrates_without_importing_alembic(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'state.db'}"
+    with StateStore.open(url) as store:
+        store.migrate()
+    probe = (
+        "import sys\n"
+        "from syncd.store import StateStore\n"
+        f"with StateStore.open({url!r}) as store:\n"
+        "    store.migrate()\n"
+        "    assert store.schema_status().current == store.schema_status().head\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'alembic'))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, check=False
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "[]"
