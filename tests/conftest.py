@@ -37,3 +37,21 @@ def store_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> s
         return f"sqlite:///{tmp_path / 'state' / 'state.db'}"
     url: str = request.getfixturevalue("postgres_url")
     return url
+
+
+# The proofs that run real processes take tens of seconds each, the rest milliseconds. Sent to
+# the workers first (``--dist load`` hands tests out in this order), the long ones run side by
+# side from the start and the short ones fill the gaps, instead of a few long ones left alone
+# at the end: on two cores that tail was a third of the suite's time.
+_LONG_FIRST = ("tests/test_any_day.py", "tests/e2e/", "tests/history/", "tests/service/")
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    def rank(item: pytest.Item) -> int:
+        path = item.nodeid
+        for n, prefix in enumerate(_LONG_FIRST):
+            if path.startswith(prefix):
+                return n
+        return len(_LONG_FIRST)
+
+    items.sort(key=rank)  # stable: each group keeps its files' order
