@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -39,19 +40,27 @@ def store_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> s
     return url
 
 
-# The proofs that run real processes take tens of seconds each, the rest milliseconds. Sent to
-# the workers first (``--dist load`` hands tests out in this order), the long ones run side by
-# side from the start and the short ones fill the gaps, instead of a few long ones left alone
-# at the end: on two cores that tail was a third of the suite's time.
-_LONG_FIRST = ("tests/test_any_day.py", "tests/e2e/", "tests/history/", "tests/service/")
+# The proofs that run real processes take tens of seconds each, the rest milliseconds. xdist's
+# work stealing first splits the tests into one contiguous share per worker; dealt evenly, each
+# share starts with its part of the long proofs and ends with short tests, which idle workers
+# steal. Left in file order, one worker got most of the long proofs, and they ran last, alone:
+# on two cores that tail was a third of the suite's time.
+_LONG = ("tests/test_any_day.py", "tests/e2e/", "tests/history/", "tests/service/")
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    def rank(item: pytest.Item) -> int:
-        path = item.nodeid
-        for n, prefix in enumerate(_LONG_FIRST):
-            if path.startswith(prefix):
-                return n
-        return len(_LONG_FIRST)
-
-    items.sort(key=rank)  # stable: each group keeps its files' order
+    workers = max(1, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
+    long = [item for item in items if item.nodeid.startswith(_LONG)]
+    short = [item for item in items if not item.nodeid.startswith(_LONG)]
+    shares: list[list[pytest.Item]] = [[] for _ in range(workers)]
+    for n, item in enumerate(long):
+        shares[n % workers].append(item)
+    # The short tests in contiguous runs, so that a module's fixtures are set up once a worker;
+    # each share is topped up to an equal size, so that the scheduler's split falls on the
+    # shares' boundaries.
+    size = -(-len(items) // workers)
+    rest = iter(short)
+    for share in shares:
+        share.extend(item for _, item in zip(range(size - len(share)), rest, strict=False))
+    shares[-1].extend(rest)
+    items[:] = [item for share in shares for item in share]
