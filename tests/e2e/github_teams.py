@@ -12,7 +12,6 @@ import itertools
 import json
 import os
 import subprocess
-import sys
 import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -23,6 +22,8 @@ from syncd.http.budget import RATE_SCALE_ENV
 from tests.e2e.github_workspace import LABEL, LOGINS
 from tests.e2e.jira_workspace import write_postmortems
 from tests.fakes.github.server import FakeGitHub, RecordedRequest
+from tests.support import syncd_process
+from tests.support.syncd_process import SyncdProcess
 
 __all__ = ["GitHubTeams", "Pace", "pace_of"]
 
@@ -94,18 +95,19 @@ class GitHubTeams:
         return env
 
     def command(self, *extra: str) -> list[str]:
-        return [sys.executable, "-m", "syncd", "sync", "--config", str(self.config), *extra]
+        """The arguments of ``python -m syncd`` for a sync of these teams."""
+        return ["sync", "--config", str(self.config), *extra]
 
-    def start_sync(self, team: str) -> subprocess.Popen[bytes]:
+    def start_sync(self, team: str) -> SyncdProcess:
         """``syncd sync --team TEAM --json`` in a process of its own."""
-        return subprocess.Popen(
+        return syncd_process.popen(
             self.command("--team", team, "--json"),
             env=self.env(),
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
         )
 
-    def finish(self, process: subprocess.Popen[bytes], timeout: float = 600) -> Synced:
+    def finish(self, process: SyncdProcess, timeout: float = 600) -> Synced:
         out, err = process.communicate(timeout=timeout)
         try:
             teams: dict[str, Any] = json.loads(out)["teams"]

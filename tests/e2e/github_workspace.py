@@ -11,7 +11,6 @@ import json
 import os
 import re
 import subprocess
-import sys
 import textwrap
 from collections import Counter
 from dataclasses import dataclass
@@ -21,7 +20,9 @@ from typing import Any
 from tests.e2e.jira_workspace import write_postmortems
 from tests.fakes.github.server import FakeGitHub
 from tests.fakes.github.state import Issue
+from tests.support import syncd_process
 from tests.support.fast_limits import FAST_LIMITS
+from tests.support.syncd_process import SyncdProcess
 
 __all__ = ["LABEL", "GitHubWorkspace", "write_postmortems"]
 
@@ -81,10 +82,11 @@ class GitHubWorkspace:
         }
 
     def command(self, *extra: str) -> list[str]:
-        return [sys.executable, "-m", "syncd", "sync", "--config", str(self.config), *extra]
+        """The arguments of ``python -m syncd`` for a sync of this workspace."""
+        return ["sync", "--config", str(self.config), *extra]
 
-    def start(self, *extra: str) -> subprocess.Popen[bytes]:
-        return subprocess.Popen(
+    def start(self, *extra: str) -> SyncdProcess:
+        return syncd_process.popen(
             self.command(*extra),
             env=self.env(),
             stdout=subprocess.DEVNULL,
@@ -92,7 +94,7 @@ class GitHubWorkspace:
         )
 
     def sync(self, *extra: str) -> dict[str, Any]:
-        done = subprocess.run(
+        done = syncd_process.run(
             self.command("--json", *extra),
             env=self.env(),
             capture_output=True,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import sys
 import textwrap
 from collections import Counter
 from dataclasses import dataclass
@@ -13,6 +12,8 @@ from pathlib import Path
 from typing import Any
 
 from tests.fakes.jira.server import FakeJira
+from tests.support import syncd_process
+from tests.support.syncd_process import SyncdProcess
 
 TOKEN = "fake-api-token"  # the fake's token for its bot account (Cloud)
 PAT = "fake-personal-access-token"  # the fake's personal access token (Data Center)
@@ -114,15 +115,16 @@ class JiraWorkspace:
         }
 
     def command(self, *extra: str) -> list[str]:
-        return [sys.executable, "-m", "syncd", "sync", "--config", str(self.config), *extra]
+        """The arguments of ``python -m syncd`` for a sync of this workspace."""
+        return ["sync", "--config", str(self.config), *extra]
 
-    def start(self, *extra: str) -> subprocess.Popen[bytes]:
-        return subprocess.Popen(
+    def start(self, *extra: str) -> SyncdProcess:
+        return syncd_process.popen(
             self.command(*extra), env=self.env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE
         )
 
     def sync(self, *extra: str) -> dict[str, Any]:
-        done = subprocess.run(
+        done = syncd_process.run(
             self.command("--json", *extra),
             env=self.env(),
             capture_output=True,

@@ -9,7 +9,6 @@ allows, and no run prints a traceback or a credential.
 from __future__ import annotations
 
 import json
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -21,6 +20,7 @@ from tests.fakes.github.limits import SecondaryLimits
 from tests.fakes.github.server import FakeGitHub
 from tests.fakes.jira.contract import validate_requests as jira_requests_valid
 from tests.fakes.jira.server import FakeJira
+from tests.support import syncd_process
 from tests.support.proofs import rounds
 
 RATE, SEED = 0.3, 11
@@ -28,7 +28,7 @@ CYCLES = rounds(ci=5, full=8)
 
 
 def _sync(command: list[str], env: dict[str, str], secret: str) -> dict[str, Any]:
-    done = subprocess.run(command, env=env, capture_output=True, timeout=300, check=False)
+    done = syncd_process.run(command, env=env, capture_output=True, timeout=300, check=False)
     output = (done.stdout + done.stderr).decode(errors="replace")
     assert done.returncode in (0, 1), output[-3000:]
     assert "Traceback" not in output, output[-3000:]

@@ -11,7 +11,6 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import subprocess
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
@@ -25,6 +24,7 @@ from tests.fakes.github.limits import SecondaryLimits
 from tests.fakes.github.server import FakeGitHub
 from tests.fakes.jira.contract import validate_requests as jira_requests_valid
 from tests.fakes.jira.server import FakeJira
+from tests.support import syncd_process
 from tests.support.proofs import only_in_full_proofs
 
 DOCUMENTS, ITEMS_PER_DOCUMENT = 2, 3
@@ -115,8 +115,8 @@ HISTORIES = [reword, reorder, move_between_sections, rename_file, move_to_folder
 
 
 def status_items(ws: Workspace) -> list[dict[str, Any]]:
-    done = subprocess.run(
-        [*ws.command()[:3], "status", "--config", str(ws.config), "--json"],
+    done = syncd_process.run(
+        ["status", "--config", str(ws.config), "--json"],
         env=ws.env(),
         capture_output=True,
         timeout=120,

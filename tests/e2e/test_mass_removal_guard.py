@@ -23,6 +23,7 @@ from tests.e2e.github_teams import WRITES, GitHubTeams, Synced
 from tests.e2e.jira_workspace import write_postmortems
 from tests.fakes.github.limits import SecondaryLimits
 from tests.fakes.github.server import FakeGitHub
+from tests.support import syncd_process
 
 SCALE = 100.0
 DOCUMENTS = 5
@@ -56,7 +57,7 @@ def fake() -> Iterator[FakeGitHub]:
 
 def _sync(teams: GitHubTeams, *extra: str) -> Synced:
     """``syncd sync --team NAME --json [extra]`` in a process of its own."""
-    process = subprocess.Popen(
+    process = syncd_process.popen(
         teams.command("--team", teams.names[0], "--json", *extra),
         env=teams.env(),
         stdout=subprocess.PIPE,

@@ -16,7 +16,6 @@ import json
 import os
 import signal
 import subprocess
-import sys
 import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from tests.fakes.github.limits import SecondaryLimits
 from tests.fakes.github.server import FakeGitHub
 from tests.fakes.jira.server import FakeJira
 from tests.service.service_support import free_port, http_get, start_service, wait_for
+from tests.support import syncd_process
 from tests.support.fast_limits import FAST_LIMITS
 from tests.support.proofs import only_in_full_proofs
 
@@ -136,8 +136,8 @@ class Workspace:
         return "{email: alice@example.com, slack: U0ALICE}"
 
     def syncd(self, *args: str) -> subprocess.CompletedProcess[str]:
-        return subprocess.run(
-            [sys.executable, "-m", "syncd", *args, "--config", str(self.config)],
+        return syncd_process.run(
+            [*args, "--config", str(self.config)],
             env=self.env(),
             capture_output=True,
             text=True,

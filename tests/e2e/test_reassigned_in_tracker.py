@@ -13,8 +13,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 import textwrap
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -26,6 +24,7 @@ import pytest
 from tests.fakes.github.limits import SecondaryLimits
 from tests.fakes.github.server import FakeGitHub
 from tests.fakes.jira.server import FakeJira
+from tests.support import syncd_process
 from tests.support.fast_limits import FAST_LIMITS
 
 NOW = "2027-01-15T09:00:00+00:00"  # every item below is overdue: the digest mentions owners
@@ -93,8 +92,8 @@ class Team:
             "COLUMNS": "200",
             **self.env_extra,
         }
-        done = subprocess.run(
-            [sys.executable, "-m", "syncd", *args, "--config", str(self.root / "config")],
+        done = syncd_process.run(
+            [*args, "--config", str(self.root / "config")],
             env=env,
             capture_output=True,
             timeout=300,

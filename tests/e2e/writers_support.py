@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import signal
 import subprocess
-import sys
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -27,6 +26,8 @@ from tests.fakes.github.limits import SecondaryLimits
 from tests.fakes.github.server import FakeGitHub
 from tests.fakes.jira.server import FakeJira
 from tests.service.service_support import free_port, wait_for
+from tests.support import syncd_process
+from tests.support.syncd_process import SyncdProcess
 
 __all__ = ["Proc", "TeamUnderTest", "team_under_test", "wait_for"]
 
@@ -40,7 +41,7 @@ class Proc:
     """One ``syncd`` process, its output in files (a frozen process never blocks a pipe)."""
 
     name: str
-    process: subprocess.Popen[bytes]
+    process: SyncdProcess
     out: Path
     err: Path
 
@@ -129,9 +130,9 @@ class TeamUnderTest:
         if command == "run":
             env.setdefault("SYNCD_HTTP_PORT", str(free_port()))
             env.setdefault("SYNCD_HTTP_HOST", "127.0.0.1")
-        argv = [sys.executable, "-m", "syncd", command, "--config", str(self.workspace.config)]
+        argv = [command, "--config", str(self.workspace.config)]
         with out.open("wb") as stdout, err.open("wb") as stderr:
-            process = subprocess.Popen([*argv, *args], env=env, stdout=stdout, stderr=stderr)
+            process = syncd_process.popen([*argv, *args], env=env, stdout=stdout, stderr=stderr)
         proc = Proc(name, process, out, err)
         self.processes.append(proc)
         return proc

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 import textwrap
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -13,6 +11,7 @@ from pathlib import Path
 
 from tests.fakes.jira.server import FakeJira
 from tests.http.loopback import Loopback
+from tests.support import syncd_process
 
 CLI_TIMEOUT = 120  # seconds; a CLI run against loopback fakes takes a few
 
@@ -94,8 +93,8 @@ class Finished:
 
 
 def run_cli(config: Path, env: dict[str, str], *args: str) -> Finished:
-    done = subprocess.run(
-        [sys.executable, "-m", "syncd", *args, "--config", str(config)],
+    done = syncd_process.run(
+        [*args, "--config", str(config)],
         env=env,
         capture_output=True,
         timeout=CLI_TIMEOUT,

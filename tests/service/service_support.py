@@ -7,7 +7,6 @@ import os
 import signal
 import socket
 import subprocess
-import sys
 import textwrap
 import threading
 import time
@@ -16,6 +15,9 @@ import urllib.request
 from collections.abc import Callable
 from pathlib import Path
 from typing import IO, TypeVar
+
+from tests.support import syncd_process
+from tests.support.syncd_process import SyncdProcess
 
 _T = TypeVar("_T")
 
@@ -155,7 +157,7 @@ class _Drain:
 
 
 class RunningService:
-    def __init__(self, process: subprocess.Popen[bytes], port: int) -> None:
+    def __init__(self, process: SyncdProcess, port: int) -> None:
         self.process = process
         self.port = port
         self._stdout = _Drain(process.stdout)
@@ -208,8 +210,8 @@ def start_service(config: Path, env: dict[str, str], *, port: int | None = None)
         "SYNCD_HTTP_HOST": "127.0.0.1",
         **env,
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "syncd", "run", "--config", str(config)],
+    process = syncd_process.popen(
+        ["run", "--config", str(config)],
         env=full_env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
