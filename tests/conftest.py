@@ -10,6 +10,7 @@ import pytest
 from tests.fakes.github.fixtures import fake_github, github_client
 from tests.fakes.jira.fixtures import fake_jira, fake_jira_dc
 from tests.support.postgres import postgres_database, postgres_url
+from tests.support.rewrite_cache import write_rewrite_cache
 from tests.support.wall_clock import _wall_clock_travel
 
 # fixtures, re-exported for every directory
@@ -45,7 +46,13 @@ def store_url(backend: str, tmp_path: Path, request: pytest.FixtureRequest) -> s
 # share starts with its part of the long proofs and ends with short tests, which idle workers
 # steal. Left in file order, one worker got most of the long proofs, and they ran last, alone:
 # on two cores that tail was a third of the suite's time.
-_LONG = ("tests/test_any_day.py", "tests/e2e/", "tests/history/", "tests/service/")
+_LONG = ("tests/test_any_day.py", "tests/e2e/", "tests/history/", "tests/service/", "tests/fuzz/")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # The xdist controller, before its workers start (see tests/support/rewrite_cache.py).
+    if os.environ.get("PYTEST_XDIST_WORKER") is None and config.getoption("numprocesses", None):
+        write_rewrite_cache(config, Path(__file__).resolve().parent)
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
