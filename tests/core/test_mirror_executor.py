@@ -49,8 +49,8 @@ ITEMS = [
 
 
 @pytest.fixture
-def store(store_url: str) -> Iterator[StateStore]:
-    with StateStore.open(store_url) as opened:
+def store(migrated_store_url: str) -> Iterator[StateStore]:
+    with StateStore.open(migrated_store_url) as opened:
         opened.migrate()
         yield opened
 

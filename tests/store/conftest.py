@@ -30,9 +30,9 @@ ItemFactory = Callable[..., ActionItem]
 
 
 @pytest.fixture
-def store(store_url: str) -> Iterator[StateStore]:
+def store(migrated_store_url: str) -> Iterator[StateStore]:
     """A migrated, empty, writable store."""
-    with StateStore.open(store_url) as opened:
+    with StateStore.open(migrated_store_url) as opened:
         opened.migrate()
         yield opened
 
