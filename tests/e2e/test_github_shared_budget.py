@@ -37,14 +37,20 @@ SEEDED = 480  # creates the account made this hour, before the test: 20 are left
 
 
 def _spend_the_hour(fake: FakeGitHub, store_url: str) -> None:
-    """480 creates a moment ago, as GitHub and syncd's store both counted them."""
+    """480 creates a moment ago, as GitHub and syncd's store both counted them.
+
+    GitHub counts them first: the store's moment is then no earlier than the fake's, as when
+    syncd records a create after GitHub has answered it. The other way round, a syncd that
+    starts at once waits out the store's (scaled) minute and reaches the fake a few
+    milliseconds before its own minute ends.
+    """
+    with fake.limits._lock:
+        fake.limits._content.extend([fake.limits.monotonic()] * SEEDED)
     with StateStore.open(store_url) as store:
         store.migrate()
         account = account_key("github", fake.url, fake.token)
         spent = BudgetState(creates=(time.time(),) * SEEDED)
         store.change_budget(account, lambda _: (spent, None))
-    with fake.limits._lock:
-        fake.limits._content.extend([fake.limits.monotonic()] * SEEDED)
 
 
 def test_two_teams_with_one_token_never_exceed_the_accounts_limits_and_resume(
