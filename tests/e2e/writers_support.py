@@ -75,12 +75,15 @@ class Proc:
         return [e for e in self.events() if e.get("event") == event]
 
     def stopped(self) -> bool:
-        """True once the kernel shows the process stopped (it froze itself)."""
+        """True once the kernel shows every thread of the process stopped (it froze itself).
+        Every thread, not the main one only: a replica's cycle runs in a worker thread, and
+        the process's own line in ``/proc`` is its main thread's."""
         try:
-            stat = Path(f"/proc/{self.pid}/stat").read_text()
+            tasks = list(Path(f"/proc/{self.pid}/task").iterdir())
+            states = [(task / "stat").read_text().rpartition(")")[2].split()[0] for task in tasks]
         except OSError:
             return False
-        return stat.rpartition(")")[2].split()[0] in ("T", "t")
+        return bool(states) and all(state in ("T", "t") for state in states)
 
     def wait_frozen(self, timeout: float = 60) -> None:
         wait_for(
