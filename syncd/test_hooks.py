@@ -40,4 +40,18 @@ def freeze_point(name: str) -> None:
         visit = _reached[name]
     if visit == int(nth or "1"):
         get_logger().warning("test.freezing", point=name, visit=visit, pid=os.getpid())
-        os.kill(os.getpid(), signal.SIGSTOP)
+        stop_here()
+
+
+def stop_here() -> None:
+    """Stop the whole process before the calling thread runs one more line.
+
+    The SIGSTOP is aimed at this thread, not at the process: a signal sent to the process goes
+    to its main thread, and a cycle of ``syncd run`` runs in a worker thread, which went on
+    running until the main thread got the CPU and stopped the group. Under load it ran on
+    through the lease check after a ``tracker_write`` point (the freeze then landed after the
+    lease was confirmed, in the window fencing leaves open, and the resumed replica sent the
+    create). Aimed at the caller, the stop takes effect as it returns from the kernel, and
+    stops every other thread with it.
+    """
+    signal.pthread_kill(threading.get_ident(), signal.SIGSTOP)

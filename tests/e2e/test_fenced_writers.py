@@ -51,7 +51,7 @@ def postgres_store(postgres_url: str) -> Iterator[StateStore]:
 
 
 def assert_exactly_once(team: TeamUnderTest, items: int) -> None:
-    assert team.duplicates() == {}
+    assert team.duplicates() == {}, team.forensics()
     assert len(team.per_marker()) == items and team.issue_count() == items
 
 

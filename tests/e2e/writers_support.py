@@ -10,8 +10,10 @@ with a deadline.
 from __future__ import annotations
 
 import json
+import re
 import signal
 import subprocess
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import ExitStack, contextmanager
@@ -29,6 +31,8 @@ from tests.service.service_support import free_port, wait_for
 from tests.support import syncd_process
 from tests.support.syncd_process import SyncdProcess
 
+_MARKERS = re.compile(r"syncd:item=([^\s>]+?)\s*-->")
+
 __all__ = ["Proc", "TeamUnderTest", "team_under_test", "wait_for"]
 
 # The tracker's read timeout: part of how long another holder's intents are left to settle,
@@ -44,6 +48,7 @@ class Proc:
     process: SyncdProcess
     out: Path
     err: Path
+    resumed_at: float | None = None  # monotonic, as the fakes' request log
 
     @property
     def pid(self) -> int:
@@ -70,12 +75,15 @@ class Proc:
         return [e for e in self.events() if e.get("event") == event]
 
     def stopped(self) -> bool:
-        """True once the kernel shows the process stopped (it froze itself)."""
+        """True once the kernel shows every thread of the process stopped (it froze itself).
+        Every thread, not the main one only: a replica's cycle runs in a worker thread, and
+        the process's own line in ``/proc`` is its main thread's."""
         try:
-            stat = Path(f"/proc/{self.pid}/stat").read_text()
+            tasks = list(Path(f"/proc/{self.pid}/task").iterdir())
+            states = [(task / "stat").read_text().rpartition(")")[2].split()[0] for task in tasks]
         except OSError:
             return False
-        return stat.rpartition(")")[2].split()[0] in ("T", "t")
+        return bool(states) and all(state in ("T", "t") for state in states)
 
     def wait_frozen(self, timeout: float = 60) -> None:
         wait_for(
@@ -86,6 +94,7 @@ class Proc:
         assert self.process.poll() is None, f"{self.name} ended instead:\n{self.stderr()[-3000:]}"
 
     def resume(self) -> None:
+        self.resumed_at = time.monotonic()
         self.process.send_signal(signal.SIGCONT)
 
     def finish(self, timeout: float = 120) -> int:
@@ -161,6 +170,31 @@ class TeamUnderTest:
     def duplicates(self) -> dict[str, int]:
         return {marker: n for marker, n in self.per_marker().items() if n > 1}
 
+    def forensics(self) -> str:
+        """Who made which issue, for a failure's message (and ``forensics.txt`` beside the
+        processes' logs): every issue with its number, creation time and markers; every write
+        the fake received, with the process that sent it; which process was which."""
+        lines = [f"{p.name}: pid {p.pid}, resumed at {p.resumed_at}" for p in self.processes]
+        if isinstance(self.workspace, GitHubWorkspace):
+            names = {p.pid: p.name for p in self.processes}
+            lines.append("issues:")
+            for issue in sorted(self.workspace.issues(), key=lambda i: i.number):
+                markers = ",".join(_MARKERS.findall(issue.body or ""))
+                lines.append(f"  #{issue.number} {issue.created.isoformat()} {markers}")
+            lines.append("writes:")
+            for r in self.workspace.fake.requests:
+                if r.method == "GET":
+                    continue
+                who = names.get(r.client_pid, r.client_pid)
+                markers = ",".join(_MARKERS.findall(json.dumps(r.body)))
+                lines.append(
+                    f"  {r.at:.3f} {r.method} {r.api_path} {r.status} from {who} "
+                    f"({r.connection}) {markers}"
+                )
+        text = "\n".join(lines)
+        (self.root / "forensics.txt").write_text(text + "\n", encoding="utf-8")
+        return text
+
     def stop_all(self) -> None:
         for proc in self.processes:
             proc.stop()
@@ -192,6 +226,8 @@ def team_under_test(
         workspace.write_config()
         _shorten_timeouts(workspace.config)
         team = TeamUnderTest(root, tracker, workspace, database_url)
+        if isinstance(workspace, GitHubWorkspace):
+            workspace.fake.attribute_writes = lambda: [p.pid for p in team.processes]
         try:
             yield team
         finally:

@@ -16,7 +16,7 @@ import hashlib
 import json
 import re
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from typing import Any
@@ -48,6 +48,7 @@ from tests.fakes.github.state import (
     system_clock,
 )
 from tests.fakes.loopback_fake import FakeHandler, LoopbackFake
+from tests.support.socket_owner import owner_of_port
 
 API_PREFIX = "/api/v3"
 MAX_PER_PAGE = 100
@@ -105,6 +106,7 @@ class RecordedRequest:
     fault: str | None  # the injected fault kind, if any
     connection: str = ""  # the client's address and port: which keep-alive connection carried it
     limited: str | None = None  # "primary" | "secondary" when a rate limit refused it
+    client_pid: int | None = None  # the sending process, for writes when ``attribute_writes``
 
 
 @dataclass(frozen=True)
@@ -200,6 +202,9 @@ class FakeGitHub(LoopbackFake):
         super().__init__()
         # None: github.com; a version ("3.14.2"): an Enterprise Server (`GET /meta` says so).
         self.enterprise_version = enterprise_version
+        # Record which local process sent each write (``socket_owner``): the proofs with
+        # several syncd processes then know who made an issue, not only when it arrived.
+        self.attribute_writes: Callable[[], Iterable[int]] | None = None  # candidate pids
         self.state = GitHubState(clock)
         self.faults = FaultPlan(latency=latency)
         self.limits = RateLimiter(
@@ -844,6 +849,7 @@ def _make_handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                     endpoint=endpoint,
                     fault=fault.kind if fault else None,
                     limited=limited,
+                    client_pid=self._sender() if self.command != "GET" else None,
                 )
             )
             if garbage is not None:
@@ -853,6 +859,11 @@ def _make_handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                 self.close_connection = True
                 return
             self._send(reply)
+
+        def _sender(self) -> int | None:
+            if fake.attribute_writes is None:
+                return None
+            return owner_of_port(int(self.client_address[1]), fake.attribute_writes())
 
         def _answer(
             self, api_path: str, query: dict[str, list[str]], body: Any, in_flight: int
