@@ -13,7 +13,7 @@ from syncd.store.database_url import parse_database_url
 from tests.fakes.github.fixtures import fake_github, github_client
 from tests.fakes.jira.fixtures import fake_jira, fake_jira_dc
 from tests.support.postgres import postgres_database, postgres_url
-from tests.support.rewrite_cache import write_rewrite_cache
+from tests.support.rewrite_cache import write_bytecode, write_rewrite_cache
 from tests.support.wall_clock import _wall_clock_travel
 
 # fixtures, re-exported for every directory
@@ -76,6 +76,7 @@ def pytest_configure(config: pytest.Config) -> None:
     # The xdist controller, before its workers start (see tests/support/rewrite_cache.py).
     if os.environ.get("PYTEST_XDIST_WORKER") is None and config.getoption("numprocesses", None):
         write_rewrite_cache(config, Path(__file__).resolve().parent)
+        write_bytecode(Path(__file__).resolve().parents[1])
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
