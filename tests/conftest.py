@@ -13,8 +13,8 @@ from syncd.store.database_url import parse_database_url
 from tests.fakes.github.fixtures import fake_github, github_client
 from tests.fakes.jira.fixtures import fake_jira, fake_jira_dc
 from tests.support.postgres import postgres_database, postgres_url
-from tests.support.rewrite_cache import write_bytecode, write_rewrite_cache
 from tests.support.wall_clock import _wall_clock_travel
+from tests.support.warm_caches import write_bytecode, write_rewrite_cache
 
 # fixtures, re-exported for every directory
 __all__ = [
@@ -73,7 +73,7 @@ _LONG = ("tests/test_any_day.py", "tests/e2e/", "tests/history/", "tests/service
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    # The xdist controller, before its workers start (see tests/support/rewrite_cache.py).
+    # The xdist controller, before its workers start (see tests/support/warm_caches.py).
     if os.environ.get("PYTEST_XDIST_WORKER") is None and config.getoption("numprocesses", None):
         write_rewrite_cache(config, Path(__file__).resolve().parent)
         write_bytecode(Path(__file__).resolve().parents[1])

@@ -1,4 +1,5 @@
-"""The test modules' assertion-rewritten bytecode, written once before the xdist workers start.
+"""Caches the xdist controller warms before its workers start: the test modules' rewritten
+asserts (below) and syncd's own bytecode (``write_bytecode``).
 
 Each worker imports every test module, and pytest rewrites the asserts of each (parsing and
 compiling some 400 files: 7 to 10 CPU-seconds a worker on two cores). pytest keeps the result in
