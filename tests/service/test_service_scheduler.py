@@ -179,6 +179,9 @@ def test_a_stuck_scheduler_thread_stops_the_heartbeat_and_a_shutdown_stops_it_ru
         # The scheduler's thread takes this lock to look for due jobs: holding it is what a
         # deadlock in the scheduler (or a listener blocked on a full pipe) looks like.
         with scheduler._scheduler._jobstores_lock:
+            # A beat dispatched just before the lock was taken may still be queued on the
+            # heartbeat's one-thread pool: a no-op submitted behind it returns once it has run.
+            scheduler._scheduler._lookup_executor("heartbeat")._pool.submit(lambda: None).result(10)
             ticks.value += 120
             assert scheduler.pulse().since_heartbeat >= 120
             done = threading.Event()
