@@ -120,7 +120,10 @@ class GitHubConnection:
         self.budget = AccountBudget(
             context.budget_ledger or MemoryLedger(),
             account_key(SERVICE, settings.api_url, token),
-            limits_for(limits, context.rate_scale),
+            limits_for(
+                limits.leasing_writes_for(self.policy.connect_timeout, self.policy.read_timeout),
+                context.rate_scale,
+            ),
             clock,
         )
         self.engine = PolicyEngine(

@@ -39,6 +39,9 @@ RATE_SCALE_ENV = "SYNCD_TEST_RATE_SCALE"
 # server never agree to the millisecond, and a limit met exactly is a limit tripped now and then.
 SAFETY_MARGIN = 0.03
 SHORT_WINDOW = 60.0
+# Beyond the timeouts, how long a write in flight may keep the others waiting (a stall of the
+# writing process between its answer and saying so).
+WRITE_LEASE_MARGIN = 5.0
 # How often a writer that finds another write in flight looks again.
 BUSY_POLL = 0.05
 
@@ -63,6 +66,12 @@ class AccountLimits:
     serial_writes: bool = False  # one write in flight at a time, across every process
     write_gap: float = 0.0
     write_lease: float = 40.0
+
+    def leasing_writes_for(self, connect_timeout: float, read_timeout: float) -> AccountLimits:
+        """A write in flight keeps the others waiting only as long as it could still be
+        answered: the connection's timeouts plus a margin for the process itself."""
+        lease = connect_timeout + read_timeout + WRITE_LEASE_MARGIN
+        return dataclasses.replace(self, write_lease=lease)
 
     def scaled(self, factor: float) -> AccountLimits:
         """Time running ``factor`` times faster, counts unchanged (benchmarks and tests only)."""

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 import pytest
 
+from connectors.github.connection import GitHubConnection
+from connectors.github.settings import GitHubSettings
 from syncd.http import RateLimitedError, WaitRecord
 from syncd.http.budget import (
     GITHUB_LIMITS,
@@ -14,6 +17,7 @@ from syncd.http.budget import (
     MemoryLedger,
     Window,
 )
+from syncd.tracker import TrackerContext
 from tests.fakes.github.contract import validate_requests
 from tests.fakes.github.limits import SecondaryLimits
 from tests.fakes.github.server import FakeGitHub
@@ -161,3 +165,17 @@ def test_an_exhausted_primary_limit_ends_the_request_without_sleeping_and_holds_
         assert again.value.retry_after > 3000
     assert len(fake_github.requests) == 1  # nothing more was sent
     assert max(clock.slept, default=0) <= 60  # and nothing sat out the hour
+
+
+def test_a_write_in_flight_holds_the_accounts_other_writers_only_as_long_as_it_could_last() -> None:
+    """A writer that stalls or dies mid-write keeps the others waiting for its connect and read
+    timeouts and a margin: 40 s with the defaults, less with a shorter ``timeout_seconds``."""
+    settings = GitHubSettings.model_validate(
+        {"repo": "acme/payments", "token": "ghp_0123456789", "timeout_seconds": 8}
+    )
+    context = TrackerContext(team="payments", now=dt.datetime(2026, 11, 21, tzinfo=dt.UTC))
+    assert GitHubConnection(settings, context).budget.limits.write_lease == 5 + 8 + 5
+    default = GitHubSettings.model_validate({"repo": "acme/payments", "token": "ghp_0123456789"})
+    assert GitHubConnection(default, context).budget.limits.write_lease == 40
+    # Sped-up limits (benchmarks, tests) keep it: the timeouts run on real time.
+    assert GITHUB_LIMITS.leasing_writes_for(5, 8).scaled(10).write_lease == 18
