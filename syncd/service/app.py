@@ -112,6 +112,7 @@ class Service:
             run_digest=self.post_digest,
             heartbeat_period=heartbeat_period,
             ticks=ticks,
+            wall=clock,  # the digests' slots are read on it
         )
         self._store_check = BoundedCheck(
             self._ping_store,

@@ -3,7 +3,8 @@
 Syncs run every interval with jitter, so that many teams (and replicas) do not hit a tracker at
 the same second. ``max_instances=1`` means a team never overlaps with itself: a run that is due
 while the previous one is still going is skipped, and ``coalesce`` folds missed runs into one.
-Digests run on the team's cron in the team's time zone.
+Digests run on the team's cron in the team's time zone; a slot that came less than the grace
+period before the team was scheduled (the service restarted just after it) runs at once.
 
 A heartbeat job runs every few seconds on an executor of its own: its last run time tells
 ``/readyz`` that the scheduler's thread still dispatches jobs. Its own executor, because the
@@ -23,13 +24,17 @@ from zoneinfo import ZoneInfo
 from apscheduler.events import EVENT_JOB_MAX_INSTANCES, JobSubmissionEvent
 from apscheduler.executors.pool import ThreadPoolExecutor
 from apscheduler.schedulers.background import BackgroundScheduler
+from apscheduler.triggers.cron import CronTrigger
+from apscheduler.triggers.date import DateTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
+from syncd.clock import system_now
 from syncd.cron import cron_trigger
 from syncd.logs import get_logger
 from syncd.service.readiness import HEARTBEAT_PERIOD, SchedulerPulse
 
 SYNC_JOB, DIGEST_JOB, HEARTBEAT_JOB = "sync", "digest", "heartbeat"
+CATCH_UP_JOB = "digest_catch_up"  # once, for a slot missed just before the team was scheduled
 _HEARTBEAT_EXECUTOR = "heartbeat"
 # A digest more than an hour late is better skipped: the next slot follows.
 DIGEST_GRACE = timedelta(hours=1)
@@ -58,6 +63,7 @@ class TeamScheduler:
         workers: int = DEFAULT_WORKERS,
         heartbeat_period: timedelta = HEARTBEAT_PERIOD,
         ticks: Callable[[], float] = time.monotonic,
+        wall: Callable[[], datetime] = system_now,
     ) -> None:
         self._interval = interval
         self._jitter = jitter if jitter is not None else interval / 10
@@ -65,6 +71,7 @@ class TeamScheduler:
         self._run_digest = run_digest
         self._heartbeat_period = heartbeat_period
         self._ticks = ticks
+        self._wall = wall  # only to tell whether a digest slot was missed
         self._last_heartbeat: float | None = None
         self._scheduler = BackgroundScheduler(
             executors={
@@ -119,7 +126,7 @@ class TeamScheduler:
         """Schedule exactly ``teams``: add new ones, update changed ones, drop the rest."""
         wanted = {team.team: team for team in teams}
         for name in set(self._teams) - set(wanted):
-            for kind in (SYNC_JOB, DIGEST_JOB):
+            for kind in (SYNC_JOB, DIGEST_JOB, CATCH_UP_JOB):
                 if self._scheduler.get_job(job_id(kind, name)) is not None:
                     self._scheduler.remove_job(job_id(kind, name))
         for name, team in wanted.items():
@@ -171,12 +178,14 @@ class TeamScheduler:
     def _set_digest(self, team: TeamSchedule) -> None:
         ident = job_id(DIGEST_JOB, team.team)
         if team.digest_schedule is None:
-            if self._scheduler.get_job(ident) is not None:
-                self._scheduler.remove_job(ident)
+            for kind in (DIGEST_JOB, CATCH_UP_JOB):
+                if self._scheduler.get_job(job_id(kind, team.team)) is not None:
+                    self._scheduler.remove_job(job_id(kind, team.team))
             return
+        trigger = cron_trigger(team.digest_schedule, ZoneInfo(team.timezone))
         self._scheduler.add_job(
             self._run_digest,
-            cron_trigger(team.digest_schedule, ZoneInfo(team.timezone)),
+            trigger,
             args=[team.team],
             id=ident,
             name=ident,
@@ -185,7 +194,28 @@ class TeamScheduler:
             coalesce=True,
             misfire_grace_time=int(DIGEST_GRACE.total_seconds()),
         )
+        if missed_slot(trigger, self._wall()) is not None:
+            # A job of its own: queued behind busy workers it must not count as the cron job's
+            # instance, or the next regular slot would be skipped while it waits.
+            self._scheduler.add_job(
+                self._run_digest,
+                DateTrigger(datetime.now(UTC)),
+                args=[team.team],
+                id=job_id(CATCH_UP_JOB, team.team),
+                name=job_id(CATCH_UP_JOB, team.team),
+                replace_existing=True,
+                misfire_grace_time=int(DIGEST_GRACE.total_seconds()),
+            )
 
     def _skipped(self, event: JobSubmissionEvent) -> None:
         kind, _, team = str(event.job_id).partition(":")
         get_logger(team=team).info(f"service.{kind}_still_running")
+
+
+def missed_slot(trigger: CronTrigger, now: datetime) -> datetime | None:
+    """The digest slot that came within the grace period before ``now``, if any: run at once,
+    so that a restart or a deploy at 09:00:30 still posts the 09:00 digest. The slot is claimed
+    in the state store before posting, so one already posted (before the restart, by another
+    replica) is not posted again."""
+    slot: datetime | None = trigger.get_next_fire_time(None, now - DIGEST_GRACE)
+    return slot if slot is not None and slot <= now else None

@@ -5,8 +5,10 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
 
-from syncd.service.scheduler import TeamSchedule, TeamScheduler
+from syncd.cron import cron_trigger
+from syncd.service.scheduler import DIGEST_GRACE, TeamSchedule, TeamScheduler, missed_slot
 from tests.service.service_support import wait_for
 
 FAST = timedelta(milliseconds=200)
@@ -100,7 +102,10 @@ def test_a_team_added_later_is_scheduled_and_a_removed_one_stops() -> None:
 
 def test_digests_follow_the_team_cron_in_its_time_zone() -> None:
     scheduler = TeamScheduler(
-        interval=timedelta(minutes=10), run_sync=lambda _t: None, run_digest=lambda _t: None
+        interval=timedelta(minutes=10),
+        run_sync=lambda _t: None,
+        run_digest=lambda _t: None,
+        wall=lambda: BERLIN_05_00,  # hours from 09:30: no slot to catch up
     )
     scheduler.set_teams([TeamSchedule("payments", "30 9 * * *", "Europe/Berlin")])
     scheduler.start()
@@ -110,6 +115,43 @@ def test_digests_follow_the_team_cron_in_its_time_zone() -> None:
         fire = job.next_run_time
         assert fire.tzinfo is not None and str(fire.tzinfo) == "Europe/Berlin"
         assert (fire.hour, fire.minute) == (9, 30)
+    finally:
+        scheduler.shutdown()
+
+
+BERLIN_05_00 = datetime(2026, 6, 1, 3, 0, tzinfo=UTC)
+
+
+def test_a_slot_missed_within_the_grace_period_is_caught_up_and_an_older_one_is_not() -> None:
+    trigger = cron_trigger("30 9 * * 1", ZoneInfo("Europe/Berlin"))  # Mondays 09:30
+    monday_0930 = datetime(2026, 6, 1, 7, 30, tzinfo=UTC)
+    assert missed_slot(trigger, monday_0930 + timedelta(minutes=20)) == monday_0930
+    assert missed_slot(trigger, monday_0930) == monday_0930  # the slot itself
+    assert missed_slot(trigger, monday_0930 + DIGEST_GRACE + timedelta(seconds=1)) is None
+    assert missed_slot(trigger, monday_0930 - timedelta(seconds=1)) is None  # not yet come
+
+
+def test_a_service_started_just_after_a_slot_posts_that_digest_at_once() -> None:
+    """A restart or a deploy a minute after the slot does not lose the week's digest: the
+    digest runs at once (the state store's claim keeps it from being posted twice)."""
+    posted: list[str] = []
+    slot = datetime(2026, 6, 1, 7, 30, tzinfo=UTC)
+    scheduler = TeamScheduler(
+        interval=timedelta(hours=1),
+        run_sync=lambda _t: None,
+        run_digest=posted.append,
+        wall=lambda: slot + timedelta(minutes=1),
+    )
+    scheduler.set_teams([TeamSchedule("payments", "30 9 * * 1", "Europe/Berlin")])
+    scheduler.start()
+    try:
+        wait_for("the missed slot's digest", lambda: posted == ["payments"])
+        # The regular job was not used for it: a catch-up waiting for a worker must not make
+        # the scheduler skip the next regular slot as still running.
+        job = scheduler._scheduler.get_job("digest:payments")
+        assert job is not None and job.next_run_time.weekday() == 0  # Mondays
+        assert (job.next_run_time.hour, job.next_run_time.minute) == (9, 30)
+        assert scheduler._scheduler.get_job("digest_catch_up:payments") is None  # ran once
     finally:
         scheduler.shutdown()
 
