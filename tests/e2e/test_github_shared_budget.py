@@ -2,7 +2,7 @@
 state store, and the fake (GitHub's secondary limits, sped up) never sees it exceeded.
 
 The limits run ``SCALE`` times faster on both sides (``SYNCD_TEST_RATE_SCALE`` and the fake's
-``SecondaryLimits.scaled``): an hour lasts 36 seconds. Most of the hour's 500 creates are spent
+``SecondaryLimits.scaled``): an hour lasts 18 seconds. Most of the hour's 500 creates are spent
 before the test begins, in the store and at the fake alike, so that the hourly limit binds
 whatever the machine's speed. ``bench.github_sync`` runs the whole 1,000 items.
 """
@@ -23,7 +23,7 @@ from tests.e2e.github_teams import GitHubTeams, pace_of
 from tests.fakes.github.limits import SecondaryLimits
 from tests.fakes.github.server import FakeGitHub
 
-SCALE = 100.0
+SCALE = 200.0
 LIMITS = SecondaryLimits().scaled(SCALE)
 
 

@@ -1,7 +1,7 @@
 """The service and a spent tracker budget: the team's cycle ends at once with its creates
 deferred, no worker waits for the budget, and the team runs again when it opens.
 
-GitHub's limits run 100 times faster on both sides (an hour lasts 36 s); the hour's 500
+GitHub's limits run 200 times faster on both sides (an hour lasts 18 s); the hour's 500
 creates are spent before the service starts, in the store and at the fake alike.
 """
 
@@ -21,7 +21,7 @@ from tests.fakes.github.server import FakeGitHub
 from tests.service.in_process import service_in_process
 from tests.service.service_support import wait_for
 
-SCALE = 100.0
+SCALE = 200.0
 
 
 def test_a_deferred_team_is_rescheduled_for_when_its_budget_opens(
@@ -57,8 +57,8 @@ def test_a_deferred_team_is_rescheduled_for_when_its_budget_opens(
                     else None
                 ),
             )
-            # Moved up from an hour away to when the budget opens (the fake's 36 s hour,
-            # syncd's 37 s with its margin, and a little slack), and nothing was created.
+            # Moved up from an hour away to when the budget opens (the fake's 18 s hour,
+            # syncd's 18.5 s with its margin, and a little slack), and nothing was created.
             assert first is not None
             assert first.timestamp() - time.time() < 60
             assert service.metric("syncd_sync_failures_total", team="team-00") in (None, 0)
