@@ -70,6 +70,21 @@ def migrated_store_url(store_url: str, request: pytest.FixtureRequest) -> str:
 # steal. Left in file order, one worker got most of the long proofs, and they ran last, alone:
 # on two cores that tail was a third of the suite's time.
 _LONG = ("tests/test_any_day.py", "tests/e2e/", "tests/history/", "tests/service/", "tests/fuzz/")
+# The longest of them (a minute or more each on a loaded machine) are dealt first, so that no
+# worker gets two: one worker holding the replicas proof and the six-months rerun ended the
+# suite 25 s after the others.
+_LONGEST = (
+    "tests/test_any_day.py",
+    "tests/service/test_service_replicas_proof.py",
+    "tests/fuzz/test_hostile_inputs.py::test_any_configuration",
+    "tests/e2e/test_fenced_writers.py",
+)
+
+
+def _longest_first(item: pytest.Item) -> int:
+    return next(
+        (n for n, prefix in enumerate(_LONGEST) if item.nodeid.startswith(prefix)), len(_LONGEST)
+    )
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -81,7 +96,7 @@ def pytest_configure(config: pytest.Config) -> None:
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     workers = max(1, int(os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")))
-    long = [item for item in items if item.nodeid.startswith(_LONG)]
+    long = sorted((item for item in items if item.nodeid.startswith(_LONG)), key=_longest_first)
     short = [item for item in items if not item.nodeid.startswith(_LONG)]
     shares: list[list[pytest.Item]] = [[] for _ in range(workers)]
     for n, item in enumerate(long):

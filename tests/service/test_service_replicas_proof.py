@@ -143,17 +143,7 @@ def test_three_replicas_one_killed_mirror_and_post_everything_exactly_once(
             first_slot_after = (killed_at + timedelta(minutes=1)).replace(second=0, microsecond=0)
             wait_for(
                 "every team's digest of a slot after the kill, on each channel",
-                lambda: all(
-                    len(posts_by_path(receiver).get(f"/digest/{team}/{channel}", [])) > 0
-                    and minute_slot(
-                        str(
-                            posts_by_path(receiver)[f"/digest/{team}/{channel}"][-1]["generated_at"]
-                        )
-                    )
-                    >= first_slot_after
-                    for team in TEAMS
-                    for channel in CHANNELS
-                ),
+                lambda: posted_since(posts_by_path(receiver), first_slot_after),
                 timeout=75,
             )
             holders = {pid_of(lease.holder) for lease in store.leases()}
@@ -214,3 +204,13 @@ def test_three_replicas_one_killed_mirror_and_post_everything_exactly_once(
         # Every team synced after the kill: the wait above saw each one's run finish well (its
         # latest run now may be one the SIGTERM cut short). A clean stop gave every lease back.
         assert store.leases() == []
+
+
+def posted_since(posts: dict[str, list[dict[str, object]]], slot: datetime) -> bool:
+    """Whether every team's latest digest on each channel is of ``slot`` or later."""
+    return all(
+        bool(bodies) and minute_slot(str(bodies[-1]["generated_at"])) >= slot
+        for bodies in (
+            posts.get(f"/digest/{team}/{channel}", []) for team in TEAMS for channel in CHANNELS
+        )
+    )
