@@ -119,9 +119,10 @@ def test_three_replicas_one_killed_mirror_and_post_everything_exactly_once(
             all_serving = datetime.now(UTC)
             # Opened once the replicas have migrated the schema (the first to start does).
             store = stack.enter_context(StateStore.open(postgres_url))
-            wait_for(
+            wait_for(  # 20 teams, and at start each replica catches up the minute's digests
                 "every team's first sync",
                 lambda: synced_since(store, all_serving - timedelta(minutes=1)) == set(TEAMS),
+                timeout=120,
             )
 
             # The victim: the replica holding the most teams, every one of them synced by it.
