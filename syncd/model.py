@@ -105,8 +105,8 @@ class ExtractedDocument:
 
 
 class DocumentRejected(Exception):
-    """A document refused whole by a reader (front matter over its limits): the source reports
-    it as a ``DocumentFailure`` with this message and reads the others."""
+    """A document refused whole by a reader (its front matter or its shape over limits): the
+    source reports it as a ``DocumentFailure`` with this message and reads the others."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from connectors.markdown.front_matter import split_front_matter
 from connectors.markdown.metadata import humanised_name, postmortem_metadata
 from connectors.markdown.parser import normalise_source, parse_blocks
 from connectors.markdown.sections import SectionWalker
+from connectors.markdown.shape_limits import check_shape
 from syncd.model import DocumentProblem, DocumentRejected, ExtractedDocument, Postmortem
 
 __all__ = ["extract_document"]
@@ -24,8 +25,8 @@ __all__ = ["extract_document"]
 def extract_document(text: str, *, source: str, document: str) -> ExtractedDocument:
     """Read one postmortem. ``document`` is its path relative to the source root ("/"-separated).
 
-    Raises ``DocumentRejected`` only, for a document refused whole (front matter over its
-    limits); anything else that cannot be read is a ``DocumentProblem`` in the result.
+    Raises ``DocumentRejected`` only, for a document refused whole (front matter or shape
+    over its limits); anything else that cannot be read is a ``DocumentProblem`` in the result.
     """
     try:
         return _extract(text, source=source, document=document)
@@ -51,6 +52,7 @@ def extract_document(text: str, *, source: str, document: str) -> ExtractedDocum
 
 def _extract(text: str, *, source: str, document: str) -> ExtractedDocument:
     front = split_front_matter(normalise_source(strip_invisible(text)))
+    check_shape(front.body, line_offset=front.body_line_offset)
     ctx = ExtractionContext(body=front.body, line_offset=front.body_line_offset)
     walker = SectionWalker(parse_blocks(front.body, ctx.env), ctx)
     walker.walk()
