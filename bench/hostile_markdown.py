@@ -74,6 +74,12 @@ GENERATORS: dict[str, Callable[[int], str]] = {
     "many task items": lambda n: (
         _HEAD + _repeat("- [ ] Fix x (owner: @bob, due: 2026-01-01, P1)\n", n)
     ),
+    "many action-item headings": lambda n: _repeat("## Action items\n\nFix x @bob\n\n", n),
+    "many paragraphs": lambda n: _HEAD + _repeat("Fix the thing, @bob, by Friday.\n\n", n),
+    "many code fences": lambda n: _HEAD + _repeat("```\n- [ ] x\n```\n", n),
+    "many html blocks": lambda n: _HEAD + _repeat("<div>\n- a\n</div>\n\n", n),
+    "many reference definitions": lambda n: _HEAD + _repeat("[a]: https://x.io/a\n", n),
+    "prose with a pipe per line": lambda n: _HEAD + _repeat("a | b\n", n),
 }
 
 
