@@ -21,6 +21,7 @@ from pathlib import Path
 
 from connectors.markdown.files import FoundFile, PathProblem
 from connectors.markdown.parallel import read_in_workers
+from connectors.markdown.shape_limits import MAX_LINES, MAX_STRUCTURE_LINES
 
 _HEAD = "# Outage\n\n## Action items\n\n"
 BUDGET_SECONDS = 3600.0
@@ -80,7 +81,18 @@ GENERATORS: dict[str, Callable[[int], str]] = {
     "many html blocks": lambda n: _HEAD + _repeat("<div>\n- a\n</div>\n\n", n),
     "many reference definitions": lambda n: _HEAD + _repeat("[a]: https://x.io/a\n", n),
     "prose with a pipe per line": lambda n: _HEAD + _repeat("a | b\n", n),
+    "just under every limit": lambda n: _under_the_limits(n),
 }
+
+
+def _under_the_limits(size: int) -> str:
+    """As many items, then paragraph lines, as the shape limits let through, up to ``size``."""
+    items = _HEAD + "".join(
+        f"- [ ] Fix x{i} (owner: @bob, due: 2026-01-01)\n" for i in range(MAX_STRUCTURE_LINES - 2)
+    )
+    room = MAX_LINES - 1 - items.count("\n")
+    width = max(2, (size - len(items)) // room)
+    return items + ("p" * (width - 1) + "\n") * room
 
 
 def _read(path: Path, size: int) -> tuple[float, str]:

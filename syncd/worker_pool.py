@@ -14,6 +14,7 @@ themselves after ``IDLE_EXIT_SECONDS`` without work, so an idle service holds no
 from __future__ import annotations
 
 import atexit
+import math
 import os
 import queue
 import socket
@@ -26,6 +27,7 @@ from concurrent.futures import Future
 from dataclasses import dataclass
 from functools import partial
 from multiprocessing.connection import Connection, wait
+from pathlib import Path
 from typing import Any, TypeVar
 
 _T = TypeVar("_T")
@@ -157,11 +159,33 @@ def _worker_environment() -> dict[str, str]:
     return {k: v for k, v in os.environ.items() if k in keep or k.startswith(("PYTHON", "LC_"))}
 
 
-def usable_cores() -> int:
+def usable_cores(cgroup: Path = Path("/sys/fs/cgroup")) -> int:
+    """The cores this process may use: those it may run on, and no more than its container's
+    CPU quota (a pod limited to 500m gets one reading process, not one per core of the node,
+    which its memory limit would not hold)."""
     try:
-        return len(os.sched_getaffinity(0))
+        cores = len(os.sched_getaffinity(0))
     except AttributeError:  # not every platform can say which cores this process may use
-        return os.cpu_count() or 1
+        cores = os.cpu_count() or 1
+    quota = _cpu_quota(cgroup)
+    return max(1, min(cores, math.ceil(quota))) if quota is not None else cores
+
+
+def _cpu_quota(cgroup: Path) -> float | None:
+    """The CPU quota in cores (cgroup v2 ``cpu.max``, else v1's CFS files); None: unlimited."""
+    try:
+        quota, _, period = (cgroup / "cpu.max").read_text().partition(" ")
+        if quota.strip() == "max":
+            return None
+        return int(quota) / int(period)
+    except (OSError, ValueError, ZeroDivisionError):
+        pass
+    try:
+        quota_us = int((cgroup / "cpu" / "cpu.cfs_quota_us").read_text())
+        period_us = int((cgroup / "cpu" / "cpu.cfs_period_us").read_text())
+    except (OSError, ValueError):
+        return None
+    return quota_us / period_us if quota_us > 0 and period_us > 0 else None
 
 
 class WorkerPool:
