@@ -30,6 +30,8 @@ from multiprocessing.connection import Connection, wait
 from pathlib import Path
 from typing import Any, TypeVar
 
+from syncd.test_hooks import FREEZE_ENV
+
 _T = TypeVar("_T")
 
 IDLE_EXIT_SECONDS = 60.0
@@ -155,7 +157,7 @@ class _Worker:
 
 def _worker_environment() -> dict[str, str]:
     # A worker needs the interpreter's settings, never the service's secrets.
-    keep = ("PATH", "LANG", "TZ")
+    keep = ("PATH", "LANG", "TZ", FREEZE_ENV)
     return {k: v for k, v in os.environ.items() if k in keep or k.startswith(("PYTHON", "LC_"))}
 
 

@@ -12,6 +12,7 @@ from connectors.markdown.extract import extract_document
 from connectors.markdown.files import FoundFile, PathProblem, load_text
 from connectors.markdown.parallel import extract_safely
 from syncd.model import ExtractedDocument
+from syncd.test_hooks import freeze_on_document
 
 
 def load_and_extract(job: tuple[FoundFile, int, str]) -> ExtractedDocument | PathProblem:
@@ -20,6 +21,7 @@ def load_and_extract(job: tuple[FoundFile, int, str]) -> ExtractedDocument | Pat
     loaded = load_text(found, max_bytes)
     if isinstance(loaded, PathProblem):
         return loaded
+    freeze_on_document(loaded.document)  # tests only: a document that never finishes
     # The parser allocates a token per bit of markup and keeps them all to the end: cyclic
     # garbage collections would rescan that growing heap again and again (40 % of the time on
     # a large document) for cycles it does not make. Collection resumes between documents.

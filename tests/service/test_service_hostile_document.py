@@ -2,9 +2,11 @@
 answer within a second, the document's budget ends its reading, and SIGTERM ends the process
 (and its reading process) within 10 seconds.
 
-The document is a plausible-looking action table of 3 MB: every row is an item, so reading it
-takes many seconds on any machine (nothing in it is super-linear any more), which is what these
-proofs need. Figures are never asserted, except the promises themselves (1 s, 10 s).
+No document under the shape limits takes long to read any more (a megabyte at the limits takes
+well under a second), so the reading process given the long document stops itself on it
+(``SYNCD_TEST_FREEZE_AT=document_read:NAME``, ``syncd/test_hooks.py``): to the service it is a
+reader that never answers, as a parser stuck in a pathological input would be. Figures are
+never asserted, except the promises themselves (1 s, 10 s).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+from syncd.test_hooks import FREEZE_ENV
 from tests.fakes.jira.server import FakeJira
 from tests.service.proof_support import base_env, log_events, run_cli
 from tests.service.service_support import (
@@ -27,16 +30,17 @@ from tests.service.service_support import (
     write_team,
 )
 
-HOSTILE_BYTES = 3_000_000
+HOSTILE = "2026-09-15-hostile.md"
 ROW = "| Fix the thing that broke | @bob | 2026-01-01 |\n"
+NEVER_FINISHES = {FREEZE_ENV: f"document_read:{HOSTILE}"}
 
 
 def _write_config(root: Path, *, max_document_seconds: float) -> Path:
     docs = root / "docs"
     docs.mkdir(parents=True)
     (docs / "2026-09-14-checkout.md").write_text(DOC, encoding="utf-8")
-    rows = ROW * (HOSTILE_BYTES // len(ROW))
-    (docs / "2026-09-15-hostile.md").write_text(
+    rows = ROW * 200
+    (docs / HOSTILE).write_text(
         "# Hostile\n\n## Action items\n\n| Action | Owner | Due |\n|---|---|---|\n" + rows,
         encoding="utf-8",
     )
@@ -44,7 +48,7 @@ def _write_config(root: Path, *, max_document_seconds: float) -> Path:
     (config / "teams").mkdir(parents=True)
     (config / "teams" / "payments.yaml").write_text(
         "team: payments\ntimezone: Europe/Berlin\n"
-        f"sources: [{{name: pm, type: markdown, path: {docs}, max_document_bytes: 4000000, "
+        f"sources: [{{name: pm, type: markdown, path: {docs}, "
         f"max_document_seconds: {max_document_seconds}}}]\n"
         "tracker: {type: jira, url: https://jira.invalid, project: PAY,\n"
         '  auth: {email: bot@example.com, token: "${UNSET_JIRA_TOKEN:-}"}}\n',
@@ -89,7 +93,7 @@ def _healthz_within_one_second(port: int) -> bool:
 
 def test_probes_answer_and_sigterm_ends_run_and_its_reader_within_10s(tmp_path: Path) -> None:
     config = _write_config(tmp_path, max_document_seconds=3600)
-    env = base_env(tmp_path / "state")
+    env = {**base_env(tmp_path / "state"), **NEVER_FINISHES}
     service = start_service(config, env)
     try:
         wait_for("the service to answer", lambda: service.get("/healthz")[0] == 200)
@@ -107,7 +111,7 @@ def test_probes_answer_and_sigterm_ends_run_and_its_reader_within_10s(tmp_path: 
     finally:
         service.stop()
     assert answered == [True] * 20
-    assert still_reading, "the document was read before the probes ended; make it larger"
+    assert still_reading, "the reading process ended before the probes did"
     assert code == 0
     assert elapsed < 10
     assert not any(_alive(pid) for pid in workers)
@@ -121,7 +125,7 @@ def test_probes_answer_and_sigterm_ends_run_and_its_reader_within_10s(tmp_path: 
 
 def test_a_document_past_its_budget_is_skipped_and_the_others_are_recorded(tmp_path: Path) -> None:
     config = _write_config(tmp_path, max_document_seconds=2)
-    env = base_env(tmp_path / "state")
+    env = {**base_env(tmp_path / "state"), **NEVER_FINISHES}
     service = start_service(config, env)
     try:
         # The item gauges are set once the cycle has recorded its items.
@@ -140,7 +144,7 @@ def test_a_document_past_its_budget_is_skipped_and_the_others_are_recorded(tmp_p
     skipped = [
         e for e in log_events(service.stderr.decode()) if e["event"] == "source.document_skipped"
     ]
-    assert [e["document"] for e in skipped] == ["2026-09-15-hostile.md"]
+    assert [e["document"] for e in skipped] == [HOSTILE]
     assert "took longer than 2 s" in str(skipped[0]["error"])
 
 
