@@ -47,6 +47,7 @@ from syncd.config.models import Person, PersonKey, TeamConfig
 from syncd.config.people import people_problems
 from syncd.config.secret_fields import secret_paths
 from syncd.config.service import PATH_FIELDS, ServiceSettings, env_var, expand_home
+from syncd.config.team_versions import VersionError, migrate_team_file
 from syncd.config.yaml_reader import YamlDocument, read_yaml
 from syncd.plugins import ConnectorKind, UnknownConnector, settings_model
 
@@ -419,7 +420,12 @@ def _load_team(
         )
         return None
     tree = _expand(located, document.data, env)
-    data = dict(tree.data)
+    try:
+        migrated = migrate_team_file(tree.data)
+    except VersionError as exc:
+        located.error(("version",), str(exc))
+        return None
+    data = migrated.data
     own_people = data.get("people")
     if own_people is None or isinstance(own_people, dict):
         own = own_people or {}

@@ -252,6 +252,13 @@ def _timezone(value: str) -> str:
 class TeamConfig(StrictModel):
     """One team file."""
 
+    version: Literal[1] = Field(
+        1,
+        description=(
+            "The team file's format (syncd.config.team_versions): 1. A file without it is read "
+            "as version 1; an older one is brought up to date when it is loaded."
+        ),
+    )
     team: TeamName = Field(description="The team's name: lowercase letters, digits, - and _.")
     timezone: Annotated[str, AfterValidator(_timezone)] = Field(
         "UTC", description="IANA time zone for dates, due days and the digest schedule."
