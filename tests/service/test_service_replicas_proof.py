@@ -126,7 +126,14 @@ def test_three_replicas_one_killed_mirror_and_post_everything_exactly_once(
             )
 
             # The victim: the replica holding the most teams, every one of them synced by it.
-            wait_for("a moment clear of a digest slot", clear_of_a_minute_boundary, timeout=10)
+            # Killed clear of a slot and with no post in flight: a claim the victim held would
+            # keep its slot from that channel for the claim's ten minutes (under load a slot's
+            # 40 posts can outlast any window after the minute).
+            wait_for(
+                "a moment clear of a digest slot, no post in flight",
+                lambda: clear_of_a_minute_boundary() and not posts_in_flight(store),
+                timeout=70,
+            )
             held = Counter(pid_of(lease.holder) for lease in store.leases())
             victim = max(replicas, key=lambda r: held[r.process.pid])
             victims_teams = held[victim.process.pid]
@@ -214,4 +221,12 @@ def posted_since(posts: dict[str, list[dict[str, object]]], slot: datetime) -> b
         for bodies in (
             posts.get(f"/digest/{team}/{channel}", []) for team in TEAMS for channel in CHANNELS
         )
+    )
+
+
+def posts_in_flight(store: StateStore) -> bool:
+    return any(
+        post.status == DigestPostStatus.CLAIMED
+        for team in TEAMS
+        for post in store.digest_posts(team)
     )
