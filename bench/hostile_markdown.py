@@ -21,7 +21,7 @@ from pathlib import Path
 
 from connectors.markdown.files import FoundFile, PathProblem
 from connectors.markdown.parallel import read_in_workers
-from connectors.markdown.shape_limits import MAX_LINES, MAX_STRUCTURE_LINES
+from connectors.markdown.shape_limits import MAX_ITEMS, MAX_LINES
 
 _HEAD = "# Outage\n\n## Action items\n\n"
 BUDGET_SECONDS = 3600.0
@@ -88,7 +88,7 @@ GENERATORS: dict[str, Callable[[int], str]] = {
 def _under_the_limits(size: int) -> str:
     """As many items, then paragraph lines, as the shape limits let through, up to ``size``."""
     items = _HEAD + "".join(
-        f"- [ ] Fix x{i} (owner: @bob, due: 2026-01-01)\n" for i in range(MAX_STRUCTURE_LINES - 2)
+        f"- [ ] Fix x{i} (owner: @bob, due: 2026-01-01)\n" for i in range(MAX_ITEMS)
     )
     room = MAX_LINES - 1 - items.count("\n")
     width = max(2, (size - len(items)) // room)

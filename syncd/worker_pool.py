@@ -36,7 +36,7 @@ _T = TypeVar("_T")
 
 IDLE_EXIT_SECONDS = 60.0
 STARTUP_SECONDS = 60.0  # a fresh interpreter on a loaded machine; not part of any job's budget
-DEFAULT_MEMORY_BYTES = 1 << 30  # address space of one worker
+DEFAULT_MEMORY_BYTES = 384 << 20  # address space of one worker: within a 512 MiB pod beside syncd
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,9 +14,9 @@ from connectors.markdown.clean_text import strip_invisible, visible_items, visib
 from connectors.markdown.context import ExtractionContext
 from connectors.markdown.front_matter import split_front_matter
 from connectors.markdown.metadata import humanised_name, postmortem_metadata
-from connectors.markdown.parser import normalise_source, parse_blocks
+from connectors.markdown.parser import NestedTooDeep, normalise_source, parse_blocks
 from connectors.markdown.sections import SectionWalker
-from connectors.markdown.shape_limits import check_shape
+from connectors.markdown.shape_limits import MAX_ITEMS, check_items, check_shape
 from syncd.model import DocumentProblem, DocumentRejected, ExtractedDocument, Postmortem
 
 __all__ = ["extract_document"]
@@ -54,8 +54,14 @@ def _extract(text: str, *, source: str, document: str) -> ExtractedDocument:
     front = split_front_matter(normalise_source(strip_invisible(text)))
     check_shape(front.body, line_offset=front.body_line_offset)
     ctx = ExtractionContext(body=front.body, line_offset=front.body_line_offset)
-    walker = SectionWalker(parse_blocks(front.body, ctx.env), ctx)
+    try:
+        blocks = parse_blocks(front.body, ctx.env)
+    except NestedTooDeep as exc:  # named on the file's line, front matter included
+        raise NestedTooDeep(exc.line, exc.limit, front.body_line_offset) from None
+    walker = SectionWalker(blocks, ctx)
     walker.walk()
+    items = tuple(visible_items(ctx.items))
+    check_items(len(items), items[MAX_ITEMS].line if len(items) > MAX_ITEMS else None)
     postmortem, metadata_problems = postmortem_metadata(
         source=source,
         document=document,
@@ -70,6 +76,6 @@ def _extract(text: str, *, source: str, document: str) -> ExtractedDocument:
     )
     return ExtractedDocument(
         postmortem=visible_title(postmortem, humanised_name(document)),
-        items=tuple(visible_items(ctx.items)),
+        items=items,
         problems=tuple(problems),
     )

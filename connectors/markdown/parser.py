@@ -9,13 +9,42 @@ from __future__ import annotations
 from functools import cache
 
 from markdown_it import MarkdownIt
+from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 from markdown_it.utils import EnvType
+
+from syncd.model import DocumentRejected
+
+
+class NestedTooDeep(DocumentRejected):
+    def __init__(self, line: int, limit: int, line_offset: int = 0) -> None:
+        self.line, self.limit = line, limit
+        super().__init__(
+            f"line {line + line_offset}: lists or quotes nested more than {limit} deep; "
+            "markdown stops reading there, so the document was skipped"
+        )
 
 
 @cache
 def markdown() -> MarkdownIt:
-    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    _refuse_what_nesting_would_drop(md)
+    return md
+
+
+def _refuse_what_nesting_would_drop(md: MarkdownIt) -> None:
+    """markdown-it stops reading (silently, to the end of the enclosing block) where lists and
+    quotes nest deeper than ``maxNesting`` (20): every action item after one over-indented line
+    would vanish, and be orphaned. Such a document is refused whole instead."""
+    tokenize = md.block.tokenize
+    limit = md.options.maxNesting
+
+    def checked(state: StateBlock, start: int, end: int) -> None:
+        if state.level >= limit and state.skipEmptyLines(start) < end:
+            raise NestedTooDeep(state.skipEmptyLines(start) + 1, limit)
+        tokenize(state, start, end)
+
+    md.block.tokenize = checked  # type: ignore[method-assign,assignment]
 
 
 def normalise_source(text: str) -> str:

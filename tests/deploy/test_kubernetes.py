@@ -421,7 +421,7 @@ def test_resources_are_requested_and_limited() -> None:
     for container in containers():
         resources = container["resources"]
         assert resources["requests"] == {"cpu": "100m", "memory": "128Mi"}
-        assert resources["limits"] == {"cpu": "500m", "memory": "256Mi"}
+        assert resources["limits"] == {"cpu": "500m", "memory": "512Mi"}
 
 
 def test_pods_run_non_root_with_a_read_only_root() -> None:

@@ -11,7 +11,8 @@ import pytest
 import connectors.markdown.sections as sections
 import connectors.markdown.tables as tables
 from connectors.markdown.extract import extract_document
-from syncd.model import ExtractedDocument
+from connectors.markdown.shape_limits import MAX_ITEMS
+from syncd.model import DocumentRejected, ExtractedDocument
 
 _FRAGMENTS = [
     "# ",
@@ -115,16 +116,21 @@ def test_random_bytes_as_text_never_raise() -> None:
 
 
 def test_a_huge_table_is_read_row_by_row() -> None:
-    rows = "".join(f"| Task {n} | @owner{n % 7} | 2026-01-01 | PAY-{n} |\n" for n in range(3000))
+    # As many rows as a document may hold items (more: tests/markdown/test_shape_limits.py).
+    rows = "".join(
+        f"| Task {n} | @owner{n % 7} | 2026-01-01 | PAY-{n} |\n" for n in range(MAX_ITEMS)
+    )
     result = _check("## Action Items\n\n| Action | Owner | Due | Bug |\n|---|---|---|---|\n" + rows)
-    assert len(result.items) == 3000
-    assert result.items[-1].line == 3004
+    assert len(result.items) == MAX_ITEMS
+    assert result.items[-1].line == MAX_ITEMS + 4
 
 
-def test_deep_nesting_of_lists_and_quotes() -> None:
+def test_deep_nesting_of_lists_and_quotes_is_refused_not_read_in_part() -> None:
     nested = "".join("  " * depth + "- level\n" for depth in range(200))
     quoted = "> " * 300 + "- [ ] quoted @a\n"
-    _check("## Action Items\n\n" + nested + "\n" + quoted)
+    for text in (nested, quoted):
+        with pytest.raises(DocumentRejected, match="nested more than 20 deep"):
+            extract_document("## Action Items\n\n" + text, source="s", document="d.md")
 
 
 @pytest.mark.parametrize(
