@@ -337,10 +337,10 @@ class Service:
         for key, error in failures.items():
             if not failure_log.reported(key):
                 failure_log.report(log, key, "service.team_sync_failed", error, traceback=False)
-        if run.error is None:  # the cycle ran through: its tracker and every source were tried
+        # A cycle that stopped early tried nothing after that: only one that ran through says
+        # its tracker and sources work again.
+        if run.error is None:
             failure_log.settle(log, ("sync", "tracker", "source"))
-        else:
-            failure_log.settle(log, ())
 
     def _sync_failed(self, team: str) -> None:
         count = self._failures.get(team, 0) + 1
@@ -387,7 +387,6 @@ class Service:
             failure_log.report(
                 log, DIGEST, "service.digest_failed", f"{type(exc).__name__}: {exc}", traceback=True
             )
-            failure_log.settle(log, ())
         else:
             failure_log.settle(log, ("digest",))
 
