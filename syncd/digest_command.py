@@ -24,7 +24,8 @@ from syncd.digest import (
     render_text,
 )
 from syncd.digest_inputs import current_slot, digest_inputs
-from syncd.logs import get_logger
+from syncd.failure_streaks import FailureKey
+from syncd.logs import get_logger, log_failure
 from syncd.notifier import NotifierContext
 from syncd.store import StateStore
 
@@ -119,5 +120,12 @@ def post_digests(
             # digest is better than a lost one.
             store.mark_digest_failed(name, slot, key, at=now, error=message)
         console.print(f"[red]{name}: {key}: posting failed:[/] {message}")
-        log.error("digest.post_failed", channel=key, slot=slot.isoformat(), error=message)
+        log_failure(
+            log,
+            FailureKey("digest", key),
+            "digest.post_failed",
+            error=message,
+            channel=key,
+            slot=slot.isoformat(),
+        )
     return ok

@@ -5,14 +5,24 @@ from __future__ import annotations
 import logging
 import re
 import sys
-from collections.abc import MutableMapping
-from typing import Any, TextIO
+from collections.abc import Iterator, MutableMapping
+from contextlib import contextmanager
+from contextvars import ContextVar
+from typing import Any, Protocol, TextIO
 
 import structlog
 
+from syncd.failure_streaks import FailureKey
 from syncd.redaction import MASK, redactor
 
-__all__ = ["configure", "get_logger", "redactor"]
+__all__ = [
+    "FailureReporter",
+    "configure",
+    "failures_reported_by",
+    "get_logger",
+    "log_failure",
+    "redactor",
+]
 
 _SECRET_KEYS = re.compile(r"(token|password|passwd|secret|authorization|api_key|webhook)", re.I)
 
@@ -77,3 +87,39 @@ def configure(*, log_format: str | None, level: str = "info", stream: TextIO | N
 
 def get_logger(**bound: Any) -> Any:
     return structlog.get_logger().bind(**bound)
+
+
+class FailureReporter(Protocol):
+    """Logs the failures a piece of work meets, deciding which are news (``syncd run``)."""
+
+    def report(
+        self, log: Any, key: FailureKey, event: str, error: str, *, traceback: bool, **fields: Any
+    ) -> None: ...
+
+
+_reporter: ContextVar[FailureReporter | None] = ContextVar("syncd_failure_reporter", default=None)
+
+
+def log_failure(
+    log: Any, key: FailureKey, event: str, *, error: str, traceback: bool = False, **fields: Any
+) -> None:
+    """Log a failure of ``key`` (a tracker, a source, ...). Left alone (the CLI: one cycle, and
+    every failure matters) at error level each time; under ``failures_reported_by`` the reporter
+    decides. ``traceback``: only from an ``except`` block."""
+    reporter = _reporter.get()
+    if reporter is not None:
+        reporter.report(log, key, event, error, traceback=traceback, **fields)
+    elif traceback:
+        log.exception(event, error=error, **fields)
+    else:
+        log.error(event, error=error, **fields)
+
+
+@contextmanager
+def failures_reported_by(reporter: FailureReporter) -> Iterator[None]:
+    """Route this thread's ``log_failure`` calls to ``reporter`` while inside."""
+    token = _reporter.set(reporter)
+    try:
+        yield
+    finally:
+        _reporter.reset(token)

@@ -18,6 +18,7 @@ from typing import Any, TypeVar
 from syncd import adoption
 from syncd.deferral import Deferral, deferred
 from syncd.extraction import TeamItems
+from syncd.failure_streaks import TRACKER
 from syncd.http import (
     AmbiguousWriteError,
     AuthError,
@@ -28,7 +29,7 @@ from syncd.http import (
     TransientError,
 )
 from syncd.intent_settling import IntentSettling, intent_time, intents_to_resolve
-from syncd.logs import get_logger
+from syncd.logs import get_logger, log_failure
 from syncd.mirror import render
 from syncd.mirror.model import (
     DesiredIssue,
@@ -206,11 +207,11 @@ def mirror_team(
             )
     except AuthError as exc:
         outcome.stopped = tracker_failure(exc)
-        log.error("mirror.auth_failed", error=str(exc))
+        log_failure(log, TRACKER, "mirror.auth_failed", error=str(exc))
     except HttpError as exc:
         outcome.stopped = tracker_failure(exc)
         event = "mirror.tracker_unreachable" if exc.failure else "mirror.tracker_failed"
-        log.error(event, error=str(exc), status=exc.status)
+        log_failure(log, TRACKER, event, error=str(exc), status=exc.status)
     return outcome
 
 

@@ -14,8 +14,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 
+from syncd.failure_streaks import TRACKER
 from syncd.http import HttpError
-from syncd.logs import get_logger
+from syncd.logs import get_logger, log_failure
 from syncd.mirror.model import IssueSnapshot
 from syncd.mirror.origin import postmortem_of_description
 from syncd.model import KnownItem, Status
@@ -80,7 +81,7 @@ def recover_from_tracker(
     try:
         read = tracker.changed_since(None)
     except HttpError as exc:
-        log.error("recovery.tracker_unread", error=str(exc), status=exc.status)
+        log_failure(log, TRACKER, "recovery.tracker_unread", error=str(exc), status=exc.status)
         return Recovery(stopped=tracker_failure(exc))
     ours = own_issues(read.snapshots.values(), name)
     known = known_items_of_issues(ours)

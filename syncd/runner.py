@@ -18,9 +18,10 @@ from zoneinfo import ZoneInfo
 
 from syncd.config.loader import LoadedTeam
 from syncd.extraction import SourceOutcome, TeamItems, build_team_items
+from syncd.failure_streaks import TEAM_CYCLE
 from syncd.fencing import LeaseLostError
 from syncd.ledger import Operation, OpKind, RecordedItem, plan_record_changes, recorded_fields
-from syncd.logs import get_logger
+from syncd.logs import get_logger, log_failure
 from syncd.mirror_executor import MirrorOutcome
 from syncd.model import Flag
 from syncd.progress import Matching, ProgressListener, ReadingSource
@@ -237,7 +238,7 @@ def sync_team(
         return run
     except LeaseLostError as exc:
         # Another process holds the team now: nothing more of this cycle may be written.
-        log.error("sync.team_lost", error=str(exc), now_held_by=exc.now_held_by)
+        log_failure(log, TEAM_CYCLE, "sync.team_lost", error=str(exc), now_held_by=exc.now_held_by)
         if run_id is not None:
             try:  # the run's own record only, which no other writer reads or changes
                 unfenced.finish_run(run_id, at=now, outcome="failed", counts={}, error=str(exc))
@@ -245,8 +246,8 @@ def sync_team(
                 log.exception("sync.run_record_failed")
         return TeamRun(name, error=str(exc), seconds=time.perf_counter() - started)
     except Exception as exc:  # one team's failure must never stop the others
-        log.exception("sync.team_failed")
         error = f"{type(exc).__name__}: {exc}"
+        log_failure(log, TEAM_CYCLE, "sync.team_failed", error=error, traceback=True)
         if run_id is not None:
             try:
                 store.finish_run(run_id, at=now, outcome="failed", counts={}, error=error)

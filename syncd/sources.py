@@ -9,7 +9,8 @@ from typing import Any
 
 from syncd import plugins
 from syncd.extraction import SourceOutcome
-from syncd.logs import get_logger
+from syncd.failure_streaks import FailureKey
+from syncd.logs import get_logger, log_failure
 from syncd.model import DocumentFailure, ExtractedDocument
 
 # Called after each document with (source name, document); drives progress on a terminal.
@@ -50,12 +51,11 @@ def read_source(
                     else result.postmortem.document,
                 )
     except plugins.SourceError as exc:
-        log.error("source.failed", error=str(exc))
+        log_failure(log, FailureKey("source", name), "source.failed", error=str(exc))
         return SourceOutcome(name, tuple(documents), tuple(failures), str(exc))
     except Exception as exc:  # a connector bug must cost its source, never the team
-        log.exception("source.crashed")
-        return SourceOutcome(
-            name, tuple(documents), tuple(failures), f"{type(exc).__name__}: {exc}"
-        )
+        error = f"{type(exc).__name__}: {exc}"
+        log_failure(log, FailureKey("source", name), "source.crashed", error=error, traceback=True)
+        return SourceOutcome(name, tuple(documents), tuple(failures), error)
     log.debug("source.read", documents=len(documents), skipped=len(failures))
     return SourceOutcome(name, tuple(documents), tuple(failures))

@@ -18,13 +18,15 @@ from syncd.clock import system_now
 from syncd.config.loader import LoadedConfig, LoadedTeam, load_config
 from syncd.digest_command import post_digests
 from syncd.digest_inputs import digest_inputs
+from syncd.failure_streaks import TEAM_CYCLE, TRACKER, FailureKey
 from syncd.judge.items import judge_item
-from syncd.logs import get_logger, redactor
+from syncd.logs import failures_reported_by, get_logger, redactor
 from syncd.runner import TeamRun, sync_team
 from syncd.secret_values import secret_values
 from syncd.service.bounded_check import BoundedCheck
 from syncd.service.cycle_writer import cycle_writer
 from syncd.service.drain import DrainableStore
+from syncd.service.failure_log import FailureLog, ServiceFailures
 from syncd.service.http import ProbeServer
 from syncd.service.instance_lock import InstanceLock, InstanceLockedError, lock_sqlite_store
 from syncd.service.leases import (
@@ -56,6 +58,8 @@ HTTP_HOST_ENV_VAR = "SYNCD_HTTP_HOST"  # default: every interface, as probes com
 SIGNAL_POLL_SECONDS = 0.25  # how late a signal delivered to another thread may be handled
 # A deferred team runs this long after its budget opens: the clocks of replicas differ a little.
 RESUME_SLACK = timedelta(seconds=2)
+# A digest job that failed as a whole, before or between its channels' posts.
+DIGEST = FailureKey("digest")
 
 
 def _now() -> datetime:
@@ -95,6 +99,9 @@ class Service:
         self._interval_fixed = interval is not None  # injected (tests): reloads keep it
         self._clock = clock
         self._failures: dict[str, int] = {}  # team -> failed cycles in a row, on this replica
+        # What the logs already said of each team's failures: each is logged once, then its
+        # recovery (the counts above and in /metrics go on counting every one).
+        self._failure_logs = ServiceFailures()
         # `run --confirm-removal`: confirms what the first cycle of each team on this replica
         # finds held (``syncd.removal_guard``); a later loss is held again.
         self._confirm_removal = confirm_removal
@@ -208,6 +215,7 @@ class Service:
         for team in before - after:
             self.metrics.forget_team(team)
             self._failures.pop(team, None)
+            self._failure_logs.forget(team)
         if not self._interval_fixed and loaded.service.sync_interval != self._interval:
             self._interval = loaded.service.sync_interval
             self._scheduler.set_interval(self._interval)
@@ -253,33 +261,42 @@ class Service:
             return
         with self._running_changed:
             self._running.add(name)
+        failure_log = self._failure_logs.work(name)
         try:
-            run = sync_team(
-                team,
-                self._work_store,
-                now=self._clock(),
-                cache_dir=self._loaded.service.state_dir / "cache",
-                dry_run=False,
-                tracker_context={"http_observer": self.metrics.observe_request},
-                writer=writer,
-                confirm_removal=(
-                    frozenset() if name in self._confirm_spent else self._confirm_removal
-                ),
-            )
+            with failures_reported_by(failure_log):
+                run = sync_team(
+                    team,
+                    self._work_store,
+                    now=self._clock(),
+                    cache_dir=self._loaded.service.state_dir / "cache",
+                    dry_run=False,
+                    tracker_context={"http_observer": self.metrics.observe_request},
+                    writer=writer,
+                    confirm_removal=(
+                        frozenset() if name in self._confirm_spent else self._confirm_removal
+                    ),
+                )
             if run.reading is not None:
                 self._confirm_spent.add(name)
                 self.metrics.removals_held.labels(name).set(len(run.reading.held_sources))
             finished = self._clock()
             self._resume_when_budget_opens(name, run)
             self.metrics.sync_duration.labels(name).observe(run.seconds)
-            failure = cycle_failure(run)
-            if failure is None:
-                self._sync_succeeded(name, finished)
+            failures = cycle_failures(run)
+            self._log_cycle_failures(team, run, failures, failure_log)
+            if failures:
+                self._sync_failed(name)
             else:
-                self._sync_failed(name, failure)
+                self._sync_succeeded(name, finished)
         except Exception as exc:  # one team's failure never stops another, nor the scheduler
-            team_log.exception("service.team_sync_crashed")
-            self._sync_failed(name, f"{type(exc).__name__}: {exc}")
+            failure_log.report(
+                team_log,
+                TEAM_CYCLE,
+                "service.team_sync_crashed",
+                f"{type(exc).__name__}: {exc}",
+                traceback=True,
+            )
+            self._sync_failed(name)
         else:
             if run.error is None:
                 # The items were read and recorded, even when the tracker was down: the item
@@ -307,23 +324,32 @@ class Service:
             rescheduled=moved,
         )
 
-    def _sync_failed(self, team: str, why: str) -> None:
-        # The first failure and the recovery are the news; the ones between are counted.
+    def _log_cycle_failures(
+        self,
+        team: LoadedTeam,
+        run: TeamRun,
+        failures: Mapping[FailureKey, str],
+        failure_log: FailureLog,
+    ) -> None:
+        """Log what failed in the cycle that no layer below logged (a tracker not contacted as
+        its token is unset), then what recovered."""
+        log = get_logger(team=team.config.team)
+        for key, error in failures.items():
+            if not failure_log.reported(key):
+                failure_log.report(log, key, "service.team_sync_failed", error, traceback=False)
+        # A cycle that stopped early tried nothing after that: only one that ran through says
+        # its tracker and sources work again.
+        if run.error is None:
+            failure_log.settle(log, ("sync", "tracker", "source"))
+
+    def _sync_failed(self, team: str) -> None:
         count = self._failures.get(team, 0) + 1
         self._failures[team] = count
         self.metrics.sync_failed(team, count, still_held=self._leases.holds(team))
-        log = get_logger(team=team)
-        if count == 1:
-            log.error("service.team_sync_failed", error=why, consecutive_failures=count)
-        else:
-            log.warning("service.team_sync_still_failing", error=why, consecutive_failures=count)
 
     def _sync_succeeded(self, team: str, finished: datetime) -> None:
-        failed_before = self._failures.get(team, 0)
         self._failures[team] = 0
         self.metrics.sync_succeeded(team, finished.timestamp(), still_held=self._leases.holds(team))
-        if failed_before:
-            get_logger(team=team).info("service.team_sync_recovered", after_failures=failed_before)
 
     def _record_judgements(self, team: LoadedTeam, now: datetime) -> None:
         try:
@@ -341,22 +367,28 @@ class Service:
         if team is None or self.signals.stop.is_set():
             return
         now = self._clock()
+        log = get_logger(team=name)
+        failure_log = self._failure_logs.work(name)
         try:
-            ok = post_digests(
-                team,
-                self._work_store,
-                now=now,
-                force=False,
-                console=_quiet_console(),
-                replica=getattr(self._leases, "replica", None),
-            )
+            # A channel's failed post is logged there (``digest.post_failed``), once per run.
+            with failures_reported_by(failure_log):
+                post_digests(
+                    team,
+                    self._work_store,
+                    now=now,
+                    force=False,
+                    console=_quiet_console(),
+                    replica=getattr(self._leases, "replica", None),
+                )
             for post in self._work_store.digest_posts(name):
                 if post.posted_at == now and post.claimed_by is not None:
                     self.metrics.digests_posted.labels(name, post.channel.split(":")[0]).inc()
-            if not ok:
-                get_logger(team=name).warning("service.digest_failed")
-        except Exception:
-            get_logger(team=name).exception("service.digest_failed")
+        except Exception as exc:
+            failure_log.report(
+                log, DIGEST, "service.digest_failed", f"{type(exc).__name__}: {exc}", traceback=True
+            )
+        else:
+            failure_log.settle(log, ("digest",))
 
     # -- leases and readiness --------------------------------------------------------------
 
@@ -374,11 +406,13 @@ class Service:
         for team in sorted(changes.gained):
             get_logger(team=team).info("service.team_acquired")
             self._failures[team] = 0
+            self._failure_logs.forget(team)
             self.metrics.team_taken(team)
             self._scheduler.sync_soon(team)
         for team in sorted(changes.lost):
             get_logger(team=team).warning("service.team_lost")
             self._failures.pop(team, None)
+            self._failure_logs.forget(team)
             self.metrics.team_released(team)
         self.metrics.teams_held.set(len(self._leases.held()))
 
@@ -400,21 +434,21 @@ class Service:
         return None
 
 
-def cycle_failure(run: TeamRun) -> str | None:
-    """Why a team's cycle failed as a whole — its items are not in step with the tracker — or
-    None. One unreadable document or one item the tracker refused is not that: those are
-    reported with the item (logs, digest), and the rest of the team is in step."""
+def cycle_failures(run: TeamRun) -> dict[FailureKey, str]:
+    """What failed in a cycle, each with its error: the cycle itself, its tracker, each source
+    that could not be read; empty when the team is in step with the tracker. One unreadable
+    document or one item the tracker refused is not a failure of the team: those are reported
+    with the item (logs, digest), and the rest of the team is in step."""
     if run.error is not None:
-        return run.error
+        return {TEAM_CYCLE: run.error}
+    failed: dict[FailureKey, str] = {}
     outcome = run.tracker.outcome if run.tracker is not None else None
     if outcome is not None and outcome.stopped:
-        return f"tracker: {outcome.stopped}"
-    if run.reading is not None and run.reading.source_errors:
-        failed = sorted(run.reading.source_errors.items())
-        name, why = failed[0]
-        more = f" (and {len(failed) - 1} more source(s))" if len(failed) > 1 else ""
-        return f"source {name}: {why}{more}"
-    return None
+        failed[TRACKER] = f"tracker: {outcome.stopped}"
+    if run.reading is not None:
+        for name, why in sorted(run.reading.source_errors.items()):
+            failed[FailureKey("source", name)] = f"source {name}: {why}"
+    return failed
 
 
 def _config_problem(loaded: LoadedConfig) -> str | None:

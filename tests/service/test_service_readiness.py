@@ -7,9 +7,11 @@ import time
 
 import pytest
 
+from syncd.extraction import TeamItems
+from syncd.failure_streaks import TEAM_CYCLE, TRACKER, FailureKey
 from syncd.mirror_executor import MirrorOutcome
 from syncd.runner import TeamRun
-from syncd.service.app import cycle_failure
+from syncd.service.app import cycle_failures
 from syncd.service.bounded_check import BoundedCheck
 from syncd.service.readiness import (
     HEARTBEAT_PERIOD,
@@ -84,19 +86,27 @@ def test_config_and_lease_problems_are_named_together() -> None:
 
 
 def test_a_cycle_fails_when_the_team_errs_its_tracker_stops_or_a_source_fails() -> None:
-    assert cycle_failure(TeamRun("payments", error="OperationalError: disk full")) == (
-        "OperationalError: disk full"
-    )
+    assert cycle_failures(TeamRun("payments", error="OperationalError: disk full")) == {
+        TEAM_CYCLE: "OperationalError: disk full"
+    }
     stopped = TeamRun(
         "payments",
         tracker=TrackerStage(MirrorOutcome(stopped="the tracker could not be reached: 503")),
     )
-    assert cycle_failure(stopped) == "tracker: the tracker could not be reached: 503"
+    assert cycle_failures(stopped) == {TRACKER: "tracker: the tracker could not be reached: 503"}
     # One item the tracker refused is reported with the item; the team is otherwise in step.
     one_item = TeamRun("payments", tracker=TrackerStage(MirrorOutcome(failed_items={"a1"})))
-    assert cycle_failure(one_item) is None
+    assert cycle_failures(one_item) == {}
     # Not contacted in a dry run (no credentials) is a note, not a failure of the service.
-    assert cycle_failure(TeamRun("payments", tracker=TrackerStage(None, "no token"))) is None
+    assert cycle_failures(TeamRun("payments", tracker=TrackerStage(None, "no token"))) == {}
+    # Each source that could not be read is a failure of its own, beside the tracker's.
+    reading = TeamItems("payments", (), {}, (), (), (), {"wiki": "403", "drive": "gone"})
+    both = TeamRun("payments", reading=reading, tracker=stopped.tracker)
+    assert cycle_failures(both) == {
+        TRACKER: "tracker: the tracker could not be reached: 503",
+        FailureKey("source", "drive"): "source drive: gone",
+        FailureKey("source", "wiki"): "source wiki: 403",
+    }
 
 
 # --------------------------------------------------------------------------- bounded checks
