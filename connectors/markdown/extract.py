@@ -14,7 +14,7 @@ from connectors.markdown.clean_text import strip_invisible, visible_items, visib
 from connectors.markdown.context import ExtractionContext
 from connectors.markdown.front_matter import split_front_matter
 from connectors.markdown.metadata import humanised_name, postmortem_metadata
-from connectors.markdown.parser import NestedTooDeep, normalise_source, parse_blocks
+from connectors.markdown.parser import ParseRefused, normalise_source, parse_blocks
 from connectors.markdown.sections import SectionWalker
 from connectors.markdown.shape_limits import MAX_ITEMS, check_items, check_shape
 from syncd.model import DocumentProblem, DocumentRejected, ExtractedDocument, Postmortem
@@ -56,8 +56,8 @@ def _extract(text: str, *, source: str, document: str) -> ExtractedDocument:
     ctx = ExtractionContext(body=front.body, line_offset=front.body_line_offset)
     try:
         blocks = parse_blocks(front.body, ctx.env)
-    except NestedTooDeep as exc:  # named on the file's line, front matter included
-        raise NestedTooDeep(exc.line, exc.limit, front.body_line_offset) from None
+    except ParseRefused as exc:  # named on the file's line, front matter included
+        raise ParseRefused(exc.line, exc.reason, front.body_line_offset) from None
     walker = SectionWalker(blocks, ctx)
     walker.walk()
     items = tuple(visible_items(ctx.items))

@@ -15,33 +15,51 @@ from markdown_it.utils import EnvType
 
 from syncd.model import DocumentRejected
 
+# Blocks (list items, quote and paragraph parts: tokens) the parser may make before it is
+# stopped: about 10,000 list items, a fraction of a second; a postmortem makes a few thousand.
+MAX_BLOCK_TOKENS = 50_000
 
-class NestedTooDeep(DocumentRejected):
-    def __init__(self, line: int, limit: int, line_offset: int = 0) -> None:
-        self.line, self.limit = line, limit
-        super().__init__(
-            f"line {line + line_offset}: lists or quotes nested more than {limit} deep; "
-            "markdown stops reading there, so the document was skipped"
-        )
+
+class ParseRefused(DocumentRejected):
+    """The block parse was stopped at ``line`` (of the text parsed) for ``reason``."""
+
+    def __init__(self, line: int, reason: str, line_offset: int = 0) -> None:
+        self.line, self.reason = line, reason
+        super().__init__(f"line {line + line_offset}: {reason}; the document was skipped")
 
 
 @cache
 def markdown() -> MarkdownIt:
     md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
-    _refuse_what_nesting_would_drop(md)
+    _checked_nested_parses(md)
     return md
 
 
-def _refuse_what_nesting_would_drop(md: MarkdownIt) -> None:
-    """markdown-it stops reading (silently, to the end of the enclosing block) where lists and
-    quotes nest deeper than ``maxNesting`` (20): every action item after one over-indented line
-    would vanish, and be orphaned. Such a document is refused whole instead."""
+def _checked_nested_parses(md: MarkdownIt) -> None:
+    """Every list item and quote is parsed by a nested call of the block tokenizer; checked
+    there, at no cost worth measuring:
+
+    - markdown-it stops reading (silently, to the end of the enclosing block) where lists and
+      quotes nest deeper than ``maxNesting`` (20): every action item after one over-indented
+      line would vanish, and be orphaned. Such a document is refused instead.
+    - A document of tens of thousands of list items costs the parser seconds: it is stopped
+      once it has made ``MAX_BLOCK_TOKENS``, long before its end.
+    """
     tokenize = md.block.tokenize
     limit = md.options.maxNesting
 
     def checked(state: StateBlock, start: int, end: int) -> None:
         if state.level >= limit and state.skipEmptyLines(start) < end:
-            raise NestedTooDeep(state.skipEmptyLines(start) + 1, limit)
+            raise ParseRefused(
+                state.skipEmptyLines(start) + 1,
+                f"lists or quotes nested more than {limit} deep (markdown stops reading there)",
+            )
+        if len(state.tokens) > MAX_BLOCK_TOKENS:
+            raise ParseRefused(
+                start + 1,
+                f"more than {MAX_BLOCK_TOKENS:,} blocks (list items, paragraphs, quotes) read so "
+                "far; a postmortem makes a few thousand, so this is most likely an export",
+            )
         tokenize(state, start, end)
 
     md.block.tokenize = checked  # type: ignore[method-assign,assignment]

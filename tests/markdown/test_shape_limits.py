@@ -111,3 +111,13 @@ def test_nesting_the_parser_would_stop_at_refuses_the_document_instead_of_droppi
         extract_document(deep, source="s", document="d.md")
     shallow = "# t\n\n" + marker * 5 + "a\n\n## Action items\n\n" + task(1)
     assert len(extract_document(shallow, source="s", document="d.md").items) == 1
+
+
+def test_a_document_of_tens_of_thousands_of_list_items_is_stopped_early() -> None:
+    """The parser is stopped once it has made its block budget, long before the end: a
+    megabyte of list items cost it seconds before the item limit could refuse it."""
+    text = HEAD + "- a\n" * 30_000
+    with pytest.raises(DocumentRejected, match=r"^line \d+: more than 50,000 blocks") as refused:
+        extract_document(text, source="s", document="d.md")
+    stopped_at = int(str(refused.value).split(":")[0].removeprefix("line "))
+    assert stopped_at < 15_000  # about 10,000 items in: the rest was never parsed
