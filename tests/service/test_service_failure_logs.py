@@ -5,28 +5,17 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
 from syncd.failure_streaks import TRACKER, FailureKey
-from syncd.logs import configure, failures_reported_by, get_logger, log_failure
+from syncd.logs import failures_reported_by, get_logger, log_failure
 from syncd.service.failure_log import ServiceFailures
 from tests.fakes.faults import Fault
 from tests.fakes.jira.server import FakeJira
+from tests.notify.notify_support import captured_logs
 from tests.service.in_process import service_in_process
 from tests.service.service_support import JIRA_TOKEN, jira_tracker, wait_for, write_team
-
-
-@contextmanager
-def captured_logs() -> Iterator[io.StringIO]:
-    stream = io.StringIO()
-    configure(log_format="json", level="debug", stream=stream)
-    try:
-        yield stream
-    finally:
-        configure(log_format="json", level="info")
 
 
 def events(stream: io.StringIO) -> list[dict[str, Any]]:
