@@ -21,7 +21,8 @@ from pathlib import Path
 
 from connectors.markdown.files import FoundFile, PathProblem
 from connectors.markdown.parallel import read_in_workers
-from connectors.markdown.shape_limits import MAX_ITEMS, MAX_LINES
+from connectors.markdown.parser import MAX_BLOCK_UNITS
+from connectors.markdown.shape_limits import MAX_CELLS, MAX_ITEMS, MAX_LINES, MAX_MARKUP_CHARS
 
 _HEAD = "# Outage\n\n## Action items\n\n"
 BUDGET_SECONDS = 3600.0
@@ -81,16 +82,62 @@ GENERATORS: dict[str, Callable[[int], str]] = {
     "many html blocks": lambda n: _HEAD + _repeat("<div>\n- a\n</div>\n\n", n),
     "many reference definitions": lambda n: _HEAD + _repeat("[a]: https://x.io/a\n", n),
     "prose with a pipe per line": lambda n: _HEAD + _repeat("a | b\n", n),
+    "items of dense markup": lambda n: _HEAD + _repeat("- " + "*a* [b " * 1400 + "\n", n),
+    "continuation paragraphs of markup": lambda n: (
+        _HEAD + "- Fix it @bob\n\n" + _repeat("  *a* [b c *d *a* [b c *d *a* [b c *d\n\n", n)
+    ),
+    "table rows of markup": lambda n: (
+        _HEAD + "| Action | Owner |\n|---|---|\n" + _repeat("| *a* [b *c *a* [b *c | @d |\n", n)
+    ),
+    "detail bullets of markup": lambda n: (
+        _HEAD + "- Fix it @bob\n" + _repeat("  - *a* [b *c d *a* [b *c d *a* [b *c\n", n)
+    ),
     "just under every limit": lambda n: _under_the_limits(n),
+    # The same constructs with lines as long as a document at the line limit has: the cheapest
+    # way for an adversary to put the most of each into one document.
+    "headings at the line limit": lambda n: _at_line_limit(n, "## h{i} ", "x"),
+    "link definitions at the line limit": lambda n: _at_line_limit(n, "[a{i}]: http://x/", "x"),
+    "quote lines at the line limit": lambda n: _at_line_limit(n, "> p{i} ", "p"),
+    "one paragraph at the line limit": lambda n: _at_line_limit(n, "p{i} ", "p"),
+    "setext headings at the line limit": lambda n: _at_line_limit(n, "a{i}\n---", " ", 2),
+    "list items at the line limit": lambda n: _at_line_limit(n, "- a{i} ", "a"),
+    "rules at the line limit": lambda n: _at_line_limit(n, "***", " "),
+    "table rows at the line limit": lambda n: (
+        "| Step | Time |\n|---|---|\n" + _at_line_limit(n, "| s{i} | t ", " ").replace("\n", "|\n")
+    ),
 }
 
 
+def _at_line_limit(size: int, start: str, pad: str, lines_each: int = 1) -> str:
+    """Lines made from ``start`` (``{i}`` numbered), padded with ``pad`` to the width at which
+    ``size`` bytes fill the line limit."""
+    count = (MAX_LINES - 10) // lines_each
+    width = max(len(start) + 6, size // count)
+    out = []
+    for i in range(count):
+        head = start.format(i=i)
+        out.append(head + pad * (width - len(head) - 1) + "\n")
+    return "".join(out)
+
+
 def _under_the_limits(size: int) -> str:
-    """As many items, then paragraph lines, as the shape limits let through, up to ``size``."""
-    items = _HEAD + "".join(
-        f"- [ ] Fix x{i} (owner: @bob, due: 2026-01-01)\n" for i in range(MAX_ITEMS)
+    """As many items (their text at the markup budget, a table at the block budget), then
+    paragraph lines, as the shape limits let through, up to ``size``."""
+    markup = "*a* [b " * ((MAX_MARKUP_CHARS // (MAX_ITEMS // 2) - 40) // 7)
+    # The parser's work units: the items spend about 5,000, a timeline row 4, a line of prose 1;
+    # the rest is shared half and half between the timeline and the prose after it.
+    spare = MAX_BLOCK_UNITS - 6_000
+    rows = min((MAX_CELLS - 100) // 3 - MAX_ITEMS // 2, spare // 2 // 4)
+    items = (
+        "# Outage\n\n## Timeline\n\n| Step | Time |\n|---|---|\n"
+        + "| a | 10:00 |\n" * rows
+        + "\n## Action items\n\n"
+        + "".join(f"- [ ] Fix x{i} {markup}(owner: @bob)\n" for i in range(MAX_ITEMS // 2))
+        + "\n| Action | Owner |\n|---|---|\n"
+        + "".join(f"| Fix y{i} | @bob |\n" for i in range(MAX_ITEMS // 2))
+        + "\n"
     )
-    room = MAX_LINES - 1 - items.count("\n")
+    room = min(MAX_LINES - 1 - items.count("\n"), spare // 2)
     width = max(2, (size - len(items)) // room)
     return items + ("p" * (width - 1) + "\n") * room
 

@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 
 from markdown_it.utils import EnvType
 
+from connectors.markdown.clean_text import clean_line
+from connectors.markdown.shape_limits import check_items
 from syncd.model import DocumentProblem, RawItem
 
 
@@ -17,6 +19,18 @@ class ExtractionContext:
     items: list[RawItem] = field(default_factory=list)
     problems: list[DocumentProblem] = field(default_factory=list)
     _lines: list[str] | None = None
+    # The 0-based body line of the item being read, for a document refused part-way through a
+    # block (its inline markup over budget): named on the item, not on the list or table.
+    reading_line: int | None = None
+    _visible_items: int = 0
+
+    def add_item(self, item: RawItem) -> None:
+        """Keep ``item``; past ``MAX_ITEMS`` visible ones the document is refused at once, before
+        the rest of an export or index is read."""
+        self.items.append(item)
+        if clean_line(item.title) is not None:
+            self._visible_items += 1
+            check_items(self._visible_items, item.line)
 
     def line(self, body_line: int) -> int:
         """1-based line in the original text of a 0-based line of ``body``."""

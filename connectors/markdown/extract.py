@@ -16,7 +16,7 @@ from connectors.markdown.front_matter import split_front_matter
 from connectors.markdown.metadata import humanised_name, postmortem_metadata
 from connectors.markdown.parser import ParseRefused, normalise_source, parse_blocks
 from connectors.markdown.sections import SectionWalker
-from connectors.markdown.shape_limits import MAX_ITEMS, check_items, check_shape
+from connectors.markdown.shape_limits import check_shape
 from syncd.model import DocumentProblem, DocumentRejected, ExtractedDocument, Postmortem
 
 __all__ = ["extract_document"]
@@ -61,7 +61,6 @@ def _extract(text: str, *, source: str, document: str) -> ExtractedDocument:
     walker = SectionWalker(blocks, ctx)
     walker.walk()
     items = tuple(visible_items(ctx.items))
-    check_items(len(items), items[MAX_ITEMS].line if len(items) > MAX_ITEMS else None)
     postmortem, metadata_problems = postmortem_metadata(
         source=source,
         document=document,

@@ -14,6 +14,7 @@ from markdown_it.token import Token
 from markdown_it.utils import EnvType
 
 from connectors.markdown.parser import markdown
+from connectors.markdown.shape_limits import spend_markup
 
 # Characters that can start inline markup; text without any of them is already plain, and
 # skipping the inline parser for it is most of the cost of table cells and simple bullets.
@@ -122,6 +123,7 @@ def render_inline_many(raws: list[str], env: EnvType) -> list[InlineText]:
 
 
 def _parse(raw: str, env: EnvType) -> list[Token]:
+    spend_markup(env, len(raw))
     md = markdown()
     children: list[Token] = []
     md.inline.parse(raw, md, env, children)

@@ -139,6 +139,7 @@ def _could_be_label(raw: str) -> bool:
 def _entry_items(
     entry: ListEntry, section: str, ctx: ExtractionContext, head: ItemText | None
 ) -> None:
+    ctx.reading_line = entry.line
     if head is None:
         head = read_item_text(entry.head or "", ctx.env)
     children = [(child, read_item_text(child.head or "", ctx.env)) for child in entry.children]
@@ -177,7 +178,7 @@ def _entry_items(
     for child, text in details:
         _detail_lines(child, text, detail_lines, refs, ctx)
 
-    ctx.items.append(
+    ctx.add_item(
         RawItem(
             title=head.title,
             section=section,

@@ -22,13 +22,18 @@ from connectors.markdown.lists import (
     read_list,
     skip_block,
 )
+from connectors.markdown.shape_limits import MarkupBudgetSpent
 from connectors.markdown.tables import (
     TableRows,
     read_table,
     table_from_paragraph,
     table_from_tokens,
 )
+from syncd.model import DocumentRejected
 
+# A heading longer than this is no section name; the rest is not read (its label patterns
+# would cost a second a megabyte).
+_MAX_LABEL_CHARS = 1_000
 _LABEL_LEVEL = 7  # a bold label ranks below every heading: the next heading of any level ends it
 _BOLD_LABEL = re.compile(r"^\s*(\*\*|__)(?P<label>[^*_\n]{1,80}?)\s*:?\s*\1\s*:?\s*$")
 _PLAIN_LABEL = re.compile(r"^\s*(?P<label>[A-Za-z][A-Za-z &/-]{1,40}):\s*$")
@@ -88,13 +93,23 @@ class SectionWalker:
 
     def _guarded(self, tok: Token, what: str, read: Callable[..., None], *args: object) -> None:
         """One block that cannot be read never stops the rest of the document."""
+        self.ctx.reading_line = None
         try:
             read(*args)
+        except MarkupBudgetSpent as exc:  # the whole document is refused, named on its item
+            line = self.ctx.reading_line
+            if line is None and tok.map:
+                line = tok.map[0]
+            where = f"line {self.ctx.line(line)}: " if line is not None else ""
+            raise DocumentRejected(f"{where}{exc}") from None
+        except DocumentRejected:  # refused whole (too many items), already named on its line
+            raise
         except Exception as exc:  # any bug or surprise in one block: report it, go on
             line = tok.map[0] if tok.map else None
             self.ctx.problem(line, f"could not read this {what}: {type(exc).__name__}: {exc}")
 
     def _heading(self, tok: Token, raw: str) -> None:
+        raw = raw[:_MAX_LABEL_CHARS]
         level = int(tok.tag[1:]) if tok.tag[1:].isdigit() else 6
         if level == 1 and self.first_h1 is None:
             self.first_h1 = strip_markup(raw)

@@ -14,12 +14,42 @@ parser refuses real postmortems (a log pasted in a fence under a bullet) and let
 
 from __future__ import annotations
 
+from collections.abc import MutableMapping
+from typing import Any
+
 from syncd.model import DocumentRejected
 
-MAX_LINES = 50_000
+MAX_LINES = 30_000
 MAX_ROW_CELLS = 1_000  # "|" on one line
-MAX_CELLS = 100_000  # "|" in the whole document
+MAX_CELLS = 30_000  # "|" in the whole document: the table rule makes 3 tokens a cell
 MAX_ITEMS = 1_000  # action items in one document
+# Characters of item text that need the full inline parser (emphasis other than a plain
+# **bold** span, brackets that are not a plain link, HTML, escapes) in one document. That parser
+# is pure Python, up to 1.8 s per 100 KB of dense brackets, so a document of a thousand items
+# each a page of "*a* " would take seconds; a postmortem has a few thousand such characters.
+MAX_MARKUP_CHARS = 20_000
+_MARKUP_SPENT = "syncd.markup_chars"  # key in the parser's per-document ``env``
+
+
+class MarkupBudgetSpent(DocumentRejected):
+    """The document's item text holds more inline markup than ``MAX_MARKUP_CHARS``; the walker
+    names the line of the block where it was crossed."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            f"more than {MAX_MARKUP_CHARS:,} characters of inline markup (emphasis, brackets, "
+            "HTML) in action items; a postmortem has a few thousand, so this is most likely "
+            "generated text: the document was skipped"
+        )
+
+
+def spend_markup(env: MutableMapping[str, Any], chars: int) -> None:
+    """Count ``chars`` about to be parsed inline against the document's budget (kept in the
+    parser's per-document ``env``); raise ``MarkupBudgetSpent`` once it is over."""
+    spent = env.get(_MARKUP_SPENT, 0) + chars
+    env[_MARKUP_SPENT] = spent
+    if spent > MAX_MARKUP_CHARS:
+        raise MarkupBudgetSpent()
 
 
 def check_shape(body: str, *, line_offset: int = 0) -> None:
@@ -47,12 +77,12 @@ def check_shape(body: str, *, line_offset: int = 0) -> None:
                 )
 
 
-def check_items(count: int, first_line_over: int | None) -> None:
-    """Raise ``DocumentRejected`` when a document holds more action items than any postmortem."""
+def check_items(count: int, line: int) -> None:
+    """Raise ``DocumentRejected`` when the ``count``-th action item, on ``line``, is one more
+    than any postmortem holds."""
     if count > MAX_ITEMS:
-        where = f"line {first_line_over}: " if first_line_over is not None else ""
         raise DocumentRejected(
-            f"{where}{count:,} action items (syncd reads at most {MAX_ITEMS:,} a document); a "
-            "postmortem has a few dozen, so this is most likely an export or an index: the "
-            "document was skipped"
+            f"line {line}: more than {MAX_ITEMS:,} action items (syncd reads at most "
+            f"{MAX_ITEMS:,} a document); a postmortem has a few dozen, so this is most likely "
+            "an export or an index: the document was skipped"
         )

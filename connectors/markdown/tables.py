@@ -162,6 +162,7 @@ def _row_item(
     action_index = columns[Column.ACTION]
     if not cells[action_index].strip():
         return
+    ctx.reading_line = line
     rendered = render_inline_many(cells, ctx.env)
 
     def value(column: Column) -> str | None:
@@ -195,7 +196,7 @@ def _row_item(
         elif index not in no_refs and keys[index] not in _INDEX_HEADERS and text.text:
             refs.append(find_refs(text.text, text.links))
 
-    ctx.items.append(
+    ctx.add_item(
         RawItem(
             title=action.title,
             section=section,

@@ -5,14 +5,18 @@ listings, wherever they sit, are read."""
 from __future__ import annotations
 
 import pytest
+from markdown_it.utils import EnvType
 
+from connectors.markdown import tables
 from connectors.markdown.extract import extract_document
 from connectors.markdown.files import DocumentText, PathProblem
+from connectors.markdown.inline_text import InlineText
 from connectors.markdown.parallel import extract_safely
 from connectors.markdown.shape_limits import (
     MAX_CELLS,
     MAX_ITEMS,
     MAX_LINES,
+    MAX_MARKUP_CHARS,
     MAX_ROW_CELLS,
     check_shape,
 )
@@ -36,20 +40,22 @@ def test_one_more_item_refuses_the_document_naming_its_line_in_the_file() -> Non
     with pytest.raises(DocumentRejected) as refused:
         extract_document(text, source="s", document="d.md")
     first_item_line = 3 + 4 + 1
-    assert str(refused.value).startswith(f"line {first_item_line + MAX_ITEMS}: 1,001 action items")
+    assert str(refused.value).startswith(
+        f"line {first_item_line + MAX_ITEMS}: more than 1,000 action items"
+    )
 
 
 def test_table_rows_without_pipes_count_as_items_too() -> None:
     # GFM reads a row without a "|" as a one-cell row: no pattern over the text sees them.
     rows = "".join(f"Fix thing {n} @bob\n" for n in range(MAX_ITEMS + 1))
     text = HEAD + "| Action | Owner |\n|---|---|\n" + rows
-    with pytest.raises(DocumentRejected, match="1,001 action items"):
+    with pytest.raises(DocumentRejected, match="more than 1,000 action items"):
         extract_document(text, source="s", document="d.md")
 
 
 def test_more_lines_than_any_postmortem_refuses_the_document() -> None:
     check_shape("text\n" * (MAX_LINES - 1))
-    with pytest.raises(DocumentRejected, match=r"^50,001 lines \(syncd reads at most 50,000\)"):
+    with pytest.raises(DocumentRejected, match=r"^30,001 lines \(syncd reads at most 30,000\)"):
         check_shape("text\n" * MAX_LINES)
 
 
@@ -113,11 +119,112 @@ def test_nesting_the_parser_would_stop_at_refuses_the_document_instead_of_droppi
     assert len(extract_document(shallow, source="s", document="d.md").items) == 1
 
 
-def test_a_document_of_tens_of_thousands_of_list_items_is_stopped_early() -> None:
-    """The parser is stopped once it has made its block budget, long before the end: a
-    megabyte of list items cost it seconds before the item limit could refuse it."""
-    text = HEAD + "- a\n" * 30_000
-    with pytest.raises(DocumentRejected, match=r"^line \d+: more than 50,000 blocks") as refused:
+def _stopped_at(refused: pytest.ExceptionInfo[DocumentRejected]) -> int:
+    return int(str(refused.value).split(":")[0].removeprefix("line "))
+
+
+@pytest.mark.parametrize(
+    ("construct", "stopped_before"),
+    [
+        ("- a\n", 8_000),  # list items
+        ("> - a\n", 8_000),  # quoted list items
+        ("## a heading\n", 8_000),
+        ("a setext heading\n---\n", 15_000),
+        ("[ref]: https://example.com/a/long/path/to/a/page\n", 5_000),  # link definitions
+        ("***\n", 16_000),  # rules
+        ("s | t\n", 16_000),  # table rows (under a header)
+        ("s\n", 16_000),  # table rows without a pipe
+    ],
+)
+def test_a_document_of_tens_of_thousands_of_blocks_is_stopped_early(
+    construct: str, stopped_before: int
+) -> None:
+    """The parser is stopped once it has spent its block budget, long before the end: a
+    megabyte of list items, headings or link definitions cost it seconds before any limit on
+    the whole document could refuse it."""
+    header = "| Step | Time |\n|---|---|\n" if construct.startswith("s") else ""
+    text = HEAD + header + construct * (25_000 // construct.count("\n"))
+    with pytest.raises(
+        DocumentRejected, match=r"^line \d+: more markdown than any postmortem"
+    ) as refused:
         extract_document(text, source="s", document="d.md")
-    stopped_at = int(str(refused.value).split(":")[0].removeprefix("line "))
-    assert stopped_at < 15_000  # about 10,000 items in: the rest was never parsed
+    assert _stopped_at(refused) < stopped_before  # the rest was never parsed
+
+
+def test_a_thousand_items_with_detail_bullets_and_a_long_timeline_are_read() -> None:
+    """The budget is far above a real postmortem, even the largest the item limit lets by."""
+    timeline = "## Timeline\n\n| Time | Event |\n|---|---|\n" + "| 10:00 | paged |\n" * 1_000
+    items = "".join(
+        f"- Fix thing {n}\n  - owner: @bob\n  - due: 2026-01-01\n  - see the dashboard\n"
+        for n in range(MAX_ITEMS)
+    )
+    log = "```\n" + "api_1 | GET /pay 502\n" * 6_000 + "```\n"
+    text = "# Outage\n\n" + timeline + "\n" + log + "\n## Action items\n\n" + items
+    assert len(extract_document(text, source="s", document="d.md").items) == MAX_ITEMS
+
+
+def test_an_export_is_refused_at_its_first_item_over_the_limit_not_after_reading_it_all(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rendered_rows = 0
+    render = tables.render_inline_many
+
+    def counting(cells: list[str], env: EnvType) -> list[InlineText]:
+        nonlocal rendered_rows
+        rendered_rows += 1
+        return render(cells, env)
+
+    monkeypatch.setattr(tables, "render_inline_many", counting)
+    rows = "".join(f"| Fix thing {n} | @bob |\n" for n in range(5 * MAX_ITEMS))
+    text = HEAD + "| Action | Owner |\n|---|---|\n" + rows
+    with pytest.raises(DocumentRejected, match=r"^line 1007: more than 1,000 action items"):
+        extract_document(text, source="s", document="d.md")
+    assert rendered_rows == MAX_ITEMS + 1
+
+
+def _markup_items(count: int, chars: int) -> str:
+    """``count`` list items, each exactly ``chars`` characters of markup only the full inline
+    parser reads (single-star emphasis and a bracket)."""
+    unit = "*a* ["
+    return "".join("- " + (unit * chars)[:chars] + "\n" for _ in range(count))
+
+
+def test_items_up_to_the_markup_budget_are_read() -> None:
+    text = HEAD + _markup_items(MAX_MARKUP_CHARS // 500, 500)
+    assert len(extract_document(text, source="s", document="d.md").items) == MAX_MARKUP_CHARS // 500
+
+
+def test_markup_over_the_budget_refuses_the_document_naming_the_item() -> None:
+    text = FRONT + HEAD + _markup_items(MAX_MARKUP_CHARS // 500 + 1, 500)
+    with pytest.raises(DocumentRejected) as refused:
+        extract_document(text, source="s", document="d.md")
+    last_item_line = 3 + 4 + MAX_MARKUP_CHARS // 500 + 1
+    assert str(refused.value).startswith(
+        f"line {last_item_line}: more than 20,000 characters of inline markup"
+    )
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        "- Fix it @bob\n\n{paragraphs}",  # continuation paragraphs of one item
+        "| Action | Owner |\n|---|---|\n{rows}",  # table cells
+        "- Fix it @bob\n{children}",  # detail bullets under one item
+    ],
+)
+def test_markup_counts_wherever_an_item_reads_it(where: str) -> None:
+    chunk = "*a* [b *c d " * 10
+    text = HEAD + where.format(
+        paragraphs="".join(f"  {chunk}\n\n" for _ in range(MAX_MARKUP_CHARS // 100)),
+        rows="".join(f"| {chunk} | @d |\n" for _ in range(MAX_MARKUP_CHARS // 100)),
+        children="".join(f"  - {chunk}\n" for _ in range(MAX_MARKUP_CHARS // 100)),
+    )
+    with pytest.raises(DocumentRejected, match="characters of inline markup"):
+        extract_document(text, source="s", document="d.md")
+
+
+def test_plain_bold_code_and_links_do_not_count_against_the_markup_budget() -> None:
+    item = "- Add **alerting** on `queue_depth` for [payments](https://wiki.example/pay) @bob\n"
+    count = MAX_MARKUP_CHARS // len(item) * 2
+    text = HEAD + item * min(count, MAX_ITEMS)
+    assert len(extract_document(text, source="s", document="d.md").items) == min(count, MAX_ITEMS)
