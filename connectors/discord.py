@@ -8,10 +8,10 @@ from typing import Any, ClassVar
 import httpx
 from pydantic import Field, field_validator
 
-from syncd.http import HttpPolicy
-from syncd.notifier import NotifierContext, PostResult, Refusal, WebhookPoster, json_body
-from syncd.plugins import ConnectorKind, ConnectorSettings
-from syncd.settings_fields import ImageUrl, WebhookUrl
+from syncd.connector.http import HttpPolicy
+from syncd.connector.notifier import NotifierContext, PostResult, Refusal, WebhookPoster, json_body
+from syncd.connector.registry import ConnectorKind
+from syncd.connector.settings import ConnectorSettings, ImageUrl, WebhookUrl
 
 
 class DiscordSettings(ConnectorSettings):

@@ -8,10 +8,10 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, Field
 
-from syncd.http import HttpPolicy
-from syncd.notifier import NotifierContext, PostResult, Refusal, WebhookPoster, json_body
-from syncd.plugins import ConnectorKind, ConnectorSettings
-from syncd.settings_fields import ImageUrl, WebhookUrl
+from syncd.connector.http import HttpPolicy
+from syncd.connector.notifier import NotifierContext, PostResult, Refusal, WebhookPoster, json_body
+from syncd.connector.registry import ConnectorKind
+from syncd.connector.settings import ConnectorSettings, ImageUrl, WebhookUrl
 
 EMOJI_PATTERN = r":?[a-z0-9_+-]+:?"
 CHANNEL_PATTERN = r"@?[a-z0-9._-]+"

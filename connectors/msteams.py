@@ -7,10 +7,10 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from syncd.http import HttpPolicy
-from syncd.notifier import NotifierContext, PostResult, Refusal, WebhookPoster, json_body
-from syncd.plugins import ConnectorKind, ConnectorSettings
-from syncd.settings_fields import WebhookUrl
+from syncd.connector.http import HttpPolicy
+from syncd.connector.notifier import NotifierContext, PostResult, Refusal, WebhookPoster, json_body
+from syncd.connector.registry import ConnectorKind
+from syncd.connector.settings import ConnectorSettings, WebhookUrl
 
 
 class TeamsSettings(ConnectorSettings):

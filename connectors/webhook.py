@@ -8,10 +8,10 @@ from typing import Any, ClassVar
 
 from pydantic import Field, SecretStr, field_validator
 
-from syncd.http import HttpPolicy
-from syncd.notifier import NotifierContext, PostResult, Refusal, WebhookPoster
-from syncd.plugins import ConnectorKind, ConnectorSettings
-from syncd.settings_fields import WebhookUrl
+from syncd.connector.http import HttpPolicy
+from syncd.connector.notifier import NotifierContext, PostResult, Refusal, WebhookPoster
+from syncd.connector.registry import ConnectorKind
+from syncd.connector.settings import ConnectorSettings, WebhookUrl
 
 # RFC 9110 token characters
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")

@@ -37,7 +37,7 @@ from connectors.github.connection import (
 from connectors.github.listing import pages
 from connectors.github.milestones import Milestones
 from connectors.github.settings import GitHubSettings
-from syncd.http import (
+from syncd.connector.http import (
     AuthError,
     HttpError,
     NotFoundError,
@@ -45,13 +45,16 @@ from syncd.http import (
     RateLimitedError,
     TransientError,
 )
-from syncd.logs import get_logger
-from syncd.mirror.model import IssueReference, IssueSnapshot
-from syncd.mirror.operations import LABELS_TO_ADD, CreateIssue
-from syncd.mirror.render import is_syncd_text
-from syncd.plugins import ConnectorKind
-from syncd.resolve.people import Person
-from syncd.tracker import AssigneeLookup, ChangedIssues, CreateResult, TrackerContext
+from syncd.connector.logs import get_logger
+from syncd.connector.model import LABELS_TO_ADD, CreateIssue, IssueReference, IssueSnapshot, Person
+from syncd.connector.registry import ConnectorKind
+from syncd.connector.tracker import (
+    AssigneeLookup,
+    ChangedIssues,
+    CreateResult,
+    TrackerContext,
+    is_syncd_text,
+)
 
 T = TypeVar("T")
 

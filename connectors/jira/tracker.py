@@ -29,14 +29,17 @@ from connectors.jira.issues import (
 from connectors.jira.search import search
 from connectors.jira.settings import JiraSettings
 from connectors.jira.users import UserDirectory
-from syncd.http import AuthError, MalformedAnswerError, NotFoundError, PermanentError
-from syncd.logs import get_logger
-from syncd.mirror.model import IssueOrigin, IssueReference, IssueSnapshot
-from syncd.mirror.operations import CreateIssue
-from syncd.mirror.status import is_won_t_do
-from syncd.plugins import ConnectorKind
-from syncd.resolve.people import Person
-from syncd.tracker import AssigneeLookup, ChangedIssues, CreateResult, TrackerContext
+from syncd.connector.http import AuthError, MalformedAnswerError, NotFoundError, PermanentError
+from syncd.connector.logs import get_logger
+from syncd.connector.model import CreateIssue, IssueOrigin, IssueReference, IssueSnapshot, Person
+from syncd.connector.registry import ConnectorKind
+from syncd.connector.tracker import (
+    AssigneeLookup,
+    ChangedIssues,
+    CreateResult,
+    TrackerContext,
+    is_won_t_do,
+)
 
 T = TypeVar("T")
 

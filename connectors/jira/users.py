@@ -12,9 +12,9 @@ from typing import Any
 
 from connectors.jira.answers import user_list
 from connectors.jira.connection import JiraConnection
-from syncd.http import AuthError, MalformedAnswerError, PermanentError
-from syncd.resolve.people import Person
-from syncd.tracker import AssigneeLookup
+from syncd.connector.http import AuthError, MalformedAnswerError, PermanentError
+from syncd.connector.model import Person
+from syncd.connector.tracker import AssigneeLookup
 
 
 class UserDirectory:

@@ -14,7 +14,7 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 from markdown_it.utils import EnvType
 
-from syncd.model import DocumentRejected
+from syncd.connector.model import DocumentRejected
 
 # The parser's work on a document's blocks, in units of about 10 microseconds on a small
 # machine: a line of a paragraph, a list item or quote part (4), a rule (2), a table row (about
