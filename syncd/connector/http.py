@@ -4,7 +4,9 @@
 pacing) around a connector's transport; the error classes say what a failure means
 (:class:`AmbiguousWriteError`: the write may or may not have happened). A :data:`ShapeCheck`
 validates an answer's shape, so garbage is a :class:`MalformedAnswerError`, not a ``KeyError``.
-Trackers share their account's budget (:class:`AccountBudget`) across processes.
+Trackers share their account's budget (:class:`AccountBudget`) across processes. A connector on
+``httpx`` sends through a :class:`PolicyTransport` and turns a 4xx answer into an error with
+:func:`raise_for_policy`.
 """
 
 from __future__ import annotations
@@ -41,6 +43,7 @@ from syncd.http.budget import (
     account_key,
     limits_for,
 )
+from syncd.http.httpx_transport import PolicyTransport, raise_for_policy
 
 __all__ = [
     "GITHUB_LIMITS",
@@ -57,6 +60,7 @@ __all__ = [
     "NotFoundError",
     "PermanentError",
     "PolicyEngine",
+    "PolicyTransport",
     "RateLimitedError",
     "RequestInfo",
     "RequestObserver",
@@ -71,5 +75,6 @@ __all__ = [
     "limits_for",
     "mask_secrets",
     "parse_json",
+    "raise_for_policy",
     "redact_url",
 ]
