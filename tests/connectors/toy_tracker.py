@@ -32,9 +32,10 @@ class ToySettings(ConnectorSettings):
 class ToyTracker:
     """Mirrors items into the toy tracker's issues; one request per create, read or update."""
 
+    # What the registry reads (Settings first: below ``type`` the name means the attribute).
+    Settings: ClassVar[type[ConnectorSettings]] = ToySettings
     kind: ClassVar[ConnectorKind] = "tracker"
     type: ClassVar[str] = "toy"
-    Settings: ClassVar[type[ConnectorSettings]] = ToySettings
 
     system = "toy"
     create_batch_size = 10
@@ -87,7 +88,7 @@ class ToyTracker:
     ) -> Mapping[str, Sequence[IssueSnapshot]]:
         found: dict[str, list[IssueSnapshot]] = {}
         for snapshot in self.changed_since(None).snapshots.values():
-            if snapshot.item_id in item_ids:
+            if snapshot.item_id is not None and snapshot.item_id in item_ids:
                 found.setdefault(snapshot.item_id, []).append(snapshot)
         return found
 
@@ -161,7 +162,7 @@ def _json_value(value: object) -> object:
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, frozenset | set):
-        return sorted(value)  # type: ignore[type-var]
+        return sorted(value)
     return value
 
 
