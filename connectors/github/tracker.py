@@ -46,12 +46,16 @@ from syncd.connector.http import (
     TransientError,
 )
 from syncd.connector.logs import get_logger
-from syncd.connector.model import LABELS_TO_ADD, CreateIssue, IssueReference, IssueSnapshot, Person
 from syncd.connector.registry import ConnectorKind
 from syncd.connector.tracker import (
+    LABELS_TO_ADD,
     AssigneeLookup,
     ChangedIssues,
+    CreateIssue,
     CreateResult,
+    IssueReference,
+    IssueSnapshot,
+    Person,
     TrackerContext,
     is_syncd_text,
 )

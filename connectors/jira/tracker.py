@@ -31,12 +31,16 @@ from connectors.jira.settings import JiraSettings
 from connectors.jira.users import UserDirectory
 from syncd.connector.http import AuthError, MalformedAnswerError, NotFoundError, PermanentError
 from syncd.connector.logs import get_logger
-from syncd.connector.model import CreateIssue, IssueOrigin, IssueReference, IssueSnapshot, Person
 from syncd.connector.registry import ConnectorKind
 from syncd.connector.tracker import (
     AssigneeLookup,
     ChangedIssues,
+    CreateIssue,
     CreateResult,
+    IssueOrigin,
+    IssueReference,
+    IssueSnapshot,
+    Person,
     TrackerContext,
     is_won_t_do,
 )

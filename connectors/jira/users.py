@@ -13,8 +13,7 @@ from typing import Any
 from connectors.jira.answers import user_list
 from connectors.jira.connection import JiraConnection
 from syncd.connector.http import AuthError, MalformedAnswerError, PermanentError
-from syncd.connector.model import Person
-from syncd.connector.tracker import AssigneeLookup
+from syncd.connector.tracker import AssigneeLookup, Person
 
 
 class UserDirectory:

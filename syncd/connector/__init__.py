@@ -5,9 +5,10 @@ import-linter contract keeps ours to them. Each module is a small surface groupe
 
 - ``registry``: the entry-point group, the kinds, and how the core looks a connector up;
 - ``settings``: the base of every connector's ``Settings`` and the shared field types;
-- ``model``: what sources produce and trackers consume (documents, items, issue fields);
+- ``model``: what sources produce (documents and their items);
 - ``source``, ``tracker``, ``notifier``: each role's protocol, context and result types, and
-  the helpers of that role (bounded YAML, issue markers and origin lines, the webhook poster);
+  the helpers of that role (the issue types, markers and origin lines, the webhook poster);
+- ``bounded_yaml``: untrusted YAML (front matter) parsed within limits;
 - ``http``: the one HTTP policy, its errors, answer checks and account budgets;
 - ``client_setup``: the policy wired into the vendor clients (PyGithub, jira);
 - ``workers``: worker processes for CPU-bound reads of untrusted input;

@@ -1,20 +1,12 @@
-"""The data connectors exchange with the core: what a source reads, what a tracker holds.
+"""What a source produces: each document's :class:`ExtractedDocument` (a :class:`Postmortem`
+and its :class:`RawItem`, with any :class:`DocumentProblem`), or a :class:`DocumentFailure`.
 
-Sources produce :class:`ExtractedDocument` (a :class:`Postmortem` and its :class:`RawItem`)
-or a :class:`DocumentFailure`; trackers read and write issues in the mirror's tracker-neutral
-terms (:class:`IssueFields`, :class:`IssueSnapshot`, :class:`CreateIssue`).
+Kept to ``syncd.model`` alone: a source's reading processes import it, and should not pay for
+the mirror's modules (the issue types are in ``syncd.connector.tracker``).
 """
 
 from __future__ import annotations
 
-from syncd.mirror.model import (
-    IssueFields,
-    IssueOrigin,
-    IssueReference,
-    IssueSnapshot,
-    StatusCategory,
-)
-from syncd.mirror.operations import LABELS_TO_ADD, CreateIssue
 from syncd.model import (
     DocumentFailure,
     DocumentProblem,
@@ -23,21 +15,12 @@ from syncd.model import (
     Postmortem,
     RawItem,
 )
-from syncd.resolve.people import Person
 
 __all__ = [
-    "LABELS_TO_ADD",
-    "CreateIssue",
     "DocumentFailure",
     "DocumentProblem",
     "DocumentRejected",
     "ExtractedDocument",
-    "IssueFields",
-    "IssueOrigin",
-    "IssueReference",
-    "IssueSnapshot",
-    "Person",
     "Postmortem",
     "RawItem",
-    "StatusCategory",
 ]

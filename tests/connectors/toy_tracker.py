@@ -15,10 +15,18 @@ import httpx
 from pydantic import SecretStr
 
 from syncd.connector.http import HttpPolicy, PolicyEngine, PolicyTransport, raise_for_policy
-from syncd.connector.model import CreateIssue, IssueFields, IssueSnapshot, Person
 from syncd.connector.registry import ConnectorKind
 from syncd.connector.settings import ConnectorSettings
-from syncd.connector.tracker import AssigneeLookup, ChangedIssues, CreateResult, TrackerContext
+from syncd.connector.tracker import (
+    AssigneeLookup,
+    ChangedIssues,
+    CreateIssue,
+    CreateResult,
+    IssueFields,
+    IssueSnapshot,
+    Person,
+    TrackerContext,
+)
 
 MARKER_PREFIX = "toy-item-"
 

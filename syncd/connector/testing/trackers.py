@@ -10,11 +10,10 @@ from datetime import date
 import pytest
 
 from syncd.connector.http import AmbiguousWriteError
-from syncd.connector.model import CreateIssue, IssueFields
 from syncd.connector.settings import ConnectorSettings
 from syncd.connector.testing.clock import VirtualClock
 from syncd.connector.testing.secrets import assert_secrets_masked
-from syncd.connector.tracker import Tracker, TrackerContext
+from syncd.connector.tracker import CreateIssue, IssueFields, Tracker, TrackerContext
 
 TEAM = "payments"
 
