@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from syncd.connector.testing import TrackerHarness, TrackerSuite
+from syncd.connector.testing.trackers import Garbage
 from syncd.connector.tracker import Tracker, TrackerContext
 from tests.connectors.toy_server import TOKEN, ToyServer
 from tests.connectors.toy_tracker import ToySettings, ToyTracker
@@ -32,6 +33,9 @@ class ToyHarness(TrackerHarness):
 
     def rate_limit_next_request(self, retry_after: int) -> None:
         self.server.fault_next("*", f"429:{retry_after}")
+
+    def garble_next_request(self, garbage: Garbage) -> None:
+        self.server.fault_next("*", garbage)
 
     def settings_with_secrets(self) -> ToySettings:
         return ToySettings(url=URL, token=TOKEN)

@@ -12,6 +12,11 @@ import httpx
 
 TOKEN = "toy-token-0123456789abcdef"
 PREFIX = "/api"  # where the API lives under the server's URL
+_GARBAGE = {
+    "html": "<html><body>Sign in to continue</body></html>",
+    "truncated_json": '{"issues": [{"key": "TOY-1", "summ',
+    "json_without_keys": '{"message": "welcome"}',
+}
 _FIELDS = ("summary", "description", "assignee", "due", "priority", "labels", "marker")
 
 
@@ -25,7 +30,8 @@ class ToyServer:
         return httpx.MockTransport(self._handle)
 
     def fault_next(self, method: str, fault: str) -> None:
-        """``lost`` (applied, no answer), ``500``, or ``429:<seconds>`` on the next request."""
+        """``lost`` (applied, no answer), ``500``, ``429:<seconds>``, or garbage with a 200
+        (``html``, ``truncated_json``, ``json_without_keys``) on the next request."""
         self._faults.append((method, fault))
 
     def _handle(self, request: httpx.Request) -> httpx.Response:
@@ -37,6 +43,8 @@ class ToyServer:
             return httpx.Response(500, text="<html>oops</html>")
         if fault.startswith("429:"):
             return httpx.Response(429, headers={"Retry-After": fault[4:]})
+        if fault in _GARBAGE:
+            return httpx.Response(200, text=_GARBAGE[fault])
         response = self._route(request)
         if fault == "lost":
             raise httpx.ReadTimeout("the answer was lost", request=request)

@@ -14,7 +14,14 @@ from typing import Any, ClassVar
 import httpx
 from pydantic import SecretStr
 
-from syncd.connector.http import HttpPolicy, PolicyEngine, PolicyTransport, raise_for_policy
+from syncd.connector.http import (
+    HttpPolicy,
+    PolicyEngine,
+    PolicyTransport,
+    ShapeCheck,
+    parse_json,
+    raise_for_policy,
+)
 from syncd.connector.registry import ConnectorKind
 from syncd.connector.settings import ConnectorSettings
 from syncd.connector.tracker import (
@@ -57,13 +64,14 @@ class ToyTracker:
     ) -> None:
         self.labels = frozenset(settings.labels)
         self._url = settings.url.rstrip("/")
+        self._token = settings.token.get_secret_value()
         engine = PolicyEngine(
             HttpPolicy(), service="toy", clock=context.http_clock, observer=context.http_observer
         )
         self._client = httpx.Client(
             base_url=self._url,
             transport=PolicyTransport(engine, inner=transport),
-            headers={"Authorization": f"Bearer {settings.token.get_secret_value()}"},
+            headers={"Authorization": f"Bearer {self._token}"},
         )
 
     # --- markers and people --------------------------------------------------------------
@@ -87,7 +95,10 @@ class ToyTracker:
 
     def changed_since(self, since: datetime | None) -> ChangedIssues:
         params = {"since": since.isoformat()} if since else {}
-        issues = [self._snapshot(i) for i in self._send("GET", "/issues", params=params)["issues"]]
+        issues = [
+            self._snapshot(i)
+            for i in self._send("GET", "/issues", _listing, params=params)["issues"]
+        ]
         newest = max((s.updated for s in issues), default=None)
         return ChangedIssues({s.key: s for s in issues}, newest)
 
@@ -101,7 +112,7 @@ class ToyTracker:
         return found
 
     def get(self, keys: Collection[str]) -> Mapping[str, IssueSnapshot]:
-        return {key: self._snapshot(self._send("GET", f"/issues/{key}")) for key in keys}
+        return {key: self._snapshot(self._send("GET", f"/issues/{key}", _issue)) for key in keys}
 
     # --- writes --------------------------------------------------------------------------
 
@@ -109,7 +120,7 @@ class ToyTracker:
         results = []
         for issue in issues:
             body = {**_fields_json(issue.fields), "marker": issue.marker}
-            created = self._send("POST", "/issues", json=body)
+            created = self._send("POST", "/issues", _issue, json=body)
             results.append(
                 CreateResult(issue.item_id, created["key"], self.issue_url(created["key"]))
             )
@@ -118,15 +129,15 @@ class ToyTracker:
     def update(self, key: str, changes: Mapping[str, object]) -> Mapping[str, str] | None:
         # Only the fields named are sent: a field the planner did not name is never cleared.
         body = {name: _json_value(value) for name, value in changes.items()}
-        self._send("PATCH", f"/issues/{key}", json=body)
+        self._send("PATCH", f"/issues/{key}", _issue, json=body)
         return None
 
     def adopt(self, key: str, *, add_labels: Collection[str], marker: str | None) -> None:
-        issue = self._send("GET", f"/issues/{key}")
+        issue = self._send("GET", f"/issues/{key}", _issue)
         changes: dict[str, Any] = {"labels": sorted({*(issue["labels"] or []), *add_labels})}
         if marker is not None:
             changes["marker"] = marker
-        self._send("PATCH", f"/issues/{key}", json=changes)
+        self._send("PATCH", f"/issues/{key}", _issue, json=changes)
 
     def link_postmortem(self, key: str, *, item_id: str, url: str, title: str) -> None:
         return None  # the toy tracker has no links; the description carries the postmortem's URL
@@ -139,12 +150,24 @@ class ToyTracker:
 
     # --- one request -----------------------------------------------------------------------
 
-    def _send(self, method: str, path: str, **options: Any) -> Any:
+    def _send(self, method: str, path: str, expect: ShapeCheck, **options: Any) -> Any:
         response = self._client.request(method, path, **options)
         raise_for_policy(response, "toy")  # a 4xx becomes AuthError / PermanentError
-        return response.json()
+        # Anything but the answer expected (a sign-in page, JSON cut short) is an HttpError
+        # the core reports, never a KeyError in the middle of a cycle.
+        return parse_json(
+            tracker="Toy",
+            service="toy",
+            method=method,
+            url=str(response.request.url),
+            status=response.status_code,
+            headers=response.headers,
+            body=response.content,
+            check=expect,
+            secrets=[self._token],
+        )
 
-    def _snapshot(self, issue: Mapping[str, Any]) -> IssueSnapshot:
+    def _snapshot(self, issue: Mapping[str, Any]) -> IssueSnapshot:  # checked by _issue
         due = issue.get("due")
         fields = IssueFields(
             issue["summary"],
@@ -164,6 +187,20 @@ class ToyTracker:
             updated=datetime.fromisoformat(issue["updated"]),
             url=self.issue_url(issue["key"]),
         )
+
+
+def _issue(data: Any) -> str | None:
+    """What is missing from an issue as the server answers it (a ``ShapeCheck``)."""
+    if not isinstance(data, dict):
+        return "an issue object"
+    missing = [k for k in ("key", "summary", "updated") if not isinstance(data.get(k), str)]
+    return f"the issue's {', '.join(missing)}" if missing else None
+
+
+def _listing(data: Any) -> str | None:
+    if not isinstance(data, dict) or not isinstance(data.get("issues"), list):
+        return "a list of issues"
+    return next((p for p in map(_issue, data["issues"]) if p), None)
 
 
 def _json_value(value: object) -> object:

@@ -7,10 +7,18 @@ from typing import Any
 from connectors.github import GitHubSettings, GitHubTracker
 from connectors.jira import JiraSettings, JiraTracker
 from syncd.connector.testing import TrackerHarness
+from syncd.connector.testing.trackers import Garbage
 from syncd.connector.tracker import Tracker, TrackerContext
 from tests.fakes.faults import Fault
 from tests.fakes.github.server import FakeGitHub
 from tests.fakes.jira.server import FakeJira
+
+# The suite's garbage, as the fakes' faults name it (tests/fakes/faults.py).
+FAULT_OF: dict[Garbage, str] = {
+    "html": "html",
+    "truncated_json": "broken_json",
+    "json_without_keys": "json_without_keys",
+}
 
 
 class JiraHarness(TrackerHarness):
@@ -46,6 +54,9 @@ class JiraHarness(TrackerHarness):
 
     def rate_limit_next_request(self, retry_after: int) -> None:
         self.fake.faults.next(1, Fault("429", retry_after=retry_after))
+
+    def garble_next_request(self, garbage: Garbage) -> None:
+        self.fake.faults.next(1, Fault(FAULT_OF[garbage]))
 
     def settings_with_secrets(self) -> JiraSettings:
         token = "jira-api-token-0123456789"
@@ -84,6 +95,9 @@ class GitHubHarness(TrackerHarness):
 
     def rate_limit_next_request(self, retry_after: int) -> None:
         self.fake.faults.next(1, Fault("429", retry_after=retry_after))
+
+    def garble_next_request(self, garbage: Garbage) -> None:
+        self.fake.faults.next(1, Fault(FAULT_OF[garbage]))
 
     def settings_with_secrets(self) -> GitHubSettings:
         return self._settings(token="ghp_secretTokenValue0123456789")

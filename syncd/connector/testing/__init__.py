@@ -10,8 +10,8 @@ says how to build the connector and how to reach its fake server or fixture::
 
 Every test of the suite then runs against that connector: reads and incremental reads, bad input
 reported rather than raised, secrets masked in settings; for trackers exactly-once creation
-through markers, unknown outcomes, never clearing a field and rate-limit answers; for notifiers
-posting, rate limits, bad URLs and garbage answers, masked webhook URLs, and no mass mention.
+through markers, unknown outcomes, never clearing a field, rate-limit and garbage answers; for
+notifiers posting, rate limits, bad URLs and garbage answers, masked webhook URLs, no mention.
 """
 
 from __future__ import annotations

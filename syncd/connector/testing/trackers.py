@@ -1,21 +1,27 @@
 """The standard suite of a tracker connector: markers, exactly-once creation, unknown outcomes,
-never clearing a field, rate limits, secrets."""
+never clearing a field (nor an assignee it cannot name), rate limits, garbage answers, secrets."""
 
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Iterator
 from datetime import date
+from typing import Literal
 
 import pytest
 
-from syncd.connector.http import AmbiguousWriteError
+from syncd.connector.http import AmbiguousWriteError, HttpError
 from syncd.connector.settings import ConnectorSettings
 from syncd.connector.testing.clock import VirtualClock
 from syncd.connector.testing.secrets import assert_secrets_masked
-from syncd.connector.tracker import CreateIssue, IssueFields, Tracker, TrackerContext
+from syncd.connector.tracker import CreateIssue, IssueFields, Person, Tracker, TrackerContext
 
 TEAM = "payments"
+
+# Answers that are not the tracker's, as a login proxy or a gateway gives them with a 200: a
+# sign-in page, JSON cut in half, JSON without any field the real answer has.
+Garbage = Literal["html", "truncated_json", "json_without_keys"]
+GARBAGE: tuple[Garbage, ...] = ("html", "truncated_json", "json_without_keys")
 
 
 def item_id(n: int) -> str:
@@ -41,6 +47,10 @@ class TrackerHarness(ABC):
     @abstractmethod
     def rate_limit_next_request(self, retry_after: int) -> None:
         """The next request is answered 429 with ``Retry-After: retry_after``."""
+
+    @abstractmethod
+    def garble_next_request(self, garbage: Garbage) -> None:
+        """The next request is answered 200 with ``garbage`` instead of the tracker's answer."""
 
     @abstractmethod
     def settings_with_secrets(self) -> ConnectorSettings:
@@ -150,6 +160,25 @@ class TrackerSuite:
 
         assert created.key in changed.snapshots
         assert sum(clock.slept) >= 7, clock.slept
+
+    @pytest.mark.parametrize("garbage", GARBAGE)
+    def test_a_garbage_answer_is_an_http_error_never_a_crash(
+        self, harness: TrackerHarness, tracker: Tracker, garbage: Garbage
+    ) -> None:
+        [created] = tracker.create([self._create(harness, tracker, 8)])
+        harness.garble_next_request(garbage)
+        try:
+            changed = tracker.changed_since(None)
+        except HttpError:
+            return  # reported as the tracker's failure: the cycle goes on with the next team
+        assert created.key in changed.snapshots  # or the policy asked again and got the answer
+
+    def test_a_person_the_tracker_cannot_name_is_a_problem_not_a_cleared_assignee(
+        self, tracker: Tracker
+    ) -> None:
+        lookup = tracker.assignee(Person(key="nobody-known"))
+        assert lookup.user_id is None
+        assert lookup.problem
 
     def test_secrets_in_settings_are_masked(self, harness: TrackerHarness) -> None:
         assert_secrets_masked(harness.settings_with_secrets())
