@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime
 
+__all__ = ["VirtualClock"]
+
 
 class VirtualClock:
     """The policy's ``Clock`` (``monotonic``, ``wall``, ``sleep``); ``slept`` keeps every wait."""

@@ -25,6 +25,8 @@ from syncd.connector.testing.clock import VirtualClock
 from syncd.connector.testing.secrets import assert_secrets_masked
 from syncd.logs import configure
 
+__all__ = ["ANY_MENTION", "HOSTILE_MENTIONS", "NotifierHarness", "NotifierSuite"]
+
 PAYLOAD: Mapping[str, Any] = {"text": "Weekly digest: 3 open, 1 overdue"}
 # What chats read as a mention in text they parse, whatever syncd escapes around it (a zero-width
 # space after "@" breaks one): Slack's and Mattermost's words and <!…>/<@…> tokens, Discord's

@@ -6,6 +6,8 @@ from collections.abc import Iterator
 
 from pydantic import BaseModel, SecretStr
 
+__all__ = ["assert_secrets_masked", "secret_values"]
+
 
 def secret_values(value: object) -> Iterator[str]:
     """Every non-empty secret held in a settings model, however deeply nested."""

@@ -11,6 +11,8 @@ from syncd.connector.settings import ConnectorSettings
 from syncd.connector.source import Source, SourceError
 from syncd.connector.testing.secrets import assert_secrets_masked
 
+__all__ = ["SourceHarness", "SourceSuite"]
+
 Read = list[ExtractedDocument | DocumentFailure]
 
 

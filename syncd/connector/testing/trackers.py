@@ -16,6 +16,8 @@ from syncd.connector.testing.clock import VirtualClock
 from syncd.connector.testing.secrets import assert_secrets_masked
 from syncd.connector.tracker import CreateIssue, IssueFields, Person, Tracker, TrackerContext
 
+__all__ = ["GARBAGE", "Garbage", "TrackerHarness", "TrackerSuite", "item_id"]
+
 TEAM = "payments"
 
 # Answers that are not the tracker's, as a login proxy or a gateway gives them with a 200: a
