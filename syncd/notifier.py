@@ -4,8 +4,9 @@ they post.
 Each notifier renders a digest into its channel's payload (a JSON-able mapping, from
 ``render``, a class method: a dry run previews a payload without any channel configured); the
 core hands the payload to the team's notifier, which sends it through the one HTTP policy and
-answers with a :class:`PostResult` whose message a person can act on. Webhook URLs are credentials: no message,
-result or log line made here ever holds one (nor a configured header's value).
+answers with a :class:`PostResult` whose message a person can act on. Webhook URLs are
+credentials: no message, result or log line made here ever holds one (nor a configured header's
+value).
 
 :class:`WebhookPoster` is the shared part of every webhook notifier (connectors may not import
 each other): it turns the policy's outcomes into results, leaving each connector to say what its

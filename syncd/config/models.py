@@ -77,13 +77,11 @@ _GITHUB_LOGIN = r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}"
 _HANDLES = "handles"
 
 
+# Besides the fields below, a person takes one key per connector that declares a PersonHandle
+# (`slack: U012ABCDEF`): the connector validates it, `handles` keeps it by connector type. (A
+# comment, not the docstring: the docstring is the schema's description of a person.)
 class Person(StrictModel):
-    """Someone (or a team with a lead) who can own action items.
-
-    Besides the fields below, a person takes one key per connector that declares a
-    ``PersonHandle`` (``slack: U012ABCDEF``): the connector validates it, ``handles`` keeps it by
-    connector type.
-    """
+    """Someone (or a team with a lead) who can own action items."""
 
     aliases: list[Annotated[str, Field(min_length=1)]] = Field(
         default_factory=list,
