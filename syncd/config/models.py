@@ -166,8 +166,7 @@ def _validated_handles(
             handles[kind] = _handle_adapter(spec).validate_python(value)
         except ValidationError as exc:
             problems += (
-                config_problem((kind, *e["loc"]), describe(e, lambda p: None))
-                for e in exc.errors()
+                config_problem((kind, *e["loc"]), describe(e, lambda p: None)) for e in exc.errors()
             )
     return handles, problems
 
