@@ -158,9 +158,9 @@ def _validated_handles(
     """The person's handles by connector type, and the problems of those that are not valid."""
     handles: dict[str, str] = {}
     problems: list[InitErrorDetails] = []
-    for kind, spec in specs.items():
-        value = data.get(kind)
-        if value is None:  # `slack:` alone, or `slack: null`: no handle
+    for kind, value in data.items():  # in the file's order, as its errors are reported
+        spec = specs.get(kind)
+        if spec is None or value is None:  # `slack:` alone, or `slack: null`: no handle
             continue
         try:
             handles[kind] = _handle_adapter(spec).validate_python(value)
