@@ -29,7 +29,7 @@ from syncd.config.base import StrictModel, config_problem, matches
 from syncd.config.blocks import ChannelConfig, SourceConfig, TrackerConfig
 from syncd.config.errors import describe, suggest, unknown_key_message
 from syncd.config.keys import allowed_keys
-from syncd.config.people import people_problems
+from syncd.config.people import people_problems, validated_handles
 from syncd.limits import (
     DATE_RANGE_TEXT,
     MAX_DUE_SOON_DAYS,
@@ -38,7 +38,7 @@ from syncd.limits import (
     date_in_range,
 )
 from syncd.model import Priority
-from syncd.plugins import PersonHandle, person_handles
+from syncd.plugins import person_handles
 
 __all__ = [
     "ChannelConfig",
@@ -119,7 +119,7 @@ class Person(StrictModel):
             return cast(Self, handler(data))
         specs = person_handles()
         fields = {k: v for k, v in data.items() if k not in specs and k != _HANDLES}
-        handles, problems = _validated_handles(data, specs)
+        handles, problems = validated_handles(data, specs)
         if _HANDLES in data:
             allowed = allowed_keys(Person, ())
             problems.append(config_problem((_HANDLES,), unknown_key_message(_HANDLES, allowed)))
@@ -150,30 +150,6 @@ class Person(StrictModel):
                 "title": kind.title(),
             }
         return schema
-
-
-def _validated_handles(
-    data: Mapping[str, Any], specs: Mapping[str, PersonHandle]
-) -> tuple[dict[str, str], list[InitErrorDetails]]:
-    """The person's handles by connector type, and the problems of those that are not valid."""
-    handles: dict[str, str] = {}
-    problems: list[InitErrorDetails] = []
-    for kind, value in data.items():  # in the file's order, as its errors are reported
-        spec = specs.get(kind)
-        if spec is None or value is None:  # `slack:` alone, or `slack: null`: no handle
-            continue
-        try:
-            handles[kind] = _handle_adapter(spec).validate_python(value)
-        except ValidationError as exc:
-            problems += (
-                config_problem((kind, *e["loc"]), describe(e, lambda p: None)) for e in exc.errors()
-            )
-    return handles, problems
-
-
-@cache
-def _handle_adapter(spec: PersonHandle) -> TypeAdapter[str]:
-    return TypeAdapter(spec.type)
 
 
 def _check_people(people: dict[str, Person]) -> dict[str, Person]:
