@@ -27,6 +27,7 @@ from urllib.parse import urlsplit
 import github
 
 from connectors.github import answers
+from connectors.github.client_setup import configure_github, github_client_options
 from connectors.github.settings import GitHubSettings
 from syncd.http import (
     AuthError,
@@ -49,7 +50,6 @@ from syncd.http.budget import (
     account_key,
     limits_for,
 )
-from syncd.http.github_setup import configure_github, github_client_options
 from syncd.http.redact import redact_url
 from syncd.logs import get_logger
 from syncd.tracker import TrackerContext

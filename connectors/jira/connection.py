@@ -20,6 +20,7 @@ import jira
 from jira.exceptions import JIRAError
 
 from connectors.jira.answers import anything, edited, json_object, server_info
+from connectors.jira.client_setup import configure_jira, jira_client_options
 from connectors.jira.deployment import Deployment, deployment_of_server_info
 from connectors.jira.settings import JiraSettings
 from syncd.http import (
@@ -36,7 +37,6 @@ from syncd.http import (
 )
 from syncd.http.answers import parse_json
 from syncd.http.budget import JIRA_LIMITS, AccountBudget, MemoryLedger, account_key, limits_for
-from syncd.http.jira_setup import configure_jira, jira_client_options
 from syncd.logs import get_logger
 from syncd.tracker import TrackerContext
 

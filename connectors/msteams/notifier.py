@@ -7,9 +7,11 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
+from connectors.msteams.render import render_teams
+from syncd.digest import Digest
 from syncd.http import HttpPolicy
 from syncd.notifier import NotifierContext, PostResult, Refusal, WebhookPoster, json_body
-from syncd.plugins import ConnectorKind, ConnectorSettings
+from syncd.plugins import ConnectorKind, ConnectorSettings, PersonHandle
 from syncd.settings_fields import WebhookUrl
 
 
@@ -72,6 +74,9 @@ class TeamsNotifier:
     kind: ClassVar[ConnectorKind] = "notifier"
     Settings: ClassVar[type[TeamsSettings]] = TeamsSettings
     type: ClassVar[str] = "teams"
+    handle: ClassVar[PersonHandle] = PersonHandle(
+        "Microsoft Teams user principal name (e-mail form), used for mentions."
+    )
 
     def __init__(self, settings: TeamsSettings, context: NotifierContext) -> None:
         self._poster = WebhookPoster(
@@ -83,6 +88,11 @@ class TeamsNotifier:
             policy=HttpPolicy(read_timeout=settings.timeout_seconds),
             explain=explain_teams,
         )
+
+    @classmethod
+    def render(cls, digest: Digest) -> dict[str, Any]:
+        """The digest as this channel's webhook body."""
+        return render_teams(digest)
 
     def post(self, payload: Mapping[str, Any]) -> PostResult:
         """Post a rendered message (``{"type": "message", "attachments": [Adaptive Card]}``).

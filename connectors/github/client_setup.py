@@ -71,7 +71,7 @@ def _install(requester: Any, engine: PolicyEngine) -> Any:
     if not all(hasattr(requester, name) for name in _PRIVATE):
         raise TypeError(
             "this PyGithub version's Requester has no connection class to replace; "
-            "check syncd.http.github_setup against it"
+            "check connectors.github.client_setup against it"
         )
     http_class, https_class = _connection_classes(engine)
     requester.close()  # a connection made before now would bypass the policy
