@@ -22,8 +22,6 @@ from syncd.model import Flag, Postmortem, Status, TrackerAssignee
 from syncd.runner import people_directory
 from syncd.store import SourceRead, StateStore, StoredItem, TrackerLink
 
-CHAT_ID_FIELDS = ("slack", "teams", "mattermost", "discord")
-
 
 @dataclass(frozen=True, slots=True)
 class DigestInputs:
@@ -49,7 +47,7 @@ def judge_policy(team: LoadedTeam) -> JudgePolicy:
 def chat_ids(team: LoadedTeam) -> dict[str, dict[str, str]]:
     ids: dict[str, dict[str, str]] = {}
     for key, person in team.config.people.items():
-        found = {f: v for f in CHAT_ID_FIELDS if (v := getattr(person, f, None))}
+        found = {kind: handle for kind, handle in person.handles.items() if handle}
         if found:
             ids[key] = found
     return ids

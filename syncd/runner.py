@@ -73,7 +73,7 @@ def people_directory(team: LoadedTeam) -> PeopleDirectory:
             email=person.email,
             jira=person.jira,
             github=person.github,
-            slack=person.slack,
+            handles=person.owner_names(),
             lead=person.lead,
         )
         for key, person in team.config.people.items()

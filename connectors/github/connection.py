@@ -27,8 +27,8 @@ from urllib.parse import urlsplit
 import github
 
 from connectors.github import answers
+from connectors.github.client_setup import configure_github, github_client_options
 from connectors.github.settings import GitHubSettings
-from syncd.connector.client_setup import configure_github, github_client_options
 from syncd.connector.http import (
     GITHUB_LIMITS,
     AccountBudget,

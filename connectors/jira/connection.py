@@ -20,9 +20,9 @@ import jira
 from jira.exceptions import JIRAError
 
 from connectors.jira.answers import anything, edited, json_object, server_info
+from connectors.jira.client_setup import configure_jira, jira_client_options
 from connectors.jira.deployment import Deployment, deployment_of_server_info
 from connectors.jira.settings import JiraSettings
-from syncd.connector.client_setup import configure_jira, jira_client_options
 from syncd.connector.http import (
     JIRA_LIMITS,
     AccountBudget,

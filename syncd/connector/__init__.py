@@ -8,9 +8,9 @@ import-linter contract keeps ours to them. Each module is a small surface groupe
 - ``model``: what sources produce (documents and their items);
 - ``source``, ``tracker``, ``notifier``: each role's protocol, context and result types, and
   the helpers of that role (the issue types, markers and origin lines, the webhook poster);
+- ``digest``: what a notifier renders, and the escapes and layout its renderings share;
 - ``bounded_yaml``: untrusted YAML (front matter) parsed within limits;
 - ``http``: the one HTTP policy, its errors, answer checks and account budgets;
-- ``client_setup``: the policy wired into the vendor clients (PyGithub, jira);
 - ``workers``: worker processes for CPU-bound reads of untrusted input;
 - ``logs``: the structured logger and the secret redactor;
 - ``testing``: the standard contract suite of each kind, for a connector's own tests.

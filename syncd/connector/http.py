@@ -6,7 +6,7 @@ pacing) around a connector's transport; the error classes say what a failure mea
 validates an answer's shape, so garbage is a :class:`MalformedAnswerError`, not a ``KeyError``.
 Trackers share their account's budget (:class:`AccountBudget`) across processes. A connector on
 ``httpx`` sends through a :class:`PolicyTransport` and turns a 4xx answer into an error with
-:func:`raise_for_policy`.
+:func:`raise_for_policy`; a ``requests`` client (jira, PyGithub) mounts a :class:`PolicyAdapter`.
 """
 
 from __future__ import annotations
@@ -44,6 +44,7 @@ from syncd.http.budget import (
     limits_for,
 )
 from syncd.http.httpx_transport import PolicyTransport, raise_for_policy
+from syncd.http.requests_adapter import PolicyAdapter, mount_policy
 
 __all__ = [
     "GITHUB_LIMITS",
@@ -59,6 +60,7 @@ __all__ = [
     "MemoryLedger",
     "NotFoundError",
     "PermanentError",
+    "PolicyAdapter",
     "PolicyEngine",
     "PolicyTransport",
     "RateLimitedError",
@@ -74,6 +76,7 @@ __all__ = [
     "error_for_status",
     "limits_for",
     "mask_secrets",
+    "mount_policy",
     "parse_json",
     "raise_for_policy",
     "redact_url",

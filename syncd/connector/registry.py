@@ -16,6 +16,7 @@ from syncd.plugins import (
     available,
     broken_connectors,
     connector_class,
+    person_handles,
     settings_model,
 )
 
@@ -31,5 +32,6 @@ __all__ = [
     "available",
     "broken_connectors",
     "connector_class",
+    "person_handles",
     "settings_model",
 ]

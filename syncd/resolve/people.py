@@ -87,7 +87,8 @@ class Person:
     email: str | None = None
     jira: str | None = None  # Cloud accountId / Data Center username
     github: str | None = None
-    slack: str | None = None
+    # ids in connectors that documents may write an owner as (a chat member id), any connector
+    handles: tuple[str, ...] = ()
     lead: str | None = None  # for a team entry: the key of the person who is assigned
 
 
@@ -277,7 +278,7 @@ def _names_of(person: Person) -> Iterator[tuple[str, str]]:
     yield person.key, "key"
     for alias in person.aliases:
         yield alias, "alias"
-    for handle in (person.github, person.slack, person.jira):
+    for handle in (person.github, *person.handles, person.jira):
         if handle:
             yield handle, "handle"
     if person.email:

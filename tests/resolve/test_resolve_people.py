@@ -11,7 +11,7 @@ ALICE = Person(
     email="alice@acme.com",
     jira="5b10ac8d82e05b22cc7d4ef5",
     github="alice-gh",
-    slack="U012ABCDEF",
+    handles=("U012ABCDEF",),
 )
 BOB = Person(key="bob", aliases=("Robert Jones",), email="Bob.Jones@Acme.com", github="bobj")
 CAROL = Person(key="carol", email="carol+oncall@acme.com")
@@ -239,7 +239,7 @@ def test_a_key_defined_twice_is_refused() -> None:
 
 def test_one_person_may_name_themself_several_ways() -> None:
     directory = PeopleDirectory(
-        [Person("alice", aliases=("@alice", "Alice", "ALICE"), github="alice", slack="alice")]
+        [Person("alice", aliases=("@alice", "Alice", "ALICE"), github="alice", handles=("alice",))]
     )
     assert directory.resolve("@alice") == Owner(written="@alice", person="alice", via="key")
 

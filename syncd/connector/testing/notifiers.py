@@ -10,7 +10,7 @@ from __future__ import annotations
 import io
 import json
 import re
-from abc import ABC, abstractmethod
+from abc import ABC
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, ClassVar
@@ -22,6 +22,7 @@ from pydantic import ValidationError
 from syncd.connector.notifier import Notifier, NotifierContext, PostResult
 from syncd.connector.settings import ConnectorSettings
 from syncd.connector.testing.clock import VirtualClock
+from syncd.connector.testing.digests import hostile_digest
 from syncd.connector.testing.secrets import assert_secrets_masked
 from syncd.logs import configure
 
@@ -50,7 +51,8 @@ Answer = Callable[[httpx.Request], httpx.Response]
 
 
 class NotifierHarness(ABC):
-    """The connector under test, a webhook URL holding a secret, and how it renders a digest."""
+    """The connector under test, a webhook URL holding a secret, and what a mention in its
+    channel looks like."""
 
     connector: ClassVar[type[Any]]  # the notifier class, as registered
     webhook_url: ClassVar[str]
@@ -67,10 +69,15 @@ class NotifierHarness(ABC):
         """What the vendor answers to a post it accepted."""
         return httpx.Response(200, text="ok")
 
-    @abstractmethod
+    # A known person's id in this channel (``handle`` in a team file), whom a digest may mention.
+    handle: ClassVar[str | None] = None
+
     def render_titled(self, text: str) -> Mapping[str, Any] | None:
-        """The payload of a digest whose item titles and owners hold the untrusted ``text``;
+        """The payload of a digest whose titles, owners and errors hold the untrusted ``text``;
         None when the receiver parses no mention (a generic JSON webhook)."""
+        digest = hostile_digest(text, channel_type=self.connector.type, handle=self.handle)
+        payload: Mapping[str, Any] = self.connector.render(digest)
+        return payload
 
     # What this channel reads as a mention (``ANY_MENTION`` when not narrowed).
     mention_syntax: ClassVar[re.Pattern[str]] = ANY_MENTION
