@@ -71,9 +71,8 @@ def people_directory(team: LoadedTeam) -> PeopleDirectory:
             key=key,
             aliases=tuple(person.aliases),
             email=person.email,
-            jira=person.jira,
-            github=person.github,
-            handles=person.owner_names(),
+            handles=dict(person.handles),
+            owner_names=person.owner_names(),
             lead=person.lead,
         )
         for key, person in team.config.people.items()

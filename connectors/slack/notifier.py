@@ -8,7 +8,7 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, Field
 
-from connectors.slack.render import MEMBER_ID, render_slack
+from connectors.slack.render import MEMBER_ID, MENTION, render_slack
 from syncd.connector.digest import Digest
 from syncd.connector.http import HttpPolicy
 from syncd.connector.notifier import NotifierContext, PostResult, Refusal, WebhookPoster
@@ -124,6 +124,7 @@ class SlackNotifier:
         "a Slack member ID like U012ABCDEF (profile > Copy member ID)",
         "Slack member ID (U012ABCDEF), used for mentions.",
         names_owner=True,  # documents write owners as <@U012ABCDEF>
+        mention=MENTION,
     )
 
     def __init__(self, settings: SlackSettings, context: NotifierContext) -> None:

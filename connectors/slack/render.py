@@ -18,6 +18,8 @@ from syncd.connector.digest import Digest, OwnerRef, Section, compose, fit, word
 CHANNEL = "slack"
 MEMBER_ID = r"[UW][A-Z0-9]{2,}"  # a member id, as people write it in a team file
 _MEMBER_ID = re.compile(MEMBER_ID)
+# A mention as written in a document, with the display name Slack may put beside the id.
+MENTION = re.compile(r"^<@(?P<id>[A-Z0-9]+)(?:\|(?P<name>[^>]+))?>$", re.IGNORECASE)
 
 Payload = dict[str, Any]
 

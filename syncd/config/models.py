@@ -72,14 +72,14 @@ PersonKey = Annotated[
 
 
 _EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s]+"
-_GITHUB_LOGIN = r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}"
 # Kept by Person.handles; written as a connector type's key (``slack: U012ABCDEF``), never so.
 _HANDLES = "handles"
 
 
 # Besides the fields below, a person takes one key per connector that declares a PersonHandle
-# (`slack: U012ABCDEF`): the connector validates it, `handles` keeps it by connector type. (A
-# comment, not the docstring: the docstring is the schema's description of a person.)
+# (`slack: U012ABCDEF`, `github: octocat`, `jira: 5b10ac8d...`): the connector validates it,
+# `handles` keeps it by connector type. (A comment, not the docstring: the docstring is the
+# schema's description of a person.)
 class Person(StrictModel):
     """Someone (or a team with a lead) who can own action items."""
 
@@ -90,12 +90,6 @@ class Person(StrictModel):
     email: Annotated[str, AfterValidator(matches(_EMAIL, "an e-mail address"))] | None = Field(
         None, description="E-mail address; also used to look the person up in trackers."
     )
-    jira: str | None = Field(
-        None, description="Jira Cloud accountId, or the Jira Data Center username."
-    )
-    github: (
-        Annotated[str, AfterValidator(matches(_GITHUB_LOGIN, "a GitHub login, without @"))] | None
-    ) = Field(None, description="GitHub login (without @).")
     lead: PersonKey | None = Field(
         None,
         description="For a team used as an owner: the person (a key under people) assigned.",

@@ -45,3 +45,27 @@ def test_digest_formats_are_text_json_and_the_installed_notifiers() -> None:
     formats = digest_formats()
     assert formats[0] == "text" and formats[-1] == "json"
     assert set(formats[1:-1]) == set(plugins.available("notifier"))
+
+
+def test_a_trackers_id_is_a_handle_of_its_connector() -> None:
+    person = Person.model_validate({"jira": "5b10ac8d82e05b22cc7d4ef5", "github": "alice-gh"})
+    assert person.handles == {"jira": "5b10ac8d82e05b22cc7d4ef5", "github": "alice-gh"}
+    assert {"jira", "github"} <= set(Person.extra_keys())
+    # documents may name an owner by their tracker id, as by an alias
+    assert person.owner_names() == ("5b10ac8d82e05b22cc7d4ef5", "alice-gh")
+
+
+@pytest.mark.parametrize("login", ["@alice", "alice_gh", "-alice", "alice--gh", "a" * 40])
+def test_github_refuses_what_is_not_a_login(login: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        Person.model_validate({"github": login})
+    [error] = caught.value.errors()
+    assert error["loc"] == ("github",)
+    assert error["msg"] == "must be a GitHub login, without @"
+
+
+def test_connectors_say_how_documents_mention_a_person() -> None:
+    mentions = plugins.mention_patterns()
+    assert any(p.match("<@U012ABCDEF|alice>") for p in mentions)  # Slack
+    assert any(p.match("[~accountid:5b10ac8d82e05b22cc7d4ef5]") for p in mentions)  # Jira
+    assert not any(p.match("alice") for p in mentions)
