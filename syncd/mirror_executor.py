@@ -484,7 +484,7 @@ def _apply(
                 )
             )
             continue
-        filled: dict[str, Any] = dict(adopt.fill)
+        filled: dict[str, Any] = adopt.fill.as_dict()
         fields = dataclasses.replace(
             snapshot.fields, labels=snapshot.fields.labels | adopt.add_labels, **filled
         )

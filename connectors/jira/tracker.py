@@ -32,7 +32,7 @@ from connectors.jira.users import UserDirectory
 from syncd.http import AuthError, MalformedAnswerError, NotFoundError, PermanentError
 from syncd.logs import get_logger
 from syncd.mirror.model import IssueOrigin, IssueReference, IssueSnapshot
-from syncd.mirror.operations import CreateIssue
+from syncd.mirror.operations import CreateIssue, FieldChanges
 from syncd.mirror.status import is_won_t_do
 from syncd.plugins import ConnectorKind
 from syncd.resolve.people import Person
@@ -309,7 +309,7 @@ class JiraTracker:
             )
         return results
 
-    def update(self, key: str, changes: Mapping[str, object]) -> None:
+    def update(self, key: str, changes: FieldChanges) -> None:
         body = self._writer.edit_body(changes)
         if body:
             self._on_issue(key, lambda: self._connection.put(f"issue/{quote(key, safe='')}", body))
