@@ -63,6 +63,8 @@ class StoreCore:
         self._readonly = readonly
         self._closed = False
         self._fence: Fence | None = None
+        # The open transaction of a ``together()`` view: its writes join it.
+        self._together: Connection | None = None
         # Which file the engine opened: a readiness check notices it deleted or replaced.
         self._sqlite_file = _file_identity(db_url.sqlite_path)
 
@@ -130,6 +132,24 @@ class StoreCore:
     @property
     def fence(self) -> Fence | None:
         return self._fence
+
+    @contextmanager
+    def together(self, action: str) -> Iterator[Self]:
+        """A view of this store whose writes (and reads) all run in one transaction, committed
+        when the block ends, or none when it raises. For bookkeeping only: never hold one open
+        across a tracker request. The view belongs to the block that opened it (one thread)."""
+        engine = self._writable_engine()
+        if self._status.needs_migration:
+            raise self._not_current_error()
+        if self._together is not None:
+            yield self  # already inside one
+            return
+        with _translated_errors(self._db_url, action), engine.connect() as conn:
+            conn.execution_options(**{WRITE_TRANSACTION: True})
+            with conn.begin():
+                view = copy.copy(self)
+                view._together = conn
+                yield view
 
     def ping(self) -> None:
         """Raise :class:`StateStoreError` unless the database answers (for readiness checks).
@@ -215,6 +235,9 @@ class StoreCore:
             if self._readonly:
                 return None
             raise self._not_current_error()
+        if self._together is not None:
+            with _translated_errors(self._db_url, action):
+                return query(self._together)
         with _translated_errors(self._db_url, action), engine.connect() as conn, conn.begin():
             return query(conn)
 
@@ -233,6 +256,9 @@ class StoreCore:
         engine = self._writable_engine()
         if self._status.needs_migration:
             raise self._not_current_error()
+        if self._together is not None:
+            with _translated_errors(self._db_url, action):
+                return work(self._together)
         with _translated_errors(self._db_url, action), engine.connect() as conn:
             conn.execution_options(**{WRITE_TRANSACTION: True})
             with conn.begin():
