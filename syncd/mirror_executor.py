@@ -106,13 +106,13 @@ def mirror_team(
         _apply_and_record(ctx, read, reading, progress, wanted, settling)
     except AuthError as exc:
         outcome.stopped = tracker_failure(exc)
-        _keep_what_was_done(ctx, dry_run)
         log_failure(log, TRACKER, "mirror.auth_failed", error=str(exc))
+        _keep_what_was_done(ctx, dry_run)
     except HttpError as exc:
         outcome.stopped = tracker_failure(exc)
-        _keep_what_was_done(ctx, dry_run)
         event = "mirror.tracker_unreachable" if exc.failure else "mirror.tracker_failed"
         log_failure(log, TRACKER, event, error=str(exc), status=exc.status)
+        _keep_what_was_done(ctx, dry_run)
     return outcome
 
 
