@@ -429,11 +429,23 @@ def _plan_fields(
         out.updates.append(
             UpdateIssue(item_id=record.item_id, key=record.key, changes=FieldChanges.of(changes))
         )
+    _set_base(record, new_base, new_source, frozenset(conflicts), out)
+    out.conflicts.extend(reports)
+    return bool(changes)
+
+
+def _set_base(
+    record: MirrorRecord,
+    new_base: Mapping[str, object],
+    new_source: Mapping[str, object],
+    conflicts: frozenset[str],
+    out: _Builder,
+) -> None:
+    """The record's new base, source side and conflicts, when any of them moved."""
     next_base = IssueFields(**new_base)  # type: ignore[arg-type]
     next_source = IssueFields(**new_source)  # type: ignore[arg-type]
     next_source_base = None if next_source == next_base else next_source
-    frozen_conflicts = frozenset(conflicts)
-    if (next_base, next_source_base, frozen_conflicts) != (
+    if (next_base, next_source_base, conflicts) != (
         record.base,
         None if record.source_side == record.base else record.source_base,
         record.conflicts,
@@ -444,11 +456,9 @@ def _plan_fields(
                 key=record.key,
                 base=next_base,
                 source_base=next_source_base,
-                conflicts=frozen_conflicts,
+                conflicts=conflicts,
             )
         )
-    out.conflicts.extend(reports)
-    return bool(changes)
 
 
 def _push_labels(source: object, tracker_value: object, changes: dict[str, object]) -> object:
