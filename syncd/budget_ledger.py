@@ -19,13 +19,13 @@ from syncd.http.budget import (
     write_ended,
     writer_is_gone,
 )
-from syncd.store import StateStore
+from syncd.store.roles import BudgetStore
 
 
 class StoreLedger:
-    """A ``BudgetLedger`` over a writable :class:`StateStore`."""
+    """A ``BudgetLedger`` over a writable store (its budgets role)."""
 
-    def __init__(self, store: StateStore) -> None:
+    def __init__(self, store: BudgetStore) -> None:
         self._store = store
 
     def take(

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from syncd.logs import get_logger
-from syncd.store import Intent, StateStore
+from syncd.store import Intent
+from syncd.store.roles import IntentStore
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,7 +34,7 @@ def intent_time(settling: IntentSettling | None, cycle_now: datetime) -> datetim
 
 
 def intents_to_resolve(
-    team: str, store: StateStore, intents: Sequence[Intent], settling: IntentSettling | None
+    team: str, store: IntentStore, intents: Sequence[Intent], settling: IntentSettling | None
 ) -> list[Intent]:
     """The intents to resolve by marker search now; see the module."""
     if settling is None:

@@ -6,7 +6,6 @@ whatever goes wrong is captured in its ``TeamRun`` and never stops another team.
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Mapping
 from contextlib import ExitStack
@@ -17,20 +16,20 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from syncd.config.loader import LoadedTeam
+from syncd.cycle_records import failing_items, finish_cycle, record_reading
 from syncd.extraction import SourceOutcome, TeamItems, build_team_items
 from syncd.failure_streaks import TEAM_CYCLE
 from syncd.fencing import LeaseLostError
 from syncd.ledger import Operation, OpKind, RecordedItem, plan_record_changes, recorded_fields
 from syncd.logs import get_logger, log_failure
 from syncd.mirror_executor import MirrorOutcome
-from syncd.model import Flag
 from syncd.progress import Matching, ProgressListener, ReadingSource
 from syncd.recovery import recover_from_tracker
 from syncd.removal_guard import LastRead, ReadJudgement, Verdict, judge_read
 from syncd.resolve.people import PeopleDirectory, Person
 from syncd.resolve.resolver import ResolvePolicy
 from syncd.sources import DocumentCallback, read_source
-from syncd.store import DocumentSeen, StateStore, StoredItem
+from syncd.store import StateStore, StoredItem
 from syncd.tracker import NamesIssueKeys
 from syncd.tracker_stage import TrackerStage, open_tracker, run_tracker_stage
 from syncd.writer_cycle import cycle_settling, cycle_store, cycle_tracker_context
@@ -179,7 +178,7 @@ def sync_team(
         plan = plan_record_changes(reading, [recorded_item(s) for s in stored])
         counts = _counts(reading, plan)
         if not dry_run:
-            _apply(store, name, reading, plan, outcomes, now, guard)
+            record_reading(store, name, reading, plan, outcomes, now, guard)
         stage = TrackerStage(MirrorOutcome(stopped=recovery.stopped))
         if recovery.stopped is None:
             stage = run_tracker_stage(
@@ -201,14 +200,6 @@ def sync_team(
         if stage.outcome is not None and recovery.known:
             stage.outcome.problems.extend(recovery.problems)
             stage.outcome.problems.extend(recovery.orphans(reading.orphaned))
-        if stage.outcome is not None and stage.outcome.failed_items and not dry_run:
-            # Flagged in the store until a sync writes them: the digest lists them as errors.
-            failing = [
-                dataclasses.replace(i, flags=i.flags | {Flag.ERROR})
-                for i in reading.items
-                if i.id in stage.outcome.failed_items
-            ]
-            store.save_items(name, failing, seen_at=now)
         if stage.outcome is not None:
             counts.update(
                 created=stage.outcome.created,
@@ -232,7 +223,9 @@ def sync_team(
         )
         outcome = "partial" if run.failed_anything else "ok"
         if run_id is not None:
-            store.finish_run(run_id, at=now, outcome=outcome, counts=counts)
+            finish_cycle(
+                store, name, run_id, failing_items(reading, stage.outcome), now, outcome, counts
+            )
         log.info("sync.team_done", dry_run=dry_run, outcome=outcome, **counts)
         return run
     except LeaseLostError as exc:
@@ -328,48 +321,3 @@ def _counts(reading: TeamItems, plan: tuple[Operation, ...]) -> dict[str, int]:
         "failed_sources": len(reading.source_errors),
         "held_sources": len(reading.held_sources),
     }
-
-
-def _apply(
-    store: StateStore,
-    team: str,
-    reading: TeamItems,
-    plan: tuple[Operation, ...],
-    outcomes: list[SourceOutcome],
-    now: datetime,
-    guard: Mapping[str, ReadJudgement],
-) -> None:
-    store.save_items(team, reading.items, seen_at=now)
-    store.mark_orphaned(team, [op.item for op in plan if op.kind is OpKind.ORPHAN], at=now)
-    for outcome in outcomes:
-        if not outcome.ok:
-            continue
-        seen: dict[str, DocumentSeen] = {}
-        for doc in outcome.documents:
-            seen[doc.postmortem.document] = _document_seen(doc.postmortem, None)
-        for failure in outcome.failures:
-            seen[failure.document] = _document_seen(None, failure.error)
-        store.record_documents(team, outcome.name, seen, at=now)
-        judgement = guard.get(outcome.name)
-        if judgement is None:
-            continue
-        if judgement.remember is not None:
-            store.record_good_read(team, outcome.name, judgement.remember, at=now)
-        else:
-            store.record_held_read(
-                team,
-                outcome.name,
-                cycles=judgement.cycle,
-                since=judgement.held_since or now,
-                note=judgement.message(),
-                at=now,
-            )
-
-
-def _document_seen(postmortem: Any, error: str | None) -> DocumentSeen:
-    return DocumentSeen(
-        title=postmortem.title if postmortem is not None else None,
-        postmortem_date=postmortem.date if postmortem is not None else None,
-        content_hash=None,
-        last_error=error,
-    )

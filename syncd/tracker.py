@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
 
 from syncd.mirror.model import IssueFields, IssueOrigin, IssueReference, IssueSnapshot
-from syncd.mirror.operations import CreateIssue
+from syncd.mirror.operations import CreateIssue, FieldChanges
 from syncd.resolve.people import Person
 
 
@@ -161,7 +161,7 @@ class Tracker(Protocol):
 
     create_batch_size: int
 
-    def update(self, key: str, changes: Mapping[str, object]) -> Mapping[str, str] | None:
+    def update(self, key: str, changes: FieldChanges) -> Mapping[str, str] | None:
         """Write ``changes``; returns the fields the tracker silently left out, with why."""
         ...
 

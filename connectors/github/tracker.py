@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any, ClassVar, TypeVar
 from urllib.parse import quote, urlsplit
 
@@ -50,11 +50,12 @@ from syncd.connector.logs import get_logger
 from syncd.connector.registry import ConnectorKind
 from syncd.connector.settings import PersonHandle
 from syncd.connector.tracker import (
-    LABELS_TO_ADD,
+    KEEP,
     AssigneeLookup,
     ChangedIssues,
     CreateIssue,
     CreateResult,
+    FieldChanges,
     IssueReference,
     IssueSnapshot,
     Person,
@@ -517,34 +518,24 @@ class GitHubTracker:
                 self._assignable[login] = None
         return self._assignable[login]
 
-    def update(self, key: str, changes: Mapping[str, object]) -> Mapping[str, str]:
+    def update(self, key: str, changes: FieldChanges) -> Mapping[str, str]:
         number = self._own_number(key)
         patch: dict[str, Any] = {}
         body_changes: dict[str, Any] = {}
-        add_labels: list[str] = []
-        for name, value in changes.items():
-            if name == "summary":
-                patch["title"] = str(value)
-            elif name == "description":
-                body_changes["description"] = str(value)
-            elif name == "assignee":
-                if value is None:
-                    raise ValueError("syncd never clears an assignee: no None assignee change")
-                patch["assignees"] = [str(value)]
-            elif name == "due":
-                due = _due(value)
-                if self.settings.due_dates == "body":
-                    body_changes["due"] = due
-                else:
-                    patch["milestone"] = None if due is None else self._milestones.number_for(due)
-            elif name == LABELS_TO_ADD:
-                if not isinstance(value, Collection) or isinstance(value, str):
-                    raise TypeError(f"{LABELS_TO_ADD} must be a collection of labels")
-                add_labels = sorted(str(label) for label in value)
-            elif name == "priority":
-                continue  # GitHub issues have no priority (the priority map is empty)
+        if changes.summary is not KEEP:
+            patch["title"] = changes.summary
+        if changes.description is not KEEP:
+            body_changes["description"] = changes.description
+        if changes.assignee is not KEEP:
+            patch["assignees"] = [changes.assignee]
+        if changes.due is not KEEP:
+            if self.settings.due_dates == "body":
+                body_changes["due"] = changes.due
             else:
-                raise ValueError(f"syncd does not write the field {name!r} to GitHub")
+                due = changes.due
+                patch["milestone"] = None if due is None else self._milestones.number_for(due)
+        # GitHub issues have no priority (the priority map is empty): a priority is not written.
+        add_labels = sorted(changes.labels_to_add)
         path = f"{self._issues_path}/{number}"
         if body_changes:
             current = self._existing_issue(key, number)
@@ -657,12 +648,6 @@ class GitHubTracker:
                 url=self.issue_url(key),
             )
         return number
-
-
-def _due(value: object) -> date | None:
-    if value is None or isinstance(value, date):
-        return value
-    raise TypeError(f"due must be a date or None, not {type(value).__name__}")
 
 
 def _web_url(api_url: str) -> str:

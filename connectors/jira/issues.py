@@ -13,7 +13,8 @@ from typing import Any
 from connectors.jira.deployment import Deployment
 from connectors.jira.settings import MARKER_LABEL_PREFIX
 from syncd.connector.tracker import (
-    LABELS_TO_ADD,
+    KEEP,
+    FieldChanges,
     IssueFields,
     IssueOrigin,
     IssueSnapshot,
@@ -150,40 +151,29 @@ class IssueWriter:
             out["assignee"] = self.deployment.user_ref(fields.assignee)
         return out
 
-    def edit_body(self, changes: Mapping[str, object]) -> dict[str, Any]:
+    def edit_body(self, changes: FieldChanges) -> dict[str, Any]:
         """``PUT /issue/{key}``'s body for the planner's changes; empty when nothing to send.
 
-        Labels are only ever added; an assignee is never cleared (a person's assignee stays
-        when an owner cannot be resolved), and neither is a priority (Jira requires one).
+        Labels are only ever added; an assignee is never cleared (``FieldChanges`` cannot ask
+        it), and neither is a priority (Jira requires one).
         """
         fields: dict[str, Any] = {}
-        update: dict[str, Any] = {}
-        for name, value in changes.items():
-            if name == "summary":
-                fields["summary"] = str(value)
-            elif name == "description":
-                fields["description"] = self.deployment.description_out(str(value))
-            elif name == "assignee":
-                if value is None:
-                    raise ValueError("syncd never clears an assignee: no None assignee change")
-                fields["assignee"] = self.deployment.user_ref(str(value))
-            elif name == "due":
-                fields["duedate"] = _iso_date(value)
-            elif name == "priority":
-                if value is not None:
-                    fields["priority"] = {"name": str(value)}
-            elif name == LABELS_TO_ADD:
-                if not isinstance(value, Collection) or isinstance(value, str):
-                    raise TypeError(f"{LABELS_TO_ADD} must be a collection of labels")
-                if value:
-                    update["labels"] = [{"add": str(label)} for label in sorted(value)]
-            else:
-                raise ValueError(f"syncd does not write the field {name!r} to Jira")
+        if changes.summary is not KEEP:
+            fields["summary"] = changes.summary
+        if changes.description is not KEEP:
+            fields["description"] = self.deployment.description_out(changes.description)
+        if changes.assignee is not KEEP:
+            fields["assignee"] = self.deployment.user_ref(changes.assignee)
+        if changes.due is not KEEP:
+            fields["duedate"] = None if changes.due is None else changes.due.isoformat()
+        if changes.priority is not KEEP and changes.priority is not None:
+            fields["priority"] = {"name": changes.priority}
         body: dict[str, Any] = {}
         if fields:
             body["fields"] = fields
-        if update:
-            body["update"] = update
+        if changes.labels_to_add:
+            labels = sorted(changes.labels_to_add)
+            body["update"] = {"labels": [{"add": label} for label in labels]}
         return body
 
     @staticmethod
@@ -191,11 +181,3 @@ class IssueWriter:
         if not labels:
             return {}
         return {"update": {"labels": [{"add": label} for label in sorted(labels)]}}
-
-
-def _iso_date(value: object) -> str | None:
-    if value is None:
-        return None
-    if not isinstance(value, date):
-        raise TypeError(f"due must be a date or None, not {type(value).__name__}")
-    return value.isoformat()

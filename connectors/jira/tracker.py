@@ -38,6 +38,7 @@ from syncd.connector.tracker import (
     ChangedIssues,
     CreateIssue,
     CreateResult,
+    FieldChanges,
     IssueOrigin,
     IssueReference,
     IssueSnapshot,
@@ -318,7 +319,7 @@ class JiraTracker:
             )
         return results
 
-    def update(self, key: str, changes: Mapping[str, object]) -> None:
+    def update(self, key: str, changes: FieldChanges) -> None:
         body = self._writer.edit_body(changes)
         if body:
             self._on_issue(key, lambda: self._connection.put(f"issue/{quote(key, safe='')}", body))

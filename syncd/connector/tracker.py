@@ -16,7 +16,7 @@ from syncd.mirror.model import (
     IssueSnapshot,
     StatusCategory,
 )
-from syncd.mirror.operations import LABELS_TO_ADD, CreateIssue
+from syncd.mirror.operations import KEEP, LABELS_TO_ADD, CreateIssue, FieldChanges
 from syncd.mirror.origin import (
     ORIGIN_LINE,
     origin_json,
@@ -42,6 +42,7 @@ from syncd.tracker import (
 )
 
 __all__ = [
+    "KEEP",
     "LABELS_TO_ADD",
     "ORIGIN_LINE",
     "AssigneeLookup",
@@ -50,6 +51,7 @@ __all__ = [
     "ConditionalReads",
     "CreateIssue",
     "CreateResult",
+    "FieldChanges",
     "IssueFields",
     "IssueOrigin",
     "IssueReference",

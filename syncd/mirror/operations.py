@@ -13,11 +13,12 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from syncd.mirror.field_changes import KEEP as KEEP
+from syncd.mirror.field_changes import LABELS_TO_ADD as LABELS_TO_ADD
+from syncd.mirror.field_changes import NO_CHANGES as NO_CHANGES
+from syncd.mirror.field_changes import FieldChanges as FieldChanges
+from syncd.mirror.field_changes import Keep as Keep
 from syncd.mirror.model import IssueFields, IssueOrigin
-
-# The key of ``UpdateIssue.changes`` for labels: syncd adds the configured labels an issue
-# lacks and never removes one.
-LABELS_TO_ADD = "labels_to_add"
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,7 +54,7 @@ class AdoptIssue:
     add_labels: frozenset[str]
     add_marker: bool
     source: IssueFields | None = None
-    fill: Mapping[str, object] = field(default_factory=dict)
+    fill: FieldChanges = NO_CHANGES
     own: bool = False
     checked: bool = False
 
@@ -77,14 +78,14 @@ class RefuseAdoption:
 class UpdateIssue:
     """Write the fields that must change, and only those.
 
-    ``changes`` maps field names of ``MIRRORED_FIELDS`` to their new value; labels appear as
-    ``labels_to_add`` (a frozenset), never as a full list, so a person's labels stay.
+    ``changes`` holds the new value of each field written; labels appear as
+    ``labels_to_add``, never as a full list, so a person's labels stay.
     The record's new base comes with the item's ``SetBase`` in the same plan.
     """
 
     item_id: str
     key: str
-    changes: Mapping[str, object]
+    changes: FieldChanges
 
 
 @dataclass(frozen=True, slots=True)

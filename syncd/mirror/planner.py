@@ -22,9 +22,13 @@ from syncd.mirror.model import (
     MirrorRecord,
 )
 from syncd.mirror.operations import (
+    KEEP,
     LABELS_TO_ADD,
+    NO_CHANGES,
     AdoptIssue,
     CreateIssue,
+    FieldChanges,
+    Keep,
     MarkDone,
     MarkReopened,
     Operation,
@@ -282,7 +286,7 @@ def _adopt(wanted: DesiredIssue, key: str, snapshot: IssueSnapshot | None, out: 
             add_labels=labels if snapshot is None else labels - snapshot.fields.labels,
             add_marker=snapshot is None or wanted.item_id not in snapshot.markers,
             source=wanted.fields,
-            fill={} if own or snapshot is None else _empty_fields_filled(wanted, snapshot),
+            fill=NO_CHANGES if own or snapshot is None else _empty_fields_filled(wanted, snapshot),
             own=own,
             checked=snapshot is not None,
         )
@@ -292,19 +296,21 @@ def _adopt(wanted: DesiredIssue, key: str, snapshot: IssueSnapshot | None, out: 
         _read_status(wanted.item_id, key, snapshot, False, None, wanted.done_in_source, out)
 
 
-def _empty_fields_filled(wanted: DesiredIssue, snapshot: IssueSnapshot) -> dict[str, object]:
+def _empty_fields_filled(wanted: DesiredIssue, snapshot: IssueSnapshot) -> FieldChanges:
     """What syncd writes into a person's issue on adoption: only what the issue leaves empty."""
     theirs, ours = snapshot.fields, wanted.fields
-    fill: dict[str, object] = {}
+    description: str | Keep = KEEP
+    assignee: str | Keep = KEEP
     if not theirs.description.strip() and ours.description.strip():
-        fill["description"] = adopted_description(ours.description)
+        description = adopted_description(ours.description)
     if theirs.assignee is None and wanted.assignee_known and ours.assignee is not None:
-        fill["assignee"] = ours.assignee
-    if theirs.due is None and ours.due is not None:
-        fill["due"] = ours.due
-    if theirs.priority is None and ours.priority is not None:
-        fill["priority"] = ours.priority
-    return fill
+        assignee = ours.assignee
+    return FieldChanges(
+        description=description,
+        assignee=assignee,
+        due=ours.due if theirs.due is None and ours.due is not None else KEEP,
+        priority=ours.priority if theirs.priority is None and ours.priority is not None else KEEP,
+    )
 
 
 # -- mirrored items --------------------------------------------------------------------------
@@ -421,13 +427,25 @@ def _plan_fields(
         new_source[name] = source_value
     if changes:
         out.updates.append(
-            UpdateIssue(item_id=record.item_id, key=record.key, changes=MappingProxyType(changes))
+            UpdateIssue(item_id=record.item_id, key=record.key, changes=FieldChanges.of(changes))
         )
+    _set_base(record, new_base, new_source, frozenset(conflicts), out)
+    out.conflicts.extend(reports)
+    return bool(changes)
+
+
+def _set_base(
+    record: MirrorRecord,
+    new_base: Mapping[str, object],
+    new_source: Mapping[str, object],
+    conflicts: frozenset[str],
+    out: _Builder,
+) -> None:
+    """The record's new base, source side and conflicts, when any of them moved."""
     next_base = IssueFields(**new_base)  # type: ignore[arg-type]
     next_source = IssueFields(**new_source)  # type: ignore[arg-type]
     next_source_base = None if next_source == next_base else next_source
-    frozen_conflicts = frozenset(conflicts)
-    if (next_base, next_source_base, frozen_conflicts) != (
+    if (next_base, next_source_base, conflicts) != (
         record.base,
         None if record.source_side == record.base else record.source_base,
         record.conflicts,
@@ -438,11 +456,9 @@ def _plan_fields(
                 key=record.key,
                 base=next_base,
                 source_base=next_source_base,
-                conflicts=frozen_conflicts,
+                conflicts=conflicts,
             )
         )
-    out.conflicts.extend(reports)
-    return bool(changes)
 
 
 def _push_labels(source: object, tracker_value: object, changes: dict[str, object]) -> object:

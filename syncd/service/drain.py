@@ -11,7 +11,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, TypeVar
+from typing import Any, Self, TypeVar
 
 from syncd.store import StateStore
 from syncd.store.database_url import DatabaseUrl
@@ -63,3 +63,9 @@ class DrainableStore(StateStore):
         # Every write, fenced or not, passes the gate (a fenced one adds its check inside).
         with self.gate.transaction():
             return super()._unfenced_write(action, work)
+
+    @contextmanager
+    def together(self, action: str) -> Iterator[Self]:
+        # Writes made together are one transaction: the gate waits for all of them.
+        with self.gate.transaction(), super().together(action) as view:
+            yield view

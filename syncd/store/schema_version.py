@@ -30,7 +30,7 @@ HEAD_REVISION = "0009"
 
 class MigrationError(Exception):
     """Alembic could not find or run a migration (its ``CommandError``); the store says it
-    in its own words (``state_store._translated_errors``)."""
+    in its own words (``store_core._translated_errors``)."""
 
 
 def alembic_config(connection: Connection | None = None, *, url: str | None = None) -> Config:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any, TypeVar
 
@@ -11,6 +11,7 @@ from sqlalchemy import Column, Connection, Table, select
 from sqlalchemy.dialects import postgresql, sqlite
 
 from syncd.store.errors import StateStoreError
+from syncd.store.records import TrackerLink
 
 _T = TypeVar("_T")
 
@@ -65,3 +66,29 @@ def refuse_ids_of_other_teams(
                 f"cannot save {table.name} of team {team!r}: {len(taken)} item id(s) already "
                 f"belong to another team: {shown}"
             )
+
+
+def team_rows(
+    team: str,
+    records: Sequence[TrackerLink],
+    to_row: Callable[[TrackerLink], dict[str, Any]],
+    *,
+    what: str,
+) -> list[dict[str, Any]]:
+    rows = []
+    for record in records:
+        if record.team != team:
+            raise ValueError(
+                f"{what} of item {record.item_id} belongs to team {record.team!r}, not {team!r}"
+            )
+        rows.append(to_row(record))
+    refuse_repeated_ids([row["item_id"] for row in rows], what=what)
+    return rows
+
+
+def refuse_repeated_ids(ids: Sequence[str], *, what: str) -> None:
+    seen: set[str] = set()
+    for item_id in ids:
+        if item_id in seen:
+            raise ValueError(f"item id {item_id} appears twice in one save of {what}s")
+        seen.add(item_id)

@@ -18,7 +18,8 @@ from datetime import datetime, timedelta
 
 from syncd.fencing import Fence, LeaseLostError
 from syncd.logs import get_logger
-from syncd.store import StateStore, StateStoreError
+from syncd.store import StateStoreError
+from syncd.store.roles import LeaseStore
 from syncd.writers.claim import Holder, TeamBusyError
 
 POLL_SECONDS = 0.2
@@ -28,7 +29,7 @@ def lease_name(team: str) -> str:
     return f"team:{team}"
 
 
-def holder_of(store: StateStore, team: str) -> Holder | None:
+def holder_of(store: LeaseStore, team: str) -> Holder | None:
     """Who holds ``team``'s lease, parsed from its holder name ``host:pid:random``."""
     lease = store.lease(lease_name(team))
     if lease is None or lease.released_at is not None:
@@ -48,7 +49,7 @@ class LeaseTeamWriter:
 
     def __init__(
         self,
-        store: StateStore,
+        store: LeaseStore,
         fence: Fence,
         *,
         team: str,
@@ -103,7 +104,7 @@ class LeaseTeamWriter:
 
 
 def take_lease_writer(
-    store: StateStore,
+    store: LeaseStore,
     team: str,
     *,
     holder: str,

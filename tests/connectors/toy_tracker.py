@@ -29,6 +29,7 @@ from syncd.connector.tracker import (
     ChangedIssues,
     CreateIssue,
     CreateResult,
+    FieldChanges,
     IssueFields,
     IssueSnapshot,
     Person,
@@ -126,9 +127,12 @@ class ToyTracker:
             )
         return results
 
-    def update(self, key: str, changes: Mapping[str, object]) -> Mapping[str, str] | None:
+    def update(self, key: str, changes: FieldChanges) -> Mapping[str, str] | None:
         # Only the fields named are sent: a field the planner did not name is never cleared.
-        body = {name: _json_value(value) for name, value in changes.items()}
+        body = {n: _json_value(v) for n, v in changes.items() if n != "labels_to_add"}
+        if changes.labels_to_add:  # labels are only ever added to what the issue has
+            issue = self._send("GET", f"/issues/{key}", _issue)
+            body["labels"] = sorted({*(issue["labels"] or []), *changes.labels_to_add})
         self._send("PATCH", f"/issues/{key}", _issue, json=body)
         return None
 

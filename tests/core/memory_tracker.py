@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 
 from syncd.http import AmbiguousWriteError, RateLimitedError, TransientError
 from syncd.mirror.model import IssueFields, IssueSnapshot
-from syncd.mirror.operations import CreateIssue
+from syncd.mirror.operations import CreateIssue, FieldChanges
 from syncd.resolve.people import Person
 from syncd.tracker import AssigneeLookup, ChangedIssues, CreateResult
 
@@ -175,15 +175,13 @@ class MemoryTracker:
             )
         return results
 
-    def update(self, key: str, changes: Mapping[str, object]) -> None:
+    def update(self, key: str, changes: FieldChanges) -> None:
         self.calls.append("update")
-        self.updates.append((key, dict(changes)))
+        self.updates.append((key, changes.as_dict()))
         issue = self.issues[key]
         values = {k: v for k, v in changes.items() if k != "labels_to_add"}
-        if "labels_to_add" in changes:
-            added = changes["labels_to_add"]
-            assert isinstance(added, frozenset)
-            values["labels"] = issue.fields.labels | added
+        if changes.labels_to_add:
+            values["labels"] = issue.fields.labels | changes.labels_to_add
         issue.fields = dataclasses.replace(issue.fields, **values)  # type: ignore[arg-type]
         issue.updated = self.tick()
 

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
+from typing import Any
 
 import pytest
 
@@ -347,3 +349,55 @@ def test_a_failed_duplicate_check_is_reported_and_the_cycle_records_what_it_made
     [problem] = outcome.problems
     assert problem.message.startswith("checking new issues for duplicates")
     assert len(store.bases(TEAM)) == 5
+
+
+class _WriteLog(StateStore):
+    """The store, noting which of its public writes a cycle makes, in order."""
+
+    writes: list[str]
+
+    def save_links(self, *args: Any, **kwargs: Any) -> None:
+        self.writes.append("save_links")
+        super().save_links(*args, **kwargs)
+
+    def save_bases(self, *args: Any, **kwargs: Any) -> None:
+        self.writes.append("save_bases")
+        super().save_bases(*args, **kwargs)
+
+    def save_cursor(self, *args: Any, **kwargs: Any) -> None:
+        self.writes.append("save_cursor")
+        super().save_cursor(*args, **kwargs)
+
+    def record_mirror_state(self, *args: Any, **kwargs: Any) -> None:
+        self.writes.append("record_mirror_state")
+        super().record_mirror_state(*args, **kwargs)
+
+    def begin_intents(self, *args: Any, **kwargs: Any) -> frozenset[str]:
+        self.writes.append("begin_intents")
+        return super().begin_intents(*args, **kwargs)
+
+    def complete_intent(self, *args: Any, **kwargs: Any) -> None:
+        self.writes.append("complete_intent")
+        super().complete_intent(*args, **kwargs)
+
+
+def test_a_cycle_s_bookkeeping_is_one_write_after_the_intent_protocol_s_own(
+    migrated_store_url: str,
+) -> None:
+    with _WriteLog.open(migrated_store_url) as store:
+        store.migrate()
+        store.writes = []
+        tracker = MemoryTracker()
+        first = cycle(store, tracker, document(*ITEMS[:3]))
+        assert first.created == 3
+        # Each create under its intent, completed one by one; the rest once, at the end.
+        assert store.writes == ["begin_intents", *["complete_intent"] * 3, "record_mirror_state"]
+        assert len(store.links(TEAM)) == 3 and len(store.bases(TEAM)) == 3
+        store.writes.clear()
+        tracker.issues["PAY-1"].fields = dataclasses.replace(
+            tracker.issues["PAY-1"].fields, summary="Reworded by a person"
+        )
+        tracker.issues["PAY-1"].updated = tracker.tick()
+        second = cycle(store, tracker, document(*ITEMS[:3]))
+        assert second.created == 0
+        assert store.writes == ["record_mirror_state"]

@@ -8,6 +8,7 @@ import pytest
 
 from connectors.github import GitHubSettings, GitHubTracker
 from syncd.http import AuthError, NotFoundError, PermanentError, TransientError, WrongServiceError
+from syncd.mirror.operations import FieldChanges
 from syncd.tracker import TrackerContext
 from syncd.tracker_errors import tracker_failure
 from tests.fakes.github.contract import validate_requests
@@ -119,7 +120,7 @@ def test_a_missing_issue_is_named_and_nothing_is_written(fake_github: FakeGitHub
         tracker.adopt("#45", add_labels=["postmortem-action"], marker="<!-- syncd:item=x -->")
     assert caught.value.reason == "acme/payments has no issue #45, or the token cannot see it"
     with pytest.raises(NotFoundError) as updating:
-        tracker.update("acme/payments#45", {"summary": "x"})
+        tracker.update("acme/payments#45", FieldChanges(summary="x"))
     assert updating.value.reason == caught.value.reason
     assert [r.method for r in fake_github.requests] == ["GET", "PATCH"]
 

@@ -7,6 +7,7 @@ from datetime import date
 import pytest
 
 from connectors.github.issues import compose_body, parse_body
+from syncd.mirror.operations import FieldChanges
 from syncd.tracker import ConditionalReads, Tracker
 from tests.fakes.github.contract import validate_requests
 from tests.fakes.github.server import FakeGitHub
@@ -85,11 +86,11 @@ def test_an_assignee_dropped_by_an_update_is_returned_with_why(fake_github: Fake
     tracker = tracker_on(fake_github, VirtualClock())
     [result] = tracker.create([create_op("pm-1")])
     assert result.key is not None
-    dropped = tracker.update(result.key, {"assignee": "bob-gh"})  # not a collaborator
+    dropped = tracker.update(result.key, FieldChanges(assignee="bob-gh"))  # not a collaborator
     assert set(dropped or {}) == {"assignee"}
     assert "bob-gh" in (dropped or {})["assignee"]
     fake_github.state.add_collaborator(fake_github.repo, "alice-gh")
-    assert tracker.update(result.key, {"assignee": "alice-gh"}) == {}
+    assert tracker.update(result.key, FieldChanges(assignee="alice-gh")) == {}
 
 
 def test_token_without_triage_drops_labels_and_assignee(fake_github: FakeGitHub) -> None:
@@ -184,7 +185,7 @@ def test_update_rewrites_only_what_changed(fake_github: FakeGitHub) -> None:
     [result] = tracker.create([create_op("pm-1")])
     assert result.key is not None
     tracker.update(
-        result.key, {"due": date(2027, 2, 3), "assignee": "alice-gh", "summary": "New title"}
+        result.key, FieldChanges(due=date(2027, 2, 3), assignee="alice-gh", summary="New title")
     )
     snap = tracker.get([result.key])[result.key]
     assert snap.fields.due == date(2027, 2, 3)
@@ -192,7 +193,7 @@ def test_update_rewrites_only_what_changed(fake_github: FakeGitHub) -> None:
     assert snap.fields.description == create_op("pm-1").fields.description
     assert snap.item_id == "pm-1"
     with pytest.raises(ValueError):
-        tracker.update(result.key, {"assignee": None})
+        tracker.update(result.key, FieldChanges(assignee=None))  # type: ignore[arg-type]
 
 
 def test_closed_not_planned_is_explained_only_by_a_later_comment(fake_github: FakeGitHub) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from syncd.mirror.operations import LABELS_TO_ADD
+from syncd.mirror.operations import FieldChanges
 from syncd.resolve.people import Person
 from tests.fakes.faults import Fault
 from tests.fakes.jira.contract import validate_requests
@@ -31,16 +31,16 @@ def test_every_request_of_every_operation_matches_the_cloud_spec(fake_jira: Fake
         key = str(results[0].key)
         tracker.update(
             key,
-            {
-                "summary": "Edited",
-                "description": "Text.\n\nhttps://pm.example.com/1",
-                "assignee": alice,
-                "due": dt.date(2027, 1, 1),
-                "priority": "Low",
-                LABELS_TO_ADD: frozenset({"postmortem"}),
-            },
+            FieldChanges(
+                summary="Edited",
+                description="Text.\n\nhttps://pm.example.com/1",
+                assignee=alice,
+                due=dt.date(2027, 1, 1),
+                priority="Low",
+                labels_to_add=frozenset({"postmortem"}),
+            ),
         )
-        tracker.update(key, {"due": None})
+        tracker.update(key, FieldChanges(due=None))
         person = site.add_issue("A person's issue", ["team-x"])
         tracker.adopt(person.key, add_labels={"postmortem"}, marker=tracker.marker("e" * 16))
         tracker.link_postmortem(key, item_id=ids[0], url="https://pm.example.com/1", title="PM")

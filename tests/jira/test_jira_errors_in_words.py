@@ -7,6 +7,7 @@ import pytest
 
 from connectors.jira import JiraSettings, JiraTracker
 from syncd.http import NotFoundError, PermanentError, TransientError, WrongServiceError
+from syncd.mirror.operations import FieldChanges
 from syncd.tracker import TrackerContext
 from syncd.tracker_errors import tracker_failure
 from tests.http.fakes import VirtualClock
@@ -67,7 +68,7 @@ def test_adopting_an_issue_that_is_not_there_says_so(site: Site) -> None:
 def test_updating_a_deleted_issue_says_so(site: Site) -> None:
     tracker = site.tracker()
     with pytest.raises(NotFoundError) as caught:
-        tracker.update("PAY-41", {"summary": fields().summary})
+        tracker.update("PAY-41", FieldChanges(summary=fields().summary))
     assert caught.value.reason == "Jira has no issue PAY-41, or syncd's account cannot see it"
 
 

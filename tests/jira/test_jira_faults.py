@@ -6,6 +6,7 @@ import pytest
 
 from connectors.jira import JiraSettings, JiraTracker
 from syncd.http import AmbiguousWriteError, AuthError, PermanentError
+from syncd.mirror.operations import FieldChanges
 from syncd.tracker import TrackerContext
 from tests.fakes.faults import Fault
 from tests.fakes.jira.server import FakeJira
@@ -40,7 +41,7 @@ def test_5xx_on_reads_and_idempotent_writes_are_retried(site: Site) -> None:
 
     [found] = tracker.find_markers(["1" * 16])["1" * 16]
     assert found.key == "PAY-1"
-    tracker.update("PAY-1", {"summary": "Edited"})  # a PUT is safe to send again
+    tracker.update("PAY-1", FieldChanges(summary="Edited"))  # a PUT is safe to send again
 
     site.fake.faults.on("POST", "/rest/api/*/issue/PAY-1/remotelink", Fault("drop_after"))
     tracker.link_postmortem("PAY-1", item_id="1" * 16, url="https://pm.example.com/1", title="PM")
@@ -91,7 +92,7 @@ def test_a_refused_edit_carries_jiras_reason(site: Site) -> None:
     site.add_issue("Item", ["postmortem"])
     tracker = site.tracker()
     with pytest.raises(PermanentError) as raised:
-        tracker.update("PAY-1", {"priority": "Urgent-ish"})
+        tracker.update("PAY-1", FieldChanges(priority="Urgent-ish"))
     assert raised.value.status == 400
     assert "priority" in str(raised.value) and "Urgent-ish" in str(raised.value)
 

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from connectors.jira.adf import adf_to_text
-from syncd.mirror.operations import LABELS_TO_ADD
+from syncd.mirror.operations import FieldChanges
 from tests.jira.site import Site, create, fields, item_ids
 
 
@@ -26,13 +26,13 @@ def test_an_update_writes_only_the_changes_in_one_request(site: Site) -> None:
 
     tracker.update(
         key,
-        {
-            "summary": "Rotate the keys every 90 days",
-            "description": "New text.\n\nhttps://pm.example.com/2",
-            "assignee": bob,
-            "due": dt.date(2027, 1, 31),
-            "priority": "Highest",
-        },
+        FieldChanges(
+            summary="Rotate the keys every 90 days",
+            description="New text.\n\nhttps://pm.example.com/2",
+            assignee=bob,
+            due=dt.date(2027, 1, 31),
+            priority="Highest",
+        ),
     )
 
     issue = site.fake.state.issue(key)
@@ -49,7 +49,9 @@ def test_an_update_adds_labels_and_keeps_a_persons_labels_and_assignee(site: Sit
     site.fake.state.edit(key, labels=[marker, "customer-impact"], assignee="bob@example.com")
     tracker = site.trackers[0]
 
-    tracker.update(key, {"summary": "New summary", LABELS_TO_ADD: frozenset({"postmortem"})})
+    tracker.update(
+        key, FieldChanges(summary="New summary", labels_to_add=frozenset({"postmortem"}))
+    )
 
     issue = site.fake.state.issue(key)
     assert sorted(issue.labels) == sorted([marker, "customer-impact", "postmortem"])
@@ -64,7 +66,7 @@ def test_an_update_never_clears_an_assignee(site: Site) -> None:
     tracker = site.trackers[0]
 
     with pytest.raises(ValueError, match="never clears an assignee"):
-        tracker.update(key, {"summary": "Changed", "assignee": None})
+        tracker.update(key, FieldChanges(summary="Changed", assignee=None))  # type: ignore[arg-type]
 
     assert site.sent() == 0
     issue = site.fake.state.issue(key)
@@ -73,15 +75,15 @@ def test_an_update_never_clears_an_assignee(site: Site) -> None:
 
 def test_a_due_date_removed_in_the_document_is_cleared(site: Site) -> None:
     key = _created(site)
-    site.trackers[0].update(key, {"due": None})
+    site.trackers[0].update(key, FieldChanges(due=None))
     assert site.fake.state.issue(key).duedate is None
 
 
 def test_nothing_to_change_sends_nothing(site: Site) -> None:
     key = _created(site)
     tracker = site.trackers[0]
-    tracker.update(key, {LABELS_TO_ADD: frozenset()})
-    tracker.update(key, {"priority": None})  # Jira requires a priority: never unset
+    tracker.update(key, FieldChanges(labels_to_add=frozenset()))
+    tracker.update(key, FieldChanges(priority=None))  # Jira requires a priority: never unset
     tracker.adopt(key, add_labels=(), marker=None)
     assert site.sent() == 0
 
@@ -89,7 +91,7 @@ def test_nothing_to_change_sends_nothing(site: Site) -> None:
 def test_a_field_syncd_does_not_own_is_refused(site: Site) -> None:
     key = _created(site)
     with pytest.raises(ValueError, match="status"):
-        site.trackers[0].update(key, {"status": "Done"})
+        site.trackers[0].update(key, FieldChanges.of({"status": "Done"}))
     assert site.sent() == 0
 
 

@@ -103,7 +103,7 @@ def apply_records(
                 item_id=item_id, key=key, add_labels=add, source=source, fill=fill, own=own
             ):
                 current = (issues or {})[key]
-                filled: dict[str, Any] = dict(fill)
+                filled: dict[str, Any] = fill.as_dict()
                 base = replace(current, labels=current.labels | add, **filled)
                 result[item_id] = MirrorRecord(
                     item_id,

@@ -74,9 +74,9 @@ def test_source_changed_tracker_same_pushes_the_source_value(v: Values, read: bo
     _, result = _cycle(v, v.source, v.base if read else None)
     (update,) = result.of_type(UpdateIssue)
     if v.field == "labels":
-        assert dict(update.changes) == {LABELS_TO_ADD: frozenset({"sev-1"})}
+        assert update.changes.as_dict() == {LABELS_TO_ADD: frozenset({"sev-1"})}
     else:
-        assert dict(update.changes) == {v.field: v.source}
+        assert update.changes.as_dict() == {v.field: v.source}
     (set_base,) = result.of_type(SetBase)
     assert set_base.base == v.fields(v.source)
     assert set_base.source_base is None
@@ -108,9 +108,11 @@ def test_a_kept_person_value_gives_way_to_a_later_document_change(v: Values) -> 
     later = plan([desired(fields=v.fields(v.source))], records, {}, orphaned=())
     (update,) = later.of_type(UpdateIssue)
     if v.field == "labels":
-        assert dict(update.changes) == {LABELS_TO_ADD: frozenset({"postmortem-action", "sev-1"})}
+        assert update.changes.as_dict() == {
+            LABELS_TO_ADD: frozenset({"postmortem-action", "sev-1"})
+        }
     else:
-        assert dict(update.changes) == {v.field: v.source}
+        assert update.changes.as_dict() == {v.field: v.source}
 
 
 @BY_FIELD
@@ -209,7 +211,7 @@ def test_an_owner_resolved_later_is_pushed() -> None:
         [desired(fields=issue_fields(assignee="acc-bob"))], {"it-1": rec}, {}, orphaned=()
     )
     (update,) = result.of_type(UpdateIssue)
-    assert dict(update.changes) == {"assignee": "acc-bob"}
+    assert update.changes.as_dict() == {"assignee": "acc-bob"}
 
 
 # -- fields with rules of their own -------------------------------------------------------
@@ -238,7 +240,7 @@ def test_labels_push_adds_only_what_the_issue_lacks() -> None:
     snaps = {"PAY-1": snapshot(fields=issue_fields(labels=LABELS))}
     result = plan([wanted], {"it-1": rec}, snaps, orphaned=())
     (update,) = result.of_type(UpdateIssue)
-    assert dict(update.changes) == {LABELS_TO_ADD: frozenset({"sev-1", "db"})}
+    assert update.changes.as_dict() == {LABELS_TO_ADD: frozenset({"sev-1", "db"})}
 
 
 def test_several_fields_at_once_each_follow_their_own_row() -> None:
@@ -247,7 +249,7 @@ def test_several_fields_at_once_each_follow_their_own_row() -> None:
     tracker = issue_fields(assignee="acc-carol", due=date(2026, 10, 1))
     result = plan([wanted], {"it-1": rec}, {"PAY-1": snapshot(fields=tracker)}, orphaned=())
     (update,) = result.of_type(UpdateIssue)
-    assert dict(update.changes) == {"summary": "New summary"}
+    assert update.changes.as_dict() == {"summary": "New summary"}
     (conflict,) = result.of_type(ReportConflict)
     assert (conflict.field, conflict.source_value, conflict.tracker_value) == (
         "due",

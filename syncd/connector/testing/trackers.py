@@ -14,7 +14,14 @@ from syncd.connector.http import AmbiguousWriteError, HttpError
 from syncd.connector.settings import ConnectorSettings
 from syncd.connector.testing.clock import VirtualClock
 from syncd.connector.testing.secrets import assert_secrets_masked
-from syncd.connector.tracker import CreateIssue, IssueFields, Person, Tracker, TrackerContext
+from syncd.connector.tracker import (
+    CreateIssue,
+    FieldChanges,
+    IssueFields,
+    Person,
+    Tracker,
+    TrackerContext,
+)
 
 __all__ = ["GARBAGE", "Garbage", "TrackerHarness", "TrackerSuite", "item_id"]
 
@@ -140,7 +147,7 @@ class TrackerSuite:
         assert created.key
         before = tracker.get([created.key])[created.key].fields
 
-        tracker.update(created.key, {"summary": "Edited"})
+        tracker.update(created.key, FieldChanges(summary="Edited"))
 
         after = tracker.get([created.key])[created.key].fields
         assert after.summary == "Edited"
