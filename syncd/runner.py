@@ -20,7 +20,14 @@ from syncd.config.loader import LoadedTeam
 from syncd.extraction import SourceOutcome, TeamItems, build_team_items
 from syncd.failure_streaks import TEAM_CYCLE
 from syncd.fencing import LeaseLostError
-from syncd.ledger import Operation, OpKind, RecordedItem, plan_record_changes, recorded_fields
+from syncd.ledger import (
+    Operation,
+    OpKind,
+    RecordedItem,
+    count_plan,
+    plan_record_changes,
+    recorded_fields,
+)
 from syncd.logs import get_logger, log_failure
 from syncd.mirror_executor import MirrorOutcome
 from syncd.model import Flag
@@ -317,14 +324,14 @@ def _documents_counted(
 
 
 def _counts(reading: TeamItems, plan: tuple[Operation, ...]) -> dict[str, int]:
-    by_kind = {kind: sum(1 for op in plan if op.kind is kind) for kind in OpKind}
+    planned = count_plan(plan)
     return {
         "items": len(reading.items),
         "documents": len(reading.documents),
-        "new": by_kind[OpKind.TRACK],
-        "changed": by_kind[OpKind.UPDATE],
-        "orphaned": by_kind[OpKind.ORPHAN],
-        "restored": by_kind[OpKind.RESTORE],
+        "new": planned.tracked,
+        "changed": planned.changed,
+        "orphaned": planned.orphaned,
+        "restored": planned.restored,
         "skipped_documents": len(reading.failures),
         "failed_sources": len(reading.source_errors),
         "held_sources": len(reading.held_sources),
