@@ -39,7 +39,7 @@ from syncd.resolve.resolver import ResolvePolicy
 from syncd.sources import DocumentCallback, read_source
 from syncd.store import DocumentSeen, StateStore, StoredItem
 from syncd.tracker import NamesIssueKeys
-from syncd.tracker_stage import TrackerStage, open_tracker, run_tracker_stage
+from syncd.tracker_stage import TrackerStage, Unopened, open_tracker, run_tracker_stage
 from syncd.writer_cycle import cycle_settling, cycle_store, cycle_tracker_context
 from syncd.writers import TeamWriter
 
@@ -155,7 +155,7 @@ def sync_team(
             for document, seen in store.document_first_seen(name, source.name).items():
                 first_seen[(source.name, document)] = seen
         guard = judge_sources(team, outcomes, store, confirm_removal, now=now)
-        tracker = open_tracker(
+        opened = open_tracker(
             team,
             now=now,
             context_extras=cycle_tracker_context(tracker_context, writer),
@@ -163,6 +163,7 @@ def sync_team(
             # The account budget is not the team's: kept outside the cycle's fence.
             budget_store=None if dry_run else unfenced,
         )
+        tracker = None if isinstance(opened, Unopened) else opened
         if tracker is not None:
             cycle.callback(tracker.close)
         # A lost or new store: the tracker's marked issues say which items exist already.
@@ -199,9 +200,8 @@ def sync_team(
                 people,
                 now=now,
                 dry_run=dry_run,
-                context_extras=tracker_context,
                 progress=progress,
-                tracker=tracker,
+                tracker=opened,
                 full_read=recovery.read,
                 recreate_missing=recreate_missing,
                 settling=cycle_settling(team, writer),
