@@ -8,10 +8,11 @@ from typing import Any, ClassVar
 
 from pydantic import Field, SecretStr, field_validator
 
-from syncd.http import HttpPolicy
-from syncd.notifier import NotifierContext, PostResult, Refusal, WebhookPoster
-from syncd.plugins import ConnectorKind, ConnectorSettings
-from syncd.settings_fields import WebhookUrl
+from syncd.connector.digest import Digest, digest_as_json
+from syncd.connector.http import HttpPolicy
+from syncd.connector.notifier import NotifierContext, PostResult, Refusal, WebhookPoster
+from syncd.connector.registry import ConnectorKind
+from syncd.connector.settings import ConnectorSettings, WebhookUrl
 
 # RFC 9110 token characters
 _HEADER_NAME = re.compile(r"[!#$%&'*+.^_`|~0-9A-Za-z-]+")
@@ -84,6 +85,11 @@ class WebhookNotifier:
             explain=explain_webhook,
             headers={name: value.get_secret_value() for name, value in settings.headers.items()},
         )
+
+    @classmethod
+    def render(cls, digest: Digest) -> dict[str, Any]:
+        """The digest model itself, versioned: a generic receiver renders it its own way."""
+        return digest_as_json(digest)
 
     def post(self, payload: Mapping[str, Any]) -> PostResult:
         """POST the digest model as JSON; any 2xx answer means it was received."""

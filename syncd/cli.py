@@ -525,9 +525,6 @@ def _run_json(run: Any) -> dict[str, Any] | None:
     }
 
 
-DIGEST_FORMATS = ("text", "slack", "teams", "mattermost", "discord", "json")
-
-
 @app.command(cls=SyncdCommand)
 def digest(
     config: ConfigOption = Path("config"),
@@ -543,8 +540,8 @@ def digest(
         typer.Option(
             "--format",
             metavar="FORMAT",
-            help="With --dry-run: text, or the payload a channel would get: slack, teams, "
-            "mattermost, discord, json.",
+            help="With --dry-run: text, json, or the payload a channel would get: the type of "
+            "any installed notifier, as written in a team file's digest.channels.",
             show_default=True,
         ),
     ] = "text",
@@ -554,8 +551,11 @@ def digest(
     Safe to run from cron: a slot already posted is not posted again (--force posts it again).
     --dry-run prints the digest instead and posts nothing.
     """
-    if fmt not in DIGEST_FORMATS:
-        _consoles.err.print(f"[red]error:[/] --format must be one of {', '.join(DIGEST_FORMATS)}")
+    from syncd.digest_command import digest_formats, post_digests, preview_digest
+
+    formats = digest_formats()
+    if fmt not in formats:
+        _consoles.err.print(f"[red]error:[/] --format must be one of {', '.join(formats)}")
         raise typer.Exit(EXIT_CONFIG)
     if fmt != "text" and not dry_run:
         # Whoever asks for a payload wants to see it: posting it to the channels instead
@@ -564,8 +564,6 @@ def digest(
             f"[red]error:[/] --format {fmt} previews a payload: add --dry-run (nothing was posted)"
         )
         raise typer.Exit(EXIT_CONFIG)
-    from syncd.digest_command import post_digests, preview_digest
-
     loaded = _load(config, team)
     store = _open_store(loaded, readonly=dry_run)
     now = _clock()()

@@ -13,30 +13,30 @@ from rich.console import Console
 
 from syncd import plugins
 from syncd.config.loader import LoadedTeam
-from syncd.digest import (
-    Digest,
-    build_digest,
-    digest_as_json,
-    render_discord,
-    render_mattermost,
-    render_slack,
-    render_teams,
-    render_text,
-)
+from syncd.digest import Digest, build_digest, digest_as_json, render_text
 from syncd.digest_inputs import current_slot, digest_inputs
 from syncd.failure_streaks import FailureKey
 from syncd.logs import get_logger, log_failure
 from syncd.notifier import NotifierContext
 from syncd.store import StateStore
 
-RENDERERS: dict[str, Any] = {
-    "slack": render_slack,
-    "teams": render_teams,
-    "mattermost": render_mattermost,
-    "discord": render_discord,
-    "webhook": digest_as_json,
-    "json": digest_as_json,
-}
+# Formats a dry run previews besides the installed notifiers' payloads.
+TEXT, JSON = "text", "json"
+
+
+def digest_formats() -> tuple[str, ...]:
+    """What ``syncd digest --dry-run --format`` accepts: text, json, or a notifier's type."""
+    return (TEXT, *plugins.available("notifier"), JSON)
+
+
+def render_payload(channel_type: str, digest: Digest) -> Mapping[str, Any]:
+    """The digest as a channel of this type receives it; the JSON model for ``json``, and for a
+    notifier that renders nothing of its own."""
+    if channel_type == JSON:
+        return digest_as_json(digest)
+    render = getattr(plugins.connector_class("notifier", channel_type), "render", None)
+    payload: Mapping[str, Any] = digest_as_json(digest) if render is None else render(digest)
+    return payload
 
 
 def team_digest(
@@ -59,9 +59,9 @@ def team_digest(
 def preview_digest(team: LoadedTeam, store: StateStore, *, now: datetime, fmt: str) -> str:
     """The digest as text, or as one channel's payload, without posting or recording anything."""
     digest = team_digest(team, store, now=now, since=None)
-    if fmt == "text":
+    if fmt == TEXT:
         return render_text(digest)
-    return json.dumps(RENDERERS[fmt](digest), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(render_payload(fmt, digest), indent=2, ensure_ascii=False) + "\n"
 
 
 DIGEST_LEASE = timedelta(minutes=10)  # a replica that dies mid-post frees the slot after this
@@ -101,10 +101,10 @@ def post_digests(
             console.print(f"{name}: {key}: the digest of {slot.isoformat()} was already posted")
             continue
         digest = team_digest(team, store, now=now, since=store.last_posted_slot(name, key))
-        renderer = RENDERERS.get(channel.type, digest_as_json)
+        payload = render_payload(channel.type, digest)
         notifier = plugins.connector_class("notifier", channel.type)(channel.settings, context)
         try:
-            result = notifier.post(renderer(digest))
+            result = notifier.post(payload)
         finally:
             notifier.close()
         if result.ok:

@@ -19,10 +19,9 @@ from syncd.holders import tracker_assignees
 from syncd.judge import ItemState, JudgePolicy
 from syncd.limits import MAX_CRON_GAP
 from syncd.model import Flag, Postmortem, Status, TrackerAssignee
+from syncd.plugins import available
 from syncd.runner import people_directory
 from syncd.store import SourceRead, StateStore, StoredItem, TrackerLink
-
-CHAT_ID_FIELDS = ("slack", "teams", "mattermost", "discord")
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,9 +46,11 @@ def judge_policy(team: LoadedTeam) -> JudgePolicy:
 
 
 def chat_ids(team: LoadedTeam) -> dict[str, dict[str, str]]:
+    """Each person's handles in the installed notifiers (a tracker login is not a chat id)."""
+    notifiers = set(available("notifier"))
     ids: dict[str, dict[str, str]] = {}
     for key, person in team.config.people.items():
-        found = {f: v for f in CHAT_ID_FIELDS if (v := getattr(person, f, None))}
+        found = {kind: h for kind, h in person.handles.items() if h and kind in notifiers}
         if found:
             ids[key] = found
     return ids

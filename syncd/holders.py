@@ -2,10 +2,10 @@
 
 A person may reassign an issue in the tracker; from then on the digest and ``status`` name the
 tracker's assignee, not the document's owner. A tracker user is mapped back to a person by the
-people map's own ids (``jira``: accountId or Data Center username; ``github``: login), else by
-the assignments syncd made itself (a person found in Jira by e-mail has no ``jira`` id in the
-map, but syncd knows which user it assigned for them). A user nobody maps is named as the
-tracker names them, and never guessed.
+people map's own ids (the person's handle of the tracker's type: a Jira accountId, a GitHub
+login), else by the assignments syncd made itself (a person found in the tracker by e-mail has
+no id of it in the map, but syncd knows which user it assigned for them). A user nobody maps is
+named as the tracker names them, and never guessed.
 """
 
 from __future__ import annotations
@@ -75,7 +75,7 @@ def _fold(user_id: str) -> str:
 def _people_ids(people: list[Person], system: str) -> dict[str, str]:
     ids: dict[str, str] = {}
     for person in people:
-        user = person.jira if system == "jira" else person.github if system == "github" else None
+        user = person.handles.get(system)  # a tracker's system is its connector type
         if user:
             ids[_fold(user)] = person.key
     return ids

@@ -1,10 +1,12 @@
 """The notifier role: what the core asks of a chat connector (Slack, Teams, ...), and the one way
 they post.
 
-The core renders a digest into a channel's payload (a JSON-able mapping) and hands it to the
-team's notifier; the notifier sends it through the one HTTP policy and answers with a
-:class:`PostResult` whose message a person can act on. Webhook URLs are credentials: no message,
-result or log line made here ever holds one (nor a configured header's value).
+Each notifier renders a digest into its channel's payload (a JSON-able mapping, from
+``render``, a class method: a dry run previews a payload without any channel configured); the
+core hands the payload to the team's notifier, which sends it through the one HTTP policy and
+answers with a :class:`PostResult` whose message a person can act on. Webhook URLs are
+credentials: no message, result or log line made here ever holds one (nor a configured header's
+value).
 
 :class:`WebhookPoster` is the shared part of every webhook notifier (connectors may not import
 each other): it turns the policy's outcomes into results, leaving each connector to say what its
@@ -21,6 +23,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from syncd.digest import Digest
 from syncd.http import (
     AmbiguousWriteError,
     AuthError,
@@ -74,15 +77,23 @@ class Notifier(Protocol):
 
     type: str
 
+    def render(self, digest: Digest) -> Mapping[str, Any]: ...
+
     def post(self, payload: Mapping[str, Any]) -> PostResult: ...
 
     def close(self) -> None: ...
 
 
 class NotifierFactory(Protocol):
-    """A notifier connector class, as the registry hands it out."""
+    """A notifier connector class, as the registry hands it out.
+
+    ``render`` is a class method: the digest as the body this channel type receives, a pure
+    function of the digest (``syncd.digest`` has the parts every rendering shares).
+    """
 
     def __call__(self, settings: Any, context: NotifierContext) -> Notifier: ...
+
+    def render(self, digest: Digest) -> Mapping[str, Any]: ...
 
 
 @dataclass(frozen=True, slots=True)

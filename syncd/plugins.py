@@ -9,25 +9,72 @@ Every connector, built-in or third-party, registers through the entry-point grou
 
 Sources additionally follow the ``Source`` protocol below. The tracker and notifier protocols
 are defined beside the code that drives them.
+
+A connector may also say how people write their id in it (``handle``, a :class:`PersonHandle`):
+a team file's person then takes a key of the connector's type (``slack: U012ABCDEF``,
+``github: octocat``), which the connector validates, and the core keeps it in
+``Person.handles`` without knowing the vendor. The handle also says how documents mention a
+person in the connector's own syntax (``<@U012ABCDEF>``), so the core reads owners without
+knowing any vendor's markup.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cache
 from importlib.metadata import entry_points
 from pathlib import Path
-from typing import Any, ClassVar, Literal, Protocol, runtime_checkable
+from typing import Annotated, Any, ClassVar, Literal, Protocol, runtime_checkable
 
-from pydantic import BaseModel, ConfigDict
+from pydantic import AfterValidator, BaseModel, ConfigDict
 
 from syncd.model import DocumentFailure, ExtractedDocument
 
 ENTRY_POINT_GROUP = "syncd.connectors"
 
 ConnectorKind = Literal["source", "tracker", "notifier"]
+
+
+@dataclass(frozen=True, slots=True)
+class PersonHandle:
+    """How a person's id in one connector is written in a team file, under its ``type``.
+
+    ``type`` is the value's pydantic type (e.g. ``Annotated[str, AfterValidator(...)]``): its
+    errors are reported at the person's key like any other field's. ``names_owner``: documents
+    may write an owner as this id (so the id resolves to the person, as an alias does).
+    ``mention``: how documents may write a mention of someone in the connector's markup, a
+    pattern matching the whole mention, with a group ``id`` (the id, as a name to look up) and
+    optionally a group ``name`` (a display name written beside it, looked up next).
+    """
+
+    description: str
+    type: Any = str
+    names_owner: bool = False
+    mention: re.Pattern[str] | None = None
+
+    @classmethod
+    def matching(
+        cls,
+        pattern: str,
+        expected: str,
+        description: str,
+        *,
+        names_owner: bool = False,
+        mention: re.Pattern[str] | None = None,
+    ) -> PersonHandle:
+        """A handle that must fully match ``pattern``; the error says it "must be {expected}"
+        and never repeats the value."""
+        compiled = re.compile(pattern)
+
+        def check(value: str) -> str:
+            if compiled.fullmatch(value) is None:
+                raise ValueError(f"must be {expected}")
+            return value
+
+        return cls(description, Annotated[str, AfterValidator(check)], names_owner, mention)
 
 
 class ConnectorSettings(BaseModel):
@@ -128,6 +175,22 @@ def connector_class(kind: ConnectorKind, type_: str) -> type[Any]:
         return _registry()[(kind, type_)]
     except KeyError:
         raise UnknownConnector(kind, type_, available(kind)) from None
+
+
+def person_handles() -> dict[str, PersonHandle]:
+    """The handle each installed connector declares, by connector type."""
+    handles: dict[str, PersonHandle] = {}
+    for (_, type_), cls in sorted(_registry().items()):
+        handle = getattr(cls, "handle", None)
+        if isinstance(handle, PersonHandle):
+            handles.setdefault(type_, handle)
+    return handles
+
+
+@cache  # the registry is loaded once; owners are read by the thousand
+def mention_patterns() -> tuple[re.Pattern[str], ...]:
+    """How documents may mention a person, in the markup of each installed connector."""
+    return tuple(h.mention for h in person_handles().values() if h.mention is not None)
 
 
 def settings_model(kind: ConnectorKind, type_: str) -> type[ConnectorSettings]:

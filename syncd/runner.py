@@ -78,9 +78,8 @@ def people_directory(team: LoadedTeam) -> PeopleDirectory:
             key=key,
             aliases=tuple(person.aliases),
             email=person.email,
-            jira=person.jira,
-            github=person.github,
-            slack=person.slack,
+            handles=dict(person.handles),
+            owner_names=person.owner_names(),
             lead=person.lead,
         )
         for key, person in team.config.people.items()

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from syncd.http import ShapeCheck
+from syncd.connector.http import ShapeCheck
 
 
 def anything(data: Any) -> str | None:

@@ -27,32 +27,32 @@ from urllib.parse import urlsplit
 import github
 
 from connectors.github import answers
+from connectors.github.client_setup import configure_github, github_client_options
 from connectors.github.settings import GitHubSettings
-from syncd.http import (
+from syncd.connector.http import (
+    GITHUB_LIMITS,
+    AccountBudget,
+    AccountLimits,
     AuthError,
     HttpError,
     HttpPolicy,
+    MalformedAnswerError,
+    MemoryLedger,
     PermanentError,
     PolicyEngine,
     RequestInfo,
     ShapeCheck,
     SystemClock,
     WrongServiceError,
-    error_for_status,
-)
-from syncd.http.answers import MalformedAnswerError, mask_secrets, parse_json
-from syncd.http.budget import (
-    GITHUB_LIMITS,
-    AccountBudget,
-    AccountLimits,
-    MemoryLedger,
     account_key,
+    error_for_status,
     limits_for,
+    mask_secrets,
+    parse_json,
+    redact_url,
 )
-from syncd.http.github_setup import configure_github, github_client_options
-from syncd.http.redact import redact_url
-from syncd.logs import get_logger
-from syncd.tracker import TrackerContext
+from syncd.connector.logs import get_logger
+from syncd.connector.tracker import TrackerContext
 
 SERVICE = "github"
 PAGE_SIZE = 100  # GitHub's largest page

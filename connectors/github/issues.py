@@ -25,8 +25,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, Literal
 
-from syncd.mirror.model import IssueFields, IssueOrigin, IssueSnapshot
-from syncd.mirror.origin import ORIGIN_LINE, origin_line, origin_of_line
+from syncd.connector.tracker import (
+    ORIGIN_LINE,
+    IssueFields,
+    IssueOrigin,
+    IssueSnapshot,
+    origin_line,
+    origin_of_line,
+)
 
 MARKER_PATTERN = re.compile(r"^\s*<!--\s*syncd:item=(?P<id>[^\s>]+?)\s*-->\s*$")
 DUE_PATTERN = re.compile(r"^Due:\s*(?P<date>\d{4}-\d{2}-\d{2})\s*$")

@@ -8,7 +8,7 @@ from typing import Any
 
 from connectors.github import answers
 from connectors.github.connection import Answer, GitHubConnection
-from syncd.http import ShapeCheck
+from syncd.connector.http import ShapeCheck
 
 _NEXT = re.compile(r'<(?P<url>[^>]+)>\s*;\s*rel="?next"?')
 

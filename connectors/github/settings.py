@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 
 from pydantic import AfterValidator, Field, SecretStr
 
-from syncd.plugins import ConnectorSettings
+from syncd.connector.settings import ConnectorSettings
 
 REPO_PATTERN = r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}/[A-Za-z0-9._-]{1,100}"
 GITHUB_API_URL = "https://api.github.com"

@@ -36,8 +36,9 @@ from connectors.github.connection import (
 )
 from connectors.github.listing import pages
 from connectors.github.milestones import Milestones
+from connectors.github.people import HANDLE, TYPE, login_of
 from connectors.github.settings import GitHubSettings
-from syncd.http import (
+from syncd.connector.http import (
     AuthError,
     HttpError,
     NotFoundError,
@@ -45,13 +46,21 @@ from syncd.http import (
     RateLimitedError,
     TransientError,
 )
-from syncd.logs import get_logger
-from syncd.mirror.model import IssueReference, IssueSnapshot
-from syncd.mirror.operations import LABELS_TO_ADD, CreateIssue
-from syncd.mirror.render import is_syncd_text
-from syncd.plugins import ConnectorKind
-from syncd.resolve.people import Person
-from syncd.tracker import AssigneeLookup, ChangedIssues, CreateResult, TrackerContext
+from syncd.connector.logs import get_logger
+from syncd.connector.registry import ConnectorKind
+from syncd.connector.settings import PersonHandle
+from syncd.connector.tracker import (
+    LABELS_TO_ADD,
+    AssigneeLookup,
+    ChangedIssues,
+    CreateIssue,
+    CreateResult,
+    IssueReference,
+    IssueSnapshot,
+    Person,
+    TrackerContext,
+    is_syncd_text,
+)
 
 T = TypeVar("T")
 
@@ -78,7 +87,8 @@ class GitHubTracker:
 
     kind: ClassVar[ConnectorKind] = "tracker"
     Settings: ClassVar[type[GitHubSettings]] = GitHubSettings
-    type: ClassVar[str] = "github"
+    type: ClassVar[str] = TYPE
+    handle: ClassVar[PersonHandle] = HANDLE  # people.<name>.github: a login
 
     system: str = "github"
     # GitHub has no bulk create: a batch is the unit of the executor's duplicate guard.
@@ -151,8 +161,8 @@ class GitHubTracker:
     # --- reads ---------------------------------------------------------------------------------
 
     def assignee(self, person: Person) -> AssigneeLookup:
-        if person.github:
-            return AssigneeLookup(person.github.strip().lstrip("@"))
+        if (login := login_of(person)) is not None:
+            return AssigneeLookup(login)
         return AssigneeLookup(None, problem=f"{person.key}: no GitHub login in the people map")
 
     def changed_since(self, since: datetime | None) -> ChangedIssues:

@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Collection, Mapping
 from typing import Any
 
-from syncd.http import ShapeCheck
+from syncd.connector.http import ShapeCheck
 
 
 def json_object(data: Any) -> str | None:

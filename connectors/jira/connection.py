@@ -20,25 +20,29 @@ import jira
 from jira.exceptions import JIRAError
 
 from connectors.jira.answers import anything, edited, json_object, server_info
+from connectors.jira.client_setup import configure_jira, jira_client_options
 from connectors.jira.deployment import Deployment, deployment_of_server_info
 from connectors.jira.settings import JiraSettings
-from syncd.http import (
+from syncd.connector.http import (
+    JIRA_LIMITS,
+    AccountBudget,
     AuthError,
     HttpError,
     HttpPolicy,
+    MemoryLedger,
     PermanentError,
     PolicyEngine,
     RequestInfo,
     ShapeCheck,
     SystemClock,
     WrongServiceError,
+    account_key,
     error_for_status,
+    limits_for,
+    parse_json,
 )
-from syncd.http.answers import parse_json
-from syncd.http.budget import JIRA_LIMITS, AccountBudget, MemoryLedger, account_key, limits_for
-from syncd.http.jira_setup import configure_jira, jira_client_options
-from syncd.logs import get_logger
-from syncd.tracker import TrackerContext
+from syncd.connector.logs import get_logger
+from syncd.connector.tracker import TrackerContext
 
 T = TypeVar("T")
 

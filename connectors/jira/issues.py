@@ -12,9 +12,15 @@ from typing import Any
 
 from connectors.jira.deployment import Deployment
 from connectors.jira.settings import MARKER_LABEL_PREFIX
-from syncd.mirror.model import IssueFields, IssueOrigin, IssueSnapshot, StatusCategory
-from syncd.mirror.operations import LABELS_TO_ADD
-from syncd.mirror.origin import origin_json, origin_of_json
+from syncd.connector.tracker import (
+    LABELS_TO_ADD,
+    IssueFields,
+    IssueOrigin,
+    IssueSnapshot,
+    StatusCategory,
+    origin_json,
+    origin_of_json,
+)
 
 # The fields a search asks for: what a snapshot needs, nothing more (comments are fetched
 # apart, only for won't-do closures).

@@ -17,7 +17,7 @@ from typing import Any
 
 from connectors.jira import answers
 from connectors.jira.connection import JiraConnection
-from syncd.http import PermanentError, ShapeCheck
+from syncd.connector.http import PermanentError, ShapeCheck
 
 CLOUD_PAGE_SIZE = 100  # Cloud's cap for a search that returns fields
 DATACENTER_PAGE_SIZE = 500  # within Data Center's default cap (1000); the server may answer less

@@ -20,7 +20,7 @@ from pydantic import (
 )
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
-from syncd.plugins import ConnectorSettings
+from syncd.connector.settings import ConnectorSettings
 
 PriorityName = Literal["P0", "P1", "P2", "P3"]
 

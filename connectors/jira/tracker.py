@@ -28,15 +28,23 @@ from connectors.jira.issues import (
 )
 from connectors.jira.search import search
 from connectors.jira.settings import JiraSettings
-from connectors.jira.users import UserDirectory
-from syncd.http import AuthError, MalformedAnswerError, NotFoundError, PermanentError
-from syncd.logs import get_logger
-from syncd.mirror.model import IssueOrigin, IssueReference, IssueSnapshot
-from syncd.mirror.operations import CreateIssue
-from syncd.mirror.status import is_won_t_do
-from syncd.plugins import ConnectorKind
-from syncd.resolve.people import Person
-from syncd.tracker import AssigneeLookup, ChangedIssues, CreateResult, TrackerContext
+from connectors.jira.users import HANDLE, TYPE, UserDirectory
+from syncd.connector.http import AuthError, MalformedAnswerError, NotFoundError, PermanentError
+from syncd.connector.logs import get_logger
+from syncd.connector.registry import ConnectorKind
+from syncd.connector.settings import PersonHandle
+from syncd.connector.tracker import (
+    AssigneeLookup,
+    ChangedIssues,
+    CreateIssue,
+    CreateResult,
+    IssueOrigin,
+    IssueReference,
+    IssueSnapshot,
+    Person,
+    TrackerContext,
+    is_won_t_do,
+)
 
 T = TypeVar("T")
 
@@ -58,7 +66,8 @@ class JiraTracker:
 
     kind: ClassVar[ConnectorKind] = "tracker"
     Settings: ClassVar[type[JiraSettings]] = JiraSettings
-    type: ClassVar[str] = "jira"
+    type: ClassVar[str] = TYPE
+    handle: ClassVar[PersonHandle] = HANDLE  # people.<name>.jira: an accountId or username
 
     system: str = "jira"
     create_batch_size: int = 50  # Jira's limit for one bulk create

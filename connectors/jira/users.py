@@ -7,14 +7,24 @@ several people is a problem to report, never a reason to clear or guess an assig
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
 from connectors.jira.answers import user_list
 from connectors.jira.connection import JiraConnection
-from syncd.http import AuthError, MalformedAnswerError, PermanentError
-from syncd.resolve.people import Person
-from syncd.tracker import AssigneeLookup
+from syncd.connector.http import AuthError, MalformedAnswerError, PermanentError
+from syncd.connector.settings import PersonHandle
+from syncd.connector.tracker import AssigneeLookup, Person
+
+TYPE = "jira"
+
+HANDLE = PersonHandle(
+    "Jira Cloud accountId, or the Jira Data Center username.",
+    names_owner=True,  # documents may write an owner as their id
+    # Jira's wiki markup: [~accountid:5b10ac8d82e05b22cc7d4ef5] (Cloud), [~alice] (Data Center)
+    mention=re.compile(r"^\[~(?:accountid:)?(?P<id>[^\]]+)\]$", re.IGNORECASE),
+)
 
 
 class UserDirectory:
@@ -23,8 +33,8 @@ class UserDirectory:
         self._by_email: dict[str, AssigneeLookup] = {}
 
     def lookup(self, person: Person) -> AssigneeLookup:
-        if person.jira:
-            return AssigneeLookup(person.jira)
+        if user := person.handles.get(TYPE):
+            return AssigneeLookup(user)
         if not person.email:
             return AssigneeLookup(
                 None,

@@ -12,7 +12,7 @@ import dataclasses
 import re
 from collections.abc import Iterable
 
-from syncd.model import Postmortem, RawItem
+from syncd.connector.model import Postmortem, RawItem
 
 # Bidi controls (U+061C, U+200E/F, U+202A-E, U+2066-9), zero-width space and joiners, word
 # joiner and invisible operators, BOM, soft hyphen, Mongolian vowel separator, tag characters,

@@ -8,7 +8,7 @@ from markdown_it.utils import EnvType
 
 from connectors.markdown.clean_text import clean_line
 from connectors.markdown.shape_limits import check_items
-from syncd.model import DocumentProblem, RawItem
+from syncd.connector.model import DocumentProblem, RawItem
 
 
 @dataclass(slots=True)

@@ -17,7 +17,7 @@ from connectors.markdown.metadata import humanised_name, postmortem_metadata
 from connectors.markdown.parser import ParseRefused, normalise_source, parse_blocks
 from connectors.markdown.sections import SectionWalker
 from connectors.markdown.shape_limits import check_shape
-from syncd.model import DocumentProblem, DocumentRejected, ExtractedDocument, Postmortem
+from syncd.connector.model import DocumentProblem, DocumentRejected, ExtractedDocument, Postmortem
 
 __all__ = ["extract_document"]
 

@@ -14,9 +14,13 @@ from typing import Any
 
 import yaml
 
-from syncd.limits import FRONT_MATTER_YAML
-from syncd.model import DocumentProblem, DocumentRejected
-from syncd.yaml_budget import YamlLimitExceeded, YamlSyntaxError, compose_within
+from syncd.connector.bounded_yaml import (
+    FRONT_MATTER_YAML,
+    YamlLimitExceeded,
+    YamlSyntaxError,
+    compose_within,
+)
+from syncd.connector.model import DocumentProblem, DocumentRejected
 
 _MAX_LINES = 500  # front matter longer than this is not front matter but a document of dashes
 _FIRST_LINE = 2  # the line of the document where the front matter's YAML starts

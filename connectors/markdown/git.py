@@ -28,8 +28,8 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from connectors.markdown.files import points_outside
 from connectors.markdown.git_transport import ALLOWED_GIT_PROTOCOLS
 from connectors.markdown.settings import GitSettings
-from syncd.plugins import SourceError
-from syncd.redaction import redactor
+from syncd.connector.logs import redactor
+from syncd.connector.source import SourceError
 
 DEFAULT_TIMEOUT_SECONDS = 120.0
 

@@ -21,7 +21,7 @@ from connectors.markdown.item_text import ItemText, read_item_text
 from connectors.markdown.labels import classify_label, display_label
 from connectors.markdown.placeholders import is_placeholder
 from connectors.markdown.refs import find_refs, ordered_refs
-from syncd.model import RawItem
+from syncd.connector.model import RawItem
 
 _LIST_OPEN = ("bullet_list_open", "ordered_list_open")
 _FIELD_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z #/()'-]{0,30}?)\s*:\s*(\S.*)$")

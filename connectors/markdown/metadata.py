@@ -13,7 +13,7 @@ from connectors.markdown.dates import (
     parse_document_date,
 )
 from connectors.markdown.labels import strip_markup
-from syncd.model import DocumentProblem, Postmortem
+from syncd.connector.model import DocumentProblem, Postmortem
 
 # Blank runs are possessive ("[ \t]*+"): two greedy runs side by side split a long run of
 # blanks every way before the line fails, in time quadratic in its length.

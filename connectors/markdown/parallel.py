@@ -14,8 +14,8 @@ from collections.abc import Iterator, Sequence
 from typing import Protocol
 
 from connectors.markdown.files import DocumentText, FoundFile, PathProblem
-from syncd.model import DocumentRejected, ExtractedDocument
-from syncd.worker_pool import Overran, WorkerFailed, shared_pool, usable_cores
+from syncd.connector.model import DocumentRejected, ExtractedDocument
+from syncd.connector.workers import Overran, WorkerFailed, shared_pool, usable_cores
 
 
 class Extractor(Protocol):

@@ -14,14 +14,14 @@ from markdown_it.rules_block import StateBlock
 from markdown_it.token import Token
 from markdown_it.utils import EnvType
 
-from syncd.model import DocumentRejected
+from syncd.connector.model import DocumentRejected
 
 # The parser's work on a document's blocks, in units of about 10 microseconds on a small
 # machine: a line of a paragraph, a list item or quote part (4), a rule (2), a table row (about
-# 4), a heading (5), a link reference definition by its length. 30,000 is about a third of a
-# second: 6,000 list items or 30,000 lines of prose; a postmortem spends a few thousand.
-# Fenced, indented and HTML blocks cost one unit whatever their length: the parser skips
-# through their lines, so pasted logs are never what stops a document.
+# 4), a heading (5), a link reference definition (10, and 1 per 10 characters). 30,000 is
+# about a third of a second: 6,000 list items or 30,000 lines of prose; a postmortem spends a
+# few thousand. Fenced, indented and HTML blocks cost one unit whatever their length: the
+# parser skips through their lines, so pasted logs are never what stops a document.
 MAX_BLOCK_UNITS = 30_000
 _SPENT = "syncd.block_units"  # key in the parser's per-document ``env``
 _HEADING_UNITS = 4
@@ -99,7 +99,7 @@ def _units(name: str, state: StateBlock, start: int, made: int) -> int:
     if name == "table":  # 3 tokens a cell: about 4 units a row of a few cells
         return (len(state.tokens) - made) // 2
     if name == "reference":  # URL parsing and normalising, by the character
-        return 5 + (state.bMarks[state.line] - state.bMarks[start]) // 10
+        return 10 + (state.bMarks[state.line] - state.bMarks[start]) // 10
     if name == "hr":
         return 2
     return 1

@@ -29,7 +29,7 @@ from connectors.markdown.tables import (
     table_from_paragraph,
     table_from_tokens,
 )
-from syncd.model import DocumentRejected
+from syncd.connector.model import DocumentRejected
 
 # A heading longer than this is no section name; the rest is not read (its label patterns
 # would cost a second a megabyte).

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from pydantic import Field, SecretStr, field_validator, model_validator
 
 from connectors.markdown.git_transport import transport_problem
-from syncd.plugins import ConnectorSettings
+from syncd.connector.settings import ConnectorSettings
 
 DEFAULT_GLOB = "**/*.md"
 DEFAULT_MAX_DOCUMENT_BYTES = 1_048_576

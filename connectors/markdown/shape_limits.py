@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections.abc import MutableMapping
 from typing import Any
 
-from syncd.model import DocumentRejected
+from syncd.connector.model import DocumentRejected
 
 MAX_LINES = 30_000
 MAX_ROW_CELLS = 1_000  # "|" on one line

@@ -41,9 +41,9 @@ from connectors.markdown.parallel import (
     read_in_workers,
 )
 from connectors.markdown.settings import MarkdownSettings, has_glob_magic
-from syncd.model import DocumentFailure, ExtractedDocument
-from syncd.plugins import SourceContext, SourceError
-from syncd.worker_pool import WorkersStopped, shared_pool
+from syncd.connector.model import DocumentFailure, ExtractedDocument
+from syncd.connector.source import SourceContext, SourceError
+from syncd.connector.workers import WorkersStopped, shared_pool
 
 
 def _engine() -> Extractor:

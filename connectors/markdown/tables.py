@@ -19,7 +19,7 @@ from connectors.markdown.inline_text import MAX_ITEM_CHARS, render_inline, rende
 from connectors.markdown.item_text import read_item_text
 from connectors.markdown.placeholders import is_placeholder
 from connectors.markdown.refs import find_refs, ordered_refs
-from syncd.model import RawItem
+from syncd.connector.model import RawItem
 
 # Possessive runs: with greedy ones, a long run of spaces in a line that is not a delimiter
 # row is split every way between neighbouring "\s*" before failing (quadratic time).

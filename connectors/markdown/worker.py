@@ -11,8 +11,8 @@ import gc
 from connectors.markdown.extract import extract_document
 from connectors.markdown.files import FoundFile, PathProblem, load_text
 from connectors.markdown.parallel import extract_safely
-from syncd.model import ExtractedDocument
-from syncd.test_hooks import freeze_on_document
+from syncd.connector.model import ExtractedDocument
+from syncd.connector.workers import freeze_on_document
 
 
 def load_and_extract(job: tuple[FoundFile, int, str]) -> ExtractedDocument | PathProblem:

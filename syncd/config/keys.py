@@ -29,7 +29,13 @@ def allowed_keys(
     for annotation in current:
         for candidate in _candidates(annotation):
             if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-                keys = [_key_of(name, info.alias) for name, info in candidate.model_fields.items()]
+                keys = [
+                    _key_of(name, info.alias)
+                    for name, info in candidate.model_fields.items()
+                    if not info.exclude  # kept by the model, never written in a file
+                ]
+                # keys a model takes besides its fields (a person's connector handles)
+                keys += getattr(candidate, "extra_keys", list)()
                 return [*keys, *(extra if not path else ())]
     return None
 

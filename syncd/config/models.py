@@ -9,24 +9,27 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, date
 from functools import cache
-from typing import Annotated, Any, Literal, Self
+from typing import Annotated, Any, Literal, Self, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import (
     AfterValidator,
     Field,
+    GetJsonSchemaHandler,
+    TypeAdapter,
     ValidationError,
     ValidatorFunctionWrapHandler,
     field_validator,
     model_validator,
 )
-from pydantic_core import ErrorDetails, InitErrorDetails
+from pydantic.json_schema import JsonSchemaValue
+from pydantic_core import CoreSchema, ErrorDetails, InitErrorDetails
 
 from syncd.config.base import StrictModel, config_problem, matches
 from syncd.config.blocks import ChannelConfig, SourceConfig, TrackerConfig
-from syncd.config.errors import describe, suggest
+from syncd.config.errors import describe, suggest, unknown_key_message
 from syncd.config.keys import allowed_keys
-from syncd.config.people import people_problems
+from syncd.config.people import people_problems, validated_handles
 from syncd.limits import (
     DATE_RANGE_TEXT,
     MAX_DUE_SOON_DAYS,
@@ -35,6 +38,7 @@ from syncd.limits import (
     date_in_range,
 )
 from syncd.model import Priority
+from syncd.plugins import person_handles
 
 __all__ = [
     "ChannelConfig",
@@ -68,11 +72,14 @@ PersonKey = Annotated[
 
 
 _EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s]+"
-_GITHUB_LOGIN = r"[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}"
-_SLACK_ID = r"[UW][A-Z0-9]{2,}"
-_DISCORD_ID = r"[0-9]{15,21}"
+# Kept by Person.handles; written as a connector type's key (``slack: U012ABCDEF``), never so.
+_HANDLES = "handles"
 
 
+# Besides the fields below, a person takes one key per connector that declares a PersonHandle
+# (`slack: U012ABCDEF`, `github: octocat`, `jira: 5b10ac8d...`): the connector validates it,
+# `handles` keeps it by connector type. (A comment, not the docstring: the docstring is the
+# schema's description of a person.)
 class Person(StrictModel):
     """Someone (or a team with a lead) who can own action items."""
 
@@ -83,35 +90,60 @@ class Person(StrictModel):
     email: Annotated[str, AfterValidator(matches(_EMAIL, "an e-mail address"))] | None = Field(
         None, description="E-mail address; also used to look the person up in trackers."
     )
-    jira: str | None = Field(
-        None, description="Jira Cloud accountId, or the Jira Data Center username."
-    )
-    github: (
-        Annotated[str, AfterValidator(matches(_GITHUB_LOGIN, "a GitHub login, without @"))] | None
-    ) = Field(None, description="GitHub login (without @).")
-    slack: (
-        Annotated[
-            str,
-            AfterValidator(
-                matches(_SLACK_ID, "a Slack member ID like U012ABCDEF (profile > Copy member ID)")
-            ),
-        ]
-        | None
-    ) = Field(None, description="Slack member ID (U012ABCDEF), used for mentions.")
-    teams: str | None = Field(
-        None, description="Microsoft Teams user principal name (e-mail form), used for mentions."
-    )
-    mattermost: str | None = Field(None, description="Mattermost username (without @).")
-    discord: (
-        Annotated[
-            str, AfterValidator(matches(_DISCORD_ID, "a Discord user ID (digits, Copy User ID)"))
-        ]
-        | None
-    ) = Field(None, description="Discord user ID (digits), used for mentions.")
     lead: PersonKey | None = Field(
         None,
         description="For a team used as an owner: the person (a key under people) assigned.",
     )
+    handles: dict[str, str] = Field(default_factory=dict, exclude=True)
+
+    @classmethod
+    def extra_keys(cls) -> list[str]:
+        """The keys a person takes besides its fields (for "did you mean" hints): the handles."""
+        return list(person_handles())
+
+    def owner_names(self) -> tuple[str, ...]:
+        """The handles documents may write this person as, in the order of connector types."""
+        specs = person_handles()
+        return tuple(v for k, v in self.handles.items() if k in specs and specs[k].names_owner)
+
+    @model_validator(mode="wrap")
+    @classmethod
+    def _connector_handles(cls, data: Any, handler: ValidatorFunctionWrapHandler) -> Self:
+        if not isinstance(data, Mapping):
+            return cast(Self, handler(data))
+        specs = person_handles()
+        fields = {k: v for k, v in data.items() if k not in specs and k != _HANDLES}
+        handles, problems = validated_handles(data, specs)
+        if _HANDLES in data:
+            allowed = allowed_keys(Person, ())
+            problems.append(config_problem((_HANDLES,), unknown_key_message(_HANDLES, allowed)))
+        try:
+            person = cast(Self, handler({**fields, _HANDLES: handles}))
+        except ValidationError as exc:
+            described = (
+                config_problem(e["loc"], describe(e, lambda p: allowed_keys(Person, p)))
+                for e in exc.errors()
+            )
+            problems = [*described, *problems]
+        if problems:
+            raise ValidationError.from_exception_data("Person", problems)
+        return person
+
+    @classmethod
+    def __get_pydantic_json_schema__(
+        cls, core_schema: CoreSchema, handler: GetJsonSchemaHandler
+    ) -> JsonSchemaValue:
+        schema = handler.resolve_ref_schema(handler(core_schema))
+        properties = schema.setdefault("properties", {})
+        properties.pop(_HANDLES, None)
+        for kind, spec in person_handles().items():
+            properties[kind] = {
+                "anyOf": [TypeAdapter(spec.type).json_schema(), {"type": "null"}],
+                "default": None,
+                "description": spec.description,
+                "title": kind.title(),
+            }
+        return schema
 
 
 def _check_people(people: dict[str, Person]) -> dict[str, Person]:

@@ -1,4 +1,5 @@
-"""Cross-references between people: every alias names one person, every lead names a person.
+"""Cross-references between people: every alias names one person, every lead names a person;
+and a person's handles, each validated by the connector of its type.
 
 An owner written in a document is matched against aliases; an alias claimed by two people would
 make the match depend on file order, so it is refused. A team used as an owner (``lead: alice``)
@@ -9,9 +10,15 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator, Mapping
-from typing import Protocol
+from functools import cache
+from typing import Any, Protocol
 
-from syncd.config.errors import KeyPath, suggest
+from pydantic import TypeAdapter, ValidationError
+from pydantic_core import InitErrorDetails
+
+from syncd.config.base import config_problem
+from syncd.config.errors import KeyPath, describe, suggest
+from syncd.plugins import PersonHandle
 
 
 class PersonLike(Protocol):
@@ -76,3 +83,27 @@ def _cycle_from(start: str, people: Mapping[str, PersonLike]) -> list[str] | Non
         chain.append(current)
         current = people[current].lead
     return None
+
+
+def validated_handles(
+    data: Mapping[str, Any], specs: Mapping[str, PersonHandle]
+) -> tuple[dict[str, str], list[InitErrorDetails]]:
+    """The person's handles by connector type, and the problems of those that are not valid."""
+    handles: dict[str, str] = {}
+    problems: list[InitErrorDetails] = []
+    for kind, value in data.items():  # in the file's order, as its errors are reported
+        spec = specs.get(kind)
+        if spec is None or value is None:  # `slack:` alone, or `slack: null`: no handle
+            continue
+        try:
+            handles[kind] = _handle_adapter(spec).validate_python(value)
+        except ValidationError as exc:
+            problems += (
+                config_problem((kind, *e["loc"]), describe(e, lambda p: None)) for e in exc.errors()
+            )
+    return handles, problems
+
+
+@cache
+def _handle_adapter(spec: PersonHandle) -> TypeAdapter[str]:
+    return TypeAdapter(spec.type)

@@ -10,10 +10,11 @@ from __future__ import annotations
 import dataclasses
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
 
 from syncd.model import CoOwner, Owner
+from syncd.plugins import mention_patterns
 from syncd.resolve.text import (
     MARKDOWN_LINK,
     UNKNOWN_VALUES,
@@ -71,8 +72,6 @@ _PARENTHESES = re.compile(r"\([^()]*\)")
 _PARKED = re.compile(r"\x00(\d+)\x00")
 _NAME_WITH_EMAIL = re.compile(r"^(?P<name>.*?)\s*<(?:mailto:)?(?P<email>[^<>@\s]+@[^<>\s]+)>$")
 _EMAIL = re.compile(r"^(?:mailto:)?(?P<email>[^@\s]+@[^@\s]+\.[^@\s]+)$", re.IGNORECASE)
-_SLACK_MENTION = re.compile(r"^<@(?P<id>[A-Z0-9]+)(?:\|(?P<name>[^>]+))?>$", re.IGNORECASE)
-_JIRA_MENTION = re.compile(r"^\[~(?:accountid:)?(?P<user>[^\]]+)\]$", re.IGNORECASE)
 _PARENTHETICAL = re.compile(r"^(?P<outer>.*?)\s*\((?P<inner>[^()]*)\)$")
 # A profile URL names a user by its last path segment: github.com/alice, gitlab.com/alice.
 _PROFILE_URL = re.compile(r"^https?://[^/]+/(?P<user>[A-Za-z0-9][A-Za-z0-9._-]*)/?$")
@@ -85,9 +84,11 @@ class Person:
     key: str  # the people-map key, e.g. "alice", or a team like "core-1-team"
     aliases: tuple[str, ...] = ()
     email: str | None = None
-    jira: str | None = None  # Cloud accountId / Data Center username
-    github: str | None = None
-    slack: str | None = None
+    # The person's id in each connector that has one, by connector type (a tracker's ``system``
+    # is its type): what a tracker assigns, and how a tracker's user is known again.
+    handles: Mapping[str, str] = field(default_factory=dict, hash=False)
+    # The handles documents may write an owner as (a chat member id, a tracker login).
+    owner_names: tuple[str, ...] = ()
     lead: str | None = None  # for a team entry: the key of the person who is assigned
 
 
@@ -277,7 +278,7 @@ def _names_of(person: Person) -> Iterator[tuple[str, str]]:
     yield person.key, "key"
     for alias in person.aliases:
         yield alias, "alias"
-    for handle in (person.github, person.slack, person.jira):
+    for handle in person.owner_names:
         if handle:
             yield handle, "handle"
     if person.email:
@@ -341,6 +342,10 @@ def _owner_parts(
                 yield candidate
 
 
+def _mention(part: str) -> re.Match[str] | None:
+    return next((m for p in mention_patterns() if (m := p.match(part)) is not None), None)
+
+
 def _forms_of(part: str, link_urls: list[str]) -> tuple[str, ...]:
     """The ways one written owner may be found in the index, most precise first."""
     forms: list[str] = []
@@ -348,10 +353,10 @@ def _forms_of(part: str, link_urls: list[str]) -> tuple[str, ...]:
         forms += [match.group("email"), match.group("name")]
     elif match := _EMAIL.match(part):
         forms.append(match.group("email"))
-    elif match := _SLACK_MENTION.match(part):
-        forms += [match.group("id"), match.group("name") or ""]
-    elif match := _JIRA_MENTION.match(part):
-        forms.append(match.group("user"))
+    elif match := _mention(part):  # in a connector's markup: <@U012ABCDEF>, [~accountid:…]
+        forms.append(match.group("id"))
+        if "name" in match.re.groupindex:
+            forms.append(match.group("name") or "")
     else:
         forms.append(part)
         if match := _PARENTHETICAL.match(part):

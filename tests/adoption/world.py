@@ -260,7 +260,9 @@ def cycle(
         store.known_items(TEAM),
         {},
         today=NOW.date(),
-        people=PeopleDirectory([Person("alice", jira="acc-alice", github="alice-gh")]),
+        people=PeopleDirectory(
+            [Person("alice", handles={"jira": "acc-alice", "github": "alice-gh"})]
+        ),
         policy=POLICY,
     )
     previous = {k.id: k.status for k in store.known_items(TEAM)}

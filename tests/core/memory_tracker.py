@@ -86,7 +86,8 @@ class MemoryTracker:
 
     def assignee(self, person: Person) -> AssigneeLookup:
         self.calls.append("assignee")
-        return AssigneeLookup(person.jira) if person.jira else AssigneeLookup(None, "no account")
+        user = person.handles.get(self.system)
+        return AssigneeLookup(user) if user else AssigneeLookup(None, "no account")
 
     def _snapshot(self, issue: MemoryIssue) -> IssueSnapshot:
         return IssueSnapshot(

@@ -16,8 +16,8 @@ from tests.store.conftest import build_item
 from tests.store.mirror_records import T0, build_link
 
 PEOPLE = [
-    Person("alice", jira="5b10ac8d82e05b22cc7d4ef5", github="alice-gh"),
-    Person("bob", email="bob@acme.com", github="BobJ"),  # no Jira id: found by e-mail
+    Person("alice", handles={"jira": "5b10ac8d82e05b22cc7d4ef5", "github": "alice-gh"}),
+    Person("bob", email="bob@acme.com", handles={"github": "BobJ"}),  # no Jira id: by e-mail
     Person("carol", email="carol@acme.com"),
 ]
 

@@ -19,7 +19,10 @@ from tests.core.memory_tracker import MemoryTracker
 TEAM = "payments"
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 PEOPLE = PeopleDirectory(
-    [Person("alice", aliases=("Alice Smith",), jira="acc-alice"), Person("bob", jira="acc-bob")]
+    [
+        Person("alice", aliases=("Alice Smith",), handles={"jira": "acc-alice"}),
+        Person("bob", handles={"jira": "acc-bob"}),
+    ]
 )
 POLICY = ResolvePolicy(due_days={"default": 56})
 

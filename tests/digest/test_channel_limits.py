@@ -10,16 +10,14 @@ from datetime import date, timedelta
 
 import pytest
 
+from connectors.discord import DiscordLimits, render_discord
+from connectors.mattermost import render_mattermost
+from connectors.msteams import render_teams
+from connectors.slack import SlackLimits, render_slack
 from syncd.digest import (
     Digest,
     DigestTooLarge,
-    DiscordLimits,
-    SlackLimits,
     build_digest,
-    render_discord,
-    render_mattermost,
-    render_slack,
-    render_teams,
     render_text,
 )
 from syncd.judge import ItemState

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import json
 
+from connectors.discord import render_discord
+from connectors.mattermost import render_mattermost
+from connectors.msteams import render_teams
+from connectors.slack import render_slack
 from syncd.digest import (
     build_digest,
     digest_as_json,
-    render_discord,
-    render_mattermost,
-    render_slack,
-    render_teams,
     render_text,
 )
 from tests.digest.team_fixture import (

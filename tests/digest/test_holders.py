@@ -8,14 +8,14 @@ from datetime import timedelta
 
 import pytest
 
+from connectors.discord import render_discord
+from connectors.mattermost import render_mattermost
+from connectors.msteams import render_teams
+from connectors.slack import render_slack
 from syncd.digest import (
     Digest,
     build_digest,
     digest_as_json,
-    render_discord,
-    render_mattermost,
-    render_slack,
-    render_teams,
     render_text,
 )
 from syncd.digest.model import OwnerRef

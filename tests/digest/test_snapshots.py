@@ -15,13 +15,13 @@ from typing import Any
 
 import pytest
 
+from connectors.discord import render_discord
+from connectors.mattermost import render_mattermost
+from connectors.msteams import render_teams
+from connectors.slack import render_slack
 from syncd.digest import (
     Digest,
     digest_as_json,
-    render_discord,
-    render_mattermost,
-    render_slack,
-    render_teams,
     render_text,
 )
 from tests.digest.digest_support import team_digest

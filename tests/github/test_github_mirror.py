@@ -20,7 +20,9 @@ from tests.github.support import VirtualClock, tracker_on
 
 TEAM = "payments"
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
-PEOPLE = PeopleDirectory([Person("alice", github="alice-gh"), Person("bob", github="bob-gh")])
+PEOPLE = PeopleDirectory(
+    [Person("alice", handles={"github": "alice-gh"}), Person("bob", handles={"github": "bob-gh"})]
+)
 POLICY = ResolvePolicy(due_days={"default": 56})
 PM = Postmortem(
     "pm", "2026-09-14-checkout.md", "Checkout outage", date(2026, 9, 14), "front_matter"

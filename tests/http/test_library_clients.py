@@ -10,9 +10,9 @@ import github
 import jira
 import pytest
 
+from connectors.github.client_setup import configure_github, github_client_options
+from connectors.jira.client_setup import configure_jira, jira_client_options
 from syncd.http import AmbiguousWriteError, HttpPolicy, PolicyEngine, TransientError
-from syncd.http.github_setup import configure_github, github_client_options
-from syncd.http.jira_setup import configure_jira, jira_client_options
 from tests.http.fakes import Records, VirtualClock
 from tests.http.loopback import Loopback, Reply, serve
 

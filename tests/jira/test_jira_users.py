@@ -8,7 +8,9 @@ from tests.jira.site import Site
 
 def test_the_people_maps_jira_id_costs_nothing(site: Site) -> None:
     tracker = site.tracker()
-    found = tracker.assignee(Person("alice", email="alice@example.com", jira="alice-in-jira"))
+    found = tracker.assignee(
+        Person("alice", email="alice@example.com", handles={"jira": "alice-in-jira"})
+    )
     assert found.user_id == "alice-in-jira" and found.problem is None
     assert site.sent() == 0
 

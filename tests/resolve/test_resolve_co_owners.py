@@ -9,7 +9,9 @@ import pytest
 from syncd.model import CoOwner, Owner
 from syncd.resolve.people import PeopleDirectory, Person, is_placeholder_owner
 
-CAROL = Person(key="carol", aliases=("Carol Díaz",), github="carol-d")
+CAROL = Person(
+    key="carol", aliases=("Carol Díaz",), handles={"github": "carol-d"}, owner_names=("carol-d",)
+)
 DAVE = Person(key="dave", aliases=("Dave Okafor",), email="dave@acme.com")
 ERIN = Person(key="erin")
 ALICE = Person(key="alice", aliases=("Alice Smith",))

@@ -9,11 +9,16 @@ ALICE = Person(
     key="alice",
     aliases=("Alice Smith", "@alice", "asmith"),
     email="alice@acme.com",
-    jira="5b10ac8d82e05b22cc7d4ef5",
-    github="alice-gh",
-    slack="U012ABCDEF",
+    handles={"jira": "5b10ac8d82e05b22cc7d4ef5", "github": "alice-gh", "slack": "U012ABCDEF"},
+    owner_names=("5b10ac8d82e05b22cc7d4ef5", "alice-gh", "U012ABCDEF"),
 )
-BOB = Person(key="bob", aliases=("Robert Jones",), email="Bob.Jones@Acme.com", github="bobj")
+BOB = Person(
+    key="bob",
+    aliases=("Robert Jones",),
+    email="Bob.Jones@Acme.com",
+    handles={"github": "bobj"},
+    owner_names=("bobj",),
+)
 CAROL = Person(key="carol", email="carol+oncall@acme.com")
 CORE_TEAM = Person(key="core-1-team", aliases=("Core-1 team", "Core 1"), lead="alice")
 SEARCH_TEAM = Person(key="search-team", aliases=("Search",), lead="core-1-team")  # a chain
@@ -212,7 +217,10 @@ def test_a_name_is_not_a_placeholder(written: str) -> None:
             "bob",
         ),
         (  # an alias with @ and another's GitHub handle
-            [Person("alice", aliases=("@ace",)), Person("bob", github="ace")],
+            [
+                Person("alice", aliases=("@ace",)),
+                Person("bob", handles={"github": "ace"}, owner_names=("ace",)),
+            ],
             "alice",
             "bob",
         ),
@@ -239,7 +247,14 @@ def test_a_key_defined_twice_is_refused() -> None:
 
 def test_one_person_may_name_themself_several_ways() -> None:
     directory = PeopleDirectory(
-        [Person("alice", aliases=("@alice", "Alice", "ALICE"), github="alice", slack="alice")]
+        [
+            Person(
+                "alice",
+                aliases=("@alice", "Alice", "ALICE"),
+                handles={"github": "alice", "mattermost": "alice"},
+                owner_names=("alice", "alice"),
+            )
+        ]
     )
     assert directory.resolve("@alice") == Owner(written="@alice", person="alice", via="key")
 

@@ -8,10 +8,12 @@ from typing import Any, ClassVar
 import httpx
 from pydantic import Field, field_validator
 
-from syncd.http import HttpPolicy
-from syncd.notifier import NotifierContext, PostResult, Refusal, WebhookPoster, json_body
-from syncd.plugins import ConnectorKind, ConnectorSettings
-from syncd.settings_fields import ImageUrl, WebhookUrl
+from connectors.discord.render import USER_ID, render_discord
+from syncd.connector.digest import Digest
+from syncd.connector.http import HttpPolicy
+from syncd.connector.notifier import NotifierContext, PostResult, Refusal, WebhookPoster, json_body
+from syncd.connector.registry import ConnectorKind
+from syncd.connector.settings import ConnectorSettings, ImageUrl, PersonHandle, WebhookUrl
 
 
 class DiscordSettings(ConnectorSettings):
@@ -116,6 +118,11 @@ class DiscordNotifier:
     kind: ClassVar[ConnectorKind] = "notifier"
     Settings: ClassVar[type[DiscordSettings]] = DiscordSettings
     type: ClassVar[str] = "discord"
+    handle: ClassVar[PersonHandle] = PersonHandle.matching(
+        USER_ID,
+        "a Discord user ID (digits, Copy User ID)",
+        "Discord user ID (digits), used for mentions.",
+    )
 
     def __init__(self, settings: DiscordSettings, context: NotifierContext) -> None:
         self._settings = settings
@@ -129,6 +136,11 @@ class DiscordNotifier:
             explain=explain_discord,
             inner=_RetryAfterFromBody,
         )
+
+    @classmethod
+    def render(cls, digest: Digest) -> dict[str, Any]:
+        """The digest as this channel's webhook body."""
+        return render_discord(digest)
 
     def post(self, payload: Mapping[str, Any]) -> PostResult:
         """Post a rendered message: Discord's own (``content``, ``embeds``) or Slack-compatible

@@ -15,13 +15,22 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from syncd.digest import wording
-from syncd.digest.compose import Section, compose, fit
-from syncd.digest.escape import discord_text
-from syncd.digest.model import Digest, OwnerRef
+from syncd.connector.digest import (
+    ZWSP,
+    Digest,
+    OwnerRef,
+    Section,
+    break_mentions,
+    clean_text,
+    compose,
+    fit,
+    markdown_escape,
+    wording,
+)
 
 CHANNEL = "discord"
-_USER_ID = re.compile(r"[0-9]{15,21}")
+USER_ID = r"[0-9]{15,21}"  # a user id, as people write it in a team file
+_USER_ID = re.compile(USER_ID)
 
 COLOURS = {
     "done": 0x2EB886,
@@ -131,3 +140,16 @@ def fits(payload: Payload, limits: DiscordLimits = DiscordLimits()) -> bool:
             return False
         total += len(title) + len(description) + len(footer)
     return total <= limits.embeds_total
+
+
+def discord_text(text: str, limit: int | None = None) -> str:
+    """Untrusted text for Discord markdown (content and embeds).
+
+    ``@everyone`` and ``@here`` get a zero-width space after the ``@``; ``<@…>``, ``<@&…>``,
+    ``<#…>`` and ``</command:…>`` one after the ``<``; markdown is backslash-escaped, so a masked
+    link ``[bank](https://evil)`` shows its brackets. (The payload's ``allowed_mentions`` also
+    stops any ping syncd did not put there.)
+    """
+    text = clean_text(text, limit)
+    text = markdown_escape(text)
+    return break_mentions(text.replace("<", "<" + ZWSP))

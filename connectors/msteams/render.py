@@ -13,10 +13,16 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from syncd.digest import wording
-from syncd.digest.compose import compose, fit
-from syncd.digest.escape import teams_text
-from syncd.digest.model import Digest, OwnerRef
+from syncd.connector.digest import (
+    ZWSP,
+    Digest,
+    OwnerRef,
+    clean_text,
+    compose,
+    fit,
+    markdown_escape,
+    wording,
+)
 
 CHANNEL = "teams"
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
@@ -123,3 +129,15 @@ def _message(body: list[Payload], entities: dict[str, Payload]) -> Payload:
 def fits(payload: Payload, limits: TeamsLimits = TeamsLimits()) -> bool:
     size = len(json.dumps(payload, ensure_ascii=False).encode("utf-8"))
     return size <= limits.max_bytes
+
+
+def teams_text(text: str, limit: int | None = None) -> str:
+    """Untrusted text for an Adaptive Card TextBlock (a CommonMark subset) in Teams.
+
+    ``<`` gets a zero-width space after it, so no ``<at>`` (a mention) or HTML-like tag comes
+    from the text; markdown is backslash-escaped, and a zero-width space also sits between ``]``
+    and ``(``, so a renderer that ignores backslashes still sees no ``[text](url)`` link.
+    """
+    text = clean_text(text, limit)
+    text = markdown_escape(text.replace("<", "<" + ZWSP))
+    return text.replace("\\](", "\\]" + ZWSP + "(")

@@ -24,9 +24,7 @@ from typing import Any
 
 from github.Requester import HTTPRequestsConnectionClass, HTTPSRequestsConnectionClass
 
-from syncd.http.engine import PolicyEngine
-from syncd.http.policy import HttpPolicy
-from syncd.http.requests_adapter import PolicyAdapter
+from syncd.connector.http import HttpPolicy, PolicyAdapter, PolicyEngine
 
 _MARK = "_syncd_policy_engine"
 _PRIVATE = (
@@ -71,7 +69,7 @@ def _install(requester: Any, engine: PolicyEngine) -> Any:
     if not all(hasattr(requester, name) for name in _PRIVATE):
         raise TypeError(
             "this PyGithub version's Requester has no connection class to replace; "
-            "check syncd.http.github_setup against it"
+            "check connectors.github.client_setup against it"
         )
     http_class, https_class = _connection_classes(engine)
     requester.close()  # a connection made before now would bypass the policy

@@ -12,10 +12,18 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from syncd.digest import wording
-from syncd.digest.compose import Section, compose, fit
-from syncd.digest.escape import mattermost_text, plain_text
-from syncd.digest.model import Digest, OwnerRef
+from syncd.connector.digest import (
+    Digest,
+    OwnerRef,
+    Section,
+    break_mentions,
+    clean_text,
+    compose,
+    fit,
+    markdown_escape,
+    plain_text,
+    wording,
+)
 
 CHANNEL = "mattermost"
 _USERNAME = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}", re.IGNORECASE)
@@ -103,3 +111,16 @@ def fits(payload: Payload, limits: MattermostLimits = MattermostLimits()) -> boo
     for attachment in payload.get("attachments", []):
         size += sum(len(attachment.get(key, "")) for key in ("fallback", "title", "text"))
     return size <= limits.max_characters
+
+
+def mattermost_text(text: str, limit: int | None = None) -> str:
+    """Untrusted text for Mattermost markdown (also its Slack-compatible fields).
+
+    Mattermost turns Slack's ``<!channel>``, ``<userid>`` and ``<url|text>`` into mentions and
+    links before rendering, so ``<`` and ``>`` become entities; ``@`` mentions are broken with a
+    zero-width space; markdown is backslash-escaped so ``[text](url)`` is no link.
+    """
+    text = clean_text(text, limit)
+    text = markdown_escape(text.replace("&", "&amp;"))
+    text = text.replace("<", "&lt;").replace(">", "&gt;").replace("\\&gt;", "&gt;")
+    return break_mentions(text)

@@ -18,8 +18,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from syncd.http.engine import PolicyEngine
-from syncd.http.requests_adapter import PolicyAdapter, mount_policy
+from syncd.connector.http import PolicyAdapter, PolicyEngine, mount_policy
 
 
 def jira_client_options() -> dict[str, Any]:

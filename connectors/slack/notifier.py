@@ -8,10 +8,12 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, Field
 
-from syncd.http import HttpPolicy
-from syncd.notifier import NotifierContext, PostResult, Refusal, WebhookPoster
-from syncd.plugins import ConnectorKind, ConnectorSettings
-from syncd.settings_fields import WebhookUrl
+from connectors.slack.render import MEMBER_ID, MENTION, render_slack
+from syncd.connector.digest import Digest
+from syncd.connector.http import HttpPolicy
+from syncd.connector.notifier import NotifierContext, PostResult, Refusal, WebhookPoster
+from syncd.connector.registry import ConnectorKind
+from syncd.connector.settings import ConnectorSettings, PersonHandle, WebhookUrl
 
 EMOJI_PATTERN = r":[a-z0-9_+'-]+:"
 
@@ -117,6 +119,13 @@ class SlackNotifier:
     kind: ClassVar[ConnectorKind] = "notifier"
     Settings: ClassVar[type[SlackSettings]] = SlackSettings
     type: ClassVar[str] = "slack"
+    handle: ClassVar[PersonHandle] = PersonHandle.matching(
+        MEMBER_ID,
+        "a Slack member ID like U012ABCDEF (profile > Copy member ID)",
+        "Slack member ID (U012ABCDEF), used for mentions.",
+        names_owner=True,  # documents write owners as <@U012ABCDEF>
+        mention=MENTION,
+    )
 
     def __init__(self, settings: SlackSettings, context: NotifierContext) -> None:
         self._settings = settings
@@ -132,6 +141,11 @@ class SlackNotifier:
             ),
             explain=explain_slack,
         )
+
+    @classmethod
+    def render(cls, digest: Digest) -> dict[str, Any]:
+        """The digest as this channel's webhook body."""
+        return render_slack(digest)
 
     def post(self, payload: Mapping[str, Any]) -> PostResult:
         """Post a rendered Slack message (``text`` fallback and ``blocks``)."""

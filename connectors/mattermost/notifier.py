@@ -8,10 +8,12 @@ from typing import Annotated, Any, ClassVar
 
 from pydantic import AfterValidator, Field
 
-from syncd.http import HttpPolicy
-from syncd.notifier import NotifierContext, PostResult, Refusal, WebhookPoster, json_body
-from syncd.plugins import ConnectorKind, ConnectorSettings
-from syncd.settings_fields import ImageUrl, WebhookUrl
+from connectors.mattermost.render import render_mattermost
+from syncd.connector.digest import Digest
+from syncd.connector.http import HttpPolicy
+from syncd.connector.notifier import NotifierContext, PostResult, Refusal, WebhookPoster, json_body
+from syncd.connector.registry import ConnectorKind
+from syncd.connector.settings import ConnectorSettings, ImageUrl, PersonHandle, WebhookUrl
 
 EMOJI_PATTERN = r":?[a-z0-9_+-]+:?"
 CHANNEL_PATTERN = r"@?[a-z0-9._-]+"
@@ -127,6 +129,7 @@ class MattermostNotifier:
     kind: ClassVar[ConnectorKind] = "notifier"
     Settings: ClassVar[type[MattermostSettings]] = MattermostSettings
     type: ClassVar[str] = "mattermost"
+    handle: ClassVar[PersonHandle] = PersonHandle("Mattermost username (without @).")
 
     def __init__(self, settings: MattermostSettings, context: NotifierContext) -> None:
         self._settings = settings
@@ -139,6 +142,11 @@ class MattermostNotifier:
             policy=HttpPolicy(read_timeout=settings.timeout_seconds),
             explain=explain_mattermost,
         )
+
+    @classmethod
+    def render(cls, digest: Digest) -> dict[str, Any]:
+        """The digest as this channel's webhook body."""
+        return render_mattermost(digest)
 
     def post(self, payload: Mapping[str, Any]) -> PostResult:
         """Post a rendered message (``text`` and Slack-style ``attachments``)."""

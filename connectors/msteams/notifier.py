@@ -7,10 +7,12 @@ from typing import Any, ClassVar
 
 from pydantic import Field
 
-from syncd.http import HttpPolicy
-from syncd.notifier import NotifierContext, PostResult, Refusal, WebhookPoster, json_body
-from syncd.plugins import ConnectorKind, ConnectorSettings
-from syncd.settings_fields import WebhookUrl
+from connectors.msteams.render import render_teams
+from syncd.connector.digest import Digest
+from syncd.connector.http import HttpPolicy
+from syncd.connector.notifier import NotifierContext, PostResult, Refusal, WebhookPoster, json_body
+from syncd.connector.registry import ConnectorKind
+from syncd.connector.settings import ConnectorSettings, PersonHandle, WebhookUrl
 
 
 class TeamsSettings(ConnectorSettings):
@@ -72,6 +74,9 @@ class TeamsNotifier:
     kind: ClassVar[ConnectorKind] = "notifier"
     Settings: ClassVar[type[TeamsSettings]] = TeamsSettings
     type: ClassVar[str] = "teams"
+    handle: ClassVar[PersonHandle] = PersonHandle(
+        "Microsoft Teams user principal name (e-mail form), used for mentions."
+    )
 
     def __init__(self, settings: TeamsSettings, context: NotifierContext) -> None:
         self._poster = WebhookPoster(
@@ -83,6 +88,11 @@ class TeamsNotifier:
             policy=HttpPolicy(read_timeout=settings.timeout_seconds),
             explain=explain_teams,
         )
+
+    @classmethod
+    def render(cls, digest: Digest) -> dict[str, Any]:
+        """The digest as this channel's webhook body."""
+        return render_teams(digest)
 
     def post(self, payload: Mapping[str, Any]) -> PostResult:
         """Post a rendered message (``{"type": "message", "attachments": [Adaptive Card]}``).

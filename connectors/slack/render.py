@@ -12,13 +12,14 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from syncd.digest import wording
-from syncd.digest.compose import Section, compose, fit
-from syncd.digest.escape import slack_plain_text, slack_text, slack_url
-from syncd.digest.model import Digest, OwnerRef
+from connectors.slack.escape import slack_plain_text, slack_text, slack_url
+from syncd.connector.digest import Digest, OwnerRef, Section, compose, fit, wording
 
 CHANNEL = "slack"
-_MEMBER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
+MEMBER_ID = r"[UW][A-Z0-9]{2,}"  # a member id, as people write it in a team file
+_MEMBER_ID = re.compile(MEMBER_ID)
+# A mention as written in a document, with the display name Slack may put beside the id.
+MENTION = re.compile(r"^<@(?P<id>[A-Z0-9]+)(?:\|(?P<name>[^>]+))?>$", re.IGNORECASE)
 
 Payload = dict[str, Any]
 
