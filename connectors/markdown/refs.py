@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from syncd.resolve.jira_keys import is_jira_project_key
+from syncd.connector.jira_keys import is_jira_project_key
 
 _URL = re.compile(r"""https?://[^\s<>"'`|]+""", re.IGNORECASE)
 _JIRA_URL = re.compile(

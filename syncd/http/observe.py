@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlsplit
 
+from syncd.connector.jira_keys import JIRA_ISSUE_KEY
 from syncd.http.redact import ELIDED, redact_url
-from syncd.resolve.jira_keys import JIRA_ISSUE_KEY
 
 # Any project: a path of the tracker's API names an issue whatever its project is called, and
 # templating must group every issue's requests (the deny list is for prose, not for paths).

@@ -9,8 +9,8 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
+from syncd.connector.jira_keys import JIRA_PROJECT, is_jira_project_key
 from syncd.model import TrackerRef
-from syncd.resolve.jira_keys import JIRA_PROJECT, is_jira_project_key
 from syncd.resolve.text import markdown_links, strip_markup
 
 # An issue number starts at 1: "PAY-0" is no issue.

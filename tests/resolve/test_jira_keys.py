@@ -10,9 +10,9 @@ from __future__ import annotations
 import pytest
 
 from connectors.markdown.refs import find_refs, ordered_refs
+from syncd.connector.jira_keys import is_jira_project_key
 from syncd.http import endpoint_of
 from syncd.model import TrackerRef
-from syncd.resolve.jira_keys import is_jira_project_key
 from syncd.resolve.refs import parse_tracker_ref
 
 # The resolver's old deny list: still refused, by the resolver and by the markdown source.

@@ -1,12 +1,15 @@
 """Which uppercase words before a number are Jira issue keys: one shape, one deny list. Pure.
 
 Read by the markdown source (finding references in prose), the resolver (parsing a reference
-as written) and the HTTP metrics (templating request paths).
+as written) and the HTTP metrics (templating request paths). Imports nothing of syncd: a
+source's reading processes load it without the core.
 """
 
 from __future__ import annotations
 
 import re
+
+__all__ = ["JIRA_ISSUE_KEY", "JIRA_PROJECT", "NOT_JIRA_PROJECTS", "is_jira_project_key"]
 
 # Jira's default project key pattern: a letter, then letters, digits or "_".
 JIRA_PROJECT = r"[A-Z][A-Z0-9_]+"
