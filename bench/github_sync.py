@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Any
 
 from tests.e2e.github_teams import GitHubTeams, pace_of
-from tests.e2e.github_workspace import LABEL, GitHubWorkspace, write_postmortems
+from tests.e2e.workspaces import LABEL, GitHubWorkspace, write_postmortems
 from tests.fakes.github.limits import SecondaryLimits
 from tests.fakes.github.server import FakeGitHub, RecordedRequest
 from tests.fakes.github.state import system_clock

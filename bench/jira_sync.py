@@ -18,7 +18,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from tests.e2e.jira_workspace import JiraWorkspace, write_postmortems
+from tests.e2e.workspaces import JiraWorkspace, write_postmortems
 from tests.fakes.jira.server import FakeJira
 from tests.fakes.jira.state import ManualClock
 

@@ -33,7 +33,7 @@ from typing import IO
 
 from bench.proc_stats import proc_stats
 from syncd.service.scheduler import DEFAULT_WORKERS
-from tests.e2e.jira_workspace import TOKEN, write_postmortems
+from tests.e2e.workspaces import TOKEN, write_postmortems
 from tests.fakes.jira.server import FakeJira
 from tests.service.service_support import free_port
 

@@ -257,18 +257,15 @@ def _check_tracker(team: Any, now: datetime) -> bool:
     from rich.markup import escape
 
     from syncd.http import HttpError
-    from syncd.tracker import CheckableTracker, TrackerContext
+    from syncd.tracker import CheckableTracker
     from syncd.tracker_errors import tracker_failure
-    from syncd.tracker_stage import missing_secrets
+    from syncd.tracker_stage import Unopened, open_tracker
 
-    config = team.config.tracker
-    name = f"{team.config.team} tracker ({config.type})"
-    missing = [f"tracker.{p}" for p in missing_secrets(config.settings)]
-    if missing:
-        _consoles.out.print(f"  [red]failed[/] {name}: {', '.join(missing)} is empty")
+    name = f"{team.config.team} tracker ({team.config.tracker.type})"
+    tracker = open_tracker(team, now=now, mirroring=False)
+    if isinstance(tracker, Unopened):
+        _consoles.out.print(f"  [red]failed[/] {name}: {', '.join(tracker.missing)} is empty")
         return True
-    connector = plugins.connector_class("tracker", config.type)
-    tracker = connector(config.settings, TrackerContext(team=team.config.team, now=now))
     try:
         if not isinstance(tracker, CheckableTracker):
             _consoles.out.print(f"  [yellow]not checked[/] {name}: the connector has no check")

@@ -11,7 +11,7 @@ from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
-from syncd.ledger import Operation, OpKind
+from syncd.ledger import Operation, OpKind, count_plan
 from syncd.model import ActionItem, Flag, Status, TrackerAssignee
 from syncd.resolve.people import is_placeholder_owner
 from syncd.runner import TeamRun
@@ -159,13 +159,13 @@ def _summary(items: Sequence[ActionItem], documents: int) -> Text:
 
 def _render_plan(console: Console, plan: Sequence[Operation], *, dry_run: bool) -> None:
     verb = "would" if dry_run else "did"
-    counts = {kind: sum(1 for op in plan if op.kind is kind) for kind in OpKind}
     if not plan:
         console.print(f"state store: nothing to change ({verb} record no change)")
         return
+    counts = count_plan(plan)
     console.print(
-        f"state store: {verb} track {counts[OpKind.TRACK]} new, update {counts[OpKind.UPDATE]}, "
-        f"orphan {counts[OpKind.ORPHAN]}, restore {counts[OpKind.RESTORE]}"
+        f"state store: {verb} track {counts.tracked} new, update {counts.changed}, "
+        f"orphan {counts.orphaned}, restore {counts.restored}"
     )
     for op in plan:
         if op.kind in (OpKind.UPDATE, OpKind.ORPHAN, OpKind.RESTORE):

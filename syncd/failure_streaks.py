@@ -101,6 +101,12 @@ class FailureStreaks:
             del streaks[done.key]
         return recovered
 
+    def recovered(self, scope: str, key: FailureKey) -> Recovered | None:
+        """``key`` worked again (a document read, a request answered): its streak ends here,
+        whatever the rest of the cycle does. None when it was not failing."""
+        streak = self._streaks.get(scope, {}).pop(key, None)
+        return None if streak is None else Recovered(key, streak.in_a_row)
+
     def failing(self, scope: str) -> dict[FailureKey, int]:
         """The keys of ``scope`` failing now, with their failures in a row."""
         return {key: s.in_a_row for key, s in self._streaks.get(scope, {}).items()}

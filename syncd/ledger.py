@@ -42,6 +42,29 @@ class Operation:
 
 
 @dataclass(frozen=True, slots=True)
+class RecordPlanCounts:
+    """How many operations of each kind a state-store plan holds."""
+
+    tracked: int = 0
+    changed: int = 0
+    orphaned: int = 0
+    restored: int = 0
+
+
+def count_plan(plan: Sequence[Operation]) -> RecordPlanCounts:
+    """The one count of a plan, read by the run record, ``--json`` and the console alike."""
+    by_kind = dict.fromkeys(OpKind, 0)
+    for op in plan:
+        by_kind[op.kind] += 1
+    return RecordPlanCounts(
+        tracked=by_kind[OpKind.TRACK],
+        changed=by_kind[OpKind.UPDATE],
+        orphaned=by_kind[OpKind.ORPHAN],
+        restored=by_kind[OpKind.RESTORE],
+    )
+
+
+@dataclass(frozen=True, slots=True)
 class RecordedItem:
     """The fields of an item as the store last recorded them; what a change is measured against."""
 

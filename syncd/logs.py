@@ -21,6 +21,7 @@ __all__ = [
     "failures_reported_by",
     "get_logger",
     "log_failure",
+    "log_recovery",
     "redactor",
 ]
 
@@ -93,26 +94,52 @@ class FailureReporter(Protocol):
     """Logs the failures a piece of work meets, deciding which are news (``syncd run``)."""
 
     def report(
-        self, log: Any, key: FailureKey, event: str, error: str, *, traceback: bool, **fields: Any
+        self,
+        log: Any,
+        key: FailureKey,
+        event: str,
+        error: str,
+        *,
+        traceback: bool,
+        level: str = "error",
+        **fields: Any,
     ) -> None: ...
+
+    def recover(self, log: Any, key: FailureKey, **fields: Any) -> None: ...
 
 
 _reporter: ContextVar[FailureReporter | None] = ContextVar("syncd_failure_reporter", default=None)
 
 
 def log_failure(
-    log: Any, key: FailureKey, event: str, *, error: str, traceback: bool = False, **fields: Any
+    log: Any,
+    key: FailureKey,
+    event: str,
+    *,
+    error: str,
+    traceback: bool = False,
+    level: str = "error",
+    **fields: Any,
 ) -> None:
     """Log a failure of ``key`` (a tracker, a source, ...). Left alone (the CLI: one cycle, and
-    every failure matters) at error level each time; under ``failures_reported_by`` the reporter
-    decides. ``traceback``: only from an ``except`` block."""
+    every failure matters) at ``level`` each time; under ``failures_reported_by`` the reporter
+    decides (the first at ``level``, repeats at debug). ``traceback``: only from an ``except``
+    block."""
     reporter = _reporter.get()
     if reporter is not None:
-        reporter.report(log, key, event, error, traceback=traceback, **fields)
+        reporter.report(log, key, event, error, traceback=traceback, level=level, **fields)
     elif traceback:
         log.exception(event, error=error, **fields)
     else:
-        log.error(event, error=error, **fields)
+        getattr(log, level)(event, error=error, **fields)
+
+
+def log_recovery(log: Any, key: FailureKey, **fields: Any) -> None:
+    """``key`` works again (a document read, a request answered): under a reporter, its
+    ``<kind>.recovered`` event when it was failing. Left alone (the CLI), nothing to say."""
+    reporter = _reporter.get()
+    if reporter is not None:
+        reporter.recover(log, key, **fields)
 
 
 @contextmanager

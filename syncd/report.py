@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from syncd.ledger import OpKind
+from syncd.ledger import count_plan
 from syncd.mirror.operations import operation_as_json
 from syncd.mirror_executor import MirrorOutcome
 from syncd.model import ActionItem, DocumentFailure, Flag, Status, TrackerAssignee
@@ -179,15 +179,15 @@ def mirror_counts(mirror: MirrorOutcome | None, *, dry_run: bool) -> dict[str, i
 def sync_json(runs: Iterable[TeamRun], *, dry_run: bool) -> dict[str, Any]:
     teams: dict[str, Any] = {}
     for run in runs:
-        by_kind = {kind: sum(1 for op in run.plan if op.kind is kind) for kind in OpKind}
+        planned = count_plan(run.plan)
         mirror = run.tracker.outcome if run.tracker is not None else None
         mirror_plan = mirror.plan if mirror is not None else None
         entry: dict[str, Any] = {
             **mirror_counts(mirror, dry_run=dry_run),
-            "tracked": by_kind[OpKind.TRACK],
-            "changed": by_kind[OpKind.UPDATE],
-            "orphaned": by_kind[OpKind.ORPHAN],
-            "restored": by_kind[OpKind.RESTORE],
+            "tracked": planned.tracked,
+            "changed": planned.changed,
+            "orphaned": planned.orphaned,
+            "restored": planned.restored,
             "errors": team_errors(run) + tracker_problems_json(run),
             "seconds": round(run.seconds, 3),
         }

@@ -20,7 +20,14 @@ from syncd.cycle_records import failing_items, finish_cycle, record_reading
 from syncd.extraction import SourceOutcome, TeamItems, build_team_items
 from syncd.failure_streaks import TEAM_CYCLE
 from syncd.fencing import LeaseLostError
-from syncd.ledger import Operation, OpKind, RecordedItem, plan_record_changes, recorded_fields
+from syncd.ledger import (
+    Operation,
+    OpKind,
+    RecordedItem,
+    count_plan,
+    plan_record_changes,
+    recorded_fields,
+)
 from syncd.logs import get_logger, log_failure
 from syncd.mirror_executor import MirrorOutcome
 from syncd.progress import Matching, ProgressListener, ReadingSource
@@ -31,7 +38,7 @@ from syncd.resolve.resolver import ResolvePolicy
 from syncd.sources import DocumentCallback, read_source
 from syncd.store import StateStore, StoredItem
 from syncd.tracker import NamesIssueKeys
-from syncd.tracker_stage import TrackerStage, open_tracker, run_tracker_stage
+from syncd.tracker_stage import TrackerStage, Unopened, open_tracker, run_tracker_stage
 from syncd.writer_cycle import cycle_settling, cycle_store, cycle_tracker_context
 from syncd.writers import TeamWriter
 
@@ -146,7 +153,7 @@ def sync_team(
             for document, seen in store.document_first_seen(name, source.name).items():
                 first_seen[(source.name, document)] = seen
         guard = judge_sources(team, outcomes, store, confirm_removal, now=now)
-        tracker = open_tracker(
+        opened = open_tracker(
             team,
             now=now,
             context_extras=cycle_tracker_context(tracker_context, writer),
@@ -154,6 +161,7 @@ def sync_team(
             # The account budget is not the team's: kept outside the cycle's fence.
             budget_store=None if dry_run else unfenced,
         )
+        tracker = None if isinstance(opened, Unopened) else opened
         if tracker is not None:
             cycle.callback(tracker.close)
         # A lost or new store: the tracker's marked issues say which items exist already.
@@ -190,9 +198,8 @@ def sync_team(
                 people,
                 now=now,
                 dry_run=dry_run,
-                context_extras=tracker_context,
                 progress=progress,
-                tracker=tracker,
+                tracker=opened,
                 full_read=recovery.read,
                 recreate_missing=recreate_missing,
                 settling=cycle_settling(team, writer),
@@ -309,14 +316,14 @@ def _documents_counted(
 
 
 def _counts(reading: TeamItems, plan: tuple[Operation, ...]) -> dict[str, int]:
-    by_kind = {kind: sum(1 for op in plan if op.kind is kind) for kind in OpKind}
+    planned = count_plan(plan)
     return {
         "items": len(reading.items),
         "documents": len(reading.documents),
-        "new": by_kind[OpKind.TRACK],
-        "changed": by_kind[OpKind.UPDATE],
-        "orphaned": by_kind[OpKind.ORPHAN],
-        "restored": by_kind[OpKind.RESTORE],
+        "new": planned.tracked,
+        "changed": planned.changed,
+        "orphaned": planned.orphaned,
+        "restored": planned.restored,
         "skipped_documents": len(reading.failures),
         "failed_sources": len(reading.source_errors),
         "held_sources": len(reading.held_sources),

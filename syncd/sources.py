@@ -10,7 +10,7 @@ from typing import Any
 from syncd import plugins
 from syncd.extraction import SourceOutcome
 from syncd.failure_streaks import FailureKey
-from syncd.logs import get_logger, log_failure
+from syncd.logs import get_logger, log_failure, log_recovery
 from syncd.model import DocumentFailure, ExtractedDocument
 
 # Called after each document with (source name, document); drives progress on a terminal.
@@ -40,9 +40,19 @@ def read_source(
         for result in source.read():
             if isinstance(result, DocumentFailure):
                 failures.append(result)
-                log.warning("source.document_skipped", document=result.document, error=result.error)
+                # Under ``syncd run`` a document skipped on every tick is news once.
+                log_failure(
+                    log,
+                    _document_key(name, result.document),
+                    "source.document_skipped",
+                    error=result.error,
+                    level="warning",
+                    document=result.document,
+                )
             else:
                 documents.append(result)
+                document = result.postmortem.document
+                log_recovery(log, _document_key(name, document), document=document)
             if on_document is not None:
                 on_document(
                     name,
@@ -59,3 +69,7 @@ def read_source(
         return SourceOutcome(name, tuple(documents), tuple(failures), error)
     log.debug("source.read", documents=len(documents), skipped=len(failures))
     return SourceOutcome(name, tuple(documents), tuple(failures))
+
+
+def _document_key(source: str, document: str) -> FailureKey:
+    return FailureKey("document", f"{source}/{document}")

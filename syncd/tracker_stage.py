@@ -45,6 +45,56 @@ def missing_secrets(settings: Any, path: str = "") -> Iterator[str]:
             yield from missing_secrets(getattr(settings, name), f"{path}.{name}" if path else name)
 
 
+@dataclass(frozen=True, slots=True)
+class Unopened:
+    """Why the team's tracker was not opened."""
+
+    missing: tuple[str, ...] = ()  # secret settings left empty, as "tracker.<path>"
+    cannot_mirror: bool = False  # the connector has no ``changed_since``
+
+    def note(self, tracker_type: str) -> str:
+        if self.cannot_mirror:
+            return f"the {tracker_type} connector cannot mirror yet"
+        return f"tracker not contacted: {', '.join(self.missing)} is empty (set its variable)"
+
+
+def open_tracker(
+    team: LoadedTeam,
+    *,
+    now: datetime,
+    mirroring: bool = True,
+    context_extras: Mapping[str, Any] | None = None,
+    progress: ProgressListener | None = None,
+    budget_store: StateStore | None = None,
+) -> Tracker | Unopened:
+    """The team's tracker, or why it cannot be opened (a connector that cannot mirror, an empty
+    secret). The caller closes it. The one place a tracker connector is opened.
+
+    ``mirroring``: False for ``syncd check``, which needs no mirroring connector and takes no
+    part in a cycle's pacing or budget. ``budget_store`` (None in a dry run, which writes
+    nothing): where each account's rate limits are kept, shared by every process, team and
+    replica using the same credentials."""
+    config = team.config.tracker
+    connector = plugins.connector_class("tracker", config.type)
+    if mirroring and not hasattr(connector, "changed_since"):
+        return Unopened(cannot_mirror=True)
+    missing = tuple(f"tracker.{p}" for p in missing_secrets(config.settings))
+    if missing:
+        return Unopened(missing=missing)
+    extras: dict[str, Any] = {}
+    if mirroring:
+        extras["rate_scale"] = rate_scale(os.environ)
+        if budget_store is not None:
+            extras["budget_ledger"] = StoreLedger(budget_store)
+        if progress is not None:
+            extras["http_wait_observer"] = waits_of_team(team.config.team, progress)
+        extras.update(context_extras or {})
+    tracker: Tracker = connector(
+        config.settings, TrackerContext(team=team.config.team, now=now, **extras)
+    )
+    return tracker
+
+
 def run_tracker_stage(
     team: LoadedTeam,
     reading: TeamItems,
@@ -53,100 +103,38 @@ def run_tracker_stage(
     store: StateStore,
     people: PeopleDirectory,
     *,
+    tracker: Tracker | Unopened,
     now: datetime,
     dry_run: bool,
-    context_extras: Mapping[str, Any] | None = None,
     progress: ProgressListener | None = None,
     recreate_missing: bool = False,
-    tracker: Tracker | None = None,
     full_read: ChangedIssues | None = None,
     settling: IntentSettling | None = None,
 ) -> TrackerStage:
-    """Mirror the team. ``tracker``, when given, is the cycle's open tracker (``open_tracker``),
-    which the caller closes; else one is opened and closed here."""
-    if tracker is not None:
-        return TrackerStage(
-            _mirror(
-                team,
-                reading,
-                previous_status,
-                previous_owner,
-                store,
-                people,
-                tracker,
-                now=now,
-                dry_run=dry_run,
-                progress=progress,
-                full_read=full_read,
-                recreate_missing=recreate_missing,
-                settling=settling,
-            )
-        )
-    config = team.config.tracker
-    connector = plugins.connector_class("tracker", config.type)
-    if not hasattr(connector, "changed_since"):
-        return TrackerStage(None, f"the {config.type} connector cannot mirror yet")
-    missing = [f"tracker.{p}" for p in missing_secrets(config.settings)]
-    if missing:
-        note = f"tracker not contacted: {', '.join(missing)} is empty (set its variable)"
-        if dry_run:
+    """Mirror the team into ``tracker``, the cycle's (``open_tracker``), which the caller
+    closes; a tracker that could not be opened is a note, and a failure unless in a dry run."""
+    if isinstance(tracker, Unopened):
+        note = tracker.note(team.config.tracker.type)
+        if dry_run or tracker.cannot_mirror:
             return TrackerStage(None, note)
         return TrackerStage(MirrorOutcome(stopped=note), note)
-    opened = open_tracker(
-        team,
-        now=now,
-        context_extras=context_extras,
-        progress=progress,
-        budget_store=None if dry_run else store,
-    )
-    assert opened is not None  # the checks above are open_tracker's
-    try:
-        return TrackerStage(
-            _mirror(
-                team,
-                reading,
-                previous_status,
-                previous_owner,
-                store,
-                people,
-                opened,
-                now=now,
-                dry_run=dry_run,
-                progress=progress,
-                recreate_missing=recreate_missing,
-                settling=settling,
-            )
+    return TrackerStage(
+        _mirror(
+            team,
+            reading,
+            previous_status,
+            previous_owner,
+            store,
+            people,
+            tracker,
+            now=now,
+            dry_run=dry_run,
+            progress=progress,
+            full_read=full_read,
+            recreate_missing=recreate_missing,
+            settling=settling,
         )
-    finally:
-        opened.close()
-
-
-def open_tracker(
-    team: LoadedTeam,
-    *,
-    now: datetime,
-    context_extras: Mapping[str, Any] | None = None,
-    progress: ProgressListener | None = None,
-    budget_store: StateStore | None = None,
-) -> Tracker | None:
-    """The team's tracker for one cycle, or None when it cannot mirror (a connector that
-    cannot, or an empty secret: ``run_tracker_stage`` says why). The caller closes it.
-
-    ``budget_store`` (None in a dry run, which writes nothing): where each account's rate limits
-    are kept, shared by every process, team and replica using the same credentials."""
-    config = team.config.tracker
-    connector = plugins.connector_class("tracker", config.type)
-    if not hasattr(connector, "changed_since") or any(missing_secrets(config.settings)):
-        return None
-    extras: dict[str, Any] = {"rate_scale": rate_scale(os.environ)}
-    if budget_store is not None:
-        extras["budget_ledger"] = StoreLedger(budget_store)
-    if progress is not None:
-        extras["http_wait_observer"] = waits_of_team(team.config.team, progress)
-    extras.update(context_extras or {})
-    context = TrackerContext(team=team.config.team, now=now, **extras)
-    tracker: Tracker = connector(config.settings, context)
-    return tracker
+    )
 
 
 def _mirror(

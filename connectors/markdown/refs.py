@@ -9,17 +9,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-# Uppercase words followed by a number that are not Jira project keys: encodings, standards,
-# versions, severities, incident ids, hardware. A postmortem mentions them far more often than
-# a project could be named like them.
-_NOT_PROJECTS_WRITTEN = """
-    UTF UCS SHA MD AES RSA DES ECDSA ISO IEC IEEE RFC CVE CWE CVSS COVID HTTP HTTPS TLS SSL
-    TLSV IPV TCP UDP DNS API SEV INC PIR IR GPT LLM X86 AMD ARM WIN RHEL EL PY PEP JDK JRE
-    JAVA NODE PHP GO K8S EC2 S3 GCP AWS AZ US EU AP CA SLA SLO SLI SOC PCI GDPR HIPAA FIPS
-    DDR PCIE USB RAID NVME GEN LTS FY CY UTC GMT CET CEST PST PDT EST EDT MTTR MTTD TTL
-    NUMBER NO NR ID REV VER VERSION STEP PHASE TIER LEVEL ZONE RACK NODE POD DC
-    """
-_NOT_PROJECTS = frozenset(_NOT_PROJECTS_WRITTEN.split())
+from syncd.connector.jira_keys import is_jira_project_key
 
 _URL = re.compile(r"""https?://[^\s<>"'`|]+""", re.IGNORECASE)
 _JIRA_URL = re.compile(
@@ -63,10 +53,6 @@ def strip_url_punctuation(url: str) -> str:
 
 def is_tracker_url(url: str) -> bool:
     return bool(_JIRA_URL.match(url) or _GITHUB_URL.match(url))
-
-
-def is_jira_project_key(project: str) -> bool:
-    return project not in _NOT_PROJECTS and not re.fullmatch(r"P\d|[A-Z]\d*", project)
 
 
 def find_refs(text: str, links: Iterable[tuple[int, str]] = ()) -> list[tuple[int, str]]:

@@ -10,6 +10,7 @@ import-linter contract keeps ours to them. Each module is a small surface groupe
   the helpers of that role (the issue types, markers and origin lines, the webhook poster);
 - ``digest``: what a notifier renders, and the escapes and layout its renderings share;
 - ``bounded_yaml``: untrusted YAML (front matter) parsed within limits;
+- ``jira_keys``: which words are Jira issue keys (one shape, one deny list);
 - ``http``: the one HTTP policy, its errors, answer checks and account budgets;
 - ``workers``: worker processes for CPU-bound reads of untrusted input;
 - ``logs``: the structured logger and the secret redactor;

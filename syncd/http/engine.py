@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
+from syncd.failure_streaks import FailureKey
 from syncd.http.budget import AccountBudget, BudgetExhausted
 from syncd.http.clock import Clock, SystemClock
 from syncd.http.decide import (
@@ -30,7 +31,7 @@ from syncd.http.observe import (
 from syncd.http.pacing import PacerRegistry
 from syncd.http.policy import HttpPolicy
 from syncd.http.server_wait import server_wait
-from syncd.logs import get_logger
+from syncd.logs import get_logger, log_failure, log_recovery
 
 R = TypeVar("R")
 
@@ -157,12 +158,16 @@ class PolicyEngine:
                     return response  # a definitive answer: the client library handles it
                 if response is not None:
                     discard(response)
-                self._log.warning(
+                # Under ``syncd run`` the same request given up on every tick is news once.
+                log_failure(
+                    self._log,
+                    _request_key(self.service, verb, endpoint),
                     "http.giving_up",
+                    error=type(decision.error).__name__,
+                    level="warning",
                     method=verb,
                     endpoint=endpoint,
                     attempts=number,
-                    error=type(decision.error).__name__,
                     reason=decision.error.reason,
                 )
                 if isinstance(decision.error, RateLimitedError) and decision.error.until is None:
@@ -170,6 +175,12 @@ class PolicyEngine:
                 raise decision.error
             if response is None:  # pragma: no cover - a Return always follows an answer
                 raise AssertionError("the policy returned without a response")
+            log_recovery(
+                self._log,
+                _request_key(self.service, verb, endpoint),
+                method=verb,
+                endpoint=endpoint,
+            )
             return response
 
     def _admit(self, request: RequestInfo, held_here: float, *, write: bool) -> None:
@@ -277,3 +288,8 @@ def _limit_named(account: AccountBudget, outcome: Outcome) -> str:
         if reason:
             return f"{service}'s rate limit ({reason[:60]})"
     return f"{service}'s rate limit"
+
+
+def _request_key(service: str, method: str, endpoint: str) -> FailureKey:
+    """A request that can fail on its own: one endpoint of one service."""
+    return FailureKey("http", f"{service} {method} {endpoint}")

@@ -7,9 +7,12 @@ from dataclasses import dataclass
 from typing import Protocol
 from urllib.parse import urlsplit
 
+from syncd.connector.jira_keys import JIRA_ISSUE_KEY
 from syncd.http.redact import ELIDED, redact_url
 
-_ISSUE_KEY = re.compile(r"^[A-Z][A-Z0-9_]+-\d+$")
+# Any project: a path of the tracker's API names an issue whatever its project is called, and
+# templating must group every issue's requests (the deny list is for prose, not for paths).
+_ISSUE_KEY = re.compile(rf"^{JIRA_ISSUE_KEY}$")
 _NUMBER = re.compile(r"^\d+$")
 _OPAQUE_ID = re.compile(r"^(?=.*\d)[0-9a-fA-F-]{16,}$|^[0-9a-f]{6,}:[0-9a-f-]{20,}$")
 

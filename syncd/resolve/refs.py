@@ -9,15 +9,14 @@ from __future__ import annotations
 import re
 from collections.abc import Collection
 
+from syncd.connector.jira_keys import JIRA_PROJECT, is_jira_project_key
 from syncd.model import TrackerRef
 from syncd.resolve.text import markdown_links, strip_markup
 
-# Jira project keys: a letter, then letters, digits or "_" (Jira's default key pattern).
-_JIRA_KEY = r"[A-Z][A-Z0-9_]+-[1-9][0-9]*"
+# An issue number starts at 1: "PAY-0" is no issue.
+_JIRA_KEY = rf"{JIRA_PROJECT}-[1-9][0-9]*"
 _JIRA_KEY_ONLY = re.compile(rf"^(?P<key>{_JIRA_KEY})$")
 _JIRA_KEY_IN_TEXT = re.compile(rf"(?<![A-Za-z0-9_\-/#])(?P<key>{_JIRA_KEY})(?![A-Za-z0-9_\-])")
-# Words shaped like Jira keys that name something else: "SEV-1", "CVE-2024", "UTF-8", "RFC-7231".
-_NOT_JIRA_PROJECTS = frozenset({"SEV", "CVE", "UTF", "ISO", "RFC", "TLS", "SSL", "HTTP", "IPV"})
 
 _URL = re.compile(r"https?://[^\s<>()\[\]]+", re.IGNORECASE)
 # ".../browse/PAY-123", ".../projects/PAY/issues/PAY-123", "...?selectedIssue=PAY-123"
@@ -74,7 +73,7 @@ def parse_tracker_ref(
 def _from_url(url: str) -> TrackerRef | None:
     if match := _GITHUB_URL.match(url):
         return _github_ref(match, url=url)
-    if (match := _JIRA_URL.match(url)) and _is_jira_key(match["key"].upper()):
+    if match := _JIRA_URL.match(url):
         return TrackerRef(system="jira", key=match["key"].upper(), url=url)
     return None
 
@@ -101,11 +100,13 @@ def _from_text(text: str, jira_projects: Collection[str] | None) -> TrackerRef |
     return None
 
 
-def _is_jira_key(key: str, jira_projects: Collection[str] | None = None) -> bool:
+def _is_jira_key(key: str, jira_projects: Collection[str] | None) -> bool:
+    # A project the team lists is its own, whatever it looks like ("INC" may be one);
+    # otherwise words like "SEV-1" or "UTF-8" in prose name no issue.
     project = key.split("-", 1)[0]
     if jira_projects is not None:
         return project in jira_projects
-    return project not in _NOT_JIRA_PROJECTS
+    return is_jira_project_key(project)
 
 
 def _github_ref(match: re.Match[str], url: str | None = None) -> TrackerRef:

@@ -48,6 +48,10 @@ class ServiceFailures:
         with self._lock:
             return self._streaks.settle(team, kinds=kinds, failed_now=failed_now)
 
+    def recovered(self, team: str, key: FailureKey) -> Recovered | None:
+        with self._lock:
+            return self._streaks.recovered(team, key)
+
 
 class FailureLog:
     """The failures of one piece of work (a team's cycle, or its digest): a ``FailureReporter``
@@ -62,7 +66,15 @@ class FailureLog:
         return key in self._reported
 
     def report(
-        self, log: Any, key: FailureKey, event: str, error: str, *, traceback: bool, **fields: Any
+        self,
+        log: Any,
+        key: FailureKey,
+        event: str,
+        error: str,
+        *,
+        traceback: bool,
+        level: str = "error",
+        **fields: Any,
     ) -> None:
         if key in self._reported:
             # Another layer met the same failure in this piece of work: one failure, one count.
@@ -75,7 +87,14 @@ class FailureLog:
         elif traceback:
             log.exception(event, error=error, failures_in_a_row=failing.in_a_row, **fields)
         else:
-            log.error(event, error=error, failures_in_a_row=failing.in_a_row, **fields)
+            getattr(log, level)(event, error=error, failures_in_a_row=failing.in_a_row, **fields)
+
+    def recover(self, log: Any, key: FailureKey, **fields: Any) -> None:
+        """``key`` works again: log its recovery if it was failing (``fields`` name it)."""
+        done = self._owner.recovered(self._team, key)
+        if done is not None:
+            self._reported.discard(key)
+            log.info(recovered_event(key.kind), failed_cycles=done.failed_cycles, **fields)
 
     def settle(self, log: Any, kinds: Collection[str]) -> None:
         """The work looked at every key of ``kinds``: log each that failed before and not now."""

@@ -73,3 +73,15 @@ def test_keys_and_teams_are_counted_apart() -> None:
     assert streaks.failing("payments") == {}
     assert streaks.failed("payments", TRACKER, "503") == Failing(Verdict.FIRST, 1)
     assert streaks.failing("search") == {TRACKER: 2}
+
+
+def test_a_key_that_works_again_recovers_on_its_own() -> None:
+    streaks = FailureStreaks()
+    streaks.failed("payments", WIKI, "403")
+    streaks.failed("payments", WIKI, "403")
+    streaks.failed("payments", TRACKER, "503")
+    assert streaks.recovered("payments", WIKI) == Recovered(WIKI, 2)
+    assert streaks.recovered("payments", WIKI) is None  # once
+    assert streaks.recovered("search", WIKI) is None  # another team's never failed
+    assert streaks.failing("payments") == {TRACKER: 1}
+    assert streaks.failed("payments", WIKI, "403") == Failing(Verdict.FIRST, 1)

@@ -19,8 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from syncd.http.budget import RATE_SCALE_ENV
-from tests.e2e.github_workspace import LABEL, LOGINS
-from tests.e2e.jira_workspace import write_postmortems
+from tests.e2e.workspaces import LABEL, LOGINS, write_postmortems
 from tests.fakes.github.server import FakeGitHub, RecordedRequest
 from tests.support import syncd_process
 from tests.support.syncd_process import SyncdProcess

@@ -7,8 +7,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.e2e.test_tracker_errors_cli import Tracker, run, tracker, write_config
-from tests.fakes.github.server import FakeGitHub
+from tests.e2e.cli_trackers import Tracker
+from tests.e2e.test_tracker_errors_cli import run, tracker, write_config
 
 __all__ = ["tracker"]  # the fixture, for this module
 
@@ -29,24 +29,6 @@ def _document(root: Path, due: str) -> None:
     (root / "docs" / "2026-09-14-checkout.md").write_text(DOCUMENT.format(due=due), "utf-8")
 
 
-def _delete_every_issue(tracker: Tracker) -> None:
-    fake = tracker.fake
-    if isinstance(fake, FakeGitHub):
-        with fake.state.lock:
-            for number in [n for n, i in fake.repo.issues.items() if not i.is_pull_request]:
-                del fake.repo.issues[number]
-        return
-    with fake.state.lock:
-        fake.state.issues.clear()
-
-
-def _issues(tracker: Tracker) -> int:
-    fake = tracker.fake
-    if isinstance(fake, FakeGitHub):
-        return sum(1 for i in fake.repo.issues.values() if not i.is_pull_request)
-    return len(fake.state.issues)
-
-
 def _sync(root: Path, tracker: Tracker, config: str, *extra: str) -> dict[str, object]:
     result = run(root, tracker, "sync", "--config", config, "--json", *extra)
     assert result.exit_code == 0, result.output
@@ -60,7 +42,7 @@ def test_a_deleted_issue_is_reported_and_recreated_only_when_asked(
     config = str(write_config(tmp_path, tracker, tracker.block()))
     _document(tmp_path, "2026-12-01")
     assert _sync(tmp_path, tracker, config)["created"] == 1
-    _delete_every_issue(tracker)
+    tracker.delete_every_issue()
     _document(tmp_path, "2026-12-15")  # a change syncd must write: it finds the issue gone
 
     reported = _sync(tmp_path, tracker, config)
@@ -69,9 +51,9 @@ def test_a_deleted_issue_is_reported_and_recreated_only_when_asked(
     assert "the issue of the item 'Alert on checkout 5xx rate above 2%" in error["error"]
     assert "is gone from the tracker" in error["error"]
     assert "run `syncd sync --recreate-missing`" in error["error"]
-    assert _issues(tracker) == 0
+    assert tracker.issues() == 0
 
     recreated = _sync(tmp_path, tracker, config, "--recreate-missing")
-    assert recreated["created"] == 1 and _issues(tracker) == 1
+    assert recreated["created"] == 1 and tracker.issues() == 1
     again = _sync(tmp_path, tracker, config, "--recreate-missing")
-    assert (again["created"], again["errors"]) == (0, []) and _issues(tracker) == 1
+    assert (again["created"], again["errors"]) == (0, []) and tracker.issues() == 1

@@ -9,13 +9,10 @@ content type, no credential in any output, and no traceback.
 
 from __future__ import annotations
 
-import base64
 import json
 import re
 import textwrap
-from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +22,10 @@ from typer.testing import CliRunner
 from connectors.github import GitHubTracker
 from connectors.jira import JiraTracker
 from syncd.cli import app
+from tests.e2e.cli_trackers import CLI_TRACKERS, cli_tracker
+from tests.e2e.cli_trackers import Tracker as CliTracker
 from tests.fakes.faults import GARBAGE_KINDS, Fault
-from tests.fakes.github.limits import SecondaryLimits
 from tests.fakes.github.server import FakeGitHub
-from tests.fakes.jira.server import FakeJira
 
 DOCUMENT = """\
 ---
@@ -50,58 +47,10 @@ CONTENT_TYPES = {
     "json_without_keys": "application/json",
     "empty_json": "application/json",
 }
-_MARKER = re.compile(r"<!-- syncd:item=([0-9a-z]+) -->")
 
 
-@dataclass
-class Tracker:
-    kind: str  # "jira-cloud" | "jira-dc" | "github"
-    fake: FakeJira | FakeGitHub
-
-    @property
-    def github(self) -> bool:
-        return self.kind == "github"
-
-    @property
-    def name(self) -> str:
-        return "GitHub" if self.github else "Jira"
-
-    @property
-    def token(self) -> str:
-        if isinstance(self.fake, FakeGitHub):
-            return self.fake.token
-        return self.fake.token if self.kind == "jira-cloud" else self.fake.pat
-
-    @property
-    def secrets(self) -> list[str]:
-        """The token, and the forms it goes on the wire in (Jira Cloud: basic, base64)."""
-        forms = [self.token]
-        if self.kind == "jira-cloud" and isinstance(self.fake, FakeJira):
-            basic = f"{self.fake.email}:{self.token}".encode()
-            forms.append(base64.b64encode(basic).decode())
-        return forms
-
-    def block(self, url: str | None = None) -> str:
-        url = url or self.fake.root_url
-        if self.github:
-            return (
-                f"type: github\nrepo: acme/payments\napi_url: {url}\n"
-                'token: "${TRACKER_TOKEN}"\nlabels: [postmortem-action]'
-            )
-        cloud = self.kind == "jira-cloud"
-        auth = (
-            '{email: syncd-bot@example.com, token: "${TRACKER_TOKEN}"}'
-            if cloud
-            else '{token: "${TRACKER_TOKEN}"}'
-        )
-        return (
-            f"type: jira\nurl: {url}\ndeployment: {'cloud' if cloud else 'datacenter'}\n"
-            f"auth: {auth}\nproject: PAY\nlabels: [postmortem-action]"
-        )
-
-    @property
-    def people(self) -> str:
-        return "alice: {github: alice-gh}" if self.github else "alice: {email: alice@example.com}"
+class Tracker(CliTracker):
+    """A tracker, and where its garbage goes."""
 
     # --- where the garbage goes -----------------------------------------------------------------
 
@@ -131,37 +80,12 @@ class Tracker:
         method, pattern = where
         self.fake.faults.nth(method, pattern, n, Fault(kind, **options))
 
-    # --- what the tracker holds -----------------------------------------------------------------
 
-    def markers(self) -> Counter[str]:
-        """How many issues carry each item's marker (every issue: nothing is ever deleted)."""
-        found: Counter[str] = Counter()
-        if isinstance(self.fake, FakeGitHub):
-            for issue in self.fake.repo.issues.values():
-                if not issue.is_pull_request:
-                    found.update(_MARKER.findall(issue.body or ""))
-        else:
-            for jira_issue in self.fake.state.issues.values():
-                found.update(label for label in jira_issue.labels if label.startswith("syncd-"))
-        return found
-
-    def issues(self) -> int:
-        if isinstance(self.fake, FakeGitHub):
-            return sum(1 for i in self.fake.repo.issues.values() if not i.is_pull_request)
-        return len(self.fake.state.issues)
-
-
-@pytest.fixture(params=["jira-cloud", "jira-dc", "github"])
+@pytest.fixture(params=CLI_TRACKERS)
 def tracker(request: pytest.FixtureRequest) -> Iterator[Tracker]:
-    kind: str = request.param
-    if kind == "github":
-        with FakeGitHub(secondary=SecondaryLimits.off()) as github:
-            github.state.add_collaborator(github.repo, "alice-gh")
-            yield Tracker(kind, github)
-        return
-    with FakeJira("cloud" if kind == "jira-cloud" else "datacenter") as jira:
-        jira.state.add_user("alice@example.com", "Alice Smith")
-        yield Tracker(kind, jira)
+    # The team file names GitHub's root URL: its fake serves the API there too.
+    with cli_tracker(request.param, Tracker, api_prefix=False) as made:
+        yield made
 
 
 def team_file(root: Path, name: str, tracker: Tracker, block: str, due: str) -> None:

@@ -10,15 +10,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tests.e2e import github_workspace, jira_workspace
+import pytest
+
+from tests.e2e.workspaces import TRACKERS, tracker_workspace, write_postmortems
 from tests.fakes.faults import GARBAGE_KINDS, Fault
-from tests.fakes.github.contract import validate_requests as github_requests_valid
-from tests.fakes.github.limits import SecondaryLimits
 from tests.fakes.github.server import FakeGitHub
-from tests.fakes.jira.contract import validate_requests as jira_requests_valid
 from tests.fakes.jira.server import FakeJira
 from tests.support import syncd_process
 from tests.support.proofs import rounds
@@ -54,53 +54,41 @@ def _aim_at_creates(fake: FakeJira | FakeGitHub, pattern: str) -> None:
         fake.faults.nth("POST", pattern, 2 * number, Fault(kind))
 
 
-def test_jira_garbage_at_random_never_duplicates(tmp_path: Path) -> None:
-    per_document = 4
-    with FakeJira("cloud") as fake:
-        ws = jira_workspace.JiraWorkspace(tmp_path, fake)
+@dataclass(frozen=True)
+class Creates:
+    per_document: int  # items a cycle's new postmortem brings (GitHub's writes are paced)
+    pattern: str  # the path of a create request
+    hit: Callable[[Any], bool]  # whether a logged request was a create
+
+
+CREATES = {
+    "jira": Creates(4, "/rest/api/*/issue/bulk", lambda r: r.path.endswith("/issue/bulk")),
+    "github": Creates(2, "/repos/*/issues", lambda r: r.method == "POST"),
+}
+
+
+@pytest.mark.parametrize("tracker", TRACKERS)
+def test_garbage_at_random_never_duplicates(tracker: str, tmp_path: Path) -> None:
+    creates = CREATES[tracker]
+    with tracker_workspace(tmp_path, tracker) as ws:
+        fake = ws.fake
         ws.write_config()
         fake.faults.random(rate=RATE, kinds=GARBAGE_KINDS, seed=SEED)
-        _aim_at_creates(fake, "/rest/api/*/issue/bulk")
+        _aim_at_creates(fake, creates.pattern)
 
         def sync() -> dict[str, Any]:
             return _sync(ws.command("--json"), ws.env(), fake.token)
 
         errors = _grow(
-            sync, lambda n: jira_workspace.write_postmortems(tmp_path / "docs", n, per_document)
+            sync, lambda n: write_postmortems(tmp_path / "docs", n, creates.per_document)
         )
         garbage = [r for r in fake.requests if r.fault in GARBAGE_KINDS]
-        assert any(r.path.endswith("/issue/bulk") for r in garbage)  # creates were hit
+        assert any(creates.hit(r) for r in garbage)  # creates were hit
         fake.faults.clear()
         sync()
 
         per_marker = ws.issues_per_marker()
         assert {m: n for m, n in per_marker.items() if n > 1} == {}
-        assert len(per_marker) == len(fake.state.issues) == CYCLES * per_document
-        assert jira_requests_valid(fake.requests) == []
-    assert any("outcome unknown" in e and "but with" in e for e in errors), errors
-
-
-def test_github_garbage_at_random_never_duplicates(tmp_path: Path) -> None:
-    per_document = 2
-    with FakeGitHub(secondary=SecondaryLimits.off()) as fake:
-        ws = github_workspace.GitHubWorkspace(tmp_path, fake)
-        ws.write_config()
-        fake.faults.random(rate=RATE, kinds=GARBAGE_KINDS, seed=SEED)
-        _aim_at_creates(fake, "/repos/*/issues")
-
-        def sync() -> dict[str, Any]:
-            return _sync(ws.command("--json"), ws.env(), fake.token)
-
-        errors = _grow(
-            sync, lambda n: github_workspace.write_postmortems(tmp_path / "docs", n, per_document)
-        )
-        garbage = [r for r in fake.requests if r.fault in GARBAGE_KINDS]
-        assert any(r.method == "POST" for r in garbage)  # creates were hit
-        fake.faults.clear()
-        sync()
-
-        per_marker = ws.issues_per_marker()
-        assert {m: n for m, n in per_marker.items() if n > 1} == {}
-        assert len(per_marker) == len(ws.issues()) == CYCLES * per_document
-        assert github_requests_valid(fake.requests) == []
+        assert len(per_marker) == ws.issue_count() == CYCLES * creates.per_document
+        assert ws.request_problems() == []
     assert any("outcome unknown" in e and "but with" in e for e in errors), errors

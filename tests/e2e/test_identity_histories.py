@@ -17,12 +17,13 @@ from typing import Any
 
 import pytest
 
-from tests.e2e.github_workspace import GitHubWorkspace
-from tests.e2e.jira_workspace import JiraWorkspace, write_postmortems
-from tests.fakes.github.contract import validate_requests as github_requests_valid
-from tests.fakes.github.limits import SecondaryLimits
-from tests.fakes.github.server import FakeGitHub
-from tests.fakes.jira.contract import validate_requests as jira_requests_valid
+from tests.e2e.workspaces import (
+    TRACKERS,
+    JiraWorkspace,
+    Workspace,
+    tracker_workspace,
+    write_postmortems,
+)
 from tests.fakes.jira.server import FakeJira
 from tests.support import syncd_process
 from tests.support.proofs import only_in_full_proofs
@@ -30,22 +31,13 @@ from tests.support.proofs import only_in_full_proofs
 DOCUMENTS, ITEMS_PER_DOCUMENT = 2, 3
 ITEMS = DOCUMENTS * ITEMS_PER_DOCUMENT
 
-Workspace = JiraWorkspace | GitHubWorkspace
 
-
-@pytest.fixture(params=["jira", "github"])
+@pytest.fixture(params=TRACKERS)
 def workspace(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Workspace]:
     write_postmortems(tmp_path / "docs", DOCUMENTS, ITEMS_PER_DOCUMENT)
-    if request.param == "jira":
-        with FakeJira("cloud") as jira:
-            ws: Workspace = JiraWorkspace(tmp_path, jira)
-            ws.write_config()
-            yield ws
-    else:
-        with FakeGitHub(secondary=SecondaryLimits.off()) as github:
-            ws = GitHubWorkspace(tmp_path, github)
-            ws.write_config()
-            yield ws
+    with tracker_workspace(tmp_path, request.param) as ws:
+        ws.write_config()
+        yield ws
 
 
 def _docs(ws: Workspace) -> Path:
@@ -127,28 +119,16 @@ def status_items(ws: Workspace) -> list[dict[str, Any]]:
     return items
 
 
-def issue_count(ws: Workspace) -> int:
-    if isinstance(ws, GitHubWorkspace):
-        return len(ws.issues())
-    return len(ws.fake.state.issues)
-
-
 def assert_each_item_on_its_own_issue(ws: Workspace, items: int = ITEMS) -> None:
     per_marker = ws.issues_per_marker()
     assert sorted(per_marker.values()) == [1] * items, per_marker  # no item twice
-    assert issue_count(ws) == items  # and no issue with two markers, none created again
+    assert ws.issue_count() == items  # and no issue with two markers, none created again
     current = [i for i in status_items(ws) if "orphaned" not in i["flags"]]
     assert len(current) == items
     unlinked = [i["title"] for i in current if not i["tracker_ref"]]
     assert unlinked == [], f"items without their issue: {unlinked}"
     # Linked by the markers' ids (Jira's marker is the label ``syncd-<id>``).
     assert {i["id"] for i in current} == {m.removeprefix("syncd-") for m in per_marker}
-
-
-def requests_valid(ws: Workspace) -> list[Any]:
-    if isinstance(ws, GitHubWorkspace):
-        return github_requests_valid(ws.fake.requests)
-    return jira_requests_valid(ws.fake.requests)
 
 
 def lose_the_store(ws: Workspace) -> None:
@@ -164,7 +144,7 @@ def _one_tracker_per_history_in_ci(
 ) -> None:
     """CI runs each history on one tracker per test, the other tracker in the other test, so
     that every history meets both trackers and each test both."""
-    on_github = isinstance(ws, GitHubWorkspace)
+    on_github = ws.tracker == "github"
     keep = (HISTORIES.index(history) + on_github) % 2 == parity and history in only
     only_in_full_proofs(keep, "CI runs this history on the other tracker in this test")
 
@@ -183,7 +163,7 @@ def test_an_edit_then_a_lost_store_creates_nothing(
 
     assert after["created"] == 0, after
     assert_each_item_on_its_own_issue(workspace)
-    assert requests_valid(workspace) == []
+    assert workspace.request_problems() == []
     again = workspace.sync()
     assert (again["created"], again["adopted"]) == (0, 0), again
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.e2e.jira_workspace import JiraWorkspace, write_postmortems
+from tests.e2e.workspaces import JiraWorkspace, write_postmortems
 from tests.fakes.jira.contract import validate_requests
 from tests.fakes.jira.server import FakeJira
 

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 
 from tests.e2e.github_teams import WRITES, GitHubTeams, Synced
-from tests.e2e.jira_workspace import write_postmortems
+from tests.e2e.workspaces import write_postmortems
 from tests.fakes.github.limits import SecondaryLimits
 from tests.fakes.github.server import FakeGitHub
 from tests.support import syncd_process

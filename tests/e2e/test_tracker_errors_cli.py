@@ -12,7 +12,6 @@ import json
 import textwrap
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -21,8 +20,7 @@ import pytest
 from typer.testing import CliRunner
 
 from syncd.cli import app
-from tests.fakes.github.limits import SecondaryLimits
-from tests.fakes.github.server import FakeGitHub
+from tests.e2e.cli_trackers import CLI_TRACKERS, Tracker, cli_tracker
 from tests.fakes.jira.server import FakeJira
 from tests.http.loopback import Reply, serve, unused_port
 
@@ -41,63 +39,10 @@ date: 2026-09-14
 MISSING_LINE = 10  # the line of the item with the reference
 
 
-@dataclass
-class Tracker:
-    """One kind of tracker behind a team file: its fake, its block, and its words."""
-
-    kind: str  # "jira-cloud" | "jira-dc" | "github"
-    fake: FakeJira | FakeGitHub
-    url: str
-
-    @property
-    def missing(self) -> str:
-        """A reference to an issue that does not exist, as a document writes it."""
-        return "#45" if self.kind == "github" else "PAY-999"
-
-    def block(self, *, url: str | None = None, project: str = "PAY") -> str:
-        url = url or self.url
-        if self.kind == "github":
-            repo = "acme/payments" if project == "PAY" else "acme/paymnts"
-            return (
-                f"type: github\nrepo: {repo}\napi_url: {url}\n"
-                'token: "${TRACKER_TOKEN}"\nlabels: [postmortem-action]'
-            )
-        cloud = self.kind == "jira-cloud"
-        auth = (
-            '{email: syncd-bot@example.com, token: "${TRACKER_TOKEN}"}'
-            if cloud
-            else '{token: "${TRACKER_TOKEN}"}'
-        )
-        deployment = "cloud" if cloud else "datacenter"
-        return (
-            f"type: jira\nurl: {url}\ndeployment: {deployment}\nauth: {auth}\n"
-            f"project: {project}\nlabels: [postmortem-action]"
-        )
-
-    @property
-    def people(self) -> str:
-        if self.kind == "github":
-            return "alice: {github: alice-gh}"
-        return "alice: {email: alice@example.com}"
-
-    @property
-    def token(self) -> str:
-        if isinstance(self.fake, FakeGitHub):
-            return self.fake.token
-        return self.fake.token if self.kind == "jira-cloud" else self.fake.pat
-
-
-@pytest.fixture(params=["jira-cloud", "jira-dc", "github"])
+@pytest.fixture(params=CLI_TRACKERS)
 def tracker(request: pytest.FixtureRequest) -> Iterator[Tracker]:
-    kind: str = request.param
-    if kind == "github":
-        with FakeGitHub(secondary=SecondaryLimits.off()) as github:
-            github.state.add_collaborator(github.repo, "alice-gh")
-            yield Tracker(kind, github, github.url)
-        return
-    with FakeJira("cloud" if kind == "jira-cloud" else "datacenter") as jira:
-        jira.state.add_user("alice@example.com", "Alice Smith")
-        yield Tracker(kind, jira, jira.url)
+    with cli_tracker(request.param, Tracker) as made:
+        yield made
 
 
 def write_config(root: Path, tracker: Tracker, block: str) -> Path:

@@ -16,17 +16,13 @@ import subprocess
 import time
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from syncd.http.budget import RATE_SCALE_ENV
-from tests.e2e.github_workspace import GitHubWorkspace
-from tests.e2e.jira_workspace import JiraWorkspace, write_postmortems
-from tests.fakes.github.limits import SecondaryLimits
-from tests.fakes.github.server import FakeGitHub
-from tests.fakes.jira.server import FakeJira
+from tests.e2e.workspaces import GitHubWorkspace, Workspace, tracker_workspace, write_postmortems
 from tests.service.service_support import free_port, wait_for
 from tests.support import syncd_process
 from tests.support.syncd_process import SyncdProcess
@@ -116,7 +112,7 @@ class Proc:
 class TeamUnderTest:
     root: Path
     tracker: str  # "jira" | "github"
-    workspace: JiraWorkspace | GitHubWorkspace
+    workspace: Workspace
     database_url: str | None  # None: the default SQLite file in the state directory
     processes: list[Proc] = field(default_factory=list)
 
@@ -158,16 +154,10 @@ class TeamUnderTest:
         return self.workspace.issues_per_marker()
 
     def issue_count(self) -> int:
-        if isinstance(self.workspace, JiraWorkspace):
-            with self.workspace.fake.state.lock:
-                return len(self.workspace.fake.state.issues)
-        return len(self.workspace.issues())
+        return self.workspace.issue_count()
 
     def titles(self) -> list[str]:
-        if isinstance(self.workspace, JiraWorkspace):
-            with self.workspace.fake.state.lock:
-                return [i.summary for i in self.workspace.fake.state.issues.values()]
-        return [i.title for i in self.workspace.issues()]
+        return self.workspace.titles()
 
     def duplicates(self) -> dict[str, int]:
         return {marker: n for marker, n in self.per_marker().items() if n > 1}
@@ -217,13 +207,7 @@ def _shorten_timeouts(config: Path) -> None:
 def team_under_test(
     root: Path, tracker: str, database_url: str | None, *, documents: int, items: int
 ) -> Iterator[TeamUnderTest]:
-    with ExitStack() as stack:
-        workspace: JiraWorkspace | GitHubWorkspace
-        if tracker == "jira":
-            workspace = JiraWorkspace(root, stack.enter_context(FakeJira("cloud")))
-        else:
-            fake = stack.enter_context(FakeGitHub(secondary=SecondaryLimits.off()))
-            workspace = GitHubWorkspace(root, fake)
+    with tracker_workspace(root, tracker) as workspace:
         write_postmortems(root / "docs", documents, items)
         workspace.write_config()
         _shorten_timeouts(workspace.config)

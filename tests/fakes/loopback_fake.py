@@ -14,6 +14,10 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any, Self
 
+from tests.fakes.faults import Fault
+from tests.fakes.garbage import Garbage, garbage_answer
+from tests.fakes.routing import Reply
+
 
 class IncompleteRequestError(Exception):
     """The connection closed before the request's body had arrived."""
@@ -203,6 +207,64 @@ class FakeHandler(BaseHTTPRequestHandler):
             # The client went away mid-body (a SIGKILL in a test): like a real server, act on
             # nothing and log nothing, since no such request was ever made.
             self.close_connection = True
+
+    def answer_through(
+        self,
+        fake: LoopbackFake,
+        fault: Fault | None,
+        fault_reply: Callable[[Fault], Reply],
+        answer: Callable[[], Reply],
+    ) -> tuple[Reply | None, Garbage | None]:
+        """What the client gets when ``fault`` (from the fake's plan, or None) meets this
+        request: the fault's own answer, a proxy's garbage, nothing (a dropped connection), or
+        the fake's ``answer`` (the request acted on), kept, lost or turned into garbage."""
+        if fault is not None and fault.status is not None:
+            return fault_reply(fault), None
+        if fault is not None and fault.garbage and not fault.applied:
+            # A proxy answered in the tracker's place: the request never reached it.
+            return None, garbage_answer(fault.kind, None, None, self.headers.get("Authorization"))
+        if fault is not None and fault.kind == "drop_before":
+            return None, None
+        if fault is not None and fault.kind == "slow":
+            fake.wait(fault.delay)
+        reply = answer()
+        if fault is not None and fault.kind == "drop_after":
+            return None, None  # applied, but the answer is lost
+        if fault is not None and fault.garbage:
+            # Applied, but what comes back is garbage with a success status.
+            auth = self.headers.get("Authorization")
+            return reply, garbage_answer(fault.kind, reply.status, reply.body, auth)
+        return reply, None
+
+    def send_answer(
+        self, fake: LoopbackFake, reply: Reply | None, garbage: Garbage | None, content_type: str
+    ) -> None:
+        """Send what ``answer_through`` decided: garbage, nothing (the connection closed), or
+        the reply as JSON, quoting the request when the fake echoes."""
+        if garbage is not None:
+            self.send_garbage(garbage)
+            return
+        if reply is None:
+            self.close_connection = True
+            return
+        body = self.echoed(reply.status, reply.body, fake.echo_requests)
+        payload = b"" if body is None else json.dumps(body).encode()
+        fake.note_retry_after(reply.headers, self.connection_label())
+        self.send_response(reply.status)
+        if payload:
+            self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(payload)))
+        for name, value in reply.headers:
+            self.send_header(name, value)
+        self.end_headers()
+        if payload:
+            self.wfile.write(payload)
+        self.wfile.flush()
+
+    @staticmethod
+    def answered_status(reply: Reply | None, garbage: Garbage | None) -> int | None:
+        """The status the request log shows: None when the connection was dropped."""
+        return garbage.status if garbage else reply.status if reply else None
 
     def send_garbage(self, garbage: Any) -> None:
         """Answer with a garbage fault's status, content type and bytes (`tests.fakes.garbage`),

@@ -30,8 +30,7 @@ from typer.testing import CliRunner
 from connectors.github.issues import markers_in, parse_body, with_body_changes
 from syncd.cli import app
 from syncd.store import StateStore
-from tests.e2e.github_workspace import LOGINS, GitHubWorkspace
-from tests.e2e.jira_workspace import JiraWorkspace
+from tests.e2e.workspaces import LOGINS, GitHubWorkspace, JiraWorkspace
 from tests.e2e.writers_support import TRACKER_TIMEOUT_SECONDS, Proc, TeamUnderTest, wait_for
 from tests.fakes.faults import Fault
 from tests.history.model import History, PersonEdit, Step

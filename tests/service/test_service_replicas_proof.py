@@ -20,7 +20,7 @@ import pytest
 
 from syncd.store import StateStore
 from syncd.store.records import DigestPostStatus
-from tests.e2e.jira_workspace import TOKEN
+from tests.e2e.workspaces import TOKEN
 from tests.fakes.jira.server import FakeJira
 from tests.http.loopback import Reply, serve
 from tests.service.proof_support import (

@@ -28,8 +28,8 @@ from tests.specs.manifest import entry
 
 _FAKES = {
     # name: (the fake's route table, the prefix its templates sit under in the spec)
-    "jira": (jira_server._ROUTES, "/rest/api/3"),
-    "github": (github_server._ROUTES, ""),
+    "jira": (jira_server.ROUTES, "/rest/api/3"),
+    "github": (github_server.ROUTES, ""),
 }
 _LOADERS = {"jira": jira_contract.load_spec, "github": github_contract.load_spec}
 _CONTRACTS = (jira_contract, github_contract)

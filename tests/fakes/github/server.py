@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import re
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -23,7 +22,6 @@ from typing import Any
 from urllib.parse import parse_qs, unquote, urlencode, urlsplit
 
 from tests.fakes.faults import Fault, FaultPlan
-from tests.fakes.garbage import Garbage, garbage_answer
 from tests.fakes.github.limits import (
     PRIMARY_DOCS,
     PRIMARY_MESSAGE,
@@ -48,6 +46,7 @@ from tests.fakes.github.state import (
     system_clock,
 )
 from tests.fakes.loopback_fake import FakeHandler, LoopbackFake
+from tests.fakes.routing import Reply, Routes, redact_headers
 from tests.support.socket_owner import owner_of_port
 
 API_PREFIX = "/api/v3"
@@ -109,13 +108,6 @@ class RecordedRequest:
     client_pid: int | None = None  # the sending process, for writes when ``attribute_writes``
 
 
-@dataclass(frozen=True)
-class Reply:
-    status: int
-    body: Any = None
-    headers: tuple[tuple[str, str], ...] = ()
-
-
 @dataclass
 class _Call:
     """What a route handler gets: the parsed request, the caller, the rendered-URL base."""
@@ -162,18 +154,8 @@ def _invalid(name: str, value: str) -> HttpError:
 
 
 Handler = Callable[["FakeGitHub", _Call], Reply]
-_ROUTES: list[tuple[str, re.Pattern[str], str, str]] = []
-
-
-def route(method: str, template: str) -> Callable[[Handler], Handler]:
-    """Register a handler for METHOD and a path template (without the API prefix)."""
-    pattern = re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template) + "$")
-
-    def register(handler: Handler) -> Handler:
-        _ROUTES.append((method, pattern, template, handler.__name__))
-        return handler
-
-    return register
+ROUTES = Routes()  # without the API prefix
+route = ROUTES.route
 
 
 class FakeGitHub(LoopbackFake):
@@ -275,12 +257,11 @@ class FakeGitHub(LoopbackFake):
 
     def match(self, method: str, api_path: str) -> tuple[str, str, dict[str, str]]:
         """(handler name, endpoint, path parameters); GitHub answers 404 to anything else."""
-        for route_method, pattern, template, name in _ROUTES:
-            found = pattern.match(api_path)
-            if found is not None and route_method == method:
-                params = {k: unquote(v) for k, v in found.groupdict().items()}
-                return name, f"{method} {template}", params
-        raise _not_found()
+        found = ROUTES.find(method, api_path)
+        if isinstance(found, list):
+            raise _not_found()
+        params = {k: unquote(v) for k, v in found.params.items()}
+        return found.route.handler, f"{method} {found.route.template}", params
 
     # --- helpers for handlers -----------------------------------------------------------------
 
@@ -772,17 +753,6 @@ def _etag_matches(header: str | None, etag: str) -> bool:
     return False
 
 
-def _redact(headers: dict[str, str]) -> dict[str, str]:
-    """Header names in Title-Case (clients differ); credentials replaced, the scheme kept."""
-    out = {}
-    for name, value in headers.items():
-        if name.lower() == "authorization":
-            out["Authorization"] = f"{value.split(' ', 1)[0]} REDACTED"
-        else:
-            out[name.title()] = value
-    return out
-
-
 _FAULT_MESSAGES = {
     "405": "Method Not Allowed",
     "429": "API rate limit exceeded.",
@@ -815,25 +785,15 @@ def _make_handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
             body = self._read_body()
             fault = fake.faults.decide(self.command, api_path)
             fake.wait(fake.faults.latency)
-            reply: Reply | None = None
             endpoint: str | None = None
             limited: str | None = None
-            garbage: Garbage | None = None
-            if fault is not None and fault.status is not None:
-                reply = self._fault_reply(fault)
-            elif fault is not None and fault.garbage and not fault.applied:
-                # A proxy answered in the tracker's place: the request never reached it.
-                garbage = garbage_answer(fault.kind, None, None, self.headers.get("Authorization"))
-            elif fault is None or fault.kind != "drop_before":
-                if fault is not None and fault.kind == "slow":
-                    fake.wait(fault.delay)
+
+            def answer() -> Reply:
+                nonlocal endpoint, limited
                 reply, endpoint, limited = self._answer(api_path, query, body, in_flight)
-                if fault is not None and fault.kind == "drop_after":
-                    reply = None  # applied, but the answer is lost
-                if fault is not None and fault.garbage:
-                    # Applied, but what comes back is garbage with a success status.
-                    real = (reply.status, reply.body)
-                    garbage = garbage_answer(fault.kind, *real, self.headers.get("Authorization"))
+                return reply
+
+            reply, garbage = self.answer_through(fake, fault, self._fault_reply, answer)
             # Logged before answering, so a client that has its answer finds its request here.
             fake.record(
                 RecordedRequest(
@@ -842,8 +802,8 @@ def _make_handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                     api_path=api_path,
                     query=query,
                     body=body,
-                    headers=_redact(dict(self.headers.items())),
-                    status=garbage.status if garbage else reply.status if reply else None,
+                    headers=redact_headers(dict(self.headers.items())),
+                    status=self.answered_status(reply, garbage),
                     at=arrived,
                     connection=self.connection_label(),
                     endpoint=endpoint,
@@ -852,13 +812,7 @@ def _make_handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                     client_pid=self._sender() if self.command != "GET" else None,
                 )
             )
-            if garbage is not None:
-                self.send_garbage(garbage)
-                return
-            if reply is None:
-                self.close_connection = True
-                return
-            self._send(reply)
+            self.send_answer(fake, reply, garbage, "application/json; charset=utf-8")
 
         def _sender(self) -> int | None:
             if fake.attribute_writes is None:
@@ -934,20 +888,5 @@ def _make_handler(fake: FakeGitHub) -> type[BaseHTTPRequestHandler]:
                 headers["Retry-After"] = str(fault.retry_after)
             body = {"message": _FAULT_MESSAGES[fault.kind], "documentation_url": _DOCS}
             return Reply(int(fault.kind), body, self._with_limits(headers))
-
-        def _send(self, reply: Reply) -> None:
-            body = self.echoed(reply.status, reply.body, fake.echo_requests)
-            payload = b"" if body is None else json.dumps(body).encode()
-            fake.note_retry_after(reply.headers, self.connection_label())
-            self.send_response(reply.status)
-            if payload:
-                self.send_header("Content-Type", "application/json; charset=utf-8")
-            self.send_header("Content-Length", str(len(payload)))
-            for name, value in reply.headers:
-                self.send_header(name, value)
-            self.end_headers()
-            if payload:
-                self.wfile.write(payload)
-            self.wfile.flush()
 
     return _Handler

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
-import json
 import re
 import uuid
 from collections.abc import Callable
@@ -19,7 +18,6 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from tests.fakes.faults import Fault, FaultPlan
-from tests.fakes.garbage import Garbage, garbage_answer
 from tests.fakes.jira import jql
 from tests.fakes.jira.render import (
     Renderer,
@@ -42,6 +40,7 @@ from tests.fakes.jira.state import (
     system_clock,
 )
 from tests.fakes.loopback_fake import FakeHandler, LoopbackFake
+from tests.fakes.routing import Reply, Routes, redact_headers
 
 BULK_LIMIT = 50
 _PREFIX_RE = re.compile(r"^/rest/api/(2|3|latest)(/.*)$")
@@ -86,13 +85,6 @@ class RecordedRequest:
     connection: str = ""  # the client's address and port: which keep-alive connection carried it
 
 
-@dataclass(frozen=True)
-class Reply:
-    status: int
-    body: Any = None
-    headers: tuple[tuple[str, str], ...] = ()
-
-
 @dataclass
 class _Call:
     """What a route handler gets: the parsed request and a renderer for its REST version."""
@@ -127,18 +119,8 @@ class _Call:
 
 
 Handler = Callable[["FakeJira", _Call], Reply]
-_ROUTES: list[tuple[str, re.Pattern[str], str, str]] = []
-
-
-def route(method: str, template: str) -> Callable[[Handler], Handler]:
-    """Register a handler for METHOD and a path template under /rest/api/{version}."""
-    pattern = re.compile("^" + re.sub(r"\{(\w+)\}", r"(?P<\1>[^/]+)", template) + "$")
-
-    def register(handler: Handler) -> Handler:
-        _ROUTES.append((method, pattern, template, handler.__name__))
-        return handler
-
-    return register
+ROUTES = Routes()  # under /rest/api/{version}
+route = ROUTES.route
 
 
 class FakeJira(LoopbackFake):
@@ -231,26 +213,20 @@ class FakeJira(LoopbackFake):
         version, rest = match.groups()
         if version == "3" and self.mode == "datacenter":
             raise HttpError(404, [f"null for uri: {path}"])
-        allowed: list[str] = []
-        for route_method, pattern, template, name in _ROUTES:
-            found = pattern.match(rest)
-            if found is None:
-                continue
-            if route_method != method:
-                allowed.append(route_method)
-                continue
-            call_base.version = version
-            call_base.params = found.groupdict()
-            call_base.render = Renderer(self.url, version, self.mode)
-            handler: Handler = getattr(FakeJira, name)
-            endpoint = f"{method} /rest/api/{version}{template}"
-            try:
-                return handler(self, call_base), endpoint
-            except HttpError as exc:
-                return Reply(exc.status, exc.body, tuple(exc.headers.items())), endpoint
-        if allowed:
-            raise HttpError(405, [f"Method {method} is not allowed here."])
-        raise HttpError(404, [f"null for uri: {path}"])
+        found = ROUTES.find(method, rest)
+        if isinstance(found, list):
+            if found:
+                raise HttpError(405, [f"Method {method} is not allowed here."])
+            raise HttpError(404, [f"null for uri: {path}"])
+        call_base.version = version
+        call_base.params = found.params
+        call_base.render = Renderer(self.url, version, self.mode)
+        handler: Handler = getattr(FakeJira, found.route.handler)
+        endpoint = f"{method} /rest/api/{version}{found.route.template}"
+        try:
+            return handler(self, call_base), endpoint
+        except HttpError as exc:
+            return Reply(exc.status, exc.body, tuple(exc.headers.items())), endpoint
 
     # --- helpers for handlers -----------------------------------------------------------------
 
@@ -771,17 +747,6 @@ class FakeJira(LoopbackFake):
         )
 
 
-def _redact(headers: dict[str, str]) -> dict[str, str]:
-    """Header names in Title-Case (clients differ); credentials replaced, the scheme kept."""
-    out = {}
-    for name, value in headers.items():
-        if name.lower() == "authorization":
-            out["Authorization"] = f"{value.split(' ', 1)[0]} REDACTED"
-        else:
-            out[name.title()] = value
-    return out
-
-
 def _make_handler(fake: FakeJira) -> type[BaseHTTPRequestHandler]:
     class _Handler(FakeHandler):
         server_version = "FakeJira"
@@ -797,24 +762,14 @@ def _make_handler(fake: FakeJira) -> type[BaseHTTPRequestHandler]:
             body = self._read_body()
             fault = fake.faults.decide(self.command, path)
             fake.wait(fake.faults.latency)
-            reply: Reply | None = None
             endpoint: str | None = None
-            garbage: Garbage | None = None
-            if fault is not None and fault.status is not None:
-                reply = self._fault_reply(fault)
-            elif fault is not None and fault.garbage and not fault.applied:
-                # A proxy answered in the tracker's place: the request never reached it.
-                garbage = garbage_answer(fault.kind, None, None, self.headers.get("Authorization"))
-            elif fault is None or fault.kind != "drop_before":
-                if fault is not None and fault.kind == "slow":
-                    fake.wait(fault.delay)
+
+            def answer() -> Reply:
+                nonlocal endpoint
                 reply, endpoint = self._answer(path, query, body)
-                if fault is not None and fault.kind == "drop_after":
-                    reply = None  # applied, but the answer is lost
-                if fault is not None and fault.garbage:
-                    # Applied, but what comes back is garbage with a success status.
-                    real = (reply.status, reply.body)
-                    garbage = garbage_answer(fault.kind, *real, self.headers.get("Authorization"))
+                return reply
+
+            reply, garbage = self.answer_through(fake, fault, self._fault_reply, answer)
             # Logged before answering, so a client that has its answer finds its request here.
             fake.record(
                 RecordedRequest(
@@ -822,21 +777,15 @@ def _make_handler(fake: FakeJira) -> type[BaseHTTPRequestHandler]:
                     path=path,
                     query=query,
                     body=body,
-                    headers=_redact(dict(self.headers.items())),
-                    status=garbage.status if garbage else reply.status if reply else None,
+                    headers=redact_headers(dict(self.headers.items())),
+                    status=self.answered_status(reply, garbage),
                     at=arrived,
                     connection=self.connection_label(),
                     endpoint=endpoint,
                     fault=fault.kind if fault else None,
                 )
             )
-            if garbage is not None:
-                self.send_garbage(garbage)
-                return
-            if reply is None:
-                self.close_connection = True
-                return
-            self._send(reply)
+            self.send_answer(fake, reply, garbage, "application/json;charset=UTF-8")
 
         def _answer(
             self, path: str, query: dict[str, list[str]], body: Any
@@ -866,21 +815,6 @@ def _make_handler(fake: FakeJira) -> type[BaseHTTPRequestHandler]:
                 "503": "Service unavailable.",
             }[fault.kind]
             return Reply(int(fault.kind), {"errorMessages": [message], "errors": {}}, headers)
-
-        def _send(self, reply: Reply) -> None:
-            body = self.echoed(reply.status, reply.body, fake.echo_requests)
-            payload = b"" if body is None else json.dumps(body).encode()
-            fake.note_retry_after(reply.headers, self.connection_label())
-            self.send_response(reply.status)
-            if payload:
-                self.send_header("Content-Type", "application/json;charset=UTF-8")
-            self.send_header("Content-Length", str(len(payload)))
-            for name, value in reply.headers:
-                self.send_header(name, value)
-            self.end_headers()
-            if payload:
-                self.wfile.write(payload)
-            self.wfile.flush()
 
     return _Handler
 
