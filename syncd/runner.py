@@ -22,7 +22,6 @@ from syncd.failure_streaks import TEAM_CYCLE
 from syncd.fencing import LeaseLostError
 from syncd.ledger import (
     Operation,
-    OpKind,
     RecordedItem,
     count_plan,
     plan_record_changes,
