@@ -26,13 +26,13 @@ from hypothesis import strategies as st
 
 from connectors.markdown.extract import extract_document
 from syncd.config import ConfigError, load_config
-from syncd.digest_inputs import current_slot, judge_policy
-from syncd.extraction import SourceOutcome, build_team_items
+from syncd.cycle.digest_inputs import current_slot, judge_policy
+from syncd.cycle.team_cycle import people_directory, resolve_policy
 from syncd.model import DocumentRejected
+from syncd.reconcile.team_items import SourceOutcome, build_team_items
 from syncd.resolve import default_due
 from syncd.resolve.people import PeopleDirectory
 from syncd.resolve.resolver import ResolvePolicy
-from syncd.runner import people_directory, resolve_policy
 
 # ------------------------------------------------------------------------------ raw material
 

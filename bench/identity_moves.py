@@ -15,10 +15,10 @@ import argparse
 import time
 from datetime import date, timedelta
 
-from syncd import identity_across
-from syncd.extraction import SourceOutcome, TeamItems, build_team_items
-from syncd.identity import normalized_similarity
 from syncd.model import ExtractedDocument, KnownItem, Postmortem, RawItem, Status
+from syncd.reconcile import identity_across
+from syncd.reconcile.identity import normalized_similarity
+from syncd.reconcile.team_items import SourceOutcome, TeamItems, build_team_items
 from syncd.resolve.people import PeopleDirectory
 from syncd.resolve.resolver import ResolvePolicy
 

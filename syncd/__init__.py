@@ -5,7 +5,7 @@ from typing import Any
 
 def __getattr__(name: str) -> Any:
     # Looked up on first use: reading the installed metadata costs a reading process (see
-    # ``syncd.worker_pool``) a noticeable part of its start-up, and it never needs the version.
+    # ``syncd.workers.pool``) a noticeable part of its start-up, and it never needs the version.
     if name != "__version__":
         raise AttributeError(f"module 'syncd' has no attribute {name!r}")
     from importlib.metadata import PackageNotFoundError, version

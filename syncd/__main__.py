@@ -1,4 +1,4 @@
-from syncd.cli import main
+from syncd.cli.app import main
 
 # Guarded: worker processes (forkserver/spawn) import the main module again, and must not run
 # the command line a second time.

@@ -34,7 +34,7 @@ from syncd.http import (
     RateLimitedError,
 )
 from syncd.http.httpx_transport import PolicyTransport, raise_for_policy
-from syncd.logs import get_logger, redactor
+from syncd.output.logs import get_logger, redactor
 
 # A path segment this long in a webhook URL is a credential (Slack's is 24 characters, Discord's
 # 68); shorter ones ("services", ids of 9 to 11 characters) are not worth masking in every log.

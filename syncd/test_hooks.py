@@ -5,7 +5,7 @@ write to the tracker (before the lease is confirmed); ``create_answered:1`` once
 has answered its first create, before the answer is recorded (as if frozen with the request
 in flight); ``create_request:2`` before the second batch of creates is sent. The proofs of
 fencing resume it with SIGCONT at a moment they choose, instead of guessing with timings.
-``document_read:NAME`` stops the reading process (``syncd.worker_pool``) that is given the
+``document_read:NAME`` stops the reading process (``syncd.workers.pool``) that is given the
 document NAME: a document that never finishes, which no real document under the shape limits
 is any more, for the proofs of the reading budget and of SIGTERM.
 Never set in production: syncd warns when it is set.
@@ -40,7 +40,7 @@ def freeze_point(name: str) -> None:
         _reached[name] += 1
         visit = _reached[name]
     if visit == int(nth or "1"):
-        from syncd.logs import get_logger  # here: a reading process imports this module too
+        from syncd.output.logs import get_logger  # here: a reading process imports this module too
 
         get_logger().warning("test.freezing", point=name, visit=visit, pid=os.getpid())
         stop_here()

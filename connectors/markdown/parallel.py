@@ -56,7 +56,7 @@ def read_in_workers(
 ) -> Iterator[ExtractedDocument | PathProblem]:
     """Every file read and extracted by worker processes, in the order given.
 
-    Raises ``syncd.worker_pool.WorkersStopped`` when the service ends the workers (SIGTERM).
+    Raises ``syncd.workers.pool.WorkersStopped`` when the service ends the workers (SIGTERM).
     """
     pool = shared_pool(WORKER_TARGET)
     jobs = [(found, max_bytes, source) for found in files]

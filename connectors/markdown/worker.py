@@ -1,4 +1,4 @@
-"""The job of a reading process (``syncd.worker_main``): one document read and extracted.
+"""The job of a reading process (``syncd.workers.main``): one document read and extracted.
 
 The engine is imported with this module, when the worker starts and before it reports ready,
 so a document's budget never pays for it.

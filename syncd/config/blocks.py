@@ -25,6 +25,11 @@ from pydantic_core import CoreSchema, InitErrorDetails
 from syncd.config.base import StrictModel, config_problem, matches
 from syncd.config.errors import describe, suggest
 from syncd.config.keys import allowed_keys
+from syncd.cycle.removal_guard import (
+    DEFAULT_CONFIRM_CYCLES,
+    DEFAULT_MAX_DOCUMENT_LOSS,
+    GuardSettings,
+)
 from syncd.plugins import (
     ConnectorKind,
     ConnectorSettings,
@@ -33,11 +38,6 @@ from syncd.plugins import (
     broken_connectors,
     connector_class,
     settings_model,
-)
-from syncd.removal_guard import (
-    DEFAULT_CONFIRM_CYCLES,
-    DEFAULT_MAX_DOCUMENT_LOSS,
-    GuardSettings,
 )
 
 SOURCE_NAME_PATTERN = r"[a-z0-9][a-z0-9_-]*"

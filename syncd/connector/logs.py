@@ -6,7 +6,7 @@ message or report ever shows one.
 
 from __future__ import annotations
 
-from syncd.logs import get_logger
-from syncd.redaction import redactor
+from syncd.output.logs import get_logger
+from syncd.output.redaction import redactor
 
 __all__ = ["get_logger", "redactor"]

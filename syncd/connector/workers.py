@@ -9,7 +9,7 @@ reading process (never set in production).
 from __future__ import annotations
 
 from syncd.test_hooks import freeze_on_document
-from syncd.worker_pool import Overran, WorkerFailed, WorkersStopped, shared_pool, usable_cores
+from syncd.workers.pool import Overran, WorkerFailed, WorkersStopped, shared_pool, usable_cores
 
 __all__ = [
     "Overran",

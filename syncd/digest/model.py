@@ -128,7 +128,7 @@ class Digest:
     attention: tuple[DigestEntry, ...]
     reviews: tuple[ReviewDue, ...]
     rates: Rates
-    # Sources whose mass removal the guard holds (``syncd.removal_guard``): listed first under
+    # Sources whose mass removal the guard holds (``syncd.cycle.removal_guard``): listed first under
     # "needs attention", whatever the items; trusted text about the team's own configuration.
     source_warnings: tuple[str, ...] = ()
 

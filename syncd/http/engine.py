@@ -7,7 +7,6 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 from urllib.parse import urlsplit
 
-from syncd.failure_streaks import FailureKey
 from syncd.http.budget import AccountBudget, BudgetExhausted
 from syncd.http.clock import Clock, SystemClock
 from syncd.http.decide import (
@@ -31,7 +30,8 @@ from syncd.http.observe import (
 from syncd.http.pacing import PacerRegistry
 from syncd.http.policy import HttpPolicy
 from syncd.http.server_wait import server_wait
-from syncd.logs import get_logger, log_failure, log_recovery
+from syncd.output.failure_streaks import FailureKey
+from syncd.output.logs import get_logger, log_failure, log_recovery
 
 R = TypeVar("R")
 

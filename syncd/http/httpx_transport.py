@@ -23,7 +23,7 @@ from syncd.http.decide import (
     lower_headers,
 )
 from syncd.http.engine import PolicyEngine
-from syncd.redaction import redactor
+from syncd.output.redaction import redactor
 
 
 class PolicyTransport(httpx.BaseTransport):

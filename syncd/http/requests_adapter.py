@@ -39,7 +39,7 @@ from urllib3.exceptions import (
 
 from syncd.http.decide import Answered, Failed, FailureKind, Outcome, lower_headers
 from syncd.http.engine import PolicyEngine
-from syncd.redaction import redactor
+from syncd.output.redaction import redactor
 
 
 class PolicyAdapter(HTTPAdapter):

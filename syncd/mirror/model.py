@@ -37,7 +37,7 @@ class IssueOrigin:
 
     The tracker is the state store's backup: with the store lost, a marked issue whose marker
     matches no current item is matched to the items by these, as the store's own knowledge
-    would be (``syncd.recovery``).
+    would be (``syncd.cycle.recovery``).
     """
 
     item_id: str

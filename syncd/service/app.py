@@ -14,15 +14,15 @@ from pathlib import Path
 from rich.console import Console
 
 from syncd import plugins
+from syncd.cli.digest_command import post_digests
 from syncd.clock import system_now
 from syncd.config.loader import LoadedConfig, LoadedTeam, load_config
-from syncd.digest_command import post_digests
-from syncd.digest_inputs import digest_inputs
-from syncd.failure_streaks import TEAM_CYCLE, TRACKER, FailureKey
+from syncd.cycle.digest_inputs import digest_inputs
+from syncd.cycle.team_cycle import TeamRun, sync_team
 from syncd.judge.items import judge_item
-from syncd.logs import failures_reported_by, get_logger, redactor
-from syncd.runner import TeamRun, sync_team
-from syncd.secret_values import secret_values
+from syncd.output.failure_streaks import TEAM_CYCLE, TRACKER, FailureKey
+from syncd.output.logs import failures_reported_by, get_logger, redactor
+from syncd.output.secret_values import secret_values
 from syncd.service.bounded_check import BoundedCheck
 from syncd.service.cycle_writer import cycle_writer
 from syncd.service.drain import DrainableStore
@@ -47,7 +47,7 @@ from syncd.service.scheduler import TeamSchedule, TeamScheduler
 from syncd.service.signals import ServiceSignals
 from syncd.store import StateStore, StateStoreError
 from syncd.store.database_url import parse_database_url
-from syncd.worker_pool import end_all_workers
+from syncd.workers.pool import end_all_workers
 
 EXIT_OK, EXIT_FAILED, EXIT_CONFIG = 0, 1, 2
 # SIGTERM must end the process within 10 s (Kubernetes' default grace is 30 s; ours is tighter):
@@ -103,7 +103,7 @@ class Service:
         # recovery (the counts above and in /metrics go on counting every one).
         self._failure_logs = ServiceFailures()
         # `run --confirm-removal`: confirms what the first cycle of each team on this replica
-        # finds held (``syncd.removal_guard``); a later loss is held again.
+        # finds held (``syncd.cycle.removal_guard``); a later loss is held again.
         self._confirm_removal = confirm_removal
         self._confirm_spent: set[str] = set()  # teams whose first cycle has read its sources
         self._running: set[str] = set()

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from syncd.config.loader import LoadedConfig
-from syncd.logs import get_logger
+from syncd.output.logs import get_logger
 from syncd.service.leases import TeamLeases
 from syncd.store import StateStore
 from syncd.store.database_url import parse_database_url

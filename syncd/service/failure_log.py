@@ -7,7 +7,7 @@ import threading
 from collections.abc import Collection
 from typing import Any
 
-from syncd.failure_streaks import Failing, FailureKey, FailureStreaks, Recovered, Verdict
+from syncd.output.failure_streaks import Failing, FailureKey, FailureStreaks, Recovered, Verdict
 
 # The field that names a key's subject in its events, by kind.
 SUBJECT_FIELDS = {"source": "source", "digest": "channel"}
@@ -55,7 +55,7 @@ class ServiceFailures:
 
 class FailureLog:
     """The failures of one piece of work (a team's cycle, or its digest): a ``FailureReporter``
-    for ``syncd.logs.failures_reported_by``, then ``settle`` to log what recovered."""
+    for ``syncd.output.logs.failures_reported_by``, then ``settle`` to log what recovered."""
 
     def __init__(self, owner: ServiceFailures, team: str) -> None:
         self._owner = owner

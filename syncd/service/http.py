@@ -8,7 +8,7 @@ from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from syncd.redaction import redactor
+from syncd.output.redaction import redactor
 from syncd.service.readiness import Readiness
 
 

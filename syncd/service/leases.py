@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from typing import Protocol
 
 from syncd.fencing import Fence
-from syncd.logs import get_logger
+from syncd.output.logs import get_logger
 from syncd.store import StateStore, StateStoreError
 from syncd.writers import take as writer_take
 from syncd.writers.lease_writer import lease_name

@@ -12,7 +12,7 @@ from prometheus_client.exposition import CONTENT_TYPE_LATEST
 from syncd.http.observe import RequestRecord
 from syncd.judge.items import ItemJudgement
 from syncd.model import Flag
-from syncd.redaction import redactor
+from syncd.output.redaction import redactor
 
 # A cycle takes seconds for a small team and minutes for a large one behind a slow tracker.
 SYNC_DURATION_BUCKETS = (0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1200)

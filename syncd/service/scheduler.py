@@ -30,7 +30,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from syncd.clock import system_now
 from syncd.cron import cron_trigger
-from syncd.logs import get_logger
+from syncd.output.logs import get_logger
 from syncd.service.readiness import HEARTBEAT_PERIOD, SchedulerPulse
 
 SYNC_JOB, DIGEST_JOB, HEARTBEAT_JOB = "sync", "digest", "heartbeat"

@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import Connection, Engine, create_engine, event
 from sqlalchemy.pool import ConnectionPoolEntry, StaticPool
 
-from syncd.redaction import redactor
+from syncd.output.redaction import redactor
 from syncd.store.database_url import DatabaseUrl
 
 # A transaction opened on a connection carrying this execution option takes SQLite's write

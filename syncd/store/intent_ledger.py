@@ -1,7 +1,7 @@
 """The intent ledger: the intent to create an item's issue, recorded before the request.
 
 The exactly-once protocol's own writes; each one is its own transaction, at the moment the
-protocol needs it (``syncd.mirror_intents``).
+protocol needs it (``syncd.execute.intents``).
 """
 
 from __future__ import annotations

@@ -164,7 +164,8 @@ class ItemRecords(StoreCore):
 
     def source_reads(self, team: str) -> dict[str, SourceRead]:
         """What the store remembers of each source of ``team`` read at least once, by name:
-        the documents of its last good read, and the loss it holds (``syncd.removal_guard``)."""
+        the documents of its last good read, and the loss it holds
+        (``syncd.cycle.removal_guard``)."""
         found = self._read(
             "read the sources' last reads", lambda conn: source_read_state.read_all(conn, team)
         )

@@ -17,7 +17,7 @@ from collections.abc import Callable
 from datetime import datetime, timedelta
 
 from syncd.fencing import Fence, LeaseLostError
-from syncd.logs import get_logger
+from syncd.output.logs import get_logger
 from syncd.store import StateStoreError
 from syncd.store.roles import LeaseStore
 from syncd.writers.claim import Holder, TeamBusyError

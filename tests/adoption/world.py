@@ -16,10 +16,10 @@ from connectors.github import GitHubTracker
 from connectors.github import issues as gh
 from connectors.jira import JiraSettings, JiraTracker
 from connectors.jira.adf import text_to_adf
-from syncd.extraction import SourceOutcome, build_team_items
+from syncd.execute.mirror_team import MirrorOutcome, mirror_team
 from syncd.mirror.model import IssueSnapshot
-from syncd.mirror_executor import MirrorOutcome, mirror_team
 from syncd.model import ExtractedDocument, Postmortem, RawItem
+from syncd.reconcile.team_items import SourceOutcome, build_team_items
 from syncd.resolve.people import PeopleDirectory, Person
 from syncd.resolve.resolver import ResolvePolicy
 from syncd.store import StateStore

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from syncd.config.yaml_reader import read_yaml
-from syncd.digest_inputs import current_slot
+from syncd.cycle.digest_inputs import current_slot
 from syncd.limits import CONFIG_YAML
 from tests.config.config_support import MINIMAL_TEAM, load, team_errors, write_config
 

@@ -6,8 +6,8 @@ import pytest
 from pydantic import ValidationError
 
 from syncd import plugins
+from syncd.cli.digest_command import digest_formats
 from syncd.config.models import Person
-from syncd.digest_command import digest_formats
 
 
 def test_handles_are_kept_by_connector_type_as_written() -> None:

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from syncd.cli import app
+from syncd.cli.app import app
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "config"
 # A Monday between the example's postmortems and their due dates: something is overdue (Oct 30),

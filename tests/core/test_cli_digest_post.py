@@ -9,7 +9,7 @@ from typing import Any
 
 from typer.testing import CliRunner
 
-from syncd.cli import app
+from syncd.cli.app import app
 from tests.http.loopback import Reply, serve
 
 DOC = """\

@@ -14,8 +14,7 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from syncd import bench
-from syncd.cli import app
+from syncd.cli.app import app, bench
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 WIDTH = {"COLUMNS": "100"}

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from syncd.cli import app
+from syncd.cli.app import app
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 DOCUMENT = "2026-11-09-broker-disk-pressure.md"

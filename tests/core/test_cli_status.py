@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from syncd.cli import app
+from syncd.cli.app import app
 from tests.core.test_cli_sync import CHECKOUT, JIRA_TOKEN, write_team
 from tests.fakes.jira.server import FakeJira
 

@@ -11,7 +11,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from syncd.cli import app
+from syncd.cli.app import app
 from tests.fakes.jira.server import FakeJira
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -6,7 +6,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from syncd.cron import cron_trigger, crontab_weekdays
-from syncd.digest_inputs import current_slot
+from syncd.cycle.digest_inputs import current_slot
 
 BERLIN = ZoneInfo("Europe/Berlin")
 

@@ -7,14 +7,14 @@ from datetime import UTC, datetime
 
 from rich.console import Console
 
-from syncd.console import render_sync
-from syncd.deferral import Deferral, deferred
-from syncd.extraction import TeamItems
+from syncd.cli.console import render_sync
+from syncd.cli.report import sync_json
+from syncd.cycle.deferral import Deferral, deferred
+from syncd.cycle.team_cycle import TeamRun
+from syncd.cycle.tracker_stage import TrackerStage
+from syncd.execute.mirror_team import MirrorOutcome
 from syncd.http import RateLimitedError
-from syncd.mirror_executor import MirrorOutcome
-from syncd.report import sync_json
-from syncd.runner import TeamRun
-from syncd.tracker_stage import TrackerStage
+from syncd.reconcile.team_items import TeamItems
 
 UNTIL = datetime(2026, 12, 3, 13, 5, tzinfo=UTC)
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 import dataclasses
 from datetime import UTC, date, datetime
 
-from syncd.extraction import SourceOutcome, build_team_items
 from syncd.model import (
     DocumentFailure,
     ExtractedDocument,
@@ -12,6 +11,7 @@ from syncd.model import (
     RawItem,
     Status,
 )
+from syncd.reconcile.team_items import SourceOutcome, build_team_items
 from syncd.resolve.people import PeopleDirectory, Person
 from syncd.resolve.resolver import ResolvePolicy
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from syncd.failure_streaks import (
+from syncd.output.failure_streaks import (
     TEAM_CYCLE,
     TRACKER,
     Failing,

@@ -7,8 +7,8 @@ from typing import Any
 
 import pytest
 
-from syncd.holders import tracker_assignees
 from syncd.model import TrackerAssignee
+from syncd.reconcile.holders import tracker_assignees
 from syncd.resolve.people import Person
 from syncd.store import StoredItem, TrackerLink
 from syncd.store.rows import item_row, stored_item

@@ -5,7 +5,8 @@ from datetime import UTC, datetime
 
 import pytest
 
-from syncd.identity import (
+from syncd.model import KnownItem, RawItem, Status
+from syncd.reconcile.identity import (
     MATCH_THRESHOLD,
     MatchKind,
     item_id,
@@ -13,7 +14,6 @@ from syncd.identity import (
     normalize_title,
     title_similarity,
 )
-from syncd.model import KnownItem, RawItem, Status
 
 TEAM, SOURCE, DOC = "payments", "pm-repo", "2026/2026-03-01-checkout.md"
 

@@ -1,12 +1,12 @@
-"""Identity across documents (``syncd.identity_across``) and through ``build_team_items``."""
+"""Identity across documents (``syncd.reconcile.identity_across``), through ``build_team_items``."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
 
-from syncd.identity import MATCH_THRESHOLD, title_similarity
-from syncd.identity_across import Newcomer, match_across_documents
 from syncd.model import KnownItem, Status
+from syncd.reconcile.identity import MATCH_THRESHOLD, title_similarity
+from syncd.reconcile.identity_across import Newcomer, match_across_documents
 
 PM_DATE = date(2026, 3, 1)
 EARLIER = datetime(2026, 3, 2, tzinfo=UTC)

@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from syncd.extraction import SourceOutcome, TeamItems, build_team_items
+from syncd.execute.mirror_team import MirrorOutcome, mirror_team
 from syncd.mirror.model import IssueFields
-from syncd.mirror_executor import MirrorOutcome, mirror_team
 from syncd.model import ExtractedDocument, Postmortem, RawItem
+from syncd.reconcile.team_items import SourceOutcome, TeamItems, build_team_items
 from syncd.resolve.people import PeopleDirectory, Person
 from syncd.resolve.resolver import ResolvePolicy
 from syncd.store import StateStore

@@ -7,14 +7,14 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from syncd.extraction import SourceOutcome, build_team_items
+from syncd.cycle.tracker_errors import reference_problem
 from syncd.http import HttpError, NotFoundError, PermanentError, TransientError
 from syncd.mirror.model import IssueFields
 from syncd.mirror.operations import AdoptIssue
 from syncd.model import ActionItem, ExtractedDocument, Postmortem, RawItem
+from syncd.reconcile.team_items import SourceOutcome, build_team_items
 from syncd.resolve.people import PeopleDirectory
 from syncd.resolve.resolver import ResolvePolicy
-from syncd.tracker_errors import reference_problem
 
 NOW = datetime(2026, 11, 21, 10, 0, tzinfo=UTC)
 URL = "https://jira.example.com/rest/api/2/issue/PAY-999"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from syncd.ledger import Operation, OpKind, RecordPlanCounts, count_plan
+from syncd.reconcile.store_plan import Operation, OpKind, RecordPlanCounts, count_plan
 
 
 def test_an_empty_plan_counts_nothing() -> None:

@@ -13,10 +13,10 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from syncd import cli
-from syncd.cli import app
+from syncd.cli.app import app
+from syncd.cli.app import app as cli
 from syncd.config.loader import LoadedTeam, load_config
-from syncd.progress import (
+from syncd.cycle.progress import (
     Matching,
     Mirroring,
     ProgressEvent,
@@ -24,7 +24,7 @@ from syncd.progress import (
     ReadingTracker,
     Waiting,
 )
-from syncd.runner import TeamRun, sync_team
+from syncd.cycle.team_cycle import TeamRun, sync_team
 from syncd.store import StateStore
 from tests.core.test_cli_sync import CHECKOUT, JIRA_TOKEN, write_team
 from tests.fakes.faults import Fault

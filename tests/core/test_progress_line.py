@@ -10,7 +10,8 @@ from zoneinfo import ZoneInfo
 import pytest
 from rich.console import Console
 
-from syncd.progress import (
+from syncd.cli.progress_line import ProgressLine, progress_display
+from syncd.cycle.progress import (
     Matching,
     Mirroring,
     ProgressEvent,
@@ -18,7 +19,6 @@ from syncd.progress import (
     ReadingTracker,
     Waiting,
 )
-from syncd.progress_line import ProgressLine, progress_display
 
 BERLIN = ZoneInfo("Europe/Berlin")
 START = datetime(2026, 11, 21, 12, 0, tzinfo=UTC)  # 13:00 in Berlin (CET)

@@ -10,9 +10,9 @@ from urllib.parse import quote, quote_plus
 
 import pytest
 
-from syncd.logs import configure, get_logger
-from syncd.redacting_stream import RedactingStream
-from syncd.redaction import MASK, Redactor, redactor
+from syncd.output.logs import configure, get_logger
+from syncd.output.redacting_stream import RedactingStream
+from syncd.output.redaction import MASK, Redactor, redactor
 from syncd.service.metrics import ServiceMetrics
 
 
@@ -134,7 +134,7 @@ def test_the_console_masks_a_long_token_before_rich_folds_it() -> None:
     from rich.table import Table
     from rich.text import Text
 
-    from syncd.redacting_console import RedactingConsole
+    from syncd.cli.redacting_console import RedactingConsole
 
     token = "ATATT3x" + secrets.token_hex(90)  # as long as a Jira Cloud API token
     redactor.register([token])
@@ -155,7 +155,7 @@ def test_the_configuration_yields_its_secrets_and_the_database_password(tmp_path
     from pathlib import Path
 
     from syncd.config.loader import load_config
-    from syncd.secret_values import secret_values
+    from syncd.output.secret_values import secret_values
 
     root = Path(str(tmp_path))
     (root / "teams").mkdir()

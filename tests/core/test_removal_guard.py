@@ -1,4 +1,4 @@
-"""The mass-removal guard's judgement (``syncd.removal_guard``): pure, over plain data."""
+"""The mass-removal guard's judgement (``syncd.cycle.removal_guard``): pure, over plain data."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 import pytest
 
-from syncd.removal_guard import GuardSettings, LastRead, Verdict, judge_read
+from syncd.cycle.removal_guard import GuardSettings, LastRead, Verdict, judge_read
 
 NOW = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)
 EARLIER = datetime(2026, 12, 3, 8, 0, tzinfo=UTC)

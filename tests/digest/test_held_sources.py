@@ -1,5 +1,5 @@
 """A source whose mass removal the guard holds is told first under "needs attention", in every
-rendering, whatever else the digest holds (``syncd.removal_guard``)."""
+rendering, whatever else the digest holds (``syncd.cycle.removal_guard``)."""
 
 from __future__ import annotations
 

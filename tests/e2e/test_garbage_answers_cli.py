@@ -21,7 +21,7 @@ from typer.testing import CliRunner
 
 from connectors.github import GitHubTracker
 from connectors.jira import JiraTracker
-from syncd.cli import app
+from syncd.cli.app import app
 from tests.e2e.cli_trackers import CLI_TRACKERS, cli_tracker
 from tests.e2e.cli_trackers import Tracker as CliTracker
 from tests.fakes.faults import GARBAGE_KINDS, Fault

@@ -10,9 +10,9 @@ import pytest
 
 from connectors.github import GitHubSettings, GitHubTracker
 from connectors.jira import JiraSettings, JiraTracker
+from syncd.cycle.tracker_errors import tracker_failure
 from syncd.http import MalformedAnswerError
 from syncd.tracker import TrackerContext
-from syncd.tracker_errors import tracker_failure
 from tests.http.fakes import VirtualClock
 from tests.http.loopback import Reply, serve
 from tests.jira.site import NOW, create

@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from syncd.cli import app
+from syncd.cli.app import app
 from tests.e2e.cli_trackers import CLI_TRACKERS, Tracker, cli_tracker
 from tests.fakes.jira.server import FakeJira
 from tests.http.loopback import Reply, serve, unused_port

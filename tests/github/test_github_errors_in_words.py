@@ -7,10 +7,10 @@ from __future__ import annotations
 import pytest
 
 from connectors.github import GitHubSettings, GitHubTracker
+from syncd.cycle.tracker_errors import tracker_failure
 from syncd.http import AuthError, NotFoundError, PermanentError, TransientError, WrongServiceError
 from syncd.mirror.operations import FieldChanges
 from syncd.tracker import TrackerContext
-from syncd.tracker_errors import tracker_failure
 from tests.fakes.github.contract import validate_requests
 from tests.fakes.github.server import FakeGitHub
 from tests.fakes.jira.server import FakeJira

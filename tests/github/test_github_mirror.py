@@ -8,9 +8,9 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from syncd.extraction import SourceOutcome, build_team_items
-from syncd.mirror_executor import MirrorOutcome, mirror_team
+from syncd.execute.mirror_team import MirrorOutcome, mirror_team
 from syncd.model import ExtractedDocument, Postmortem, RawItem
+from syncd.reconcile.team_items import SourceOutcome, build_team_items
 from syncd.resolve.people import PeopleDirectory, Person
 from syncd.resolve.resolver import ResolvePolicy
 from syncd.store import StateStore

@@ -28,7 +28,7 @@ from sqlalchemy.engine import make_url
 from typer.testing import CliRunner
 
 from connectors.github.issues import markers_in, parse_body, with_body_changes
-from syncd.cli import app
+from syncd.cli.app import app
 from syncd.store import StateStore
 from tests.e2e.workspaces import LOGINS, GitHubWorkspace, JiraWorkspace
 from tests.e2e.writers_support import TRACKER_TIMEOUT_SECONDS, Proc, TeamUnderTest, wait_for

@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 
+from syncd.cycle.tracker_errors import tracker_failure
 from syncd.http import HttpError, MalformedAnswerError, WrongServiceError
 from syncd.http.answers import EXCERPT_CHARS, body_excerpt, check_shape, parse_json
-from syncd.tracker_errors import tracker_failure
 
 URL = "https://jira.example.com/rest/api/3/issue/bulk?access_token=abc123def456"
 TOKEN = "s3cr3t-T0ken-value"

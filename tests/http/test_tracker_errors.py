@@ -10,6 +10,7 @@ import pytest
 import requests
 from urllib3.exceptions import MaxRetryError, NameResolutionError, NewConnectionError
 
+from syncd.cycle.tracker_errors import describe, tracker_failure
 from syncd.http import (
     AmbiguousWriteError,
     AuthError,
@@ -21,7 +22,6 @@ from syncd.http import (
     WrongServiceError,
 )
 from syncd.http.requests_adapter import cause_name
-from syncd.tracker_errors import describe, tracker_failure
 
 URL = "https://jira.example.com/rest/api/2/search?jql=secret"
 WHERE = "POST https://jira.example.com/rest/api/2/search"

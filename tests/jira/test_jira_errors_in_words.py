@@ -6,10 +6,10 @@ from __future__ import annotations
 import pytest
 
 from connectors.jira import JiraSettings, JiraTracker
+from syncd.cycle.tracker_errors import tracker_failure
 from syncd.http import NotFoundError, PermanentError, TransientError, WrongServiceError
 from syncd.mirror.operations import FieldChanges
 from syncd.tracker import TrackerContext
-from syncd.tracker_errors import tracker_failure
 from tests.http.fakes import VirtualClock
 from tests.http.loopback import Reply, serve, unused_port
 from tests.jira.site import NOW, Site, fields

@@ -7,8 +7,8 @@ import pytest
 
 from connectors.jira.issues import SNAPSHOT_FIELDS
 from connectors.jira.search import DATACENTER_PAGE_SIZE, search_params
+from syncd.cycle.tracker_errors import tracker_failure
 from syncd.http import PermanentError
-from syncd.tracker_errors import tracker_failure
 from tests.fakes.faults import Fault
 from tests.fakes.jira.contract import validate_requests
 from tests.http.fakes import VirtualClock

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from syncd.worker_pool import WorkerPool
+from syncd.workers.pool import WorkerPool
 from tests.support.linear_cases import CASES
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -8,6 +8,7 @@ from datetime import UTC, date, datetime
 import pytest
 
 from connectors.github import issues as gh
+from syncd.cycle.recovery import known_items_of_issues, own_issues
 from syncd.mirror.model import IssueFields, IssueOrigin, IssueSnapshot
 from syncd.mirror.origin import (
     origin_json,
@@ -17,7 +18,6 @@ from syncd.mirror.origin import (
     postmortem_of_description,
 )
 from syncd.model import Status
-from syncd.recovery import known_items_of_issues, own_issues
 
 ORIGIN = IssueOrigin(
     "abc123",

@@ -7,8 +7,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from syncd.logs import configure
 from syncd.notifier import NotifierContext
+from syncd.output.logs import configure
 from tests.http.fakes import Records, VirtualClock
 
 # Webhook URLs whose paths are the credential; tests assert these strings never leak.

@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from syncd.failure_streaks import TRACKER, FailureKey
-from syncd.logs import failures_reported_by, get_logger, log_failure
+from syncd.output.failure_streaks import TRACKER, FailureKey
+from syncd.output.logs import failures_reported_by, get_logger, log_failure
 from syncd.service.failure_log import ServiceFailures
 from tests.fakes.faults import Fault
 from tests.fakes.jira.server import FakeJira

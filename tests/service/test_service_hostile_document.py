@@ -58,7 +58,7 @@ def _write_config(root: Path, *, max_document_seconds: float) -> Path:
 
 
 def _reading_processes(parent: int) -> list[int]:
-    """The syncd.worker_main children of ``parent`` that are alive (not zombies)."""
+    """The syncd.workers.main children of ``parent`` that are alive (not zombies)."""
     found = []
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
@@ -70,7 +70,7 @@ def _reading_processes(parent: int) -> list[int]:
                 command = f.read()
         except OSError:  # it ended while we looked
             continue
-        if int(ppid) == parent and state != "Z" and b"syncd.worker_main" in command:
+        if int(ppid) == parent and state != "Z" and b"syncd.workers.main" in command:
             found.append(int(entry))
     return found
 

@@ -7,10 +7,11 @@ import time
 
 import pytest
 
-from syncd.extraction import TeamItems
-from syncd.failure_streaks import TEAM_CYCLE, TRACKER, FailureKey
-from syncd.mirror_executor import MirrorOutcome
-from syncd.runner import TeamRun
+from syncd.cycle.team_cycle import TeamRun
+from syncd.cycle.tracker_stage import TrackerStage
+from syncd.execute.mirror_team import MirrorOutcome
+from syncd.output.failure_streaks import TEAM_CYCLE, TRACKER, FailureKey
+from syncd.reconcile.team_items import TeamItems
 from syncd.service.app import cycle_failures
 from syncd.service.bounded_check import BoundedCheck
 from syncd.service.readiness import (
@@ -20,7 +21,6 @@ from syncd.service.readiness import (
     SchedulerPulse,
     judge_readiness,
 )
-from syncd.tracker_stage import TrackerStage
 from tests.service.service_support import wait_for
 
 STALE = HEARTBEAT_PERIOD.total_seconds() * HEARTBEAT_STALE_AFTER_PERIODS

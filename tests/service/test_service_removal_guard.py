@@ -1,5 +1,5 @@
 """``syncd run --confirm-removal``: the service confirms the mass removal that its first cycle
-of a team finds held, and holds any later one again (``syncd.removal_guard``)."""
+of a team finds held, and holds any later one again (``syncd.cycle.removal_guard``)."""
 
 from __future__ import annotations
 

@@ -16,12 +16,12 @@ import pytest
 import requests
 
 from syncd import plugins
+from syncd.cycle.read_sources import read_source
 from syncd.http import HttpError, HttpPolicy, PolicyEngine
 from syncd.http.requests_adapter import mount_policy
-from syncd.logs import failures_reported_by
 from syncd.model import DocumentFailure, ExtractedDocument, Postmortem
+from syncd.output.logs import failures_reported_by
 from syncd.service.failure_log import ServiceFailures
-from syncd.sources import read_source
 from tests.http.fakes import VirtualClock
 from tests.http.loopback import Reply, serve
 from tests.notify.notify_support import captured_logs

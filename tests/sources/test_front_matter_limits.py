@@ -13,9 +13,9 @@ from connectors.markdown import MarkdownSettings, MarkdownSource
 from connectors.markdown.extract import extract_document
 from connectors.markdown.files import FoundFile
 from connectors.markdown.parallel import read_in_workers
-from syncd.extraction import SourceOutcome, build_team_items
 from syncd.model import DocumentFailure, DocumentRejected, ExtractedDocument
 from syncd.plugins import SourceContext
+from syncd.reconcile.team_items import SourceOutcome, build_team_items
 from syncd.resolve.people import PeopleDirectory
 from syncd.resolve.resolver import ResolvePolicy
 from tests.sources.markdown_support import write

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from syncd.budget_ledger import StoreLedger
+from syncd.cycle.budget_ledger import StoreLedger
 from syncd.http.budget import GITHUB_LIMITS, JIRA_LIMITS, AccountLimits, BudgetState, Window
 from syncd.store import ReadOnlyStateStoreError, StateStore
 

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from sqlalchemy import Engine, MetaData, select
 
 from syncd.model import CoOwner, Owner
-from syncd.redaction import MASK, redactor
+from syncd.output.redaction import MASK, redactor
 from syncd.store import StateStore
 from tests.store.conftest import ItemFactory
 

@@ -38,15 +38,15 @@ from dataclasses import dataclass
 
 # What syncd commands import between them; the children import anything else themselves.
 PRELOAD = (
-    "syncd.cli",
+    "syncd.cli.app",
     "syncd.service",
-    "syncd.runner",
-    "syncd.sources",
-    "syncd.digest_command",
-    "syncd.digest_inputs",
-    "syncd.tracker_stage",
-    "syncd.tracker_errors",
-    "syncd.removal_guard",
+    "syncd.cycle.team_cycle",
+    "syncd.cycle.read_sources",
+    "syncd.cli.digest_command",
+    "syncd.cycle.digest_inputs",
+    "syncd.cycle.tracker_stage",
+    "syncd.cycle.tracker_errors",
+    "syncd.cycle.removal_guard",
     "syncd.cron",
     "syncd.http",
     "connectors.markdown",

@@ -1,4 +1,4 @@
-"""Jobs for the worker-pool tests, run inside ``python -m syncd.worker_main``."""
+"""Jobs for the worker-pool tests, run inside ``python -m syncd.workers.main``."""
 
 from __future__ import annotations
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from syncd.worker_pool import usable_cores
+from syncd.workers.pool import usable_cores
 
 NODE = len(os.sched_getaffinity(0))
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from syncd.worker_pool import Overran, WorkerFailed, WorkerPool, WorkersStopped
+from syncd.workers.pool import Overran, WorkerFailed, WorkerPool, WorkersStopped
 from tests.service.service_support import wait_for
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from syncd.execute.intent_settling import IntentSettling, intent_time, intents_to_resolve
 from syncd.fencing import Fence
-from syncd.intent_settling import IntentSettling, intent_time, intents_to_resolve
 from syncd.store import StateStore
 
 T0 = datetime(2026, 12, 3, 9, 0, tzinfo=UTC)

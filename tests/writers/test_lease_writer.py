@@ -10,8 +10,8 @@ from pathlib import Path
 import pytest
 
 from syncd.config.loader import load_config
+from syncd.cycle.team_cycle import sync_team
 from syncd.fencing import LeaseLostError
-from syncd.runner import sync_team
 from syncd.store import StateStore
 from syncd.writers import TeamBusyError
 from syncd.writers.lease_writer import take_lease_writer

@@ -24,7 +24,7 @@ from syncd.connector.settings import ConnectorSettings
 from syncd.connector.testing.clock import VirtualClock
 from syncd.connector.testing.digests import hostile_digest
 from syncd.connector.testing.secrets import assert_secrets_masked
-from syncd.logs import configure
+from syncd.output.logs import configure
 
 __all__ = ["ANY_MENTION", "HOSTILE_MENTIONS", "NotifierHarness", "NotifierSuite"]
 
