@@ -27,16 +27,28 @@ def failures(service: ServiceUnderTest, team: str) -> float:
     return service.metric("syncd_sync_consecutive_failures", team=team) or 0.0
 
 
+# What may make a replica unready while trackers are down: the machine, not the trackers (a
+# loaded test machine can delay the store's answer past the probe's 2 s, or a heartbeat).
+_THE_MACHINE = {"store", "scheduler"}
+
+
 class ReadyzWatch:
     """Asks /readyz on every poll of a wait, and keeps every answer."""
 
     def __init__(self, service: ServiceUnderTest) -> None:
         self.service = service
         self.statuses: list[int] = []
+        self.problems: list[dict[str, object]] = []
 
     def __call__(self) -> None:
-        status, _ = self.service.readyz()
+        status, body = self.service.readyz()
         self.statuses.append(status)
+        if status != 200:
+            problems = body.get("problems")
+            self.problems.append(problems if isinstance(problems, dict) else {"?": body})
+
+    def unready_for_other_reasons(self) -> list[dict[str, object]]:
+        return [p for p in self.problems if not p or set(p) - _THE_MACHINE]
 
 
 def test_trackers_down_leave_readyz_200_while_metrics_show_each_failing_team(
@@ -59,7 +71,8 @@ def test_trackers_down_leave_readyz_200_while_metrics_show_each_failing_team(
                 return failures(service, "search") >= 2 and failures(service, "checkout") >= 2
 
             wait_for("two failed cycles of both teams", failing_for_a_while, timeout=90)
-            assert set(watch.statuses) == {200}, "a tracker outage made the replica unready"
+            assert 200 in watch.statuses
+            assert watch.unready_for_other_reasons() == [], "a tracker outage made it unready"
             status, body = service.readyz()
             assert status == 200 and body["problems"] == {}
 
