@@ -28,8 +28,8 @@ from syncd.fencing import LeaseLostError
 from syncd.output.failure_streaks import TEAM_CYCLE
 from syncd.output.logs import get_logger, log_failure
 from syncd.reconcile.store_plan import (
-    Operation,
     RecordedItem,
+    StoreOperation,
     count_plan,
     plan_record_changes,
     recorded_fields,
@@ -44,7 +44,7 @@ from syncd.writers import TeamWriter
 class TeamRun:
     team: str
     reading: TeamItems | None = None
-    plan: tuple[Operation, ...] = ()
+    plan: tuple[StoreOperation, ...] = ()
     error: str | None = None  # the team as a whole failed
     applied: bool = False
     counts: Mapping[str, int] = field(default_factory=dict)
@@ -257,7 +257,7 @@ def _team_failed(
 
 
 def _counts(
-    reading: TeamItems, plan: tuple[Operation, ...], outcome: MirrorOutcome | None
+    reading: TeamItems, plan: tuple[StoreOperation, ...], outcome: MirrorOutcome | None
 ) -> dict[str, int]:
     planned = count_plan(plan)
     counts = {
