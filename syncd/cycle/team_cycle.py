@@ -168,7 +168,7 @@ class _TrackerWrites:
     dry_run: bool
     progress: ProgressListener | None
     recreate_missing: bool
-    writer: TeamWriter | None  # whose open intents are left to settle
+    writer: TeamWriter | None  # as this process holds the team: how long others' intents settle
 
 
 def _mirror_stage(
