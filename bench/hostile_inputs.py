@@ -27,7 +27,7 @@ from hypothesis import strategies as st
 from connectors.markdown.extract import extract_document
 from syncd.config import ConfigError, load_config
 from syncd.cycle.digest_inputs import current_slot, judge_policy
-from syncd.cycle.team_cycle import people_directory, resolve_policy
+from syncd.cycle.team_reading import people_directory, resolve_policy
 from syncd.model import DocumentRejected
 from syncd.reconcile.team_items import SourceOutcome, build_team_items
 from syncd.resolve import default_due

@@ -14,7 +14,7 @@ from rich.text import Text
 from syncd.cli.status_totals import RowState, StatusTotals, row_state
 from syncd.cycle.team_cycle import TeamRun
 from syncd.model import ActionItem, Flag, Status, TrackerAssignee
-from syncd.reconcile.store_plan import Operation, OpKind, count_plan
+from syncd.reconcile.store_plan import OpKind, StoreOperation, count_plan
 from syncd.resolve.people import is_placeholder_owner
 from syncd.store import StoredItem, TrackerLink
 
@@ -157,7 +157,7 @@ def _summary(items: Sequence[ActionItem], documents: int) -> Text:
     return text
 
 
-def _render_plan(console: Console, plan: Sequence[Operation], *, dry_run: bool) -> None:
+def _render_plan(console: Console, plan: Sequence[StoreOperation], *, dry_run: bool) -> None:
     verb = "would" if dry_run else "did"
     if not plan:
         console.print(f"state store: nothing to change ({verb} record no change)")

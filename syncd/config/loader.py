@@ -43,7 +43,7 @@ from syncd.config.errors import (
 )
 from syncd.config.interpolate import interpolate
 from syncd.config.keys import allowed_keys
-from syncd.config.models import Person, PersonKey, TeamConfig
+from syncd.config.models import PersonConfig, PersonKey, TeamConfig
 from syncd.config.people import people_problems
 from syncd.config.secret_fields import secret_paths
 from syncd.config.service import PATH_FIELDS, ServiceSettings, env_var, expand_home
@@ -363,7 +363,7 @@ def _check_database_password(
 # ----------------------------------------------------------------------------------- people
 
 
-_PERSON_ENTRY: TypeAdapter[dict[str, Person]] = TypeAdapter(dict[PersonKey, Person])
+_PERSON_ENTRY: TypeAdapter[dict[str, PersonConfig]] = TypeAdapter(dict[PersonKey, PersonConfig])
 
 
 def _load_shared_people(files: _Files, env: Mapping[str, str]) -> dict[str, Any]:
@@ -380,14 +380,14 @@ def _load_shared_people(files: _Files, env: Mapping[str, str]) -> dict[str, Any]
         return {}
     tree = _expand(located, document.data, env)
     valid: dict[str, Any] = {}
-    persons: dict[str, Person] = {}
+    persons: dict[str, PersonConfig] = {}
     for key, raw in tree.data.items():
         try:
             persons.update(_PERSON_ENTRY.validate_python({key: raw}))
         except ValidationError as exc:
             located.validation_errors(
                 exc,
-                lambda p: allowed_keys(Person, p[1:]) if p else None,
+                lambda p: allowed_keys(PersonConfig, p[1:]) if p else None,
                 skip=lambda path: _under(path, tree.failed),
             )
         else:

@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from pydantic import (
     AfterValidator,
+    ConfigDict,
     Field,
     GetJsonSchemaHandler,
     TypeAdapter,
@@ -42,9 +43,9 @@ from syncd.plugins import person_handles
 
 __all__ = [
     "ChannelConfig",
-    "Digest",
+    "DigestConfig",
     "DueDays",
-    "Person",
+    "PersonConfig",
     "Policy",
     "SourceConfig",
     "TeamConfig",
@@ -72,7 +73,7 @@ PersonKey = Annotated[
 
 
 _EMAIL = r"[^@\s]+@[^@\s]+\.[^@\s]+"
-# Kept by Person.handles; written as a connector type's key (``slack: U012ABCDEF``), never so.
+# Kept by PersonConfig.handles; written as a connector type's key (``slack: U012ABCDEF``), never so.
 _HANDLES = "handles"
 
 
@@ -80,8 +81,11 @@ _HANDLES = "handles"
 # (`slack: U012ABCDEF`, `github: octocat`, `jira: 5b10ac8d...`): the connector validates it,
 # `handles` keeps it by connector type. (A comment, not the docstring: the docstring is the
 # schema's description of a person.)
-class Person(StrictModel):
+class PersonConfig(StrictModel):
     """Someone (or a team with a lead) who can own action items."""
+
+    # The published schema's name, and the one validation errors give (``schema.PUBLISHED``).
+    model_config = ConfigDict(title="Person")
 
     aliases: list[Annotated[str, Field(min_length=1)]] = Field(
         default_factory=list,
@@ -115,13 +119,13 @@ class Person(StrictModel):
         fields = {k: v for k, v in data.items() if k not in specs and k != _HANDLES}
         handles, problems = validated_handles(data, specs)
         if _HANDLES in data:
-            allowed = allowed_keys(Person, ())
+            allowed = allowed_keys(PersonConfig, ())
             problems.append(config_problem((_HANDLES,), unknown_key_message(_HANDLES, allowed)))
         try:
             person = cast(Self, handler({**fields, _HANDLES: handles}))
         except ValidationError as exc:
             described = (
-                config_problem(e["loc"], describe(e, lambda p: allowed_keys(Person, p)))
+                config_problem(e["loc"], describe(e, lambda p: allowed_keys(PersonConfig, p)))
                 for e in exc.errors()
             )
             problems = [*described, *problems]
@@ -146,14 +150,14 @@ class Person(StrictModel):
         return schema
 
 
-def _check_people(people: dict[str, Person]) -> dict[str, Person]:
+def _check_people(people: dict[str, PersonConfig]) -> dict[str, PersonConfig]:
     problems = [config_problem(path, message) for path, message in people_problems(people)]
     if problems:
         raise ValidationError.from_exception_data("people", problems)
     return people
 
 
-People = Annotated[dict[PersonKey, Person], AfterValidator(_check_people)]
+People = Annotated[dict[PersonKey, PersonConfig], AfterValidator(_check_people)]
 
 
 # ---------------------------------------------------------------------------------- policy
@@ -245,8 +249,11 @@ HttpUrlText = Annotated[
 ]
 
 
-class Digest(StrictModel):
+class DigestConfig(StrictModel):
     """When and where the team's digest is posted."""
+
+    # The published schema's name (``schema.PUBLISHED``).
+    model_config = ConfigDict(title="Digest")
 
     schedule: CronExpression = Field(
         "0 9 * * MON", description="Cron (5 fields), in the team's timezone."
@@ -308,7 +315,9 @@ class TeamConfig(StrictModel):
         description="Owners, merged over people.yaml (an entry here replaces the shared one).",
     )
     policy: Policy = Field(default_factory=Policy, description="Due dates and judgement.")
-    digest: Digest = Field(default_factory=Digest, description="The periodic report to chat.")
+    digest: DigestConfig = Field(
+        default_factory=DigestConfig, description="The periodic report to chat."
+    )
 
     @property
     def tzinfo(self) -> ZoneInfo:

@@ -11,6 +11,8 @@ import json
 from pathlib import Path
 from typing import Any
 
+from pydantic.json_schema import GenerateJsonSchema
+
 from syncd.config.models import TeamConfig
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -26,11 +28,19 @@ _SCHEMA_MAP_KEYS = ("properties", "$defs", "patternProperties")
 _SCHEMA_LIST_KEYS = ("anyOf", "oneOf", "allOf", "prefixItems")
 # Keywords describing a value rather than constraining it: they stay on the outer schema.
 _ANNOTATIONS = ("title", "description", "default", "examples", "deprecated")
+# Models renamed in code keep their definition names in the published schema, which editors and
+# people's own tooling may refer to: code name → published name.
+PUBLISHED = {"PersonConfig": "Person", "DigestConfig": "Digest"}
+
+
+class _PublishedNames(GenerateJsonSchema):
+    def normalize_name(self, name: str) -> str:
+        return super().normalize_name(PUBLISHED.get(name, name))
 
 
 def team_file_schema() -> dict[str, Any]:
     """A JSON Schema (draft 2020-12) of a team file, including every installed connector."""
-    schema = TeamConfig.model_json_schema(mode="validation")
+    schema = TeamConfig.model_json_schema(mode="validation", schema_generator=_PublishedNames)
     schema = _with_references(schema)
     return {
         "$schema": DRAFT,

@@ -14,7 +14,7 @@ from zoneinfo import ZoneInfo
 
 from syncd.config.loader import LoadedTeam
 from syncd.cron import cron_trigger
-from syncd.cycle.team_cycle import people_directory
+from syncd.cycle.team_reading import people_directory
 from syncd.digest import ChatIds
 from syncd.judge import ItemState, JudgePolicy
 from syncd.limits import MAX_CRON_GAP

@@ -12,7 +12,7 @@ from typing import Any
 from syncd.cycle.removal_guard import ReadJudgement
 from syncd.execute.outcome import MirrorOutcome
 from syncd.model import ActionItem, Flag
-from syncd.reconcile.store_plan import Operation, OpKind
+from syncd.reconcile.store_plan import OpKind, StoreOperation
 from syncd.reconcile.team_items import SourceOutcome, TeamItems
 from syncd.store import DocumentSeen, StateStore
 
@@ -21,7 +21,7 @@ def record_reading(
     store: StateStore,
     team: str,
     reading: TeamItems,
-    plan: tuple[Operation, ...],
+    plan: tuple[StoreOperation, ...],
     outcomes: list[SourceOutcome],
     now: datetime,
     guard: Mapping[str, ReadJudgement],
@@ -36,7 +36,7 @@ def _record_reading(
     store: StateStore,
     team: str,
     reading: TeamItems,
-    plan: tuple[Operation, ...],
+    plan: tuple[StoreOperation, ...],
     outcomes: list[SourceOutcome],
     now: datetime,
     guard: Mapping[str, ReadJudgement],

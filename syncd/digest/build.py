@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import statistics
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from syncd.digest.escape import clean_text
@@ -52,7 +53,54 @@ def build_digest(
     today = team_today(now, policy.timezone)
     window_start = since if since is not None else now - FIRST_DIGEST_LOOKBACK
     judgements = [judge_item(state, policy, now) for state in items]
+    sections = _sections(judgements, window_start, now)
 
+    def entry(j: ItemJudgement, *, reasons: bool = False) -> DigestEntry:
+        return _entry(j, people, with_reasons=reasons)
+
+    all_postmortems = list(postmortems) + [s.item.postmortem for s in items]
+    reviews = _reviews_due(all_postmortems, judgements, policy, now)
+    return Digest(
+        team=team,
+        generated_at=now,
+        timezone=policy.timezone.key,
+        since=window_start,
+        since_last_digest=since is not None,
+        due_soon_days=policy.due_soon_days,
+        stale_after_days=policy.stale_after_days,
+        link_base=link_base,
+        counts=Counts(
+            open=sum(1 for j in judgements if not j.done and not j.orphaned),
+            overdue=len(sections.overdue),
+            due_soon=len(sections.due_soon),
+            stale=len(sections.stale),
+            done_since=len(sections.done_since),
+        ),
+        done_since=tuple(entry(j) for j in sections.done_since),
+        overdue=_group_by_postmortem([entry(j) for j in sections.overdue]),
+        due_soon=tuple(entry(j) for j in sections.due_soon),
+        stale=tuple(entry(j) for j in sections.stale),
+        attention=tuple(entry(j, reasons=True) for j in sections.attention),
+        reviews=reviews,
+        rates=_rates(judgements, policy, today),
+        source_warnings=tuple(source_warnings),
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class _Sections:
+    """The judged items of each section, in the contract's order."""
+
+    done_since: list[ItemJudgement]
+    overdue: list[ItemJudgement]
+    due_soon: list[ItemJudgement]
+    stale: list[ItemJudgement]
+    attention: list[ItemJudgement]
+
+
+def _sections(
+    judgements: Sequence[ItemJudgement], window_start: datetime, now: datetime
+) -> _Sections:
     done_since = [
         j
         for j in judgements
@@ -81,11 +129,15 @@ def build_digest(
         )
     ]
     attention.sort(key=lambda j: (_postmortem_order(j), j.state.item.line, _title_key(j)))
+    return _Sections(done_since, overdue, due_soon, stale, attention)
 
-    def entry(j: ItemJudgement, *, reasons: bool = False) -> DigestEntry:
-        return _entry(j, people, with_reasons=reasons)
 
-    all_postmortems = list(postmortems) + [s.item.postmortem for s in items]
+def _reviews_due(
+    postmortems: Sequence[Postmortem],
+    judgements: Sequence[ItemJudgement],
+    policy: JudgePolicy,
+    now: datetime,
+) -> tuple[ReviewDue, ...]:
     reviews = [
         ReviewDue(
             postmortem=_postmortem_ref(p.postmortem),
@@ -94,36 +146,11 @@ def build_digest(
             total=p.total,
             all_open=p.all_open,
         )
-        for p in judge_postmortems(all_postmortems, judgements, policy, now)
+        for p in judge_postmortems(postmortems, judgements, policy, now)
         if p.review_due and p.review_date is not None
     ]
     reviews.sort(key=lambda r: (r.review_date, r.postmortem.title.casefold()))
-
-    return Digest(
-        team=team,
-        generated_at=now,
-        timezone=policy.timezone.key,
-        since=window_start,
-        since_last_digest=since is not None,
-        due_soon_days=policy.due_soon_days,
-        stale_after_days=policy.stale_after_days,
-        link_base=link_base,
-        counts=Counts(
-            open=sum(1 for j in judgements if not j.done and not j.orphaned),
-            overdue=len(overdue),
-            due_soon=len(due_soon),
-            stale=len(stale),
-            done_since=len(done_since),
-        ),
-        done_since=tuple(entry(j) for j in done_since),
-        overdue=_group_by_postmortem([entry(j) for j in overdue]),
-        due_soon=tuple(entry(j) for j in due_soon),
-        stale=tuple(entry(j) for j in stale),
-        attention=tuple(entry(j, reasons=True) for j in attention),
-        reviews=tuple(reviews),
-        rates=_rates(judgements, policy, today),
-        source_warnings=tuple(source_warnings),
-    )
+    return tuple(reviews)
 
 
 def _in_window(j: ItemJudgement, start: datetime, end: datetime) -> bool:

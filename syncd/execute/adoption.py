@@ -152,15 +152,29 @@ def check_markers(
     found = MarkerCheck()
     by_key = {record.key: record for record in records.values()}
     unique = {snapshot.key: snapshot for snapshot in snapshots}
+    found.problems.extend(_markers_on_several_issues(unique.values(), records, items, tracker))
+    for snapshot in sorted(unique.values(), key=lambda s: s.key):
+        _check_issue_markers(snapshot, records, by_key, items, tracker, found)
+    return found
+
+
+def _markers_on_several_issues(
+    unique: Iterable[IssueSnapshot],
+    records: Mapping[str, MirrorRecord],
+    items: Mapping[str, Named],
+    tracker: Tracker,
+) -> list[TrackerProblem]:
+    """An item without a record whose marker is on more than one issue."""
+    problems: list[TrackerProblem] = []
     carriers: dict[str, list[IssueSnapshot]] = {}
-    for snapshot in unique.values():
+    for snapshot in unique:
         for marked in snapshot.markers:
             carriers.setdefault(marked, []).append(snapshot)
     for marked, issues in sorted(carriers.items()):
         if len(issues) > 1 and marked not in records:
             kept, *others = preferred(issues)
             extra = ", ".join(s.key for s in others)
-            found.problems.append(
+            problems.append(
                 TrackerProblem(
                     marked,
                     kept.key,
@@ -171,48 +185,58 @@ def check_markers(
                     {"keys": sorted(s.key for s in issues)},
                 )
             )
-    for snapshot in sorted(unique.values(), key=lambda s: s.key):
-        key = snapshot.key
-        if len(snapshot.markers) > 1:
-            named = " and ".join(item_words(items.get(i), i) for i in sorted(snapshot.markers))
+    return problems
+
+
+def _check_issue_markers(
+    snapshot: IssueSnapshot,
+    records: Mapping[str, MirrorRecord],
+    by_key: Mapping[str, MirrorRecord],
+    items: Mapping[str, Named],
+    tracker: Tracker,
+    found: MarkerCheck,
+) -> None:
+    """One issue's markers: several items', another issue's copied, or its own removed."""
+    key = snapshot.key
+    if len(snapshot.markers) > 1:
+        named = " and ".join(item_words(items.get(i), i) for i in sorted(snapshot.markers))
+        found.problems.append(
+            TrackerProblem(
+                None,
+                key,
+                f"{key} carries the markers of {len(snapshot.markers)} items ({named}); an "
+                f"issue is one item's: remove the markers of the items {key} is not for",
+                {"markers": sorted(snapshot.markers)},
+            )
+        )
+    for marked in sorted(snapshot.markers):
+        record = records.get(marked)
+        if record is not None and record.key != key:
             found.problems.append(
                 TrackerProblem(
-                    None,
+                    marked,
                     key,
-                    f"{key} carries the markers of {len(snapshot.markers)} items ({named}); an "
-                    f"issue is one item's: remove the markers of the items {key} is not for",
-                    {"markers": sorted(snapshot.markers)},
+                    f"{key} carries the marker of {item_words(items.get(marked), marked)}, "
+                    f"whose issue is {record.key}: copied by hand? syncd keeps to "
+                    f"{record.key} and ignores {key} for this item: remove "
+                    f"{tracker.marker(marked)!r} from {key}",
+                    {"issue": record.key, "marker": tracker.marker(marked)},
                 )
             )
-        for marked in sorted(snapshot.markers):
-            record = records.get(marked)
-            if record is not None and record.key != key:
-                found.problems.append(
-                    TrackerProblem(
-                        marked,
-                        key,
-                        f"{key} carries the marker of {item_words(items.get(marked), marked)}, "
-                        f"whose issue is {record.key}: copied by hand? syncd keeps to "
-                        f"{record.key} and ignores {key} for this item: remove "
-                        f"{tracker.marker(marked)!r} from {key}",
-                        {"issue": record.key, "marker": tracker.marker(marked)},
-                    )
-                )
-        record = by_key.get(key)
-        if record is not None and not record.adopted and record.item_id not in snapshot.markers:
-            found.restore.append((key, record.item_id))
-            found.problems.append(
-                TrackerProblem(
-                    record.item_id,
-                    key,
-                    f"the marker of {item_words(items.get(record.item_id), record.item_id)} was "
-                    f"removed from {key} by hand; syncd puts it back, because without it a lost "
-                    f"state store would lead to a second issue. To stop syncd following {key}, "
-                    "remove the item from its document instead",
-                    {"marker": tracker.marker(record.item_id)},
-                )
+    record = by_key.get(key)
+    if record is not None and not record.adopted and record.item_id not in snapshot.markers:
+        found.restore.append((key, record.item_id))
+        found.problems.append(
+            TrackerProblem(
+                record.item_id,
+                key,
+                f"the marker of {item_words(items.get(record.item_id), record.item_id)} was "
+                f"removed from {key} by hand; syncd puts it back, because without it a lost "
+                f"state store would lead to a second issue. To stop syncd following {key}, "
+                "remove the item from its document instead",
+                {"marker": tracker.marker(record.item_id)},
             )
-    return found
+        )
 
 
 def missing_issue_problem(

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from syncd.judge.policy import JudgePolicy
 from syncd.judge.state import ItemState
@@ -96,18 +96,7 @@ def judge_item(state: ItemState, policy: JudgePolicy, now: datetime) -> ItemJudg
         )
 
     item = state.item
-    overdue_days: int | None = None
-    days_to_due: int | None = None
-    due_soon = False
-    if item.due.date is not None:
-        if item.due.date < today:
-            overdue_days = (today - item.due.date).days
-        else:
-            days_to_due = (item.due.date - today).days
-            window = days_between(
-                today, item.due.date, business=policy.business_days, holidays=policy.holidays
-            )
-            due_soon = window <= policy.due_soon_days
+    overdue_days, days_to_due, due_soon = _due(item.due.date, today, policy)
 
     # Calendar dates in the team's zone: "14 days without activity" means fourteen of the
     # team's days, also across a daylight-saving change (when 14 days are 335 or 337 hours).
@@ -116,15 +105,7 @@ def judge_item(state: ItemState, policy: JudgePolicy, now: datetime) -> ItemJudg
     idle_days = max(0, (today - last_day).days)
     idle = days_between(last_day, today, business=policy.business_days, holidays=policy.holidays)
 
-    owner = item.owner
-    written_nobody = is_placeholder_owner(owner.written)
-    # Someone holds the issue in the tracker: the item is owned, whatever the document says.
-    holder = state.tracker_assignee
-    held = holder is not None and not holder.cleared
-    # A person removed the assignee in the tracker: nobody holds it, whoever the document names.
-    cleared = holder is not None and holder.cleared
-    unowned = cleared or (owner.person is None and written_nobody and not held)
-    owner_unresolved = owner.person is None and not written_nobody and not held
+    unowned, owner_unresolved = _ownership(state)
     return ItemJudgement(
         state=state,
         done=False,
@@ -141,3 +122,34 @@ def judge_item(state: ItemState, policy: JudgePolicy, now: datetime) -> ItemJudg
         conflict=state.in_conflict,
         error=state.sync_error,
     )
+
+
+def _due(due: date | None, today: date, policy: JudgePolicy) -> tuple[int | None, int | None, bool]:
+    """(overdue days, days to the due date, due soon) of an open item."""
+    overdue_days: int | None = None
+    days_to_due: int | None = None
+    due_soon = False
+    if due is not None:
+        if due < today:
+            overdue_days = (today - due).days
+        else:
+            days_to_due = (due - today).days
+            window = days_between(
+                today, due, business=policy.business_days, holidays=policy.holidays
+            )
+            due_soon = window <= policy.due_soon_days
+    return overdue_days, days_to_due, due_soon
+
+
+def _ownership(state: ItemState) -> tuple[bool, bool]:
+    """(unowned, owner unresolved) of an open item."""
+    owner = state.item.owner
+    written_nobody = is_placeholder_owner(owner.written)
+    # Someone holds the issue in the tracker: the item is owned, whatever the document says.
+    holder = state.tracker_assignee
+    held = holder is not None and not holder.cleared
+    # A person removed the assignee in the tracker: nobody holds it, whoever the document names.
+    cleared = holder is not None and holder.cleared
+    unowned = cleared or (owner.person is None and written_nobody and not held)
+    owner_unresolved = owner.person is None and not written_nobody and not held
+    return unowned, owner_unresolved

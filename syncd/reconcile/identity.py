@@ -107,7 +107,6 @@ def match_document(
     issue. ``taken_ids`` are ids in use elsewhere in the team, which a new id must avoid.
     """
     known_ids = {k.id for k in known}
-    assigned: list[Assignment | None] = [None] * len(items)
     used: set[str] = set()
     normalized = [normalize_title(item.title) for item in items]
     occurrences = _occurrences(normalized)
@@ -115,37 +114,8 @@ def match_document(
         _hash_id(team, source, document, normalized[index], occurrences[index])
         for index in range(len(items))
     ]
-
-    # 1. Exact: a known item with the same normalised title (the store's title, not the id:
-    #    an id can outlive the wording it was computed from).
-    known_by_title: dict[str, list[KnownItem]] = {}
-    for k in sorted(known, key=lambda k: (k.line, k.id)):
-        for title in dict.fromkeys(normalize_title(t) for t in known_titles(k)):
-            known_by_title.setdefault(title, []).append(k)
-    for index, title in enumerate(normalized):
-        same = [k for k in known_by_title.get(title, ()) if k.id not in used]
-        if same:
-            # The known item whose id this text would compute wins; else the first in order.
-            chosen = next((k for k in same if k.id == computed[index]), same[0])
-            assigned[index] = Assignment(chosen.id, MatchKind.EXACT)
-            used.add(chosen.id)
-
-    # 2. Similar: best pairs first among what is left on both sides; not an item removed in
-    #    an earlier cycle (its issue is left alone; another action would take it over).
-    open_items = [i for i, a in enumerate(assigned) if a is None]
-    open_known = [k for k in known if k.id not in used and k.orphaned_at is None]
-    if open_items and open_known:
-        pairs = sorted(
-            ((_pair_score(items[i], k), i, k) for i in open_items for k in open_known),
-            key=lambda p: (-p[0], p[1], p[2].line, p[2].id),
-        )
-        for score, index, known_item in pairs:
-            if score < MATCH_THRESHOLD:
-                break
-            if assigned[index] is not None or known_item.id in used:
-                continue
-            assigned[index] = Assignment(known_item.id, MatchKind.SIMILAR, known_item.title)
-            used.add(known_item.id)
+    assigned = _match_exactly(normalized, computed, known, used)
+    _match_similar(items, known, assigned, used)
 
     # 3. New: the deterministic id, moved past any id already taken.
     def taken(candidate: str) -> bool:
@@ -165,6 +135,52 @@ def match_document(
 
     unmatched = tuple(k for k in known if k.id not in used)
     return DocumentMatch(tuple(result), unmatched)
+
+
+def _match_exactly(
+    normalized: Sequence[str], computed: Sequence[str], known: Sequence[KnownItem], used: set[str]
+) -> list[Assignment | None]:
+    """Step 1, exact: a known item with the same normalised title (the store's title, not the
+    id: an id can outlive the wording it was computed from). Ids taken go into ``used``."""
+    assigned: list[Assignment | None] = [None] * len(normalized)
+    known_by_title: dict[str, list[KnownItem]] = {}
+    for k in sorted(known, key=lambda k: (k.line, k.id)):
+        for title in dict.fromkeys(normalize_title(t) for t in known_titles(k)):
+            known_by_title.setdefault(title, []).append(k)
+    for index, title in enumerate(normalized):
+        same = [k for k in known_by_title.get(title, ()) if k.id not in used]
+        if same:
+            # The known item whose id this text would compute wins; else the first in order.
+            chosen = next((k for k in same if k.id == computed[index]), same[0])
+            assigned[index] = Assignment(chosen.id, MatchKind.EXACT)
+            used.add(chosen.id)
+    return assigned
+
+
+def _match_similar(
+    items: Sequence[RawItem],
+    known: Sequence[KnownItem],
+    assigned: list[Assignment | None],
+    used: set[str],
+) -> None:
+    """Step 2, similar: best pairs first among what is left on both sides; not an item removed
+    in an earlier cycle (its issue is left alone; another action would take it over). Fills
+    ``assigned`` and ``used``."""
+    open_items = [i for i, a in enumerate(assigned) if a is None]
+    open_known = [k for k in known if k.id not in used and k.orphaned_at is None]
+    if not (open_items and open_known):
+        return
+    pairs = sorted(
+        ((_pair_score(items[i], k), i, k) for i in open_items for k in open_known),
+        key=lambda p: (-p[0], p[1], p[2].line, p[2].id),
+    )
+    for score, index, known_item in pairs:
+        if score < MATCH_THRESHOLD:
+            break
+        if assigned[index] is not None or known_item.id in used:
+            continue
+        assigned[index] = Assignment(known_item.id, MatchKind.SIMILAR, known_item.title)
+        used.add(known_item.id)
 
 
 def _occurrences(normalized_titles: Sequence[str]) -> list[int]:

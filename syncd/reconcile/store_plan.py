@@ -25,7 +25,10 @@ class OpKind(StrEnum):
 
 
 @dataclass(frozen=True, slots=True)
-class Operation:
+class StoreOperation:
+    """A change to the state store's record of an item; the tracker's side has its own
+    operations (``syncd.mirror.operations``)."""
+
     kind: OpKind
     item: str  # item id
     title: str
@@ -51,7 +54,7 @@ class RecordPlanCounts:
     restored: int = 0
 
 
-def count_plan(plan: Sequence[Operation]) -> RecordPlanCounts:
+def count_plan(plan: Sequence[StoreOperation]) -> RecordPlanCounts:
     """The one count of a plan, read by the run record, ``--json`` and the console alike."""
     by_kind = dict.fromkeys(OpKind, 0)
     for op in plan:
@@ -93,13 +96,13 @@ def recorded_fields(item: ActionItem) -> dict[str, Any]:
 
 def plan_record_changes(
     reading: TeamItems, recorded: Sequence[RecordedItem]
-) -> tuple[Operation, ...]:
+) -> tuple[StoreOperation, ...]:
     by_id = {r.id: r for r in recorded}
-    ops: list[Operation] = []
+    ops: list[StoreOperation] = []
     for item in reading.items:
         before = by_id.get(item.id)
         if before is None:
-            ops.append(Operation(OpKind.TRACK, item.id, item.title))
+            ops.append(StoreOperation(OpKind.TRACK, item.id, item.title))
             continue
         now = recorded_fields(item)
         changes = {
@@ -108,13 +111,13 @@ def plan_record_changes(
             if before.fields.get(name) != value
         }
         if before.orphaned:
-            ops.append(Operation(OpKind.RESTORE, item.id, item.title, changes))
+            ops.append(StoreOperation(OpKind.RESTORE, item.id, item.title, changes))
         elif changes:
-            ops.append(Operation(OpKind.UPDATE, item.id, item.title, changes))
+            ops.append(StoreOperation(OpKind.UPDATE, item.id, item.title, changes))
     for gone in reading.orphaned:
         previous = by_id.get(gone.id)
         if previous is not None and not previous.orphaned:
-            ops.append(Operation(OpKind.ORPHAN, gone.id, gone.title))
+            ops.append(StoreOperation(OpKind.ORPHAN, gone.id, gone.title))
     return tuple(ops)
 
 

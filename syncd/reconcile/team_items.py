@@ -86,58 +86,113 @@ def build_team_items(
     believe yet.
     """
     held = held or {}
-    known_by_doc: dict[tuple[str, str], list[KnownItem]] = defaultdict(list)
-    for k in known:
-        known_by_doc[(k.source, k.document)].append(k)
+    known_by_doc = _by_document(known)
     # Ids a new item must not take: every known id, and every id given out in this cycle.
     taken_ids: set[str] = {k.id for k in known}
-
-    matched: list[tuple[ExtractedDocument, list[str], list[MatchKind]]] = []
-    documents: list[ExtractedDocument] = []
+    matched: list[_MatchedDocument] = []
     orphaned: list[KnownItem] = []
     failures: list[DocumentFailure] = []
     source_errors: dict[str, str] = {}
-
     for outcome in outcomes:
         failures.extend(outcome.failures)
         if not outcome.ok:
             source_errors[outcome.name] = outcome.error or "unreadable"
             continue
-        present = outcome.present
-        # A folder that could not be listed fails as "sub/": what lies under it is not gone.
-        unread_folders = outcome.unread_folders
-        for doc in outcome.documents:
-            doc = _with_date(doc, first_seen.get((outcome.name, doc.postmortem.document)), today)
-            documents.append(doc)
-            key = (outcome.name, doc.postmortem.document)
-            match = match_document(
-                team,
-                outcome.name,
-                doc.postmortem.document,
-                doc.items,
-                known_by_doc.get(key, []),
-                taken_ids=taken_ids,
-            )
-            orphaned.extend(match.unmatched_known)
-            taken_ids.update(a.id for a in match.assignments)
-            matched.append(
-                (doc, [a.id for a in match.assignments], [a.kind for a in match.assignments])
-            )
+        source_matched, unmatched = _match_source_documents(
+            team, outcome, known_by_doc, taken_ids, first_seen, today=today
+        )
+        matched.extend(source_matched)
+        orphaned.extend(unmatched)
         if outcome.name in held:
             continue  # documents missing from a held read are not believed gone
-        # Documents the store knows in this source that are gone: their items are orphaned.
-        for (source, document), doc_known in known_by_doc.items():
-            if (
-                source == outcome.name
-                and document not in present
-                and not document.startswith(unread_folders)
-            ):
-                orphaned.extend(doc_known)
+        orphaned.extend(_known_of_gone_documents(outcome, known_by_doc))
     # A source no longer configured (renamed, removed): its items are gone too.
     configured = {outcome.name for outcome in outcomes}
     orphaned.extend(k for k in known if k.source not in configured)
 
     orphaned = _recognise_moves(matched, orphaned)
+    items, matches = _resolve_items(team, matched, today=today, people=people, policy=policy)
+    return TeamItems(
+        team=team,
+        items=tuple(items),
+        matches=matches,
+        documents=tuple(doc for doc, _, _ in matched),
+        orphaned=tuple(orphaned),
+        failures=tuple(failures),
+        source_errors=source_errors,
+        held_sources={name: why for name, why in held.items() if name in configured},
+    )
+
+
+# A document with the id and the kind of match of each of its items, in document order.
+_MatchedDocument = tuple[ExtractedDocument, list[str], list[MatchKind]]
+
+
+def _by_document(known: Sequence[KnownItem]) -> dict[tuple[str, str], list[KnownItem]]:
+    known_by_doc: dict[tuple[str, str], list[KnownItem]] = defaultdict(list)
+    for k in known:
+        known_by_doc[(k.source, k.document)].append(k)
+    return known_by_doc
+
+
+def _match_source_documents(
+    team: str,
+    outcome: SourceOutcome,
+    known_by_doc: Mapping[tuple[str, str], list[KnownItem]],
+    taken_ids: set[str],
+    first_seen: Mapping[tuple[str, str], datetime],
+    *,
+    today: date,
+) -> tuple[list[_MatchedDocument], list[KnownItem]]:
+    """Each document of a source read well, dated and its items matched; and the known items
+    of those documents no longer in them. The ids given out are added to ``taken_ids``."""
+    matched: list[_MatchedDocument] = []
+    unmatched: list[KnownItem] = []
+    for doc in outcome.documents:
+        doc = _with_date(doc, first_seen.get((outcome.name, doc.postmortem.document)), today)
+        match = match_document(
+            team,
+            outcome.name,
+            doc.postmortem.document,
+            doc.items,
+            known_by_doc.get((outcome.name, doc.postmortem.document), []),
+            taken_ids=taken_ids,
+        )
+        unmatched.extend(match.unmatched_known)
+        taken_ids.update(a.id for a in match.assignments)
+        matched.append(
+            (doc, [a.id for a in match.assignments], [a.kind for a in match.assignments])
+        )
+    return matched, unmatched
+
+
+def _known_of_gone_documents(
+    outcome: SourceOutcome, known_by_doc: Mapping[tuple[str, str], list[KnownItem]]
+) -> list[KnownItem]:
+    """The known items of documents the store knows in this source that are gone."""
+    present = outcome.present
+    # A folder that could not be listed fails as "sub/": what lies under it is not gone.
+    unread_folders = outcome.unread_folders
+    gone: list[KnownItem] = []
+    for (source, document), doc_known in known_by_doc.items():
+        if (
+            source == outcome.name
+            and document not in present
+            and not document.startswith(unread_folders)
+        ):
+            gone.extend(doc_known)
+    return gone
+
+
+def _resolve_items(
+    team: str,
+    matched: Sequence[_MatchedDocument],
+    *,
+    today: date,
+    people: PeopleDirectory,
+    policy: ResolvePolicy,
+) -> tuple[list[ActionItem], dict[str, MatchKind]]:
+    """Each matched item resolved under its id, and how each id was identified."""
     items: list[ActionItem] = []
     matches: dict[str, MatchKind] = {}
     for doc, ids, kinds in matched:
@@ -155,21 +210,11 @@ def build_team_items(
                     fallback_date=fallback,
                 )
             )
-
-    return TeamItems(
-        team=team,
-        items=tuple(items),
-        matches=matches,
-        documents=tuple(documents),
-        orphaned=tuple(orphaned),
-        failures=tuple(failures),
-        source_errors=source_errors,
-        held_sources={name: why for name, why in held.items() if name in configured},
-    )
+    return items, matches
 
 
 def _recognise_moves(
-    matched: Sequence[tuple[ExtractedDocument, list[str], list[MatchKind]]],
+    matched: Sequence[_MatchedDocument],
     orphaned: Sequence[KnownItem],
 ) -> list[KnownItem]:
     """Items new in their document that are known items gone from theirs take those items'

@@ -7,11 +7,11 @@ from pydantic import ValidationError
 
 from syncd import plugins
 from syncd.cli.digest_command import digest_formats
-from syncd.config.models import Person
+from syncd.config.models import PersonConfig
 
 
 def test_handles_are_kept_by_connector_type_as_written() -> None:
-    person = Person.model_validate(
+    person = PersonConfig.model_validate(
         {"slack": "U012ABCDEF", "teams": "alice@acme.example", "mattermost": None}
     )
     assert person.handles == {"slack": "U012ABCDEF", "teams": "alice@acme.example"}
@@ -19,8 +19,8 @@ def test_handles_are_kept_by_connector_type_as_written() -> None:
 
 
 def test_every_declared_handle_is_a_key_of_a_person() -> None:
-    assert set(Person.extra_keys()) == set(plugins.person_handles())
-    assert {"slack", "teams", "mattermost", "discord"} <= set(Person.extra_keys())
+    assert set(PersonConfig.extra_keys()) == set(plugins.person_handles())
+    assert {"slack", "teams", "mattermost", "discord"} <= set(PersonConfig.extra_keys())
 
 
 @pytest.mark.parametrize(
@@ -35,7 +35,7 @@ def test_a_connector_refuses_a_handle_at_its_key(
     data: dict[str, object], loc: tuple[str, ...], message: str
 ) -> None:
     with pytest.raises(ValidationError) as caught:
-        Person.model_validate(data)
+        PersonConfig.model_validate(data)
     [error] = caught.value.errors()
     assert error["loc"] == loc
     assert message in error["msg"]
@@ -48,9 +48,9 @@ def test_digest_formats_are_text_json_and_the_installed_notifiers() -> None:
 
 
 def test_a_trackers_id_is_a_handle_of_its_connector() -> None:
-    person = Person.model_validate({"jira": "5b10ac8d82e05b22cc7d4ef5", "github": "alice-gh"})
+    person = PersonConfig.model_validate({"jira": "5b10ac8d82e05b22cc7d4ef5", "github": "alice-gh"})
     assert person.handles == {"jira": "5b10ac8d82e05b22cc7d4ef5", "github": "alice-gh"}
-    assert {"jira", "github"} <= set(Person.extra_keys())
+    assert {"jira", "github"} <= set(PersonConfig.extra_keys())
     # documents may name an owner by their tracker id, as by an alias
     assert person.owner_names() == ("5b10ac8d82e05b22cc7d4ef5", "alice-gh")
 
@@ -58,7 +58,7 @@ def test_a_trackers_id_is_a_handle_of_its_connector() -> None:
 @pytest.mark.parametrize("login", ["@alice", "alice_gh", "-alice", "alice--gh", "a" * 40])
 def test_github_refuses_what_is_not_a_login(login: str) -> None:
     with pytest.raises(ValidationError) as caught:
-        Person.model_validate({"github": login})
+        PersonConfig.model_validate({"github": login})
     [error] = caught.value.errors()
     assert error["loc"] == ("github",)
     assert error["msg"] == "must be a GitHub login, without @"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from syncd.reconcile.store_plan import Operation, OpKind, RecordPlanCounts, count_plan
+from syncd.reconcile.store_plan import OpKind, RecordPlanCounts, StoreOperation, count_plan
 
 
 def test_an_empty_plan_counts_nothing() -> None:
@@ -11,12 +11,12 @@ def test_an_empty_plan_counts_nothing() -> None:
 
 def test_each_kind_is_counted_apart() -> None:
     plan = (
-        Operation(OpKind.TRACK, "a", "A"),
-        Operation(OpKind.TRACK, "b", "B"),
-        Operation(OpKind.UPDATE, "c", "C", {"title": ("old", "new")}),
-        Operation(OpKind.ORPHAN, "d", "D"),
-        Operation(OpKind.RESTORE, "e", "E"),
-        Operation(OpKind.RESTORE, "f", "F"),
-        Operation(OpKind.RESTORE, "g", "G"),
+        StoreOperation(OpKind.TRACK, "a", "A"),
+        StoreOperation(OpKind.TRACK, "b", "B"),
+        StoreOperation(OpKind.UPDATE, "c", "C", {"title": ("old", "new")}),
+        StoreOperation(OpKind.ORPHAN, "d", "D"),
+        StoreOperation(OpKind.RESTORE, "e", "E"),
+        StoreOperation(OpKind.RESTORE, "f", "F"),
+        StoreOperation(OpKind.RESTORE, "g", "G"),
     )
     assert count_plan(plan) == RecordPlanCounts(tracked=2, changed=1, orphaned=1, restored=3)
