@@ -13,11 +13,12 @@ from __future__ import annotations
 import codecs
 import errno
 import os
-import re
 import stat
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
+
+from connectors.markdown.path_globs import ExcludeMatcher, PathMatcher
 
 BINARY_SNIFF_BYTES = 8192
 
@@ -44,95 +45,6 @@ class FoundFile:
 class PathProblem:
     document: str
     error: str
-
-
-class PathMatcher:
-    """Shell-style globs matched against a path relative to the source root.
-
-    ``*`` and ``?`` stay within one folder, ``**`` spans any number of folders (also none),
-    ``[abc]`` / ``[!abc]`` are character classes. Matching is case-sensitive, as on the disk.
-    """
-
-    def __init__(self, patterns: Iterable[str]) -> None:
-        regexes = [translate_glob(_normalise(p)) for p in patterns]
-        self._regex = re.compile("|".join(f"(?:{r})" for r in regexes)) if regexes else None
-
-    def matches(self, relative: str) -> bool:
-        return self._regex is not None and self._regex.fullmatch(relative) is not None
-
-
-class ExcludeMatcher:
-    """Exclusion patterns, read the way a .gitignore is.
-
-    A pattern without ``/`` matches a file or folder name at any depth (``TEMPLATE.md``,
-    ``drafts``); one with ``/`` matches the path from the source root. A folder that matches
-    is not entered at all, so nothing below it is read or reported.
-    """
-
-    def __init__(self, patterns: Iterable[str]) -> None:
-        regexes: list[str] = []
-        for raw in patterns:
-            pattern = _normalise(raw).rstrip("/")
-            if "/" in pattern:
-                regexes.append(translate_glob(pattern) + "(?:/.*)?")
-            else:
-                regexes.append("(?:.*/)?" + translate_glob(pattern) + "(?:/.*)?")
-        self._regex = re.compile("|".join(f"(?:{r})" for r in regexes)) if regexes else None
-
-    def excludes_file(self, relative: str) -> bool:
-        return self._regex is not None and self._regex.fullmatch(relative) is not None
-
-    def excludes_folder(self, relative: str) -> bool:
-        # "archive/**" names everything below archive/, so the folder itself need not be entered.
-        return self.excludes_file(relative) or self.excludes_file(relative + "/")
-
-
-def _normalise(pattern: str) -> str:
-    while pattern.startswith("./"):
-        pattern = pattern[2:]
-    return pattern
-
-
-def translate_glob(pattern: str) -> str:
-    """The regular expression (for ``fullmatch``) of one glob pattern."""
-    parts = pattern.split("/")
-    out: list[str] = []
-    for index, part in enumerate(parts):
-        last = index == len(parts) - 1
-        if part == "**":
-            out.append(".*" if last else "(?:.*/)?")
-        else:
-            out.append(_translate_segment(part) + ("" if last else "/"))
-    return "".join(out)
-
-
-def _translate_segment(segment: str) -> str:
-    out: list[str] = []
-    i = 0
-    while i < len(segment):
-        char = segment[i]
-        if char == "*":
-            while i + 1 < len(segment) and segment[i + 1] == "*":
-                i += 1
-            out.append("[^/]*")
-        elif char == "?":
-            out.append("[^/]")
-        elif char == "[":
-            end = segment.find("]", i + 2 if segment[i + 1 : i + 2] in ("!", "^", "]") else i + 1)
-            if end == -1:
-                out.append(re.escape(char))
-            else:
-                body = segment[i + 1 : end]
-                negate = body[:1] in ("!", "^")
-                if negate:
-                    body = body[1:]
-                escaped = "".join("\\" + c if c in "\\[]^" else c for c in body)
-                out.append(f"[{'^/' if negate else ''}{escaped}]")
-                i = end
-        else:
-            out.append(re.escape(char))
-        i += 1
-    return "".join(out)
 
 
 def _is_hidden(name: str) -> bool:
@@ -162,13 +74,9 @@ def find_documents(
     # path, whatever the names sort like, and never a second time under a link's name.
     linked: list[_Folder] = []
     while pending or linked:
-        if pending:
-            folder, prefix, folder_real, ancestors = pending.pop()
-        else:
-            folder, prefix, folder_real, ancestors = linked.pop(0)
-            if folder_real in visited:
-                continue
-            visited.add(folder_real)
+        if (next_folder := _next_folder(pending, linked, visited)) is None:
+            continue
+        folder, prefix, folder_real, ancestors = next_folder
         try:
             with os.scandir(folder) as listing:
                 entries = sorted(listing, key=lambda e: e.name)
@@ -204,6 +112,20 @@ def find_documents(
 
 
 _Folder = tuple[str, str, str, frozenset[str]]
+
+
+def _next_folder(
+    pending: list[_Folder], linked: list[_Folder], visited: set[str]
+) -> _Folder | None:
+    """The next folder to list: real folders first; a linked one unless already listed."""
+    if pending:
+        return pending.pop()
+    folder = linked.pop(0)
+    folder_real = folder[2]
+    if folder_real in visited:
+        return None
+    visited.add(folder_real)
+    return folder
 
 
 def inspect_file(path: Path, document: str) -> FoundFile | PathProblem:

@@ -141,6 +141,16 @@ class _Segment:
     seen_text: bool = False
     struck: bool = False
 
+    def open_strong(self, depth: int) -> None:
+        # Bold before any text may be the item's lead label: "**Alerting**: page the on-call".
+        if not self.seen_text and depth == 0 and self.lead_strong_end is None:
+            self.lead_strong_open = True
+
+    def close_strong(self, depth: int) -> None:
+        if self.lead_strong_open and depth == 0:
+            self.lead_strong_end = self.size
+            self.lead_strong_open = False
+
     def add(self, piece: str, strike_depth: int) -> None:
         if not self.seen_text and piece.strip():
             self.seen_text = True
@@ -205,14 +215,11 @@ def _render(children: list[Token], expected: int) -> list[InlineText | None]:
             elif kind == "s_close":
                 strike_depth = max(0, strike_depth - 1)
             elif kind == "strong_open":
-                if not segment.seen_text and strong_depth == 0 and segment.lead_strong_end is None:
-                    segment.lead_strong_open = True
+                segment.open_strong(strong_depth)
                 strong_depth += 1
             elif kind == "strong_close":
                 strong_depth = max(0, strong_depth - 1)
-                if segment.lead_strong_open and strong_depth == 0:
-                    segment.lead_strong_end = segment.size
-                    segment.lead_strong_open = False
+                segment.close_strong(strong_depth)
             continue
         elif _SNIPPET_BREAK in tok.content:
             return failed  # a dropped token (inline HTML, an image) spans two snippets
@@ -223,16 +230,24 @@ def _render(children: list[Token], expected: int) -> list[InlineText | None]:
         if _SNIPPET_BREAK in piece:
             if depth:
                 return failed
-            pieces = piece.split(_SNIPPET_BREAK)
-            for n, part in enumerate(pieces):
-                if n:
-                    done.append(segment.finish(strip_left=len(done) > 0, strip_right=True))
-                    segment = _Segment()
-                if part:
-                    segment.add(part, strike_depth)
+            segment = _split_at_snippet_breaks(piece, segment, done, strike_depth)
             continue
         segment.add(piece, strike_depth)
     done.append(segment.finish(strip_left=len(done) > 0, strip_right=False))
     if len(done) != expected:
         return failed
     return done
+
+
+def _split_at_snippet_breaks(
+    piece: str, segment: _Segment, done: list[InlineText | None], strike_depth: int
+) -> _Segment:
+    """Finish the snippets ``piece`` ends, into ``done``; the segment of the one it opens."""
+    pieces = piece.split(_SNIPPET_BREAK)
+    for n, part in enumerate(pieces):
+        if n:
+            done.append(segment.finish(strip_left=len(done) > 0, strip_right=True))
+            segment = _Segment()
+        if part:
+            segment.add(part, strike_depth)
+    return segment

@@ -16,9 +16,7 @@ from typing import ClassVar, Literal
 from urllib.parse import quote
 
 from connectors.markdown.files import (
-    ExcludeMatcher,
     FoundFile,
-    PathMatcher,
     PathProblem,
     ReadFile,
     RootUnreadable,
@@ -40,6 +38,7 @@ from connectors.markdown.parallel import (
     extract_safely,
     read_in_workers,
 )
+from connectors.markdown.path_globs import ExcludeMatcher, PathMatcher
 from connectors.markdown.settings import MarkdownSettings, has_glob_magic
 from syncd.connector.model import DocumentFailure, ExtractedDocument
 from syncd.connector.source import SourceContext, SourceError

@@ -15,7 +15,12 @@ from markdown_it.token import Token
 from connectors.markdown.annotations import is_done_status, tidy
 from connectors.markdown.columns import Column, classify_header, header_key
 from connectors.markdown.context import ExtractionContext
-from connectors.markdown.inline_text import MAX_ITEM_CHARS, render_inline, render_inline_many
+from connectors.markdown.inline_text import (
+    MAX_ITEM_CHARS,
+    InlineText,
+    render_inline,
+    render_inline_many,
+)
 from connectors.markdown.item_text import read_item_text
 from connectors.markdown.placeholders import is_placeholder
 from connectors.markdown.refs import find_refs, ordered_refs
@@ -188,14 +193,6 @@ def _row_item(
     else:
         status, done = action.status, action.done
 
-    no_refs = {columns.get(c) for c in (Column.OWNER, Column.DUE, Column.PRIORITY, Column.TYPE)}
-    refs: list[Iterable[tuple[int, str]]] = []
-    for index, text in enumerate(rendered):
-        if index == action_index:
-            refs.append(action.refs)
-        elif index not in no_refs and keys[index] not in _INDEX_HEADERS and text.text:
-            refs.append(find_refs(text.text, text.links))
-
     ctx.add_item(
         RawItem(
             title=action.title,
@@ -208,9 +205,30 @@ def _row_item(
             type_text=value(Column.TYPE) or found.type,
             status_text=status,
             done=done,
-            tracker_refs=ordered_refs(refs),
+            tracker_refs=ordered_refs(
+                _row_refs(rendered, columns, keys, action_index, action.refs)
+            ),
         )
     )
+
+
+def _row_refs(
+    rendered: list[InlineText],
+    columns: dict[Column, int],
+    keys: list[str],
+    action_index: int,
+    action_refs: Iterable[tuple[int, str]],
+) -> list[Iterable[tuple[int, str]]]:
+    """The references of each cell, in column order; none from the owner, due, priority, type
+    and index columns."""
+    no_refs = {columns.get(c) for c in (Column.OWNER, Column.DUE, Column.PRIORITY, Column.TYPE)}
+    refs: list[Iterable[tuple[int, str]]] = []
+    for index, text in enumerate(rendered):
+        if index == action_index:
+            refs.append(action_refs)
+        elif index not in no_refs and keys[index] not in _INDEX_HEADERS and text.text:
+            refs.append(find_refs(text.text, text.links))
+    return refs
 
 
 def _status_in_cells(cells: list[str], columns: dict[Column, int]) -> str | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 from urllib.parse import urlsplit
 
 from syncd.http.budget import AccountBudget, BudgetExhausted
@@ -19,7 +19,7 @@ from syncd.http.decide import (
     decide,
     is_rate_limit,
 )
-from syncd.http.errors import PermanentError, RateLimitedError
+from syncd.http.errors import HttpError, PermanentError, RateLimitedError
 from syncd.http.observe import (
     RequestObserver,
     RequestRecord,
@@ -27,7 +27,7 @@ from syncd.http.observe import (
     WaitRecord,
     endpoint_of,
 )
-from syncd.http.pacing import PacerRegistry
+from syncd.http.pacing import Pacer, PacerRegistry
 from syncd.http.policy import HttpPolicy
 from syncd.http.server_wait import server_wait
 from syncd.output.failure_streaks import FailureKey
@@ -94,15 +94,7 @@ class PolicyEngine:
         """Attempt the request until the policy returns its answer or raises; see the class."""
         verb = method.upper()
         parts = urlsplit(url)
-        request = RequestInfo(
-            service=self.service,
-            method=verb,
-            url=url,
-            repeatable=self.policy.is_repeatable(verb, parts.path)
-            if repeatable is None
-            else repeatable,
-            max_attempts=max_attempts,
-        )
+        request = self._request_info(verb, url, parts.path, repeatable, max_attempts)
         endpoint = endpoint_of(url)
         pacer = self._pacers.for_host(self.service, parts.netloc)
         guard = self._write_guard if self.policy.is_write(verb, parts.path) else None
@@ -111,23 +103,8 @@ class PolicyEngine:
             number += 1
             started = self.clock.monotonic()
             write = not request.repeatable or verb in {"PUT", "DELETE"}
-            self._admit(request, pacer.held_for(), write=write)
-            try:
-                pacer.acquire(write=write)
-                if guard is not None:
-                    guard()
-                response, outcome = attempt()
-            finally:
-                if self.account is not None:
-                    self.account.release(write=write)
-            wait = self._server_wait(outcome)
-            if wait is not None and wait > 0:
-                pacer.hold(wait)
-                if self.account is not None:
-                    self.account.hold(wait, _limit_named(self.account, outcome))
-                self._log.warning(
-                    "http.rate_limited", host=parts.hostname, endpoint=endpoint, wait=round(wait, 3)
-                )
+            response, outcome = self._attempt(request, attempt, pacer, guard, write=write)
+            wait = self._heed_server_wait(outcome, pacer, parts.hostname, endpoint)
             decision = decide(
                 request,
                 outcome,
@@ -140,39 +117,14 @@ class PolicyEngine:
             if isinstance(decision, Retry):
                 if response is not None:
                     discard(response)
-                self._log.info(
-                    "http.retry",
-                    method=verb,
-                    endpoint=endpoint,
-                    attempt=number,
-                    wait=round(decision.after, 3),
-                    reason=decision.reason,
-                )
-                self.announce_wait(
-                    decision.after, rate_limit=_throttled(outcome, wait), reason=decision.reason
-                )
-                self.clock.sleep(decision.after)
+                self._sleep_before_retry(decision, outcome, wait, verb, endpoint, number)
                 continue
             if isinstance(decision, Raise):
                 if isinstance(decision.error, PermanentError) and response is not None:
                     return response  # a definitive answer: the client library handles it
                 if response is not None:
                     discard(response)
-                # Under ``syncd run`` the same request given up on every tick is news once.
-                log_failure(
-                    self._log,
-                    _request_key(self.service, verb, endpoint),
-                    "http.giving_up",
-                    error=type(decision.error).__name__,
-                    level="warning",
-                    method=verb,
-                    endpoint=endpoint,
-                    attempts=number,
-                    reason=decision.error.reason,
-                )
-                if isinstance(decision.error, RateLimitedError) and decision.error.until is None:
-                    decision.error.until = self.clock.wall() + decision.error.retry_after
-                raise decision.error
+                self._give_up(decision.error, verb, endpoint, number)
             if response is None:  # pragma: no cover - a Return always follows an answer
                 raise AssertionError("the policy returned without a response")
             log_recovery(
@@ -182,6 +134,90 @@ class PolicyEngine:
                 endpoint=endpoint,
             )
             return response
+
+    def _request_info(
+        self, verb: str, url: str, path: str, repeatable: bool | None, max_attempts: int | None
+    ) -> RequestInfo:
+        return RequestInfo(
+            service=self.service,
+            method=verb,
+            url=url,
+            repeatable=self.policy.is_repeatable(verb, path) if repeatable is None else repeatable,
+            max_attempts=max_attempts,
+        )
+
+    def _attempt(
+        self,
+        request: RequestInfo,
+        attempt: Attempt[R],
+        pacer: Pacer,
+        guard: Callable[[], None] | None,
+        *,
+        write: bool,
+    ) -> tuple[R | None, Outcome]:
+        """One attempt, once the account's budget and the host's pacing allow it."""
+        self._admit(request, pacer.held_for(), write=write)
+        try:
+            pacer.acquire(write=write)
+            if guard is not None:
+                guard()
+            return attempt()
+        finally:
+            if self.account is not None:
+                self.account.release(write=write)
+
+    def _heed_server_wait(
+        self, outcome: Outcome, pacer: Pacer, host: str | None, endpoint: str
+    ) -> float | None:
+        """The pause the server asked for, held on this host and the account; None: none."""
+        wait = self._server_wait(outcome)
+        if wait is not None and wait > 0:
+            pacer.hold(wait)
+            if self.account is not None:
+                self.account.hold(wait, _limit_named(self.account, outcome))
+            self._log.warning(
+                "http.rate_limited", host=host, endpoint=endpoint, wait=round(wait, 3)
+            )
+        return wait
+
+    def _sleep_before_retry(
+        self,
+        decision: Retry,
+        outcome: Outcome,
+        wait: float | None,
+        verb: str,
+        endpoint: str,
+        number: int,
+    ) -> None:
+        self._log.info(
+            "http.retry",
+            method=verb,
+            endpoint=endpoint,
+            attempt=number,
+            wait=round(decision.after, 3),
+            reason=decision.reason,
+        )
+        self.announce_wait(
+            decision.after, rate_limit=_throttled(outcome, wait), reason=decision.reason
+        )
+        self.clock.sleep(decision.after)
+
+    def _give_up(self, error: HttpError, verb: str, endpoint: str, number: int) -> NoReturn:
+        # Under ``syncd run`` the same request given up on every tick is news once.
+        log_failure(
+            self._log,
+            _request_key(self.service, verb, endpoint),
+            "http.giving_up",
+            error=type(error).__name__,
+            level="warning",
+            method=verb,
+            endpoint=endpoint,
+            attempts=number,
+            reason=error.reason,
+        )
+        if isinstance(error, RateLimitedError) and error.until is None:
+            error.until = self.clock.wall() + error.retry_after
+        raise error
 
     def _admit(self, request: RequestInfo, held_here: float, *, write: bool) -> None:
         """Wait for the account's budget, or refuse before sending when the wait is long.

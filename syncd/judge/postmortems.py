@@ -10,7 +10,7 @@ from syncd.judge.items import ItemJudgement
 from syncd.judge.policy import JudgePolicy
 from syncd.judge.team_days import team_today
 from syncd.model import Postmortem
-from syncd.resolve.dates import add_business_days
+from syncd.resolve.due_policy import add_business_days
 
 
 def postmortem_key(postmortem: Postmortem) -> tuple[str, str]:

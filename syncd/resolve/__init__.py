@@ -8,7 +8,8 @@ asks ``vagueness`` for the reason an item was flagged).
 
 from __future__ import annotations
 
-from syncd.resolve.dates import ParsedDue, add_business_days, default_due, parse_due
+from syncd.resolve.dates import ParsedDue, parse_due
+from syncd.resolve.due_policy import add_business_days, default_due
 from syncd.resolve.normalize import normalize_priority, normalize_type
 from syncd.resolve.people import PeopleDirectory, Person, is_placeholder_owner
 from syncd.resolve.refs import parse_tracker_ref

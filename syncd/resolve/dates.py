@@ -1,4 +1,4 @@
-"""Due dates as postmortem authors write them, and the policy's default when they write none.
+"""Due dates as postmortem authors write them (the policy's default for none: ``due_policy``).
 
 Nothing here guesses from the clock: a date without a year takes its year from the postmortem
 date, relative dates ("in 2 weeks") count from it, and a text that names neither a year nor a
@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Literal
@@ -17,7 +17,7 @@ from typing import Literal
 from dateutil.relativedelta import relativedelta
 
 from syncd.limits import date_in_range
-from syncd.model import Priority
+from syncd.resolve.due_policy import add_business_days
 from syncd.resolve.text import UNKNOWN_VALUES, drop_struck_through, strip_markup
 
 DateOrder = Literal["dmy", "mdy"]
@@ -151,56 +151,6 @@ def _read(cleaned: str, postmortem_date: date, date_order: DateOrder | None) -> 
         if result is not None:
             return result
     return _UNPARSED
-
-
-def default_due(
-    priority: Priority | None,
-    *,
-    postmortem_date: date,
-    due_days: Mapping[str, int],
-    business_days: bool,
-    holidays: frozenset[date] = frozenset(),
-) -> date:
-    """The policy's due date for an item with none: ``due_days`` for its priority, else default."""
-    if priority is not None and priority.value in due_days:
-        days = due_days[priority.value]
-    elif "default" in due_days:
-        days = due_days["default"]
-    else:
-        raise ValueError("policy.due_days needs a 'default' entry for items without a priority")
-    if business_days:
-        return add_business_days(postmortem_date, days, holidays)
-    return postmortem_date + timedelta(days=days)
-
-
-def add_business_days(start: date, days: int, holidays: frozenset[date] = frozenset()) -> date:
-    """The ``days``-th business day (Mon-Fri, not a holiday) after ``start``.
-
-    ``days == 0`` gives ``start`` itself when it is a business day, else the next one: a due
-    date that falls on a weekend helps nobody.
-    """
-    if days < 0:
-        raise ValueError(f"business days must not be negative, got {days}")
-    current = start
-    if days == 0:
-        while not _is_business_day(current, holidays):
-            current += timedelta(days=1)
-        return current
-    # Whole weeks at once (five business days each, less the holidays they hold), then day by
-    # day: a policy of years of business days costs weeks, not days, per item.
-    whole_weeks = (days - 1) // 5
-    current += timedelta(days=7 * whole_weeks)
-    skipped = sum(1 for h in holidays if start < h <= current and h.weekday() < 5)
-    remaining = days - 5 * whole_weeks + skipped
-    while remaining:
-        current += timedelta(days=1)
-        if _is_business_day(current, holidays):
-            remaining -= 1
-    return current
-
-
-def _is_business_day(day: date, holidays: frozenset[date]) -> bool:
-    return day.weekday() < 5 and day not in holidays
 
 
 def _clean(text: str) -> str:

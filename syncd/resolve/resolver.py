@@ -22,7 +22,8 @@ from syncd.model import (
     Status,
     TrackerRef,
 )
-from syncd.resolve.dates import default_due, parse_due
+from syncd.resolve.dates import parse_due
+from syncd.resolve.due_policy import default_due
 from syncd.resolve.normalize import normalize_priority, normalize_type
 from syncd.resolve.people import PeopleDirectory, is_placeholder_owner
 from syncd.resolve.refs import parse_tracker_ref

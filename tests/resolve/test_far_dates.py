@@ -7,7 +7,8 @@ from datetime import date, timedelta
 
 import pytest
 
-from syncd.resolve.dates import add_business_days, parse_due
+from syncd.resolve.dates import parse_due
+from syncd.resolve.due_policy import add_business_days
 
 POSTMORTEM = date(2026, 3, 1)
 

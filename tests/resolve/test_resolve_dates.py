@@ -5,7 +5,8 @@ from datetime import date
 import pytest
 
 from syncd.model import Priority
-from syncd.resolve.dates import DateOrder, ParsedDue, add_business_days, default_due, parse_due
+from syncd.resolve.dates import DateOrder, ParsedDue, parse_due
+from syncd.resolve.due_policy import add_business_days, default_due
 
 PM = date(2026, 3, 10)  # a Tuesday in Q1
 

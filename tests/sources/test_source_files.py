@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from connectors.markdown.files import ExcludeMatcher, PathMatcher, read_at_most
+from connectors.markdown.files import read_at_most
+from connectors.markdown.path_globs import ExcludeMatcher, PathMatcher
 from syncd.model import DocumentFailure, ExtractedDocument
 from syncd.plugins import SourceContext, SourceError
 from tests.sources.markdown_support import (
