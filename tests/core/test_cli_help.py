@@ -14,7 +14,8 @@ import pytest
 import typer
 from typer.testing import CliRunner
 
-from syncd.cli.app import app, bench
+from syncd.cli import bench
+from syncd.cli.app import app
 
 README = Path(__file__).resolve().parents[2] / "README.md"
 WIDTH = {"COLUMNS": "100"}

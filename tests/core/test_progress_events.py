@@ -13,8 +13,8 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
+import syncd.cli.app as cli
 from syncd.cli.app import app
-from syncd.cli.app import app as cli
 from syncd.config.loader import LoadedTeam, load_config
 from syncd.cycle.progress import (
     Matching,
