@@ -12,10 +12,11 @@ from typing import Any
 from rich.console import Console
 
 from syncd import plugins
+from syncd.config.blocks import ChannelConfig
 from syncd.config.loader import LoadedTeam
 from syncd.cycle.digest_inputs import current_slot, digest_inputs
 from syncd.digest import Digest, build_digest, digest_as_json, render_text
-from syncd.notifier import NotifierContext
+from syncd.notifier import NotifierContext, PostResult
 from syncd.output.failure_streaks import FailureKey
 from syncd.output.logs import get_logger, log_failure
 from syncd.store import StateStore
@@ -102,11 +103,7 @@ def post_digests(
             continue
         digest = team_digest(team, store, now=now, since=store.last_posted_slot(name, key))
         payload = render_payload(channel.type, digest)
-        notifier = plugins.connector_class("notifier", channel.type)(channel.settings, context)
-        try:
-            result = notifier.post(payload)
-        finally:
-            notifier.close()
+        result = _post_to(channel, context, payload)
         if result.ok:
             if claimed:
                 store.mark_digest_posted(name, slot, key, at=now)
@@ -129,3 +126,15 @@ def post_digests(
             slot=slot.isoformat(),
         )
     return ok
+
+
+def _post_to(
+    channel: ChannelConfig, context: NotifierContext, payload: Mapping[str, Any]
+) -> PostResult:
+    """One post, through a notifier opened for it alone."""
+    notifier = plugins.connector_class("notifier", channel.type)(channel.settings, context)
+    try:
+        result: PostResult = notifier.post(payload)
+    finally:
+        notifier.close()
+    return result

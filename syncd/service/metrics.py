@@ -29,7 +29,13 @@ class ServiceMetrics:
 
     def __init__(self, registry: CollectorRegistry | None = None) -> None:
         self.registry = registry or CollectorRegistry(auto_describe=True)
-        r = self.registry
+        # /metrics lists the metrics in the order they are made here.
+        self._add_item_metrics(self.registry)
+        self._add_sync_metrics(self.registry)
+        self._add_api_metrics(self.registry)
+        self._add_replica_metrics(self.registry)
+
+    def _add_item_metrics(self, r: CollectorRegistry) -> None:
         self.items = Gauge(
             "syncd_items", "Items syncd tracks, by team and status.", ["team", "status"], registry=r
         )
@@ -40,6 +46,8 @@ class ServiceMetrics:
             ["team", "flag"],
             registry=r,
         )
+
+    def _add_sync_metrics(self, r: CollectorRegistry) -> None:
         self.sync_duration = Histogram(
             "syncd_sync_duration_seconds",
             "Wall time of one team's sync cycle.",
@@ -67,6 +75,8 @@ class ServiceMetrics:
             ["team"],
             registry=r,
         )
+
+    def _add_api_metrics(self, r: CollectorRegistry) -> None:
         self.api_requests = Counter(
             "syncd_api_requests",
             "Requests sent to trackers, by tracker and HTTP status (or failure kind).",
@@ -85,6 +95,8 @@ class ServiceMetrics:
             ["tracker", "status"],
             registry=r,
         )
+
+    def _add_replica_metrics(self, r: CollectorRegistry) -> None:
         self.digests_posted = Counter(
             "syncd_digests_posted",
             "Digests posted, by team and channel type.",

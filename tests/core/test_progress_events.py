@@ -13,7 +13,7 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from syncd.cli import app as cli
+from syncd.cli import streams
 from syncd.cli.app import app
 from syncd.config.loader import LoadedTeam, load_config
 from syncd.cycle.progress import (
@@ -161,7 +161,7 @@ def test_sync_on_a_terminal_draws_the_stages_and_leaves_stdout_alone(
     team: LoadedTeam, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     consoles = TerminalConsoles()
-    monkeypatch.setattr(cli, "_consoles", consoles)
+    monkeypatch.setattr(streams, "consoles", consoles)
     env = {"SYNCD_STATE_DIR": str(tmp_path / "state"), "JIRA_TOKEN": JIRA_TOKEN}
     result = CliRunner().invoke(
         app, ["sync", "--config", str(team.file)], env=env, catch_exceptions=False
@@ -177,7 +177,7 @@ def test_sync_json_draws_no_progress(
     team: LoadedTeam, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     consoles = TerminalConsoles()
-    monkeypatch.setattr(cli, "_consoles", consoles)
+    monkeypatch.setattr(streams, "consoles", consoles)
     env = {"SYNCD_STATE_DIR": str(tmp_path / "state"), "JIRA_TOKEN": JIRA_TOKEN}
     result = CliRunner().invoke(
         app, ["sync", "--config", str(team.file), "--json"], env=env, catch_exceptions=False

@@ -12,7 +12,6 @@ from syncd.cycle.tracker_stage import TrackerStage
 from syncd.execute.mirror_team import MirrorOutcome
 from syncd.output.failure_streaks import TEAM_CYCLE, TRACKER, FailureKey
 from syncd.reconcile.team_items import TeamItems
-from syncd.service.app import cycle_failures
 from syncd.service.bounded_check import BoundedCheck
 from syncd.service.readiness import (
     HEARTBEAT_PERIOD,
@@ -21,6 +20,7 @@ from syncd.service.readiness import (
     SchedulerPulse,
     judge_readiness,
 )
+from syncd.service.sync_job import cycle_failures
 from tests.service.service_support import wait_for
 
 STALE = HEARTBEAT_PERIOD.total_seconds() * HEARTBEAT_STALE_AFTER_PERIODS

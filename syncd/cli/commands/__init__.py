@@ -1,0 +1,1 @@
+"""One module per ``syncd`` command; ``syncd.cli.app`` puts them together."""
