@@ -36,6 +36,11 @@ from syncd.service.readiness import HEARTBEAT_PERIOD, SchedulerPulse
 SYNC_JOB, DIGEST_JOB, HEARTBEAT_JOB = "sync", "digest", "heartbeat"
 CATCH_UP_JOB = "digest_catch_up"  # once, for a slot missed just before the team was scheduled
 _HEARTBEAT_EXECUTOR = "heartbeat"
+# Digests run on threads of their own: queued behind a surge of syncs (a replica taking over a
+# dead one's teams), a slot's job would still count as running when the next slot came, and
+# that slot would be skipped. Posting is I/O: a few threads serve every team.
+_DIGEST_EXECUTOR = "digests"
+DIGEST_WORKERS = 4
 # A digest more than an hour late is better skipped: the next slot follows.
 DIGEST_GRACE = timedelta(hours=1)
 DEFAULT_WORKERS = 4
@@ -77,6 +82,7 @@ class TeamScheduler:
             executors={
                 "default": ThreadPoolExecutor(workers),
                 _HEARTBEAT_EXECUTOR: ThreadPoolExecutor(1),
+                _DIGEST_EXECUTOR: ThreadPoolExecutor(DIGEST_WORKERS),
             },
             timezone=UTC,
         )
@@ -189,6 +195,7 @@ class TeamScheduler:
             args=[team.team],
             id=ident,
             name=ident,
+            executor=_DIGEST_EXECUTOR,
             replace_existing=True,
             max_instances=1,
             coalesce=True,
@@ -203,6 +210,7 @@ class TeamScheduler:
                 args=[team.team],
                 id=job_id(CATCH_UP_JOB, team.team),
                 name=job_id(CATCH_UP_JOB, team.team),
+                executor=_DIGEST_EXECUTOR,
                 replace_existing=True,
                 misfire_grace_time=int(DIGEST_GRACE.total_seconds()),
             )

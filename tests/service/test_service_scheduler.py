@@ -156,6 +156,38 @@ def test_a_service_started_just_after_a_slot_posts_that_digest_at_once() -> None
         scheduler.shutdown()
 
 
+def test_a_digest_is_posted_while_every_sync_worker_is_busy() -> None:
+    """A replica taking over a dead one's teams has every worker syncing: a digest queued
+    behind them would still count as running when the next slot came, and that slot would be
+    skipped. Digests have threads of their own."""
+    posted: list[str] = []
+    release = threading.Event()
+    syncing: list[str] = []
+
+    def slow_sync(team: str) -> None:
+        syncing.append(team)
+        release.wait(timeout=60)  # released at the end of the test
+
+    slot = datetime(2026, 6, 1, 7, 30, tzinfo=UTC)
+    scheduler = TeamScheduler(
+        interval=FAST,
+        jitter=timedelta(0),
+        run_sync=slow_sync,
+        run_digest=posted.append,
+        workers=1,
+        wall=lambda: slot + timedelta(minutes=1),
+    )
+    scheduler.set_teams([TeamSchedule("payments", "30 9 * * 1", "Europe/Berlin")])
+    scheduler.start()
+    try:
+        wait_for("the only sync worker to be taken", lambda: syncing == ["payments"])
+        # The sync holds its worker for a minute: only a thread of its own posts the digest.
+        wait_for("the missed slot's digest despite it", lambda: posted == ["payments"], timeout=8)
+    finally:
+        release.set()
+        scheduler.shutdown()
+
+
 # ------------------------------------------------------------------------------- heartbeat
 
 
