@@ -11,7 +11,12 @@ from concurrent.futures import ThreadPoolExecutor
 
 from syncd.http import AuthError, HttpError
 from syncd.mirror.model import IssueOrigin
-from syncd.output.logs import get_logger
+from syncd.output.logs import (
+    current_reporter,
+    failures_reported_by_if,
+    get_logger,
+    shared_reporter,
+)
 from syncd.tracker import RecordsOrigins, Tracker
 
 ORIGIN_WORKERS = 8  # independent writes: a few at a time, paced by the HTTP policy
@@ -23,11 +28,15 @@ def record_origins(created: Sequence[tuple[str, IssueOrigin]], tracker: Tracker,
         return
     recorder: RecordsOrigins = tracker
     log = get_logger(team=team, tracker=tracker.system)
+    # The pool's threads report HTTP failures to this cycle's reporter too (under ``syncd run``,
+    # a failing request is news once, not on every tick).
+    reporter = shared_reporter(current_reporter())
 
     def record(pair: tuple[str, IssueOrigin]) -> None:
         key, origin = pair
         try:
-            recorder.record_origin(key, origin)
+            with failures_reported_by_if(reporter):
+                recorder.record_origin(key, origin)
         except AuthError:
             raise
         except HttpError as exc:

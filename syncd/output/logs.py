@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 import sys
+import threading
 from collections.abc import Iterator, MutableMapping
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -140,6 +141,42 @@ def log_recovery(log: Any, key: FailureKey, **fields: Any) -> None:
     reporter = _reporter.get()
     if reporter is not None:
         reporter.recover(log, key, **fields)
+
+
+def current_reporter() -> FailureReporter | None:
+    """This thread's reporter, to hand on to threads it starts (``shared_reporter``)."""
+    return _reporter.get()
+
+
+class _LockedReporter:
+    """One reporter used from several threads at once: its streaks are plain dicts."""
+
+    def __init__(self, reporter: FailureReporter) -> None:
+        self._reporter = reporter
+        self._lock = threading.Lock()
+
+    def report(self, log: Any, key: FailureKey, event: str, error: str, **options: Any) -> None:
+        with self._lock:
+            self._reporter.report(log, key, event, error, **options)
+
+    def recover(self, log: Any, key: FailureKey, **fields: Any) -> None:
+        with self._lock:
+            self._reporter.recover(log, key, **fields)
+
+
+def shared_reporter(reporter: FailureReporter | None) -> FailureReporter | None:
+    """``reporter`` made safe for the threads of a pool (None stays None: the CLI's case)."""
+    return None if reporter is None else _LockedReporter(reporter)
+
+
+@contextmanager
+def failures_reported_by_if(reporter: FailureReporter | None) -> Iterator[None]:
+    """``failures_reported_by`` when there is a reporter; nothing otherwise."""
+    if reporter is None:
+        yield
+    else:
+        with failures_reported_by(reporter):
+            yield
 
 
 @contextmanager
