@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import threading
-from datetime import UTC, date
+from datetime import date
 from typing import Any
 
 from connectors.github import GitHubSettings, GitHubTracker
+from syncd.connector.testing.clock import VirtualClock
 from syncd.http import WaitObserver
 from syncd.mirror.model import IssueFields
 from syncd.mirror.operations import CreateIssue
@@ -15,37 +14,6 @@ from syncd.tracker import TrackerContext
 from tests.fakes.github.server import FakeGitHub
 
 LABEL = "postmortem-action"
-
-
-class VirtualClock:
-    """syncd's ``Clock`` and the fake's clock at once; sleeping moves it, nothing really waits."""
-
-    def __init__(self, start: dt.datetime | None = None) -> None:
-        self._wall = (start or dt.datetime(2026, 11, 21, 9, 0, tzinfo=UTC)).timestamp()
-        self._mono = 1000.0
-        self._lock = threading.Lock()
-        self.slept: list[float] = []
-
-    def monotonic(self) -> float:
-        with self._lock:
-            return self._mono
-
-    def wall(self) -> float:
-        with self._lock:
-            return self._wall
-
-    def sleep(self, seconds: float) -> None:
-        if seconds > 0:
-            self.advance(seconds)
-            self.slept.append(seconds)
-
-    def advance(self, seconds: float) -> None:
-        with self._lock:
-            self._mono += seconds
-            self._wall += seconds
-
-    def __call__(self) -> dt.datetime:
-        return dt.datetime.fromtimestamp(self.wall(), UTC)
 
 
 def tracker_on(

@@ -27,10 +27,17 @@ class VirtualClock:
 
     def sleep(self, seconds: float) -> None:
         if seconds > 0:
-            with self._lock:
-                self._mono += seconds
-                self._wall += seconds
-                self.slept.append(seconds)
+            self.advance(seconds)
+            self.slept.append(seconds)
+
+    def advance(self, seconds: float) -> None:
+        """Time passing without anyone sleeping (a fake's Retry-After running out)."""
+        with self._lock:
+            self._mono += seconds
+            self._wall += seconds
 
     def now(self) -> datetime:
         return datetime.fromtimestamp(self.wall(), UTC)
+
+    def __call__(self) -> datetime:  # a clock callable, as fakes and the cycle take one
+        return self.now()
