@@ -183,6 +183,12 @@ def test_a_digest_is_posted_while_every_sync_worker_is_busy() -> None:
         wait_for("the only sync worker to be taken", lambda: syncing == ["payments"])
         # The sync holds its worker for a minute: only a thread of its own posts the digest.
         wait_for("the missed slot's digest despite it", lambda: posted == ["payments"], timeout=8)
+        # Shut down only once the scheduler has dropped the one-off job: APScheduler's loop
+        # removing it would otherwise race the shutdown's clearing of its job store.
+        wait_for(
+            "the catch-up job dropped",
+            lambda: scheduler._scheduler.get_job("digest_catch_up:payments") is None,
+        )
     finally:
         release.set()
         scheduler.shutdown()
