@@ -38,9 +38,9 @@ CATCH_UP_JOB = "digest_catch_up"  # once, for a slot missed just before the team
 _HEARTBEAT_EXECUTOR = "heartbeat"
 # Digests run on threads of their own: queued behind a surge of syncs (a replica taking over a
 # dead one's teams), a slot's job would still count as running when the next slot came, and
-# that slot would be skipped. Posting is I/O: a few threads serve every team.
+# that slot would be skipped. One thread: digests are short, and do not compete with syncs.
 _DIGEST_EXECUTOR = "digests"
-DIGEST_WORKERS = 4
+DIGEST_WORKERS = 1
 # A digest more than an hour late is better skipped: the next slot follows.
 DIGEST_GRACE = timedelta(hours=1)
 DEFAULT_WORKERS = 4
