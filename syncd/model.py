@@ -87,6 +87,10 @@ class RawItem:
     status_text: str | None = None  # as written: "DONE", "in progress", "[x]"
     done: bool = False  # the document says the item is done
     tracker_refs: tuple[str, ...] = ()  # references as written: "PAY-123", "#45", URLs
+    # A stable id the source itself gives the item (an incident.io follow-up's id, a Confluence
+    # task's id): when set, the item's identity follows it, not its title, so a renamed item
+    # keeps its issue. Unique within a document; None for text with no ids (markdown).
+    native_id: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,9 @@ An item's id is derived from (team, source, document, normalised title, occurren
 state store computes the same ids again for unchanged items. When the store already knows the
 document, extracted items are matched to the known ones first — exactly, then by similarity —
 so an item keeps its id when the document is reordered, when its wording changes a little, or
-when it moves to another section. Only what matches nothing gets a new id.
+when it moves to another section. Only what matches nothing gets a new id. An item whose
+source names it by a stable id of its own (``RawItem.native_id``: an incident.io follow-up, a
+Confluence task) takes the id derived from that instead, so even a full rewording keeps it.
 """
 
 from __future__ import annotations
@@ -114,7 +116,8 @@ def match_document(
         _hash_id(team, source, document, normalized[index], occurrences[index])
         for index in range(len(items))
     ]
-    assigned = _match_exactly(normalized, computed, known, used)
+    native = _match_native(team, source, document, items, known_ids, used)
+    assigned = _match_exactly(normalized, computed, known, used, native)
     _match_similar(items, known, assigned, used)
 
     # 3. New: the deterministic id, moved past any id already taken.
@@ -137,17 +140,51 @@ def match_document(
     return DocumentMatch(tuple(result), unmatched)
 
 
+def native_item_id(team: str, source: str, document: str, native_id: str) -> str:
+    """The id of an item its source names by a stable id of its own (``RawItem.native_id``)."""
+    return _hash_id(team, source, document, "\x00native\x00" + native_id, 0)
+
+
+def _match_native(
+    team: str,
+    source: str,
+    document: str,
+    items: Sequence[RawItem],
+    known_ids: AbstractSet[str],
+    used: set[str],
+) -> list[Assignment | None]:
+    """Step 0: an item with a native id has the id derived from it, whatever its title says
+    (exact when the store knows it, else new); title matching never sees it."""
+    assigned: list[Assignment | None] = [None] * len(items)
+    for index, item in enumerate(items):
+        if item.native_id is None:
+            continue
+        derived = native_item_id(team, source, document, item.native_id)
+        if derived in used:  # a source repeating a native id: the repeat is matched by title
+            continue
+        kind = MatchKind.EXACT if derived in known_ids else MatchKind.NEW
+        assigned[index] = Assignment(derived, kind)
+        used.add(derived)
+    return assigned
+
+
 def _match_exactly(
-    normalized: Sequence[str], computed: Sequence[str], known: Sequence[KnownItem], used: set[str]
+    normalized: Sequence[str],
+    computed: Sequence[str],
+    known: Sequence[KnownItem],
+    used: set[str],
+    assigned: list[Assignment | None],
 ) -> list[Assignment | None]:
     """Step 1, exact: a known item with the same normalised title (the store's title, not the
-    id: an id can outlive the wording it was computed from). Ids taken go into ``used``."""
-    assigned: list[Assignment | None] = [None] * len(normalized)
+    id: an id can outlive the wording it was computed from). Fills ``assigned`` where step 0
+    left it empty; ids taken go into ``used``."""
     known_by_title: dict[str, list[KnownItem]] = {}
     for k in sorted(known, key=lambda k: (k.line, k.id)):
         for title in dict.fromkeys(normalize_title(t) for t in known_titles(k)):
             known_by_title.setdefault(title, []).append(k)
     for index, title in enumerate(normalized):
+        if assigned[index] is not None:
+            continue
         same = [k for k in known_by_title.get(title, ()) if k.id not in used]
         if same:
             # The known item whose id this text would compute wins; else the first in order.

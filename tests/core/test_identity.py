@@ -200,3 +200,43 @@ def test_an_item_removed_in_an_earlier_cycle_comes_back_only_as_it_was() -> None
     assert ids_after(ORIGINAL, store) == [k.id for k in known]
     # An item that vanished only now (not orphaned yet) still keeps its id when reworded.
     assert ids_after([*ORIGINAL[:2], other, ORIGINAL[3]], known)[2] == known[2].id
+
+
+NATIVE = [
+    RawItem("Add a lag alert on the ledger replica", "Follow-ups", 1, native_id="01HF-A"),
+    RawItem("Write the failover runbook", "Follow-ups", 2, native_id="01HF-B"),
+]
+
+
+def test_an_item_with_a_native_id_keeps_its_id_through_a_full_rewording() -> None:
+    known = first_sync(NATIVE)
+    reworded = [
+        dataclasses.replace(NATIVE[0], title="Page the database on-call when replicas fall behind"),
+        NATIVE[1],
+    ]
+
+    match = match_document(TEAM, SOURCE, DOC, reworded, known)
+
+    assert [a.id for a in match.assignments] == [k.id for k in known]
+    assert [a.kind for a in match.assignments] == [MatchKind.EXACT, MatchKind.EXACT]
+    assert match.unmatched_known == ()
+
+
+def test_native_ids_not_titles_tell_two_items_apart() -> None:
+    known = first_sync(NATIVE)
+    # The first follow-up was deleted and a new one created with its very title.
+    replaced = [dataclasses.replace(NATIVE[0], native_id="01HF-C"), NATIVE[1]]
+
+    match = match_document(TEAM, SOURCE, DOC, replaced, known)
+
+    assert match.assignments[0].kind is MatchKind.NEW
+    assert match.assignments[0].id not in {k.id for k in known}
+    assert [k.id for k in match.unmatched_known] == [known[0].id]
+
+
+def test_a_repeated_native_id_is_matched_by_title_without_sharing_an_id() -> None:
+    twice = [NATIVE[0], dataclasses.replace(NATIVE[1], native_id="01HF-A")]
+
+    ids = [a.id for a in match_document(TEAM, SOURCE, DOC, twice, []).assignments]
+
+    assert len(set(ids)) == 2
