@@ -30,6 +30,7 @@ from syncd.config.base import StrictModel, config_problem, matches
 from syncd.config.blocks import ChannelConfig, SourceConfig, TrackerConfig
 from syncd.config.errors import describe, suggest, unknown_key_message
 from syncd.config.keys import allowed_keys
+from syncd.config.nudges import NudgeConfig
 from syncd.config.people import people_problems, validated_handles
 from syncd.limits import (
     DATE_RANGE_TEXT,
@@ -317,6 +318,12 @@ class TeamConfig(StrictModel):
     policy: Policy = Field(default_factory=Policy, description="Due dates and judgement.")
     digest: DigestConfig = Field(
         default_factory=DigestConfig, description="The periodic report to chat."
+    )
+    nudges: NudgeConfig | None = Field(
+        None,
+        description=(
+            "Comments on overdue (or due-soon, stale) issues to their assignees; off when absent."
+        ),
     )
 
     @property
