@@ -289,6 +289,10 @@ def _timezone(value: str) -> str:
     return value
 
 
+ServiceName = Annotated[str, Field(min_length=1, max_length=100, pattern=r"\S")]
+ServiceWord = Annotated[str, Field(min_length=2, max_length=100, pattern=r"\w")]
+
+
 class TeamConfig(StrictModel):
     """One team file."""
 
@@ -318,6 +322,14 @@ class TeamConfig(StrictModel):
     policy: Policy = Field(default_factory=Policy, description="Due dates and judgement.")
     digest: DigestConfig = Field(
         default_factory=DigestConfig, description="The periodic report to chat."
+    )
+    services: dict[ServiceName, list[ServiceWord]] = Field(
+        default_factory=dict,
+        max_length=500,
+        description=(
+            "Services and the words that name them in a postmortem's title, for postmortems "
+            "that name no service (front matter service/services, a 'Service:' line)."
+        ),
     )
     nudges: NudgeConfig | None = Field(
         None,
