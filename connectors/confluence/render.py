@@ -58,7 +58,9 @@ _BODY_MACROS = frozenset(
     }
 )
 _CODE_MACROS = frozenset({"code", "noformat"})
-_LEADING_MARKER = re.compile(r"^(\s*)([#>+*=~`-]|\d{1,9}[.)])")
+_LEADING_MARKER = re.compile(
+    r"^(\s*)(#|>|[-+*](?=\s|$)|[-*_=]{3,}|~{3,}|`{3,}|\d{1,9}[.)](?=\s|$))"
+)
 
 
 @dataclass(frozen=True, slots=True)
