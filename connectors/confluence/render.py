@@ -239,8 +239,9 @@ def _list(writer: _Writer, element: etree._Element, indent: str, *, ordered: boo
 
 
 def _escape_item_start(text: str) -> str:
-    # "[ ]" or "[x]" at the start of a plain bullet would read as a task's checkbox.
-    return "\\" + text if text.startswith("[") else text
+    # "[ ]" or "[x]" at the start of a plain bullet would read as a task's checkbox, "# x" as
+    # a heading inside the item.
+    return "\\" + text if text.startswith("[") else _escape_leading(text)
 
 
 def _task_list(writer: _Writer, element: etree._Element, indent: str) -> None:
@@ -265,7 +266,8 @@ def _task(writer: _Writer, task: etree._Element, indent: str) -> None:
     for name in ("ac:task-uuid", "ac:task-id"):
         for node in children(task, name):
             task_id = task_id or all_text(node).strip() or None
-    writer.emit(f"{indent}- [{'x' if done else ' '}] {' '.join(texts).strip()}".rstrip())
+    text = _escape_leading(" ".join(texts).strip())
+    writer.emit(f"{indent}- [{'x' if done else ' '}] {text}".rstrip())
     writer.tasks[len(writer.lines)] = TaskLine(task_id, taken.assignee, taken.due, done)
     for block in nested:
         _block(writer, block, indent + "  ")

@@ -87,6 +87,8 @@ class FakeConfluence(LoopbackFake):
         self.pat = pat
         self.state = ConfluenceState(clock)
         self.faults = FaultPlan(latency=latency)
+        # Fewer results an answer than asked for, as a server may give: for paging tests.
+        self.page_cap: int | None = None
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         return _make_handler(self)
@@ -150,6 +152,7 @@ class FakeConfluence(LoopbackFake):
         limit = call.int_arg("limit", 25)
         if not 1 <= limit <= CLOUD_MAX_LIMIT:
             raise Refused(400, f"limit must be between 1 and {CLOUD_MAX_LIMIT}")
+        limit = min(limit, self.page_cap or limit)
         cursor = call.arg("cursor")
         try:
             start = int(base64.urlsafe_b64decode(cursor.encode()).decode()) if cursor else 0
@@ -229,9 +232,11 @@ class FakeConfluence(LoopbackFake):
 
     def _dc_list(self, call: _Call, path: str, pages: list[Page], expand: list[str]) -> Reply:
         start = max(0, call.int_arg("start", 0))
-        limit = min(max(1, call.int_arg("limit", 25)), DC_MAX_LIMIT)
+        limit = min(max(1, call.int_arg("limit", 25)), DC_MAX_LIMIT, self.page_cap or DC_MAX_LIMIT)
         chosen = pages[start : start + limit]
-        results = [self.state.dc_page(p, self.root_url, body="body.storage" in expand) for p in chosen]
+        results = [
+            self.state.dc_page(p, self.root_url, body="body.storage" in expand) for p in chosen
+        ]
         links: dict[str, str] = {"base": self.root_url, "context": ""}
         if start + limit < len(pages):
             following = {k: v for k, v in call.query.items() if k != "start"}
