@@ -4,7 +4,8 @@ The selection is one CQL search, ``GET /rest/api/content/search`` with
 ``type=page AND space="KEY" AND label="…" AND ancestor=ID`` and ``expand=version,history``
 (each page's version and creation date), 200 a request, ``start``/``limit`` paging. A parent
 given by title is looked up once (``GET /rest/api/content?spaceKey&title``) and remembered. A
-page's body: ``GET /rest/api/content/{id}?expand=body.storage,version``.
+page's body: ``GET /rest/api/content/{id}?expand=body.storage,version``. The space is looked up
+once (``GET /rest/api/space/{key}``), as a search of an unknown space finds nothing.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from connectors.confluence.client import ConfluenceClient, has_results, is_objec
 from connectors.confluence.pages import PageRef, datacenter_page, storage_body
 from connectors.confluence.selection import SelectionError, cql_string
 from connectors.confluence.settings import ConfluenceSettings
+from syncd.connector.http import PermanentError
 
 PAGE_SIZE = 200  # Data Center's usual cap for content searches
 MAX_LISTING_REQUESTS = 2_500  # 500,000 pages: a listing that never ends stops here
@@ -35,6 +37,7 @@ class DataCenterPages:
         settings = self._settings
         terms = ["type=page"]
         if settings.space is not None:
+            self._check_space(settings.space)
             terms.append(f"space={cql_string(settings.space)}")
         if settings.label is not None:
             terms.append(f"label={cql_string(settings.label)}")
@@ -74,6 +77,22 @@ class DataCenterPages:
         return PageRef(
             read.page_id, read.title, read.version, ref.created, read.webui, None, read.status
         ), storage_body(raw)
+
+    def _check_space(self, key: str) -> None:
+        """A search of an unknown space finds nothing, which would read as every page gone:
+        the space is looked up once (remembered) so that a wrong key fails the source."""
+        if self._ids.get(f"space:{key}"):
+            return
+        try:
+            space = self._client.get(f"/rest/api/space/{key}", expect=is_object)
+        except PermanentError as exc:
+            if exc.status != 404:
+                raise
+            raise SelectionError(
+                f"space {key!r} was not found, or the account may not see it: check space "
+                "(the key, as in the space's URL) and the account's space permissions"
+            ) from None
+        self._ids[f"space:{key}"] = str(space["id"])
 
     def _parent_id(self, parent: str) -> str:
         if parent.isdigit():

@@ -23,7 +23,7 @@ def listing_failure(exc: HttpError, settings: ConfluenceSettings) -> str:
             f"Confluence refused to list the pages (HTTP {exc.status}): the account needs "
             "the View permission on the space (and on the parent page, when one is set)"
         )
-    if isinstance(exc, NotFoundError):
+    if isinstance(exc, NotFoundError) or exc.status == 404:
         site = (
             "https://<site>.atlassian.net/wiki" if cloud else "the base URL with its context path"
         )
@@ -43,7 +43,7 @@ def page_failure(status: str | None, exc: HttpError | None = None) -> str:
                 "restored, or purged (then they are orphaned)"
             )
         return f"the page's status is {status!r}, which syncd does not read; " + _KEPT
-    if isinstance(exc, NotFoundError):
+    if isinstance(exc, NotFoundError) or exc.status in (404, 410):
         return (
             "the page was deleted, or hidden by a restriction, since it was listed (HTTP "
             f"{exc.status}); " + _KEPT

@@ -280,6 +280,14 @@ class FakeConfluence(LoopbackFake):
         ]
         return self._dc_list(call, "/content", pages, call.list_arg("expand"))
 
+    @DC_ROUTES.route("GET", "/space/{key}")
+    def dc_space(self, call: _Call) -> Reply:
+        space = self.state.spaces.get(call.params["key"])
+        if space is None:
+            raise Refused(404, f"No space with key : {call.params['key']}")
+        body = {"id": int(space.id), "key": space.key, "name": space.name, "type": "global"}
+        return Reply(200, {**body, "_links": {"webui": f"/display/{space.key}"}})
+
     @DC_ROUTES.route("GET", "/content/{id}")
     def dc_page(self, call: _Call) -> Reply:
         page = self._readable(call.params["id"])
