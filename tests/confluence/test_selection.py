@@ -10,7 +10,7 @@ from pydantic import ValidationError
 
 from connectors.confluence import ConfluenceSettings
 from syncd.connector.source import SourceError
-from tests.confluence.support import documents, seed, source_for
+from tests.confluence.support import documents, source_for
 from tests.fakes.confluence.server import FakeConfluence
 
 ACTIONS = "<h2>Action items</h2><ul><li>Fix {} (owner: Pat)</li></ul>"
