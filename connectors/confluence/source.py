@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import ClassVar, Literal
 
@@ -37,6 +38,7 @@ from syncd.connector.source import SourceContext, SourceError
 from syncd.connector.workers import Overran, WorkersStopped, shared_pool, usable_cores
 
 WORKER_TARGET = "connectors.confluence.worker:extract_job"
+FETCHING_THREADS = 4  # page bodies fetched at once
 BATCH = 25  # pages fetched, then read by the workers together: bounds the bodies held at once
 PageExtractor = Callable[[str, PageMeta, str], ExtractedDocument | str]
 Result = ExtractedDocument | DocumentFailure
@@ -130,7 +132,7 @@ class ConfluenceSource:
         kept: dict[str, page_cache.Remembered],
     ) -> Iterator[Result]:
         results: dict[str, Result] = {}
-        jobs: list[tuple[str, PageMeta]] = []
+        wanted: list[PageRef] = []
         for ref in batch:
             meta = self._meta(ref)
             remembered = cache.pages.get(ref.page_id)
@@ -140,11 +142,17 @@ class ConfluenceSource:
                 kept[ref.page_id] = remembered
                 results[ref.page_id] = self._recalled(meta, remembered)
             else:
-                fetched = self._fetch(pages, ref, meta, kept)
-                if isinstance(fetched, DocumentFailure):
-                    results[ref.page_id] = fetched
-                else:
-                    jobs.append(fetched)
+                wanted.append(ref)
+        jobs: list[tuple[str, PageMeta]] = []
+        # A few bodies at a time: a first read of a space waits on latency, not on work; the
+        # policy paces and retries each request as it would one by one.
+        with ThreadPoolExecutor(FETCHING_THREADS, thread_name_prefix="confluence") as threads:
+            fetched_all = list(threads.map(lambda ref: self._fetch(pages, ref, kept), wanted))
+        for ref, fetched in zip(wanted, fetched_all, strict=True):
+            if isinstance(fetched, DocumentFailure):
+                results[ref.page_id] = fetched
+            else:
+                jobs.append(fetched)
         for (_, meta), outcome in zip(jobs, self._extracted(jobs), strict=True):
             if isinstance(outcome, ExtractedDocument):
                 kept[meta.page_id] = page_cache.Remembered(meta.version, outcome)
@@ -161,9 +169,9 @@ class ConfluenceSource:
         self,
         pages: CloudPages | DataCenterPages,
         ref: PageRef,
-        meta: PageMeta,
         kept: dict[str, page_cache.Remembered],
     ) -> tuple[str, PageMeta] | DocumentFailure:
+        meta = self._meta(ref)
         try:
             read, body = pages.fetch(ref)
         except HttpError as exc:
@@ -184,6 +192,7 @@ class ConfluenceSource:
                 f"({self._settings.max_document_bytes:,}); it was skipped and its items are "
                 "kept as they were"
             )
+            # One key per page, each written by one thread: safe without a lock.
             kept[ref.page_id] = page_cache.Remembered(meta.version, None, message)
             return self._failure(meta, message)
         return body, meta
