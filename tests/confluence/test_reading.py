@@ -229,3 +229,17 @@ def test_pages_are_read_in_worker_processes(
     results = list(source_for(fake_confluence, tmp_path, in_workers=True).read())
     in_process = list(source_for(fake_confluence, tmp_path / "other").read())
     assert results == in_process and len(documents(results)) == 11
+
+
+@pytest.mark.parametrize("kind", ["html", "broken_json", "json_without_keys"])
+def test_a_garbage_answer_to_one_page_is_reported_without_the_secret(
+    fake: FakeConfluence, tmp_path: Path, kind: str
+) -> None:
+    ids = seed(fake)
+    source = source_for(fake, tmp_path)
+    fake.faults.on("GET", f"*/{ids[TASKS]}", Fault(kind), times=None)  # a login proxy's page
+    results = list(source.read())
+    (failure,) = failures(results)
+    basic = base64.b64encode(f"{fake.email}:{fake.secret}".encode()).decode()
+    assert fake.secret not in failure.error and basic not in failure.error
+    assert "read next cycle" in failure.error and len(results) == 11
