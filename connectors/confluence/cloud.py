@@ -19,6 +19,7 @@ from connectors.confluence.client import ConfluenceClient, Params, has_results, 
 from connectors.confluence.pages import PageRef, cloud_page, descendants, storage_body
 from connectors.confluence.selection import SelectionError, parent_id_in
 from connectors.confluence.settings import ConfluenceSettings
+from syncd.connector.http import PermanentError
 
 API = "/api/v2"
 PAGE_SIZE = 250  # the most v2 gives in one answer
@@ -69,6 +70,20 @@ class CloudPages:
         )
         read = cloud_page(raw) or ref
         return read, storage_body(raw)
+
+    def probe(self, page_id: str) -> PageRef | None:
+        """What became of a page no longer listed; None when it is gone for good."""
+        try:
+            raw = self._client.get(
+                f"{API}/pages/{page_id}",
+                {"status": ["current", "archived", "trashed"]},
+                expect=is_object,
+            )
+        except PermanentError as exc:
+            if exc.status in (404, 410):
+                return None
+            raise
+        return cloud_page(raw)
 
     def _space_id(self, key: str) -> str:
         remembered = self._ids.get(f"space:{key}")

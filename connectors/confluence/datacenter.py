@@ -78,6 +78,19 @@ class DataCenterPages:
             read.page_id, read.title, read.version, ref.created, read.webui, None, read.status
         ), storage_body(raw)
 
+    def probe(self, page_id: str) -> PageRef | None:
+        """What became of a page no longer listed; None when it is gone for good."""
+        try:
+            raw = self._client.get(
+                f"/rest/api/content/{page_id}", {"status": "any", "expand": "version"},
+                expect=is_object,
+            )  # fmt: skip
+        except PermanentError as exc:
+            if exc.status in (404, 410):
+                return None
+            raise
+        return datacenter_page(raw)
+
     def _check_space(self, key: str) -> None:
         """A search of an unknown space finds nothing, which would read as every page gone:
         the space is looked up once (remembered) so that a wrong key fails the source."""

@@ -6,7 +6,7 @@ from __future__ import annotations
 from connectors.confluence.settings import ConfluenceSettings
 from syncd.connector.http import AuthError, HttpError, NotFoundError, RateLimitedError
 
-_KEPT = "its items are kept as they were"
+KEPT = "its items are kept as they were"
 
 
 def listing_failure(exc: HttpError, settings: ConfluenceSettings) -> str:
@@ -39,22 +39,22 @@ def page_failure(status: str | None, exc: HttpError | None = None) -> str:
     if exc is None:
         if status == "trashed":
             return (
-                "the page is in the trash; it is skipped and " + _KEPT + " until it is "
+                "the page is in the trash; it is skipped and " + KEPT + " until it is "
                 "restored, or purged (then they are orphaned)"
             )
-        return f"the page's status is {status!r}, which syncd does not read; " + _KEPT
+        return f"the page's status is {status!r}, which syncd does not read; " + KEPT
     if isinstance(exc, NotFoundError) or exc.status in (404, 410):
         return (
             "the page was deleted, or hidden by a restriction, since it was listed (HTTP "
-            f"{exc.status}); " + _KEPT
+            f"{exc.status}); " + KEPT
         )
     if isinstance(exc, AuthError):
         return (
-            f"the account may not read this page (HTTP {exc.status}: a page restriction?); " + _KEPT
+            f"the account may not read this page (HTTP {exc.status}: a page restriction?); " + KEPT
         )
     if isinstance(exc, RateLimitedError):
         return (
             f"Confluence asked syncd to wait {exc.retry_after:g} s before reading it; it is "
-            "read next cycle and " + _KEPT
+            "read next cycle and " + KEPT
         )
-    return f"it could not be read ({exc.reason}); it is read next cycle and " + _KEPT
+    return f"it could not be read ({exc.reason}); it is read next cycle and " + KEPT

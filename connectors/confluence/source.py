@@ -26,7 +26,7 @@ from connectors.confluence.client import ConfluenceClient
 from connectors.confluence.cloud import CloudPages
 from connectors.confluence.datacenter import DataCenterPages
 from connectors.confluence.extract import PageMeta
-from connectors.confluence.failures import listing_failure, page_failure
+from connectors.confluence.failures import KEPT, listing_failure, page_failure
 from connectors.confluence.pages import READABLE, TRASHED, PageRef
 from connectors.confluence.people import HANDLE
 from connectors.confluence.selection import SelectionError
@@ -38,6 +38,7 @@ from syncd.connector.source import SourceContext, SourceError
 from syncd.connector.workers import Overran, WorkersStopped, shared_pool, usable_cores
 
 WORKER_TARGET = "connectors.confluence.worker:extract_job"
+MAX_PROBES = 50  # pages gone from the listing asked about in one cycle; the rest wait a cycle
 FETCHING_THREADS = 4  # page bodies fetched at once
 BATCH = 25  # pages fetched, then read by the workers together: bounds the bodies held at once
 PageExtractor = Callable[[str, PageMeta, str], ExtractedDocument | str]
@@ -106,11 +107,43 @@ class ConfluenceSource:
             kept: dict[str, page_cache.Remembered] = {}
             for start in range(0, len(listed), BATCH):
                 yield from self._read_batch(listed[start : start + BATCH], pages, cache, kept)
+            yield from self._missing({ref.page_id for ref in listed}, pages, cache, kept)
             cache.pages = kept
             page_cache.save(self.cache_path, cache)
         finally:
             self.requests_sent = client.requests
             client.close()
+
+    def _missing(
+        self,
+        listed: set[str],
+        pages: CloudPages | DataCenterPages,
+        cache: page_cache.PageCache,
+        kept: dict[str, page_cache.Remembered],
+    ) -> Iterator[DocumentFailure]:
+        """Pages read before and no longer listed: asked about one by one (only then, so it
+        costs nothing when no page went). A purged page, or one moved out of the selection, is
+        gone (the core orphans its items); one in the trash (which Data Center's and the label
+        listings leave out) or that cannot be asked about is reported, its items kept, and
+        asked about again next cycle."""
+        missing = [page_id for page_id in cache.pages if page_id not in listed]
+        for n, page_id in enumerate(missing):
+            remembered = cache.pages[page_id]
+            title = remembered.document.postmortem.title if remembered.document else page_id
+            meta = self._meta(PageRef(page_id, title, remembered.version, None, None, None, ""))
+            if n >= MAX_PROBES:
+                why = "it left the listing; it is checked next cycle and " + KEPT
+            else:
+                try:
+                    found = pages.probe(page_id)
+                except HttpError as exc:
+                    why = page_failure(None, exc)
+                else:
+                    if found is None or found.status != TRASHED:
+                        continue  # purged, or no longer selected: removed
+                    why = page_failure(TRASHED)
+            kept[page_id] = remembered
+            yield self._failure(meta, why)
 
     def _whole(self, why: str) -> str:
         return (

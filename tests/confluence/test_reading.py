@@ -154,15 +154,37 @@ def test_a_restricted_page_is_tried_again_next_cycle(fake: FakeConfluence, tmp_p
     assert failures(healed) == [] and "task-list-with-assignees" in documents(healed)
 
 
-def test_a_trashed_page_is_reported_not_dropped(
-    fake_confluence: FakeConfluence, tmp_path: Path
+@pytest.mark.parametrize("label", [None, "postmortem"])
+def test_a_trashed_page_is_reported_until_it_is_purged(
+    fake: FakeConfluence, tmp_path: Path, label: str | None
 ) -> None:
-    ids = seed(fake_confluence)
-    fake_confluence.state.pages[ids[TASKS]].status = "trashed"
-    results = list(source_for(fake_confluence, tmp_path).read())
-    (failure,) = failures(results)
-    assert "in the trash" in failure.error and "items are kept" in failure.error
-    assert len(results) == 11
+    ids = seed(fake, labels=("postmortem",))
+    source = source_for(fake, tmp_path, label=label)
+    list(source.read())
+    fake.state.pages[ids[TASKS]].status = "trashed"
+
+    for _ in range(2):  # reported every cycle while it is in the trash
+        results = list(source.read())
+        (failure,) = failures(results)
+        assert "in the trash" in failure.error and "items are kept" in failure.error
+        assert failure.document.endswith(f"pageId={ids[TASKS]}")
+        assert "'task-list-with-assignees'" in failure.error
+        assert len(results) == 11
+
+    fake.state.purge(ids[TASKS])
+    purged = list(source.read())
+    assert failures(purged) == [] and len(purged) == 10  # gone: now its items are orphaned
+
+
+def test_a_page_that_leaves_the_selection_is_gone(fake: FakeConfluence, tmp_path: Path) -> None:
+    ids = seed(fake, labels=("postmortem",))
+    source = source_for(fake, tmp_path, label="postmortem")
+    list(source.read())
+    fake.state.pages[ids[TASKS]].labels.clear()
+    fake.clear_requests()
+    results = list(source.read())
+    assert failures(results) == [] and len(results) == 10
+    assert len(fake.requests) == 2  # the listing, and one question about the page that left
 
 
 def test_a_429_is_waited_out_then_reading_goes_on(fake: FakeConfluence, tmp_path: Path) -> None:

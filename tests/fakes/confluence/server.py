@@ -194,7 +194,7 @@ class FakeConfluence(LoopbackFake):
 
     @CLOUD_ROUTES.route("GET", "/pages/{id}")
     def cloud_page(self, call: _Call) -> Reply:
-        page = self._readable(call.params["id"])
+        page = self._readable(call.params["id"], call.list_arg("status") or ["current", "archived"])
         return Reply(200, self.state.cloud_page(page, body=call.arg("body-format") == "storage"))
 
     @CLOUD_ROUTES.route("GET", "/labels")
@@ -220,9 +220,10 @@ class FakeConfluence(LoopbackFake):
         ]
         return self._cloud_list(call, f"/labels/{call.params['id']}/pages", pages)
 
-    def _readable(self, page_id: str) -> Page:
+    def _readable(self, page_id: str, statuses: list[str]) -> Page:
         page = self.state.pages.get(page_id)
-        if page is None or page.vanished:
+        wanted = "any" in statuses or (page is not None and page.status in statuses)
+        if page is None or page.vanished or not wanted:
             raise Refused(404, f"page {page_id} not found")
         if page.restricted:
             raise Refused(403, "the user may not view this page")
@@ -290,7 +291,7 @@ class FakeConfluence(LoopbackFake):
 
     @DC_ROUTES.route("GET", "/content/{id}")
     def dc_page(self, call: _Call) -> Reply:
-        page = self._readable(call.params["id"])
+        page = self._readable(call.params["id"], call.list_arg("status") or ["current"])
         expand = call.list_arg("expand")
         return Reply(200, self.state.dc_page(page, self.root_url, body="body.storage" in expand))
 
