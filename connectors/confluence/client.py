@@ -27,6 +27,7 @@ from syncd.connector.http import (
     parse_json,
     raise_for_policy,
 )
+from syncd.connector.logs import redactor
 
 SERVICE = "confluence"
 _HINT = "check the source's url: Cloud is https://<site>.atlassian.net/wiki."
@@ -65,8 +66,11 @@ class ConfluenceClient:
         )
         auth: httpx.Auth | None = None
         headers = {"Accept": "application/json"}
+        # Masked wherever syncd writes, in every form it travels in, before anything is sent.
+        redactor.register([self._token])
         if settings.auth.email is not None:
             auth = httpx.BasicAuth(settings.auth.email, self._token)
+            redactor.register_basic(settings.auth.email, self._token)
         else:
             headers["Authorization"] = f"Bearer {self._token}"
         self._http = httpx.Client(

@@ -32,6 +32,7 @@ from connectors.confluence.people import HANDLE
 from connectors.confluence.selection import SelectionError
 from connectors.confluence.settings import ConfluenceSettings
 from syncd.connector.http import Clock, HttpError
+from syncd.connector.logs import get_logger
 from syncd.connector.model import DocumentFailure, ExtractedDocument
 from syncd.connector.settings import PersonHandle
 from syncd.connector.source import SourceContext, SourceError
@@ -98,21 +99,41 @@ class ConfluenceSource:
         else:
             pages = DataCenterPages(client, self._settings, cache.ids)
         try:
-            try:
-                listed = pages.list_pages()
-            except SelectionError as exc:
-                raise SourceError(self._whole(str(exc))) from None
-            except HttpError as exc:
-                raise SourceError(self._whole(listing_failure(exc, self._settings))) from None
+            listed = self._listing(pages, cache)
             kept: dict[str, page_cache.Remembered] = {}
             for start in range(0, len(listed), BATCH):
                 yield from self._read_batch(listed[start : start + BATCH], pages, cache, kept)
             yield from self._missing({ref.page_id for ref in listed}, pages, cache, kept)
             cache.pages = kept
-            page_cache.save(self.cache_path, cache)
+            self._save(cache)
         finally:
             self.requests_sent = client.requests
             client.close()
+
+    def _listing(
+        self, pages: CloudPages | DataCenterPages, cache: page_cache.PageCache
+    ) -> list[PageRef]:
+        for attempt in (1, 2):
+            try:
+                return pages.list_pages()
+            except SelectionError as exc:
+                raise SourceError(self._whole(str(exc))) from None
+            except HttpError as exc:
+                if attempt == 1 and exc.status == 404 and cache.ids:
+                    # A space or label remembered by id was deleted and made again under its
+                    # name: look the names up afresh, once.
+                    cache.ids.clear()
+                    continue
+                raise SourceError(self._whole(listing_failure(exc, self._settings))) from None
+        raise AssertionError("unreachable: the second attempt returns or raises")
+
+    def _save(self, cache: page_cache.PageCache) -> None:
+        try:
+            page_cache.save(self.cache_path, cache)
+        except OSError as exc:  # the read stands; the next one fetches more than it needs to
+            get_logger(source=self.name).warning(
+                "confluence.cache_not_written", path=str(self.cache_path), error=exc.strerror
+            )
 
     def _missing(
         self,

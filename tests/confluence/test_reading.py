@@ -265,3 +265,27 @@ def test_a_garbage_answer_to_one_page_is_reported_without_the_secret(
     basic = base64.b64encode(f"{fake.email}:{fake.secret}".encode()).decode()
     assert fake.secret not in failure.error and basic not in failure.error
     assert "read next cycle" in failure.error and len(results) == 11
+
+
+def test_a_space_made_again_under_its_key_is_looked_up_afresh(
+    fake_confluence: FakeConfluence, tmp_path: Path
+) -> None:
+    seed(fake_confluence)
+    source = source_for(fake_confluence, tmp_path)
+    list(source.read())
+    fake_confluence.state.spaces["PAY"].id = "99999"  # deleted, and created again: a new id
+    results = list(source.read())
+    assert failures(results) == [] and len(results) == 11
+
+
+def test_a_cache_that_cannot_be_written_does_not_fail_the_read(
+    fake: FakeConfluence, tmp_path: Path
+) -> None:
+    seed(fake)
+    source = source_for(fake, tmp_path)
+    source.cache_path.parent.mkdir(parents=True)
+    source.cache_path.mkdir()  # a folder where the file goes: writing it fails
+    assert len(documents(list(source.read()))) == 11
+    fake.clear_requests()
+    assert len(documents(list(source.read()))) == 11  # remembered in memory all the same
+    assert fake.page_reads() == []
