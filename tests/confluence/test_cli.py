@@ -12,11 +12,12 @@ from typing import Any
 from typer.testing import CliRunner
 
 from syncd.cli.app import app
-from tests.confluence.support import seed
+from tests.confluence.support import fixture, seed
 from tests.fakes.confluence.server import FakeConfluence
 from tests.fakes.jira.server import FakeJira
 
 ALICE = "557058:2f0e4b7c-1a2b-4c3d-9e8f-000000000a11"
+TASKS = "task-list-with-assignees.xml"
 
 
 def _config(root: Path, wiki: FakeConfluence, jira: FakeJira) -> str:
@@ -99,3 +100,45 @@ def test_a_dry_run_lists_the_items_with_owners_resolved(
     # the page's link, as a person opens it
     assert canary["document"] == f"{fake_confluence.url}/spaces/PAY/pages/{page.id}/{page.title}"
     assert len(items) == 21  # every fixture page's items (test_extraction.EXPECTED)
+
+
+def _sync(root: Path, wiki: FakeConfluence, jira: FakeJira, config: str) -> dict[str, Any]:
+    synced = _run(root, wiki, jira, wiki.token, "sync", "--config", config, "--json")
+    team: dict[str, Any] = json.loads(synced.stdout)["teams"]["payments"]
+    return team
+
+
+def _status(root: Path, wiki: FakeConfluence, jira: FakeJira, config: str) -> list[Any]:
+    shown = _run(root, wiki, jira, wiki.token, "status", "--config", config, "--json")
+    items: list[Any] = json.loads(shown.stdout)["teams"]["payments"]["items"]
+    return items
+
+
+def test_a_reworded_task_keeps_its_issue_and_a_failed_page_orphans_nothing(
+    tmp_path: Path, fake_confluence: FakeConfluence, fake_jira: FakeJira
+) -> None:
+    page = fake_confluence.state.add_page("PAY", "Indexing lag", fixture(TASKS))
+    config = _config(tmp_path, fake_confluence, fake_jira)
+    first = _sync(tmp_path, fake_confluence, fake_jira, config)
+    assert first["created"] == 2  # the third task is done: recorded, not opened
+    ids = {i["title"]: i["id"] for i in _status(tmp_path, fake_confluence, fake_jira, config)}
+
+    fake_confluence.state.edit(
+        page.id, body=fixture(TASKS).replace("Add a lag alert on", "Page the on-call on lag of")
+    )
+    second = _sync(tmp_path, fake_confluence, fake_jira, config)
+    assert second["created"] == 0 and second["updated"] == 1
+    after = {i["title"]: i["id"] for i in _status(tmp_path, fake_confluence, fake_jira, config)}
+    assert (
+        after["Page the on-call on lag of the indexer queue"]
+        == (ids["Add a lag alert on the indexer queue"])
+    )
+
+    page.restricted = True  # the page can no longer be read: reported, nothing orphaned
+    fake_confluence.state.edit(page.id)  # a new version, so it is fetched again
+    third = _sync(tmp_path, fake_confluence, fake_jira, config)
+    assert [e["document"] for e in third["errors"]] == [
+        f"{fake_confluence.url}/pages/viewpage.action?pageId={page.id}"
+    ]
+    items = _status(tmp_path, fake_confluence, fake_jira, config)
+    assert len(items) == 3 and not any("orphaned" in i["flags"] for i in items)
