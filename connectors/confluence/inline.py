@@ -28,8 +28,7 @@ MENTION = re.compile(rf"^{MENTION_PREFIX}(?P<id>{USER_ID})$")
 _SPACE = re.compile(r"[ \t\r\n\u00a0]+")
 _ESCAPED = re.compile(r"([\\|<])")
 _ADJACENT_MENTIONS = re.compile(rf"({MENTION_PREFIX}\S+) +(?={MENTION_PREFIX})")
-_EMPHASIS = {"strong": "**", "b": "**", "em": "*", "i": "*", "s": "~~", "del": "~~"}
-_EMPHASIS["strike"] = "~~"
+_EMPHASIS = {"strong": "**", "b": "**", "em": "*", "i": "*", "s": "~~", "del": "~~", "strike": "~~"}
 _EMOTICONS = {"tick": "\u2705", "check": "\u2705", "warning": "\u26a0"}
 _SKIPPED = frozenset({"ac:placeholder", "ac:image", "ac:parameter", "ri:attachment"})
 _INLINE_MACROS_WITH_BODY = frozenset({"span", "anchor", "excerpt", "highlight", "color"})
@@ -165,16 +164,13 @@ def _macro(element: etree._Element, taken: Taken, cell: bool) -> str:
 def _task_in_text(task: etree._Element, cell: bool) -> str:
     """A task inside a table cell: its text, ``**DONE**`` before it once completed (the
     status the markdown rules read in any cell)."""
-    done = _task_status(task) == "complete"
+    done = task_status(task) == "complete"
     body = children(task, "ac:task-body")
     text = " ".join(inline_text(b, cell=cell) for b in body).strip()
     return f"**DONE** {text}".strip() if done else text
 
 
-def _task_status(task: etree._Element) -> str:
+def task_status(task: etree._Element) -> str:
     for status in children(task, "ac:task-status"):
         return all_text(status).strip().lower()
     return "incomplete"
-
-
-task_status = _task_status

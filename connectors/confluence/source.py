@@ -14,6 +14,7 @@ failure is never a deletion, so its items are kept as they were. Only a listing 
 from __future__ import annotations
 
 import dataclasses
+import importlib.metadata
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -83,9 +84,10 @@ class ConfluenceSource:
 
     def _fingerprint(self) -> str:
         s = self._settings
+        # The release too: what it extracts from a page may differ, so an upgrade reads anew.
         return page_cache.fingerprint(
             s.url, s.resolved_deployment, s.space, s.parent, s.label, self.name,
-            s.max_document_bytes,
+            s.max_document_bytes, s.max_document_seconds, _release(),
         )  # fmt: skip
 
     def read(self) -> Iterator[Result]:
@@ -289,3 +291,10 @@ class ConfluenceSource:
 
     def _failure(self, meta: PageMeta, why: str) -> DocumentFailure:
         return DocumentFailure(self.name, meta.document, f"page {meta.title!r}: {why}")
+
+
+def _release() -> str:
+    try:
+        return importlib.metadata.version("syncd")
+    except importlib.metadata.PackageNotFoundError:  # run from a checkout without installing
+        return "unknown"
