@@ -28,14 +28,17 @@ from tests.connectors.notifier_harnesses import (
     TeamsHarness,
     WebhookHarness,
 )
-from tests.connectors.source_harnesses import MarkdownHarness
+from tests.connectors.source_harnesses import ConfluenceHarness, MarkdownHarness
 from tests.connectors.tracker_harnesses import GitHubHarness, JiraHarness
 
 # kind → connector type → its harnesses (a tracker may be run in several set-ups), built from
 # the test's request (for the fake servers' fixtures and tmp_path).
 Build = Callable[[pytest.FixtureRequest], Any]
 HARNESSES: dict[str, dict[str, list[Build]]] = {
-    "source": {"markdown": [lambda r: MarkdownHarness(r.getfixturevalue("tmp_path"))]},
+    "source": {
+        "markdown": [lambda r: MarkdownHarness(r.getfixturevalue("tmp_path"))],
+        "confluence": [lambda r: ConfluenceHarness(r.getfixturevalue("tmp_path"), r)],
+    },
     "tracker": {
         "jira": [
             lambda r: JiraHarness(r.getfixturevalue("fake_jira")),
