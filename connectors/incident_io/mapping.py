@@ -131,11 +131,9 @@ def item_of(
     """One follow-up as an item; None for a deleted one; ValueError naming a bad field."""
     native_id = _required(follow_up, "id")
     title = _required(follow_up, "title")
-    status = follow_up.get("status")
+    status = _required(follow_up, "status")
     if status == "deleted":
         return None  # gone from incident.io: the core orphans its item as for a removed line
-    if status not in _STATUS_TEXT:
-        raise ValueError(f"status {status!r} is not one incident.io documents")
     assignee = _optional_object(follow_up, "assignee")
     priority = _optional_object(follow_up, "priority")
     description = follow_up.get("description")
@@ -148,7 +146,9 @@ def item_of(
         detail=description.strip() or None if description else None,
         owner_text=_text(assignee.get("email")) or _text(assignee.get("name")),
         priority_text=_text(priority.get("name")),
-        status_text=_STATUS_TEXT[status],
+        # incident.io may add statuses (its compatibility promise): one syncd does not know
+        # yet is shown as written and counts as open.
+        status_text=_STATUS_TEXT.get(status, status),
         done=status == "completed" or (status == "not_doing" and not_doing == "done"),
         tracker_refs=tracker_refs(follow_up.get("external_issue_reference")),
         native_id=native_id,

@@ -364,9 +364,29 @@ def main() -> None:
         metavar="N",
         help="how many postmortems to generate (default: %(default)s)",
     )
+    incident_io = sub.add_parser(
+        "incident-io",
+        help="requests, time and memory of the incident.io source on a fake incident.io",
+        description="Run bench/incident_io_source.py (from a source checkout).",
+    )
+    incident_io.add_argument("--incidents", type=_at_least_one, default=500, metavar="N")
+    incident_io.add_argument("--follow-ups", type=_at_least_one, default=3, metavar="N")
+    incident_io.add_argument("--latency", type=float, default=0.02, metavar="SECONDS")
     args = parser.parse_args()
     if args.scenario == "extract":
         bench_extract(args.documents)
+    elif args.scenario == "incident-io":
+        sizes = ["--incidents", str(args.incidents), "--follow-ups", str(args.follow_ups)]
+        _checkout_bench("bench.incident_io_source", [*sizes, "--latency", str(args.latency)])
+
+
+def _checkout_bench(module: str, arguments: list[str]) -> None:
+    """Run a benchmark of the source checkout's ``bench/`` (it drives the tests' fakes)."""
+    checkout = Path(__file__).resolve().parents[2]
+    if not (checkout / "bench" / "incident_io_source.py").is_file():
+        sys.exit(f"syncd-bench: {module} needs a source checkout of syncd (bench/ and tests/)")
+    completed = subprocess.run([sys.executable, "-m", module, *arguments], cwd=checkout)
+    sys.exit(completed.returncode)
 
 
 if __name__ == "__main__":

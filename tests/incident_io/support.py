@@ -17,8 +17,9 @@ from tests.fakes.incident_io.server import FakeIncidentIo
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 NOW = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
-# Retries without real waiting: the virtual clock moves when the policy sleeps.
-POLICY = HttpPolicy(connect_timeout=2.0, read_timeout=5.0, max_attempts=4)
+# incident.io's pace (DEFAULT_POLICY), with retries and pauses on the virtual clock: it moves
+# when the policy sleeps, and nothing really waits.
+POLICY = HttpPolicy(connect_timeout=2.0, read_timeout=5.0, max_attempts=4, min_interval=0.05)
 
 
 def fixtures() -> list[dict[str, Any]]:
@@ -38,6 +39,7 @@ def make_source(
     cache_dir: Path,
     *,
     clock: VirtualClock | None = None,
+    policy: HttpPolicy | None = POLICY,
     now: datetime = NOW,
     api_key: str | None = None,
     **settings: Any,
@@ -48,7 +50,7 @@ def make_source(
         "incidents",
         IncidentIoSettings.model_validate(values),
         context,
-        policy=POLICY,
+        policy=policy,
         clock=clock or VirtualClock(now),
     )
 

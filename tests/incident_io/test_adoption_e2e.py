@@ -14,6 +14,7 @@ import pytest
 from typer.testing import CliRunner
 
 from syncd.cli.app import app
+from syncd.http.budget import RATE_SCALE_ENV
 from tests.e2e.cli_trackers import Tracker, cli_tracker
 from tests.fakes.incident_io import contract
 from tests.fakes.incident_io.server import FakeIncidentIo
@@ -126,6 +127,7 @@ def _sync(root: Path, tracker: Tracker, incidents: FakeIncidentIo, config: str) 
         "SYNCD_STATE_DIR": str(root / "state"),
         "TRACKER_TOKEN": tracker.token,
         "INCIDENT_IO_API_KEY": incidents.api_key,
+        RATE_SCALE_ENV: "10",  # GitHub's write pacing, ten times faster (the fake's limits are off)
     }
     result = CliRunner().invoke(
         app, ["sync", "--config", config, "--json"], env=env, catch_exceptions=False

@@ -157,3 +157,13 @@ def test_the_other_fixtures_give_every_follow_up(
     assert len(document.items) == count
     assert not document.problems
     assert all(i.native_id and i.title for i in document.items)
+
+
+def test_a_status_incident_io_adds_later_is_shown_and_open(
+    tmp_path: Path, fake: FakeIncidentIo
+) -> None:
+    fake.state.edit_follow_up("01HQ0FU0000000000000000102", status="in_review")
+    document = _doc(tmp_path, fake, "01HQ0CHECKOUTLATENCY0000101")
+    item = _item(document, "01HQ0FU0000000000000000102")
+    assert (item.status_text, item.done) == ("in_review", False)
+    assert not document.problems
