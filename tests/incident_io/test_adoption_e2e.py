@@ -5,7 +5,6 @@ one; the others get theirs, once."""
 from __future__ import annotations
 
 import json
-import textwrap
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -18,6 +17,7 @@ from syncd.http.budget import RATE_SCALE_ENV
 from tests.e2e.cli_trackers import Tracker, cli_tracker
 from tests.fakes.incident_io import contract
 from tests.fakes.incident_io.server import FakeIncidentIo
+from tests.incident_io.adoption_support import write_config
 
 INCIDENT = {
     "id": "01HQE2EINCIDENT00000000001",
@@ -106,22 +106,6 @@ def _title_of(tracker: Tracker, name: str) -> str:
     return str(fake.state.issue(name).summary)  # type: ignore[union-attr]
 
 
-def _config(root: Path, tracker: Tracker, incidents: FakeIncidentIo) -> str:
-    # Jira finds alice by her e-mail; GitHub needs her login.
-    handle = ", github: alice-gh" if tracker.github else ""
-    teams = root / "config" / "teams"
-    teams.mkdir(parents=True)
-    (teams / "payments.yaml").write_text(
-        "team: payments\ntimezone: Europe/Berlin\nsources:\n"
-        '  - {name: incidents, type: incident_io, api_key: "${INCIDENT_IO_API_KEY}", '
-        f'url: "{incidents.url}"}}\n'
-        "tracker:\n" + textwrap.indent(tracker.block(), "  ") + "\n"
-        f"people:\n  alice: {{email: alice@example.com{handle}}}\n",
-        encoding="utf-8",
-    )
-    return str(root / "config")
-
-
 def _sync(root: Path, tracker: Tracker, incidents: FakeIncidentIo, config: str) -> Any:
     env = {
         "SYNCD_STATE_DIR": str(root / "state"),
@@ -156,7 +140,7 @@ def test_an_exported_follow_up_adopts_its_issue_and_never_gets_a_second(
             }
         ]
     )
-    config = _config(tmp_path, tracker, incidents)
+    config = write_config(tmp_path, tracker, incidents)
 
     first = _sync(tmp_path, tracker, incidents, config)
     assert (first["created"], first["adopted"]) == (1, 1), [e["error"] for e in first["errors"]]
