@@ -22,8 +22,9 @@ class Grouped:
 
 
 def group_by_incident(listed: Iterable[Any]) -> Grouped:
-    """Follow-ups by incident id, in the order listed; one listed twice (in two incident
-    modes' listings) counts once."""
+    """Follow-ups by incident id, each incident's in the order of their ids (incident.io's ids
+    sort by creation, and v2 promises no order: an item's ``line`` stays put from one cycle to
+    the next); one listed twice (in two incident modes' listings) counts once."""
     grouped = Grouped()
     seen: set[str] = set()
     for place, follow_up in enumerate(listed, start=1):
@@ -45,4 +46,6 @@ def group_by_incident(listed: Iterable[Any]) -> Grouped:
         if isinstance(native_id, str):
             seen.add(native_id)
         grouped.by_incident.setdefault(incident_id.strip(), []).append(follow_up)
+    for follow_ups in grouped.by_incident.values():
+        follow_ups.sort(key=lambda f: str(f.get("id")))
     return grouped

@@ -17,13 +17,8 @@ from tests.incident_io.support import fixtures, make_source, read
 def _get(fake: FakeIncidentIo, path: str, params: dict[str, str] | None = None) -> Any:
     query = {k: [v] for k, v in (params or {}).items()}
     assert contract.validate_request("GET", path, query) == []
-    answer = httpx.get(
-        fake.url + path,
-        params=params,
-        headers={"Authorization": f"Bearer {fake.api_key}"},
-        timeout=5,
-    )
-    return answer
+    headers = {"Authorization": f"Bearer {fake.api_key}"}
+    return httpx.get(fake.url + path, params=params, headers=headers, timeout=5)
 
 
 @pytest.mark.parametrize("mode", [None, "standard", "retrospective", "test", "tutorial"])

@@ -87,3 +87,14 @@ def test_test_incidents_only_when_asked(tmp_path: Path, fake: FakeIncidentIo) ->
         str(r.query.get("incident_mode")) for r in fake.requests if r.endpoint == LISTING
     )
     assert modes == ["None", "['test']", "['tutorial']"]
+
+
+def test_items_keep_their_places_whatever_order_incident_io_lists_them_in(
+    tmp_path: Path, fake: FakeIncidentIo
+) -> None:
+    source = make_source(fake, tmp_path)
+    first = read(source)
+    with fake.state.lock:
+        reordered = dict(reversed(list(fake.state.follow_ups.items())))
+        fake.state.follow_ups = reordered
+    assert read(source) == first
