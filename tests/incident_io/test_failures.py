@@ -156,3 +156,21 @@ def test_a_listing_that_keeps_failing_fails_the_source(
     fake.faults.on("GET", "/v2/follow_ups", Fault(kind), times=None)
     with pytest.raises(SourceError, match="the follow-ups could not be listed"):
         read(make_source(fake, tmp_path))
+
+
+def test_a_long_rate_limit_defers_the_incidents_not_yet_fetched(
+    tmp_path: Path, fake: FakeIncidentIo
+) -> None:
+    clock = VirtualClock(NOW)
+    fake.monotonic = clock.monotonic
+    fake.faults.on("GET", f"/v2/incidents/{WEBHOOKS}", Fault("429", retry_after=300))
+    found = read(make_source(fake, tmp_path, clock=clock))
+    # Fetched before the 429: read. The rest: reported (their items kept), nothing more sent.
+    assert list(documents(found)) == [f"incident.io:{CHECKOUT}"]
+    assert len(failures(found)) == 9
+    assert all(
+        "kept as they were" in f.error and ("wait" in f.error or "rate limit" in f.error)
+        for f in failures(found).values()
+    )
+    assert fake.endpoint_counts()["GET /v2/incidents/{id}"] == 2
+    assert sum(clock.slept) < 300  # not waited out in line: the next cycle reads them
