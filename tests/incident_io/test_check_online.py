@@ -52,3 +52,16 @@ def test_a_refused_key_is_named_and_not_shown(tmp_path: Path, jira: Tracker) -> 
         output
     )
     assert key not in output
+
+
+def test_a_key_written_in_the_team_file_is_refused(tmp_path: Path, jira: Tracker) -> None:
+    with FakeIncidentIo() as fake:
+        write_config(tmp_path, jira, fake)
+    team = tmp_path / "config" / "teams" / "payments.yaml"
+    team.write_text(
+        team.read_text(encoding="utf-8").replace('"${INCIDENT_IO_API_KEY}"', "inc-plain-4f1e9a"),
+        encoding="utf-8",
+    )
+    code, output = _check(tmp_path, jira, "unused")
+    assert code == 2
+    assert "api_key" in output and "inc-plain-4f1e9a" not in output
