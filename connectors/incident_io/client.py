@@ -18,6 +18,7 @@ from syncd.connector.http import (
     HttpPolicy,
     PolicyEngine,
     PolicyTransport,
+    ShapeCheck,
     parse_json,
     raise_for_policy,
 )
@@ -66,7 +67,7 @@ class IncidentIoClient:
         found: Mapping[str, Any] = data["incident"]
         return found
 
-    def _get(self, path: str, params: Mapping[str, str], check: Any) -> Mapping[str, Any]:
+    def _get(self, path: str, params: Mapping[str, str], check: ShapeCheck) -> Mapping[str, Any]:
         response = self._http.get(path, params=params)
         raise_for_policy(response, SERVICE)
         data: Mapping[str, Any] = parse_json(
@@ -84,7 +85,7 @@ class IncidentIoClient:
         return data
 
 
-def _list_of(key: str) -> Any:
+def _list_of(key: str) -> ShapeCheck:
     def check(data: Any) -> str | None:
         if not isinstance(data, dict) or not isinstance(data.get(key), list):
             return f"an object with a list '{key}'"
@@ -93,7 +94,7 @@ def _list_of(key: str) -> Any:
     return check
 
 
-def _object_of(key: str) -> Any:
+def _object_of(key: str) -> ShapeCheck:
     def check(data: Any) -> str | None:
         if not isinstance(data, dict) or not isinstance(data.get(key), dict):
             return f"an object with an object '{key}'"
