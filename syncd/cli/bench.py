@@ -373,6 +373,14 @@ def main() -> None:
     )
     confluence.add_argument("--pages", type=_at_least_one, default=500, metavar="N")
     confluence.add_argument("--latency", type=float, default=0.02, metavar="SECONDS")
+    incident_io = sub.add_parser(
+        "incident-io",
+        help="requests, time and memory of the incident.io source on a fake incident.io",
+        description="Run bench/incident_io_source.py (from a source checkout).",
+    )
+    incident_io.add_argument("--incidents", type=_at_least_one, default=500, metavar="N")
+    incident_io.add_argument("--follow-ups", type=_at_least_one, default=3, metavar="N")
+    incident_io.add_argument("--latency", type=float, default=0.02, metavar="SECONDS")
     args = parser.parse_args()
     if args.scenario == "extract":
         bench_extract(args.documents)
@@ -380,10 +388,14 @@ def main() -> None:
         _bench_module(
             "confluence_space", "--pages", str(args.pages), "--latency", str(args.latency)
         )
+    elif args.scenario == "incident-io":
+        sizes = ["--incidents", str(args.incidents), "--follow-ups", str(args.follow_ups)]
+        _bench_module("incident_io_source", *sizes, "--latency", str(args.latency))
 
 
 def _bench_module(name: str, *args: str) -> None:
-    """Run ``bench/<name>.py`` of the source checkout syncd is installed from."""
+    """Run ``bench/<name>.py`` of the source checkout syncd is installed from (the benchmarks
+    drive the test suite's fakes)."""
     root = Path(__file__).resolve().parents[2]
     if not (root / "bench" / f"{name}.py").is_file():
         sys.exit(
