@@ -68,6 +68,7 @@ class Service(ConfigReload, SyncJob, DigestJob, Shutdown):
         self.metrics = metrics or ServiceMetrics()
         self._interval = interval or loaded.service.sync_interval
         self._interval_fixed = interval is not None
+        self.metrics.sync_interval.set(self._interval.total_seconds())
         self._clock = clock
         self._failures = {}
         self._failure_logs = ServiceFailures()

@@ -36,6 +36,7 @@ class ConfigReload(LeaseKeeping):
         if not self._interval_fixed and loaded.service.sync_interval != self._interval:
             self._interval = loaded.service.sync_interval
             self._scheduler.set_interval(self._interval)
+            self.metrics.sync_interval.set(self._interval.total_seconds())
         self._scheduler.set_teams(team_schedules(loaded))
         self._refresh_leases()
         self.metrics.config_reloads.labels("ok").inc()

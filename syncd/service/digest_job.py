@@ -10,6 +10,7 @@ from syncd.cli.digest_command import post_digests
 from syncd.output.failure_streaks import FailureKey
 from syncd.output.logs import failures_reported_by, get_logger
 from syncd.service.service_state import ServiceState
+from syncd.store import DigestPostStatus
 
 # A digest job that failed as a whole, before or between its channels' posts.
 DIGEST = FailureKey("digest")
@@ -37,9 +38,13 @@ class DigestJob(ServiceState):
                     replica=getattr(self._leases, "replica", None),
                 )
             for post in self._work_store.digest_posts(name):
+                channel_type = post.channel.split(":")[0]
                 if post.posted_at == now and post.claimed_by is not None:
-                    self.metrics.digests_posted.labels(name, post.channel.split(":")[0]).inc()
+                    self.metrics.digests_posted.labels(name, channel_type).inc()
+                elif post.status is DigestPostStatus.FAILED and post.lease_until == now:
+                    self.metrics.digest_failures.labels(name, channel_type).inc()
         except Exception as exc:
+            self.metrics.digest_failures.labels(name, "unknown").inc()
             failure_log.report(
                 log, DIGEST, "service.digest_failed", f"{type(exc).__name__}: {exc}", traceback=True
             )

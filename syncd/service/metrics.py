@@ -140,6 +140,18 @@ class ServiceMetrics:
             ["team", "channel_type"],
             registry=r,
         )
+        self.digest_failures = Counter(
+            "syncd_digest_failures",
+            "Digest posts that failed, by team and channel type (unknown: the digest job "
+            "itself failed); a failed post is retried by the next run.",
+            ["team", "channel_type"],
+            registry=r,
+        )
+        self.sync_interval = Gauge(
+            "syncd_sync_interval_seconds",
+            "The service's sync_interval: how often each team is synced (alerts count in it).",
+            registry=r,
+        )
         self.nudges = Counter(
             "syncd_nudges",
             "Nudges (comments on issues), by team, reason and outcome (sent, failed, unknown).",
@@ -221,6 +233,7 @@ class ServiceMetrics:
             self.items,
             self.flagged_items,
             self.digests_posted,
+            self.digest_failures,
             self.removals_held,
             self.nudges,
             self.overdue_by_age,

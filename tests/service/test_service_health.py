@@ -12,7 +12,7 @@ from sqlalchemy.engine import make_url
 
 from tests.fakes.faults import Fault
 from tests.fakes.jira.server import FakeJira
-from tests.service.in_process import ServiceUnderTest, service_in_process
+from tests.service.in_process import FAST_INTERVAL, ServiceUnderTest, service_in_process
 from tests.service.service_support import (
     JIRA_TOKEN,
     free_port,
@@ -88,6 +88,10 @@ def test_trackers_down_leave_readyz_200_while_metrics_show_each_failing_team(
             assert service.metric("syncd_last_successful_sync_timestamp_seconds", team="payments")
             assert service.metric("syncd_api_errors_total", tracker="jira", status="503")
             assert len(healthy.state.issues) == 2
+            # The figures of the team in step, and the yardstick of the not-synced alert.
+            assert service.metric("syncd_completion_ratio", team="payments") == 0.0
+            assert service.metric("syncd_items_overdue_by_age", team="payments", age="1-7d") == 0
+            assert service.metric("syncd_sync_interval_seconds") == FAST_INTERVAL.total_seconds()
 
             # Jira comes back: the team recovers on its next cycle, and says so in /metrics.
             unavailable.faults.clear()
