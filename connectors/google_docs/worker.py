@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gc
 
+from connectors.google_docs.chips import chips_as_owner
 from connectors.google_docs.unescape import unescape_export
 from connectors.markdown.extract import extract_document
 from connectors.markdown.files import DocumentText, PathProblem
@@ -26,7 +27,9 @@ def extract_export(job: tuple[str, str, str]) -> ExtractedDocument | str:
     # that growing heap for cycles it does not make (see connectors.markdown.worker).
     gc.disable()
     try:
-        result = extract_safely(DocumentText(name, unescape_export(text)), source, extract_document)
+        result = extract_safely(
+            DocumentText(name, chips_as_owner(unescape_export(text))), source, extract_document
+        )
     except MemoryError:
         return (
             "reading it needs more memory than a reading process may use; it was skipped "
