@@ -208,11 +208,15 @@ class FakeGoogleDrive(LoopbackFake):
 
     # --- Drive ----------------------------------------------------------------------------------
 
-    def _visible_file(self, call: _Call, file_id: str) -> FakeFile:
+    def _visible_file(
+        self, call: _Call, file_id: str, *, needs_all_drives: bool = True
+    ) -> FakeFile:
         file = self.state.files.get(file_id)
         if file is None or not self.state.visible(file, call.principal):
             raise DriveError(404, "notFound", f"File not found: {file_id}.")
-        if file.drive_id is not None and not call.flag("supportsAllDrives"):
+        # files.get hides shared drives' files from a client that does not say it supports
+        # them; files.export has no such parameter and exports them.
+        if needs_all_drives and file.drive_id is not None and not call.flag("supportsAllDrives"):
             raise DriveError(404, "notFound", f"File not found: {file_id}.")
         return file
 
@@ -287,7 +291,7 @@ class FakeGoogleDrive(LoopbackFake):
 
     @ROUTES.route("GET", "/files/{fileId}/export")
     def export_file(self, call: _Call) -> Reply:
-        file = self._visible_file(call, call.params["fileId"])
+        file = self._visible_file(call, call.params["fileId"], needs_all_drives=False)
         wanted = call.arg("mimeType")
         if wanted is None:
             raise DriveError(400, "required", "Required parameter: mimeType")
