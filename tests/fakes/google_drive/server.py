@@ -135,6 +135,7 @@ class FakeGoogleDrive(LoopbackFake):
         super().__init__()
         self.state = DriveState(clock=clock or (lambda: datetime.now(UTC)))
         self.faults = FaultPlan()
+        self.credentials_revoked = False  # every Drive request answered 401, tokens or not
         self.page_size_cap = 1000  # Drive's largest page; tests lower it to page small folders
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
@@ -202,7 +203,7 @@ class FakeGoogleDrive(LoopbackFake):
     def authenticate(self, header: str | None) -> str:
         scheme, _, token = (header or "").partition(" ")
         issued = self.state.tokens.get(token) if scheme.lower() == "bearer" else None
-        if issued is None or issued.expires <= self.state.clock():
+        if issued is None or issued.expires <= self.state.clock() or self.credentials_revoked:
             raise DriveError(401, "authError", "Invalid Credentials")
         return issued.principal
 
@@ -297,6 +298,8 @@ class FakeGoogleDrive(LoopbackFake):
             raise DriveError(400, "required", "Required parameter: mimeType")
         if file.mime_type != DOCUMENT or wanted != "text/markdown":
             raise DriveError(400, "badRequest", "The requested conversion is not supported.")
+        if file.deleted_on_export:
+            raise DriveError(404, "notFound", f"File not found: {file.id}.")
         if file.export_forbidden:
             raise DriveError(403, "cannotExportFile", "This file cannot be exported by the user.")
         data = file.content.encode()

@@ -29,6 +29,7 @@ class FakeFile:
     # Drive to export; the listing still shows the file.
     export_forbidden: bool = False
     export_too_large: bool = False
+    deleted_on_export: bool = False  # listed, then deleted before its export arrived
 
 
 @dataclass
