@@ -30,12 +30,16 @@ from tests.connectors.notifier_harnesses import (
 )
 from tests.connectors.source_harnesses import MarkdownHarness
 from tests.connectors.tracker_harnesses import GitHubHarness, JiraHarness
+from tests.google_docs.harness import GoogleDocsHarness
 
 # kind → connector type → its harnesses (a tracker may be run in several set-ups), built from
 # the test's request (for the fake servers' fixtures and tmp_path).
 Build = Callable[[pytest.FixtureRequest], Any]
 HARNESSES: dict[str, dict[str, list[Build]]] = {
-    "source": {"markdown": [lambda r: MarkdownHarness(r.getfixturevalue("tmp_path"))]},
+    "source": {
+        "markdown": [lambda r: MarkdownHarness(r.getfixturevalue("tmp_path"))],
+        "google_docs": [GoogleDocsHarness.for_request],
+    },
     "tracker": {
         "jira": [
             lambda r: JiraHarness(r.getfixturevalue("fake_jira")),
