@@ -68,6 +68,7 @@ class RecordedRequest:
     endpoint: str | None
     fault: str | None
     connection: str = ""
+    answer: Any = None  # the body the fake answered with (JSON, or bytes of an export)
 
 
 @dataclass
@@ -355,6 +356,7 @@ def _make_handler(fake: FakeGoogleDrive) -> type[BaseHTTPRequestHandler]:
                     endpoint=endpoint,
                     fault=fault.kind if fault else None,
                     connection=self.connection_label(),
+                    answer=reply.body if reply is not None and garbage is None else None,
                 )
             )
             if reply is not None and isinstance(reply.body, bytes) and garbage is None:
