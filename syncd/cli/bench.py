@@ -364,9 +364,23 @@ def main() -> None:
         metavar="N",
         help="how many postmortems to generate (default: %(default)s)",
     )
+    gdocs = sub.add_parser(
+        "google-docs",
+        help="requests and time of the Google Docs source on a folder of the fake Drive",
+        description="Run bench/google_docs_folder.py (from a source checkout): requests for "
+        "the first read and a no-change cycle of a folder, wall time, peak memory.",
+    )
+    gdocs.add_argument("--documents", type=_at_least_one, default=500, metavar="N")
     args = parser.parse_args()
     if args.scenario == "extract":
         bench_extract(args.documents)
+    elif args.scenario == "google-docs":
+        # The fake Drive lives in the test suite, beside bench/: run it from the checkout.
+        checkout = Path(__file__).resolve().parents[2]
+        command = [sys.executable, "-m", "bench.google_docs_folder"]
+        raise SystemExit(
+            subprocess.call([*command, "--documents", str(args.documents)], cwd=checkout)
+        )
 
 
 if __name__ == "__main__":
