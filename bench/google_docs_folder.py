@@ -27,7 +27,7 @@ from pathlib import Path
 from syncd.connector.model import DocumentFailure
 from syncd.workers.pool import end_all_workers
 from tests.fakes.google_drive.server import FakeGoogleDrive
-from tests.google_docs.support import Folder, fixture_texts
+from tests.google_docs.support import Folder, fixture_texts, request_kind
 
 
 def _fill(folder: Folder, documents: int) -> None:
@@ -44,21 +44,13 @@ def _cycle(folder: Folder, label: str) -> None:
     started = time.perf_counter()
     results = list(folder.source(workers=True).read())
     seconds = time.perf_counter() - started
-    kinds = Counter(_kind(r.path) for r in folder.fake.requests[before:])
+    kinds = Counter(request_kind(r.path) for r in folder.fake.requests[before:])
     failed = sum(isinstance(r, DocumentFailure) for r in results)
     shown = ", ".join(f"{kinds[k]} {k}" for k in ("token", "list", "get", "export") if kinds[k])
     print(
         f"{label:<28} {len(results):>4} documents ({failed} failed)  "
         f"{sum(kinds.values()):>4} requests ({shown})  {seconds:6.2f} s"
     )
-
-
-def _kind(path: str) -> str:
-    if path == "/token":
-        return "token"
-    if path.endswith("/export"):
-        return "export"
-    return "list" if path.endswith("/files") else "get"
 
 
 def run(documents: int, latency: float) -> None:

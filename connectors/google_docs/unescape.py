@@ -25,6 +25,7 @@ _INLINE = re.compile(rf"\\([{re.escape(_HARMLESS)}])")
 _INTRAWORD_UNDERSCORE = re.compile(r"(?<=[0-9A-Za-z])\\_(?=[0-9A-Za-z])")
 # The start of a line's content: indentation, then any list markers and quote marks.
 _LEAD = re.compile(r"^(?:[ \t]*(?:[-*+]|\d{1,9}[.)]|>)[ \t]+)*[ \t]*(?:\[[ xX]\][ \t]+)?")
+_ESCAPED_ORDINAL = re.compile(r"\d{1,9}\\[.)]")  # "1\." would be a numbered item unescaped
 _FENCE = re.compile(r"^[ \t]{0,3}(`{3,}|~{3,})")
 _CODE_SPAN = re.compile(r"(`+)(.+?)\1")
 
@@ -60,6 +61,9 @@ def _line(line: str) -> str:
     start = lead.end() if lead else 0
     # The first character of the content keeps its escape: it could start a block.
     head_end = start + 2 if line.startswith("\\", start) else start
+    ordinal = _ESCAPED_ORDINAL.match(line, start)
+    if ordinal is not None:
+        head_end = ordinal.end()
     head, rest = line[:head_end], line[head_end:]
     pieces: list[str] = []
     last = 0

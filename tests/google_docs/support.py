@@ -82,14 +82,15 @@ class Folder:
         def since() -> dict[str, int]:
             found: dict[str, int] = {}
             for request in self.fake.requests[before:]:
-                kind = _kind(request.path)
+                kind = request_kind(request.path)
                 found[kind] = found.get(kind, 0) + 1
             return found
 
         return since
 
 
-def _kind(path: str) -> str:
+def request_kind(path: str) -> str:
+    """What a logged request to the fake asked for: token, list, get or export."""
     if path == "/token":
         return "token"
     if path.endswith("/export"):

@@ -88,7 +88,7 @@ def _entry(name: str, table: Any, where: str) -> SpecEntry:
         raise ManifestError(f"{where}: field 'paths': {bad[0]!r} does not start with '/'")
     kind = table.get("format", "openapi")
     if kind not in ("openapi", "discovery"):
-        raise ManifestError(f"{where}: field 'format' must be \"openapi\" or \"discovery\"")
+        raise ManifestError(f'{where}: field \'format\' must be "openapi" or "discovery"')
     source = table.get("source")
     if not isinstance(source, dict) or not source:
         raise ManifestError(f"{where}: field 'source' must be a table of provenance facts")
