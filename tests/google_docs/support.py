@@ -31,7 +31,14 @@ def fixture_texts() -> dict[str, str]:
 class Folder:
     """A Drive folder shared with a service account, holding every fixture document."""
 
-    def __init__(self, fake: FakeGoogleDrive, tmp_path: Path, *, drive_id: str | None = None):
+    def __init__(
+        self,
+        fake: FakeGoogleDrive,
+        tmp_path: Path,
+        *,
+        drive_id: str | None = None,
+        only: tuple[str, ...] | None = None,
+    ):
         forget_tokens()  # each test starts with no token cached in the process
         self.fake = fake
         self.tmp_path = tmp_path
@@ -43,6 +50,7 @@ class Folder:
         self.documents: dict[str, FakeFile] = {
             name: fake.state.add_document(name, self.folder.id, text)
             for name, text in fixture_texts().items()
+            if only is None or name in only
         }
         self.clock = VirtualClock(datetime.now(UTC))
         self.context = SourceContext(
