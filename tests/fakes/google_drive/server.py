@@ -13,28 +13,23 @@ asked for in ``fields``. Faults (429 with Retry-After, 5xx, dropped connections)
 from __future__ import annotations
 
 import base64
-import json
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from cryptography.exceptions import InvalidSignature
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import padding, rsa
-
 from tests.fakes.faults import Fault, FaultPlan
+from tests.fakes.google_drive.oauth import b64url, grant
 from tests.fakes.google_drive.query import InvalidQuery, parse_query
-from tests.fakes.google_drive.state import DOCUMENT, DriveState, FakeFile, Issued
+from tests.fakes.google_drive.state import DOCUMENT, DriveState, FakeFile
 from tests.fakes.loopback_fake import FakeHandler, LoopbackFake
 from tests.fakes.routing import Reply, Routes, redact_headers
 
 ROUTES = Routes()
 PREFIX = "/drive/v3"
 TOKEN_PATH = "/token"
-SCOPE = "https://www.googleapis.com/auth/drive.readonly"
 EXPORT_LIMIT = 10 * 1024 * 1024
 
 
@@ -83,10 +78,6 @@ class _Call:
 
     def flag(self, name: str) -> bool:
         return self.arg(name, "false") == "true"
-
-
-def _b64url(data: str) -> bytes:
-    return base64.urlsafe_b64decode(data + "=" * (-len(data) % 4))
 
 
 def _rfc3339(moment: datetime) -> str:
@@ -153,53 +144,7 @@ class FakeGoogleDrive(LoopbackFake):
     # --- the token endpoint ---------------------------------------------------------------------
 
     def grant(self, form: dict[str, list[str]]) -> Reply:
-        def refuse(status: int, error: str, description: str) -> Reply:
-            return Reply(status, {"error": error, "error_description": description})
-
-        if form.get("grant_type") != ["urn:ietf:params:oauth:grant-type:jwt-bearer"]:
-            return refuse(400, "unsupported_grant_type", "Invalid grant_type.")
-        try:
-            [assertion] = form["assertion"]
-            head, payload, signature = assertion.split(".")
-            header = json.loads(_b64url(head))
-            claims = json.loads(_b64url(payload))
-        except (KeyError, ValueError):
-            return refuse(400, "invalid_request", "Invalid assertion format.")
-        account = self.state.accounts.get(claims.get("iss", ""))
-        if header.get("alg") != "RS256" or account is None:
-            return refuse(400, "invalid_grant", "Invalid JWT Signature.")
-        key = serialization.load_pem_public_key(account.public_pem)
-        assert isinstance(key, rsa.RSAPublicKey)
-        try:
-            key.verify(
-                _b64url(signature),
-                f"{head}.{payload}".encode(),
-                padding.PKCS1v15(),
-                hashes.SHA256(),
-            )
-        except InvalidSignature:
-            return refuse(400, "invalid_grant", "Invalid JWT Signature.")
-        self.state.assertions.append(claims)
-        if claims.get("aud") != self.token_uri:
-            return refuse(400, "invalid_grant", "Invalid JWT: audience.")
-        if SCOPE not in str(claims.get("scope", "")).split():
-            return refuse(400, "invalid_scope", "Invalid OAuth scope or ID token audience.")
-        lifetime = int(claims.get("exp", 0)) - int(claims.get("iat", 0))
-        if not 0 < lifetime <= 3600:
-            return refuse(400, "invalid_grant", "Invalid JWT: Token must be a short-lived token.")
-        subject = claims.get("sub")
-        if subject and not account.delegated:
-            return refuse(
-                401,
-                "unauthorized_client",
-                "Client is unauthorized to retrieve access tokens using this method, or client "
-                "not authorized for any of the scopes requested.",
-            )
-        with self.state.lock:
-            token = f"ya29.fake-{len(self.state.tokens) + 1:04d}-{account.email.split('@')[0]}"
-            expires = self.state.clock() + timedelta(seconds=3599)
-            self.state.tokens[token] = Issued(subject or account.email, expires)
-        return Reply(200, {"access_token": token, "expires_in": 3599, "token_type": "Bearer"})
+        return grant(self.state, self.token_uri, form)
 
     def authenticate(self, header: str | None) -> str:
         scheme, _, token = (header or "").partition(" ")
@@ -272,7 +217,7 @@ class FakeGoogleDrive(LoopbackFake):
                 and (corpora != "drive" or f.drive_id == drive_id)
             ]
         token = call.arg("pageToken")
-        start = int(_b64url(token).decode()) if token else 0
+        start = int(b64url(token).decode()) if token else 0
         page = found[start : start + size]
         top, inner = _list_fields(call.arg("fields"))
         body: dict[str, Any] = {}
