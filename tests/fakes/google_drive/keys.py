@@ -32,8 +32,16 @@ class TestKey:
         )
 
 
+DEFAULT_EMAIL = "syncd-reader@acme-postmortems.iam.gserviceaccount.com"
+
+
+def make_key(email: str = DEFAULT_EMAIL) -> TestKey:
+    """The key of ``email``: the same one each time in a process."""
+    return _key(email)
+
+
 @cache  # 2048-bit generation takes ~50 ms: once per process and e-mail is enough
-def make_key(email: str = "syncd-reader@acme-postmortems.iam.gserviceaccount.com") -> TestKey:
+def _key(email: str) -> TestKey:
     private = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     pem = private.private_bytes(
         serialization.Encoding.PEM,
