@@ -72,6 +72,16 @@ def test_a_long_rate_limit_stops_the_exports_of_this_cycle_only(folder: Folder) 
     assert (len(documents), failures) == (11, [])
 
 
+def test_a_quota_refusal_without_retry_after_stops_the_exports_of_this_cycle(
+    folder: Folder,
+) -> None:
+    folder.fake.refuse_with("/drive/v3/files/*/export", 403, "userRateLimitExceeded")
+    documents, failures = _split(folder)
+    assert documents == [] and len(failures) == 11
+    assert len(folder.fake.document_requests("export")) == 1
+    assert all("Drive's rate limit ran out (userRateLimitExceeded)" in f.error for f in failures)
+
+
 def test_a_folder_not_shared_with_the_account_fails_the_source(folder: Folder) -> None:
     folder.fake.state.shared.clear()
     with pytest.raises(SourceError) as raised:

@@ -13,6 +13,7 @@ asked for in ``fields``. Faults (429 with Retry-After, 5xx, dropped connections)
 from __future__ import annotations
 
 import base64
+import fnmatch
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -127,11 +128,18 @@ class FakeGoogleDrive(LoopbackFake):
         super().__init__()
         self.state = DriveState(clock=clock or (lambda: datetime.now(UTC)))
         self.faults = FaultPlan()
+        # Google's quota refusals: 403 with a reason, no Retry-After (`refuse_with`).
+        self.refusals: list[tuple[str, int, str]] = []
         self.credentials_revoked = False  # every Drive request answered 401, tokens or not
         self.page_size_cap = 1000  # Drive's largest page; tests lower it to page small folders
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         return _make_handler(self)
+
+    def refuse_with(self, path_glob: str, status: int, reason: str) -> None:
+        """Every Drive request whose path matches the glob is answered with Google's error of
+        this status and reason (``403 userRateLimitExceeded``), until ``refusals`` is cleared."""
+        self.refusals.append((path_glob, status, reason))
 
     @property
     def token_uri(self) -> str:
@@ -333,6 +341,9 @@ def _make_handler(fake: FakeGoogleDrive) -> type[BaseHTTPRequestHandler]:
                 return Reply(status, DriveError(status, "notFound", "Not Found").body()), None
             endpoint = f"{found.route.method} {PREFIX}{found.route.template}"
             try:
+                for glob, status, reason in list(fake.refusals):
+                    if fnmatch.fnmatchcase(path, glob):
+                        raise DriveError(status, reason, f"Refused: {reason}.")
                 principal = fake.authenticate(self.headers.get("Authorization"))
                 call = _Call(principal, found.params, query)
                 reply: Reply = getattr(fake, found.route.handler)(call)
