@@ -13,6 +13,7 @@ import hashlib
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 import httpx
@@ -50,12 +51,17 @@ def forget_tokens() -> None:
 
 def signer_for(key: ServiceAccountKey, where: str) -> crypt.RSASigner:
     try:
-        signer: crypt.RSASigner = crypt.RSASigner.from_string(  # type: ignore[no-untyped-call]
-            key.private_key, key.private_key_id
-        )
+        return _signer(key.private_key, key.private_key_id)
     except (ValueError, TypeError, IndexError):
         # The library's message may quote part of the key: it is replaced, never shown.
         raise KeyProblem(f"{where}: private_key is not a readable RSA private key") from None
+
+
+@lru_cache(maxsize=16)  # loading checks the RSA key, ~0.1 s: once per key and process
+def _signer(private_key: str, key_id: str | None) -> crypt.RSASigner:
+    signer: crypt.RSASigner = crypt.RSASigner.from_string(  # type: ignore[no-untyped-call]
+        private_key, key_id
+    )
     return signer
 
 

@@ -11,7 +11,9 @@ were); a folder that cannot be listed raises ``SourceError``.
 
 from __future__ import annotations
 
+import ssl
 from collections.abc import Iterator
+from functools import cache
 from typing import ClassVar, Literal
 
 import httpx
@@ -27,10 +29,16 @@ from connectors.google_docs.listing import FOLDER_MIME, DriveFile
 from connectors.google_docs.postmortem import as_drive_document
 from connectors.google_docs.settings import GoogleDocsSettings
 from syncd.connector.http import Clock, HttpError, HttpPolicy, PolicyEngine, PolicyTransport
+from syncd.connector.logs import get_logger
 from syncd.connector.model import DocumentFailure, ExtractedDocument
 from syncd.connector.source import SourceContext, SourceError
 
 EXPORT_BATCH = 32  # documents exported before they are handed to the reading processes
+
+
+@cache  # loading the CA bundle takes ~0.1 s: once per process, not once per cycle
+def _tls_context() -> ssl.SSLContext:
+    return httpx.create_ssl_context()
 
 
 class GoogleDocsSource:
@@ -46,14 +54,12 @@ class GoogleDocsSource:
         *,
         extract: ExportExtractor | None = None,
         http_clock: Clock | None = None,
-        transport: httpx.BaseTransport | None = None,
     ) -> None:
         self.name = name
         self._settings = settings
         self._context = context
         self._extract = extract or WorkerExtractor(settings.max_document_seconds)
         self._clock = http_clock
-        self._transport = transport  # tests: an in-process server instead of the network
         scope = f"{settings.drive or ''}/{settings.folder}/{settings.subject or ''}"
         self._cache = DocumentCache(context.cache_dir, scope)
 
@@ -68,7 +74,8 @@ class GoogleDocsSource:
             service=SERVICE,
             clock=self._clock,
         )
-        with httpx.Client(transport=PolicyTransport(engine, self._transport)) as client:
+        inner = httpx.HTTPTransport(retries=0, verify=_tls_context())
+        with httpx.Client(transport=PolicyTransport(engine, inner)) as client:
             tokens = TokenSource(
                 key, signer, subject=self._settings.subject, client=client, wall=engine.clock.wall
             )
@@ -106,7 +113,18 @@ class GoogleDocsSource:
                 batch = files[start : start + EXPORT_BATCH]
                 yield from self._read_batch(drive, batch, cached, kept, stalled)
         finally:
+            self._save(kept)
+
+    def _save(self, kept: dict[str, Cached]) -> None:
+        try:
             self._cache.save(kept)
+        except OSError as exc:
+            # The read itself is good: the next cycle exports again what it cannot find.
+            get_logger(team=self._context.team, source=self.name).warning(
+                "google_docs.cache_not_written",
+                error=exc.strerror or type(exc).__name__,
+                directory=str(self._context.cache_dir),
+            )
 
     def _read_batch(
         self,

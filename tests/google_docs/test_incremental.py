@@ -77,3 +77,13 @@ def test_a_damaged_cache_means_a_full_read(folder: Folder) -> None:
     second = _by_document(list(folder.source().read()))
     assert since() == {"list": 1, "export": 11}
     assert second == first
+
+
+def test_a_cache_that_cannot_be_written_costs_exports_not_the_read(folder: Folder) -> None:
+    folder.context.cache_dir.parent.mkdir(parents=True, exist_ok=True)
+    folder.context.cache_dir.write_text("a file where the cache folder should be")
+    first = _by_document(list(folder.source().read()))
+    since = folder.counts()
+    second = _by_document(list(folder.source().read()))
+    assert second == first and len(second) == 11
+    assert since() == {"list": 1, "export": 11}
