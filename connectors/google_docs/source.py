@@ -113,7 +113,8 @@ class GoogleDocsSource:
                 batch = files[start : start + EXPORT_BATCH]
                 yield from self._read_batch(drive, batch, cached, kept, stalled)
         finally:
-            self._save(kept)
+            if _stamps(kept) != _stamps(cached):  # a cycle with nothing new writes nothing
+                self._save(kept)
 
     def _save(self, kept: dict[str, Cached]) -> None:
         try:
@@ -185,3 +186,7 @@ class GoogleDocsSource:
 
     def _failed(self, file: DriveFile, why: str) -> DocumentFailure:
         return DocumentFailure(self.name, file.document, f"{file.name!r}: {why}")
+
+
+def _stamps(documents: dict[str, Cached]) -> dict[str, tuple[str, str, str]]:
+    return {file_id: entry.stamp for file_id, entry in documents.items()}
