@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 
 from connectors.google_docs.key import parse_key
 from syncd.connector.settings import ConnectorSettings
@@ -44,6 +44,8 @@ class GoogleDocsSettings(ConnectorSettings):
     """Google Docs in a Drive folder (a shared drive's too), read with a service account."""
 
     folder: str = Field(
+        # `folder_id` is the name the user-facing contract gives it.
+        validation_alias=AliasChoices("folder", "folder_id"),
         description=(
             "The Drive folder holding the postmortems: its id, the last part of its address "
             "(https://drive.google.com/drive/folders/<id>). Share it with the service account, "
@@ -67,6 +69,8 @@ class GoogleDocsSettings(ConnectorSettings):
     )
     service_account_key_file: str | None = Field(
         default=None,
+        # `credentials_file` is the name the user-facing contract gives it.
+        validation_alias=AliasChoices("service_account_key_file", "credentials_file"),
         description=(
             "Path of the service account's JSON key file, relative to the team file's "
             'directory (may be "${GOOGLE_APPLICATION_CREDENTIALS}").'
