@@ -18,7 +18,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from connectors.google_docs.codec import decode, encode
+from connectors.google_docs.codec import decode, encode, model_signature
 from syncd.connector.model import ExtractedDocument
 
 FILE_NAME = "google_docs.json"
@@ -35,7 +35,7 @@ class Cached:
 def extraction_fingerprint() -> str:
     """A hash of the code that turns an export into items (this package and the markdown
     extraction): an upgrade that reads documents differently reads them all again."""
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(model_signature().encode())
     here = Path(__file__).resolve().parent
     for package in (here, here.parent / "markdown"):
         for path in sorted(package.glob("*.py")):
