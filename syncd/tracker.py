@@ -206,3 +206,16 @@ class TrackerProblem:
     key: str | None
     message: str
     details: Mapping[str, Any] = field(default_factory=dict)
+
+
+@runtime_checkable
+class PostsNudges(Protocol):
+    """A tracker that can comment on an issue to nudge its assignee (``nudges:`` in a team file).
+
+    ``mention`` is the assignee's user id in the tracker (Jira account id or username, GitHub
+    login), written in the tracker's own mention syntax before ``text``; None: nobody holds the
+    issue, the comment mentions no one. ``text`` is plain text that may quote documents: the
+    tracker keeps it from mentioning anyone or being read as markup. A nudge changes no field.
+    """
+
+    def post_nudge(self, key: str, *, mention: str | None, text: str) -> None: ...

@@ -256,6 +256,14 @@ class GitHubTracker:
     def link_postmortem(self, key: str, *, item_id: str, url: str, title: str) -> None:
         """Nothing to send: the link to the postmortem is part of the issue's body."""
 
+    def post_nudge(self, key: str, *, mention: str | None, text: str) -> None:
+        # A zero-width space after each "@" in the text: quoted document text mentions nobody.
+        quiet = text.replace("@", "@\u200b")
+        body = f"@{mention} {quiet}" if mention else quiet
+        self._connection.post(
+            f"{self._issues_path}/{self._own_number(key)}/comments", {"body": body}
+        )
+
     def close(self) -> None:
         self._connection.close()
 

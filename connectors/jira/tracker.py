@@ -26,6 +26,7 @@ from connectors.jira.issues import (
     marker_label,
     origin_body,
 )
+from connectors.jira.nudges import nudge_comment_body
 from connectors.jira.search import search
 from connectors.jira.settings import JiraSettings
 from connectors.jira.users import HANDLE, TYPE, UserDirectory
@@ -347,6 +348,10 @@ class JiraTracker:
             "object": {"url": url, "title": title[:_TITLE_LIMIT] or url[:_TITLE_LIMIT]},
         }
         self._connection.post(f"issue/{quote(key, safe='')}/remotelink", body)
+
+    def post_nudge(self, key: str, *, mention: str | None, text: str) -> None:
+        body = nudge_comment_body(self._connection.deployment, mention, text)
+        self._connection.post(f"issue/{quote(key, safe='')}/comment", {"body": body})
 
     def close(self) -> None:
         self._connection.close()

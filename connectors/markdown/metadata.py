@@ -23,6 +23,15 @@ _DATE_LINE = re.compile(
     r"[ \t]*+[:|][ \t]*+(?:\*\*|__)?[ \t]*+(?P<value>[^|\n]+)",
     re.IGNORECASE | re.MULTILINE,
 )
+# "Service: checkout-api", "**Affected services:** a, b", "| Services | a, b |": the services a
+# postmortem is about, for recurrence. Possessive blanks, as above.
+_SERVICE_LINE = re.compile(
+    r"^[ \t>]*+(?:[-*+][ \t]++)?(?:\|[ \t]*+)?(?:\*\*|__)?[ \t]*+"
+    r"(?:(?:affected|impacted)[ \t]+)?(?:services?|systems?[ \t]+affected)(?:\(s\))?[ \t]*+"
+    r"(?:\*\*|__)?[ \t]*+[:|][ \t]*+(?:\*\*|__)?[ \t]*+(?P<value>[^|\n]{1,300})",
+    re.IGNORECASE | re.MULTILINE,
+)
+_SERVICE_SEPARATORS = re.compile(r"\s*(?:,|;|\band\b|&|/)\s*")
 _EXTENSION = re.compile(r"\.(?:md|markdown|mdown|mkd|txt)$", re.IGNORECASE)
 _FILENAME_DATE = re.compile(r"(?<!\d)\d{4}[-_.]?\d{2}[-_.]?\d{2}(?!\d)[-_. ]*")
 
@@ -73,7 +82,7 @@ def postmortem_metadata(
             date_origin=origin,
             severity=_text(front_matter.get("severity")),
             incident=_text(front_matter.get("incident")),
-            service=_text(front_matter.get("service")),
+            service=_services(front_matter, body),
             team=_text(front_matter.get("team")),
         ),
         problems,
@@ -112,3 +121,19 @@ def _text(value: Any) -> str | None:
         return ", ".join(p for p in parts if p) or None
     text = str(value).strip()
     return text or None
+
+
+def _services(front_matter: dict[str, Any], body: str) -> str | None:
+    """The services a postmortem is about, comma-separated: front matter ``service`` or
+    ``services`` (a string or a list), else the first "Service(s): …" line of the body."""
+    written = _text(front_matter.get("services")) or _text(front_matter.get("service"))
+    if written is None and "ervice" in body:
+        found = _SERVICE_LINE.search(body)
+        written = strip_markup(found.group("value")) if found else None
+    if not written:
+        return None
+    names = [n.strip(" `*_.") for n in _SERVICE_SEPARATORS.split(written)]
+    if any(len(n) > 100 or len(n.split()) > 4 for n in names):
+        return None  # a sentence, not names: "Service: the checkout flow failed for an hour"
+    kept = list(dict.fromkeys(n for n in names if n))
+    return ", ".join(kept[:10]) or None

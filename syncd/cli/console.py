@@ -210,12 +210,14 @@ def render_status(
     links_by_team: Mapping[str, Mapping[str, TrackerLink]],
     totals_by_team: Mapping[str, StatusTotals],
     holders_by_team: Mapping[str, Mapping[str, TrackerAssignee]] | None = None,
+    *,
+    empty_note: str = "no items recorded yet: run `syncd sync`",
 ) -> None:
     """A table per team, then its totals: the rows counted by their status column."""
     for team, items in items_by_team.items():
         console.rule(f"[bold]team {team}")
         if not items:
-            console.print("[dim]no items recorded yet: run `syncd sync`[/]")
+            console.print(f"[dim]{escape(empty_note)}[/]")
             continue
         table = Table(show_header=True, header_style="bold")
         table.add_column("id", style="dim", no_wrap=True)

@@ -193,6 +193,8 @@ def sync_json(runs: Iterable[TeamRun], *, dry_run: bool) -> dict[str, Any]:
         }
         if run.tracker is not None and run.tracker.note:
             entry["tracker_note"] = run.tracker.note
+        if run.nudges is not None:  # the team has nudges configured
+            entry["nudges"] = [nudge.as_json() for nudge in run.nudges]
         if mirror is not None and mirror.deferred is not None:
             # Left for a later cycle: the tracker account's budget is spent until ``until``.
             entry["deferred"] = mirror.deferred.as_json()

@@ -30,6 +30,7 @@ from syncd.config.base import StrictModel, config_problem, matches
 from syncd.config.blocks import ChannelConfig, SourceConfig, TrackerConfig
 from syncd.config.errors import describe, suggest, unknown_key_message
 from syncd.config.keys import allowed_keys
+from syncd.config.nudges import NudgeConfig
 from syncd.config.people import people_problems, validated_handles
 from syncd.limits import (
     DATE_RANGE_TEXT,
@@ -288,6 +289,10 @@ def _timezone(value: str) -> str:
     return value
 
 
+ServiceName = Annotated[str, Field(min_length=1, max_length=100, pattern=r"\S")]
+ServiceWord = Annotated[str, Field(min_length=2, max_length=100, pattern=r"\w")]
+
+
 class TeamConfig(StrictModel):
     """One team file."""
 
@@ -317,6 +322,20 @@ class TeamConfig(StrictModel):
     policy: Policy = Field(default_factory=Policy, description="Due dates and judgement.")
     digest: DigestConfig = Field(
         default_factory=DigestConfig, description="The periodic report to chat."
+    )
+    services: dict[ServiceName, list[ServiceWord]] = Field(
+        default_factory=dict,
+        max_length=500,
+        description=(
+            "Services and the words that name them in a postmortem's title, for postmortems "
+            "that name no service (front matter service/services, a 'Service:' line)."
+        ),
+    )
+    nudges: NudgeConfig | None = Field(
+        None,
+        description=(
+            "Comments on overdue (or due-soon, stale) issues to their assignees; off when absent."
+        ),
     )
 
     @property

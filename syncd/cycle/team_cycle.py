@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 
 from syncd.config.loader import LoadedTeam
 from syncd.cycle.as_writer import cycle_settling, cycle_store, cycle_tracker_context
+from syncd.cycle.nudge_stage import NudgeResult, run_nudge_stage
 from syncd.cycle.progress import ProgressListener
 from syncd.cycle.records import failing_items, finish_cycle, record_reading
 from syncd.cycle.recovery import Recovery, recover_from_tracker
@@ -52,6 +53,8 @@ class TeamRun:
     seconds: float = 0.0  # how long the team's cycle took
     # The mass-removal guard's judgement of each source read well, by source name.
     guard: Mapping[str, ReadJudgement] = field(default_factory=dict)
+    # The cycle's nudges (planned ones in a dry run); None when the team has none configured.
+    nudges: tuple[NudgeResult, ...] | None = None
 
     @property
     def failed_anything(self) -> bool:
@@ -120,10 +123,22 @@ def sync_team(
             record_reading(store, name, matched.reading, plan, read.outcomes, now, read.guard)
         writes = _TrackerWrites(now, dry_run, progress, recreate_missing, writer)
         stage = _mirror_stage(team, matched, stored, store, opened, recovery, writes)
+        nudges = run_nudge_stage(team, store, opened, stage.outcome, now=now, dry_run=dry_run)
         counts = _counts(matched.reading, plan, stage.outcome)
+        if nudges is not None:
+            counts["nudged"] = sum(1 for n in nudges if n.outcome in ("sent", "unknown"))
         elapsed = time.perf_counter() - started
         run = TeamRun(
-            name, matched.reading, plan, None, not dry_run, counts, stage, elapsed, read.guard
+            name,
+            matched.reading,
+            plan,
+            None,
+            not dry_run,
+            counts,
+            stage,
+            elapsed,
+            read.guard,
+            nudges,
         )
         return _finish_team_run(run, matched.reading, stage, store, run_id, log, writes)
     except LeaseLostError as exc:

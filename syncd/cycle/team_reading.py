@@ -3,6 +3,7 @@ guard, then their items identified and resolved against what the store knows."""
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
@@ -17,6 +18,7 @@ from syncd.output.logs import get_logger
 from syncd.reconcile.team_items import SourceOutcome, TeamItems, build_team_items
 from syncd.resolve.people import PeopleDirectory, Person
 from syncd.resolve.resolver import ResolvePolicy
+from syncd.resolve.services import with_services
 from syncd.store import StateStore
 from syncd.tracker import NamesIssueKeys
 
@@ -112,9 +114,16 @@ def match_items(
     if recovery.known:
         known = recovery.merged(known, store.links(name))
     people = people_directory(team)
+    words = team.config.services
+    outcomes = [
+        dataclasses.replace(o, documents=tuple(with_services(d, words) for d in o.documents))
+        if words
+        else o
+        for o in read.outcomes
+    ]
     reading = build_team_items(
         name,
-        read.outcomes,
+        outcomes,
         known,
         read.first_seen,
         today=today,

@@ -17,9 +17,11 @@ from syncd.digest.model import (
     PostmortemRef,
     Rates,
     Ratio,
+    RecurringService,
     ReviewDue,
 )
 from syncd.judge import ItemJudgement, ItemState, JudgePolicy, judge_item, judge_postmortems
+from syncd.judge.recurrence import recurrences
 from syncd.judge.team_days import local_date, team_today
 from syncd.model import DueOrigin, Postmortem
 
@@ -84,6 +86,15 @@ def build_digest(
         reviews=reviews,
         rates=_rates(judgements, policy, today),
         source_warnings=tuple(source_warnings),
+        recurring=tuple(
+            RecurringService(
+                _postmortem_ref(found.postmortem),
+                found.service,
+                tuple(_postmortem_ref(p) for p in found.earlier),
+                found.open_items,
+            )
+            for found in recurrences(items, window_start)
+        ),
     )
 
 

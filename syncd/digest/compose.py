@@ -14,7 +14,14 @@ from typing import Protocol, TypeVar
 
 from syncd.digest import wording
 from syncd.digest.escape import OWNER_LIMIT, REASONS_LIMIT, TITLE_LIMIT, clean_text, safe_url
-from syncd.digest.model import Digest, DigestEntry, OwnerRef, PostmortemRef, ReviewDue
+from syncd.digest.model import (
+    Digest,
+    DigestEntry,
+    OwnerRef,
+    PostmortemRef,
+    RecurringService,
+    ReviewDue,
+)
 
 SEP = wording.SEPARATOR
 SOURCE_WARNING_LIMIT = 600  # a held source's sentence, with the command that confirms it
@@ -43,7 +50,7 @@ class Group:
 
 @dataclass(frozen=True, slots=True)
 class Section:
-    key: str  # "done", "overdue", "due_soon", "stale", "attention", "reviews"
+    key: str  # "done", "overdue", "due_soon", "stale", "attention", "reviews", "recurring"
     title: str  # trusted plain text
     total: int  # items in the section, shown or not
     groups: tuple[Group, ...]
@@ -124,6 +131,11 @@ def compose(digest: Digest, markup: Markup, cap: int | None) -> list[Section]:
         shown = budget.take(digest.reviews)
         lines = [review_line(markup, r) for r in digest.reviews[:shown]]
         add("reviews", wording.REVIEWS_TITLE, [(None, lines)], len(digest.reviews), budget)
+    if digest.recurring:
+        budget = _Budget(cap)
+        shown = budget.take(digest.recurring)
+        lines = [recurring_line(markup, r) for r in digest.recurring[:shown]]
+        add("recurring", wording.RECURRING_TITLE, [(None, lines)], len(digest.recurring), budget)
     return sections
 
 
@@ -248,6 +260,17 @@ def review_line(markup: Markup, review: ReviewDue) -> str:
         + postmortem_heading(markup, review.postmortem),
         markup.text(f"review due since {review.review_date.isoformat()}"),
         markup.text(progress),
+    )
+
+
+def recurring_line(markup: Markup, found: RecurringService) -> str:
+    service = clean_text(found.service, OWNER_LIMIT)
+    earlier = wording.count_of(len(found.earlier), "earlier postmortem")
+    return _join(
+        "\u21bb " + postmortem_heading(markup, found.postmortem),
+        markup.text(
+            f"{wording.count_of(found.open_items, 'open item')} from {earlier} on {service}"
+        ),
     )
 
 

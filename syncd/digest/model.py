@@ -80,6 +80,16 @@ class ReviewDue:
 
 
 @dataclass(frozen=True, slots=True)
+class RecurringService:
+    """A new postmortem on a service whose earlier postmortems still have open items."""
+
+    postmortem: PostmortemRef  # the new one
+    service: str  # untrusted: as the new postmortem writes it
+    earlier: tuple[PostmortemRef, ...]
+    open_items: int  # the earlier postmortems' open items
+
+
+@dataclass(frozen=True, slots=True)
 class Counts:
     """The headline. Each item is listed in one of overdue / due soon / stale at most, and these
     counts are the lengths of those lists, so headline and sections always agree."""
@@ -131,6 +141,8 @@ class Digest:
     # Sources whose mass removal the guard holds (``syncd.cycle.removal_guard``): listed first under
     # "needs attention", whatever the items; trusted text about the team's own configuration.
     source_warnings: tuple[str, ...] = ()
+    # New postmortems (first seen since ``since``) on services with earlier open items.
+    recurring: tuple[RecurringService, ...] = ()
 
     @property
     def today(self) -> date:
@@ -147,6 +159,7 @@ class Digest:
             or self.attention
             or self.reviews
             or self.source_warnings
+            or self.recurring
         )
 
     @property

@@ -53,6 +53,15 @@ def digest_as_json(digest: Digest) -> Json:
         # Sources whose mass removal is held: their missing documents' items are kept.
         "held_sources": list(digest.source_warnings),
         "reviews_due": [_review(r) for r in digest.reviews],
+        "recurring": [
+            {
+                "postmortem": _postmortem(r.postmortem),
+                "service": r.service,
+                "open_items": r.open_items,
+                "earlier": [_postmortem(p) for p in r.earlier],
+            }
+            for r in digest.recurring
+        ],
         "rates": {
             "completion": _ratio(digest.rates.completion),
             "on_time": _ratio(digest.rates.on_time),

@@ -35,6 +35,12 @@ IN_THE_POSTMORTEM = "in the postmortem"
 OVERDUE_TITLE = "Overdue"
 ATTENTION_TITLE = "Needs attention"
 REVIEWS_TITLE = "Follow-up reviews due"
+RECURRING_TITLE = "Recurring services"
+
+
+def count_of(count: int, noun: str) -> str:
+    """ "1 open item", "3 open items"."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
 
 
 def counts_parts(digest: Digest) -> list[tuple[str, int]]:

@@ -103,6 +103,12 @@ class ServiceMetrics:
             ["team", "channel_type"],
             registry=r,
         )
+        self.nudges = Counter(
+            "syncd_nudges",
+            "Nudges (comments on issues), by team, reason and outcome (sent, failed, unknown).",
+            ["team", "reason", "outcome"],
+            registry=r,
+        )
         self.config_reloads = Counter(
             "syncd_config_reloads",
             "Configuration reloads (SIGHUP), by outcome.",
@@ -174,7 +180,13 @@ class ServiceMetrics:
 
     def forget_team(self, team: str) -> None:
         """Drop a team's series (it left the configuration)."""
-        for metric in (self.items, self.flagged_items, self.digests_posted, self.removals_held):
+        for metric in (
+            self.items,
+            self.flagged_items,
+            self.digests_posted,
+            self.removals_held,
+            self.nudges,
+        ):
             for labels in _label_sets_of(metric, team):
                 metric.remove(*labels)
         for single in (

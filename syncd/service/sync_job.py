@@ -75,6 +75,9 @@ class SyncJob(ServiceState):
         if run.reading is not None:
             self._confirm_spent.add(name)
             self.metrics.removals_held.labels(name).set(len(run.reading.held_sources))
+        for nudge in run.nudges or ():
+            if nudge.outcome in ("sent", "failed", "unknown"):
+                self.metrics.nudges.labels(name, nudge.reason, nudge.outcome).inc()
         finished = self._clock()
         self._resume_when_budget_opens(name, run)
         self.metrics.sync_duration.labels(name).observe(run.seconds)

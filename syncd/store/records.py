@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import date, datetime
 from enum import StrEnum
 from typing import Any
@@ -306,3 +306,27 @@ class Lease:
 
     def held_by(self, holder: str, at: datetime) -> bool:
         return self.holder == holder and self.expires_at > at and self.released_at is None
+
+
+@dataclass(frozen=True, slots=True)
+class NudgeRecord:
+    """One row of ``nudges``: a comment syncd claimed to post on an item's issue."""
+
+    team: str
+    item_id: str
+    reason: str  # "overdue" | "due_soon" | "stale"
+    day: date  # the team's day it was claimed on
+    issue_key: str
+    status: str  # "claimed" | "sent" | "failed" | "unknown"
+    claimed_at: datetime
+    finished_at: datetime | None
+    error: str | None
+
+    @property
+    def counted(self) -> bool:
+        """Posted, or maybe posted: a second nudge for the reason waits out the period."""
+        return self.status != "failed"
+
+    @classmethod
+    def of_row(cls, row: Mapping[str, Any]) -> NudgeRecord:
+        return cls(**{f.name: row[f.name] for f in fields(cls)})

@@ -7,7 +7,7 @@ so what it reads and writes is visible from its signature.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Protocol, Self, TypeVar
 
 from syncd.fencing import Fence
@@ -18,6 +18,7 @@ from syncd.store.records import (
     DocumentSeen,
     Intent,
     Lease,
+    NudgeRecord,
     RunRecord,
     SourceRead,
     StoredDocument,
@@ -136,6 +137,34 @@ class DigestPostStore(Protocol):
     ) -> bool: ...
     def digest_posts(self, team: str) -> list[DigestPost]: ...
     def last_posted_slot(self, team: str, channel: str) -> datetime | None: ...
+
+
+class NudgeStore(Protocol):
+    """At most one nudge per item and reason within a period, claimed across replicas."""
+
+    def claim_nudge(
+        self,
+        team: str,
+        item_id: str,
+        reason: str,
+        *,
+        day: date,
+        not_since: date,
+        issue_key: str,
+        at: datetime,
+    ) -> bool: ...
+    def finish_nudge(
+        self,
+        team: str,
+        item_id: str,
+        reason: str,
+        *,
+        day: date,
+        outcome: str,
+        at: datetime,
+        error: str | None = None,
+    ) -> bool: ...
+    def nudges(self, team: str) -> list[NudgeRecord]: ...
 
 
 class LeaseStore(Protocol):

@@ -15,6 +15,7 @@ from syncd.store.intent_ledger import IntentLedger
 from syncd.store.item_records import ItemRecords
 from syncd.store.lease_records import BudgetRecords, LeaseRecords
 from syncd.store.mirror_state_records import MirrorStateRecords
+from syncd.store.nudge_records import NudgeRecords
 from syncd.store.run_records import RunRecords
 
 
@@ -24,6 +25,7 @@ class StateStore(
     MirrorStateRecords,
     IntentLedger,
     DigestPostRecords,
+    NudgeRecords,
     LeaseRecords,
     BudgetRecords,
 ):

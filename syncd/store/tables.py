@@ -261,3 +261,26 @@ source_reads = Table(
     Column("held_at", UTCDateTime, nullable=True),  # the latest of them
     Column("held_note", Text, nullable=True),  # what the latest reported
 )
+
+# -- nudges (revision 0010) ------------------------------------------------------------------
+# One row per comment syncd decided to post on an item's issue ("overdue", "due_soon",
+# "stale"), keyed by the team's day it was claimed on: the claim is taken before the comment is
+# posted, so two writers can never post the same nudge, and the rows say when an item was last
+# nudged for a reason (the period a second nudge waits). A failed post is retaken next cycle.
+
+NUDGE_STATUSES = ("claimed", "sent", "failed", "unknown")
+
+nudges = Table(
+    "nudges",
+    metadata,
+    Column("team", String, primary_key=True),
+    Column("item_id", String(ITEM_ID_LENGTH), primary_key=True),
+    Column("reason", String, primary_key=True),
+    Column("day", Date, primary_key=True),  # the team's day the nudge was claimed on
+    Column("issue_key", Text, nullable=False),
+    Column("status", String, nullable=False),
+    Column("claimed_at", UTCDateTime, nullable=False),
+    Column("finished_at", UTCDateTime, nullable=True),
+    Column("error", Text, nullable=True),
+    CheckConstraint("status IN ('claimed', 'sent', 'failed', 'unknown')", name="status"),
+)

@@ -43,7 +43,8 @@ def test_aliases_and_merge_keys_within_the_budget_still_work(tmp_path: Path) -> 
     errors = [str(e) for e in load(tmp_path).errors]
     assert errors == [
         "teams/payments.yaml:2: .defaults: unknown key '.defaults' "
-        "(allowed: date_order, digest, people, policy, sources, team, timezone, tracker, version)"
+        "(allowed: date_order, digest, nudges, people, policy, services, sources, team, "
+        "timezone, tracker, version)"
     ]
 
 

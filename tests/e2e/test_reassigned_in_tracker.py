@@ -224,3 +224,21 @@ def test_the_digest_and_status_name_who_holds_each_issue_now(
     assert "carol + dave ?" in _line_of(table, CO_OWNED)
     assert "(nobody in the postmortem)" in _line_of(table, NOBODYS)
     assert "unowned" not in _line_of(table, NOBODYS)
+
+    # `status --owner` follows the tracker: bob holds what alice handed him, alice nothing.
+    def titles(*narrowing: str) -> list[str]:
+        shown = json.loads(team.syncd("status", "--json", *narrowing))
+        return sorted(item["title"] for item in shown["teams"]["payments"]["items"])
+
+    assert titles("--owner", "bob") == sorted([TAKEN, BOBS])
+    assert titles("--owner", "bob@example.com") == titles("--owner", "bob")  # any name of his
+    assert titles("--owner", "alice") == []
+    assert titles("--owner", "carol") == [CO_OWNED]
+    assert titles("--owner", stranger["name"]) == [NOBODYS]  # not in the people map: by name
+    assert titles("--overdue") == sorted([TAKEN, CO_OWNED, NOBODYS, BOBS])  # all due in 2026
+    assert titles("--overdue", "--owner", "bob") == sorted([TAKEN, BOBS])
+    assert titles("--service", "no-such-service") == []
+    narrowed = json.loads(team.syncd("status", "--json", "--owner", "bob"))
+    assert narrowed["filter"] == {"owner": "bob", "overdue": False, "service": None}
+    assert narrowed["teams"]["payments"]["totals"]["items"] == 2
+    assert "no items match" in team.syncd("status", "--owner", "alice")

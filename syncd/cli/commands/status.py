@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
+from zoneinfo import ZoneInfo
 
+import typer
 from rich.markup import escape
 
 from syncd.cli import streams
-from syncd.cli.command_setup import load_or_exit, open_store_or_exit
+from syncd.cli.command_setup import clock_or_exit, load_or_exit, open_store_or_exit
 from syncd.cli.console import render_status
 from syncd.cli.options import ConfigOption, JsonOption, TeamOption
 from syncd.cli.report import stored_item_json
+from syncd.cli.status_filters import StatusFilter, keep_items
 from syncd.cli.status_totals import StatusTotals, status_totals
 from syncd.config.loader import LoadedConfig
 from syncd.model import TrackerAssignee
@@ -33,15 +38,37 @@ class _StoredTeams:
     held: dict[str, list[SourceRead]]
 
 
+OwnerOption = Annotated[
+    str | None,
+    typer.Option(
+        "--owner",
+        metavar="NAME",
+        help="Only items NAME holds: the issue's assignee in the tracker, else the document's "
+        "owner (a key, alias, e-mail or handle of the people map, or a name as written).",
+    ),
+]
+OverdueOption = Annotated[
+    bool, typer.Option("--overdue", help="Only open items past their due date (team's today).")
+]
+ServiceOption = Annotated[
+    str | None,
+    typer.Option("--service", metavar="NAME", help="Only items of postmortems on this service."),
+]
+
+
 def status(
     config: ConfigOption = Path("config"),
     team: TeamOption = None,
     as_json: JsonOption = False,
+    owner: OwnerOption = None,
+    overdue: OverdueOption = False,
+    service: ServiceOption = None,
 ) -> None:
     """The items the state store holds: issue, owner, due date, status, flags, and totals.
 
     Each item is open, done (in its document or in the tracker) or orphaned (gone from its
-    document); the totals count the rows by that status.
+    document); the totals count the rows by that status. --owner, --overdue and --service
+    narrow the rows (and the totals) to what they name.
     """
     loaded = load_or_exit(config, team)
     store = open_store_or_exit(loaded, readonly=True)
@@ -49,15 +76,22 @@ def status(
         stored = _read_teams(loaded, store, team)
     finally:
         store.close()
+    chosen = StatusFilter(owner, overdue, service)
+    if chosen.active:
+        stored = _narrowed(loaded, stored, chosen, clock_or_exit()())
     names = stored.names
     totals = {
         name: status_totals(stored.items[name], stored.links[name], stored.intents[name])
         for name in names
     }
     if as_json:
-        streams.print_json({"teams": {name: _team_json(stored, totals, name) for name in names}})
+        teams = {name: _team_json(stored, totals, name) for name in names}
+        out: dict[str, Any] = {"teams": teams}
+        if chosen.active:
+            out["filter"] = chosen.as_json()
+        streams.print_json(out)
         return
-    _print_teams(stored, totals)
+    _print_teams(stored, totals, "no items match" if chosen.active else None)
 
 
 def _read_teams(loaded: LoadedConfig, store: StateStore, team: str | None) -> _StoredTeams:
@@ -77,6 +111,28 @@ def _read_teams(loaded: LoadedConfig, store: StateStore, team: str | None) -> _S
         t.config.team: held_source_reads(t, store) for t in loaded.teams if t.config.team in names
     }
     return _StoredTeams(names, items, links, holders, intents, runs, held)
+
+
+def _narrowed(
+    loaded: LoadedConfig, stored: _StoredTeams, chosen: StatusFilter, now: datetime
+) -> _StoredTeams:
+    from syncd.cycle.team_reading import people_directory
+
+    items = {}
+    for team in loaded.teams:
+        name = team.config.team
+        if name not in stored.names:
+            continue
+        today = now.astimezone(ZoneInfo(team.config.timezone)).date()
+        items[name] = keep_items(
+            stored.items[name],
+            stored.links[name],
+            stored.holders[name],
+            people_directory(team),
+            chosen,
+            today,
+        )
+    return dataclasses.replace(stored, items=items)
 
 
 def _team_json(stored: _StoredTeams, totals: dict[str, StatusTotals], name: str) -> dict[str, Any]:
@@ -113,8 +169,17 @@ def _run_json(run: Any) -> dict[str, Any] | None:
     }
 
 
-def _print_teams(stored: _StoredTeams, totals: dict[str, StatusTotals]) -> None:
-    render_status(streams.consoles.out, stored.items, stored.links, totals, stored.holders)
+def _print_teams(
+    stored: _StoredTeams, totals: dict[str, StatusTotals], empty_note: str | None
+) -> None:
+    render_status(
+        streams.consoles.out,
+        stored.items,
+        stored.links,
+        totals,
+        stored.holders,
+        **({"empty_note": empty_note} if empty_note else {}),
+    )
     for name in stored.names:
         run = stored.runs[name]
         if run is not None:

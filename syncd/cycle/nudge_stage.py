@@ -1,0 +1,145 @@
+"""The nudge stage of a team's cycle: comment on the issues the judge says to nudge.
+
+After the mirror, from what the store now holds (the same inputs as the digest). Each nudge is
+claimed in the store before its comment is posted, so a restart, a second replica or a cycle
+run twice never posts it twice; a post that failed is retried next cycle, and one whose answer
+was lost counts as posted (a nudge may be lost, never doubled). A dry run plans and writes
+nothing. A tracker that cannot comment, a cycle whose tracker stopped, or a spent rate-limit
+budget nudges nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from syncd.config.loader import LoadedTeam
+from syncd.config.nudges import WEEKDAYS
+from syncd.cycle.digest_inputs import digest_inputs
+from syncd.cycle.tracker_errors import describe
+from syncd.execute.outcome import MirrorOutcome
+from syncd.http import AmbiguousWriteError, HttpError
+from syncd.judge.nudges import NudgePolicy, PlannedNudge, plan_nudges
+from syncd.output.logs import get_logger
+from syncd.store import StateStore
+from syncd.tracker import PostsNudges
+
+
+@dataclass(frozen=True, slots=True)
+class NudgeResult:
+    item_id: str
+    issue_key: str
+    reason: str
+    mentioned: bool
+    outcome: str  # "planned" (dry run) | "sent" | "failed" | "unknown" | "skipped"
+    error: str | None = None
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "item": self.item_id,
+            "issue": self.issue_key,
+            "reason": self.reason,
+            "mentioned": self.mentioned,
+            "outcome": self.outcome,
+            "error": self.error,
+        }
+
+
+def nudge_policy(team: LoadedTeam) -> NudgePolicy | None:
+    config = team.config.nudges
+    if config is None:
+        return None
+    return NudgePolicy(
+        reasons=frozenset(config.on),
+        after_days=config.after_days,
+        every_days=config.every_days,
+        quiet_weekdays=frozenset(WEEKDAYS.index(day) for day in config.quiet_days),
+    )
+
+
+def run_nudge_stage(
+    team: LoadedTeam,
+    store: StateStore,
+    tracker: object,
+    mirror: MirrorOutcome | None,
+    *,
+    now: datetime,
+    dry_run: bool,
+) -> tuple[NudgeResult, ...] | None:
+    """The nudges of this cycle; None when the team has none configured."""
+    policy = nudge_policy(team)
+    if policy is None:
+        return None
+    log = get_logger(team=team.config.team)
+    if not isinstance(tracker, PostsNudges):
+        log.info("nudge.unsupported", tracker=team.config.tracker.type)
+        return ()
+    if mirror is None or mirror.stopped or mirror.deferred is not None:
+        return ()  # the tracker is unusable or its budget spent: nudging waits for next cycle
+    planned = _planned(team, store, policy, now)
+    if dry_run:
+        return tuple(_result(p, "planned") for p in planned)
+    return tuple(_send(team.config.team, store, tracker, p, now, log) for p in planned)
+
+
+def _planned(
+    team: LoadedTeam, store: StateStore, policy: NudgePolicy, now: datetime
+) -> tuple[PlannedNudge, ...]:
+    inputs = digest_inputs(team, store)
+    last: dict[str, date] = {}
+    for record in store.nudges(team.config.team):
+        if record.counted and record.day > last.get(record.item_id, date.min):
+            last[record.item_id] = record.day
+    return plan_nudges(inputs.items, inputs.policy, policy, last, now)
+
+
+def _send(
+    team: str,
+    store: StateStore,
+    tracker: PostsNudges,
+    planned: PlannedNudge,
+    now: datetime,
+    log: Any,
+) -> NudgeResult:
+    day = planned.day
+    if not store.claim_nudge(
+        team,
+        planned.item_id,
+        planned.reason,
+        day=day,
+        not_since=planned.not_since,
+        issue_key=planned.issue_key,
+        at=now,
+    ):
+        return _result(planned, "skipped")  # nudged meanwhile (another cycle or replica)
+    outcome, error = "sent", None
+    try:
+        tracker.post_nudge(planned.issue_key, mention=planned.mention, text=planned.text)
+    except AmbiguousWriteError as exc:
+        outcome, error = "unknown", describe(exc)
+    except HttpError as exc:
+        outcome, error = "failed", describe(exc)
+    store.finish_nudge(
+        team, planned.item_id, planned.reason, day=day, outcome=outcome, at=now, error=error
+    )
+    log.info(
+        "nudge.posted" if outcome == "sent" else "nudge.failed",
+        item=planned.item_id,
+        issue=planned.issue_key,
+        reason=planned.reason,
+        outcome=outcome,
+        error=error,
+    )
+    return _result(planned, outcome, error)
+
+
+def _result(planned: PlannedNudge, outcome: str, error: str | None = None) -> NudgeResult:
+    return NudgeResult(
+        planned.item_id,
+        planned.issue_key,
+        planned.reason,
+        planned.mention is not None,
+        outcome,
+        error,
+    )

@@ -1,0 +1,91 @@
+"""Recurrence: a new postmortem on a service that earlier postmortems left open items on.
+
+"3 open items from 2 earlier postmortems on checkout-api" is worth saying when a new postmortem
+arrives: the same service failing again while its last follow-ups are still open is the pattern
+a follow-up review exists to catch. Pure, over judged items: a postmortem's services come from
+its document (``Postmortem.service``, comma-separated), compared without case.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from syncd.judge.state import ItemState
+from syncd.model import Postmortem
+
+Key = tuple[str, str]  # (source, document)
+
+
+@dataclass(frozen=True, slots=True)
+class Recurrence:
+    postmortem: Postmortem  # the new one
+    service: str  # as the new postmortem writes it
+    earlier: tuple[Postmortem, ...]  # earlier postmortems on the service with open items
+    open_items: int  # their open items
+
+
+def services_of(postmortem: Postmortem) -> tuple[str, ...]:
+    """The services a postmortem names, as written, in order, without repeats."""
+    if not postmortem.service:
+        return ()
+    names = (name.strip() for name in postmortem.service.split(","))
+    return tuple(dict.fromkeys(name for name in names if name))
+
+
+def on_service(postmortem: Postmortem, service: str) -> bool:
+    wanted = service.strip().casefold()
+    return any(name.casefold() == wanted for name in services_of(postmortem))
+
+
+def recurrences(states: Sequence[ItemState], new_since: datetime) -> tuple[Recurrence, ...]:
+    """For each postmortem first seen at or after ``new_since``, and each service it names,
+    the earlier postmortems on that service that still have open items."""
+    postmortems: dict[Key, Postmortem] = {}
+    first_seen: dict[Key, datetime] = {}
+    open_items: dict[Key, int] = {}
+    for state in states:
+        key = (state.item.source, state.item.document)
+        postmortems.setdefault(key, state.item.postmortem)
+        seen = first_seen.get(key)
+        first_seen[key] = state.first_seen if seen is None else min(seen, state.first_seen)
+        if not state.done and not state.orphaned:
+            open_items[key] = open_items.get(key, 0) + 1
+    found = []
+    for key, postmortem in sorted(postmortems.items(), key=lambda kv: _when(kv, first_seen)):
+        if first_seen[key] < new_since:
+            continue
+        for service in services_of(postmortem):
+            earlier = [
+                other_key
+                for other_key in _earlier(key, postmortems, first_seen)
+                if open_items.get(other_key) and on_service(postmortems[other_key], service)
+            ]
+            if earlier:
+                found.append(
+                    Recurrence(
+                        postmortem,
+                        service,
+                        tuple(postmortems[k] for k in earlier),
+                        sum(open_items[k] for k in earlier),
+                    )
+                )
+    return tuple(found)
+
+
+def _earlier(
+    key: Key, postmortems: dict[Key, Postmortem], first_seen: dict[Key, datetime]
+) -> Iterable[Key]:
+    """The postmortems before ``key``'s: by their dates, else by when syncd first saw them."""
+    mine = _when((key, postmortems[key]), first_seen)
+    return sorted(
+        (k for k in postmortems if k != key and _when((k, postmortems[k]), first_seen) < mine),
+        key=lambda k: _when((k, postmortems[k]), first_seen),
+    )
+
+
+def _when(entry: tuple[Key, Postmortem], first_seen: dict[Key, datetime]) -> tuple[date, datetime]:
+    key, postmortem = entry
+    seen = first_seen[key]
+    return (postmortem.date or seen.date(), seen)
