@@ -23,7 +23,7 @@ from connectors.google_docs.auth import TokenRefused, TokenSource, signer_for
 from connectors.google_docs.cache import Cached, DocumentCache
 from connectors.google_docs.credentials import load_key
 from connectors.google_docs.drive import SERVICE, DriveClient, DriveRefused
-from connectors.google_docs.extraction import ExportExtractor, WorkerExtractor
+from connectors.google_docs.extraction import WORKER_TARGET, ExportExtractor, WorkerExtractor
 from connectors.google_docs.failures import document_failure, listing_failure
 from connectors.google_docs.key import KeyProblem
 from connectors.google_docs.listing import FOLDER_MIME, DriveFile
@@ -33,6 +33,7 @@ from syncd.connector.http import Clock, HttpError, HttpPolicy, PolicyEngine, Pol
 from syncd.connector.logs import get_logger
 from syncd.connector.model import DocumentFailure, ExtractedDocument
 from syncd.connector.source import SourceContext, SourceError
+from syncd.connector.workers import shared_pool
 
 EXPORT_BATCH = 32  # documents exported before they are handed to the reading processes
 # Exports at once: a first read of a large folder waits on Drive's export time (about a second
@@ -66,6 +67,11 @@ class GoogleDocsSource:
         self._clock = http_clock
         scope = f"{settings.drive or ''}/{settings.folder}/{settings.subject or ''}"
         self._cache = DocumentCache(context.cache_dir, scope)
+
+    @classmethod
+    def prepare(cls) -> None:
+        """Start the reading processes ahead of the first read (the service calls this)."""
+        shared_pool(WORKER_TARGET).warm()
 
     def read(self) -> Iterator[ExtractedDocument | DocumentFailure]:
         try:

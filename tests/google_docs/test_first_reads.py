@@ -73,3 +73,13 @@ def test_documents_are_read_in_worker_processes_by_default(folder: Folder) -> No
     documents = _documents(folder, workers=True)
     assert len(documents) == 11
     assert sum(len(d.items) for d in documents) == sum(len(d.items) for d in _documents(folder))
+
+
+def test_the_service_can_start_the_reading_processes_ahead(folder: Folder) -> None:
+    from connectors.google_docs import GoogleDocsSource
+    from connectors.google_docs.extraction import WORKER_TARGET
+    from syncd.connector.workers import shared_pool
+
+    GoogleDocsSource.prepare()
+    assert len(_documents(folder, workers=True)) == 11
+    assert not shared_pool(WORKER_TARGET).stopped
