@@ -88,8 +88,8 @@ class GoogleDocsSettings(ConnectorSettings):
         gt=0,
         le=LARGEST_MAX_DOCUMENT_BYTES,
         description=(
-            "A document whose markdown export is larger is reported and skipped "
-            "(Drive exports at most 10 MB)."
+            "A document whose markdown export, without its embedded images, is larger is "
+            "reported and skipped (Drive exports at most 10 MB)."
         ),
     )
     max_document_seconds: float = Field(

@@ -25,6 +25,7 @@ from connectors.google_docs.credentials import load_key
 from connectors.google_docs.drive import SERVICE, DriveClient, DriveRefused
 from connectors.google_docs.extraction import WORKER_TARGET, ExportExtractor, WorkerExtractor
 from connectors.google_docs.failures import document_failure, listing_failure
+from connectors.google_docs.images import drop_embedded_images
 from connectors.google_docs.key import KeyProblem
 from connectors.google_docs.listing import FOLDER_MIME, DriveFile
 from connectors.google_docs.postmortem import as_drive_document
@@ -187,22 +188,24 @@ class GoogleDocsSource:
             return self._failed(file, stalled[0])
         limit = self._settings.max_document_bytes
         try:
-            export = drive.export(file.id, limit)
+            exported = drive.export(file.id)
         except (DriveRefused, HttpError, TokenRefused) as exc:
             failure = document_failure(exc)
             if failure.stop_exports:
                 stalled.append(failure.message)
             return self._failed(file, failure.message)
-        if export.text is None:
-            return self._failed(
-                file,
-                f"its markdown export is {export.size:,} bytes, more than the source's "
-                f"max_document_bytes ({limit:,}); skipped",
-            )
         try:
-            return export.text.decode("utf-8-sig")
+            text = drop_embedded_images(exported.decode("utf-8-sig"))
         except UnicodeDecodeError:
             return self._failed(file, "its markdown export is not UTF-8 text; skipped")
+        size = len(text.encode())
+        if size > limit:
+            return self._failed(
+                file,
+                f"its markdown export is {size:,} bytes without its images, more than the "
+                f"source's max_document_bytes ({limit:,}); skipped",
+            )
+        return text
 
     def _failed(self, file: DriveFile, why: str) -> DocumentFailure:
         return DocumentFailure(self.name, file.document, f"{file.name!r}: {why}")

@@ -51,6 +51,15 @@ def test_a_document_larger_than_max_document_bytes_is_skipped(folder: Folder) ->
     assert len(documents) == 10
 
 
+def test_embedded_images_do_not_count_against_max_document_bytes(folder: Folder) -> None:
+    file = folder.documents[CHECKOUT]
+    picture = "iVBORw0KGgo" + "A" * 2_000_000
+    text = file.content.replace("## **Impact**", "![][image1]\n\n## **Impact**")
+    folder.fake.state.edit(file.id, f"{text}\n[image1]: <data:image/png;base64,{picture}>\n")
+    documents, failures = _split(folder)  # the default limit: 1 MiB
+    assert (len(documents), failures) == (11, [])
+
+
 def test_a_429_with_retry_after_is_waited_out_and_the_read_completes(folder: Folder) -> None:
     file = folder.documents[CHECKOUT]
     folder.fake.faults.on("GET", f"/drive/v3/files/{file.id}/export", Fault("429", retry_after=7))

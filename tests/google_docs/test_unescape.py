@@ -44,3 +44,15 @@ def test_unescape(exported: str, read: str) -> None:
 )
 def test_trailing_chips_become_owner_and_due(line: str, read: str) -> None:
     assert chips_as_owner(line) == read
+
+
+def test_embedded_images_are_left_out() -> None:
+    from connectors.google_docs.images import drop_embedded_images
+
+    exported = (
+        "Graph: ![][image1]\n\n- [ ] Fix it ![alt](data:image/gif;base64,R0lGOD==)\n\n"
+        "[image1]: <data:image/png;base64,iVBORw0KGgo=>\n[docs]: https://acme.com/x\n"
+    )
+    assert drop_embedded_images(exported) == (
+        "Graph: \n\n- [ ] Fix it \n\n[docs]: https://acme.com/x\n"
+    )
