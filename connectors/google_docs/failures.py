@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from connectors.google_docs.auth import TokenRefused
 from connectors.google_docs.drive import DriveRefused
+from connectors.google_docs.listing import IncompleteListing
 from connectors.google_docs.settings import GoogleDocsSettings
 from syncd.connector.http import HttpError, RateLimitedError, TransientError
 
@@ -33,6 +34,11 @@ def listing_failure(exc: Exception, settings: GoogleDocsSettings, account: str) 
         share += f", or check that {settings.subject} can open it"
     if isinstance(exc, TokenRefused):
         return f"{exc}; {KEPT}"
+    if isinstance(exc, IncompleteListing):
+        return (
+            f"Drive answered that its listing of folder {folder} is incomplete "
+            f"(incompleteSearch), so missing documents cannot be told from deleted ones; {KEPT}"
+        )
     if isinstance(exc, DriveRefused):
         if exc.reason in RATE_LIMIT_REASONS:
             return f"Drive's rate limit ran out ({exc.reason}); it is read again next cycle; {KEPT}"

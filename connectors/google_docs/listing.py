@@ -96,8 +96,15 @@ def _file_shape(entry: Any) -> str | None:
     return None
 
 
+class IncompleteListing(Exception):
+    """Drive says it could not search everything: a document missing from this listing may
+    still be there, so the listing cannot be believed (nor its missing documents orphaned)."""
+
+
 def read_page(data: dict[str, Any]) -> tuple[list[DriveFile], str | None]:
     """The files of one checked page (``list_shape``) and the next page's token."""
+    if data.get("incompleteSearch") is True:
+        raise IncompleteListing
     files = [
         DriveFile(
             id=entry["id"],

@@ -27,7 +27,7 @@ from connectors.google_docs.extraction import WORKER_TARGET, ExportExtractor, Wo
 from connectors.google_docs.failures import document_failure, listing_failure
 from connectors.google_docs.images import drop_embedded_images
 from connectors.google_docs.key import KeyProblem
-from connectors.google_docs.listing import FOLDER_MIME, DriveFile
+from connectors.google_docs.listing import FOLDER_MIME, DriveFile, IncompleteListing
 from connectors.google_docs.postmortem import as_drive_document
 from connectors.google_docs.settings import GoogleDocsSettings
 from syncd.connector.http import Clock, HttpError, HttpPolicy, PolicyEngine, PolicyTransport
@@ -107,7 +107,7 @@ class GoogleDocsSource:
                         f"google_docs source {self.name!r}: {settings.folder} is not a folder "
                         "(set `folder` to the id of the folder holding the documents)"
                     )
-        except (DriveRefused, HttpError, TokenRefused) as exc:
+        except (DriveRefused, HttpError, TokenRefused, IncompleteListing) as exc:
             raise SourceError(
                 f"google_docs source {self.name!r}: {listing_failure(exc, settings, account)}"
             ) from None

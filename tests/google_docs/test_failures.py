@@ -128,6 +128,13 @@ def test_a_listing_refused_with_401_fails_the_source(folder: Folder) -> None:
     assert len(folder.fake.document_requests("token")) == 2
 
 
+def test_an_incomplete_listing_is_not_believed(folder: Folder) -> None:
+    list(folder.source().read())
+    folder.fake.incomplete_search = True
+    with pytest.raises(SourceError, match=r"listing of folder \S+ is incomplete"):
+        list(folder.source().read())
+
+
 def test_a_folder_id_of_a_document_fails_the_source(folder: Folder) -> None:
     file = folder.documents[CHECKOUT]
     with pytest.raises(SourceError, match="is not a folder"):

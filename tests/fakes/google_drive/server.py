@@ -131,6 +131,7 @@ class FakeGoogleDrive(LoopbackFake):
         # Google's quota refusals: 403 with a reason, no Retry-After (`refuse_with`).
         self.refusals: list[tuple[str, int, str]] = []
         self.credentials_revoked = False  # every Drive request answered 401, tokens or not
+        self.incomplete_search = False  # listings say Drive could not search everything
         self.page_size_cap = 1000  # Drive's largest page; tests lower it to page small folders
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
@@ -232,7 +233,7 @@ class FakeGoogleDrive(LoopbackFake):
         if "kind" in top:
             body["kind"] = "drive#fileList"
         if "incompleteSearch" in top:
-            body["incompleteSearch"] = False
+            body["incompleteSearch"] = self.incomplete_search
         if "files" in top:
             body["files"] = [_select(self.render(f), inner) for f in page]
         if "nextPageToken" in top and start + size < len(found):
