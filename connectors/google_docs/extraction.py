@@ -6,13 +6,20 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Protocol
 
-from connectors.markdown.parallel import worker_count
 from syncd.connector.model import ExtractedDocument
 from syncd.connector.source import SourceError
-from syncd.connector.workers import Overran, WorkerFailed, WorkersStopped, shared_pool
+from syncd.connector.workers import (
+    Overran,
+    WorkerFailed,
+    WorkersStopped,
+    shared_pool,
+    usable_cores,
+)
 
 # Named, not imported: this process never loads the engine for it (connectors.markdown.parallel).
 WORKER_TARGET = "connectors.google_docs.worker:extract_export"
+MAX_WORKERS = 8
+DOCUMENTS_PER_WORKER = 20  # below this, one more reading process costs more to start than it saves
 
 Job = tuple[str, str, str]  # (export text, document name, source name)
 
@@ -31,7 +38,7 @@ class WorkerExtractor:
             return
         pool = shared_pool(WORKER_TARGET)
         try:
-            for result in pool.map(jobs, budget=self._budget, workers=worker_count(len(jobs))):
+            for result in pool.map(jobs, budget=self._budget, workers=_workers(len(jobs))):
                 if isinstance(result, Overran):
                     yield (
                         f"reading it took longer than {self._budget:g} s (the source's "
@@ -43,6 +50,11 @@ class WorkerExtractor:
                     yield result
         except WorkersStopped as exc:
             raise SourceError(f"{exc}; this source's items are kept as they were") from None
+
+
+def _workers(documents: int) -> int:
+    wanted = -(-documents // DOCUMENTS_PER_WORKER)
+    return max(1, min(usable_cores(), MAX_WORKERS, wanted))
 
 
 def in_process(jobs: Sequence[Job]) -> Iterator[ExtractedDocument | str]:

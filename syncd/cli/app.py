@@ -15,6 +15,7 @@ import typer
 from syncd import __version__
 from syncd.cli.commands.check import check
 from syncd.cli.commands.digest import digest
+from syncd.cli.commands.export import export
 from syncd.cli.commands.run import run
 from syncd.cli.commands.schema import schema
 from syncd.cli.commands.status import status
@@ -35,7 +36,7 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
 )
 
-for _command in (check, sync, status, digest, run, schema):
+for _command in (check, sync, status, digest, export, run, schema):
     app.command(cls=SyncdCommand)(_command)
 
 

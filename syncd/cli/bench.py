@@ -364,23 +364,50 @@ def main() -> None:
         metavar="N",
         help="how many postmortems to generate (default: %(default)s)",
     )
+    confluence = sub.add_parser(
+        "confluence",
+        help="requests and time to read a Confluence space of N pages (bench/confluence_space)",
+        description="Read a space of N pages on a fake Confluence (Cloud and Data Center): the "
+        "first read, a cycle with nothing changed, 10 pages edited, a restart. Needs a source "
+        "checkout (the fake is part of the test suite).",
+    )
+    confluence.add_argument("--pages", type=_at_least_one, default=500, metavar="N")
+    confluence.add_argument("--latency", type=float, default=0.02, metavar="SECONDS")
     gdocs = sub.add_parser(
         "google-docs",
-        help="requests and time of the Google Docs source on a folder of the fake Drive",
-        description="Run bench/google_docs_folder.py (from a source checkout): requests for "
-        "the first read and a no-change cycle of a folder, wall time, peak memory.",
+        help="requests and time of the Google Docs source on a folder of N documents "
+        "(bench/google_docs_folder)",
+        description="Read a folder of N documents on the fake Drive: the first read, a cycle "
+        "with nothing changed, one document edited; wall time, peak memory. Needs a source "
+        "checkout (the fake is part of the test suite).",
     )
     gdocs.add_argument("--documents", type=_at_least_one, default=500, metavar="N")
+    gdocs.add_argument("--latency", type=float, default=0.02, metavar="SECONDS")
     args = parser.parse_args()
     if args.scenario == "extract":
         bench_extract(args.documents)
-    elif args.scenario == "google-docs":
-        # The fake Drive lives in the test suite, beside bench/: run it from the checkout.
-        checkout = Path(__file__).resolve().parents[2]
-        command = [sys.executable, "-m", "bench.google_docs_folder"]
-        raise SystemExit(
-            subprocess.call([*command, "--documents", str(args.documents)], cwd=checkout)
+    elif args.scenario == "confluence":
+        _bench_module(
+            "confluence_space", "--pages", str(args.pages), "--latency", str(args.latency)
         )
+    elif args.scenario == "google-docs":
+        _bench_module(
+            "google_docs_folder",
+            "--documents",
+            str(args.documents),
+            "--latency",
+            str(args.latency),
+        )
+
+
+def _bench_module(name: str, *args: str) -> None:
+    """Run ``bench/<name>.py`` of the source checkout syncd is installed from."""
+    root = Path(__file__).resolve().parents[2]
+    if not (root / "bench" / f"{name}.py").is_file():
+        sys.exit(
+            f"syncd-bench: bench/{name}.py not found next to syncd: run from a source checkout"
+        )
+    sys.exit(subprocess.run([sys.executable, "-m", f"bench.{name}", *args], cwd=root).returncode)
 
 
 if __name__ == "__main__":

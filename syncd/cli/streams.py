@@ -37,3 +37,8 @@ def print_json(payload: dict[str, Any]) -> None:
     # runs without indentation, which matters for tens of thousands of items).
     indent = 2 if sys.stdout.isatty() else None
     sys.stdout.write(json.dumps(payload, indent=indent) + "\n")
+
+
+def print_raw(text: str) -> None:
+    """Text a program reads (CSV), written as is: no console wrapping or markup."""
+    sys.stdout.write(text)

@@ -21,8 +21,9 @@ from syncd.digest.model import (
     ReviewDue,
 )
 from syncd.judge import ItemJudgement, ItemState, JudgePolicy, judge_item, judge_postmortems
+from syncd.judge.figures import started_on, team_figures
 from syncd.judge.recurrence import recurrences
-from syncd.judge.team_days import local_date, team_today
+from syncd.judge.team_days import team_today
 from syncd.model import DueOrigin, Postmortem
 
 # With no earlier digest, "done since" looks back one week: the default schedule's period.
@@ -286,32 +287,16 @@ def _reasons(j: ItemJudgement) -> tuple[str, ...]:
 
 
 def _rates(judgements: Sequence[ItemJudgement], policy: JudgePolicy, today: date) -> Rates:
-    counted = [j for j in judgements if not j.state.orphaned]
-    done = [j for j in counted if j.done]
-    # An unexplained "won't do" is closed, not done on time or late: it is left out.
-    timed = [
-        j
-        for j in done
-        if j.state.item.due.date is not None
-        and j.state.done_at is not None
-        and not j.wont_do_unexplained
+    # The same rules as ``syncd export`` and /metrics (``syncd.judge.figures``).
+    figures = team_figures(judgements, policy)
+    ages = [
+        max(0, (today - started_on(j, policy)).days)
+        for j in judgements
+        if not j.state.orphaned and not j.done
     ]
-    on_time = sum(
-        1
-        for j in timed
-        if j.state.done_at is not None
-        and j.state.item.due.date is not None
-        and local_date(j.state.done_at, policy.timezone) <= j.state.item.due.date
-    )
-    ages: list[int] = []
-    for j in counted:
-        if j.done:
-            continue
-        start = j.state.item.postmortem.date or local_date(j.state.first_seen, policy.timezone)
-        ages.append(max(0, (today - start).days))
     return Rates(
-        completion=Ratio(len(done), len(counted)),
-        on_time=Ratio(on_time, len(timed)),
+        completion=Ratio(figures.done, figures.items),
+        on_time=Ratio(figures.on_time, figures.timed),
         median_open_age_days=float(statistics.median(ages)) if ages else None,
     )
 

@@ -10,6 +10,7 @@ from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, gene
 from prometheus_client.exposition import CONTENT_TYPE_LATEST
 
 from syncd.http.observe import RequestRecord
+from syncd.judge.figures import TeamFigures
 from syncd.judge.items import ItemJudgement
 from syncd.model import Flag
 from syncd.output.redaction import redactor
@@ -46,6 +47,42 @@ class ServiceMetrics:
             ["team", "flag"],
             registry=r,
         )
+
+        self.completion = Gauge(
+            "syncd_completion_ratio",
+            "Done items / items (orphaned ones not counted), by team; NaN with no items.",
+            ["team"],
+            registry=r,
+        )
+        self.on_time = Gauge(
+            "syncd_on_time_ratio",
+            "Items done by their due date / done items with a due date, by team.",
+            ["team"],
+            registry=r,
+        )
+        self.days_to_close = Gauge(
+            "syncd_days_to_close_median",
+            "Median days from a postmortem to its items being done, by team.",
+            ["team"],
+            registry=r,
+        )
+        self.overdue_by_age = Gauge(
+            "syncd_items_overdue_by_age",
+            "Open items past their due date, by team and how long (1-7d, 8-30d, 31-90d, over_90d).",
+            ["team", "age"],
+            registry=r,
+        )
+
+    def record_figures(self, team: str, figures: TeamFigures) -> None:
+        nan = float("nan")
+        rate = figures.completion_rate
+        self.completion.labels(team).set(nan if rate is None else rate)
+        rate = figures.on_time_rate
+        self.on_time.labels(team).set(nan if rate is None else rate)
+        days = figures.median_days_to_close
+        self.days_to_close.labels(team).set(nan if days is None else days)
+        for age, count in figures.overdue_by_age:
+            self.overdue_by_age.labels(team, age).set(count)
 
     def _add_sync_metrics(self, r: CollectorRegistry) -> None:
         self.sync_duration = Histogram(
@@ -186,10 +223,14 @@ class ServiceMetrics:
             self.digests_posted,
             self.removals_held,
             self.nudges,
+            self.overdue_by_age,
         ):
             for labels in _label_sets_of(metric, team):
                 metric.remove(*labels)
         for single in (
+            self.completion,
+            self.on_time,
+            self.days_to_close,
             self.sync_duration,
             self.sync_failures,
             self.consecutive_failures,

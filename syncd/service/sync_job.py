@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from syncd.config.loader import LoadedTeam
 from syncd.cycle.digest_inputs import digest_inputs
 from syncd.cycle.team_cycle import TeamRun, sync_team
+from syncd.judge.figures import team_figures
 from syncd.judge.items import judge_item
 from syncd.output.failure_streaks import TEAM_CYCLE, TRACKER, FailureKey
 from syncd.output.logs import failures_reported_by, get_logger
@@ -135,9 +136,9 @@ class SyncJob(ServiceState):
     def _record_judgements(self, team: LoadedTeam, now: datetime) -> None:
         try:
             inputs = digest_inputs(team, self._work_store)
-            self.metrics.record_judgements(
-                team.config.team, (judge_item(state, inputs.policy, now) for state in inputs.items)
-            )
+            judged = [judge_item(state, inputs.policy, now) for state in inputs.items]
+            self.metrics.record_judgements(team.config.team, judged)
+            self.metrics.record_figures(team.config.team, team_figures(judged, inputs.policy))
         except Exception:  # the cycle is over either way; only the item gauges are late
             get_logger(team=team.config.team).exception("service.item_metrics_failed")
 

@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pytest
+
+from connectors.confluence import ConfluenceSettings
 from connectors.markdown import MarkdownSettings, MarkdownSource
 from syncd.connector.source import Source, SourceContext
 from syncd.connector.testing import SourceHarness
@@ -59,4 +62,46 @@ class MarkdownHarness(SourceHarness):
     def settings_with_secrets(self) -> MarkdownSettings:
         return MarkdownSettings.model_validate(
             {"git": {"url": "https://git.example.com/pm.git", "token": "git-token-0123456789"}}
+        )
+
+
+class ConfluenceHarness(SourceHarness):
+    """A fake Confluence Cloud (REST v2) on loopback holding two postmortem pages."""
+
+    def __init__(self, tmp_path: Path, request: pytest.FixtureRequest) -> None:
+        from tests.confluence.support import source_for
+        from tests.fakes.confluence.server import FakeConfluence
+
+        self.fake = FakeConfluence("cloud").start()
+        request.addfinalizer(self.fake.stop)
+        self.tmp_path = tmp_path
+        self._source_for = source_for
+        body = (
+            "<p>Date: 2026-11-20</p><h2>Action items</h2><ac:task-list><ac:task>"
+            "<ac:task-id>1</ac:task-id><ac:task-status>incomplete</ac:task-status>"
+            "<ac:task-body>Rotate the signing keys (owner: alice, due 2026-12-15)</ac:task-body>"
+            "</ac:task></ac:task-list>"
+        )
+        self.page = self.fake.state.add_page("PAY", "Checkout outage", body)
+        self.fake.state.add_page("PAY", "DNS outage", body.replace("signing", "DNS"))
+
+    def source(self) -> Source:
+        return self._source_for(self.fake, self.tmp_path)
+
+    def change_a_document(self) -> None:
+        self.fake.state.edit(self.page.id, body=self.page.body.replace("Rotate", "Replace"))
+
+    def add_bad_document(self) -> None:
+        self.fake.state.add_page("PAY", "Broken", "<h2>Action items</h2><ul><li>unclosed</ul>")
+
+    def unreachable_source(self) -> Source:
+        return self._source_for(self.fake, self.tmp_path, space="GONE")
+
+    def settings_with_secrets(self) -> ConfluenceSettings:
+        return ConfluenceSettings.model_validate(
+            {
+                "url": "https://acme.atlassian.net/wiki",
+                "auth": {"email": "bot@acme.com", "token": "confluence-token-0123456789"},
+                "space": "PAY",
+            }
         )

@@ -28,7 +28,7 @@ from tests.connectors.notifier_harnesses import (
     TeamsHarness,
     WebhookHarness,
 )
-from tests.connectors.source_harnesses import MarkdownHarness
+from tests.connectors.source_harnesses import ConfluenceHarness, MarkdownHarness
 from tests.connectors.tracker_harnesses import GitHubHarness, JiraHarness
 from tests.google_docs.harness import GoogleDocsHarness
 
@@ -39,6 +39,7 @@ HARNESSES: dict[str, dict[str, list[Build]]] = {
     "source": {
         "markdown": [lambda r: MarkdownHarness(r.getfixturevalue("tmp_path"))],
         "google_docs": [GoogleDocsHarness.for_request],
+        "confluence": [lambda r: ConfluenceHarness(r.getfixturevalue("tmp_path"), r)],
     },
     "tracker": {
         "jira": [

@@ -1,0 +1,128 @@
+"""Confluence Data Center through ``/rest/api/content``: which pages, and each page's body.
+
+The selection is one CQL search, ``GET /rest/api/content/search`` with
+``type=page AND space="KEY" AND label="…" AND ancestor=ID`` and ``expand=version,history``
+(each page's version and creation date), 200 a request, ``start``/``limit`` paging. A parent
+given by title is looked up once (``GET /rest/api/content?spaceKey&title``) and remembered. A
+page's body: ``GET /rest/api/content/{id}?expand=body.storage,version``. The space is looked up
+once (``GET /rest/api/space/{key}``), as a search of an unknown space finds nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import MutableMapping
+
+from connectors.confluence.client import ConfluenceClient, has_results, is_object
+from connectors.confluence.pages import PageRef, datacenter_page, storage_body
+from connectors.confluence.selection import SelectionError, cql_string
+from connectors.confluence.settings import ConfluenceSettings
+from syncd.connector.http import PermanentError
+
+PAGE_SIZE = 200  # Data Center's usual cap for content searches
+MAX_LISTING_REQUESTS = 2_500  # 500,000 pages: a listing that never ends stops here
+
+
+class DataCenterPages:
+    def __init__(
+        self,
+        client: ConfluenceClient,
+        settings: ConfluenceSettings,
+        ids: MutableMapping[str, str],
+    ) -> None:
+        self._client = client
+        self._settings = settings
+        self._ids = ids
+
+    def cql(self) -> str:
+        settings = self._settings
+        terms = ["type=page"]
+        if settings.space is not None:
+            self._check_space(settings.space)
+            terms.append(f"space={cql_string(settings.space)}")
+        if settings.label is not None:
+            terms.append(f"label={cql_string(settings.label)}")
+        if settings.parent is not None:
+            terms.append(f"ancestor={self._parent_id(settings.parent)}")
+        return " AND ".join(terms)
+
+    def list_pages(self) -> list[PageRef]:
+        cql = self.cql()
+        pages: list[PageRef] = []
+        start = 0
+        for _ in range(MAX_LISTING_REQUESTS):
+            answer = self._client.get(
+                "/rest/api/content/search",
+                {"cql": cql, "expand": "version,history", "start": start, "limit": PAGE_SIZE},
+                expect=has_results,
+            )
+            results = answer["results"]
+            pages += [page for raw in results if (page := datacenter_page(raw)) is not None]
+            links = answer.get("_links")
+            more = isinstance(links, dict) and bool(links.get("next"))
+            if not results or (not more and len(results) < PAGE_SIZE):
+                return pages
+            start += len(results)
+        raise SelectionError(f"the listing did not end after {MAX_LISTING_REQUESTS} requests")
+
+    def fetch(self, ref: PageRef) -> tuple[PageRef, str | None]:
+        raw = self._client.get(
+            f"/rest/api/content/{ref.page_id}",
+            {"expand": "body.storage,version"},
+            expect=is_object,
+        )
+        read = datacenter_page(raw)
+        if read is None:
+            return ref, storage_body(raw)
+        # The listing's creation date stands: this read does not expand history.
+        return PageRef(
+            read.page_id, read.title, read.version, ref.created, read.webui, None, read.status
+        ), storage_body(raw)
+
+    def probe(self, page_id: str) -> PageRef | None:
+        """What became of a page no longer listed; None when it is gone for good."""
+        try:
+            raw = self._client.get(
+                f"/rest/api/content/{page_id}", {"status": "any", "expand": "version"},
+                expect=is_object,
+            )  # fmt: skip
+        except PermanentError as exc:
+            if exc.status in (404, 410):
+                return None
+            raise
+        return datacenter_page(raw)
+
+    def _check_space(self, key: str) -> None:
+        """A search of an unknown space finds nothing, which would read as every page gone:
+        the space is looked up once (remembered) so that a wrong key fails the source."""
+        if self._ids.get(f"space:{key}"):
+            return
+        try:
+            space = self._client.get(f"/rest/api/space/{key}", expect=is_object)
+        except PermanentError as exc:
+            if exc.status != 404:
+                raise
+            raise SelectionError(
+                f"space {key!r} was not found, or the account may not see it: check space "
+                "(the key, as in the space's URL) and the account's space permissions"
+            ) from None
+        self._ids[f"space:{key}"] = str(space["id"])
+
+    def _parent_id(self, parent: str) -> str:
+        if parent.isdigit():
+            return parent
+        remembered = self._ids.get(f"parent:{parent}")
+        if remembered:
+            return remembered
+        found = self._client.get(
+            "/rest/api/content",
+            {"spaceKey": self._settings.space or "", "title": parent, "type": "page", "limit": 2},
+            expect=has_results,
+        )
+        ids = [str(r["id"]) for r in found["results"] if isinstance(r, dict) and r.get("id")]
+        if len(ids) != 1:
+            raise SelectionError(
+                f"parent page {parent!r} is not in space {self._settings.space!r} (or the "
+                "account may not see it): set parent to the page's id or exact title"
+            )
+        self._ids[f"parent:{parent}"] = ids[0]
+        return ids[0]
