@@ -34,6 +34,22 @@ class ServiceAccountKey:
         return (self.private_key,)
 
 
+LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})
+
+
+def encrypted_or_local(url: str) -> bool:
+    """An https URL, or http to this machine only (a test server): credentials never travel
+    in clear text over a network."""
+    try:
+        parts = urlsplit(url)
+        host = parts.hostname
+    except ValueError:
+        return False
+    if not parts.netloc or host is None or parts.username or parts.password:
+        return False
+    return parts.scheme == "https" or (parts.scheme == "http" and host in LOOPBACK)
+
+
 def parse_key(text: str, where: str) -> ServiceAccountKey:
     """The key in ``text``; ``where`` names it in errors ("service_account_key")."""
     try:
@@ -59,8 +75,11 @@ def parse_key(text: str, where: str) -> ServiceAccountKey:
     if "-----BEGIN" not in private_key or "PRIVATE KEY-----" not in private_key:
         raise KeyProblem(f"{where}: private_key is not a PEM private key")
     token_uri: str = data["token_uri"]
-    if urlsplit(token_uri).scheme not in ("https", "http") or not urlsplit(token_uri).netloc:
-        raise KeyProblem(f"{where}: token_uri is not an http(s) URL")
+    if not encrypted_or_local(token_uri):
+        raise KeyProblem(
+            f"{where}: token_uri must be an https:// URL (the signed assertion and the token "
+            "travel to it)"
+        )
     key_id = data.get("private_key_id")
     return ServiceAccountKey(
         client_email=data["client_email"],

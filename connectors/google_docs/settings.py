@@ -8,11 +8,10 @@ reported when the key is loaded (``connectors.google_docs.key``), never echoed.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from pydantic import AliasChoices, Field, SecretStr, field_validator, model_validator
 
-from connectors.google_docs.key import parse_key
+from connectors.google_docs.key import encrypted_or_local, parse_key
 from syncd.connector.settings import ConnectorSettings
 
 DEFAULT_API_URL = "https://www.googleapis.com"
@@ -137,11 +136,11 @@ class GoogleDocsSettings(ConnectorSettings):
     @field_validator("api_url")
     @classmethod
     def _valid_api_url(cls, value: str) -> str:
-        parts = urlsplit(value)
-        if parts.scheme not in ("https", "http") or not parts.netloc:
-            raise ValueError("must be an http(s) URL such as https://www.googleapis.com")
-        if parts.username or parts.password:
-            raise ValueError("must not hold credentials")
+        if not encrypted_or_local(value):
+            raise ValueError(
+                "must be an https:// URL such as https://www.googleapis.com, without "
+                "credentials (the access token travels to it)"
+            )
         return value.rstrip("/")
 
     @model_validator(mode="after")

@@ -54,6 +54,11 @@ def test_impersonation_without_delegation_says_what_to_grant(folder: Folder) -> 
         ("not json at all", "is not a JSON key"),
         ('{"type": "authorized_user", "client_id": "x"}', "not a service account's"),
         ('{"type": "service_account", "client_email": "a@b.c"}', "has no private_key, token_uri"),
+        (
+            '{"client_email": "a@b.c", "private_key": "-----BEGIN PRIVATE KEY-----\\n", '
+            '"token_uri": "http://oauth2.example.com/token"}',
+            "token_uri must be an https:// URL",
+        ),
     ],
 )
 def test_a_malformed_key_is_a_configuration_error_that_never_shows_it(

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from syncd.connector.model import DocumentFailure, ExtractedDocument
+from tests.fakes.google_drive.server import FakeGoogleDrive
 from tests.google_docs.support import Folder, fixture_texts
 
 
@@ -57,7 +60,9 @@ def test_a_folder_of_several_pages_is_read_whole(folder: Folder) -> None:
     assert "pageToken" not in pages[0].query and "pageToken" in pages[1].query
 
 
-def test_a_shared_drive_folder_is_listed_with_its_drive(fake_drive, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def test_a_shared_drive_folder_is_listed_with_its_drive(
+    fake_drive: FakeGoogleDrive, tmp_path: Path
+) -> None:
     shared = Folder(fake_drive, tmp_path, drive_id="0AbCdEfGhIjKlMnOpQr")
     documents = _documents(shared)
     assert len(documents) == 11

@@ -46,7 +46,11 @@ def test_the_contracts_names_are_accepted_too() -> None:
         ({"folder": "it's mine", "service_account_key_file": "a"}, "must be a Drive folder id"),
         ({"folder": FOLDER, "drive": "x", "service_account_key_file": "a"}, "shared drive id"),
         ({"folder": FOLDER, "subject": "bob", "service_account_key_file": "a"}, "e-mail"),
-        ({"folder": FOLDER, "api_url": "ftp://x", "service_account_key_file": "a"}, "http(s)"),
+        ({"folder": FOLDER, "api_url": "ftp://x", "service_account_key_file": "a"}, "https://"),
+        (
+            {"folder": FOLDER, "api_url": "http://proxy.acme.com", "service_account_key_file": "a"},
+            "must be an https:// URL",
+        ),
         (
             {"folder": FOLDER, "max_document_bytes": 11 << 20, "service_account_key_file": "a"},
             "less than or equal to 10485760",
