@@ -381,6 +381,16 @@ def main() -> None:
     incident_io.add_argument("--incidents", type=_at_least_one, default=500, metavar="N")
     incident_io.add_argument("--follow-ups", type=_at_least_one, default=3, metavar="N")
     incident_io.add_argument("--latency", type=float, default=0.02, metavar="SECONDS")
+    gdocs = sub.add_parser(
+        "google-docs",
+        help="requests and time of the Google Docs source on a folder of N documents "
+        "(bench/google_docs_folder)",
+        description="Read a folder of N documents on the fake Drive: the first read, a cycle "
+        "with nothing changed, one document edited; wall time, peak memory. Needs a source "
+        "checkout (the fake is part of the test suite).",
+    )
+    gdocs.add_argument("--documents", type=_at_least_one, default=500, metavar="N")
+    gdocs.add_argument("--latency", type=float, default=0.02, metavar="SECONDS")
     args = parser.parse_args()
     if args.scenario == "extract":
         bench_extract(args.documents)
@@ -391,6 +401,14 @@ def main() -> None:
     elif args.scenario == "incident-io":
         sizes = ["--incidents", str(args.incidents), "--follow-ups", str(args.follow_ups)]
         _bench_module("incident_io_source", *sizes, "--latency", str(args.latency))
+    elif args.scenario == "google-docs":
+        _bench_module(
+            "google_docs_folder",
+            "--documents",
+            str(args.documents),
+            "--latency",
+            str(args.latency),
+        )
 
 
 def _bench_module(name: str, *args: str) -> None:

@@ -30,6 +30,7 @@ from tests.connectors.notifier_harnesses import (
 )
 from tests.connectors.source_harnesses import ConfluenceHarness, MarkdownHarness
 from tests.connectors.tracker_harnesses import GitHubHarness, JiraHarness
+from tests.google_docs.harness import GoogleDocsHarness
 from tests.incident_io.harness import IncidentIoHarness
 
 # kind → connector type → its harnesses (a tracker may be run in several set-ups), built from
@@ -38,6 +39,7 @@ Build = Callable[[pytest.FixtureRequest], Any]
 HARNESSES: dict[str, dict[str, list[Build]]] = {
     "source": {
         "markdown": [lambda r: MarkdownHarness(r.getfixturevalue("tmp_path"))],
+        "google_docs": [GoogleDocsHarness.for_request],
         "confluence": [lambda r: ConfluenceHarness(r.getfixturevalue("tmp_path"), r)],
         "incidentio": [IncidentIoHarness.build],
     },

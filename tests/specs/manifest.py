@@ -36,6 +36,9 @@ class SpecEntry:
     paths: tuple[str, ...]  # the path templates kept, as the full file writes them
     schemas: tuple[str, ...]  # component schemas kept though no kept path reaches them
     source: dict[str, str]  # provenance facts, copied verbatim into the trimmed file
+    # "openapi" (trimmed by trim.py), or "discovery": a Google API discovery document, kept
+    # whole and byte-for-byte (its blob is checked), with `paths` the methods' paths syncd uses.
+    format: str = "openapi"
 
     @property
     def path(self) -> Path:
@@ -83,6 +86,9 @@ def _entry(name: str, table: Any, where: str) -> SpecEntry:
     bad = [p for p in paths if not p.startswith("/")]
     if bad:
         raise ManifestError(f"{where}: field 'paths': {bad[0]!r} does not start with '/'")
+    kind = table.get("format", "openapi")
+    if kind not in ("openapi", "discovery"):
+        raise ManifestError(f'{where}: field \'format\' must be "openapi" or "discovery"')
     source = table.get("source")
     if not isinstance(source, dict) or not source:
         raise ManifestError(f"{where}: field 'source' must be a table of provenance facts")
@@ -97,6 +103,7 @@ def _entry(name: str, table: Any, where: str) -> SpecEntry:
         paths=paths,
         schemas=_strings(table.get("schemas"), where, "schemas", required=False),
         source=dict(source),
+        format=kind,
     )
 
 

@@ -239,6 +239,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             if args.spec not in entries:
                 raise TrimError(f"manifest.toml has no [{args.spec}]: {', '.join(entries)}")
             entry = entries[args.spec]
+            if entry.format != "openapi":
+                raise TrimError(
+                    f"[{args.spec}] is a {entry.format} document, kept whole: copy the new "
+                    "file over it and update its manifest entry (tests/specs/README.md)"
+                )
             text = trim_file(args.full, entry)
             output = args.output or entry.path
         else:
