@@ -10,24 +10,12 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from connectors.markdown.metadata import postmortem_metadata
 from syncd.cli.status_filters import StatusFilter, keep_items
 from syncd.judge.recurrence import services_of
 from syncd.resolve.people import PeopleDirectory
 from syncd.store import StateStore
 from tests.digest.team_fixture import item, postmortem
-
-
-def _services(front_matter: dict[str, object], body: str = "") -> str | None:
-    found, _ = postmortem_metadata(
-        source="pm",
-        document="2026-11-20-x.md",
-        front_matter=front_matter,
-        first_h1="X",
-        body=body,
-        body_line_offset=0,
-    )
-    return found.service
+from tests.resolve.test_services import _services
 
 
 @pytest.mark.parametrize(
