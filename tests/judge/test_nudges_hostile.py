@@ -4,7 +4,9 @@ never a silently different week."""
 
 from __future__ import annotations
 
+import dataclasses
 import re
+from datetime import date
 
 import pytest
 from pydantic import ValidationError
@@ -12,6 +14,8 @@ from pydantic import ValidationError
 from connectors.jira.deployment import Deployment
 from connectors.jira.nudges import nudge_comment_body
 from syncd.config.nudges import NudgeConfig
+from tests.digest.team_fixture import TOKENS, item
+from tests.judge.test_nudges import _plan, _state
 
 _WIKI_SPECIAL = "[]{}*_^~+-?|!#"
 
@@ -57,3 +61,14 @@ def test_a_quiet_day_may_be_written_in_full_or_abbreviated_in_any_case(
     day: str, short: str
 ) -> None:
     assert NudgeConfig.model_validate({"quiet_days": [day]}).quiet_days == [short]
+
+
+def test_a_title_of_several_lines_stays_in_its_sentence() -> None:
+    # Another source may keep a title's new lines: a line of its own would be a heading, a
+    # quote or a list in the tracker's markup ("h1. ", "# ", "> ").
+    title = "Checkout outage\n\nh1. Injected\n# heading\r\n> quote"
+    pm = dataclasses.replace(TOKENS, title=title)
+    state = dataclasses.replace(_state(), item=item("Add p99 alert", pm, due=date(2026, 3, 2)))
+    [nudge] = _plan(state)
+    first = nudge.text.split("\n")[0]
+    assert '"Checkout outage h1. Injected # heading > quote"' in first, nudge.text

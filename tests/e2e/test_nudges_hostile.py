@@ -1,0 +1,103 @@
+"""Nudges against a hostile document author and a flaky tracker, through the real syncd process
+and the fakes: a postmortem title that tries to mention people, reference other issues or format
+the comment; a comment whose answer is lost or rate-limited."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from tests.e2e.test_nudges_cli import DAY0, DAY1, OVERDUE, _comments, _nudged, _ready, _sync
+from tests.e2e.workspaces import GitHubWorkspace, JiraWorkspace, Workspace
+from tests.fakes.faults import Fault
+from tests.fakes.jira.server import FakeJira
+from tests.judge.test_nudges_hostile import _unescaped_specials
+
+# YAML double quotes: "\\" is one backslash, "\n" a new line.
+HOSTILE_TITLE = (
+    r"Outage #1 cc @acme/oncall &#64;admin <!-- [click](https://evil.example) **bold** "
+    r"\\[~admin] {code}x{code}\n\n# Injected heading"
+)
+
+
+def _hostile(ws: Workspace) -> Workspace:
+    ws = _ready(ws)
+    path = ws.root / "docs" / "2026-11-20-checkout.md"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("title: Checkout outage", f'title: "{HOSTILE_TITLE}"'), "utf-8")
+    return ws
+
+
+def _first_nudge(ws: Workspace) -> str:
+    bodies = _comments(ws)[OVERDUE[0]]
+    assert len(bodies) == 1, bodies
+    return bodies[0]
+
+
+def test_a_hostile_title_mentions_nobody_and_formats_nothing_on_github(tmp_path: Path) -> None:
+    from tests.e2e.workspaces import tracker_workspace
+
+    with tracker_workspace(tmp_path, "github") as github:
+        ws = _hostile(github)
+        assert isinstance(ws, GitHubWorkspace)
+        _sync(ws, DAY0)
+        _sync(ws, DAY1)
+        body = _first_nudge(ws)
+    mention, rest = body.split(" ", 1)
+    assert mention.startswith("@")
+    assert "Injected heading" in rest.split("\n")[0], "the title broke out of its line"
+    assert re.findall(r"@[A-Za-z0-9]", rest) == [], "the title mentions someone"
+    assert re.findall(r"#\d", rest) == [], "the title references another issue"
+    assert "&#" not in rest, "an HTML entity spells a mention"
+    assert re.findall(r"<[!A-Za-z/]", rest) == [], "raw HTML (a comment hides the rest)"
+    assert re.findall(r"(?<!\\)\[", rest) == [], "a markdown link"
+    assert re.findall(r"(?<!\\)\*\*", rest) == [], "markdown emphasis"
+
+
+def _jira_nudge(tmp_path: Path, mode: str) -> Any:
+    with FakeJira(mode) as jira:
+        ws = _hostile(JiraWorkspace(tmp_path, jira, mode))
+        _sync(ws, DAY0)
+        _sync(ws, DAY1)
+        with jira.state.lock:
+            [issue] = [i for i in jira.state.issues.values() if i.summary == OVERDUE[0]]
+            [comment] = issue.comments
+            return comment.body
+
+
+def test_a_hostile_title_stays_one_line_of_plain_text_on_jira_data_center(
+    tmp_path: Path,
+) -> None:
+    body = _jira_nudge(tmp_path, "datacenter")
+    assert isinstance(body, str)
+    mention, rest = body.split(" ", 1)
+    assert mention.startswith("[~") and mention.endswith("]")
+    assert "Injected heading" in rest.split("\n")[0], "the title broke out of its line"
+    assert _unescaped_specials(rest) == [], rest
+
+
+def test_a_hostile_title_stays_in_its_paragraph_on_jira_cloud(tmp_path: Path) -> None:
+    body = _jira_nudge(tmp_path, "cloud")
+    first = body["content"][0]["content"]
+    mentions = [n for n in json.dumps(body).split('"type": "mention"')][1:]
+    assert len(mentions) == 1 and first[0]["type"] == "mention"
+    text = "".join(n.get("text", "") for n in first)
+    assert "Outage #1" in text and "Injected heading" in text, "the title broke out of its line"
+
+
+def test_a_lost_answer_is_never_posted_twice_and_a_429_is_posted_once(tmp_path: Path) -> None:
+    with FakeJira("cloud") as jira:
+        ws = _ready(JiraWorkspace(tmp_path, jira))
+        _sync(ws, DAY0)
+        jira.faults.on("POST", "/rest/api/*/issue/*/comment", Fault("drop_after"), times=1)
+        jira.faults.on("POST", "/rest/api/*/issue/*/comment", Fault("429", retry_after=1), times=1)
+        lost = _sync(ws, DAY1)
+        assert sorted(n["outcome"] for n in lost["nudges"]) in (
+            ["sent", "unknown"],
+            ["sent", "sent"],  # the client retried the dropped post safely
+        )
+        for later in ("2026-12-04T10:00:00Z", "2026-12-07T09:00:00Z"):
+            assert _sync(ws, later)["nudges"] == []
+        assert _nudged(ws) == {title: 1 for title in OVERDUE}, "a nudge doubled or lost"
