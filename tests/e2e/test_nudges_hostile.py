@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -87,10 +89,16 @@ def test_a_hostile_title_stays_in_its_paragraph_on_jira_cloud(tmp_path: Path) ->
     assert "Outage #1" in text and "Injected heading" in text, "the title broke out of its line"
 
 
-def test_a_lost_answer_is_never_posted_twice_and_a_429_is_posted_once(tmp_path: Path) -> None:
+@contextmanager
+def _synced_on_day0(tmp_path: Path) -> Iterator[tuple[FakeJira, Workspace]]:
     with FakeJira("cloud") as jira:
         ws = _ready(JiraWorkspace(tmp_path, jira))
         _sync(ws, DAY0)
+        yield jira, ws
+
+
+def test_a_lost_answer_is_never_posted_twice_and_a_429_is_posted_once(tmp_path: Path) -> None:
+    with _synced_on_day0(tmp_path) as (jira, ws):
         jira.faults.on("POST", "/rest/api/*/issue/*/comment", Fault("drop_after"), times=1)
         jira.faults.on("POST", "/rest/api/*/issue/*/comment", Fault("429", retry_after=1), times=1)
         lost = _sync(ws, DAY1)
@@ -101,3 +109,19 @@ def test_a_lost_answer_is_never_posted_twice_and_a_429_is_posted_once(tmp_path: 
         for later in ("2026-12-04T10:00:00Z", "2026-12-07T09:00:00Z"):
             assert _sync(ws, later)["nudges"] == []
         assert _nudged(ws) == {title: 1 for title in OVERDUE}, "a nudge doubled or lost"
+
+
+def test_no_overdue_nudge_on_an_issue_whose_due_date_a_person_moved_in_the_tracker(
+    tmp_path: Path,
+) -> None:
+    # The assignee already did what the nudge asks ("a new due date keeps everyone in step"):
+    # syncd keeps their date, and must not tell them the document's old one has passed.
+    with _synced_on_day0(tmp_path) as (jira, ws):
+        with jira.state.lock:
+            [key] = [k for k, i in jira.state.issues.items() if i.summary == OVERDUE[0]]
+        jira.state.edit(key, duedate="2027-01-29")
+        _sync(ws, "2026-12-03T18:00:00Z")  # the edit is read the same day
+        nudged = _sync(ws, DAY1)
+        assert [n["reason"] for n in nudged["nudges"]] == ["overdue"], "the other issue"
+        assert key not in [n["issue"] for n in nudged["nudges"]], nudged["nudges"]
+        assert _nudged(ws) == {OVERDUE[1]: 1}

@@ -72,3 +72,15 @@ def test_a_title_of_several_lines_stays_in_its_sentence() -> None:
     [nudge] = _plan(state)
     first = nudge.text.split("\n")[0]
     assert '"Checkout outage h1. Injected # heading > quote"' in first, nudge.text
+
+
+def test_a_due_date_moved_in_the_tracker_is_the_one_a_nudge_judges_and_names() -> None:
+    moved_on = dataclasses.replace(_state(), tracker_due=date(2026, 4, 30))
+    assert _plan(moved_on) == ()
+    moved_back = dataclasses.replace(_state(), tracker_due=date(2026, 3, 5))
+    [nudge] = _plan(moved_back)
+    assert "was due on 2026-03-05 (6 days ago)" in nudge.text
+    in_conflict = dataclasses.replace(_state(), conflict_fields=("due",), in_conflict=True)
+    assert _plan(in_conflict) == ()
+    untracked = dataclasses.replace(_state(), tracker_due=None)  # GitHub without milestones
+    assert len(_plan(untracked)) == 1
