@@ -6,10 +6,13 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
+
+import pytest
 
 from tests.e2e.test_nudges_cli import DAY0, DAY1, OVERDUE, _comments, _nudged, _ready, _sync
 from tests.e2e.workspaces import GitHubWorkspace, JiraWorkspace, Workspace
@@ -125,3 +128,37 @@ def test_no_overdue_nudge_on_an_issue_whose_due_date_a_person_moved_in_the_track
         assert [n["reason"] for n in nudged["nudges"]] == ["overdue"], "the other issue"
         assert key not in [n["issue"] for n in nudged["nudges"]], nudged["nudges"]
         assert _nudged(ws) == {OVERDUE[1]: 1}
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known: a nudge on an issue that is gone (404) is retried every cycle; a refusal "
+    "that will not change needs an outcome counted for the period (a migration of nudges' "
+    "status check)",
+)
+def test_a_comment_on_an_issue_that_is_gone_is_not_posted_again_every_cycle(
+    tmp_path: Path,
+) -> None:
+    with _synced_on_day0(tmp_path) as (jira, ws):
+        with jira.state.lock:
+            [key] = [k for k, i in jira.state.issues.items() if i.summary == OVERDUE[0]]
+            del jira.state.issues[key]
+        first = _sync(ws, DAY1)
+        assert [n["outcome"] for n in first["nudges"] if n["issue"] == key] == ["failed"]
+        again = _sync(ws, "2026-12-04T09:10:00Z")  # the next cycle
+        assert [n for n in again["nudges"] if n["issue"] == key] == []
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known: nudge claims live only in the store; a lost store forgets them, and the "
+    "next day nudges again within the period (the issue's comments are not read back)",
+)
+def test_a_lost_store_does_not_nudge_again_within_the_period(tmp_path: Path) -> None:
+    with _synced_on_day0(tmp_path) as (_, ws):
+        _sync(ws, DAY1)
+        assert _nudged(ws) == {title: 1 for title in OVERDUE}
+        shutil.rmtree(ws.state)  # the store is lost; syncd rebuilds it from the tracker
+        _sync(ws, "2026-12-04T15:00:00Z")
+        _sync(ws, "2026-12-07T09:00:00Z")  # Monday: three days after the last nudge
+        assert _nudged(ws) == {title: 1 for title in OVERDUE}
