@@ -13,6 +13,7 @@ import pytest
 from syncd.cli.status_filters import StatusFilter, keep_items
 from syncd.judge.recurrence import services_of
 from syncd.resolve.people import PeopleDirectory
+from syncd.resolve.services import services_in_title
 from syncd.store import StateStore
 from tests.digest.team_fixture import item, postmortem
 from tests.resolve.test_services import _services
@@ -71,3 +72,13 @@ def test_a_long_run_of_blanks_in_a_service_is_read_in_linear_time(written: str) 
     _services({"service": written})
     _services({}, f"Service: {written}\n")
     assert time.perf_counter() - started < 1.0
+
+
+def test_the_teams_words_for_as_many_services_as_allowed_cost_little_per_document() -> None:
+    # 500 services (the team file's limit) of three words each: 2,000 patterns, more than the
+    # regex module caches, were compiled again for every document's title (0.2 s each).
+    words = {f"svc-{n}": [f"word{n}", f"alias{n}", f"other{n}"] for n in range(500)}
+    started = time.perf_counter()
+    found = [services_in_title(f"Outage {n} after a deploy of word499", words) for n in range(200)]
+    assert time.perf_counter() - started < 1.0
+    assert set(found) == {"svc-499"}
