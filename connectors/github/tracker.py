@@ -29,6 +29,7 @@ from connectors.github.connection import Answer, GitHubConnection, RefusedError
 from connectors.github.issue_creation import IssueCreation
 from connectors.github.issue_reads import IssueReads
 from connectors.github.milestones import Milestones
+from connectors.github.nudges import nudge_comment_body
 from connectors.github.people import HANDLE, TYPE, login_of
 from connectors.github.settings import GitHubSettings
 from syncd.connector.http import NotFoundError, PermanentError
@@ -257,9 +258,7 @@ class GitHubTracker:
         """Nothing to send: the link to the postmortem is part of the issue's body."""
 
     def post_nudge(self, key: str, *, mention: str | None, text: str) -> None:
-        # A zero-width space after each "@" in the text: quoted document text mentions nobody.
-        quiet = text.replace("@", "@\u200b")
-        body = f"@{mention} {quiet}" if mention else quiet
+        body = nudge_comment_body(mention, text)  # quoted document text mentions nobody
         self._connection.post(
             f"{self._issues_path}/{self._own_number(key)}/comments", {"body": body}
         )

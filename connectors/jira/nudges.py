@@ -13,8 +13,10 @@ from typing import Any
 from connectors.jira.adf import text_to_adf
 from connectors.jira.deployment import Deployment
 
-# What starts markup in Jira's wiki syntax: links and mentions, macros, effects, tables.
-_WIKI_SPECIAL = re.compile(r"([\[\]{}*_^~+\-?|!#])")
+# What starts markup in Jira's wiki syntax: links and mentions, macros, effects, tables, and
+# the backslash itself (unescaped, it would turn the escape of the next character into a line
+# break, "\\", and leave that character live).
+_WIKI_SPECIAL = re.compile(r"([\\\[\]{}*_^~+\-?|!#])")
 
 
 def nudge_comment_body(deployment: Deployment, mention: str | None, text: str) -> Any:

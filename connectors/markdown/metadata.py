@@ -31,7 +31,9 @@ _SERVICE_LINE = re.compile(
     r"(?:\*\*|__)?[ \t]*+[:|][ \t]*+(?:\*\*|__)?[ \t]*+(?P<value>[^|\n]{1,300})",
     re.IGNORECASE | re.MULTILINE,
 )
-_SERVICE_SEPARATORS = re.compile(r"\s*(?:,|;|\band\b|&|/)\s*")
+# Between names: a comma or semicolon, or "and", "&", "/" standing apart. Inside a word they
+# are part of the name: "search-and-browse", "payments/ledger", "R&D-portal".
+_SERVICE_SEPARATORS = re.compile(r"\s*[,;]\s*|\s+(?:and|&|/)\s+", re.IGNORECASE)
 _EXTENSION = re.compile(r"\.(?:md|markdown|mdown|mkd|txt)$", re.IGNORECASE)
 _FILENAME_DATE = re.compile(r"(?<!\d)\d{4}[-_.]?\d{2}[-_.]?\d{2}(?!\d)[-_. ]*")
 
@@ -126,14 +128,26 @@ def _text(value: Any) -> str | None:
 def _services(front_matter: dict[str, Any], body: str) -> str | None:
     """The services a postmortem is about, comma-separated: front matter ``service`` or
     ``services`` (a string or a list), else the first "Service(s): …" line of the body."""
-    written = _text(front_matter.get("services")) or _text(front_matter.get("service"))
-    if written is None and "ervice" in body:
+    names: list[str] = []
+    for key in ("services", "service"):
+        listed = front_matter.get(key)
+        if isinstance(listed, list | tuple):  # a list is explicit: each entry is one name
+            names = [n for n in (_text(entry) for entry in listed) if n]
+        elif (one := _text(listed)) is not None:
+            names = _split_services(one)
+        if names:
+            break
+    if not names and "ervice" in body:
         found = _SERVICE_LINE.search(body)
-        written = strip_markup(found.group("value")) if found else None
-    if not written:
-        return None
-    names = [n.strip(" `*_.") for n in _SERVICE_SEPARATORS.split(written)]
+        names = _split_services(strip_markup(found.group("value"))) if found else []
+    names = [n.strip(" `*_.") for n in names]
     if any(len(n) > 100 or len(n.split()) > 4 for n in names):
         return None  # a sentence, not names: "Service: the checkout flow failed for an hour"
     kept = list(dict.fromkeys(n for n in names if n))
     return ", ".join(kept[:10]) or None
+
+
+def _split_services(written: str) -> list[str]:
+    # Blanks collapsed first: the separators' blank runs, tried at each position of a long run
+    # of blanks, would take time quadratic in its length (minutes for a 40 KB run).
+    return _SERVICE_SEPARATORS.split(" ".join(written.split()))

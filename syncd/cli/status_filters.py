@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from syncd.judge.recurrence import names_service
 from syncd.model import Status, TrackerAssignee
 from syncd.resolve.people import PeopleDirectory
 from syncd.store import StoredItem, TrackerLink
@@ -83,4 +84,7 @@ def _overdue(item: StoredItem, link: TrackerLink | None, today: date) -> bool:
 
 
 def _on_service(item: StoredItem, service: str) -> bool:
-    return _same(service, item.postmortem_service)
+    # As the digest's recurrence reads it: a postmortem may name several services.
+    return _same(service, item.postmortem_service) or names_service(
+        item.postmortem_service, service
+    )

@@ -12,13 +12,22 @@ WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 NudgeReason = Literal["overdue", "due_soon", "stale"]
 
 
+_FULL_NAMES = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+
+
 def _weekday(value: object) -> object:
+    """A day as written ("Sat", "saturday", "Thurs"): the start, three letters or more, of a
+    day's name. "sat-sun" or "Sunny" is no day: taking its first three letters would quietly
+    keep a different week than the one meant."""
     if not isinstance(value, str):
         return value
-    short = value.strip().casefold()[:3]
-    if short not in WEEKDAYS or not value.strip().casefold().startswith(short):
-        raise ValueError(f"{value!r} is not a day of the week (Mon, Tue, … Sun)")
-    return short
+    written = value.strip().casefold()
+    if written == "weds":
+        return "wed"
+    for short, full in zip(WEEKDAYS, _FULL_NAMES, strict=True):
+        if len(written) >= 3 and full.startswith(written):
+            return short
+    raise ValueError(f"{value!r} is not a day of the week (Mon, Tue, … Sun)")
 
 
 WeekdayName = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]

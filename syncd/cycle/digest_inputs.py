@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from syncd.config.loader import LoadedTeam
@@ -104,6 +105,7 @@ def digest_inputs(team: LoadedTeam, store: StateStore) -> DigestInputs:
                 ),
                 done_at=done_at,
                 tracker_assignee=holders.get(stored.id),
+                tracker_due=_tracker_due(bases.get(stored.id)),
             )
         )
     return DigestInputs(
@@ -145,3 +147,10 @@ def current_slot(schedule: str, timezone: str, now: datetime) -> datetime:
         if latest is not None:
             return latest
     raise ValueError(f"the schedule {schedule!r} did not fire in the past year")
+
+
+def _tracker_due(base: Mapping[str, Any] | None) -> date | None:
+    """The issue's due date in its last synced fields, when it has one."""
+    fields = (base or {}).get("base")
+    due = fields.get("due") if isinstance(fields, Mapping) else None
+    return None if due is None else date.fromisoformat(str(due))

@@ -16,7 +16,9 @@ def nudge_text(reason: str, judgement: ItemJudgement) -> str:
     item = judgement.state.item
     postmortem = item.postmortem
     dated = f" of {postmortem.date.isoformat()}" if postmortem.date else ""
-    origin = f'the postmortem "{postmortem.title}"{dated}'
+    # One line: a title's own line would start a heading, quote or list in the tracker's markup.
+    title = " ".join(postmortem.title.split())
+    origin = f'the postmortem "{title}"{dated}'
     due = item.due.date
     if reason == "overdue" and due is not None:
         days = judgement.overdue_days or 0

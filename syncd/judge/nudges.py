@@ -9,6 +9,7 @@ order overdue, due soon, stale: an item both overdue and stale is nudged for bei
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
@@ -67,7 +68,7 @@ def plan_nudges(
         last = last_nudged.get(state.item.id)
         if last is not None and last >= not_since:
             continue
-        judgement = judge_item(state, policy, now)
+        judgement = judge_item(_due_as_in_tracker(state), policy, now)
         reason = nudge_reason(judgement, nudging)
         if reason is None:
             continue
@@ -96,3 +97,19 @@ def nudge_reason(judgement: ItemJudgement, nudging: NudgePolicy) -> str | None:
         "stale": judgement.stale,
     }
     return next((r for r in REASONS if r in nudging.reasons and holds[r]), None)
+
+
+def _due_as_in_tracker(state: ItemState) -> ItemState:
+    """The item judged on its issue's due date: a person who moved it in the tracker did what
+    an overdue nudge would ask, and syncd keeps their date. A due date in conflict with the
+    document's is no one's yet: no date-based nudge. A tracker without one (GitHub without
+    milestones) leaves the document's."""
+    due = state.item.due
+    if "due" in state.conflict_fields:
+        tracker_due = None
+    elif state.tracker_due is not None and state.tracker_due != due.date:
+        tracker_due = state.tracker_due
+    else:
+        return state
+    item = dataclasses.replace(state.item, due=dataclasses.replace(due, date=tracker_due))
+    return dataclasses.replace(state, item=item)

@@ -28,15 +28,25 @@ class Recurrence:
 
 def services_of(postmortem: Postmortem) -> tuple[str, ...]:
     """The services a postmortem names, as written, in order, without repeats."""
-    if not postmortem.service:
+    return service_names(postmortem.service)
+
+
+def service_names(written: str | None) -> tuple[str, ...]:
+    """The names in a postmortem's comma-separated ``service``, in order, without repeats."""
+    if not written:
         return ()
-    names = (name.strip() for name in postmortem.service.split(","))
+    names = (name.strip() for name in written.split(","))
     return tuple(dict.fromkeys(name for name in names if name))
 
 
 def on_service(postmortem: Postmortem, service: str) -> bool:
+    return names_service(postmortem.service, service)
+
+
+def names_service(written: str | None, service: str) -> bool:
+    """Whether a postmortem's ``service`` names ``service``, compared without case."""
     wanted = service.strip().casefold()
-    return any(name.casefold() == wanted for name in services_of(postmortem))
+    return any(name.casefold() == wanted for name in service_names(written))
 
 
 def recurrences(states: Sequence[ItemState], new_since: datetime) -> tuple[Recurrence, ...]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from syncd.model import ActionItem, Status, TrackerAssignee
 
@@ -33,6 +33,9 @@ class ItemState:
     orphaned: bool = False  # removed from its document; its issue is left alone
     done_at: datetime | None = None  # when it became done (document or tracker), when known
     tracker_assignee: TrackerAssignee | None = None
+    # The issue's due date as syncd last synced it (None: none, or the tracker keeps none): a
+    # person may have moved it there (their date is kept); a nudge asks nothing already done.
+    tracker_due: date | None = None
 
     @property
     def done(self) -> bool:

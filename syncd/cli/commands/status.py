@@ -38,11 +38,20 @@ class _StoredTeams:
     held: dict[str, list[SourceRead]]
 
 
+def _a_name(value: str | None) -> str | None:
+    # A blank name ("--owner \"$USER\"" with the variable unset) or the next option taken as
+    # the name ("--owner --json") would show an empty list that reads as "holds nothing".
+    if value is not None and (not value.strip().lstrip("@").strip() or value.startswith("-")):
+        raise typer.BadParameter(f"needs a name, got {value!r}")
+    return value
+
+
 OwnerOption = Annotated[
     str | None,
     typer.Option(
         "--owner",
         metavar="NAME",
+        callback=_a_name,
         help="Only items NAME holds: the issue's assignee in the tracker, else the document's "
         "owner (a key, alias, e-mail or handle of the people map, or a name as written).",
     ),
@@ -52,7 +61,12 @@ OverdueOption = Annotated[
 ]
 ServiceOption = Annotated[
     str | None,
-    typer.Option("--service", metavar="NAME", help="Only items of postmortems on this service."),
+    typer.Option(
+        "--service",
+        metavar="NAME",
+        callback=_a_name,
+        help="Only items of postmortems on this service.",
+    ),
 ]
 
 
