@@ -19,7 +19,7 @@ from syncd.config.nudges import WEEKDAYS
 from syncd.cycle.digest_inputs import digest_inputs
 from syncd.cycle.tracker_errors import describe
 from syncd.execute.outcome import MirrorOutcome
-from syncd.http import AmbiguousWriteError, HttpError
+from syncd.http import AmbiguousWriteError, AuthError, HttpError, PermanentError
 from syncd.judge.nudges import NudgePolicy, PlannedNudge, plan_nudges
 from syncd.output.logs import get_logger
 from syncd.store import StateStore
@@ -32,7 +32,7 @@ class NudgeResult:
     issue_key: str
     reason: str
     mentioned: bool
-    outcome: str  # "planned" (dry run) | "sent" | "failed" | "unknown" | "skipped"
+    outcome: str  # "planned" (dry run) | "sent" | "failed" | "unknown" | "refused" | "skipped"
     error: str | None = None
 
     def as_json(self) -> dict[str, Any]:
@@ -118,6 +118,11 @@ def _send(
         tracker.post_nudge(planned.issue_key, mention=planned.mention, text=planned.text)
     except AmbiguousWriteError as exc:
         outcome, error = "unknown", describe(exc)
+    except PermanentError as exc:
+        # The issue is gone or may not be commented on: asking again next cycle would get the
+        # same answer. Credentials refused are the whole tracker's problem: tried again.
+        outcome = "failed" if isinstance(exc, AuthError) else "refused"
+        error = describe(exc)
     except HttpError as exc:
         outcome, error = "failed", describe(exc)
     store.finish_nudge(

@@ -77,7 +77,7 @@ class SyncJob(ServiceState):
             self._confirm_spent.add(name)
             self.metrics.removals_held.labels(name).set(len(run.reading.held_sources))
         for nudge in run.nudges or ():
-            if nudge.outcome in ("sent", "failed", "unknown"):
+            if nudge.outcome in ("sent", "failed", "unknown", "refused"):
                 self.metrics.nudges.labels(name, nudge.reason, nudge.outcome).inc()
         finished = self._clock()
         self._resume_when_budget_opens(name, run)

@@ -9,7 +9,7 @@ from syncd.store.records import NudgeRecord
 from syncd.store.statements import require_aware
 from syncd.store.store_core import StoreCore
 
-NUDGE_OUTCOMES = ("sent", "failed", "unknown")
+NUDGE_OUTCOMES = ("sent", "failed", "unknown", "refused")
 
 
 class NudgeRecords(StoreCore):
@@ -61,8 +61,10 @@ class NudgeRecords(StoreCore):
         at: datetime,
         error: str | None = None,
     ) -> bool:
-        """Record how the claimed nudge's post went: ``sent``, ``failed`` (retried next cycle)
-        or ``unknown`` (the answer was lost: counted as sent, so it is never doubled)."""
+        """Record how the claimed nudge's post went: ``sent``, ``failed`` (retried next cycle),
+        ``unknown`` (the answer was lost: counted as sent, so it is never doubled) or
+        ``refused`` (for good: the issue is gone, commenting is forbidden; tried again only
+        after the period)."""
         if outcome not in NUDGE_OUTCOMES:
             raise ValueError(f"a nudge's outcome must be one of {NUDGE_OUTCOMES}, not {outcome!r}")
         require_aware(at)

@@ -18,7 +18,8 @@ from sqlalchemy import ColumnElement, Connection, and_, select, update
 from syncd.store.statements import insert_for
 from syncd.store.tables import nudges
 
-COUNTED = ("claimed", "sent", "unknown")  # a nudge that was, or may have been, posted
+# A nudge that was, or may have been, posted; or one the tracker refused for good.
+COUNTED = ("claimed", "sent", "unknown", "refused")
 ERROR_LIMIT = 2_000
 
 

@@ -317,14 +317,15 @@ class NudgeRecord:
     reason: str  # "overdue" | "due_soon" | "stale"
     day: date  # the team's day it was claimed on
     issue_key: str
-    status: str  # "claimed" | "sent" | "failed" | "unknown"
+    status: str  # "claimed" | "sent" | "failed" | "unknown" | "refused"
     claimed_at: datetime
     finished_at: datetime | None
     error: str | None
 
     @property
     def counted(self) -> bool:
-        """Posted, or maybe posted: a second nudge for the reason waits out the period."""
+        """Posted, maybe posted, or refused for good: the next nudge of the issue waits out
+        the period."""
         return self.status != "failed"
 
     @classmethod

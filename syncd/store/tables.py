@@ -268,7 +268,7 @@ source_reads = Table(
 # posted, so two writers can never post the same nudge, and the rows say when an item was last
 # nudged for a reason (the period a second nudge waits). A failed post is retaken next cycle.
 
-NUDGE_STATUSES = ("claimed", "sent", "failed", "unknown")
+NUDGE_STATUSES = ("claimed", "sent", "failed", "unknown", "refused")
 
 nudges = Table(
     "nudges",
@@ -282,5 +282,5 @@ nudges = Table(
     Column("claimed_at", UTCDateTime, nullable=False),
     Column("finished_at", UTCDateTime, nullable=True),
     Column("error", Text, nullable=True),
-    CheckConstraint("status IN ('claimed', 'sent', 'failed', 'unknown')", name="status"),
+    CheckConstraint("status IN ('claimed', 'sent', 'failed', 'unknown', 'refused')", name="status"),
 )

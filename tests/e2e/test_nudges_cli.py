@@ -5,7 +5,7 @@ Day 0 creates the issues and nudges nothing (their assignees were just given the
 comments once on each overdue issue, mentioning its assignee in the tracker's own syntax; two
 syncs started at once on day 1 still comment once; a dry run plans and posts nothing; a quiet
 Saturday posts nothing; six days later nothing again; seven days after the first nudge, one
-more each. A refused comment is retried the next cycle; nothing else on the issue changes.
+more each. A comment refused for good waits out the period; nothing else on the issue changes.
 """
 
 from __future__ import annotations
@@ -141,7 +141,7 @@ def test_overdue_issues_are_nudged_once_per_period_across_days_and_processes(
     assert ws.request_problems() == []
 
 
-def test_a_refused_comment_is_retried_the_next_cycle_and_changes_nothing_else(
+def test_a_refused_comment_waits_out_the_period_and_nothing_else_changes(
     tmp_path: Path,
 ) -> None:
     with FakeJira("cloud") as jira:
@@ -152,16 +152,17 @@ def test_a_refused_comment_is_retried_the_next_cycle_and_changes_nothing_else(
                 k: (i.summary, i.assignee, i.duedate, i.labels[:], i.status, i.description)
                 for k, i in jira.state.issues.items()
             }
+        # Jira refuses the first comment for good (as for an issue gone or not commentable).
         jira.faults.on("POST", "/rest/api/*/issue/*/comment", Fault("405"), times=1)
 
         refused = _sync(ws, DAY1)
-        outcomes = sorted(n["outcome"] for n in refused["nudges"])
-        assert outcomes == ["failed", "sent"]
+        assert sorted(n["outcome"] for n in refused["nudges"]) == ["refused", "sent"]
         assert sum(_nudged(ws).values()) == 1
 
-        retried = _sync(ws, "2026-12-04T10:00:00Z")
-        assert [n["outcome"] for n in retried["nudges"]] == ["sent"]
-        assert _nudged(ws) == {title: 1 for title in OVERDUE}
+        assert _sync(ws, "2026-12-04T10:00:00Z")["nudges"] == []  # not asked again at once
+        week_on = _sync(ws, "2026-12-11T09:00:00Z")
+        assert sorted(n["outcome"] for n in week_on["nudges"]) == ["sent", "sent"]
+        assert sorted(_nudged(ws).values()) == [1, 2]
         with jira.state.lock:
             after = {
                 k: (i.summary, i.assignee, i.duedate, i.labels[:], i.status, i.description)

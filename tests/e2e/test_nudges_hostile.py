@@ -130,12 +130,6 @@ def test_no_overdue_nudge_on_an_issue_whose_due_date_a_person_moved_in_the_track
         assert _nudged(ws) == {OVERDUE[1]: 1}
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known: a nudge on an issue that is gone (404) is retried every cycle; a refusal "
-    "that will not change needs an outcome counted for the period (a migration of nudges' "
-    "status check)",
-)
 def test_a_comment_on_an_issue_that_is_gone_is_not_posted_again_every_cycle(
     tmp_path: Path,
 ) -> None:
@@ -144,7 +138,7 @@ def test_a_comment_on_an_issue_that_is_gone_is_not_posted_again_every_cycle(
             [key] = [k for k, i in jira.state.issues.items() if i.summary == OVERDUE[0]]
             del jira.state.issues[key]
         first = _sync(ws, DAY1)
-        assert [n["outcome"] for n in first["nudges"] if n["issue"] == key] == ["failed"]
+        assert [n["outcome"] for n in first["nudges"] if n["issue"] == key] == ["refused"]
         again = _sync(ws, "2026-12-04T09:10:00Z")  # the next cycle
         assert [n for n in again["nudges"] if n["issue"] == key] == []
 

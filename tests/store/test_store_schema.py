@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import threading
@@ -40,7 +41,8 @@ ItemFactory = Callable[..., ActionItem]
 
 
 def _schema_snapshot(engine: Engine) -> dict[str, Any]:
-    """Tables, columns (name, nullability) and indexes, as the database reports them."""
+    """Tables, columns (name, nullability), indexes and check constraints (name, the words
+    of their condition), as the database reports them."""
     with engine.connect() as conn:
         inspector = inspect(conn)
         snapshot: dict[str, Any] = {}
@@ -49,7 +51,11 @@ def _schema_snapshot(engine: Engine) -> dict[str, Any]:
             indexes = sorted(
                 (i["name"] or "", tuple(i["column_names"])) for i in inspector.get_indexes(table)
             )
-            snapshot[table] = (columns, indexes)
+            checks = sorted(
+                (c["name"] or "", tuple(sorted(re.findall(r"'(\w+)'", c["sqltext"]))))
+                for c in inspector.get_check_constraints(table)
+            )
+            snapshot[table] = (columns, indexes, checks)
         return snapshot
 
 
