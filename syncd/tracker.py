@@ -219,3 +219,9 @@ class PostsNudges(Protocol):
     """
 
     def post_nudge(self, key: str, *, mention: str | None, text: str) -> None: ...
+
+    def comments_since(self, key: str, since: datetime) -> Sequence[tuple[datetime, str]]:
+        """The issue's comments made at or after ``since`` (at least those; the most recent
+        when there are many), each as (when, its text): how the core finds the nudges it
+        posted before its state store was lost."""
+        ...

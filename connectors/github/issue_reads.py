@@ -148,6 +148,14 @@ class IssueReads:
                 found += [m for m in gh.markers_in(comment.get("body")) if m not in found]
         return found
 
+    def comments_since(self, number: int, since: str) -> list[tuple[str, str]]:
+        """(created_at, body) of the issue's comments updated at or after ``since``."""
+        path = f"{self._issues_path}/{number}/comments"
+        found: list[tuple[str, str]] = []
+        for page in pages(self._connection, path, {"per_page": PAGE_SIZE, "since": since}):
+            found += [(str(c.get("created_at") or ""), str(c.get("body") or "")) for c in page]
+        return found
+
     def issue(self, number: int) -> dict[str, Any] | None:
         try:
             path = f"{self._issues_path}/{number}"

@@ -18,8 +18,9 @@ new due date. ``link_postmortem`` costs nothing: the link is in the body.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable, Collection, Mapping, Sequence
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any, ClassVar, TypeVar
 
 from connectors.github import answers, repository
@@ -262,6 +263,14 @@ class GitHubTracker:
         self._connection.post(
             f"{self._issues_path}/{self._own_number(key)}/comments", {"body": body}
         )
+
+    def comments_since(self, key: str, since: datetime) -> list[tuple[datetime, str]]:
+        stamp = since.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+        found = []
+        for created, body in self._reads.comments_since(self._own_number(key), stamp):
+            with contextlib.suppress(ValueError):
+                found.append((datetime.fromisoformat(created.replace("Z", "+00:00")), body))
+        return found
 
     def close(self) -> None:
         self._connection.close()

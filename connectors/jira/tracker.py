@@ -16,6 +16,7 @@ from urllib.parse import quote, urlsplit
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from connectors.jira import answers, jql
+from connectors.jira.adf import adf_to_text
 from connectors.jira.connection import JiraConnection
 from connectors.jira.issues import (
     SNAPSHOT_FIELDS,
@@ -353,6 +354,23 @@ class JiraTracker:
         body = nudge_comment_body(self._connection.deployment, mention, text)
         self._connection.post(f"issue/{quote(key, safe='')}/comment", {"body": body})
 
+    def comments_since(self, key: str, since: datetime) -> list[tuple[datetime, str]]:
+        # The newest comments: Cloud sorts by -created; a server that ignores orderBy gives
+        # the oldest first, so a long thread is read again from its last page.
+        path = f"issue/{quote(key, safe='')}/comment"
+        params = {"maxResults": COMMENT_PAGE, "orderBy": "-created"}
+        page = self._connection.get(path, params)
+        total = int(page.get("total") or 0)
+        comments = list(page.get("comments") or [])
+        if total > len(comments) and not _newest_first(comments):
+            page = self._connection.get(path, {**params, "startAt": total - COMMENT_PAGE})
+            comments = list(page.get("comments") or [])
+        return [
+            (when, adf_to_text(comment.get("body")))
+            for comment in comments
+            if (when := _jira_time(comment.get("created"))) is not None and when >= since
+        ]
+
     def close(self) -> None:
         self._connection.close()
 
@@ -389,3 +407,22 @@ def _element_error(errors: Any) -> str:
     if isinstance(errors, Mapping) and errors:
         return "; ".join(f"{name}: {message}" for name, message in errors.items())
     return "Jira refused to create this issue"
+
+
+COMMENT_PAGE = 100  # comments read back per issue to find syncd's earlier nudges
+
+
+def _jira_time(value: object) -> datetime | None:
+    """Jira's "2026-12-03T19:00:00.000+0000"; None when it is not that."""
+    if not isinstance(value, str):
+        return None
+    try:
+        return datetime.strptime(value, "%Y-%m-%dT%H:%M:%S.%f%z")
+    except ValueError:
+        return None
+
+
+def _newest_first(comments: list[dict[str, object]]) -> bool:
+    times = [_jira_time(c.get("created")) for c in comments]
+    known = [t for t in times if t is not None]
+    return len(known) < 2 or known[0] >= known[-1]

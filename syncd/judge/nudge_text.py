@@ -7,9 +7,13 @@ come from documents: the tracker keeps them from being read as mentions or marku
 
 from __future__ import annotations
 
+import re
+
 from syncd.judge.items import ItemJudgement
 
 SIGNATURE = "(syncd: a reminder from the postmortem's follow-up; it changes nothing on this issue)"
+# What a tracker's escaping leaves of the signature, compared without it: words only.
+_SIGNATURE_WORDS = re.findall(r"[a-z]+", SIGNATURE.lower())
 
 
 def nudge_text(reason: str, judgement: ItemJudgement) -> str:
@@ -45,3 +49,10 @@ def nudge_text(reason: str, judgement: ItemJudgement) -> str:
 
 def _days(count: int) -> str:
     return f"{count} day" if count == 1 else f"{count} days"
+
+
+def is_nudge_text(comment: str) -> bool:
+    """Whether a comment read back from a tracker is a nudge syncd posted: it ends with the
+    signature, whatever escaping (backslashes, zero-width spaces, markup) the tracker applied."""
+    words = re.findall(r"[a-z]+", comment.lower())
+    return words[-len(_SIGNATURE_WORDS) :] == _SIGNATURE_WORDS

@@ -12,8 +12,6 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-import pytest
-
 from tests.e2e.test_nudges_cli import DAY0, DAY1, OVERDUE, _comments, _nudged, _ready, _sync
 from tests.e2e.workspaces import GitHubWorkspace, JiraWorkspace, Workspace
 from tests.fakes.faults import Fault
@@ -143,11 +141,6 @@ def test_a_comment_on_an_issue_that_is_gone_is_not_posted_again_every_cycle(
         assert [n for n in again["nudges"] if n["issue"] == key] == []
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="known: nudge claims live only in the store; a lost store forgets them, and the "
-    "next day nudges again within the period (the issue's comments are not read back)",
-)
 def test_a_lost_store_does_not_nudge_again_within_the_period(tmp_path: Path) -> None:
     with _synced_on_day0(tmp_path) as (_, ws):
         _sync(ws, DAY1)

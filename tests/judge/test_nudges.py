@@ -138,3 +138,18 @@ def test_a_nudge_policy_refuses_unknown_reasons_and_a_zero_period() -> None:
         NudgePolicy(reasons=frozenset({"late"}))
     with pytest.raises(ValueError, match="every_days"):
         NudgePolicy(reasons=frozenset({"overdue"}), every_days=0)
+
+
+def test_a_nudge_is_known_again_in_every_trackers_escaping() -> None:
+    from connectors.github.nudges import nudge_comment_body as github_body
+    from connectors.jira.adf import adf_to_text
+    from connectors.jira.deployment import Deployment
+    from connectors.jira.nudges import nudge_comment_body as jira_body
+    from syncd.judge.nudge_text import is_nudge_text
+
+    [nudge] = _plan(_state())
+    assert is_nudge_text(github_body("alice-gh", nudge.text))
+    assert is_nudge_text(jira_body(Deployment("datacenter"), "alice", nudge.text))
+    assert is_nudge_text(adf_to_text(jira_body(Deployment("cloud"), "557058:alice", nudge.text)))
+    assert not is_nudge_text("Thanks, on it. I will ask syncd for a reminder next week.")
+    assert not is_nudge_text(nudge.text + "\n\nAnd a person's reply quoted below it.")
