@@ -1,0 +1,28 @@
+"""Hostile pages: what a careless or hostile author, or a broken proxy, can put in front of the
+Confluence source. Each page that cannot be read is reported; the others are read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tests.confluence.support import documents, failures, source_for
+from tests.fakes.confluence.server import FakeConfluence
+
+_TASKS = (
+    "<h2>Action items</h2><ac:task-list><ac:task><ac:task-id>1</ac:task-id>"
+    "<ac:task-status>incomplete</ac:task-status><ac:task-body>{text}</ac:task-body></ac:task>"
+    "</ac:task-list>"
+)
+
+
+def test_a_lone_surrogate_in_a_body_or_title_stops_no_page(
+    fake_confluence: FakeConfluence, tmp_path: Path
+) -> None:
+    # Valid JSON ("\ud800" escaped), not valid Unicode: it once raised out of read().
+    fake_confluence.state.add_page("PAY", "Good", _TASKS.format(text="Rotate the keys"))
+    fake_confluence.state.add_page("PAY", "Bad \ud800", _TASKS.format(text="Fix \udc00 it"))
+    results = list(source_for(fake_confluence, tmp_path).read())
+    read = documents(results)
+    assert failures(results) == []
+    assert [i.title for i in read["Good"].items] == ["Rotate the keys"]
+    assert [i.title for i in read["Bad \ufffd"].items] == ["Fix \ufffd it"]
