@@ -3,6 +3,7 @@ Confluence source. Each page that cannot be read is reported; the others are rea
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from tests.confluence.support import documents, failures, source_for
@@ -26,3 +27,21 @@ def test_a_lone_surrogate_in_a_body_or_title_stops_no_page(
     assert failures(results) == []
     assert [i.title for i in read["Good"].items] == ["Rotate the keys"]
     assert [i.title for i in read["Bad \ufffd"].items] == ["Fix \ufffd it"]
+
+
+def test_a_cache_with_fields_of_the_wrong_type_is_read_as_no_cache(
+    fake_confluence: FakeConfluence, tmp_path: Path
+) -> None:
+    fake_confluence.state.add_page("PAY", "Good", _TASKS.format(text="Rotate the keys"))
+    source = source_for(fake_confluence, tmp_path)
+    (first,) = documents(list(source.read()))["Good"].items
+    cached = json.loads(source.cache_path.read_text(encoding="utf-8"))
+    for page in cached["pages"].values():
+        item = page["document"]["items"][0]
+        item.update(title=7, line="one", tracker_refs=[1], done="yes")
+    source.cache_path.write_text(json.dumps(cached), encoding="utf-8")
+
+    again = list(source_for(fake_confluence, tmp_path).read())  # a new process: from the file
+    (item,) = documents(again)["Good"].items
+    assert item == first  # read afresh, not the mangled copy
+    assert isinstance(item.title, str) and isinstance(item.line, int)
