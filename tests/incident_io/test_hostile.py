@@ -5,11 +5,14 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner, Result
 
+from connectors.incident_io.cache import IncidentCache
+from connectors.incident_io.mapping import Incident
 from syncd.cli.app import app
 from syncd.http.budget import RATE_SCALE_ENV
 from tests.e2e.cli_trackers import Tracker, cli_tracker
@@ -61,3 +64,14 @@ def test_a_follow_up_with_a_lone_surrogate_does_not_stop_the_team(
     team = json.loads(result.stdout)["teams"]["payments"]
     assert (team["created"], team["errors"]) == (2, [])
     assert tracker.issues() == 2
+
+
+def test_an_incident_cached_by_a_clock_in_the_future_is_refreshed(tmp_path: Path) -> None:
+    # A host clock set a year ahead once, then put right: every incident fetched meanwhile
+    # looked fresh for a year, its renames and severity changes never read.
+    incident = Incident("01HQ", "INC-1", "Old name", None, None, None, None, None)
+    cache = IncidentCache(tmp_path / "incidents.json", timedelta(hours=24))
+    now = datetime(2026, 11, 21, 9, 0, tzinfo=UTC)
+    cache.put(incident, now + timedelta(days=365))
+    assert cache.fresh("01HQ", now) is None
+    assert cache.fresh("01HQ", now + timedelta(days=365, hours=1)) == incident
