@@ -93,7 +93,9 @@ class IncidentIoSettings(ConnectorSettings):
     def _http_url(cls, url: str) -> str:
         parts = urlsplit(url)
         if parts.scheme not in ("https", "http") or not parts.netloc:
-            raise ValueError(f"{url!r} must be an http(s) URL such as {DEFAULT_URL}")
+            # The value is not repeated: a careless `api_url: "${INCIDENTIO_API_KEY}"` holds
+            # the key itself.
+            raise ValueError(f"must be an http(s) URL such as {DEFAULT_URL}")
         if parts.username or parts.password:
             raise ValueError("must not hold credentials; the API key goes in `api_key`")
         if parts.query or parts.fragment:

@@ -9,10 +9,12 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+from pydantic import ValidationError
 from typer.testing import CliRunner, Result
 
 from connectors.incident_io.cache import IncidentCache
 from connectors.incident_io.mapping import Incident
+from connectors.incident_io.settings import IncidentIoSettings
 from syncd.cli.app import app
 from syncd.http.budget import RATE_SCALE_ENV
 from tests.e2e.cli_trackers import Tracker, cli_tracker
@@ -75,3 +77,12 @@ def test_an_incident_cached_by_a_clock_in_the_future_is_refreshed(tmp_path: Path
     cache.put(incident, now + timedelta(days=365))
     assert cache.fresh("01HQ", now) is None
     assert cache.fresh("01HQ", now + timedelta(days=365, hours=1)) == incident
+
+
+@pytest.mark.parametrize("written", ["inc_live_9f8e7d6c5b4a", "ftp://bot:inc_live_9f8e7d6c5b4a@x"])
+def test_an_api_url_holding_the_key_is_refused_without_showing_it(written: str) -> None:
+    # A careless `api_url: "${INCIDENTIO_API_KEY}"`: the error once quoted the key.
+    with pytest.raises(ValidationError) as refused:
+        IncidentIoSettings.model_validate({"api_key": "inc_live_9f8e7d6c5b4a", "api_url": written})
+    assert "http(s) URL" in str(refused.value.errors()[0]["msg"])
+    assert "9f8e7d6c5b4a" not in str([e["msg"] for e in refused.value.errors()])
