@@ -162,9 +162,16 @@ class ConfluenceSource:
                 except HttpError as exc:
                     why = page_failure(None, exc)
                 else:
-                    if found is None or found.status != TRASHED:
-                        continue  # purged, or no longer selected: removed
-                    why = page_failure(TRASHED)
+                    if found is None:
+                        continue  # purged: removed
+                    if found.status == TRASHED:
+                        why = page_failure(TRASHED)
+                    elif pages.surely_selected(found):
+                        # Still in the space read: the listing lost it (a lagging search
+                        # index, a proxy dropping the next-page link), it was not removed.
+                        why = "it is missing from the listing but still in the space; " + KEPT
+                    else:
+                        continue  # no longer selected: removed
             kept[page_id] = remembered
             yield self._failure(meta, why)
 

@@ -6,6 +6,10 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
+from connectors.confluence.cloud import CloudPages
+from connectors.confluence.datacenter import DataCenterPages
 from tests.confluence.support import documents, failures, source_for
 from tests.fakes.confluence.server import FakeConfluence
 
@@ -45,3 +49,34 @@ def test_a_cache_with_fields_of_the_wrong_type_is_read_as_no_cache(
     (item,) = documents(again)["Good"].items
     assert item == first  # read afresh, not the mangled copy
     assert isinstance(item.title, str) and isinstance(item.line, int)
+
+
+@pytest.mark.parametrize("deployment", ["cloud", "datacenter"])
+def test_a_page_the_listing_loses_but_still_current_in_the_space_is_not_removed(
+    deployment: str, request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fake: FakeConfluence = request.getfixturevalue(
+        "fake_confluence" if deployment == "cloud" else "fake_confluence_dc"
+    )
+    fake.state.add_page("PAY", "Kept", _TASKS.format(text="Rotate the keys"))
+    lost = fake.state.add_page("PAY", "Lost", _TASKS.format(text="Add an alert"))
+    source = source_for(fake, tmp_path)
+    assert set(documents(list(source.read()))) == {"Kept", "Lost"}
+
+    # A listing that lost a page (a lagging search index, a proxy dropping the next-page
+    # link): the page is still there, current, in the space the source reads. It was once
+    # taken as removed, its items orphaned.
+    pages = CloudPages if deployment == "cloud" else DataCenterPages
+    listed = pages.list_pages
+    monkeypatch.setattr(
+        pages, "list_pages", lambda self: [p for p in listed(self) if p.title != "Lost"]
+    )
+    again = list(source.read())
+    assert set(documents(again)) == {"Kept"}
+    (failure,) = failures(again)
+    assert failure.document.endswith(f"pageId={lost.id}")
+    assert "still in the space" in failure.error
+
+    fake.state.add_page("OPS", "Elsewhere", "<p>x</p>")  # a page moved out is still removed
+    fake.state.pages[lost.id].space = fake.state.space("OPS")
+    assert failures(list(source.read())) == []
