@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
+import httpx
 import pytest
 
+from connectors.google_docs.drive import DriveClient
+from connectors.google_docs.listing import DOCUMENT_MIME, IncompleteListing
 from connectors.google_docs.worker import extract_export
 from syncd.connector.model import ExtractedDocument
 from syncd.connector.source import SourceError
@@ -36,3 +42,49 @@ def test_a_people_chip_owner_resolves_through_the_people_maps_email() -> None:
         assert isinstance(extracted, ExtractedDocument)
         (item,) = extracted.items
         assert people.resolve(item.owner_text).person == "rita", written
+
+
+class _Tokens:
+    def token(self) -> str:
+        return "ya29.test-token"
+
+    def forget(self) -> None:
+        raise AssertionError("no 401 here")
+
+
+def _drive(answers: Callable[[httpx.Request], dict[str, Any]]) -> tuple[DriveClient, list[str]]:
+    sent: list[str] = []
+
+    def handle(request: httpx.Request) -> httpx.Response:
+        sent.append(str(request.url))
+        if len(sent) > 50:  # what the source would do forever
+            raise RuntimeError("the listing never ends")
+        return httpx.Response(200, json=answers(request))
+
+    client = httpx.Client(transport=httpx.MockTransport(handle))
+    return DriveClient(client, _Tokens(), "https://www.googleapis.com"), sent  # type: ignore[arg-type]
+
+
+def _doc(file_id: str) -> dict[str, str]:
+    return {"id": file_id, "name": f"Doc {file_id}", "mimeType": DOCUMENT_MIME, "version": "1"}
+
+
+def test_a_next_page_token_that_repeats_ends_the_listing_as_incomplete() -> None:
+    # A proxy or a broken cache answering the same page again: it once looped for ever.
+    drive, sent = _drive(lambda _: {"files": [_doc("doc-1")], "nextPageToken": "again"})
+    with pytest.raises(IncompleteListing, match="next-page token"):
+        list(drive.documents("folder-1", None, recursive=False))
+    assert len(sent) <= 3
+
+
+def test_a_document_listed_twice_is_read_once() -> None:
+    # Pages that overlap (a document edited while the folder was paged), or a document in
+    # two folders of a recursive source: one document, yielded once.
+    def answers(request: httpx.Request) -> dict[str, Any]:
+        if request.url.params.get("pageToken") is None:
+            return {"files": [_doc("doc-1"), _doc("doc-2")], "nextPageToken": "p2"}
+        return {"files": [_doc("doc-2"), _doc("doc-3")]}
+
+    drive, _ = _drive(answers)
+    listed = [f.id for f in drive.documents("folder-1", None, recursive=False)]
+    assert listed == ["doc-1", "doc-2", "doc-3"]
