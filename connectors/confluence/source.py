@@ -117,7 +117,7 @@ class ConfluenceSource:
     ) -> list[PageRef]:
         for attempt in (1, 2):
             try:
-                return pages.list_pages()
+                listed = pages.list_pages()
             except SelectionError as exc:
                 raise SourceError(self._whole(str(exc))) from None
             except HttpError as exc:
@@ -127,6 +127,8 @@ class ConfluenceSource:
                     cache.ids.clear()
                     continue
                 raise SourceError(self._whole(listing_failure(exc, self._settings))) from None
+            # Once each: cursor pages overlap when a page is edited while the space is paged.
+            return list({ref.page_id: ref for ref in listed}.values())
         raise AssertionError("unreachable: the second attempt returns or raises")
 
     def _save(self, cache: page_cache.PageCache) -> None:

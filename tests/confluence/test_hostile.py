@@ -80,3 +80,15 @@ def test_a_page_the_listing_loses_but_still_current_in_the_space_is_not_removed(
     fake.state.add_page("OPS", "Elsewhere", "<p>x</p>")  # a page moved out is still removed
     fake.state.pages[lost.id].space = fake.state.space("OPS")
     assert failures(list(source.read())) == []
+
+
+def test_a_page_listed_twice_is_read_once(
+    fake_confluence: FakeConfluence, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Cursor pages that overlap (a page edited while the space was paged): one page, one
+    # document in the read, else the core would see its items twice.
+    fake_confluence.state.add_page("PAY", "Once", _TASKS.format(text="Rotate the keys"))
+    listed = CloudPages.list_pages
+    monkeypatch.setattr(CloudPages, "list_pages", lambda self: listed(self) * 2)
+    results = list(source_for(fake_confluence, tmp_path).read())
+    assert [type(r).__name__ for r in results] == ["ExtractedDocument"]
