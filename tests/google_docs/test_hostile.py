@@ -11,7 +11,7 @@ import pytest
 from connectors.google_docs.drive import DriveClient
 from connectors.google_docs.listing import DOCUMENT_MIME, IncompleteListing
 from connectors.google_docs.worker import extract_export
-from syncd.connector.model import ExtractedDocument
+from syncd.connector.model import DocumentFailure, ExtractedDocument
 from syncd.connector.source import SourceError
 from syncd.resolve.people import PeopleDirectory, Person
 from tests.google_docs.support import Folder
@@ -88,3 +88,21 @@ def test_a_document_listed_twice_is_read_once() -> None:
     drive, _ = _drive(answers)
     listed = [f.id for f in drive.documents("folder-1", None, recursive=False)]
     assert listed == ["doc-1", "doc-2", "doc-3"]
+
+
+def test_a_document_over_the_size_limit_is_not_exported_again_until_it_changes(
+    folder: Folder,
+) -> None:
+    # Confluence remembers a page too large by its version; Drive's export of such a document
+    # is megabytes, downloaded again every cycle for the same refusal.
+    file = folder.documents["2026-11-20 Checkout outage postmortem"]
+    folder.fake.state.edit(file.id, file.content + "\n" + "filler text. " * 200)
+    first = [r for r in folder.source(max_document_bytes=3000).read() if _failed(r)]
+    since = folder.counts()
+    again = [r for r in folder.source(max_document_bytes=3000).read() if _failed(r)]
+    assert since() == {"list": 1}
+    assert again == first  # still reported, its items still kept
+
+
+def _failed(result: ExtractedDocument | DocumentFailure) -> bool:
+    return isinstance(result, DocumentFailure)
