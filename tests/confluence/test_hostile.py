@@ -92,3 +92,16 @@ def test_a_page_listed_twice_is_read_once(
     monkeypatch.setattr(CloudPages, "list_pages", lambda self: listed(self) * 2)
     results = list(source_for(fake_confluence, tmp_path).read())
     assert [type(r).__name__ for r in results] == ["ExtractedDocument"]
+
+
+def test_a_trashed_copy_of_the_parent_page_does_not_fail_the_source(
+    fake_confluence: FakeConfluence, tmp_path: Path
+) -> None:
+    # Someone copied the parent page and trashed the copy: Cloud's listing (which includes the
+    # trash) then has two pages of that title, and the whole source once failed on it.
+    state = fake_confluence.state
+    root = state.add_page("PAY", "Postmortems", "<p>Index</p>")
+    state.add_page("PAY", "Outage", _TASKS.format(text="Rotate the keys"), parent=root.id)
+    state.add_page("PAY", "Postmortems", "<p>Old copy</p>").status = "trashed"
+    results = list(source_for(fake_confluence, tmp_path, parent="Postmortems").read())
+    assert list(documents(results)) == ["Outage"]
