@@ -99,7 +99,7 @@ class DataCenterPages:
             s.parent is None
             and s.label is None
             and page.space is not None
-            and (page.space == s.space)
+            and page.space.casefold() == (s.space or "").casefold()  # keys: any case in CQL
         )
 
     def _check_space(self, key: str) -> None:
