@@ -14,6 +14,7 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from syncd.connector.settings import ConnectorSettings
 
 DEFAULT_URL = "https://api.incident.io"
+_LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})  # http only to this machine (tests)
 # incident.io's own modes; "standard" and "retrospective" are what its listings return unasked.
 IncidentMode = Literal["standard", "retrospective", "test", "tutorial"]
 # A postmortem has a few dozen follow-ups: thousands on one incident are an import gone wrong,
@@ -98,6 +99,9 @@ class IncidentIoSettings(ConnectorSettings):
             raise ValueError(f"must be an http(s) URL such as {DEFAULT_URL}")
         if parts.username or parts.password:
             raise ValueError("must not hold credentials; the API key goes in `api_key`")
+        if parts.scheme == "http" and parts.hostname not in _LOOPBACK:
+            # The key goes with every request: never in clear text over a network.
+            raise ValueError(f"must be an https:// URL such as {DEFAULT_URL}")
         if parts.query or parts.fragment:
             raise ValueError("must be a base URL, without a query or fragment")
         return url.rstrip("/")

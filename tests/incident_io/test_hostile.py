@@ -114,3 +114,13 @@ def test_a_follow_up_moved_to_another_incident_keeps_its_issue(
     incidents.state.edit_follow_up("01HQE2EFOLLOWUP000000000001", incident_id=other["id"])
     _sync(tmp_path, tracker, incidents, config)
     assert tracker.issues() == 1  # the same follow-up: never a second issue
+
+
+def test_an_api_url_over_plain_http_is_refused_off_this_machine() -> None:
+    # The API key is a Bearer token on every request: http would send it in clear text.
+    with pytest.raises(ValidationError, match="https://"):
+        IncidentIoSettings.model_validate(
+            {"api_key": "inc_live_9f8e7d6c5b4a", "api_url": "http://api.incident.io"}
+        )
+    local = {"api_key": "inc_live_9f8e7d6c5b4a", "api_url": "http://127.0.0.1:8080"}
+    assert IncidentIoSettings.model_validate(local).api_url == "http://127.0.0.1:8080"
