@@ -15,12 +15,16 @@ import hashlib
 import json
 import os
 import tempfile
+import types
+import typing
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from syncd.connector.model import DocumentProblem, ExtractedDocument, Postmortem, RawItem
+
+_T = TypeVar("_T")
 
 # Raise when what a page's extraction holds, or the rules that make it, change: a cache of
 # another format is dropped.
@@ -105,8 +109,30 @@ def _remembered(raw: dict[str, Any]) -> Remembered:
     when = postmortem.get("date")
     postmortem["date"] = date.fromisoformat(when) if when else None
     items = tuple(
-        RawItem(**{**item, "tracker_refs": tuple(item["tracker_refs"])})
+        _typed(RawItem(**{**item, "tracker_refs": tuple(item["tracker_refs"])}))
         for item in document["items"]
     )
-    problems = tuple(DocumentProblem(**problem) for problem in document["problems"])
-    return Remembered(version, ExtractedDocument(Postmortem(**postmortem), items, problems), None)
+    problems = tuple(_typed(DocumentProblem(**problem)) for problem in document["problems"])
+    extracted = ExtractedDocument(_typed(Postmortem(**postmortem)), items, problems)
+    return Remembered(version, extracted, None)
+
+
+def _typed(instance: _T) -> _T:
+    """``instance`` if every field holds its declared type, else TypeError: the models'
+    constructors check nothing, and a damaged or hand-edited file must not hand the core an
+    int for a title (it would fail the team's cycle, not just this source's read)."""
+    hints = typing.get_type_hints(type(instance))
+    for declared in dataclasses.fields(instance):  # type: ignore[arg-type]
+        if not _holds(getattr(instance, declared.name), hints[declared.name]):
+            raise TypeError(declared.name)
+    return instance
+
+
+def _holds(value: Any, hint: Any) -> bool:
+    if typing.get_origin(hint) in (types.UnionType, typing.Union):
+        return any(_holds(value, option) for option in typing.get_args(hint))
+    if typing.get_origin(hint) is tuple:  # tuple[str, ...]: the only tuple the models hold
+        return isinstance(value, tuple) and all(isinstance(v, str) for v in value)
+    if hint is int:
+        return isinstance(value, int) and not isinstance(value, bool)
+    return isinstance(value, type(None) if hint is None else hint)

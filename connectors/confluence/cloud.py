@@ -85,6 +85,18 @@ class CloudPages:
             raise
         return cloud_page(raw)
 
+    def surely_selected(self, page: PageRef) -> bool:
+        """Whether a page (as probed) is in the selection for certain: only a whole space
+        can tell from the page alone (a parent or label may have been taken away)."""
+        s = self._settings
+        space_id = self._ids.get(f"space:{s.space}")
+        return (
+            s.parent is None
+            and s.label is None
+            and page.space is not None
+            and (page.space == space_id)
+        )
+
     def _space_id(self, key: str) -> str:
         remembered = self._ids.get(f"space:{key}")
         if remembered:

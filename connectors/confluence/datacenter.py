@@ -82,7 +82,7 @@ class DataCenterPages:
         """What became of a page no longer listed; None when it is gone for good."""
         try:
             raw = self._client.get(
-                f"/rest/api/content/{page_id}", {"status": "any", "expand": "version"},
+                f"/rest/api/content/{page_id}", {"status": "any", "expand": "version,space"},
                 expect=is_object,
             )  # fmt: skip
         except PermanentError as exc:
@@ -90,6 +90,17 @@ class DataCenterPages:
                 return None
             raise
         return datacenter_page(raw)
+
+    def surely_selected(self, page: PageRef) -> bool:
+        """Whether a page (as probed) is in the selection for certain: only a whole space
+        can tell from the page alone (a parent or label may have been taken away)."""
+        s = self._settings
+        return (
+            s.parent is None
+            and s.label is None
+            and page.space is not None
+            and page.space.casefold() == (s.space or "").casefold()  # keys: any case in CQL
+        )
 
     def _check_space(self, key: str) -> None:
         """A search of an unknown space finds nothing, which would read as every page gone:

@@ -22,6 +22,7 @@ class PageRef:
     webui: str | None  # the page's web path, relative to the site's base URL
     parent_id: str | None
     status: str
+    space: str | None = None  # Cloud: the space's id; Data Center: its key
 
 
 def _object(value: Any) -> dict[str, Any]:
@@ -61,6 +62,7 @@ def cloud_page(raw: Any) -> PageRef | None:
         webui=_text(links.get("webui")),
         parent_id=str(parent) if parent is not None else None,
         status=_text(raw.get("status")) or "current",
+        space=str(raw["spaceId"]) if raw.get("spaceId") is not None else None,
     )
 
 
@@ -79,6 +81,7 @@ def datacenter_page(raw: Any) -> PageRef | None:
         webui=_text(links.get("webui")),
         parent_id=None,
         status=_text(raw.get("status")) or "current",
+        space=_text(_object(raw.get("space")).get("key")),
     )
 
 

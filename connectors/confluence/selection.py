@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from connectors.confluence.pages import PageRef
+from connectors.confluence.pages import TRASHED, PageRef
 
 
 class SelectionError(Exception):
@@ -15,7 +15,12 @@ def parent_id_in(pages: list[PageRef], parent: str, space: str | None) -> str:
     if any(page.page_id == parent for page in pages):
         return parent
     wanted = parent.strip().casefold()
-    titled = [page.page_id for page in pages if page.title.strip().casefold() == wanted]
+    # A trashed copy of the parent (Cloud lists the trash) is not the page meant by its title.
+    titled = [
+        page.page_id
+        for page in pages
+        if page.title.strip().casefold() == wanted and page.status != TRASHED
+    ]
     if len(titled) == 1:
         return titled[0]
     where = f"space {space!r}" if space else "the space"

@@ -117,7 +117,7 @@ class ConfluenceSource:
     ) -> list[PageRef]:
         for attempt in (1, 2):
             try:
-                return pages.list_pages()
+                listed = pages.list_pages()
             except SelectionError as exc:
                 raise SourceError(self._whole(str(exc))) from None
             except HttpError as exc:
@@ -127,6 +127,8 @@ class ConfluenceSource:
                     cache.ids.clear()
                     continue
                 raise SourceError(self._whole(listing_failure(exc, self._settings))) from None
+            # Once each: cursor pages overlap when a page is edited while the space is paged.
+            return list({ref.page_id: ref for ref in listed}.values())
         raise AssertionError("unreachable: the second attempt returns or raises")
 
     def _save(self, cache: page_cache.PageCache) -> None:
@@ -162,9 +164,16 @@ class ConfluenceSource:
                 except HttpError as exc:
                     why = page_failure(None, exc)
                 else:
-                    if found is None or found.status != TRASHED:
-                        continue  # purged, or no longer selected: removed
-                    why = page_failure(TRASHED)
+                    if found is None:
+                        continue  # purged: removed
+                    if found.status == TRASHED:
+                        why = page_failure(TRASHED)
+                    elif pages.surely_selected(found):
+                        # Still in the space read: the listing lost it (a lagging search
+                        # index, a proxy dropping the next-page link), it was not removed.
+                        why = "it is missing from the listing but still in the space; " + KEPT
+                    else:
+                        continue  # no longer selected: removed
             kept[page_id] = remembered
             yield self._failure(meta, why)
 

@@ -28,7 +28,8 @@ FORMAT = 1
 @dataclass(frozen=True, slots=True)
 class Cached:
     stamp: tuple[str, str, str]  # DriveFile.stamp when it was read
-    document: ExtractedDocument
+    document: ExtractedDocument | None  # None: ``failure`` says why this version was skipped
+    failure: str | None = None  # too large, refused by the extraction: holds until it changes
 
 
 @cache
@@ -74,10 +75,7 @@ class DocumentCache:
             "format": FORMAT,
             "scope": self._scope,
             "code": extraction_fingerprint(),
-            "documents": {
-                file_id: {"stamp": list(c.stamp), "extraction": encode(c.document)}
-                for file_id, c in sorted(documents.items())
-            },
+            "documents": {file_id: _plain(c) for file_id, c in sorted(documents.items())},
         }
         self._path.parent.mkdir(parents=True, exist_ok=True)
         handle, temporary = tempfile.mkstemp(dir=self._path.parent, prefix=".google_docs.")
@@ -98,4 +96,13 @@ def _entry(entry: Any) -> Cached:
     stamp = entry.get("stamp")
     if not isinstance(stamp, list) or len(stamp) != 3 or not all(isinstance(s, str) for s in stamp):
         raise ValueError("no stamp")
+    failure = entry.get("failure")
+    if isinstance(failure, str) and "extraction" not in entry:
+        return Cached((stamp[0], stamp[1], stamp[2]), None, failure)
     return Cached((stamp[0], stamp[1], stamp[2]), decode(entry.get("extraction")))
+
+
+def _plain(cached: Cached) -> dict[str, Any]:
+    if cached.document is None:
+        return {"stamp": list(cached.stamp), "failure": cached.failure or "could not be read"}
+    return {"stamp": list(cached.stamp), "extraction": encode(cached.document)}

@@ -15,6 +15,12 @@ def load_key(settings: GoogleDocsSettings, config_dir: Path) -> ServiceAccountKe
     if settings.service_account_key is not None:
         return parse_key(settings.service_account_key.get_secret_value(), "service_account_key")
     written = settings.credentials_file or ""
+    if _not_a_path(written):
+        # Never quoted: a careless `credentials_file: "${GOOGLE_KEY_JSON}"` holds the key.
+        raise KeyProblem(
+            "credentials_file: holds what looks like a key's content, not the path of its "
+            "file; give the path, or the key itself from the environment in service_account_key"
+        )
     path = config_dir / Path(written).expanduser()
     where = f"credentials_file {written!r}"
     try:
@@ -35,3 +41,7 @@ def load_key(settings: GoogleDocsSettings, config_dir: Path) -> ServiceAccountKe
     except UnicodeDecodeError:
         raise KeyProblem(f"{where}: is not a JSON key (not UTF-8 text)") from None
     return parse_key(text, where)
+
+
+def _not_a_path(written: str) -> bool:
+    return "{" in written or "\n" in written or "PRIVATE KEY" in written or len(written) > 4096

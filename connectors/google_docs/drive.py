@@ -21,6 +21,7 @@ from connectors.google_docs.auth import TokenSource
 from connectors.google_docs.listing import (
     FOLDER_FIELDS,
     DriveFile,
+    IncompleteListing,
     list_params,
     list_shape,
     read_page,
@@ -67,10 +68,13 @@ class DriveClient:
         while pending:
             current = pending.pop(0)
             for entry in self._children(current, drive, with_folders=recursive):
+                # Once each: a folder or document can sit in several parents, and pages
+                # overlap when a document is edited while the folder is paged.
+                if entry.id in seen:
+                    continue
+                seen.add(entry.id)
                 if entry.is_folder:
-                    if entry.id not in seen:  # a folder can sit in several parents
-                        seen.add(entry.id)
-                        pending.append(entry.id)
+                    pending.append(entry.id)
                 else:
                     yield entry
 
@@ -78,6 +82,7 @@ class DriveClient:
         self, folder: str, drive: str | None, *, with_folders: bool
     ) -> Iterator[DriveFile]:
         token: str | None = None
+        tokens: set[str] = set()
         while True:
             data = self._json(
                 "/files", list_params(folder, drive, token, with_folders=with_folders), list_shape
@@ -86,6 +91,9 @@ class DriveClient:
             yield from files
             if token is None:
                 return
+            if token in tokens:  # the same page again (a proxy, a cache): it would never end
+                raise IncompleteListing("Drive gave a next-page token it had given before")
+            tokens.add(token)
 
     def export(self, file_id: str) -> bytes:
         """The document as markdown. The policy's transport takes the answer whole; Drive

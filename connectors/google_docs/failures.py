@@ -35,9 +35,10 @@ def listing_failure(exc: Exception, settings: GoogleDocsSettings, account: str) 
     if isinstance(exc, TokenRefused):
         return f"{exc}; {KEPT}"
     if isinstance(exc, IncompleteListing):
+        why = str(exc) or "Drive answered that it is incomplete (incompleteSearch)"
         return (
-            f"Drive answered that its listing of folder {folder} is incomplete "
-            f"(incompleteSearch), so missing documents cannot be told from deleted ones; {KEPT}"
+            f"the listing of folder {folder} cannot be believed ({why}), so missing "
+            f"documents cannot be told from deleted ones; {KEPT}"
         )
     if isinstance(exc, DriveRefused):
         if exc.reason in RATE_LIMIT_REASONS:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import ssl
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
 from functools import cache, partial
 from typing import ClassVar, Literal
 
@@ -66,7 +67,11 @@ class GoogleDocsSource:
         self._context = context
         self._extract = extract or WorkerExtractor(settings.max_document_seconds)
         self._clock = http_clock
-        scope = f"{settings.drive or ''}/{settings.folder_id}/{settings.subject or ''}"
+        # The size limit too: a document skipped as too large is remembered as skipped.
+        scope = (
+            f"{settings.drive or ''}/{settings.folder_id}/{settings.subject or ''}"
+            f"/{settings.max_document_bytes}"
+        )
         self._cache = DocumentCache(context.cache_dir, scope)
 
     @classmethod
@@ -120,7 +125,7 @@ class GoogleDocsSource:
         kept: dict[str, Cached] = {}
         stalled: list[str] = []  # set when Drive asked to wait: the other exports wait a cycle
 
-        def export(file: DriveFile) -> str | DocumentFailure:
+        def export(file: DriveFile) -> Exported:
             return self._export(drive, file, stalled)
 
         try:
@@ -148,7 +153,7 @@ class GoogleDocsSource:
         batch: list[DriveFile],
         cached: dict[str, Cached],
         kept: dict[str, Cached],
-        export_all: Callable[[list[DriveFile]], Iterator[str | DocumentFailure]],
+        export_all: Callable[[list[DriveFile]], Iterator[Exported]],
     ) -> Iterator[ExtractedDocument | DocumentFailure]:
         """The batch's documents in order: unchanged ones from the cache, the others exported
         (several at once) and then read."""
@@ -158,13 +163,17 @@ class GoogleDocsSource:
             known = cached.get(file.id)
             if known is not None and known.stamp == file.stamp:
                 kept[file.id] = known
-                results[index] = known.document
+                recalled = known.document
+                results[index] = recalled or self._failed(file, known.failure or "skipped")
             else:
                 changed.append((index, file))
         exported: list[tuple[int, DriveFile, str]] = []
         outcomes = export_all([f for _, f in changed])
         for (index, file), outcome in zip(changed, outcomes, strict=True):
-            if isinstance(outcome, DocumentFailure):
+            if isinstance(outcome, Skipped):  # for as long as the document stays as it is
+                kept[file.id] = Cached(file.stamp, None, outcome.why)
+                results[index] = self._failed(file, outcome.why)
+            elif isinstance(outcome, DocumentFailure):
                 results[index] = outcome
             else:
                 exported.append((index, file, outcome))
@@ -172,7 +181,7 @@ class GoogleDocsSource:
         for (index, file, _), extracted in zip(exported, self._extract(jobs), strict=True):
             if isinstance(extracted, str):
                 results[index] = self._failed(file, extracted)
-                continue
+                continue  # not remembered: a worker's crash or timeout may not recur
             document = as_drive_document(extracted, file)
             kept[file.id] = Cached(file.stamp, document)
             results[index] = document
@@ -180,9 +189,7 @@ class GoogleDocsSource:
             if result is not None:
                 yield result
 
-    def _export(
-        self, drive: DriveClient, file: DriveFile, stalled: list[str]
-    ) -> str | DocumentFailure:
+    def _export(self, drive: DriveClient, file: DriveFile, stalled: list[str]) -> Exported:
         """One document's export (on one of the export threads)."""
         if stalled:  # Drive asked to wait: no more requests this cycle
             return self._failed(file, stalled[0])
@@ -200,15 +207,24 @@ class GoogleDocsSource:
             return self._failed(file, "its markdown export is not UTF-8 text; skipped")
         size = len(text.encode())
         if size > limit:
-            return self._failed(
-                file,
+            return Skipped(
                 f"its markdown export is {size:,} bytes without its images, more than the "
-                f"source's max_document_bytes ({limit:,}); skipped",
+                f"source's max_document_bytes ({limit:,}); skipped until it changes"
             )
         return text
 
     def _failed(self, file: DriveFile, why: str) -> DocumentFailure:
         return DocumentFailure(self.name, file.document, f"{file.name!r}: {why}")
+
+
+@dataclass(frozen=True, slots=True)
+class Skipped:
+    """An export refused for what it is (too large): the same until the document changes."""
+
+    why: str
+
+
+Exported = str | DocumentFailure | Skipped
 
 
 def _stamps(documents: dict[str, Cached]) -> dict[str, tuple[str, str, str]]:

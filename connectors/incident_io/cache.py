@@ -39,6 +39,8 @@ class IncidentCache:
         entry = self._loaded().get(incident_id)
         if entry is None or now >= entry.fetched + self._ttl * (1 + _spread(incident_id)):
             return None
+        if entry.fetched > now:  # fetched "in the future": by a clock since put right
+            return None
         return entry.incident
 
     def stale(self, incident_id: str) -> Incident | None:

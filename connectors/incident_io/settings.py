@@ -14,6 +14,7 @@ from pydantic import AliasChoices, Field, SecretStr, field_validator
 from syncd.connector.settings import ConnectorSettings
 
 DEFAULT_URL = "https://api.incident.io"
+_LOOPBACK = frozenset({"127.0.0.1", "::1", "localhost"})  # http only to this machine (tests)
 # incident.io's own modes; "standard" and "retrospective" are what its listings return unasked.
 IncidentMode = Literal["standard", "retrospective", "test", "tutorial"]
 # A postmortem has a few dozen follow-ups: thousands on one incident are an import gone wrong,
@@ -93,9 +94,14 @@ class IncidentIoSettings(ConnectorSettings):
     def _http_url(cls, url: str) -> str:
         parts = urlsplit(url)
         if parts.scheme not in ("https", "http") or not parts.netloc:
-            raise ValueError(f"{url!r} must be an http(s) URL such as {DEFAULT_URL}")
+            # The value is not repeated: a careless `api_url: "${INCIDENTIO_API_KEY}"` holds
+            # the key itself.
+            raise ValueError(f"must be an http(s) URL such as {DEFAULT_URL}")
         if parts.username or parts.password:
             raise ValueError("must not hold credentials; the API key goes in `api_key`")
+        if parts.scheme == "http" and parts.hostname not in _LOOPBACK:
+            # The key goes with every request: never in clear text over a network.
+            raise ValueError(f"must be an https:// URL such as {DEFAULT_URL}")
         if parts.query or parts.fragment:
             raise ValueError("must be a base URL, without a query or fragment")
         return url.rstrip("/")

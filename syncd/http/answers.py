@@ -44,6 +44,29 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u20
 _HTML = re.compile(r"(?is)^\s*(<!--.*?-->\s*)*<(!doctype\s+html|html|head|body|meta|title)\b")
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+_SURROGATE_ESCAPE = re.compile(r"(?i)\\ud[89a-f]")
+
+
+def _without_lone_surrogates(data: Any, text: str) -> Any:
+    """``data`` with every lone surrogate (``"\\ud800"`` in the JSON: valid JSON, not valid
+    Unicode) made U+FFFD. Left in, one such character in one title stops a whole team: nothing
+    can write it (UTF-8, SQLite, YAML, a tracker). JSON pairs are joined by the parser, so any
+    surrogate left is a lone one; a body with no ``\\uD8..`` escape is not walked at all."""
+    if _SURROGATE_ESCAPE.search(text) is None:
+        return data
+    if isinstance(data, str):
+        return _LONE_SURROGATE.sub("\ufffd", data)
+    if isinstance(data, list):
+        return [_without_lone_surrogates(value, text) for value in data]
+    if isinstance(data, dict):
+        return {
+            _without_lone_surrogates(key, text): _without_lone_surrogates(value, text)
+            for key, value in data.items()
+        }
+    return data
+
+
 class MalformedAnswerError(WrongServiceError):
     """A 2xx answer that is not well-formed JSON of the shape the service answers with.
 
@@ -106,7 +129,7 @@ def parse_json(
         what = f"an empty answer ({problem})"
     else:
         try:
-            data = json.loads(text)
+            data = _without_lone_surrogates(json.loads(text), text)
         except ValueError:
             what = "an HTML page" if looks_like_html(text) else "an answer that is not valid JSON"
         else:

@@ -131,7 +131,7 @@ def test_a_listing_refused_with_401_fails_the_source(folder: Folder) -> None:
 def test_an_incomplete_listing_is_not_believed(folder: Folder) -> None:
     list(folder.source().read())
     folder.fake.incomplete_search = True
-    with pytest.raises(SourceError, match=r"listing of folder \S+ is incomplete"):
+    with pytest.raises(SourceError, match=r"folder \S+ cannot be believed \(Drive answered that"):
         list(folder.source().read())
 
 
