@@ -88,8 +88,9 @@ class RawItem:
     done: bool = False  # the document says the item is done
     tracker_refs: tuple[str, ...] = ()  # references as written: "PAY-123", "#45", URLs
     # A stable id the source itself gives the item (an incident.io follow-up's id, a Confluence
-    # task's id): when set, the item's identity follows it, not its title, so a renamed item
-    # keeps its issue. Unique within a document; None for text with no ids (markdown).
+    # page's task id): when set, the item's identity follows it, not its title or document, so
+    # a renamed item, or one moved to another document of the source, keeps its issue. Unique
+    # within the source; None for text with no ids (markdown).
     native_id: str | None = None
 
 

@@ -70,16 +70,16 @@ def _finished(
     items = []
     for item in extracted.items:
         task = converted.tasks.get(item.line)
-        items.append(_with_task(item, task, seen) if task is not None else item)
+        items.append(_with_task(item, task, seen, meta.document) if task is not None else item)
     problems = tuple(DocumentProblem(None, p.message) for p in extracted.problems)
     return ExtractedDocument(postmortem=postmortem, items=tuple(items), problems=problems)
 
 
-def _with_task(item: RawItem, task: TaskLine, seen: set[str]) -> RawItem:
+def _with_task(item: RawItem, task: TaskLine, seen: set[str], page: str) -> RawItem:
     native_id = None
     if task.task_id is not None and task.task_id not in seen:  # a pasted copy repeats its id
         seen.add(task.task_id)
-        native_id = f"task-{task.task_id}"
+        native_id = f"{page}#task-{task.task_id}"  # a task id is unique in its page only
     owner = item.owner_text
     if owner is None and task.assignee is not None:
         owner = MENTION_PREFIX + task.assignee

@@ -100,6 +100,7 @@ def match_document(
     known: Sequence[KnownItem],
     *,
     taken_ids: AbstractSet[str] = frozenset(),
+    assigned_elsewhere: AbstractSet[str] = frozenset(),
 ) -> DocumentMatch:
     """Give each extracted item of one document its id.
 
@@ -108,6 +109,9 @@ def match_document(
     text: a new item merely similar to it is new, and never takes over the removed item's
     issue. ``taken_ids`` are ids in use elsewhere in the team, which a new id must avoid.
     """
+    # A known item of this document whose id another document's item took this cycle by its
+    # native id moved there: it is neither matched here nor left behind.
+    known = [k for k in known if k.id not in assigned_elsewhere]
     known_ids = {k.id for k in known}
     used: set[str] = set()
     normalized = [normalize_title(item.title) for item in items]
@@ -116,7 +120,7 @@ def match_document(
         _hash_id(team, source, document, normalized[index], occurrences[index])
         for index in range(len(items))
     ]
-    native = _match_native(team, source, document, items, known_ids, used)
+    native = _match_native(team, source, items, known_ids, used, assigned_elsewhere)
     assigned = _match_exactly(normalized, computed, known, used, native)
     _match_similar(items, known, assigned, used)
 
@@ -140,18 +144,19 @@ def match_document(
     return DocumentMatch(tuple(result), unmatched)
 
 
-def native_item_id(team: str, source: str, document: str, native_id: str) -> str:
-    """The id of an item its source names by a stable id of its own (``RawItem.native_id``)."""
-    return _hash_id(team, source, document, "\x00native\x00" + native_id, 0)
+def native_item_id(team: str, source: str, native_id: str) -> str:
+    """The id of an item its source names by a stable id of its own (``RawItem.native_id``,
+    unique in the source): the same in whichever document of the source the item is."""
+    return _hash_id(team, source, "", "\x00native\x00" + native_id, 0)
 
 
 def _match_native(
     team: str,
     source: str,
-    document: str,
     items: Sequence[RawItem],
     known_ids: AbstractSet[str],
     used: set[str],
+    assigned_elsewhere: AbstractSet[str],
 ) -> list[Assignment | None]:
     """Step 0: an item with a native id has the id derived from it, whatever its title says
     (exact when the store knows it, else new); title matching never sees it."""
@@ -159,9 +164,9 @@ def _match_native(
     for index, item in enumerate(items):
         if item.native_id is None:
             continue
-        derived = native_item_id(team, source, document, item.native_id)
-        if derived in used:  # a source repeating a native id: the repeat is matched by title
-            continue
+        derived = native_item_id(team, source, item.native_id)
+        if derived in used or derived in assigned_elsewhere:
+            continue  # a source repeating a native id: the repeat is matched by title
         kind = MatchKind.EXACT if derived in known_ids else MatchKind.NEW
         assigned[index] = Assignment(derived, kind)
         used.add(derived)

@@ -148,6 +148,7 @@ def _match_source_documents(
     of those documents no longer in them. The ids given out are added to ``taken_ids``."""
     matched: list[_MatchedDocument] = []
     unmatched: list[KnownItem] = []
+    assigned: set[str] = set()  # ids given to this source's items this cycle
     for doc in outcome.documents:
         doc = _with_date(doc, first_seen.get((outcome.name, doc.postmortem.document)), today)
         match = match_document(
@@ -157,9 +158,11 @@ def _match_source_documents(
             doc.items,
             known_by_doc.get((outcome.name, doc.postmortem.document), []),
             taken_ids=taken_ids,
+            assigned_elsewhere=assigned,
         )
         unmatched.extend(match.unmatched_known)
         taken_ids.update(a.id for a in match.assignments)
+        assigned.update(a.id for a in match.assignments)
         matched.append(
             (doc, [a.id for a in match.assignments], [a.kind for a in match.assignments])
         )
@@ -221,15 +224,21 @@ def _recognise_moves(
     ids (``syncd.reconcile.identity_across``); returns the known items still gone."""
     newcomers: list[Newcomer] = []
     places: list[tuple[list[str], list[MatchKind], int]] = []
+    gone = {k.id for k in orphaned}
+    by_native: set[str] = set()
     for doc, ids, kinds in matched:
         for position, (raw, kind) in enumerate(zip(doc.items, kinds, strict=True)):
-            if kind is MatchKind.NEW:
+            if kind is MatchKind.NEW and raw.native_id is not None and ids[position] in gone:
+                # Its id follows its source's own id, not the document: the item moved here.
+                kinds[position] = MatchKind.MOVED
+                by_native.add(ids[position])
+            elif kind is MatchKind.NEW and raw.native_id is None:
                 postmortem = doc.postmortem
                 newcomers.append(
                     Newcomer(raw.title, postmortem.source, postmortem.title, postmortem.date)
                 )
                 places.append((ids, kinds, position))
-    unique = list({k.id: k for k in orphaned}.values())
+    unique = [k for k in {k.id: k for k in orphaned}.values() if k.id not in by_native]
     found = match_across_documents(
         newcomers, unique, vanished_now=[k.id for k in unique if k.orphaned_at is None]
     )

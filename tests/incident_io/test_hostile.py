@@ -88,12 +88,6 @@ def test_an_api_url_holding_the_key_is_refused_without_showing_it(written: str) 
     assert "9f8e7d6c5b4a" not in str([e["msg"] for e in refused.value.errors()])
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="not fixed (core): an item's identity is per document, so a follow-up moved to "
-    "another incident is a new item and gets a second issue; its native_id is unique in "
-    "the source, but the core does not match by it across documents",
-)
 def test_a_follow_up_moved_to_another_incident_keeps_its_issue(
     tmp_path: Path, tracker: Tracker, incidents: FakeIncidentIo
 ) -> None:
