@@ -5,11 +5,13 @@ more than one service."""
 from __future__ import annotations
 
 import dataclasses
-import time
+import re
+from collections.abc import Sequence
 from datetime import UTC, date, datetime
 
 import pytest
 
+import syncd.resolve.services as services_module
 from syncd.cli.status_filters import StatusFilter, keep_items
 from syncd.judge.recurrence import services_of
 from syncd.resolve.people import PeopleDirectory
@@ -58,6 +60,7 @@ def test_status_service_finds_a_postmortem_that_names_several_services(
     assert kept("ledge") == 0
 
 
+@pytest.mark.timeout(60)  # a guard, not a measure: the quadratic split took many minutes
 @pytest.mark.parametrize(
     "written",
     [
@@ -68,17 +71,25 @@ def test_status_service_finds_a_postmortem_that_names_several_services(
 def test_a_long_run_of_blanks_in_a_service_is_read_in_linear_time(written: str) -> None:
     # Every split of the run was tried at every position (quadratic): 40,000 blanks took a
     # minute, over any document's time budget, and the whole postmortem was skipped.
-    started = time.perf_counter()
-    _services({"service": written})
-    _services({}, f"Service: {written}\n")
-    assert time.perf_counter() - started < 1.0
+    assert _services({"service": written}) in ("checkout-api ledger", "checkout-api, ledger")
+    assert _services({}, f"Service: {written}\n") == "checkout-api"  # the line ends first
 
 
-def test_the_teams_words_for_as_many_services_as_allowed_cost_little_per_document() -> None:
+def test_the_teams_words_for_as_many_services_as_allowed_compile_once_per_team(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # 500 services (the team file's limit) of three words each: 2,000 patterns, more than the
     # regex module caches, were compiled again for every document's title (0.2 s each).
     words = {f"svc-{n}": [f"word{n}", f"alias{n}", f"other{n}"] for n in range(500)}
-    started = time.perf_counter()
+    compiled: list[object] = []
+    real = services_module._whole_words
+
+    def counting(names: Sequence[str]) -> re.Pattern[str]:
+        compiled.append(names)
+        return real(names)
+
+    monkeypatch.setattr(services_module, "_whole_words", counting)
+    services_module._patterns.cache_clear()
     found = [services_in_title(f"Outage {n} after a deploy of word499", words) for n in range(200)]
-    assert time.perf_counter() - started < 1.0
     assert set(found) == {"svc-499"}
+    assert len(compiled) == 500, "the team's patterns are compiled again per title"
