@@ -117,7 +117,10 @@ class ConfluenceSource:
     ) -> list[PageRef]:
         for attempt in (1, 2):
             try:
-                listed = pages.list_pages()
+                if isinstance(pages, DataCenterPages):
+                    listed = pages.list_pages({k: r.version for k, r in cache.pages.items()})
+                else:
+                    listed = pages.list_pages()
             except SelectionError as exc:
                 raise SourceError(self._whole(str(exc))) from None
             except HttpError as exc:

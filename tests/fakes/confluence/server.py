@@ -29,7 +29,13 @@ DC_API = "/rest/api"
 CLOUD_ROUTES = Routes()  # under CLOUD_API
 DC_ROUTES = Routes()  # under DC_API
 CLOUD_MAX_LIMIT = 250
-DC_MAX_LIMIT = 200  # Data Center caps a content search's limit silently
+# Data Center caps a content search's limit silently, by what it expands (Atlassian KB
+# "Searching for content with the REST API and CQL always limits results to 50"): 50 with the
+# body, 200 with any other expansion, 1,000 with none.
+DC_MAX_LIMIT = 200
+DC_MAX_LIMIT_BARE = 1_000
+DC_MAX_LIMIT_BODY = 50
+_ORDER_BY = re.compile(r"\s+ORDER\s+BY\s+lastmodified\s+(DESC|ASC)\s*$", re.I)
 _CQL_TERM = re.compile(r'^\s*(type|space|label|ancestor)\s*=\s*("(?:[^"\\]|\\.)*"|\w+)\s*$', re.I)
 
 
@@ -233,7 +239,9 @@ class FakeConfluence(LoopbackFake):
 
     def _dc_list(self, call: _Call, path: str, pages: list[Page], expand: list[str]) -> Reply:
         start = max(0, call.int_arg("start", 0))
-        limit = min(max(1, call.int_arg("limit", 25)), DC_MAX_LIMIT, self.page_cap or DC_MAX_LIMIT)
+        cap = DC_MAX_LIMIT_BODY if "body.storage" in expand else DC_MAX_LIMIT
+        cap = DC_MAX_LIMIT_BARE if not expand else cap
+        limit = min(max(1, call.int_arg("limit", 25)), cap, self.page_cap or cap)
         chosen = pages[start : start + limit]
         results = [
             self.state.dc_page(p, self.root_url, body="body.storage" in expand) for p in chosen
@@ -249,7 +257,10 @@ class FakeConfluence(LoopbackFake):
     @DC_ROUTES.route("GET", "/content/search")
     def dc_search(self, call: _Call) -> Reply:
         wanted: dict[str, str] = {}
-        for term in re.split(r"\s+AND\s+", call.arg("cql") or "", flags=re.I):
+        cql = call.arg("cql") or ""
+        order = _ORDER_BY.search(cql)
+        cql = cql[: order.start()] if order else cql
+        for term in re.split(r"\s+AND\s+", cql, flags=re.I):
             match = _CQL_TERM.match(term)
             if match is None:
                 raise Refused(400, "Could not parse cql")
@@ -258,6 +269,8 @@ class FakeConfluence(LoopbackFake):
                 value = re.sub(r"\\(.)", r"\1", value[1:-1])
             wanted[match.group(1).lower()] = value
         pages = [p for p in self.state.pages.values() if self._matches(p, wanted)]
+        if order:
+            pages.sort(key=lambda p: p.modified, reverse=order.group(1).upper() == "DESC")
         return self._dc_list(call, "/content/search", pages, call.list_arg("expand"))
 
     def _matches(self, page: Page, wanted: dict[str, str]) -> bool:
