@@ -9,6 +9,7 @@ item (not done in its document or its tracker, not orphaned) whose due date has 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 
@@ -39,14 +40,18 @@ def keep_items(
     people: PeopleDirectory,
     chosen: StatusFilter,
     today: date,
+    tracker_dues: Mapping[str, date] | None = None,
 ) -> list[StoredItem]:
+    """``tracker_dues``: each issue's due date in the tracker; a date a person moved there is
+    the one judged (syncd keeps it)."""
+    dues = tracker_dues or {}
     person = _person_named(people, chosen.owner) if chosen.owner is not None else None
     kept = []
     for item in items:
         holder = holders.get(item.id)
         if chosen.owner is not None and not _held_by(item, holder, chosen.owner, person):
             continue
-        if chosen.overdue and not _overdue(item, links.get(item.id), today):
+        if chosen.overdue and not _overdue(item, links.get(item.id), today, dues.get(item.id)):
             continue
         if chosen.service is not None and not _on_service(item, chosen.service):
             continue
@@ -78,9 +83,12 @@ def _same(name: str, written: str | None) -> bool:
     return name.strip().lstrip("@").casefold() == written.strip().lstrip("@").casefold()
 
 
-def _overdue(item: StoredItem, link: TrackerLink | None, today: date) -> bool:
+def _overdue(
+    item: StoredItem, link: TrackerLink | None, today: date, tracker_due: date | None
+) -> bool:
     done = item.status is Status.DONE or (link is not None and link.tracker_done)
-    return not done and item.orphaned_at is None and item.due is not None and item.due < today
+    due = tracker_due or item.due
+    return not done and item.orphaned_at is None and due is not None and due < today
 
 
 def _on_service(item: StoredItem, service: str) -> bool:

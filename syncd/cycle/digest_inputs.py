@@ -18,6 +18,7 @@ from syncd.cron import cron_trigger
 from syncd.cycle.team_reading import people_directory
 from syncd.digest import ChatIds
 from syncd.judge import ItemState, JudgePolicy
+from syncd.judge.state import due_as_in_tracker
 from syncd.limits import MAX_CRON_GAP
 from syncd.model import Flag, Postmortem, Status, TrackerAssignee
 from syncd.plugins import available
@@ -109,7 +110,8 @@ def digest_inputs(team: LoadedTeam, store: StateStore) -> DigestInputs:
             )
         )
     return DigestInputs(
-        items=tuple(states),
+        # Judged, counted and shown on the issue's due date where a person moved it there.
+        items=tuple(due_as_in_tracker(state) for state in states),
         postmortems=tuple(postmortems.values()),
         policy=judge_policy(team),
         chat_ids=chat_ids(team),
@@ -147,6 +149,11 @@ def current_slot(schedule: str, timezone: str, now: datetime) -> datetime:
         if latest is not None:
             return latest
     raise ValueError(f"the schedule {schedule!r} did not fire in the past year")
+
+
+def tracker_dues(bases: Mapping[str, Mapping[str, Any]]) -> dict[str, date]:
+    """Each item's issue due date in its last synced fields, where it has one."""
+    return {item: due for item, base in bases.items() if (due := _tracker_due(base)) is not None}
 
 
 def _tracker_due(base: Mapping[str, Any] | None) -> date | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -41,3 +42,15 @@ class ItemState:
     def done(self) -> bool:
         """Done in the document or in the tracker (the tracker owns the status)."""
         return self.tracker_done or self.item.status is Status.DONE
+
+
+def due_as_in_tracker(state: ItemState) -> ItemState:
+    """The item with its issue's due date when a person moved it in the tracker: syncd keeps
+    their date (CONTRACT §6), so "overdue" and "due soon" are judged, and shown, on it. A due
+    date in conflict keeps the tracker's too; a tracker without due dates (GitHub without
+    milestones) leaves the document's."""
+    due = state.item.due
+    if state.tracker_due is None or state.tracker_due == due.date:
+        return state
+    item = dataclasses.replace(state.item, due=dataclasses.replace(due, date=state.tracker_due))
+    return dataclasses.replace(state, item=item)

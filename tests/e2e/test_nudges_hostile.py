@@ -17,6 +17,7 @@ from tests.e2e.workspaces import GitHubWorkspace, JiraWorkspace, Workspace
 from tests.fakes.faults import Fault
 from tests.fakes.jira.server import FakeJira
 from tests.judge.test_nudges_hostile import _unescaped_specials
+from tests.support import syncd_process
 
 # YAML double quotes: "\\" is one backslash, "\n" a new line.
 HOSTILE_TITLE = (
@@ -126,6 +127,25 @@ def test_no_overdue_nudge_on_an_issue_whose_due_date_a_person_moved_in_the_track
         assert [n["reason"] for n in nudged["nudges"]] == ["overdue"], "the other issue"
         assert key not in [n["issue"] for n in nudged["nudges"]], nudged["nudges"]
         assert _nudged(ws) == {OVERDUE[1]: 1}
+
+        # The digest, `status --overdue` and the export judge it on the tracker's date too.
+        def run(*args: str) -> str:
+            done = syncd_process.run(
+                [*args, "--config", str(ws.config)],
+                env={**ws.env(), "SYNCD_TEST_NOW": DAY1},
+                capture_output=True,
+                timeout=300,
+                check=False,
+            )
+            return done.stdout.decode()
+
+        digest = json.loads(run("digest", "--dry-run", "--format", "json"))
+        late = [e["title"] for group in digest["overdue"] for e in group["items"]]
+        assert late == [OVERDUE[1]], late
+        overdue = json.loads(run("status", "--json", "--overdue"))["teams"]["payments"]["items"]
+        assert [i["title"] for i in overdue] == [OVERDUE[1]]
+        exported = json.loads(run("export", "--format", "json"))["teams"]["payments"]["items"]
+        assert {i["title"]: i["due"] for i in exported}[OVERDUE[0]] == "2027-01-29"
 
 
 def test_a_comment_on_an_issue_that_is_gone_is_not_posted_again_every_cycle(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Annotated, Any
 from zoneinfo import ZoneInfo
@@ -36,6 +36,7 @@ class _StoredTeams:
     intents: dict[str, int]
     runs: dict[str, RunRecord | None]
     held: dict[str, list[SourceRead]]
+    dues: dict[str, dict[str, date]]  # each issue's due date as the tracker holds it
 
 
 def _a_name(value: str | None) -> str | None:
@@ -109,7 +110,7 @@ def status(
 
 
 def _read_teams(loaded: LoadedConfig, store: StateStore, team: str | None) -> _StoredTeams:
-    from syncd.cycle.digest_inputs import held_source_reads, stored_holders
+    from syncd.cycle.digest_inputs import held_source_reads, stored_holders, tracker_dues
 
     names = [t.config.team for t in loaded.teams if team is None or t.config.team == team]
     items = {name: store.stored_items(name) for name in names}
@@ -124,7 +125,8 @@ def _read_teams(loaded: LoadedConfig, store: StateStore, team: str | None) -> _S
     held = {
         t.config.team: held_source_reads(t, store) for t in loaded.teams if t.config.team in names
     }
-    return _StoredTeams(names, items, links, holders, intents, runs, held)
+    dues = {name: tracker_dues(store.bases(name)) for name in names}
+    return _StoredTeams(names, items, links, holders, intents, runs, held, dues)
 
 
 def _narrowed(
@@ -145,6 +147,7 @@ def _narrowed(
             people_directory(team),
             chosen,
             today,
+            stored.dues[name],
         )
     return dataclasses.replace(stored, items=items)
 
