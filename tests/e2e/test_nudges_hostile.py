@@ -113,6 +113,18 @@ def test_a_lost_answer_is_never_posted_twice_and_a_429_is_posted_once(tmp_path: 
         assert _nudged(ws) == {title: 1 for title in OVERDUE}, "a nudge doubled or lost"
 
 
+def test_a_proxy_answering_html_after_the_comment_never_doubles_it(tmp_path: Path) -> None:
+    # A sign-in proxy answers its own page after Jira took the comment: it may have been posted,
+    # so it counts for the period and is never posted a second time.
+    with _synced_on_day0(tmp_path) as (jira, ws):
+        jira.faults.on("POST", "/rest/api/*/issue/*/comment", Fault("html"), times=1)
+        first = _sync(ws, DAY1)
+        assert sorted(n["outcome"] for n in first["nudges"]) == ["refused", "sent"]
+        for later in ("2026-12-04T10:00:00Z", "2026-12-07T09:00:00Z"):
+            assert _sync(ws, later)["nudges"] == []
+        assert _nudged(ws) == {title: 1 for title in OVERDUE}, "a nudge doubled or lost"
+
+
 def test_no_overdue_nudge_on_an_issue_whose_due_date_a_person_moved_in_the_tracker(
     tmp_path: Path,
 ) -> None:
