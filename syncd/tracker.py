@@ -179,6 +179,14 @@ class Tracker(Protocol):
 
 
 @runtime_checkable
+class KnowsOwnAccount(Protocol):
+    """A tracker that can say which account syncd writes as (Jira: accountId or name; GitHub:
+    login), so that webhook events caused by syncd's own writes are ignored."""
+
+    def own_account(self) -> str: ...
+
+
+@runtime_checkable
 class ConditionalReads(Protocol):
     """A tracker whose incremental read can be conditional (GitHub's ``If-None-Match``).
 

@@ -78,6 +78,15 @@ def meta(data: Any) -> str | None:
     return None
 
 
+def account(data: Any) -> str | None:
+    """``GET /user``: the token's own account, named by its login."""
+    if not isinstance(data, Mapping):
+        return "not a JSON object"
+    if not isinstance(data.get("login"), str) or not data["login"]:
+        return "no login"
+    return None
+
+
 def repository(data: Any) -> str | None:
     if not isinstance(data, Mapping):
         return "not a JSON object"

@@ -134,6 +134,10 @@ class GitHubTracker:
         since = self._creation.first_created if created_this_cycle else None
         return self._reads.find_markers(item_ids, first_created=since)
 
+    def own_account(self) -> str:
+        """The login syncd writes as (``KnowsOwnAccount``): events it caused are its own."""
+        return str(self._connection.get("/user", expect=answers.account).data["login"])
+
     def check(self) -> str:
         """That ``api_url`` is a GitHub API, the token, and what it may do in the repository
         (``check --online``)."""

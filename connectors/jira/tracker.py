@@ -212,6 +212,12 @@ class JiraTracker:
                     explained.add(str(issue["key"]))
         return explained
 
+    def own_account(self) -> str:
+        """The account syncd writes as (``KnowsOwnAccount``): Cloud's accountId, Data Center's
+        name; a webhook event's ``user`` is compared with it."""
+        me = self._connection.get("myself", expect=answers.user)
+        return str(me.get("accountId") or me.get("name") or me.get("key"))
+
     def check(self) -> str:
         """Credentials, the project and its issue type, as ``syncd check --online`` reports."""
         me = self._connection.get("myself", expect=answers.user)

@@ -31,6 +31,7 @@ ENV_PREFIX = "SYNCD_"
 # Settings that are paths: ``~`` is expanded with the HOME of the given environment.
 PATH_FIELDS = frozenset({"state_dir", "teams_dir"})
 _DATABASE_SCHEMES = ("sqlite", "postgresql")
+MAX_WEBHOOK_DEBOUNCE = timedelta(minutes=1)
 
 LogLevel = Literal["debug", "info", "warning", "error"]
 LogFormat = Literal["console", "json"]
@@ -145,6 +146,23 @@ class ServiceSettings(BaseSettings):
         ),
     )
 
+    webhook_debounce: timedelta = Field(
+        timedelta(seconds=2),
+        description=(
+            "How long a team's sync waits after the first webhook event of a burst, so that "
+            "the burst becomes one sync: 2s, 30s or seconds; 0 to 1m."
+        ),
+    )
+    webhook_queue_limit: int = Field(
+        100,
+        ge=1,
+        le=100_000,
+        description=(
+            "Webhook events kept pending per team; beyond it an event is dropped (counted): "
+            "the team's sync is pending already, and polling catches up."
+        ),
+    )
+
     @classmethod
     def settings_customise_sources(
         cls,
@@ -225,7 +243,7 @@ class ServiceSettings(BaseSettings):
     def _case_insensitive(cls, value: Any) -> Any:
         return value.strip().lower() if isinstance(value, str) else value
 
-    @field_validator("sync_interval", "team_lock_wait", mode="before")
+    @field_validator("sync_interval", "team_lock_wait", "webhook_debounce", mode="before")
     @classmethod
     def _parse_interval(cls, value: Any) -> Any:
         if isinstance(value, str | int | float) and not isinstance(value, bool):
@@ -241,6 +259,15 @@ class ServiceSettings(BaseSettings):
             raise ValueError(
                 f"must be at most {format_duration(MAX_SYNC_INTERVAL)}: items would go "
                 "unmirrored for longer than anyone waits"
+            )
+        return value
+
+    @field_validator("webhook_debounce")
+    @classmethod
+    def _short_debounce(cls, value: timedelta) -> timedelta:
+        if not timedelta(0) <= value <= MAX_WEBHOOK_DEBOUNCE:
+            raise ValueError(
+                "must be between 0s and 1m: a webhook's sync should follow within seconds"
             )
         return value
 

@@ -32,7 +32,9 @@ from syncd.service.service_state import real_now, team_schedules
 from syncd.service.shutdown import Shutdown
 from syncd.service.signals import ServiceSignals
 from syncd.service.sync_job import SyncJob
+from syncd.service.webhook_job import webhook_receiver
 from syncd.store import StateStore, StateStoreError
+from syncd.webhooks.receiver import PREFIX as WEBHOOKS_PREFIX
 
 SIGNAL_POLL_SECONDS = 0.25  # how late a signal delivered to another thread may be handled
 
@@ -88,6 +90,7 @@ class Service(ConfigReload, SyncJob, DigestJob, Shutdown):
             name="syncd-store-check",
         )
         self.signals = ServiceSignals()
+        self.webhooks = webhook_receiver(loaded, dict(env), control_store, self.metrics)
         self.probes = self._probe_server(http_host, http_port)
 
     def _team_scheduler(self, ticks: Callable[[], float]) -> TeamScheduler:
@@ -107,6 +110,7 @@ class Service(ConfigReload, SyncJob, DigestJob, Shutdown):
             readiness=self.readiness,
             metrics=self.metrics.render,
             metrics_content_type=self.metrics.content_type,
+            posts={WEBHOOKS_PREFIX: self.webhooks.handle},
         )
 
     def start(self) -> None:
@@ -116,6 +120,7 @@ class Service(ConfigReload, SyncJob, DigestJob, Shutdown):
         self._scheduler.set_teams(team_schedules(self._loaded))
         self._scheduler.start()
         self._lease_thread.start()
+        self._start_webhooks()
         get_logger().info(
             "service.started",
             teams=len(self._loaded.teams),

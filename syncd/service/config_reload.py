@@ -7,9 +7,10 @@ from syncd.output.logs import get_logger, redactor
 from syncd.output.secret_values import secret_values
 from syncd.service.lease_keeping import LeaseKeeping
 from syncd.service.service_state import team_schedules
+from syncd.service.webhook_job import WebhookJob
 
 
-class ConfigReload(LeaseKeeping):
+class ConfigReload(LeaseKeeping, WebhookJob):
     def reload(self) -> bool:
         """Load the configuration again; a broken one is reported and the old one kept."""
         try:
@@ -39,6 +40,7 @@ class ConfigReload(LeaseKeeping):
             self.metrics.sync_interval.set(self._interval.total_seconds())
         self._scheduler.set_teams(team_schedules(loaded))
         self._refresh_leases()
+        self._webhooks_reloaded()
         self.metrics.config_reloads.labels("ok").inc()
         self.metrics.config_reload_ok.set(1)
         get_logger().info(

@@ -18,6 +18,8 @@ from syncd.output.redaction import redactor
 # A cycle takes seconds for a small team and minutes for a large one behind a slow tracker.
 SYNC_DURATION_BUCKETS = (0.5, 1, 2.5, 5, 10, 30, 60, 120, 300, 600, 1200)
 ITEM_STATUSES = ("open", "done")
+# An event's sync starts after the debounce (2 s), later when the team's previous sync runs.
+WEBHOOK_LATENCY_BUCKETS = (0.5, 1, 2, 3, 5, 10, 30, 60, 300, 900)
 
 
 class ServiceMetrics:
@@ -35,6 +37,7 @@ class ServiceMetrics:
         self._add_sync_metrics(self.registry)
         self._add_api_metrics(self.registry)
         self._add_replica_metrics(self.registry)
+        self._add_webhook_metrics(self.registry)
 
     def _add_item_metrics(self, r: CollectorRegistry) -> None:
         self.items = Gauge(
@@ -179,6 +182,23 @@ class ServiceMetrics:
             "Sources of the team whose mass removal the last cycle held (their missing "
             "documents' items kept until confirmed).",
             ["team"],
+            registry=r,
+        )
+
+    def _add_webhook_metrics(self, r: CollectorRegistry) -> None:
+        self.webhook_events = Counter(
+            "syncd_webhook_events",
+            "Webhook deliveries by endpoint (github, jira, generic) and outcome: accepted, "
+            "coalesced (joined a team's pending sync), duplicate (a delivery id seen before), "
+            "ignored (no team concerned, or caused by syncd's own writes), dropped (queue "
+            "full), rejected (unsigned or wrongly signed: 401), failed (not recorded: 503).",
+            ["endpoint", "outcome"],
+            registry=r,
+        )
+        self.webhook_latency = Histogram(
+            "syncd_webhook_event_to_sync_seconds",
+            "From a webhook event's receipt to the start of the team's sync that covers it.",
+            buckets=WEBHOOK_LATENCY_BUCKETS,
             registry=r,
         )
 

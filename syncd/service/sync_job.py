@@ -14,14 +14,15 @@ from syncd.output.failure_streaks import TEAM_CYCLE, TRACKER, FailureKey
 from syncd.output.logs import failures_reported_by, get_logger
 from syncd.service.cycle_writer import cycle_writer
 from syncd.service.failure_log import FailureLog
-from syncd.service.service_state import ServiceState, real_now
+from syncd.service.service_state import real_now
+from syncd.service.webhook_job import WebhookJob
 from syncd.writers import TeamWriter
 
 # A deferred team runs this long after its budget opens: the clocks of replicas differ a little.
 RESUME_SLACK = timedelta(seconds=2)
 
 
-class SyncJob(ServiceState):
+class SyncJob(WebhookJob):
     def sync_team(self, name: str) -> None:
         """One scheduled cycle of one team, if this replica holds its lease. Never raises."""
         team = self._team(name)
@@ -33,6 +34,7 @@ class SyncJob(ServiceState):
             return
         with self._running_changed:
             self._running.add(name)
+        started = self._webhook_sync_started(name)
         failure_log = self._failure_logs.work(name)
         try:
             run, finished = self._cycle(name, team, writer, failure_log)
@@ -52,6 +54,7 @@ class SyncJob(ServiceState):
                 self._record_judgements(team, finished)
         finally:
             writer.release()
+            self._settle_sync_requests(name, started)
             with self._running_changed:
                 self._running.discard(name)
                 self._running_changed.notify_all()

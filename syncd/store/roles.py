@@ -26,6 +26,7 @@ from syncd.store.records import (
     TrackerCursor,
     TrackerLink,
 )
+from syncd.webhooks.debounce import PendingTeam
 
 _T = TypeVar("_T")
 
@@ -196,3 +197,22 @@ class BudgetStore(Protocol):
     def change_budget(
         self, account: str, decide: Callable[[BudgetState], tuple[BudgetState, _T]]
     ) -> _T: ...
+
+
+class SyncRequestStore(Protocol):
+    """Webhooks' requests for a team's sync: recorded by any replica, settled by the holder."""
+
+    def request_sync(
+        self,
+        delivery_id: str,
+        team: str,
+        *,
+        endpoint: str,
+        at: datetime,
+        admit: Callable[[int, int], str],
+    ) -> str: ...
+    def pending_sync_requests(self) -> list[PendingTeam]: ...
+    def settle_sync_requests(
+        self, team: str, *, received_by: datetime, at: datetime
+    ) -> list[datetime]: ...
+    def prune_sync_requests(self, *, done_before: datetime, received_before: datetime) -> int: ...

@@ -17,6 +17,7 @@ from syncd.store.lease_records import BudgetRecords, LeaseRecords
 from syncd.store.mirror_state_records import MirrorStateRecords
 from syncd.store.nudge_records import NudgeRecords
 from syncd.store.run_records import RunRecords
+from syncd.store.sync_request_records import SyncRequestRecords
 
 
 class StateStore(
@@ -28,6 +29,7 @@ class StateStore(
     NudgeRecords,
     LeaseRecords,
     BudgetRecords,
+    SyncRequestRecords,
 ):
     """One interface over SQLite and PostgreSQL. Open with :meth:`open`, then :meth:`migrate`.
 

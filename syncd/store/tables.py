@@ -284,3 +284,19 @@ nudges = Table(
     Column("error", Text, nullable=True),
     CheckConstraint("status IN ('claimed', 'sent', 'failed', 'unknown', 'refused')", name="status"),
 )
+
+# -- sync requests (revision 0012) -----------------------------------------------------------
+# One row per (webhook delivery, team) that asked for the team's sync: any replica records it,
+# the replica holding the team's lease runs one sync for all of a team's pending rows and marks
+# them done. The key de-duplicates a delivery across replicas and restarts; old rows are pruned.
+
+sync_requests = Table(
+    "sync_requests",
+    metadata,
+    Column("delivery_id", String, primary_key=True),
+    Column("team", String, primary_key=True),
+    Column("endpoint", String, nullable=False),  # github | jira | generic
+    Column("received_at", UTCDateTime, nullable=False),
+    Column("done_at", UTCDateTime, nullable=True),  # when the sync that settled it started
+    Index(None, "done_at", "team"),
+)
