@@ -32,7 +32,6 @@ from syncd.service.service_state import real_now, team_schedules
 from syncd.service.shutdown import Shutdown
 from syncd.service.signals import ServiceSignals
 from syncd.service.sync_job import SyncJob
-from syncd.service.webhook_job import webhook_receiver
 from syncd.store import StateStore, StateStoreError
 from syncd.webhooks.receiver import PREFIX as WEBHOOKS_PREFIX
 
@@ -90,7 +89,7 @@ class Service(ConfigReload, SyncJob, DigestJob, Shutdown):
             name="syncd-store-check",
         )
         self.signals = ServiceSignals()
-        self.webhooks = webhook_receiver(loaded, dict(env), control_store, self.metrics)
+        self._init_webhooks()
         self.probes = self._probe_server(http_host, http_port)
 
     def _team_scheduler(self, ticks: Callable[[], float]) -> TeamScheduler:

@@ -9,6 +9,7 @@ from collections.abc import Callable, Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from syncd.output.logs import get_logger
 from syncd.output.redaction import redactor
 from syncd.service.readiness import Readiness
 
@@ -113,6 +114,7 @@ def _handler(
             try:
                 status, content_type, answer = route(path, headers, body)
             except Exception:  # a sender gets an answer, never a hang-up
+                get_logger().exception("http.post_failed", path=path)
                 status, content_type, answer = 500, "text/plain; charset=utf-8", b"error\n"
             self._send(status, content_type, answer)
 

@@ -61,10 +61,16 @@ class WebhookJob(ServiceState):
     _triggered: dict[str, float]  # team -> when its sync was asked for (monotonic)
     _own_accounts: dict[str, frozenset[str]]
 
-    def _start_webhooks(self) -> None:
+    def _init_webhooks(self) -> None:
+        """In ``__init__``: the scheduler may run a sync before ``start`` returns."""
         self._triggered = {}
         self._own_accounts = {}
         self._webhook_wake = threading.Event()
+        self.webhooks = webhook_receiver(
+            self._loaded, dict(self._env), self._control_store, self.metrics
+        )
+
+    def _start_webhooks(self) -> None:
         for target, name in ((self._poll_loop, "syncd-webhooks"), (self._learn_loop, "syncd-own")):
             threading.Thread(target=target, name=name, daemon=True).start()
 

@@ -168,7 +168,7 @@ class WebhookReceiver:
         log.info(
             "webhook.received",
             endpoint=delivery.endpoint,
-            event=delivery.kind,
+            kind=delivery.kind,
             delivery=delivery.delivery_id,
             outcome=outcome,
         )

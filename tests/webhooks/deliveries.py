@@ -4,6 +4,7 @@ it ignores), and signed requests to a running service."""
 from __future__ import annotations
 
 import json
+import socket
 import urllib.error
 import urllib.request
 from typing import Any
@@ -95,6 +96,18 @@ def post(
             return int(answer.status), bytes(answer.read())
     except urllib.error.HTTPError as exc:
         return exc.code, exc.read()
+
+
+def status_of_headers_only(port: int, path: str, content_length: int) -> int:
+    """Send a POST's headers announcing ``content_length`` bytes, and no body: the status the
+    server answers before reading it (a server that read first would wait, and time out)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(
+            f"POST {path} HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+            f"Content-Length: {content_length}\r\n\r\n".encode()
+        )
+        status_line = sock.makefile("rb").readline().decode()
+    return int(status_line.split()[1])
 
 
 def github_headers(secret: str, body: bytes, *, event: str, delivery: str) -> dict[str, str]:
