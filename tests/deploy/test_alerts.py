@@ -21,12 +21,13 @@ DASHBOARD = ROOT / "deploy" / "grafana" / "syncd-dashboard.json"
 _SERIES = re.compile(r"\bsyncd_[a-z0-9_]+")
 _RANGE_FUNCTIONS = re.compile(r"\b(rate|increase|irate|delta)\(([^()]*(?:\([^()]*\))?[^()]*)\)")
 # Everything an alert of the issue asks for: a team not synced in three intervals, digests
-# failing, a tracker rate-limiting or refusing credentials.
+# failing, a tracker rate-limiting or refusing credentials, webhook events rejected (401).
 REQUIRED_ALERTS = {
     "SyncdTeamNotSynced": "syncd_sync_interval_seconds",
     "SyncdTeamDigestFailing": "syncd_digest_failures_total",
     "SyncdTrackerRateLimited": 'status="429"',
     "SyncdTrackerCredentialsRefused": "401|403",
+    "SyncdWebhookEventsRejected": 'syncd_webhook_events_total{outcome="rejected"}',
 }
 
 
