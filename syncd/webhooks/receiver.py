@@ -12,10 +12,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+import time
 import uuid
 from collections.abc import Callable, Mapping
+from concurrent.futures import Future
+from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from syncd.output.logs import get_logger
 from syncd.store import StateStoreError
@@ -31,6 +35,7 @@ from syncd.webhooks.events import (
     github_delivery,
     jira_delivery,
 )
+from syncd.webhooks.recorder import Recorder
 from syncd.webhooks.route import HookTarget, caused_by_syncd, teams_for
 from syncd.webhooks.verify import signature_matches, token_matches
 
@@ -42,6 +47,12 @@ GENERIC_SECRET_ENV = "SYNCD_WEBHOOK_SECRET"
 SECRET_ENV_VARS = (GITHUB_SECRET_ENV, JIRA_TOKEN_ENV, JIRA_SECRET_ENV, GENERIC_SECRET_ENV)
 
 REJECTED, IGNORED, FAILED = "rejected", "ignored", "failed"
+RECORDING = "recording"  # only in an answer: the store had not answered within the second
+# GitHub waits 10 s for an answer; the promise is one. A store slower than this (SQLite waiting
+# out a long write) finishes recording after the answer.
+ANSWER_WITHIN_SECONDS = 0.8
+RECORDER_THREADS = 4
+RECORDER_QUEUE = 256  # recordings waiting for the store; beyond, 503 (senders retry)
 _TEXT = "text/plain; charset=utf-8"
 
 Answer = tuple[int, str, bytes]
@@ -75,12 +86,16 @@ class WebhookReceiver:
         count: Callable[[str, str], None],
         clock: Callable[[], datetime],
         limits: QueueLimits,
+        recorder: Recorder | None = None,
+        answer_within: float = ANSWER_WITHIN_SECONDS,
     ) -> None:
         self._secrets = secrets
         self._store = store
         self._count = count  # (endpoint, outcome)
         self._clock = clock
         self._limits = limits
+        self._recorder = recorder or Recorder(RECORDER_THREADS, RECORDER_QUEUE)
+        self._answer_within = answer_within
         self._targets: tuple[HookTarget, ...] = ()
         self._own: Mapping[str, frozenset[str]] = {}
 
@@ -138,11 +153,27 @@ class WebhookReceiver:
         if endpoint == GENERIC and not teams:
             self._count(endpoint, IGNORED)
             return 404, _TEXT, f"no team named {delivery.team!r} is configured\n".encode()
-        outcomes = {team: self._request(delivery, team) for team in teams}
-        if not outcomes:
+        outcomes: dict[str, str] = {}
+        waiting: dict[str, Future[str]] = {}
+        for team in teams:
+            if caused_by_syncd(delivery, self._own.get(team, frozenset())):
+                outcomes[team] = IGNORED
+                self._count(endpoint, IGNORED)
+            else:
+                waiting[team] = self._recorder.submit(partial(self._request, delivery, team))
+        if not teams:
             self._count(endpoint, IGNORED)
-        for outcome in outcomes.values():
-            self._count(endpoint, outcome)
+        deadline = time.monotonic() + self._answer_within
+        for team, future in waiting.items():
+            try:
+                outcomes[team] = future.result(timeout=max(0.0, deadline - time.monotonic()))
+            except FutureTimeout:
+                # Still being recorded (the store is slow): it counts its outcome when done.
+                outcomes[team] = RECORDING
+            except Exception as exc:  # the queue is full, or a bug: the sender may retry
+                get_logger(team=team).warning("webhook.record_failed", error=str(exc))
+                self._count(endpoint, FAILED)
+                outcomes[team] = FAILED
         if FAILED in outcomes.values():
             # The sender retries (Jira, a CI job) or polling catches up (GitHub does not).
             return 503, _TEXT, b"the state store is unavailable; try again\n"
@@ -150,9 +181,8 @@ class WebhookReceiver:
         return 202, "application/json", (json.dumps(answer, sort_keys=True) + "\n").encode()
 
     def _request(self, delivery: Delivery, team: str) -> str:
+        """Record one team's request; its outcome, counted (on a recorder thread)."""
         log = get_logger(team=team)
-        if caused_by_syncd(delivery, self._own.get(team, frozenset())):
-            return IGNORED
         limits = self._limits
         try:
             outcome = self._store.request_sync(
@@ -164,14 +194,16 @@ class WebhookReceiver:
             )
         except StateStoreError as exc:
             log.warning("webhook.record_failed", endpoint=delivery.endpoint, error=str(exc))
-            return FAILED
-        log.info(
-            "webhook.received",
-            endpoint=delivery.endpoint,
-            kind=delivery.kind,
-            delivery=delivery.delivery_id,
-            outcome=outcome,
-        )
+            outcome = FAILED
+        else:
+            log.info(
+                "webhook.received",
+                endpoint=delivery.endpoint,
+                kind=delivery.kind,
+                delivery=delivery.delivery_id,
+                outcome=outcome,
+            )
+        self._count(delivery.endpoint, outcome)
         return outcome
 
 

@@ -70,6 +70,13 @@ def _env(tmp_path: Path, **more: str) -> dict[str, str]:
     }
 
 
+def outcome(answer: bytes, team: str, expected: str) -> bool:
+    """The answer gave ``team`` the outcome ``expected``, or said it was still being recorded
+    (the store took longer than the answer may wait: a loaded machine); the tests then check
+    the counted outcomes, which every recording ends in."""
+    return json.loads(answer)["teams"][team] in (expected, "recording")
+
+
 def _pending(tmp_path: Path) -> dict[str, int]:
     with StateStore.open(f"sqlite:///{tmp_path / 'state' / 'state.db'}") as store:
         return {p.team: p.requests for p in store.pending_sync_requests()}
@@ -100,16 +107,17 @@ def test_signed_events_sync_their_team_and_unsigned_or_repeated_ones_change_noth
 
         status, answer = post(service.port, hooks, body, good)
         assert status == 202, answer
-        assert json.loads(answer) == {"delivery": "gh-1", "teams": {"search": "accepted"}}
+        assert json.loads(answer)["delivery"] == "gh-1" and outcome(answer, "search", "accepted")
         status, answer = post(service.port, hooks, body, good)  # GitHub's redelivery
-        assert status == 202 and json.loads(answer)["teams"] == {"search": "duplicate"}
+        assert status == 202 and outcome(answer, "search", "duplicate")
         wait_for("the event's sync", lambda: syncs(service, "search") == 2, SYNC_WAIT_SECONDS)
         wait_for("the request settled", lambda: _pending(tmp_path) == {})
         assert service.metric("syncd_webhook_event_to_sync_seconds_count") == 1
-        assert events(service, "github", "duplicate") == 1
         # Settled and remembered: a redelivery after the sync is still a duplicate.
         status, answer = post(service.port, hooks, body, good)
-        assert json.loads(answer)["teams"] == {"search": "duplicate"}
+        assert outcome(answer, "search", "duplicate")
+        wait_for("two duplicates counted", lambda: events(service, "github", "duplicate") == 2)
+        assert events(service, "github", "accepted") == 1
         assert _pending(tmp_path) == {}
 
         # An event for a repository no team mirrors: acknowledged, counted, ignored.
@@ -198,7 +206,7 @@ def test_jira_events_caused_by_syncds_own_account_are_ignored(tmp_path: Path) ->
             assert post(service.port, hook, person)[0] == 401  # the secret is set: unsigned
             assert events(service, "jira", "rejected") == 2
             status, answer = post(service.port, hook, person, headers)
-            assert status == 202 and json.loads(answer)["teams"] == {"payments": "accepted"}
+            assert status == 202 and outcome(answer, "payments", "accepted")
             wait_for("the edit's sync", lambda: syncs(service, "payments") == 2, SYNC_WAIT_SECONDS)
             assert JIRA_PATH_TOKEN.encode() not in service.stderr
         finally:
@@ -223,17 +231,19 @@ def test_an_event_posted_to_the_replica_without_the_lease_is_synced_once_by_the_
         body = github_issue_event("acme/search")
         headers = github_headers(GITHUB_SECRET, body, event="issues", delivery="r-1")
         status, answer = post(other.port, "/hooks/github", body, headers)
-        assert status == 202 and json.loads(answer)["teams"] == {"search": "accepted"}
+        assert status == 202 and outcome(answer, "search", "accepted")
         # GitHub's redelivery reaching the holder is the same delivery.
         status, answer = post(holder.port, "/hooks/github", body, headers)
-        assert json.loads(answer)["teams"] == {"search": "duplicate"}
+        assert outcome(answer, "search", "duplicate")
 
         wait_for("the holder's sync", lambda: syncs(holder, "search") == 2, SYNC_WAIT_SECONDS)
         with StateStore.open(postgres_url) as store:
             wait_for("the request settled", lambda: store.pending_sync_requests() == [])
         assert holder.metric("syncd_webhook_event_to_sync_seconds_count") == 1
         assert syncs(other, "search") == 0  # the replica without the lease never synced
-        assert events(other, "github", "accepted") == 1
+        both = (other, holder)
+        assert sum(events(replica, "github", "accepted") for replica in both) == 1
+        assert sum(events(replica, "github", "duplicate") for replica in both) == 1
     finally:
         holder.stop()
         if other is not None:
