@@ -8,7 +8,7 @@ import pytest
 
 from connectors.github.issues import compose_body, parse_body
 from syncd.mirror.operations import FieldChanges
-from syncd.tracker import ConditionalReads, Tracker
+from syncd.tracker import ConditionalReads, KnowsOwnAccount, Tracker
 from tests.fakes.github.contract import validate_requests
 from tests.fakes.github.server import FakeGitHub
 from tests.github.support import LABEL, VirtualClock, create_op, tracker_on
@@ -226,3 +226,9 @@ def test_check_says_what_the_token_may_do(fake_github: FakeGitHub) -> None:
     assert "acme/payments visible; the token may" in tracker.check()
     fake_github.set_permission("read")
     assert "silently drop" in tracker_on(fake_github, VirtualClock()).check()
+
+
+def test_it_names_the_account_it_writes_as(fake_github: FakeGitHub) -> None:
+    tracker = tracker_on(fake_github, VirtualClock())
+    assert isinstance(tracker, KnowsOwnAccount)
+    assert tracker.own_account() == fake_github.bot.login == "syncd-bot"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from syncd.resolve.people import Person
+from syncd.tracker import KnowsOwnAccount
 from tests.jira.site import Site
 
 
@@ -65,3 +66,13 @@ def test_a_person_without_id_or_email_is_reported_without_a_request(site: Site) 
     found = tracker.assignee(Person("carol"))
     assert found.user_id is None and found.problem is not None and "carol" in found.problem
     assert site.sent() == 0
+
+
+def test_it_names_the_account_it_writes_as_cloud_by_account_id_data_center_by_name(
+    site: Site,
+) -> None:
+    tracker = site.tracker()
+    assert isinstance(tracker, KnowsOwnAccount)
+    bot = site.fake.state.bot
+    expected = bot.account_id if site.fake.state.mode == "cloud" else bot.name
+    assert tracker.own_account() == expected
