@@ -22,6 +22,7 @@ from datetime import datetime
 from functools import partial
 
 from syncd.output.logs import get_logger
+from syncd.output.redaction import redactor
 from syncd.store import StateStoreError
 from syncd.store.roles import SyncRequestStore
 from syncd.webhooks.debounce import QueueLimits, admission
@@ -67,6 +68,8 @@ class WebhookSecrets:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> WebhookSecrets:
+        """Read from the environment, and masked in every log line and page from now on."""
+        redactor.register(env.get(name) for name in SECRET_ENV_VARS)
         return cls(
             github=env.get(GITHUB_SECRET_ENV, ""),
             jira_token=env.get(JIRA_TOKEN_ENV, ""),

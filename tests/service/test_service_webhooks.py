@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import textwrap
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -14,6 +15,7 @@ import pytest
 from syncd.store import StateStore
 from syncd.webhooks.verify import signature_of
 from tests.fakes.jira.server import FakeJira
+from tests.service.in_process import service_in_process
 from tests.service.service_support import (
     JIRA_TOKEN,
     RunningService,
@@ -248,3 +250,25 @@ def test_an_event_posted_to_the_replica_without_the_lease_is_synced_once_by_the_
         holder.stop()
         if other is not None:
             other.stop()
+
+
+def test_a_team_added_by_a_reload_is_routed_and_a_removed_one_no_longer(tmp_path: Path) -> None:
+    config = tmp_path / "config"
+    write_team(config, tmp_path / "docs" / "s", "search", tracker=github_tracker("acme/search"))
+    with service_in_process(config, _env(tmp_path), interval=timedelta(hours=1)) as service:
+
+        def teams_of(repo: str, delivery: str) -> dict[str, str]:
+            body = github_issue_event(repo)
+            headers = github_headers(GITHUB_SECRET, body, event="issues", delivery=delivery)
+            status, answer = post(service.port, "/hooks/github", body, headers)
+            assert status == 202, answer
+            return dict(json.loads(answer)["teams"])
+
+        assert teams_of("acme/checkout", "before") == {}
+        write_team(
+            config, tmp_path / "docs" / "c", "checkout", tracker=github_tracker("acme/checkout")
+        )
+        (config / "teams" / "search.yaml").unlink()
+        assert service.service.reload()
+        assert teams_of("acme/checkout", "after").keys() == {"checkout"}
+        assert teams_of("acme/search", "removed") == {}
