@@ -284,3 +284,23 @@ nudges = Table(
     Column("error", Text, nullable=True),
     CheckConstraint("status IN ('claimed', 'sent', 'failed', 'unknown', 'refused')", name="status"),
 )
+
+# -- the status page's daily snapshots (revision 0013) ---------------------------------------
+# One row per team and team day, taken by the service's first sync of that day (a restart or a
+# second replica finds the row and leaves it): the figures the status page's charts draw.
+
+status_snapshots = Table(
+    "status_snapshots",
+    metadata,
+    Column("team", String, primary_key=True),
+    Column("day", Date, primary_key=True),  # the team's calendar day
+    Column("taken_at", UTCDateTime, nullable=False),
+    Column("items", Integer, nullable=False),  # counted items (orphaned ones left out)
+    Column("open", Integer, nullable=False),
+    Column("done", Integer, nullable=False),
+    Column("overdue", Integer, nullable=False),
+    Column("due_soon", Integer, nullable=False),
+    Column("on_time", Integer, nullable=False),
+    Column("timed", Integer, nullable=False),  # done items with a due date and a done day
+    Column("open_ages", json_column_type(), nullable=False),  # {bucket label: open items}
+)
