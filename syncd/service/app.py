@@ -32,6 +32,9 @@ from syncd.service.service_state import real_now, team_schedules
 from syncd.service.shutdown import Shutdown
 from syncd.service.signals import ServiceSignals
 from syncd.service.sync_job import SyncJob
+from syncd.status_page.access import StatusAccess
+from syncd.status_page.pages import PREFIX as STATUS_PREFIX
+from syncd.status_page.pages import StatusPages
 from syncd.store import StateStore, StateStoreError
 
 SIGNAL_POLL_SECONDS = 0.25  # how late a signal delivered to another thread may be handled
@@ -107,6 +110,15 @@ class Service(ConfigReload, SyncJob, DigestJob, Shutdown):
             readiness=self.readiness,
             metrics=self.metrics.render,
             metrics_content_type=self.metrics.content_type,
+            prefix_routes={STATUS_PREFIX: self._status_pages(http_host)},
+        )
+
+    def _status_pages(self, http_host: str) -> StatusPages:
+        access = StatusAccess.from_env(
+            self._env, host=http_host, trusted_header=self._loaded.service.status_trusted_header
+        )
+        return StatusPages(
+            config=lambda: self._loaded, store=self._work_store, access=access, clock=self._clock
         )
 
     def start(self) -> None:

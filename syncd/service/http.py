@@ -4,12 +4,38 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 from syncd.output.redaction import redactor
 from syncd.service.readiness import Readiness
+
+# A request body this server reads at most (a sign-in form); a longer one is refused unread.
+MAX_BODY_BYTES = 16 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class WebRequest:
+    """A request to a prefix route, as plain data."""
+
+    method: str
+    path: str  # without the query
+    query: str
+    headers: Mapping[str, str]  # names in lower case
+    body: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class WebAnswer:
+    status: int
+    content_type: str
+    body: bytes
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+PrefixRoute = Callable[[WebRequest], WebAnswer]
 
 
 class ProbeServer:
@@ -23,13 +49,14 @@ class ProbeServer:
         readiness: Callable[[], Readiness],
         metrics: Callable[[], bytes],
         metrics_content_type: str,
+        prefix_routes: Mapping[str, PrefixRoute] | None = None,
     ) -> None:
         routes: dict[str, Callable[[], tuple[int, str, bytes]]] = {
             "/healthz": lambda: (200, "text/plain; charset=utf-8", b"ok\n"),
             "/readyz": lambda: _readyz(readiness()),
             "/metrics": lambda: (200, metrics_content_type, metrics()),
         }
-        self._server = ThreadingHTTPServer((host, port), _handler(routes))
+        self._server = ThreadingHTTPServer((host, port), _handler(routes, prefix_routes or {}))
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="syncd-http", daemon=True
@@ -58,8 +85,16 @@ def _readyz(readiness: Readiness) -> tuple[int, str, bytes]:
     return status, "application/json", (json.dumps(body, sort_keys=True) + "\n").encode()
 
 
+def _prefix_route(prefixes: Mapping[str, PrefixRoute], path: str) -> PrefixRoute | None:
+    """The route of the prefix ``path`` is, or is under (``/status`` takes ``/status/x``)."""
+    return next(
+        (route for p, route in prefixes.items() if path == p or path.startswith(p + "/")), None
+    )
+
+
 def _handler(
     routes: dict[str, Callable[[], tuple[int, str, bytes]]],
+    prefixes: Mapping[str, PrefixRoute],
 ) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "syncd"
@@ -67,6 +102,8 @@ def _handler(
 
         def do_GET(self) -> None:
             route = routes.get(self.path.split("?", 1)[0])
+            if route is None and self._prefixed():
+                return
             if route is None:
                 self._send(404, "text/plain; charset=utf-8", b"not found\n")
                 return
@@ -79,13 +116,50 @@ def _handler(
         def do_HEAD(self) -> None:
             self.do_GET()
 
-        def _send(self, status: int, content_type: str, body: bytes) -> None:
+        def do_POST(self) -> None:
+            if not self._prefixed():
+                self._send(404, "text/plain; charset=utf-8", b"not found\n")
+
+        def _prefixed(self) -> bool:
+            """Answer from a prefix route, if one takes the path; False when none does."""
+            path, _, query = self.path.partition("?")
+            route = _prefix_route(prefixes, path)
+            if route is None:
+                return False
+            length = int(self.headers.get("Content-Length") or 0)
+            if length > MAX_BODY_BYTES or length < 0:
+                self.close_connection = True  # the body is left unread
+                self._send(413, "text/plain; charset=utf-8", b"request too large\n")
+                return True
+            request = WebRequest(
+                method=self.command,
+                path=path,
+                query=query,
+                headers={name.lower(): value for name, value in self.headers.items()},
+                body=self.rfile.read(length) if length else b"",
+            )
+            try:
+                answer = route(request)
+            except Exception:  # one bad request must not take the server down
+                answer = WebAnswer(500, "text/plain; charset=utf-8", b"error\n")
+            self._send(answer.status, answer.content_type, answer.body, answer.headers)
+            return True
+
+        def _send(
+            self,
+            status: int,
+            content_type: str,
+            body: bytes,
+            headers: tuple[tuple[str, str], ...] = (),
+        ) -> None:
             # /readyz names problems in words (a store error may quote a URL): masked like all.
             body = redactor.redact_bytes(body)
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
+            for name, value in headers:
+                self.send_header(name, value)
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(body)

@@ -10,6 +10,7 @@ from syncd.cycle.digest_inputs import digest_inputs
 from syncd.cycle.team_cycle import TeamRun, sync_team
 from syncd.judge.figures import team_figures
 from syncd.judge.items import judge_item
+from syncd.judge.snapshots import take_snapshot
 from syncd.output.failure_streaks import TEAM_CYCLE, TRACKER, FailureKey
 from syncd.output.logs import failures_reported_by, get_logger
 from syncd.service.cycle_writer import cycle_writer
@@ -141,6 +142,15 @@ class SyncJob(ServiceState):
             self.metrics.record_figures(team.config.team, team_figures(judged, inputs.policy))
         except Exception:  # the cycle is over either way; only the item gauges are late
             get_logger(team=team.config.team).exception("service.item_metrics_failed")
+            return
+        try:
+            # The status page's charts: the day's first cycle keeps its figures (a later one,
+            # a restart or another replica the same day finds them kept and changes nothing).
+            self._work_store.add_snapshot(
+                take_snapshot(team.config.team, judged, inputs.policy, now)
+            )
+        except Exception:
+            get_logger(team=team.config.team).exception("service.snapshot_failed")
 
 
 def cycle_failures(run: TeamRun) -> dict[FailureKey, str]:
