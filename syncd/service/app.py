@@ -13,6 +13,7 @@ from pathlib import Path
 from syncd import plugins
 from syncd.config.loader import LoadedConfig
 from syncd.output.logs import get_logger
+from syncd.output.redaction import redactor
 from syncd.service.bounded_check import BoundedCheck
 from syncd.service.config_reload import ConfigReload
 from syncd.service.digest_job import DigestJob
@@ -117,6 +118,7 @@ class Service(ConfigReload, SyncJob, DigestJob, Shutdown):
         access = StatusAccess.from_env(
             self._env, host=http_host, trusted_header=self._loaded.service.status_trusted_header
         )
+        redactor.register([access.token, access.password])  # masked wherever they would appear
         return StatusPages(
             config=lambda: self._loaded, store=self._work_store, access=access, clock=self._clock
         )

@@ -54,6 +54,7 @@ def line_chart(title: str, start: date, end: date, series: Sequence[Series]) -> 
             value = s.values[day]
             command = "L" if previous is not None and day - previous == timedelta(days=1) else "M"
             segments.append(f"{command}{x(day):.1f},{y(value):.1f}")
+            previous = day
             points.append(
                 f'<circle class="point" cx="{x(day):.1f}" cy="{y(value):.1f}" r="2.5" '
                 f'fill="{escape(s.color)}" data-series="{escape(s.name)}" '
@@ -146,9 +147,10 @@ def _day_ticks(start: date, end: date, x: Callable[[date], float]) -> str:
     # Five dates along the axis: the first, the last and three between.
     span = (end - start).days
     days = sorted({start + timedelta(days=round(span * k / 4)) for k in range(5)})
+    anchors = {days[0]: "start", days[-1]: "end"}
     return "".join(
-        f'<text x="{x(day):.1f}" y="{HEIGHT - BOTTOM + 14}" text-anchor="middle" class="tick">'
-        f"{day.isoformat()[5:]}</text>"
+        f'<text x="{x(day):.1f}" y="{HEIGHT - BOTTOM + 14}" '
+        f'text-anchor="{anchors.get(day, "middle")}" class="tick">{day.isoformat()[5:]}</text>'
         for day in days
     )
 

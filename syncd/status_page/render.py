@@ -35,7 +35,8 @@ th,td{text-align:left;padding:4px 8px;border-bottom:1px solid #e4e6ea;vertical-a
 .charts{display:flex;flex-wrap:wrap;gap:16px}
 .chart{max-width:100%;height:auto;border:1px solid #e4e6ea;border-radius:6px}
 .grid{stroke:#e4e6ea}.tick,.legend,.gap{font-size:11px;fill:#555}.gap{fill:#999}
-.muted{color:#666}.warn{color:#a40000}
+.muted{color:#666}figure{margin:0}figcaption{font-weight:600;margin:4px 0}
+.warn{color:#a40000}
 form.owner{margin:12px 0}label{margin-right:8px}
 """
 STYLE_HASH = "sha256-" + base64.b64encode(hashlib.sha256(STYLE.encode()).digest()).decode()
@@ -230,7 +231,16 @@ def _charts(page: TeamPage) -> str:
         [MonthBars(m.month, (m.completion, m.on_time)) for m in page.months],
     )
     ages = bar_chart("Age of open items", AGE_COLOR, page.open_ages)
-    return f'<div class="charts">{daily}{monthly}{ages}</div>'
+    figures = (
+        ("Open and done items by day (the team)", daily),
+        ("Completion and on-time rate by month (the team)", monthly),
+        ("Age of open items", ages),
+    )
+    return (
+        '<div class="charts">'
+        + "".join(f"<figure><figcaption>{text(t)}</figcaption>{svg}</figure>" for t, svg in figures)
+        + "</div>"
+    )
 
 
 def _postmortem(ref: PostmortemRef) -> str:
