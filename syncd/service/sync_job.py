@@ -80,6 +80,9 @@ class SyncJob(ServiceState):
         for nudge in run.nudges or ():
             if nudge.outcome in ("sent", "failed", "unknown", "refused"):
                 self.metrics.nudges.labels(name, nudge.reason, nudge.outcome).inc()
+        for source in run.write_back or ():
+            for result in source.result.results if source.result is not None else ():
+                self.metrics.write_backs.labels(name, result.outcome.value).inc()
         finished = self._clock()
         self._resume_when_budget_opens(name, run)
         self.metrics.sync_duration.labels(name).observe(run.seconds)
