@@ -47,7 +47,8 @@ def is_object(data: Any) -> str | None:
 
 
 class ConfluenceClient:
-    """GET requests to one Confluence site, each through the policy."""
+    """Requests to one Confluence site (reads, and page updates for write-back), each through
+    the policy."""
 
     def __init__(
         self,
@@ -96,23 +97,33 @@ class ConfluenceClient:
             )
         return self._get(self.site_root + path, None, expect)
 
+    def put(self, path: str, body: Mapping[str, Any], *, expect: ShapeCheck) -> Any:
+        """The JSON answer to ``PUT base_url + path`` with a JSON body (a page update: a 409
+        when its version is not the page's next is the policy's ``PermanentError``)."""
+        self.requests += 1
+        response = self._http.put(self.base_url + path, json=dict(body))
+        return self._answer(response, "PUT", expect)
+
     def _get(self, url: str, params: Params | None, expect: ShapeCheck) -> Any:
         self.requests += 1
         response = self._http.get(url, params=dict(params) if params else None)
+        return self._answer(response, "GET", expect)
+
+    def _answer(self, response: httpx.Response, method: str, expect: ShapeCheck) -> Any:
         raise_for_policy(response, SERVICE, wall_now=self._clock.wall())
         if 300 <= response.status_code < 400:
             raise WrongServiceError(
                 f"Confluence answered with a redirect (HTTP {response.status_code}); "
                 f"{_HINT} A redirect usually means a login page or a moved site",
                 service=SERVICE,
-                method="GET",
+                method=method,
                 url=str(response.request.url),
                 status=response.status_code,
             )
         return parse_json(
             tracker="Confluence",
             service=SERVICE,
-            method="GET",
+            method=method,
             url=str(response.request.url),
             status=response.status_code,
             headers=response.headers,

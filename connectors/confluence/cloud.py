@@ -8,6 +8,7 @@
 - ``label``: its id from ``GET /labels`` once (remembered), then ``GET /labels/{id}/pages``
   (in the space, when one is set).
 - A page's body: ``GET /pages/{id}?body-format=storage``.
+- Write-back: ``PUT /pages/{id}`` with the next version number.
 """
 
 from __future__ import annotations
@@ -70,6 +71,18 @@ class CloudPages:
         )
         read = cloud_page(raw) or ref
         return read, storage_body(raw)
+
+    def update(self, ref: PageRef, body: str, message: str) -> None:
+        """The page's body replaced, as version ``ref.version + 1``: Confluence refuses it
+        (409) when the page is no longer at ``ref.version``. The title is sent unchanged."""
+        page = {
+            "id": ref.page_id,
+            "status": "current",
+            "title": ref.title,
+            "body": {"representation": "storage", "value": body},
+            "version": {"number": ref.version + 1, "message": message},
+        }
+        self._client.put(f"{API}/pages/{ref.page_id}", page, expect=is_object)
 
     def probe(self, page_id: str) -> PageRef | None:
         """What became of a page no longer listed; None when it is gone for good."""

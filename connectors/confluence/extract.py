@@ -13,13 +13,16 @@ Pure: text in, data out. Raises ``DocumentRejected`` for a page refused whole.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
+from lxml import etree
+
 from connectors.confluence.inline import MENTION_PREFIX
-from connectors.confluence.render import ConvertedPage, TaskLine, convert
+from connectors.confluence.render import ConvertedPage, ItemPlace, TaskLine, convert
 from connectors.confluence.storage import StorageUnreadable, parse_storage
-from connectors.markdown.extract import extract_document
+from connectors.markdown.extract import classify_header, extract_document
 from syncd.connector.model import (
     DocumentProblem,
     DocumentRejected,
@@ -44,15 +47,53 @@ class PageMeta:
     url: str | None  # where a person reads it
 
 
+@dataclass(frozen=True, slots=True)
+class LocatedItem:
+    """An item as read, with the element it was read from (None: not a task, list item or
+    table row, e.g. a "**Action:**" paragraph)."""
+
+    item: RawItem
+    place: ItemPlace | None
+
+
+@dataclass(frozen=True, slots=True)
+class LocatedPage:
+    """A page read for write-back: its parsed body and its items where they are in it."""
+
+    root: etree._Element
+    items: tuple[LocatedItem, ...]
+
+
 def extract_page(body: str, meta: PageMeta, *, source: str) -> ExtractedDocument:
+    return _read(body, meta, source)[0]
+
+
+def locate_items(body: str, meta: PageMeta, *, source: str) -> LocatedPage:
+    """The page's items exactly as ``extract_page`` reads them (same lines, titles and native
+    ids), each with its place in the parsed body. Raises ``DocumentRejected``."""
+    extracted, converted, root = _read(body, meta, source)
+    located = (LocatedItem(item, converted.places.get(item.line)) for item in extracted.items)
+    return LocatedPage(root, tuple(located))
+
+
+def table_columns(header: Sequence[str]) -> dict[str, int]:
+    """Which cell of a table row is its "action", "status" and "tracker" column, as the
+    markdown extraction reads the header row's texts."""
+    return {str(column): index for column, index in classify_header(list(header)).items()}
+
+
+def _read(
+    body: str, meta: PageMeta, source: str
+) -> tuple[ExtractedDocument, ConvertedPage, etree._Element]:
     try:
-        converted = convert(parse_storage(body), title=meta.title)
+        root = parse_storage(body)
+        converted = convert(root, title=meta.title)
     except StorageUnreadable as exc:
         raise DocumentRejected(str(exc)) from None
     except RecursionError:  # lxml nests as deep as it is told; our walk does not
         raise DocumentRejected("its body is nested too deeply to be read") from None
     extracted = extract_document(converted.text, source=source, document=_NEUTRAL_DOCUMENT)
-    return _finished(extracted, converted, meta)
+    return _finished(extracted, converted, meta), converted, root
 
 
 def _finished(

@@ -73,11 +73,24 @@ class TaskLine:
     done: bool
 
 
+@dataclass(frozen=True, slots=True)
+class ItemPlace:
+    """The element a line of the markdown was written from, for write-back to find it again:
+    an ``ac:task``, an ``li``, or a table row (``element`` its first cell) with its cells as the
+    markdown columns them (a cell spanning columns is followed by stand-ins that are not in the
+    page) and the texts of the table's header row."""
+
+    element: etree._Element
+    cells: tuple[etree._Element, ...] = ()
+    header: tuple[str, ...] = ()
+
+
 @dataclass(slots=True)
 class ConvertedPage:
     text: str
     tasks: dict[int, TaskLine]  # by 1-based line of ``text``
     properties: dict[str, str]  # the page properties macro's rows, keys in lower case
+    places: dict[int, ItemPlace] = field(default_factory=dict)  # by 1-based line of ``text``
 
 
 @dataclass(slots=True)
@@ -85,6 +98,7 @@ class _Writer:
     lines: list[str] = field(default_factory=list)
     tasks: dict[int, TaskLine] = field(default_factory=dict)
     properties: dict[str, str] = field(default_factory=dict)
+    places: dict[int, ItemPlace] = field(default_factory=dict)
     in_properties: int = 0
 
     def emit(self, line: str) -> None:
@@ -112,8 +126,9 @@ def convert(root: etree._Element, *, title: str) -> ConvertedPage:
     front.append("---")
     shift = len(front)
     tasks = {line + shift: task for line, task in writer.tasks.items()}
+    places = {line + shift: place for line, place in writer.places.items()}
     text = "\n".join([*front, *writer.lines]).rstrip("\n") + "\n"
-    return ConvertedPage(text=text, tasks=tasks, properties=dict(writer.properties))
+    return ConvertedPage(text, tasks, dict(writer.properties), places)
 
 
 def _escape_leading(text: str) -> str:
@@ -214,9 +229,7 @@ def _split_item(item: etree._Element) -> tuple[etree._Element, list[etree._Eleme
     nested: list[etree._Element] = []
     for child in item:
         tag = tag_of(child)
-        if tag in ("ul", "ol", "ac:task-list", "table", "pre") or (
-            tag == "ac:structured-macro" and _is_block(child)
-        ):
+        if is_nested_block(child):
             nested.append(child)
             if child.tail and child.tail.strip():
                 tail = etree.SubElement(own, "span")
@@ -228,12 +241,22 @@ def _split_item(item: etree._Element) -> tuple[etree._Element, list[etree._Eleme
     return own, nested
 
 
+def is_nested_block(child: etree._Element) -> bool:
+    """Whether a child of a list item or task body is a block of its own (a nested list, a
+    table, code, a panel) rather than part of the item's line."""
+    tag = tag_of(child)
+    return tag in ("ul", "ol", "ac:task-list", "table", "pre") or (
+        tag == "ac:structured-macro" and _is_block(child)
+    )
+
+
 def _list(writer: _Writer, element: etree._Element, indent: str, *, ordered: bool) -> None:
     for number, item in enumerate(children(element, "li"), start=1):
         own, nested = _split_item(item)
         marker = f"{number}. " if ordered else "- "
         text = inline_text(own)
         writer.emit(f"{indent}{marker}{_escape_item_start(text)}".rstrip())
+        writer.places[len(writer.lines)] = ItemPlace(item)
         for block in nested:
             _block(writer, block, indent + " " * len(marker))
 
@@ -269,6 +292,7 @@ def _task(writer: _Writer, task: etree._Element, indent: str) -> None:
     text = _escape_leading(" ".join(texts).strip())
     writer.emit(f"{indent}- [{'x' if done else ' '}] {text}".rstrip())
     writer.tasks[len(writer.lines)] = TaskLine(task_id, taken.assignee, taken.due, done)
+    writer.places[len(writer.lines)] = ItemPlace(task)
     for block in nested:
         _block(writer, block, indent + "  ")
 
@@ -300,10 +324,13 @@ def _table(writer: _Writer, table: etree._Element, indent: str) -> None:
                 writer.paragraph(f"{clean_key}: {value}", indent)
         return
     width = max(len(row) for row in texts)
+    # An empty header row with the real headers as the first row is read so by the extraction.
+    header = texts[1] if len(texts) > 1 and not any(c.strip() for c in texts[0]) else texts[0]
     writer.blank()
     for n, row in enumerate(texts):
         padded = row + [""] * (width - len(row))
         writer.emit(indent + "| " + " | ".join(padded) + " |")
+        writer.places[len(writer.lines)] = ItemPlace(rows[n][0], tuple(rows[n]), tuple(header))
         if n == 0:
             writer.emit(indent + "|" + "---|" * width)
     writer.blank()

@@ -10,7 +10,14 @@ import re
 from typing import Annotated, Literal, Self
 from urllib.parse import urlsplit
 
-from pydantic import AfterValidator, Field, SecretStr, ValidationError, model_validator
+from pydantic import (
+    AfterValidator,
+    BeforeValidator,
+    Field,
+    SecretStr,
+    ValidationError,
+    model_validator,
+)
 from pydantic_core import InitErrorDetails, PydanticCustomError
 
 from syncd.connector.settings import ConnectorSettings
@@ -69,6 +76,27 @@ class ConfluenceAuth(ConnectorSettings):
             'Cloud API token or Data Center personal access token, from the environment: "${'
             'CONFLUENCE_TOKEN}".'
         )
+    )
+
+
+def _no_pull_requests(value: object) -> object:
+    if value == "pull_request":
+        raise ValueError(
+            "Confluence has no pull requests: use mode: commit (the page is updated in place, "
+            "checked against its version) or off"
+        )
+    return value
+
+
+class ConfluenceWriteBack(ConnectorSettings):
+    """Whether syncd writes each item's tracker key (and done mark) back into its page."""
+
+    mode: Annotated[Literal["off", "commit"], BeforeValidator(_no_pull_requests)] = Field(
+        "off",
+        description=(
+            "commit: update the page in place (a new version, refused and retried when someone "
+            "edited the page meanwhile); off (default): never write to Confluence."
+        ),
     )
 
 
@@ -140,6 +168,13 @@ class ConfluenceSettings(ConnectorSettings):
     )
     timeout_seconds: float = Field(
         30.0, gt=0, le=600, description="Timeout of each request to Confluence, in seconds."
+    )
+    write_back: ConfluenceWriteBack = Field(
+        default_factory=ConfluenceWriteBack,
+        description=(
+            "Write-back of tracker keys into the pages: {mode: commit} or {mode: off} "
+            "(default). Needs an account that may edit the pages."
+        ),
     )
 
     @property

@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import dataclasses
 import importlib.metadata
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, MutableMapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from pathlib import Path
 from typing import ClassVar, Literal
 
@@ -28,6 +29,7 @@ from connectors.confluence.cloud import CloudPages
 from connectors.confluence.datacenter import DataCenterPages
 from connectors.confluence.extract import PageMeta
 from connectors.confluence.failures import KEPT, listing_failure, page_failure
+from connectors.confluence.page_updates import update_page
 from connectors.confluence.pages import READABLE, TRASHED, PageRef
 from connectors.confluence.people import HANDLE
 from connectors.confluence.selection import SelectionError
@@ -38,6 +40,7 @@ from syncd.connector.model import DocumentFailure, ExtractedDocument
 from syncd.connector.settings import PersonHandle
 from syncd.connector.source import SourceContext, SourceError
 from syncd.connector.workers import Overran, WorkersStopped, shared_pool, usable_cores
+from syncd.connector.write_back import EditOutcome, EditResult, WriteBackEdit, WriteBackResult
 
 WORKER_TARGET = "connectors.confluence.worker:extract_job"
 MAX_PROBES = 50  # pages gone from the listing asked about in one cycle; the rest wait a cycle
@@ -95,11 +98,7 @@ class ConfluenceSource:
             self._cache = page_cache.load(self.cache_path, self._fingerprint())
         cache = self._cache
         client = ConfluenceClient(self._settings, clock=self._clock, transport=self._transport)
-        pages: CloudPages | DataCenterPages
-        if self._settings.resolved_deployment == "cloud":
-            pages = CloudPages(client, self._settings, cache.ids)
-        else:
-            pages = DataCenterPages(client, self._settings, cache.ids)
+        pages = self._pages(client, cache.ids)
         try:
             listed = self._listing(pages, cache)
             kept: dict[str, page_cache.Remembered] = {}
@@ -111,6 +110,55 @@ class ConfluenceSource:
         finally:
             self.requests_sent = client.requests
             client.close()
+
+    def _pages(
+        self, client: ConfluenceClient, ids: MutableMapping[str, str]
+    ) -> CloudPages | DataCenterPages:
+        if self._settings.resolved_deployment == "cloud":
+            return CloudPages(client, self._settings, ids)
+        return DataCenterPages(client, self._settings, ids)
+
+    @property
+    def writes_back(self) -> bool:
+        return self._settings.write_back.mode == "commit"
+
+    def write_back(self, edits: Sequence[WriteBackEdit], now: datetime) -> WriteBackResult:
+        """Each page with edits read afresh, edited and updated as its next version
+        (``page_updates``); an edit of a document that is not a page of this site fails."""
+        results: dict[str, EditResult] = {}
+        changed: list[str] = []
+        by_page: dict[str, list[WriteBackEdit]] = {}
+        for edit in edits:
+            page_id = self._page_id_of(edit.document)
+            if page_id is None:
+                why = "the document is not a page of this source's site"
+                results[edit.item_id] = EditResult(edit.item_id, EditOutcome.FAILED, why)
+            else:
+                by_page.setdefault(page_id, []).append(edit)
+        client = ConfluenceClient(self._settings, clock=self._clock, transport=self._transport)
+        try:
+            pages = self._pages(client, {})
+            for page_id, page_edits in by_page.items():
+                done, updated = update_page(
+                    pages,
+                    page_id,
+                    page_edits,
+                    meta_of=self._meta,
+                    source=self.name,
+                    max_bytes=self._settings.max_document_bytes,
+                )
+                results.update((r.item_id, r) for r in done)
+                if updated:
+                    changed.append(page_edits[0].document)
+        finally:
+            client.close()
+        ordered = tuple(results[e.item_id] for e in edits)
+        return WriteBackResult(ordered, " ".join(changed) or None)
+
+    def _page_id_of(self, document: str) -> str | None:
+        prefix = f"{self._settings.url}/pages/viewpage.action?pageId="
+        page_id = document.removeprefix(prefix)
+        return page_id if document.startswith(prefix) and page_id.isdigit() else None
 
     def _listing(
         self, pages: CloudPages | DataCenterPages, cache: page_cache.PageCache
@@ -188,7 +236,7 @@ class ConfluenceSource:
 
     def _meta(self, ref: PageRef) -> PageMeta:
         base = self._settings.url
-        document = f"{base}/pages/viewpage.action?pageId={ref.page_id}"
+        document = f"{base}/pages/viewpage.action?pageId={ref.page_id}"  # see _page_id_of
         url = base + ref.webui if ref.webui and ref.webui.startswith("/") else document
         return PageMeta(ref.page_id, ref.title, ref.version, ref.created, document, url)
 

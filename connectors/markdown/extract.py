@@ -11,6 +11,7 @@ inline markdown is parsed just for the blocks that become items.
 from __future__ import annotations
 
 from connectors.markdown.clean_text import strip_invisible, visible_items, visible_title
+from connectors.markdown.columns import Column, classify_header
 from connectors.markdown.context import ExtractionContext
 from connectors.markdown.front_matter import split_front_matter
 from connectors.markdown.metadata import humanised_name, postmortem_metadata
@@ -19,7 +20,9 @@ from connectors.markdown.sections import SectionWalker
 from connectors.markdown.shape_limits import check_shape
 from syncd.connector.model import DocumentProblem, DocumentRejected, ExtractedDocument, Postmortem
 
-__all__ = ["extract_document"]
+# The table columns are re-exported for the Confluence source's write-back, which finds a row's
+# tracker and status cells as this extraction reads them (its one import of this package).
+__all__ = ["Column", "classify_header", "extract_document"]
 
 
 def extract_document(text: str, *, source: str, document: str) -> ExtractedDocument:

@@ -52,6 +52,13 @@ class TableRows:
     lenient: str | None = None  # why this table had to be read leniently
 
 
+def is_delimiter_row(line: str) -> bool:
+    """The row under a table's header (``|---|:---:|``), quoted or not; with a pipe, so that
+    a thematic break (``---``) is not one."""
+    text = _QUOTE_PREFIX.sub("", line)
+    return "|" in text and _DELIMITER_ROW.fullmatch(text) is not None
+
+
 def split_row(line: str) -> list[str]:
     """A table row's cells as markdown; a leading and a trailing pipe are optional."""
     text = _QUOTE_PREFIX.sub("", line).strip()

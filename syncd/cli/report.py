@@ -195,6 +195,9 @@ def sync_json(runs: Iterable[TeamRun], *, dry_run: bool) -> dict[str, Any]:
             entry["tracker_note"] = run.tracker.note
         if run.nudges is not None:  # the team has nudges configured
             entry["nudges"] = [nudge.as_json() for nudge in run.nudges]
+        if run.write_back is not None:  # a source of the team writes keys back
+            entry["written_back"] = sum(w.written for w in run.write_back)
+            entry["write_back"] = [w.as_json() for w in run.write_back]
         if mirror is not None and mirror.deferred is not None:
             # Left for a later cycle: the tracker account's budget is spent until ``until``.
             entry["deferred"] = mirror.deferred.as_json()
@@ -208,6 +211,11 @@ def sync_json(runs: Iterable[TeamRun], *, dry_run: bool) -> dict[str, Any]:
                         {"target": "tracker", **operation_as_json(op)}
                         for op in mirror_plan.operations
                     ]
+                entry["plan"] += [
+                    {"target": "document", "op": "write_back", "source": w.source, **e.as_json()}
+                    for w in run.write_back or ()
+                    for e in w.edits
+                ]
         teams[run.team] = entry
     return {"dry_run": dry_run, "teams": teams}
 

@@ -145,6 +145,15 @@ class ServiceSettings(BaseSettings):
             "team (exit 1): 5s, 1m or seconds; 0 does not wait."
         ),
     )
+    status_trusted_header: str | None = Field(
+        None,
+        pattern=r"^[A-Za-z0-9-]+$",
+        description=(
+            "A request header (e.g. X-Forwarded-User) that a reverse proxy sets after it "
+            "authenticated the person: a request carrying it may see the status page. Honoured "
+            "only when set; safe only when nothing but the proxy can reach http_port."
+        ),
+    )
 
     webhook_debounce: timedelta = Field(
         timedelta(seconds=2),

@@ -17,6 +17,24 @@ from syncd.reconcile.team_items import SourceOutcome
 DocumentCallback = Callable[[str, str], None]
 
 
+def open_source(
+    *,
+    team: str,
+    name: str,
+    type_: str,
+    settings: Any,
+    config_dir: Path,
+    cache_dir: Path,
+    now: datetime,
+) -> plugins.Source:
+    """The source connector of one team's source, in its own cache folder."""
+    context = plugins.SourceContext(
+        team=team, config_dir=config_dir, cache_dir=cache_dir / team / name, now=now
+    )
+    source: plugins.Source = plugins.connector_class("source", type_)(name, settings, context)
+    return source
+
+
 def read_source(
     *,
     team: str,
@@ -30,13 +48,18 @@ def read_source(
 ) -> SourceOutcome:
     """Read one source completely. A failing source or connector never raises: it is reported."""
     log = get_logger(team=team, source=name)
-    context = plugins.SourceContext(
-        team=team, config_dir=config_dir, cache_dir=cache_dir / team / name, now=now
-    )
     documents: list[ExtractedDocument] = []
     failures: list[DocumentFailure] = []
     try:
-        source = plugins.connector_class("source", type_)(name, settings, context)
+        source = open_source(
+            team=team,
+            name=name,
+            type_=type_,
+            settings=settings,
+            config_dir=config_dir,
+            cache_dir=cache_dir,
+            now=now,
+        )
         for result in source.read():
             if isinstance(result, DocumentFailure):
                 failures.append(result)

@@ -24,6 +24,7 @@ from syncd.cycle.recovery import Recovery, recover_from_tracker
 from syncd.cycle.removal_guard import ReadJudgement
 from syncd.cycle.team_reading import MatchedItems, match_items, read_team_sources
 from syncd.cycle.tracker_stage import TrackerStage, Unopened, open_tracker, run_tracker_stage
+from syncd.cycle.write_back_stage import SourceWriteBack, run_write_back_stage
 from syncd.execute.mirror_team import MirrorOutcome
 from syncd.fencing import LeaseLostError
 from syncd.output.failure_streaks import TEAM_CYCLE
@@ -55,6 +56,8 @@ class TeamRun:
     guard: Mapping[str, ReadJudgement] = field(default_factory=dict)
     # The cycle's nudges (planned ones in a dry run); None when the team has none configured.
     nudges: tuple[NudgeResult, ...] | None = None
+    # Each write-back source's edits (planned ones in a dry run); None when no source writes back.
+    write_back: tuple[SourceWriteBack, ...] | None = None
 
     @property
     def failed_anything(self) -> bool:
@@ -124,9 +127,20 @@ def sync_team(
         writes = _TrackerWrites(now, dry_run, progress, recreate_missing, writer)
         stage = _mirror_stage(team, matched, stored, store, opened, recovery, writes)
         nudges = run_nudge_stage(team, store, opened, stage.outcome, now=now, dry_run=dry_run)
+        write_back = run_write_back_stage(
+            team,
+            matched.reading,
+            store,
+            cache_dir=cache_dir,
+            now=now,
+            dry_run=dry_run,
+            writer=writer,
+        )
         counts = _counts(matched.reading, plan, stage.outcome)
         if nudges is not None:
             counts["nudged"] = sum(1 for n in nudges if n.outcome in ("sent", "unknown"))
+        if write_back is not None:
+            counts["written_back"] = sum(w.written for w in write_back)
         elapsed = time.perf_counter() - started
         run = TeamRun(
             name,
@@ -139,6 +153,7 @@ def sync_team(
             elapsed,
             read.guard,
             nudges,
+            write_back,
         )
         return _finish_team_run(run, matched.reading, stage, store, run_id, log, writes)
     except LeaseLostError as exc:

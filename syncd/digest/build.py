@@ -239,6 +239,12 @@ def _chat_ids(people: ChatIds, person: str | None) -> tuple[tuple[str, str], ...
     return tuple(sorted((kind, value) for kind, value in ids.items() if value))
 
 
+def digest_entry(j: ItemJudgement, people: ChatIds | None = None) -> DigestEntry:
+    """One judged item as the digest shows it, with the reasons it needs attention, if any
+    (the status page lists a person's items this way)."""
+    return _entry(j, people or {}, with_reasons=True)
+
+
 def _entry(j: ItemJudgement, people: ChatIds, *, with_reasons: bool) -> DigestEntry:
     item = j.state.item
     return DigestEntry(
@@ -301,4 +307,4 @@ def _rates(judgements: Sequence[ItemJudgement], policy: JudgePolicy, today: date
     )
 
 
-__all__ = ["FIRST_DIGEST_LOOKBACK", "ChatIds", "build_digest"]
+__all__ = ["FIRST_DIGEST_LOOKBACK", "ChatIds", "build_digest", "digest_entry"]

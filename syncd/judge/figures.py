@@ -119,10 +119,15 @@ def days_open(judgement: ItemJudgement, policy: JudgePolicy, now: datetime) -> i
 
 
 def _age_label(days: int) -> str:
-    for label, last in OVERDUE_AGES:
+    return bucket_label(days, OVERDUE_AGES)
+
+
+def bucket_label(days: int, buckets: tuple[tuple[str, int | None], ...]) -> str:
+    """The label of the first of ``buckets`` (label, last day or None) that holds ``days``."""
+    for label, last in buckets:
         if last is None or days <= last:
             return label
-    return OVERDUE_AGES[-1][0]
+    return buckets[-1][0]
 
 
 def _rounded(rate: float | None) -> float | None:

@@ -13,6 +13,7 @@ from pathlib import Path
 from syncd import plugins
 from syncd.config.loader import LoadedConfig
 from syncd.output.logs import get_logger
+from syncd.output.redaction import redactor
 from syncd.service.bounded_check import BoundedCheck
 from syncd.service.config_reload import ConfigReload
 from syncd.service.digest_job import DigestJob
@@ -32,7 +33,12 @@ from syncd.service.service_state import real_now, team_schedules
 from syncd.service.shutdown import Shutdown
 from syncd.service.signals import ServiceSignals
 from syncd.service.sync_job import SyncJob
+from syncd.service.webhook_job import webhook_route
+from syncd.status_page.access import StatusAccess
+from syncd.status_page.pages import PREFIX as STATUS_PREFIX
+from syncd.status_page.pages import StatusPages
 from syncd.store import StateStore, StateStoreError
+from syncd.webhooks.receiver import MAX_WEBHOOK_BYTES
 from syncd.webhooks.receiver import PREFIX as WEBHOOKS_PREFIX
 
 SIGNAL_POLL_SECONDS = 0.25  # how late a signal delivered to another thread may be handled
@@ -109,7 +115,20 @@ class Service(ConfigReload, SyncJob, DigestJob, Shutdown):
             readiness=self.readiness,
             metrics=self.metrics.render,
             metrics_content_type=self.metrics.content_type,
-            posts={WEBHOOKS_PREFIX: self.webhooks.handle},
+            prefix_routes={
+                STATUS_PREFIX: self._status_pages(http_host),
+                WEBHOOKS_PREFIX: webhook_route(self.webhooks),
+            },
+            body_limits={WEBHOOKS_PREFIX: MAX_WEBHOOK_BYTES},
+        )
+
+    def _status_pages(self, http_host: str) -> StatusPages:
+        access = StatusAccess.from_env(
+            self._env, host=http_host, trusted_header=self._loaded.service.status_trusted_header
+        )
+        redactor.register([access.token, access.password])  # masked wherever they would appear
+        return StatusPages(
+            config=lambda: self._loaded, store=self._work_store, access=access, clock=self._clock
         )
 
     def start(self) -> None:

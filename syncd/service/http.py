@@ -1,22 +1,43 @@
-"""``/healthz``, ``/readyz`` and ``/metrics`` over HTTP, served from a thread of their own; and
-POST routes by path prefix (the webhooks), each handed the request's headers and body."""
+"""``/healthz``, ``/readyz`` and ``/metrics`` over HTTP, served from a thread of their own."""
 
 from __future__ import annotations
 
 import json
 import threading
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
-from syncd.output.logs import get_logger
 from syncd.output.redaction import redactor
 from syncd.service.readiness import Readiness
 
-# A POST route: (path, headers with lower-case names, body) -> (status, content type, body).
-PostRoute = Callable[[str, Mapping[str, str], bytes], tuple[int, str, bytes]]
-MAX_POST_BYTES = 1024 * 1024  # webhook bodies are a few KiB; GitHub caps its own at 25 MiB
-POST_READ_SECONDS = 5.0  # a sender trickling its body must not hold a thread for long
+# A request body this server reads at most (a sign-in form); a longer one is refused unread.
+# A prefix route may allow more (``body_limits``: webhooks' bodies reach hundreds of KiB).
+MAX_BODY_BYTES = 16 * 1024
+BODY_READ_SECONDS = 5.0  # a sender trickling its body must not hold a thread for long
+
+
+@dataclass(frozen=True, slots=True)
+class WebRequest:
+    """A request to a prefix route, as plain data."""
+
+    method: str
+    path: str  # without the query
+    query: str
+    headers: Mapping[str, str]  # names in lower case
+    body: bytes
+
+
+@dataclass(frozen=True, slots=True)
+class WebAnswer:
+    status: int
+    content_type: str
+    body: bytes
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+PrefixRoute = Callable[[WebRequest], WebAnswer]
 
 
 class ProbeServer:
@@ -30,14 +51,17 @@ class ProbeServer:
         readiness: Callable[[], Readiness],
         metrics: Callable[[], bytes],
         metrics_content_type: str,
-        posts: Mapping[str, PostRoute] | None = None,
+        prefix_routes: Mapping[str, PrefixRoute] | None = None,
+        body_limits: Mapping[str, int] | None = None,
     ) -> None:
         routes: dict[str, Callable[[], tuple[int, str, bytes]]] = {
             "/healthz": lambda: (200, "text/plain; charset=utf-8", b"ok\n"),
             "/readyz": lambda: _readyz(readiness()),
             "/metrics": lambda: (200, metrics_content_type, metrics()),
         }
-        self._server = ThreadingHTTPServer((host, port), _handler(routes, dict(posts or {})))
+        self._server = ThreadingHTTPServer(
+            (host, port), _handler(routes, prefix_routes or {}, body_limits or {})
+        )
         self._server.daemon_threads = True
         self._thread = threading.Thread(
             target=self._server.serve_forever, name="syncd-http", daemon=True
@@ -66,9 +90,15 @@ def _readyz(readiness: Readiness) -> tuple[int, str, bytes]:
     return status, "application/json", (json.dumps(body, sort_keys=True) + "\n").encode()
 
 
+def _prefix_of(prefixes: Mapping[str, PrefixRoute], path: str) -> str | None:
+    """The prefix ``path`` is, or is under (``/status`` takes ``/status/x``)."""
+    return next((p for p in prefixes if path == p or path.startswith(p + "/")), None)
+
+
 def _handler(
     routes: dict[str, Callable[[], tuple[int, str, bytes]]],
-    posts: dict[str, PostRoute],
+    prefixes: Mapping[str, PrefixRoute],
+    body_limits: Mapping[str, int],
 ) -> type[BaseHTTPRequestHandler]:
     class Handler(BaseHTTPRequestHandler):
         server_version = "syncd"
@@ -76,6 +106,8 @@ def _handler(
 
         def do_GET(self) -> None:
             route = routes.get(self.path.split("?", 1)[0])
+            if route is None and self._prefixed():
+                return
             if route is None:
                 self._send(404, "text/plain; charset=utf-8", b"not found\n")
                 return
@@ -89,47 +121,74 @@ def _handler(
             self.do_GET()
 
         def do_POST(self) -> None:
-            path = self.path.split("?", 1)[0]
-            prefix = next((p for p in posts if path.startswith(p)), None)
+            if not self._prefixed():
+                self._send(404, "text/plain; charset=utf-8", b"not found\n")
+
+        def _prefixed(self) -> bool:
+            """Answer from a prefix route, if one takes the path; False when none does."""
+            path, _, query = self.path.partition("?")
+            prefix = _prefix_of(prefixes, path)
             if prefix is None:
-                self._refuse(404, b"not found\n")
-                return
-            length = self.headers.get("Content-Length", "")
-            if not length.isdigit():
-                self._refuse(411, b"a Content-Length is required\n")
-                return
-            if int(length) > MAX_POST_BYTES:
-                self._refuse(413, b"the body is too large\n")
-                return
-            self.connection.settimeout(POST_READ_SECONDS)
+                return False
+            body = self._body(body_limits.get(prefix, MAX_BODY_BYTES))
+            if body is None:
+                return True  # refused, or the sender is gone
+            request = WebRequest(
+                method=self.command,
+                path=path,
+                query=query,
+                headers={name.lower(): value for name, value in self.headers.items()},
+                body=body,
+            )
+            route = prefixes[prefix]
+            try:
+                answer = route(request)
+            except Exception:  # one bad request must not take the server down
+                answer = WebAnswer(500, "text/plain; charset=utf-8", b"error\n")
+            self._send(answer.status, answer.content_type, answer.body, answer.headers)
+            return True
+
+        def _body(self, limit: int) -> bytes | None:
+            """The request's body, read with a timeout; None when refused (answered) or cut off."""
+            length = self.headers.get("Content-Length") or "0"
+            refusal = None
+            if self.headers.get("Transfer-Encoding"):
+                refusal = 411, b"send the body with a Content-Length\n"
+            elif not length.isdigit():
+                refusal = 400, b"bad Content-Length\n"
+            elif int(length) > limit:
+                refusal = 413, b"request too large\n"
+            if refusal is not None:
+                self.close_connection = True  # the body is left unread
+                self._send(refusal[0], "text/plain; charset=utf-8", refusal[1])
+                return None
+            if length == "0":
+                return b""
+            self.connection.settimeout(BODY_READ_SECONDS)
             try:
                 body = self.rfile.read(int(length))
             except OSError:  # a timeout or a reset: nobody is left to answer
-                self.close_connection = True
-                return
+                body = b""
             if len(body) < int(length):
-                self._refuse(400, b"the body ended early\n")
-                return
-            headers = {name.lower(): value for name, value in self.headers.items()}
-            try:
-                status, content_type, answer = posts[prefix](path, headers, body)
-            except Exception:  # a sender gets an answer, never a hang-up
-                # The prefix only: a path may hold a secret token (/hooks/jira/<token>).
-                get_logger().exception("http.post_failed", route=prefix)
-                status, content_type, answer = 500, "text/plain; charset=utf-8", b"error\n"
-            self._send(status, content_type, answer)
+                self.close_connection = True
+                return None
+            return body
 
-        def _refuse(self, status: int, body: bytes) -> None:
-            self.close_connection = True  # the unread body must not be taken for a request
-            self._send(status, "text/plain; charset=utf-8", body)
-
-        def _send(self, status: int, content_type: str, body: bytes) -> None:
+        def _send(
+            self,
+            status: int,
+            content_type: str,
+            body: bytes,
+            headers: tuple[tuple[str, str], ...] = (),
+        ) -> None:
             # /readyz names problems in words (a store error may quote a URL): masked like all.
             body = redactor.redact_bytes(body)
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
             self.send_header("Cache-Control", "no-store")
+            for name, value in headers:
+                self.send_header(name, value)
             self.end_headers()
             if self.command != "HEAD":
                 self.wfile.write(body)

@@ -161,6 +161,13 @@ class ServiceMetrics:
             ["team", "reason", "outcome"],
             registry=r,
         )
+        self.write_backs = Counter(
+            "syncd_write_backs",
+            "Tracker keys written back into postmortems, by team and outcome (written, "
+            "pending, present, retry, failed).",
+            ["team", "outcome"],
+            registry=r,
+        )
         self.config_reloads = Counter(
             "syncd_config_reloads",
             "Configuration reloads (SIGHUP), by outcome.",
@@ -256,6 +263,7 @@ class ServiceMetrics:
             self.digest_failures,
             self.removals_held,
             self.nudges,
+            self.write_backs,
             self.overdue_by_age,
         ):
             for labels in _label_sets_of(metric, team):

@@ -10,6 +10,7 @@ from syncd.cycle.digest_inputs import digest_inputs
 from syncd.cycle.team_cycle import TeamRun, sync_team
 from syncd.judge.figures import team_figures
 from syncd.judge.items import judge_item
+from syncd.judge.snapshots import take_snapshot
 from syncd.output.failure_streaks import TEAM_CYCLE, TRACKER, FailureKey
 from syncd.output.logs import failures_reported_by, get_logger
 from syncd.service.cycle_writer import cycle_writer
@@ -82,6 +83,9 @@ class SyncJob(WebhookJob):
         for nudge in run.nudges or ():
             if nudge.outcome in ("sent", "failed", "unknown", "refused"):
                 self.metrics.nudges.labels(name, nudge.reason, nudge.outcome).inc()
+        for source in run.write_back or ():
+            for result in source.result.results if source.result is not None else ():
+                self.metrics.write_backs.labels(name, result.outcome.value).inc()
         finished = self._clock()
         self._resume_when_budget_opens(name, run)
         self.metrics.sync_duration.labels(name).observe(run.seconds)
@@ -144,6 +148,15 @@ class SyncJob(WebhookJob):
             self.metrics.record_figures(team.config.team, team_figures(judged, inputs.policy))
         except Exception:  # the cycle is over either way; only the item gauges are late
             get_logger(team=team.config.team).exception("service.item_metrics_failed")
+            return
+        try:
+            # The status page's charts: the day's first cycle keeps its figures (a later one,
+            # a restart or another replica the same day finds them kept and changes nothing).
+            self._work_store.add_snapshot(
+                take_snapshot(team.config.team, judged, inputs.policy, now)
+            )
+        except Exception:
+            get_logger(team=team.config.team).exception("service.snapshot_failed")
 
 
 def cycle_failures(run: TeamRun) -> dict[FailureKey, str]:

@@ -19,12 +19,13 @@ from functools import partial
 from syncd.config.loader import LoadedConfig
 from syncd.cycle.tracker_stage import open_tracker
 from syncd.output.logs import get_logger
+from syncd.service.http import PrefixRoute, WebAnswer, WebRequest
 from syncd.service.metrics import ServiceMetrics
 from syncd.service.service_state import ServiceState, real_now
 from syncd.store import StateStore, StateStoreError
 from syncd.tracker import KnowsOwnAccount
 from syncd.webhooks.debounce import QueueLimits, due_teams
-from syncd.webhooks.receiver import WebhookReceiver, WebhookSecrets
+from syncd.webhooks.receiver import PREFIX, WebhookReceiver, WebhookSecrets
 from syncd.webhooks.targets import hook_targets
 
 POLL_SECONDS = 1.0
@@ -39,6 +40,25 @@ LEARN_RETRY_SECONDS = 300.0
 def queue_limits(loaded: LoadedConfig) -> QueueLimits:
     per_team = loaded.service.webhook_queue_limit
     return QueueLimits(per_team, per_team * max(QUEUE_TOTAL_PER_TEAM_LIMIT, len(loaded.teams)))
+
+
+def webhook_route(receiver: WebhookReceiver) -> PrefixRoute:
+    """``/hooks/...`` as a route of the service's HTTP server: POST only."""
+
+    def route(request: WebRequest) -> WebAnswer:
+        if request.method != "POST":
+            return WebAnswer(405, "text/plain; charset=utf-8", b"POST only\n", (("Allow", "POST"),))
+        try:
+            status, content_type, body = receiver.handle(
+                request.path, request.headers, request.body
+            )
+        except Exception:
+            # The route only: a path may hold a secret token (/hooks/jira/<token>).
+            get_logger().exception("webhook.failed", route=PREFIX)
+            raise
+        return WebAnswer(status, content_type, body)
+
+    return route
 
 
 def webhook_receiver(

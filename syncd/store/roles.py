@@ -12,6 +12,7 @@ from typing import Any, Protocol, Self, TypeVar
 
 from syncd.fencing import Fence
 from syncd.http.budget import BudgetState
+from syncd.judge.snapshots import DailySnapshot
 from syncd.model import ActionItem, KnownItem
 from syncd.store.records import (
     DigestPost,
@@ -166,6 +167,13 @@ class NudgeStore(Protocol):
         error: str | None = None,
     ) -> bool: ...
     def nudges(self, team: str) -> list[NudgeRecord]: ...
+
+
+class SnapshotStore(Protocol):
+    """Each team's figures once a day (the status page's charts)."""
+
+    def add_snapshot(self, snapshot: DailySnapshot) -> bool: ...
+    def snapshots(self, team: str, *, since: date) -> list[DailySnapshot]: ...
 
 
 class LeaseStore(Protocol):

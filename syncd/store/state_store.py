@@ -17,6 +17,7 @@ from syncd.store.lease_records import BudgetRecords, LeaseRecords
 from syncd.store.mirror_state_records import MirrorStateRecords
 from syncd.store.nudge_records import NudgeRecords
 from syncd.store.run_records import RunRecords
+from syncd.store.snapshot_records import SnapshotRecords
 from syncd.store.sync_request_records import SyncRequestRecords
 
 
@@ -27,6 +28,7 @@ class StateStore(
     IntentLedger,
     DigestPostRecords,
     NudgeRecords,
+    SnapshotRecords,
     LeaseRecords,
     BudgetRecords,
     SyncRequestRecords,

@@ -1,4 +1,4 @@
-"""Statements for sync requests (revision 0012): record a webhook's request for a team's sync,
+"""Statements for sync requests (revision 0014): record a webhook's request for a team's sync,
 read what is pending, settle it, prune old rows.
 
 Each function runs inside a transaction its caller opened; none commits. The pending query

@@ -285,7 +285,27 @@ nudges = Table(
     CheckConstraint("status IN ('claimed', 'sent', 'failed', 'unknown', 'refused')", name="status"),
 )
 
-# -- sync requests (revision 0012) -----------------------------------------------------------
+# -- the status page's daily snapshots (revision 0013) ---------------------------------------
+# One row per team and team day, taken by the service's first sync of that day (a restart or a
+# second replica finds the row and leaves it): the figures the status page's charts draw.
+
+status_snapshots = Table(
+    "status_snapshots",
+    metadata,
+    Column("team", String, primary_key=True),
+    Column("day", Date, primary_key=True),  # the team's calendar day
+    Column("taken_at", UTCDateTime, nullable=False),
+    Column("items", Integer, nullable=False),  # counted items (orphaned ones left out)
+    Column("open", Integer, nullable=False),
+    Column("done", Integer, nullable=False),
+    Column("overdue", Integer, nullable=False),
+    Column("due_soon", Integer, nullable=False),
+    Column("on_time", Integer, nullable=False),
+    Column("timed", Integer, nullable=False),  # done items with a due date and a done day
+    Column("open_ages", json_column_type(), nullable=False),  # {bucket label: open items}
+)
+
+# -- sync requests (revision 0014) -----------------------------------------------------------
 # One row per (webhook delivery, team) that asked for the team's sync: any replica records it,
 # the replica holding the team's lease runs one sync for all of a team's pending rows and marks
 # them done. The key de-duplicates a delivery across replicas and restarts; old rows are pruned.

@@ -40,7 +40,8 @@ from syncd.webhooks.recorder import Recorder
 from syncd.webhooks.route import HookTarget, caused_by_syncd, teams_for
 from syncd.webhooks.verify import signature_matches, token_matches
 
-PREFIX = "/hooks/"
+PREFIX = "/hooks"
+MAX_WEBHOOK_BYTES = 1024 * 1024  # GitHub's push events run to hundreds of KiB; beyond, 413
 GITHUB_SECRET_ENV = "SYNCD_GITHUB_WEBHOOK_SECRET"
 JIRA_TOKEN_ENV = "SYNCD_JIRA_WEBHOOK_TOKEN"
 JIRA_SECRET_ENV = "SYNCD_JIRA_WEBHOOK_SECRET"  # optional: Jira Cloud admin webhooks sign too
@@ -111,7 +112,7 @@ class WebhookReceiver:
 
     def handle(self, path: str, headers: Mapping[str, str], body: bytes) -> Answer:
         """``headers`` with lower-case names; ``body`` as received (signatures cover it)."""
-        endpoint, _, rest = path.removeprefix(PREFIX).partition("/")
+        endpoint, _, rest = path.removeprefix(PREFIX + "/").partition("/")
         if endpoint == GITHUB and not rest:
             return self._signed(GITHUB, self._secrets.github, "x-hub-signature-256", headers, body)
         if endpoint == GENERIC and not rest:

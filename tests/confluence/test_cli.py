@@ -20,7 +20,7 @@ ALICE = "557058:2f0e4b7c-1a2b-4c3d-9e8f-000000000a11"
 TASKS = "task-list-with-assignees.xml"
 
 
-def _config(root: Path, wiki: FakeConfluence, jira: FakeJira) -> str:
+def team_file(root: Path, wiki: FakeConfluence, jira: FakeJira, source_extra: str = "") -> str:
     team = root / "payments.yaml"
     team.write_text(
         f"""\
@@ -32,7 +32,7 @@ sources:
     deployment: cloud
     auth: {{email: {wiki.email}, token: "${{CONFLUENCE_TOKEN}}"}}
     space: PAY
-tracker:
+{source_extra}tracker:
   type: jira
   url: {jira.url}
   deployment: cloud
@@ -46,7 +46,7 @@ people:
     return str(team)
 
 
-def _run(root: Path, wiki: FakeConfluence, jira: FakeJira, token: str, *args: str) -> Any:
+def run_cli(root: Path, wiki: FakeConfluence, jira: FakeJira, token: str, *args: str) -> Any:
     env = {
         "SYNCD_STATE_DIR": str(root / "state"),
         "CONFLUENCE_TOKEN": token,
@@ -64,8 +64,8 @@ def test_check_online_reads_the_space(
     tmp_path: Path, fake_confluence: FakeConfluence, fake_jira: FakeJira
 ) -> None:
     seed(fake_confluence)
-    config = _config(tmp_path, fake_confluence, fake_jira)
-    checked = _run(tmp_path, fake_confluence, fake_jira, fake_confluence.token,
+    config = team_file(tmp_path, fake_confluence, fake_jira)
+    checked = run_cli(tmp_path, fake_confluence, fake_jira, fake_confluence.token,
                    "check", "--config", config, "--online")  # fmt: skip
     assert "ok payments/wiki: 11 document(s) readable, 0 skipped" in " ".join(
         checked.stdout.split()
@@ -77,8 +77,8 @@ def test_check_online_says_the_credentials_were_refused(
 ) -> None:
     seed(fake_confluence)
     fake_confluence.echo_requests = True
-    config = _config(tmp_path, fake_confluence, fake_jira)
-    checked = _run(tmp_path, fake_confluence, fake_jira, "a-revoked-token-value",
+    config = team_file(tmp_path, fake_confluence, fake_jira)
+    checked = run_cli(tmp_path, fake_confluence, fake_jira, "a-revoked-token-value",
                    "check", "--config", config, "--online")  # fmt: skip
     said = " ".join(checked.stdout.split())
     assert checked.exit_code == 1
@@ -89,8 +89,8 @@ def test_a_dry_run_lists_the_items_with_owners_resolved(
     tmp_path: Path, fake_confluence: FakeConfluence, fake_jira: FakeJira
 ) -> None:
     seed(fake_confluence)
-    config = _config(tmp_path, fake_confluence, fake_jira)
-    synced = _run(tmp_path, fake_confluence, fake_jira, fake_confluence.token,
+    config = team_file(tmp_path, fake_confluence, fake_jira)
+    synced = run_cli(tmp_path, fake_confluence, fake_jira, fake_confluence.token,
                   "sync", "--config", config, "--dry-run", "--json")  # fmt: skip
     items = json.loads(synced.stdout)["teams"]["payments"]["items"]
     canary = next(i for i in items if i["title"].startswith("Canary configuration"))
@@ -103,13 +103,13 @@ def test_a_dry_run_lists_the_items_with_owners_resolved(
 
 
 def _sync(root: Path, wiki: FakeConfluence, jira: FakeJira, config: str) -> dict[str, Any]:
-    synced = _run(root, wiki, jira, wiki.token, "sync", "--config", config, "--json")
+    synced = run_cli(root, wiki, jira, wiki.token, "sync", "--config", config, "--json")
     team: dict[str, Any] = json.loads(synced.stdout)["teams"]["payments"]
     return team
 
 
 def _status(root: Path, wiki: FakeConfluence, jira: FakeJira, config: str) -> list[Any]:
-    shown = _run(root, wiki, jira, wiki.token, "status", "--config", config, "--json")
+    shown = run_cli(root, wiki, jira, wiki.token, "status", "--config", config, "--json")
     items: list[Any] = json.loads(shown.stdout)["teams"]["payments"]["items"]
     return items
 
@@ -118,7 +118,7 @@ def test_a_reworded_task_keeps_its_issue_and_a_failed_page_orphans_nothing(
     tmp_path: Path, fake_confluence: FakeConfluence, fake_jira: FakeJira
 ) -> None:
     page = fake_confluence.state.add_page("PAY", "Indexing lag", fixture(TASKS))
-    config = _config(tmp_path, fake_confluence, fake_jira)
+    config = team_file(tmp_path, fake_confluence, fake_jira)
     first = _sync(tmp_path, fake_confluence, fake_jira, config)
     assert first["created"] == 2  # the third task is done: recorded, not opened
     ids = {i["title"]: i["id"] for i in _status(tmp_path, fake_confluence, fake_jira, config)}

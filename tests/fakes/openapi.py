@@ -240,9 +240,12 @@ class OpenApiContract:
             return [f"{where}: a JSON body is required"] if request_body.get("required") else []
         if self._drops_null_fields and isinstance(body, dict):
             body = {k: v for k, v in body.items() if v is not None}
-        validator = self._validator(
-            "paths", template, verb, "requestBody", "content", "application/json", "schema"
-        )
+        # Where the body is described: inline, or a shared `components/requestBodies` entry.
+        location = ["paths", template, verb, "requestBody"]
+        reference = operation.get("requestBody")
+        if isinstance(reference, dict) and "$ref" in reference:
+            location = reference["$ref"].removeprefix("#/").split("/")
+        validator = self._validator(*location, "content", "application/json", "schema")
         return schema_errors(validator, body, f"{where} body")
 
     def validate_response(

@@ -54,6 +54,7 @@ class Refused(Exception):
 class _Call:
     params: dict[str, str]
     query: dict[str, list[str]]
+    body: Any = None  # a PUT's JSON
 
     def arg(self, name: str, default: str | None = None) -> str | None:
         values = self.query.get(name)
@@ -95,6 +96,9 @@ class FakeConfluence(LoopbackFake):
         self.faults = FaultPlan(latency=latency)
         # Fewer results an answer than asked for, as a server may give: for paging tests.
         self.page_cap: int | None = None
+        # Called with the page before an update is checked: a test saves the page "by a
+        # person" here, between syncd's read and its write (a concurrent edit).
+        self.before_update: Callable[[Page], None] | None = None
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         return _make_handler(self)
@@ -129,19 +133,24 @@ class FakeConfluence(LoopbackFake):
         raise Refused(401, "Unauthorized; scope does not match")
 
     def dispatch(
-        self, path: str, query: dict[str, list[str]], authorization: str | None
+        self,
+        path: str,
+        query: dict[str, list[str]],
+        authorization: str | None,
+        method: str = "GET",
+        body: Any = None,
     ) -> tuple[Reply, str | None]:
         prefix, routes = (CLOUD_API, CLOUD_ROUTES) if self.mode == "cloud" else (DC_API, DC_ROUTES)
         if not path.startswith(prefix + "/"):
             return self.error(404, f"no such path: {path}"), None
-        found = routes.find("GET", path[len(prefix) :])
+        found = routes.find(method, path[len(prefix) :])
         if isinstance(found, list):
             return self.error(405 if found else 404, f"no such path: {path}"), None
-        endpoint = f"GET {prefix}{found.route.template}"
+        endpoint = f"{method} {prefix}{found.route.template}"
         try:
             self.authenticate(authorization)
             handler = getattr(FakeConfluence, found.route.handler)
-            reply: Reply = handler(self, _Call(found.params, query))
+            reply: Reply = handler(self, _Call(found.params, query, body))
             return reply, endpoint
         except Refused as exc:
             return self.error(exc.status, exc.message), endpoint
@@ -226,6 +235,30 @@ class FakeConfluence(LoopbackFake):
         ]
         return self._cloud_list(call, f"/labels/{call.params['id']}/pages", pages)
 
+    @CLOUD_ROUTES.route("PUT", "/pages/{id}")
+    def cloud_update(self, call: _Call) -> Reply:
+        page = self._updated(call, lambda b: _field(b, "body", "value"))
+        return Reply(200, self.state.cloud_page(page, body=False))
+
+    def _updated(self, call: _Call, body_of: Callable[[dict[str, Any]], Any]) -> Page:
+        """A page update as Confluence checks it: the next version number, or 409."""
+        page = self._readable(call.params["id"], ["current"])
+        sent = call.body
+        if not isinstance(sent, dict) or not isinstance(sent.get("title"), str):
+            raise Refused(400, "a page update needs its title")
+        value, number = body_of(sent), _field(sent, "version", "number")
+        if not isinstance(value, str) or not isinstance(number, int):
+            raise Refused(400, "a page update needs its body and version.number")
+        if self.before_update is not None:
+            self.before_update(page)
+        if number != page.version + 1:
+            raise Refused(
+                409, f"Version must be incremented when updating a page (at {page.version})"
+            )
+        page.body, page.title, page.version = value, sent["title"], number
+        page.modified = self.state.clock()
+        return page
+
     def _readable(self, page_id: str, statuses: list[str]) -> Page:
         page = self.state.pages.get(page_id)
         wanted = "any" in statuses or (page is not None and page.status in statuses)
@@ -302,6 +335,13 @@ class FakeConfluence(LoopbackFake):
         body = {"id": int(space.id), "key": space.key, "name": space.name, "type": "global"}
         return Reply(200, {**body, "_links": {"webui": f"/display/{space.key}"}})
 
+    @DC_ROUTES.route("PUT", "/content/{id}")
+    def dc_update(self, call: _Call) -> Reply:
+        if isinstance(call.body, dict) and call.body.get("type") != "page":
+            raise Refused(400, "type must be page")
+        page = self._updated(call, lambda b: _field(b, "body", "storage", "value"))
+        return Reply(200, self.state.dc_page(page, self.root_url, body=False))
+
     @DC_ROUTES.route("GET", "/content/{id}")
     def dc_page(self, call: _Call) -> Reply:
         page = self._readable(call.params["id"], call.list_arg("status") or ["current"])
@@ -328,9 +368,11 @@ def _make_handler(fake: FakeConfluence) -> type[BaseHTTPRequestHandler]:
 
             def answer() -> Reply:
                 nonlocal endpoint
-                if self.command != "GET":
-                    return fake.error(405, "only GET is served")
-                reply, endpoint = fake.dispatch(path, query, self.headers.get("Authorization"))
+                if self.command not in ("GET", "PUT"):
+                    return fake.error(405, "only GET and PUT are served")
+                reply, endpoint = fake.dispatch(
+                    path, query, self.headers.get("Authorization"), self.command, body
+                )
                 return reply
 
             reply, garbage = self.answer_through(fake, fault, _fault_reply, answer)
@@ -351,6 +393,13 @@ def _make_handler(fake: FakeConfluence) -> type[BaseHTTPRequestHandler]:
             self.send_answer(fake, reply, garbage, "application/json;charset=UTF-8")
 
     return _Handler
+
+
+def _field(data: dict[str, Any], *path: str) -> Any:
+    value: Any = data
+    for name in path:
+        value = value.get(name) if isinstance(value, dict) else None
+    return value
 
 
 def _fault_reply(fault: Fault) -> Reply:
