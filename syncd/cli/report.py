@@ -8,7 +8,8 @@ from typing import Any
 from syncd.cli.status_totals import row_state
 from syncd.cycle.team_cycle import TeamRun
 from syncd.execute.mirror_team import MirrorOutcome
-from syncd.mirror.operations import operation_as_json
+from syncd.mirror.operations import CloseIssue, CreateIssue, operation_as_json
+from syncd.mirror.review import is_review
 from syncd.model import ActionItem, DocumentFailure, Flag, Status, TrackerAssignee
 from syncd.reconcile.store_plan import count_plan
 from syncd.store import StoredItem, TrackerLink
@@ -176,6 +177,17 @@ def mirror_counts(mirror: MirrorOutcome | None, *, dry_run: bool) -> dict[str, i
     }
 
 
+def review_counts(mirror: MirrorOutcome, *, dry_run: bool) -> dict[str, int]:
+    """Follow-up review issues created and closed (in a dry run: planned)."""
+    if dry_run and mirror.plan is not None:
+        creates = mirror.plan.of_type(CreateIssue)
+        return {
+            "created": sum(1 for c in creates if is_review(c.item_id)),
+            "closed": len(mirror.plan.of_type(CloseIssue)),
+        }
+    return {"created": mirror.reviews_created, "closed": mirror.reviews_closed}
+
+
 def sync_json(runs: Iterable[TeamRun], *, dry_run: bool) -> dict[str, Any]:
     teams: dict[str, Any] = {}
     for run in runs:
@@ -195,6 +207,8 @@ def sync_json(runs: Iterable[TeamRun], *, dry_run: bool) -> dict[str, Any]:
             entry["tracker_note"] = run.tracker.note
         if run.nudges is not None:  # the team has nudges configured
             entry["nudges"] = [nudge.as_json() for nudge in run.nudges]
+        if mirror is not None and mirror.reviews:
+            entry["reviews"] = review_counts(mirror, dry_run=dry_run)
         if mirror is not None and mirror.deferred is not None:
             # Left for a later cycle: the tracker account's budget is spent until ``until``.
             entry["deferred"] = mirror.deferred.as_json()

@@ -18,9 +18,11 @@ from pydantic import BaseModel, SecretStr
 from syncd import plugins
 from syncd.config.loader import LoadedTeam
 from syncd.cycle.budget_ledger import StoreLedger
+from syncd.cycle.digest_inputs import judge_policy
 from syncd.cycle.progress import ProgressListener, waits_of_team
 from syncd.execute.intent_settling import IntentSettling
 from syncd.execute.mirror_team import MirrorOutcome, mirror_team
+from syncd.execute.reviews import ReviewIssues
 from syncd.http.budget import rate_scale
 from syncd.model import Status
 from syncd.reconcile.team_items import TeamItems
@@ -169,4 +171,10 @@ def _mirror(
         recreate_missing=recreate_missing,
         settling=settling,
         replica=settling.holder if settling is not None else None,
+        reviews=_review_issues(team),
     )
+
+
+def _review_issues(team: LoadedTeam) -> ReviewIssues | None:
+    """The team's follow-up review issues, when its policy asks for them."""
+    return ReviewIssues(judge_policy(team)) if team.config.policy.review_issues else None
