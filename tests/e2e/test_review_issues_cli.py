@@ -200,9 +200,7 @@ def test_a_team_without_the_policy_gets_no_review_issue(tmp_path: Path) -> None:
 
 
 def _review_create_sent(ws: Workspace, since: int) -> bool:
-    return any(
-        r.method == "POST" and REVIEW in str(r.body) for r in list(ws.fake.requests)[since:]
-    )
+    return any(r.method == "POST" and REVIEW in str(r.body) for r in list(ws.fake.requests)[since:])
 
 
 def test_killed_just_after_sending_the_reviews_create_leaves_one_review(
