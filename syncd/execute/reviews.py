@@ -18,6 +18,7 @@ from syncd.execute.outcome import WriteTally
 from syncd.execute.writes import apply_plan
 from syncd.http import AuthError, HttpError
 from syncd.judge.policy import JudgePolicy
+from syncd.judge.postmortems import review_date
 from syncd.mirror.model import IssueSnapshot, MirrorRecord
 from syncd.mirror.operations import CloseIssue, CreateIssue
 from syncd.mirror.plan_result import Plan, PlanCounts
@@ -62,7 +63,7 @@ def plan_reviews(
         reading.items,
         issues,
         reviewed=[item_id for item_id in links if is_review(item_id)],
-        policy=reviews.policy,
+        review_date=lambda day: review_date(day, reviews.policy),
         marker=ctx.tracker.marker,
         labels=ctx.tracker.labels,
     )

@@ -18,9 +18,8 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 
-from syncd.judge.policy import JudgePolicy
-from syncd.judge.postmortems import review_date
 from syncd.mirror.model import DesiredIssue, IssueFields, IssueOrigin, IssueSnapshot, MirrorRecord
 from syncd.mirror.operations import CloseIssue, MarkDone, MarkReopened, Operation
 from syncd.mirror.render import summary_text
@@ -89,14 +88,16 @@ def wanted_reviews(
     issues: Mapping[str, ItemIssue],
     *,
     reviewed: Collection[str],
-    policy: JudgePolicy,
+    review_date: Callable[[date], date],
     marker: Callable[[str], str],
     labels: frozenset[str],
 ) -> list[WantedReview]:
     """The reviews of the team's postmortems, in the order their first items come.
 
-    ``reviewed``: review ids that already have an issue (kept in step whatever their items'
-    state). Any other postmortem gets one only while one of its items is open.
+    ``review_date``: the postmortem's date to its review date (the team's policy,
+    ``syncd.judge.postmortems.review_date``). ``reviewed``: review ids that already have an
+    issue (kept in step whatever their items' state). Any other postmortem gets one only while
+    one of its items is open.
     """
     by_postmortem: dict[tuple[str, str], list[ActionItem]] = {}
     for item in items:
@@ -111,7 +112,7 @@ def wanted_reviews(
         desired = DesiredIssue(
             item_id=rid,
             marker=marker(rid),
-            fields=review_fields(postmortem, its_items, issues, policy, labels),
+            fields=review_fields(postmortem, its_items, issues, review_date, labels),
             assignee_known=False,  # syncd knows no postmortem owner: never sets one
             done_in_source=False,  # the review's status is written by syncd (CloseIssue)
             referenced_key=None,
@@ -134,10 +135,10 @@ def review_fields(
     postmortem: Postmortem,
     items: Sequence[ActionItem],
     issues: Mapping[str, ItemIssue],
-    policy: JudgePolicy,
+    review_date: Callable[[date], date],
     labels: frozenset[str],
 ) -> IssueFields:
-    due = review_date(postmortem.date, policy) if postmortem.date is not None else None
+    due = review_date(postmortem.date) if postmortem.date is not None else None
     return IssueFields(
         summary=summary_text(TITLE_PREFIX + postmortem.title),
         description=review_text(postmortem, items, issues),

@@ -8,6 +8,7 @@ from datetime import date
 import pytest
 
 from syncd.judge.policy import JudgePolicy
+from syncd.judge.postmortems import review_date
 from syncd.mirror.model import DesiredIssue
 from syncd.mirror.operations import CloseIssue, MarkDone, MarkReopened
 from syncd.mirror.planner import plan
@@ -50,7 +51,7 @@ def _wanted(
             items,
             issues,
             reviewed=reviewed,
-            policy=policy or JudgePolicy(),
+            review_date=lambda day: review_date(day, policy or JudgePolicy()),
             marker=lambda i: f"syncd-{i}",
             labels=LABELS,
         )
@@ -124,7 +125,7 @@ def test_a_review_is_closed_once_when_every_item_is_done() -> None:
         items,
         item_issues(items, {}, {}),
         reviewed={rid},
-        policy=JudgePolicy(),
+        review_date=lambda day: review_date(day, JudgePolicy()),
         marker=lambda i: f"syncd-{i}",
         labels=LABELS,
     )
