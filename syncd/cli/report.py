@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from syncd.cli.status_totals import row_state
 from syncd.cycle.team_cycle import TeamRun
 from syncd.execute.mirror_team import MirrorOutcome
+from syncd.judge.recurrence import ItemRecurrence, Key
 from syncd.mirror.operations import CloseIssue, CreateIssue, operation_as_json
 from syncd.mirror.review import is_review
 from syncd.model import ActionItem, DocumentFailure, Flag, Status, TrackerAssignee
@@ -92,6 +93,16 @@ def stored_item_json(
     out["last_seen"] = item.last_seen.isoformat()
     out["orphaned_at"] = item.orphaned_at.isoformat() if item.orphaned_at else None
     out["state"] = row_state(item, link).value
+    return out
+
+
+def with_recurrence(
+    out: dict[str, Any], recurring: Mapping[Key, ItemRecurrence], postmortem: Key
+) -> dict[str, Any]:
+    """An item's JSON with ``recurrence``: the open items earlier postmortems left on its
+    postmortem's service (``ItemRecurrence.as_json``), or null."""
+    found = recurring.get(postmortem)
+    out["recurrence"] = found.as_json() if found is not None else None
     return out
 
 
@@ -215,7 +226,10 @@ def sync_json(runs: Iterable[TeamRun], *, dry_run: bool) -> dict[str, Any]:
         if run.reading is not None:
             entry["documents"] = len(run.reading.documents)
             if dry_run:
-                entry["items"] = [item_json(i) for i in run.reading.items]
+                entry["items"] = [
+                    with_recurrence(item_json(i), run.recurrences, (i.source, i.document))
+                    for i in run.reading.items
+                ]
                 entry["plan"] = [{"target": "state_store", **op.as_json()} for op in run.plan]
                 if mirror_plan is not None:
                     entry["plan"] += [

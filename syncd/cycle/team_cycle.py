@@ -21,11 +21,13 @@ from syncd.cycle.nudge_stage import NudgeResult, run_nudge_stage
 from syncd.cycle.progress import ProgressListener
 from syncd.cycle.records import failing_items, finish_cycle, record_reading
 from syncd.cycle.recovery import Recovery, recover_from_tracker
+from syncd.cycle.recurrence_inputs import team_recurrences
 from syncd.cycle.removal_guard import ReadJudgement
 from syncd.cycle.team_reading import MatchedItems, match_items, read_team_sources
 from syncd.cycle.tracker_stage import TrackerStage, Unopened, open_tracker, run_tracker_stage
 from syncd.execute.mirror_team import MirrorOutcome
 from syncd.fencing import LeaseLostError
+from syncd.judge.recurrence import ItemRecurrence, Key
 from syncd.output.failure_streaks import TEAM_CYCLE
 from syncd.output.logs import get_logger, log_failure
 from syncd.reconcile.store_plan import (
@@ -55,6 +57,8 @@ class TeamRun:
     guard: Mapping[str, ReadJudgement] = field(default_factory=dict)
     # The cycle's nudges (planned ones in a dry run); None when the team has none configured.
     nudges: tuple[NudgeResult, ...] | None = None
+    # By postmortem (source, document): earlier postmortems' open items on its service.
+    recurrences: Mapping[Key, ItemRecurrence] = field(default_factory=dict)
 
     @property
     def failed_anything(self) -> bool:
@@ -118,11 +122,13 @@ def sync_team(
         )
         matched = match_items(team, store, read, recovery, today=local_today, progress=progress)
         stored = store.stored_items(name)
+        # Before the reading is recorded: a dry run and a sync see the same recurrences.
+        recurring = team_recurrences(stored, store.links(name), matched.reading, now=now)
         plan = plan_record_changes(matched.reading, [recorded_item(s) for s in stored])
         if not dry_run:
             record_reading(store, name, matched.reading, plan, read.outcomes, now, read.guard)
         writes = _TrackerWrites(now, dry_run, progress, recreate_missing, writer)
-        stage = _mirror_stage(team, matched, stored, store, opened, recovery, writes)
+        stage = _mirror_stage(team, matched, stored, store, opened, recovery, writes, recurring)
         nudges = run_nudge_stage(team, store, opened, stage.outcome, now=now, dry_run=dry_run)
         counts = _counts(matched.reading, plan, stage.outcome)
         if nudges is not None:
@@ -139,6 +145,7 @@ def sync_team(
             elapsed,
             read.guard,
             nudges,
+            recurring,
         )
         return _finish_team_run(run, matched.reading, stage, store, run_id, log, writes)
     except LeaseLostError as exc:
@@ -194,6 +201,7 @@ def _mirror_stage(
     opened: Tracker | Unopened,
     recovery: Recovery,
     writes: _TrackerWrites,
+    recurring: Mapping[Key, ItemRecurrence],
 ) -> TrackerStage:
     """The tracker stage, unless recovery already stopped at the tracker."""
     stage = TrackerStage(MirrorOutcome(stopped=recovery.stopped))
@@ -212,6 +220,7 @@ def _mirror_stage(
             full_read=recovery.read,
             recreate_missing=writes.recreate_missing,
             settling=cycle_settling(team, writes.writer),
+            recurring=recurring,
         )
     if stage.outcome is not None and recovery.known:
         stage.outcome.problems.extend(recovery.problems)

@@ -32,6 +32,7 @@ from syncd.execute.records import mirror_records
 from syncd.execute.reviews import ReviewIssues, apply_reviews, items_only, merged, plan_reviews
 from syncd.execute.writes import apply_plan, restore_markers
 from syncd.http import AuthError, HttpError
+from syncd.judge.recurrence import ItemRecurrence, Key
 from syncd.mirror.model import DesiredIssue, IssueSnapshot, MirrorRecord
 from syncd.mirror.operations import RefuseAdoption
 from syncd.mirror.planner import plan
@@ -79,6 +80,7 @@ def mirror_team(
     recreate_missing: bool = False,
     settling: IntentSettling | None = None,
     reviews: ReviewIssues | None = None,
+    recurring: Mapping[Key, ItemRecurrence] | None = None,
 ) -> MirrorOutcome:
     """Mirror one team's items (and, with ``reviews``, its follow-up review issues). Tracker
     failures are reported in the outcome, never raised.
@@ -89,6 +91,8 @@ def mirror_team(
     ``sync --recreate-missing``); otherwise it is reported only. ``settling`` (a fenced writer):
     other holders' open intents wait until they are old enough to settle
     (``syncd.execute.intent_settling``); a lost lease raises ``LeaseLostError``.
+    ``recurring``: by postmortem, the open items earlier ones left on its service, a line of
+    its items' descriptions (``syncd.cycle.recurrence_inputs``).
     """
     outcome = MirrorOutcome(reviews=reviews is not None)
     log = get_logger(team=team, tracker=tracker.system)
@@ -102,7 +106,14 @@ def mirror_team(
         if not dry_run:
             resolve_open_intents(team, store, tracker, outcome, now, settling)
         read = _read_and_plan(
-            ctx, reading, previous_status, people, mirror_done_items, previous_owner, full_read
+            ctx,
+            reading,
+            previous_status,
+            people,
+            mirror_done_items,
+            previous_owner,
+            full_read,
+            recurring or {},
         )
         if dry_run:
             if reviews is not None and outcome.plan is not None:
@@ -140,6 +151,7 @@ def _read_and_plan(
     mirror_done_items: bool,
     previous_owner: Mapping[str, str | None] | None,
     full_read: ChangedIssues | None,
+    recurring: Mapping[Key, ItemRecurrence],
 ) -> _Read:
     """Read the store and the tracker, and plan (``ctx.outcome.plan``); writes nothing."""
     team, store, tracker, outcome = ctx.team, ctx.store, ctx.tracker, ctx.outcome
@@ -157,6 +169,7 @@ def _read_and_plan(
         outcome,
         known_assignees(records, previous_owner),
         references,
+        recurring,
     )
     referenced = adoption.read_referenced(desired, records, changed.snapshots, tracker)
     outcome.plan = plan(

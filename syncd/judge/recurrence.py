@@ -8,6 +8,7 @@ its document (``Postmortem.service``, comma-separated), compared without case.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -81,11 +82,15 @@ class ItemRecurrence:
             "issues": list(self.issue_keys),
         }
 
-    def line(self) -> str:
+    def line(self, keys_shown: int | None = None) -> str:
+        """The sentence, with the issues' keys (the first ``keys_shown`` of them, then "…")."""
         count = f"{self.open_items} open item{'s' if self.open_items != 1 else ''}"
         many = len(self.earlier)
         text = f"{count} from {many} earlier postmortem{'s' if many != 1 else ''} on {self.service}"
-        return f"{text}: {', '.join(self.issue_keys)}" if self.issue_keys else text
+        keys = list(self.issue_keys[:keys_shown] if keys_shown is not None else self.issue_keys)
+        if len(keys) < len(self.issue_keys):
+            keys.append("…")
+        return f"{text}: {', '.join(keys)}" if keys else text
 
 
 def recurrences(states: Sequence[ItemState], new_since: datetime) -> tuple[Recurrence, ...]:
@@ -109,11 +114,19 @@ def item_recurrences(items: Sequence[SeenItem]) -> dict[Key, ItemRecurrence]:
         key = _key(recurrence.postmortem)
         if key in found:
             continue
-        issues = [k for p in recurrence.earlier for k in sorted(keys.get(_key(p), ()))]
+        issues = [
+            k for p in recurrence.earlier for k in sorted(keys.get(_key(p), ()), key=_by_number)
+        ]
         found[key] = ItemRecurrence(
             recurrence.service, recurrence.open_items, recurrence.earlier, tuple(issues)
         )
     return found
+
+
+def _by_number(key: str) -> tuple[str | int, ...]:
+    """PAY-9 before PAY-10, owner/repo#9 before owner/repo#10."""
+    parts = re.split(r"(\d+)", key)
+    return tuple(int(p) if p.isdigit() else p for p in parts)
 
 
 def _key(postmortem: Postmortem) -> Key:

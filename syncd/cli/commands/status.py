@@ -16,11 +16,12 @@ from syncd.cli import streams
 from syncd.cli.command_setup import clock_or_exit, load_or_exit, open_store_or_exit
 from syncd.cli.console import render_status
 from syncd.cli.options import ConfigOption, JsonOption, TeamOption
-from syncd.cli.report import stored_item_json
+from syncd.cli.report import stored_item_json, with_recurrence
 from syncd.cli.status_filters import StatusFilter, keep_items
-from syncd.cli.status_totals import RowState, StatusTotals, row_state, status_totals
+from syncd.cli.status_totals import StatusTotals, status_totals
 from syncd.config.loader import LoadedConfig
-from syncd.judge.recurrence import ItemRecurrence, SeenItem, item_recurrences
+from syncd.cycle.recurrence_inputs import team_recurrences
+from syncd.judge.recurrence import ItemRecurrence
 from syncd.model import TrackerAssignee
 from syncd.store import RunRecord, SourceRead, StateStore, StoredItem, TrackerLink
 
@@ -132,20 +133,8 @@ def _read_teams(loaded: LoadedConfig, store: StateStore, team: str | None) -> _S
         t.config.team: held_source_reads(t, store) for t in loaded.teams if t.config.team in names
     }
     dues = {name: tracker_dues(store.bases(name)) for name in names}
-    recurring = {name: _recurring(items[name], links[name]) for name in names}
+    recurring = {name: team_recurrences(items[name], links[name]) for name in names}
     return _StoredTeams(names, items, links, holders, intents, runs, held, dues, recurring)
-
-
-def _recurring(
-    items: list[StoredItem], links: dict[str, TrackerLink]
-) -> dict[tuple[str, str], ItemRecurrence]:
-    seen = []
-    for item in items:
-        link = links.get(item.id)
-        is_open = row_state(item, link) is RowState.OPEN
-        postmortem = item.to_action_item().postmortem
-        seen.append(SeenItem(postmortem, item.first_seen, is_open, link.key if link else None))
-    return item_recurrences(seen)
 
 
 def _narrowed(
@@ -176,9 +165,7 @@ def _team_json(stored: _StoredTeams, totals: dict[str, StatusTotals], name: str)
     items = []
     for i in stored.items[name]:
         out = stored_item_json(i, stored.links[name].get(i.id), stored.holders[name].get(i.id))
-        found = recurring.get((i.source, i.document))
-        out["recurrence"] = found.as_json() if found is not None else None
-        items.append(out)
+        items.append(with_recurrence(out, recurring, (i.source, i.document)))
     return {
         "items": items,
         "totals": totals[name].json(),
