@@ -92,7 +92,7 @@ def status(ws: Workspace, *extra: str) -> str:
         check=False,
     )
     assert done.returncode == 0, done.stderr.decode(errors="replace")[-3000:]
-    return done.stdout.decode()
+    return str(done.stdout.decode())
 
 
 def by_title(items: list[dict[str, Any]]) -> dict[str, Any]:
@@ -123,7 +123,8 @@ def test_a_new_postmortem_on_a_service_with_open_items_shows_them_in_its_issues(
         EARLIER[2]: None,
         OTHER[1]: None,
     }
-    line = f"Recurring: 2 open items from 1 earlier postmortem on Checkout-API: {', '.join(earlier_keys)}"
+    keys = ", ".join(earlier_keys)
+    line = f"Recurring: 2 open items from 1 earlier postmortem on Checkout-API: {keys}"
     creates = [op for op in preview["plan"] if op.get("op") == "create"]
     assert {op["fields"]["summary"] for op in creates} == set(NEW[1:])
     assert all(line in op["fields"]["description"] for op in creates)

@@ -221,3 +221,42 @@ def test_killed_just_after_sending_the_reviews_create_leaves_one_review(
     workspace.sync()
     assert_one_issue_per_marker(workspace, ITEMS + DOCUMENTS)
     assert len(reviews(workspace)) == DOCUMENTS
+
+
+def test_a_jira_workflow_without_a_way_into_done_is_reported_and_nothing_else_stops(
+    tmp_path: Path,
+) -> None:
+    with tracker_workspace(tmp_path, "jira") as ws:
+        assert isinstance(ws, JiraWorkspace)
+        write_postmortems(tmp_path / "docs", DOCUMENTS, ITEMS_PER_DOCUMENT)
+        ws.write_config()
+        with (ws.config / "teams" / "payments.yaml").open("a", encoding="utf-8") as out:
+            out.write("policy:\n  review_issues: true\n")
+        ws.sync()
+        ws.fake.state.withheld_transitions.add("31")  # the workflow's only way into Done
+        close_item_issues(ws, "Cap consumer 0-")
+        # In the same cycle, a new postmortem: its item and its review are still created.
+        (tmp_path / "docs" / "2026-10-20-outage.md").write_text(
+            "# Outage\n\n## Action items\n\n- [ ] Add an outage alert @alice due 2026-12-01\n",
+            encoding="utf-8",
+        )
+        review_key = reviews(ws)[f"{REVIEW}Incident 0"][0]
+
+        runs = [ws.sync(), ws.sync()]
+        for run in runs:  # reported every cycle while it lasts, and only it
+            [error] = run["errors"]
+            assert review_key in error["error"]
+            assert "offers no transition into a Done status" in error["error"]
+            assert run["reviews"]["closed"] == 0
+        assert runs[0]["created"] == 2 and runs[0]["reviews"]["created"] == 1
+        assert (runs[1]["created"], runs[1]["updated"]) == (0, 0)
+        found = reviews(ws)
+        assert sorted(found) == [f"{REVIEW}Incident 0", f"{REVIEW}Incident 1", f"{REVIEW}Outage"]
+        assert "2 of 2 done" in found[f"{REVIEW}Incident 0"][1]  # its text kept in step
+        assert not found[f"{REVIEW}Incident 0"][2]
+        assert_one_issue_per_marker(ws, ITEMS + DOCUMENTS + 2)
+
+        ws.fake.state.withheld_transitions.clear()  # an admin fixes the workflow
+        fixed = ws.sync()
+        assert (fixed["errors"], fixed["reviews"]) == ([], {"created": 0, "closed": 1})
+        assert reviews(ws)[f"{REVIEW}Incident 0"][2]
