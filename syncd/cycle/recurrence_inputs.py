@@ -16,6 +16,14 @@ from syncd.reconcile.team_items import TeamItems
 from syncd.store import StoredItem, TrackerLink
 
 
+def names_a_service(stored: Sequence[StoredItem], reading: TeamItems | None = None) -> bool:
+    """Whether any postmortem names a service: else nothing can recur (and a sync need not
+    read the links for it)."""
+    return any(s.postmortem_service for s in stored) or (
+        reading is not None and any(i.postmortem.service for i in reading.items)
+    )
+
+
 def team_recurrences(
     stored: Sequence[StoredItem],
     links: Mapping[str, TrackerLink],
@@ -30,11 +38,9 @@ def team_recurrences(
     one read is no longer orphaned, one gone from its document now is). An item is open unless
     its document or its issue says done, or it is orphaned.
     """
+    if not names_a_service(stored, reading):
+        return {}
     read = {i.id: i for i in reading.items} if reading is not None else {}
-    if not any(s.postmortem_service for s in stored) and not any(
-        i.postmortem.service for i in read.values()
-    ):
-        return {}  # no postmortem names a service: nothing can recur
     gone = {k.id for k in reading.orphaned} if reading is not None else set()
     current: dict[str, tuple[ActionItem, datetime | None, bool]] = {}
     for s in stored:

@@ -21,7 +21,7 @@ from syncd.cycle.nudge_stage import NudgeResult, run_nudge_stage
 from syncd.cycle.progress import ProgressListener
 from syncd.cycle.records import failing_items, finish_cycle, record_reading
 from syncd.cycle.recovery import Recovery, recover_from_tracker
-from syncd.cycle.recurrence_inputs import team_recurrences
+from syncd.cycle.recurrence_inputs import names_a_service, team_recurrences
 from syncd.cycle.removal_guard import ReadJudgement
 from syncd.cycle.team_reading import MatchedItems, match_items, read_team_sources
 from syncd.cycle.tracker_stage import TrackerStage, Unopened, open_tracker, run_tracker_stage
@@ -123,7 +123,11 @@ def sync_team(
         matched = match_items(team, store, read, recovery, today=local_today, progress=progress)
         stored = store.stored_items(name)
         # Before the reading is recorded: a dry run and a sync see the same recurrences.
-        recurring = team_recurrences(stored, store.links(name), matched.reading, now=now)
+        recurring = (
+            team_recurrences(stored, store.links(name), matched.reading, now=now)
+            if names_a_service(stored, matched.reading)
+            else {}
+        )
         plan = plan_record_changes(matched.reading, [recorded_item(s) for s in stored])
         if not dry_run:
             record_reading(store, name, matched.reading, plan, read.outcomes, now, read.guard)
