@@ -206,6 +206,15 @@ class RecordsOrigins(Protocol):
     def record_origin(self, key: str, origin: IssueOrigin) -> None: ...
 
 
+@runtime_checkable
+class ClosesIssues(Protocol):
+    """A tracker that can close an issue as done (Jira: a transition into the Done category;
+    GitHub: closed as completed). Used for follow-up review issues only: an item's issue is
+    closed by people, never by syncd."""
+
+    def close_issue(self, key: str) -> None: ...
+
+
 @dataclass(frozen=True, slots=True)
 class TrackerProblem:
     """Something a person should know about an item's issue; reported, never fatal."""

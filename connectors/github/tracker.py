@@ -185,6 +185,13 @@ class GitHubTracker:
             self._on_issue(number, lambda: self._connection.post(f"{path}/labels", labels))
         return dropped
 
+    def close_issue(self, key: str) -> None:
+        """Closed as completed (``ClosesIssues``): one PATCH."""
+        number = self._own_number(key)
+        path = f"{self._issues_path}/{number}"
+        state = {"state": "closed", "state_reason": "completed"}
+        self._on_issue(number, lambda: self._connection.patch(path, state, expect=answers.issue))
+
     def _dropped_assignee(
         self, key: str, patch: Mapping[str, Any], answer: Answer
     ) -> dict[str, str]:

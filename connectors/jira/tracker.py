@@ -356,6 +356,25 @@ class JiraTracker:
         }
         self._connection.post(f"issue/{quote(key, safe='')}/remotelink", body)
 
+    def close_issue(self, key: str) -> None:
+        """Into the Done category (``ClosesIssues``): the first transition the issue offers
+        that leads there; an issue already done is left as it is. Two requests."""
+        path = f"issue/{quote(key, safe='')}/transitions"
+        offered = self._on_issue(key, lambda: self._connection.get(path))
+        transitions = offered.get("transitions") if isinstance(offered, dict) else None
+        listed = transitions if isinstance(transitions, list) else []
+        done = [t for t in listed if _leads_to_done(t)]
+        if done:
+            body = {"transition": {"id": str(done[0]["id"])}}
+            self._on_issue(key, lambda: self._connection.post(path, body))
+            return
+        raise PermanentError(
+            f"{key} offers no transition into a Done status to syncd's account",
+            service="jira",
+            method="GET",
+            url=self._connection.url(path),
+        )
+
     def post_nudge(self, key: str, *, mention: str | None, text: str) -> None:
         body = nudge_comment_body(self._connection.deployment, mention, text)
         self._connection.post(f"issue/{quote(key, safe='')}/comment", {"body": body})
@@ -394,6 +413,14 @@ class JiraTracker:
             self.settings.issue_type,
             self.labels,
         )
+
+
+def _leads_to_done(transition: object) -> bool:
+    if not isinstance(transition, dict) or transition.get("id") is None:
+        return False
+    to = transition.get("to")
+    category = to.get("statusCategory") if isinstance(to, dict) else None
+    return isinstance(category, dict) and category.get("key") == "done"
 
 
 def _has_marker(issue: Mapping[str, Any]) -> bool:

@@ -2,13 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from syncd.cli.status_totals import row_state
 from syncd.cycle.team_cycle import TeamRun
 from syncd.execute.mirror_team import MirrorOutcome
-from syncd.mirror.operations import operation_as_json
+from syncd.judge.recurrence import ItemRecurrence, Key
+from syncd.mirror.operations import CloseIssue, CreateIssue, operation_as_json
+from syncd.mirror.review import is_review
 from syncd.model import ActionItem, DocumentFailure, Flag, Status, TrackerAssignee
 from syncd.reconcile.store_plan import count_plan
 from syncd.store import StoredItem, TrackerLink
@@ -94,6 +96,16 @@ def stored_item_json(
     return out
 
 
+def with_recurrence(
+    out: dict[str, Any], recurring: Mapping[Key, ItemRecurrence], postmortem: Key
+) -> dict[str, Any]:
+    """An item's JSON with ``recurrence``: the open items earlier postmortems left on its
+    postmortem's service (``ItemRecurrence.as_json``), or null."""
+    found = recurring.get(postmortem)
+    out["recurrence"] = found.as_json() if found is not None else None
+    return out
+
+
 def failure_json(failure: DocumentFailure) -> dict[str, Any]:
     return {
         "source": failure.source,
@@ -176,6 +188,17 @@ def mirror_counts(mirror: MirrorOutcome | None, *, dry_run: bool) -> dict[str, i
     }
 
 
+def review_counts(mirror: MirrorOutcome, *, dry_run: bool) -> dict[str, int]:
+    """Follow-up review issues created and closed (in a dry run: planned)."""
+    if dry_run and mirror.plan is not None:
+        creates = mirror.plan.of_type(CreateIssue)
+        return {
+            "created": sum(1 for c in creates if is_review(c.item_id)),
+            "closed": len(mirror.plan.of_type(CloseIssue)),
+        }
+    return {"created": mirror.reviews_created, "closed": mirror.reviews_closed}
+
+
 def sync_json(runs: Iterable[TeamRun], *, dry_run: bool) -> dict[str, Any]:
     teams: dict[str, Any] = {}
     for run in runs:
@@ -198,13 +221,18 @@ def sync_json(runs: Iterable[TeamRun], *, dry_run: bool) -> dict[str, Any]:
         if run.write_back is not None:  # a source of the team writes keys back
             entry["written_back"] = sum(w.written for w in run.write_back)
             entry["write_back"] = [w.as_json() for w in run.write_back]
+        if mirror is not None and mirror.reviews:
+            entry["reviews"] = review_counts(mirror, dry_run=dry_run)
         if mirror is not None and mirror.deferred is not None:
             # Left for a later cycle: the tracker account's budget is spent until ``until``.
             entry["deferred"] = mirror.deferred.as_json()
         if run.reading is not None:
             entry["documents"] = len(run.reading.documents)
             if dry_run:
-                entry["items"] = [item_json(i) for i in run.reading.items]
+                entry["items"] = [
+                    with_recurrence(item_json(i), run.recurrences, (i.source, i.document))
+                    for i in run.reading.items
+                ]
                 entry["plan"] = [{"target": "state_store", **op.as_json()} for op in run.plan]
                 if mirror_plan is not None:
                     entry["plan"] += [

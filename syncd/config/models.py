@@ -219,6 +219,13 @@ class Policy(StrictModel):
     mirror_done_items: bool = Field(
         False, description="Open tracker issues for items already done in the document."
     )
+    review_issues: bool = Field(
+        False,
+        description=(
+            "Also open a 'Follow-up review: <postmortem>' issue per postmortem with open items, "
+            "due review_after_days after it, listing its items; closed when all are done."
+        ),
+    )
 
 
 # ---------------------------------------------------------------------------------- digest

@@ -19,6 +19,7 @@ from syncd.cycle.tracker_errors import tracker_failure
 from syncd.http import HttpError
 from syncd.mirror.model import IssueSnapshot
 from syncd.mirror.origin import postmortem_of_description
+from syncd.mirror.review import is_review
 from syncd.model import KnownItem, Status
 from syncd.output.failure_streaks import TRACKER
 from syncd.output.logs import get_logger, log_failure
@@ -135,11 +136,12 @@ class _Rebuilt:
 
 
 def known_items_of_issues(snapshots: Iterable[IssueSnapshot]) -> list[_Rebuilt]:
-    """One known item per marker (the oldest issue when a marker was copied)."""
+    """One known item per marker (the oldest issue when a marker was copied). A follow-up
+    review's issue is no item: the mirror finds it again by its marker."""
     found: dict[str, _Rebuilt] = {}
     for snapshot in sorted(snapshots, key=lambda s: (s.updated, s.key)):
         item_id = _item_of(snapshot)
-        if item_id is None or item_id in found:
+        if item_id is None or item_id in found or is_review(item_id):
             continue
         found[item_id] = _Rebuilt(known_item_of_issue(item_id, snapshot), snapshot.key)
     return list(found.values())

@@ -21,12 +21,14 @@ from syncd.cycle.nudge_stage import NudgeResult, run_nudge_stage
 from syncd.cycle.progress import ProgressListener
 from syncd.cycle.records import failing_items, finish_cycle, record_reading
 from syncd.cycle.recovery import Recovery, recover_from_tracker
+from syncd.cycle.recurrence_inputs import names_a_service, team_recurrences
 from syncd.cycle.removal_guard import ReadJudgement
 from syncd.cycle.team_reading import MatchedItems, match_items, read_team_sources
 from syncd.cycle.tracker_stage import TrackerStage, Unopened, open_tracker, run_tracker_stage
 from syncd.cycle.write_back_stage import SourceWriteBack, run_write_back_stage
 from syncd.execute.mirror_team import MirrorOutcome
 from syncd.fencing import LeaseLostError
+from syncd.judge.recurrence import ItemRecurrence, Key
 from syncd.output.failure_streaks import TEAM_CYCLE
 from syncd.output.logs import get_logger, log_failure
 from syncd.reconcile.store_plan import (
@@ -58,6 +60,8 @@ class TeamRun:
     nudges: tuple[NudgeResult, ...] | None = None
     # Each write-back source's edits (planned ones in a dry run); None when no source writes back.
     write_back: tuple[SourceWriteBack, ...] | None = None
+    # By postmortem (source, document): earlier postmortems' open items on its service.
+    recurrences: Mapping[Key, ItemRecurrence] = field(default_factory=dict)
 
     @property
     def failed_anything(self) -> bool:
@@ -121,11 +125,17 @@ def sync_team(
         )
         matched = match_items(team, store, read, recovery, today=local_today, progress=progress)
         stored = store.stored_items(name)
+        # Before the reading is recorded: a dry run and a sync see the same recurrences.
+        recurring = (
+            team_recurrences(stored, store.links(name), matched.reading, now=now)
+            if names_a_service(stored, matched.reading)
+            else {}
+        )
         plan = plan_record_changes(matched.reading, [recorded_item(s) for s in stored])
         if not dry_run:
             record_reading(store, name, matched.reading, plan, read.outcomes, now, read.guard)
         writes = _TrackerWrites(now, dry_run, progress, recreate_missing, writer)
-        stage = _mirror_stage(team, matched, stored, store, opened, recovery, writes)
+        stage = _mirror_stage(team, matched, stored, store, opened, recovery, writes, recurring)
         nudges = run_nudge_stage(team, store, opened, stage.outcome, now=now, dry_run=dry_run)
         write_back = run_write_back_stage(
             team,
@@ -154,6 +164,7 @@ def sync_team(
             read.guard,
             nudges,
             write_back,
+            recurring,
         )
         return _finish_team_run(run, matched.reading, stage, store, run_id, log, writes)
     except LeaseLostError as exc:
@@ -209,6 +220,7 @@ def _mirror_stage(
     opened: Tracker | Unopened,
     recovery: Recovery,
     writes: _TrackerWrites,
+    recurring: Mapping[Key, ItemRecurrence],
 ) -> TrackerStage:
     """The tracker stage, unless recovery already stopped at the tracker."""
     stage = TrackerStage(MirrorOutcome(stopped=recovery.stopped))
@@ -227,6 +239,7 @@ def _mirror_stage(
             full_read=recovery.read,
             recreate_missing=writes.recreate_missing,
             settling=cycle_settling(team, writes.writer),
+            recurring=recurring,
         )
     if stage.outcome is not None and recovery.known:
         stage.outcome.problems.extend(recovery.problems)

@@ -18,10 +18,13 @@ from pydantic import BaseModel, SecretStr
 from syncd import plugins
 from syncd.config.loader import LoadedTeam
 from syncd.cycle.budget_ledger import StoreLedger
+from syncd.cycle.digest_inputs import judge_policy
 from syncd.cycle.progress import ProgressListener, waits_of_team
 from syncd.execute.intent_settling import IntentSettling
 from syncd.execute.mirror_team import MirrorOutcome, mirror_team
+from syncd.execute.reviews import ReviewIssues
 from syncd.http.budget import rate_scale
+from syncd.judge.recurrence import ItemRecurrence, Key
 from syncd.model import Status
 from syncd.reconcile.team_items import TeamItems
 from syncd.resolve.people import PeopleDirectory
@@ -110,9 +113,11 @@ def run_tracker_stage(
     recreate_missing: bool = False,
     full_read: ChangedIssues | None = None,
     settling: IntentSettling | None = None,
+    recurring: Mapping[Key, ItemRecurrence] | None = None,
 ) -> TrackerStage:
     """Mirror the team into ``tracker``, the cycle's (``open_tracker``), which the caller
-    closes; a tracker that could not be opened is a note, and a failure unless in a dry run."""
+    closes; a tracker that could not be opened is a note, and a failure unless in a dry run.
+    ``recurring``: each postmortem's recurrence, shown in its items' descriptions."""
     if isinstance(tracker, Unopened):
         note = tracker.note(team.config.tracker.type)
         if dry_run or tracker.cannot_mirror:
@@ -133,6 +138,7 @@ def run_tracker_stage(
             full_read=full_read,
             recreate_missing=recreate_missing,
             settling=settling,
+            recurring=recurring,
         )
     )
 
@@ -152,6 +158,7 @@ def _mirror(
     full_read: ChangedIssues | None = None,
     recreate_missing: bool = False,
     settling: IntentSettling | None = None,
+    recurring: Mapping[Key, ItemRecurrence] | None = None,
 ) -> MirrorOutcome:
     return mirror_team(
         team=team.config.team,
@@ -169,4 +176,11 @@ def _mirror(
         recreate_missing=recreate_missing,
         settling=settling,
         replica=settling.holder if settling is not None else None,
+        reviews=_review_issues(team),
+        recurring=recurring,
     )
+
+
+def _review_issues(team: LoadedTeam) -> ReviewIssues | None:
+    """The team's follow-up review issues, when its policy asks for them."""
+    return ReviewIssues(judge_policy(team)) if team.config.policy.review_issues else None

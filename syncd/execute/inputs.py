@@ -7,6 +7,7 @@ from collections.abc import Mapping, Sequence
 
 from syncd.execute import adoption
 from syncd.execute.outcome import MirrorOutcome
+from syncd.judge.recurrence import ItemRecurrence, Key
 from syncd.mirror import render
 from syncd.mirror.model import DesiredIssue, IssueReference, IssueSnapshot, MirrorRecord
 from syncd.mirror.operations import RefuseAdoption
@@ -16,6 +17,9 @@ from syncd.reconcile.team_items import TeamItems
 from syncd.resolve.people import PeopleDirectory
 from syncd.store import TrackerLink
 from syncd.tracker import AssigneeLookup, Tracker, TrackerProblem
+
+# A description names this many of the earlier postmortems' open issues, then "…".
+RECURRENCE_KEYS_SHOWN = 10
 
 
 def marker_hits(
@@ -76,6 +80,7 @@ def desired_issues(
     outcome: MirrorOutcome,
     known_assignees: Mapping[str, tuple[str, str]],
     references: Mapping[str, IssueReference] | None = None,
+    recurring: Mapping[Key, ItemRecurrence] | None = None,
 ) -> list[DesiredIssue]:
     lookups: dict[str, AssigneeLookup] = {}
     desired = []
@@ -114,9 +119,14 @@ def desired_issues(
                 postmortem_link=item.postmortem.url,
                 tracker_system=tracker.system,
                 reference=(references or {}).get(item.id),
+                recurrence=_recurrence_line((recurring or {}).get((item.source, item.document))),
             )
         )
     return desired
+
+
+def _recurrence_line(found: ItemRecurrence | None) -> str | None:
+    return found.line(keys_shown=RECURRENCE_KEYS_SHOWN) if found is not None else None
 
 
 def named_items(reading: TeamItems) -> dict[str, adoption.Named]:

@@ -29,8 +29,10 @@ from syncd.execute.intent_settling import IntentSettling
 from syncd.execute.intents import resolve_open_intents
 from syncd.execute.outcome import MirrorOutcome, WriteTally, report_plan
 from syncd.execute.records import mirror_records
+from syncd.execute.reviews import ReviewIssues, apply_reviews, items_only, merged, plan_reviews
 from syncd.execute.writes import apply_plan, restore_markers
 from syncd.http import AuthError, HttpError
+from syncd.judge.recurrence import ItemRecurrence, Key
 from syncd.mirror.model import DesiredIssue, IssueSnapshot, MirrorRecord
 from syncd.mirror.operations import RefuseAdoption
 from syncd.mirror.planner import plan
@@ -57,6 +59,7 @@ class _Read:
     desired: list[DesiredIssue]
     snapshots: Mapping[str, IssueSnapshot]  # every issue read: changed, by marker, referenced
     restore: tuple[tuple[str, str], ...]  # markers people removed: (key, item id)
+    hits: Mapping[str, IssueSnapshot]  # issues found by marker for ids without a record
 
 
 def mirror_team(
@@ -76,8 +79,11 @@ def mirror_team(
     full_read: ChangedIssues | None = None,
     recreate_missing: bool = False,
     settling: IntentSettling | None = None,
+    reviews: ReviewIssues | None = None,
+    recurring: Mapping[Key, ItemRecurrence] | None = None,
 ) -> MirrorOutcome:
-    """Mirror one team's items. Tracker failures are reported in the outcome, never raised.
+    """Mirror one team's items (and, with ``reviews``, its follow-up review issues). Tracker
+    failures are reported in the outcome, never raised.
 
     ``full_read``: every marked issue, read earlier in this cycle (``syncd.cycle.recovery``);
     used instead of reading them again when the store has no cursor yet. ``recreate_missing``: an
@@ -85,8 +91,10 @@ def mirror_team(
     ``sync --recreate-missing``); otherwise it is reported only. ``settling`` (a fenced writer):
     other holders' open intents wait until they are old enough to settle
     (``syncd.execute.intent_settling``); a lost lease raises ``LeaseLostError``.
+    ``recurring``: by postmortem, the open items earlier ones left on its service, a line of
+    its items' descriptions (``syncd.cycle.recurrence_inputs``).
     """
-    outcome = MirrorOutcome()
+    outcome = MirrorOutcome(reviews=reviews is not None)
     log = get_logger(team=team, tracker=tracker.system)
     if progress is not None:
         progress(ReadingTracker(team, tracker.system))
@@ -98,12 +106,31 @@ def mirror_team(
         if not dry_run:
             resolve_open_intents(team, store, tracker, outcome, now, settling)
         read = _read_and_plan(
-            ctx, reading, previous_status, people, mirror_done_items, previous_owner, full_read
+            ctx,
+            reading,
+            previous_status,
+            people,
+            mirror_done_items,
+            previous_owner,
+            full_read,
+            recurring or {},
         )
         if dry_run:
+            if reviews is not None and outcome.plan is not None:
+                planned = plan_reviews(
+                    ctx,
+                    reviews,
+                    reading,
+                    read.records,
+                    read.links,
+                    read.snapshots,
+                    read.hits,
+                    outcome.plan,
+                )
+                outcome.plan = merged(outcome.plan, planned)
             return outcome
         wanted = {d.item_id: d for d in read.desired} if recreate_missing else None
-        _apply_and_record(ctx, read, reading, progress, wanted, settling)
+        _apply_and_record(ctx, read, reading, progress, wanted, settling, reviews)
     except AuthError as exc:
         outcome.stopped = tracker_failure(exc)
         log_failure(log, TRACKER, "mirror.auth_failed", error=str(exc))
@@ -124,6 +151,7 @@ def _read_and_plan(
     mirror_done_items: bool,
     previous_owner: Mapping[str, str | None] | None,
     full_read: ChangedIssues | None,
+    recurring: Mapping[Key, ItemRecurrence],
 ) -> _Read:
     """Read the store and the tracker, and plan (``ctx.outcome.plan``); writes nothing."""
     team, store, tracker, outcome = ctx.team, ctx.store, ctx.tracker, ctx.outcome
@@ -141,11 +169,12 @@ def _read_and_plan(
         outcome,
         known_assignees(records, previous_owner),
         references,
+        recurring,
     )
     referenced = adoption.read_referenced(desired, records, changed.snapshots, tracker)
     outcome.plan = plan(
         desired,
-        records,
+        items_only(records),
         changed.snapshots,
         orphaned=[k.id for k in reading.orphaned],
         marker_hits=hits,
@@ -163,7 +192,7 @@ def _read_and_plan(
     )
     outcome.problems += markers.problems
     snapshots = {**changed.snapshots, **{s.key: s for s in hits.values()}, **referenced}
-    return _Read(links, records, cursor, changed, desired, snapshots, tuple(markers.restore))
+    return _Read(links, records, cursor, changed, desired, snapshots, tuple(markers.restore), hits)
 
 
 def _changed_issues(
@@ -183,6 +212,7 @@ def _apply_and_record(
     progress: ProgressListener | None,
     recreating: Mapping[str, DesiredIssue] | None,
     settling: IntentSettling | None,
+    reviews: ReviewIssues | None,
 ) -> None:
     """The plan's tracker writes, then the cycle's bookkeeping in one store write."""
     the_plan, outcome, book = ctx.outcome.plan, ctx.outcome, ctx.book
@@ -190,6 +220,15 @@ def _apply_and_record(
     restore_markers(ctx, read.restore)
     tally = WriteTally(ctx.team, ctx.tracker.system, the_plan, progress)
     apply_plan(ctx, the_plan, read.snapshots, reading, tally, recreating, settling)
+    if reviews is not None:
+        # After the items' writes: the reviews list the keys just created.
+        links = {**ctx.store.links(ctx.team), **book.links}
+        review_plan = plan_reviews(
+            ctx, reviews, reading, read.records, links, read.snapshots, read.hits, the_plan
+        )
+        review_tally = WriteTally(ctx.team, ctx.tracker.system, review_plan, progress)
+        apply_reviews(ctx, review_plan, read.snapshots, reading, review_tally)
+        the_plan = outcome.plan = merged(the_plan, review_plan)
     book.close_and_reopen(ctx.store, the_plan, read.links, outcome)
     report_plan(the_plan, outcome)
     # Items held back for want of an issue they may have: flagged until a person settles it.

@@ -35,6 +35,10 @@ class MirrorOutcome:
     # Writes left for a later cycle: the tracker account's budget is spent until then.
     deferred: Deferral | None = None
     deferred_items: set[str] = field(default_factory=set)  # updated or adopted later
+    # Follow-up review issues (``policy.review_issues``); also counted in created/updated.
+    reviews: bool = False  # the team has them switched on
+    reviews_created: int = 0
+    reviews_closed: int = 0
 
     @property
     def unchanged(self) -> int:

@@ -21,6 +21,7 @@ from syncd.mirror.operations import (
     UpdateIssue,
 )
 from syncd.mirror.plan_result import PlanBuilder
+from syncd.mirror.render import without_recurrence
 
 
 def _source_values(
@@ -39,6 +40,8 @@ def _source_values(
         fields.labels,
     )
     if not record.adopted:
+        if _recurrence_alone_moved(fields.description, record, tracker):
+            return (values[0], NO_OPINION, *values[2:])
         return values
     # A person's issue: its summary and description are theirs, never written; its other
     # fields are only filled while empty, so a value anyone set there is never replaced.
@@ -50,6 +53,20 @@ def _source_values(
         due if tracker.due is None else NO_OPINION,
         priority if tracker.priority is None else NO_OPINION,
         labels,
+    )
+
+
+def _recurrence_alone_moved(description: str, record: MirrorRecord, tracker: IssueFields) -> bool:
+    """Whether only the description's recurrence line moved while the issue holds a person's
+    description: syncd then has no opinion on it. Not a conflict (nothing the person wrote
+    against is new), and not a write (theirs is kept). While the issue holds syncd's text, the
+    line is kept current; a description already in conflict stays so, and reported."""
+    last = record.source_side.description
+    return (
+        description != last
+        and tracker.description != last
+        and "description" not in record.conflicts
+        and without_recurrence(description) == without_recurrence(last)
     )
 
 

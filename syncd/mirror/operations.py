@@ -1,9 +1,10 @@
 """What the planner asks the executor to do: a closed union of frozen operations.
 
-Writes to the tracker are ``CreateIssue``, ``AdoptIssue`` (adds labels and the marker only) and
-``UpdateIssue``. Everything else is bookkeeping in the state store (``SetBase``, ``MarkDone``,
-``MarkReopened``) or a report for people (``ReportConflict``, ``ReportStatusMismatch``,
-``ReportOrphan``); none of those touches the tracker.
+Writes to the tracker are ``CreateIssue``, ``AdoptIssue`` (adds labels and the marker only),
+``UpdateIssue`` and ``CloseIssue`` (a follow-up review whose items are all done). Everything
+else is bookkeeping in the state store (``SetBase``, ``MarkDone``, ``MarkReopened``) or a
+report for people (``ReportConflict``, ``ReportStatusMismatch``, ``ReportOrphan``); none of
+those touches the tracker.
 """
 
 from __future__ import annotations
@@ -157,6 +158,15 @@ class ReportOrphan:
     key: str
 
 
+@dataclass(frozen=True, slots=True)
+class CloseIssue:
+    """Close an issue syncd owns the status of: a follow-up review whose items are all done
+    (``syncd.mirror.review``). An item's issue is never closed: its status is the tracker's."""
+
+    item_id: str
+    key: str
+
+
 Operation = (
     CreateIssue
     | AdoptIssue
@@ -168,10 +178,11 @@ Operation = (
     | ReportStatusMismatch
     | ReportOrphan
     | RefuseAdoption
+    | CloseIssue
 )
 
 # Writes to the tracker: everything else is state-store bookkeeping or a report.
-TRACKER_WRITES = (CreateIssue, AdoptIssue, UpdateIssue)
+TRACKER_WRITES = (CreateIssue, AdoptIssue, UpdateIssue, CloseIssue)
 
 _NAMES: dict[type[Any], str] = {
     CreateIssue: "create",
@@ -184,6 +195,7 @@ _NAMES: dict[type[Any], str] = {
     ReportStatusMismatch: "status_mismatch",
     ReportOrphan: "orphan",
     RefuseAdoption: "refuse_adoption",
+    CloseIssue: "close",
 }
 
 
@@ -229,7 +241,7 @@ def operation_as_json(operation: Operation) -> dict[str, Any]:
             }
         case ReportStatusMismatch(key=key, detail=detail):
             result |= {"key": key, "detail": detail}
-        case MarkReopened(key=key) | ReportOrphan(key=key):
+        case MarkReopened(key=key) | ReportOrphan(key=key) | CloseIssue(key=key):
             result["key"] = key
     return result
 

@@ -3,6 +3,11 @@
 Deterministic on purpose: an unchanged item renders byte-identical text, so the planner sees
 no change and writes nothing. Nothing here depends on the clock, the line the item sits on, or
 anything else that moves without the item changing.
+
+One block moves without the item: the recurrence line ("Recurring: 3 open items from 2 earlier
+postmortems on checkout-api: PAY-1, PAY-7"), kept current as the earlier items are done. It is
+written while the description is syncd's; once a person has edited the description, a change of
+that line alone is no news for it (``syncd.mirror.field_plan``): neither a write nor a conflict.
 """
 
 from __future__ import annotations
@@ -15,6 +20,8 @@ from syncd.model import ActionItem, DueOrigin, Status
 # Jira's limit on a summary (GitHub allows more; the shorter limit keeps both the same).
 SUMMARY_LIMIT = 255
 ELLIPSIS = "…"
+RECURRENCE_PREFIX = "Recurring: "
+_POSTMORTEM_HEADING = 'From the postmortem "'
 _TRAILING = " ,;:.-\u2013\u2014"
 
 FOOTER = (
@@ -54,6 +61,7 @@ def desired_issue(
     postmortem_link: str | None,
     tracker_system: str | None = None,
     reference: IssueReference | None = None,
+    recurrence: str | None = None,
 ) -> DesiredIssue:
     """What the source wants for ``item`` on the team's tracker.
 
@@ -63,7 +71,8 @@ def desired_issue(
     it lacks is not set. ``tracker_system`` ("jira", "github"), when given, restricts the
     references adopted to that tracker's issues. ``reference``, when given, is where the
     tracker says the item's reference points: its own key is adopted; an issue elsewhere is
-    never adopted, and the description links to it instead.
+    never adopted, and the description links to it instead. ``recurrence``: the open items
+    earlier postmortems left on the postmortem's service, a line of the description.
     """
     ref = item.tracker_ref
     referenced_key = ref.key if ref is not None and tracker_system in (None, ref.system) else None
@@ -78,7 +87,9 @@ def desired_issue(
         marker=marker,
         fields=IssueFields(
             summary=summary_text(item.title) or f"Action item {item.id}",
-            description=description_text(item, postmortem_link=postmortem_link, related=related),
+            description=description_text(
+                item, postmortem_link=postmortem_link, related=related, recurrence=recurrence
+            ),
             assignee=assignee,
             due=item.due.date,
             priority=None if item.priority is None else priority_map.get(item.priority.value),
@@ -121,7 +132,11 @@ def summary_text(action: str, limit: int = SUMMARY_LIMIT) -> str:
 
 
 def description_text(
-    item: ActionItem, *, postmortem_link: str | None, related: IssueReference | None = None
+    item: ActionItem,
+    *,
+    postmortem_link: str | None,
+    related: IssueReference | None = None,
+    recurrence: str | None = None,
 ) -> str:
     """The issue's description as plain text; connectors convert it to the tracker's markup."""
     blocks = [item.title.strip()]
@@ -131,6 +146,8 @@ def description_text(
         # An issue elsewhere (another project, repository or site) is shown, never adopted.
         blocks.append(f"The postmortem names {related.written}: {related.url or related.written}")
     blocks.append("\n".join(_postmortem_lines(item, postmortem_link)))
+    if recurrence:
+        blocks.append(recurrence_block(recurrence))
     blocks.append(
         "\n".join(
             (
@@ -143,12 +160,39 @@ def description_text(
     return "\n\n".join(block for block in blocks if block)
 
 
+def recurrence_block(recurrence: str) -> str:
+    """The recurrence line as the description holds it, on one line."""
+    return RECURRENCE_PREFIX + " ".join(recurrence.split())
+
+
+def without_recurrence(description: str) -> str:
+    """The description with its recurrence line taken out: what is left is what the item
+    itself says, for telling a change of the item from a change of the recurrence alone."""
+    blocks = description.split("\n\n")
+    kept = [
+        block
+        for before, block in zip(["", *blocks], blocks, strict=False)
+        if not _is_recurrence_block(before, block)
+    ]
+    return "\n\n".join(kept)
+
+
+def _is_recurrence_block(before: str, block: str) -> bool:
+    # Where description_text puts it: right after the postmortem's lines, so that an action's
+    # own detail that happens to start the same way is never taken for it.
+    return (
+        before.startswith(_POSTMORTEM_HEADING)
+        and block.startswith(RECURRENCE_PREFIX)
+        and "\n" not in block
+    )
+
+
 def _postmortem_lines(item: ActionItem, link: str | None) -> list[str]:
     postmortem = item.postmortem
     about = [postmortem.date.isoformat()] if postmortem.date is not None else []
     if postmortem.severity:
         about.append(f"severity {postmortem.severity}")
-    heading = f'From the postmortem "{postmortem.title}"'
+    heading = f'{_POSTMORTEM_HEADING}{postmortem.title}"'
     if about:
         heading += f" ({', '.join(about)})"
     where = link or postmortem.url or f"{postmortem.source}: {postmortem.document}"

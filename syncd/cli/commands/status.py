@@ -16,10 +16,12 @@ from syncd.cli import streams
 from syncd.cli.command_setup import clock_or_exit, load_or_exit, open_store_or_exit
 from syncd.cli.console import render_status
 from syncd.cli.options import ConfigOption, JsonOption, TeamOption
-from syncd.cli.report import stored_item_json
+from syncd.cli.report import stored_item_json, with_recurrence
 from syncd.cli.status_filters import StatusFilter, keep_items
 from syncd.cli.status_totals import StatusTotals, status_totals
 from syncd.config.loader import LoadedConfig
+from syncd.cycle.recurrence_inputs import team_recurrences
+from syncd.judge.recurrence import ItemRecurrence
 from syncd.model import TrackerAssignee
 from syncd.store import RunRecord, SourceRead, StateStore, StoredItem, TrackerLink
 
@@ -37,6 +39,11 @@ class _StoredTeams:
     runs: dict[str, RunRecord | None]
     held: dict[str, list[SourceRead]]
     dues: dict[str, dict[str, date]]  # each issue's due date as the tracker holds it
+    # By team, by postmortem (source, document): earlier postmortems' open items on its service,
+    # counted over all the team's items, before any narrowing.
+    recurring: dict[str, dict[tuple[str, str], ItemRecurrence]] = dataclasses.field(
+        default_factory=dict
+    )
 
 
 def _a_name(value: str | None) -> str | None:
@@ -126,7 +133,8 @@ def _read_teams(loaded: LoadedConfig, store: StateStore, team: str | None) -> _S
         t.config.team: held_source_reads(t, store) for t in loaded.teams if t.config.team in names
     }
     dues = {name: tracker_dues(store.bases(name)) for name in names}
-    return _StoredTeams(names, items, links, holders, intents, runs, held, dues)
+    recurring = {name: team_recurrences(items[name], links[name]) for name in names}
+    return _StoredTeams(names, items, links, holders, intents, runs, held, dues, recurring)
 
 
 def _narrowed(
@@ -153,11 +161,13 @@ def _narrowed(
 
 
 def _team_json(stored: _StoredTeams, totals: dict[str, StatusTotals], name: str) -> dict[str, Any]:
+    recurring = stored.recurring.get(name, {})
+    items = []
+    for i in stored.items[name]:
+        out = stored_item_json(i, stored.links[name].get(i.id), stored.holders[name].get(i.id))
+        items.append(with_recurrence(out, recurring, (i.source, i.document)))
     return {
-        "items": [
-            stored_item_json(i, stored.links[name].get(i.id), stored.holders[name].get(i.id))
-            for i in stored.items[name]
-        ],
+        "items": items,
         "totals": totals[name].json(),
         "last_sync": _run_json(stored.runs[name]),
         "mirror": totals[name].mirror_json(),
@@ -198,6 +208,13 @@ def _print_teams(
         **({"empty_note": empty_note} if empty_note else {}),
     )
     for name in stored.names:
+        shown = {(i.source, i.document): i for i in stored.items[name]}
+        for where, found in sorted(stored.recurring.get(name, {}).items()):
+            if where in shown:
+                title = shown[where].to_action_item().postmortem.title
+                streams.consoles.out.print(
+                    f"{name}: ↻ {escape(title)}: {escape(found.line())}", soft_wrap=True
+                )
         run = stored.runs[name]
         if run is not None:
             streams.consoles.out.print(

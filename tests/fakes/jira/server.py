@@ -647,7 +647,8 @@ class FakeJira(LoopbackFake):
         transitions = [
             self._transition_body(call, s, with_fields)
             for s in STATUSES
-            if wanted is None or s.transition_id == wanted
+            if (wanted is None or s.transition_id == wanted)
+            and s.transition_id not in self.state.withheld_transitions
         ]
         return Reply(200, {"expand": "transitions", "transitions": transitions})
 
@@ -658,7 +659,7 @@ class FakeJira(LoopbackFake):
         wanted = body.get("transition")
         wanted_id = str(wanted.get("id")) if isinstance(wanted, dict) else None
         target = next((s for s in STATUSES if s.transition_id == wanted_id), None)
-        if target is None:
+        if target is None or wanted_id in self.state.withheld_transitions:
             raise HttpError(400, [f"Transition id '{wanted_id}' is not valid for this issue."])
         errors: dict[str, str] = {}
         resolution = None
