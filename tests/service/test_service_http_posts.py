@@ -1,24 +1,27 @@
-"""POST routes of the service's HTTP server: bounded bodies, read with a timeout, any failure
-answered; a misbehaving sender never stops the probes."""
+"""Prefix routes of the service's HTTP server taking bodies (the webhooks): bounded per prefix,
+read with a timeout, any failure answered; a misbehaving sender never stops the probes."""
 
 from __future__ import annotations
 
 import socket
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 
 import pytest
 
 from syncd.service import http as service_http
-from syncd.service.http import ProbeServer
+from syncd.service.http import ProbeServer, WebAnswer, WebRequest
 from syncd.service.readiness import Readiness
 from tests.service.service_support import http_get
 from tests.webhooks.deliveries import post, status_of_headers_only
 
+LIMIT = 64 * 1024  # more than the server's default, as the webhooks allow
 
-def _echo(path: str, headers: Mapping[str, str], body: bytes) -> tuple[int, str, bytes]:
-    if body == b"boom":
+
+def _echo(request: WebRequest) -> WebAnswer:
+    if request.body == b"boom":
         raise RuntimeError("a bug in a route")
-    return 202, "text/plain", f"{path} {headers.get('x-test')} {len(body)}".encode()
+    text = f"{request.method} {request.path} {request.headers.get('x-test')} {len(request.body)}"
+    return WebAnswer(202, "text/plain", text.encode())
 
 
 @pytest.fixture
@@ -29,7 +32,8 @@ def server() -> Iterator[ProbeServer]:
         readiness=lambda: Readiness({}),
         metrics=lambda: b"",
         metrics_content_type="text/plain",
-        posts={"/hooks/": _echo},
+        prefix_routes={"/hooks": _echo},
+        body_limits={"/hooks": LIMIT},
     )
     probes.start()
     try:
@@ -40,7 +44,9 @@ def server() -> Iterator[ProbeServer]:
 
 def test_a_post_route_gets_the_path_lower_case_headers_and_the_body(server: ProbeServer) -> None:
     status, answer = post(server.port, "/hooks/x?y=1", b"abc", {"X-Test": "yes"})
-    assert (status, answer) == (202, b"/hooks/x yes 3")
+    assert (status, answer) == (202, b"POST /hooks/x yes 3")
+    big = b"x" * (service_http.MAX_BODY_BYTES + 1)  # over the default, within the route's limit
+    assert post(server.port, "/hooks/x", big)[1].endswith(str(len(big)).encode())
     assert post(server.port, "/other", b"abc")[0] == 404
     assert post(server.port, "/hooks/x", b"boom")[0] == 500
 
@@ -48,7 +54,7 @@ def test_a_post_route_gets_the_path_lower_case_headers_and_the_body(server: Prob
 def test_bodies_over_the_limit_or_of_no_announced_length_are_refused_unread(
     server: ProbeServer,
 ) -> None:
-    assert status_of_headers_only(server.port, "/hooks/x", service_http.MAX_POST_BYTES + 1) == 413
+    assert status_of_headers_only(server.port, "/hooks/x", LIMIT + 1) == 413
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
         sock.sendall(b"POST /hooks/x HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n")
         assert sock.makefile("rb").readline().split()[1] == b"411"
@@ -58,7 +64,7 @@ def test_bodies_over_the_limit_or_of_no_announced_length_are_refused_unread(
 def test_a_sender_trickling_its_body_is_cut_off_and_the_probes_go_on(
     server: ProbeServer, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(service_http, "POST_READ_SECONDS", 0.2)
+    monkeypatch.setattr(service_http, "BODY_READ_SECONDS", 0.2)
     with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
         sock.sendall(b"POST /hooks/x HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly ten!!")
         assert http_get(server.port, "/healthz") == (200, b"ok\n")  # served meanwhile

@@ -145,6 +145,7 @@ def test_signed_events_sync_their_team_and_unsigned_or_repeated_ones_change_noth
         # Jira's endpoint has no token configured: it does not exist, signed or not.
         jira_body = jira_issue_event("https://acme.atlassian.net", "PAY-1")
         assert post(service.port, "/hooks/jira/anything", jira_body)[0] == 404
+        assert service.get("/hooks/github")[0] == 405  # a probe of the endpoint is no event
         # A body past the limit is refused before it is read.
         assert status_of_headers_only(service.port, hooks, 1024 * 1024 + 1) == 413
         assert syncs(service, "search") == 2 and syncs(service, "payments") == 2
