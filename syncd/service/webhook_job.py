@@ -33,13 +33,14 @@ POLL_SECONDS = 1.0
 TRIGGER_GRACE_SECONDS = 30.0
 PRUNE_EVERY_SECONDS = 600.0
 KEEP_REQUESTS = timedelta(days=1)  # delivery ids are remembered this long (GitHub redelivers)
-QUEUE_TOTAL_PER_TEAM_LIMIT = 10  # the whole queue holds this many teams' worth of requests
+# The whole queue holds the per-team limit times the teams, and never less than for this many.
+QUEUE_TEAMS_AT_LEAST = 10
 LEARN_RETRY_SECONDS = 300.0
 
 
 def queue_limits(loaded: LoadedConfig) -> QueueLimits:
     per_team = loaded.service.webhook_queue_limit
-    return QueueLimits(per_team, per_team * max(QUEUE_TOTAL_PER_TEAM_LIMIT, len(loaded.teams)))
+    return QueueLimits(per_team, per_team * max(QUEUE_TEAMS_AT_LEAST, len(loaded.teams)))
 
 
 def webhook_route(receiver: WebhookReceiver) -> PrefixRoute:

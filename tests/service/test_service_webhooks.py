@@ -6,7 +6,10 @@ after the first is a webhook's."""
 from __future__ import annotations
 
 import json
+import signal
 import textwrap
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 from pathlib import Path
 
@@ -216,13 +219,15 @@ def test_jira_events_caused_by_syncds_own_account_are_ignored(tmp_path: Path) ->
             service.stop()
 
 
-@pytest.mark.postgres
-def test_an_event_posted_to_the_replica_without_the_lease_is_synced_once_by_the_holder(
-    tmp_path: Path, postgres_url: str
-) -> None:
+@contextmanager
+def two_replicas(
+    tmp_path: Path, postgres_url: str, **more: str
+) -> Iterator[tuple[RunningService, RunningService]]:
+    """Two replicas of one team on PostgreSQL: the first holds the team (it has synced it once),
+    the second serves and holds nothing."""
     config = tmp_path / "config"
     write_team(config, tmp_path / "docs" / "s", "search", tracker=github_tracker("acme/search"))
-    env = {**_env(tmp_path), "SYNCD_DATABASE_URL": postgres_url}
+    env = {**_env(tmp_path), "SYNCD_DATABASE_URL": postgres_url, **more}
     holder = start_service(config, env)
     other: RunningService | None = None
     try:
@@ -230,7 +235,18 @@ def test_an_event_posted_to_the_replica_without_the_lease_is_synced_once_by_the_
         other = start_service(config, {**env, "SYNCD_STATE_DIR": str(tmp_path / "state-2")})
         wait_for("the second replica to serve", other.ready)
         assert other.metric("syncd_teams_held") == 0
+        yield holder, other
+    finally:
+        holder.stop()
+        if other is not None:
+            other.stop()
 
+
+@pytest.mark.postgres
+def test_an_event_posted_to_the_replica_without_the_lease_is_synced_once_by_the_holder(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    with two_replicas(tmp_path, postgres_url) as (holder, other):
         body = github_issue_event("acme/search")
         headers = github_headers(GITHUB_SECRET, body, event="issues", delivery="r-1")
         status, answer = post(other.port, "/hooks/github", body, headers)
@@ -247,10 +263,6 @@ def test_an_event_posted_to_the_replica_without_the_lease_is_synced_once_by_the_
         both = (other, holder)
         assert sum(events(replica, "github", "accepted") for replica in both) == 1
         assert sum(events(replica, "github", "duplicate") for replica in both) == 1
-    finally:
-        holder.stop()
-        if other is not None:
-            other.stop()
 
 
 def test_a_team_added_by_a_reload_is_routed_and_a_removed_one_no_longer(tmp_path: Path) -> None:
@@ -273,3 +285,21 @@ def test_a_team_added_by_a_reload_is_routed_and_a_removed_one_no_longer(tmp_path
         assert service.service.reload()
         assert teams_of("acme/checkout", "after").keys() == {"checkout"}
         assert teams_of("acme/search", "removed") == {}
+
+
+@pytest.mark.postgres
+def test_an_event_recorded_while_its_holder_is_killed_is_synced_by_the_replica_taking_over(
+    tmp_path: Path, postgres_url: str
+) -> None:
+    with two_replicas(tmp_path, postgres_url, SYNCD_LEASE_SECONDS="3") as (holder, other):
+        holder.signal(signal.SIGKILL)  # no lease given back, no request settled
+        holder.process.wait(timeout=10)
+        body = github_issue_event("acme/search")
+        headers = github_headers(GITHUB_SECRET, body, event="issues", delivery="k-1")
+        status, answer = post(other.port, "/hooks/github", body, headers)
+        assert status == 202 and outcome(answer, "search", "accepted")
+
+        wait_for("the takeover's sync of the event", lambda: syncs(other, "search") >= 1)
+        with StateStore.open(postgres_url) as store:
+            wait_for("the request settled", lambda: store.pending_sync_requests() == [])
+        assert other.metric("syncd_webhook_event_to_sync_seconds_count") == 1
