@@ -9,15 +9,19 @@ previews and writes nothing, and two syncs started at once open one pull request
 from __future__ import annotations
 
 import textwrap
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from tests.e2e.workspaces import GitHubWorkspace, JiraWorkspace, Workspace
+from tests.fakes.faults import Fault
 from tests.fakes.github.limits import SecondaryLimits
 from tests.fakes.github.server import FakeGitHub
 from tests.fakes.jira.server import FakeJira
+from tests.sources.markdown_support import git
 from tests.sources.write_back_support import bare_origin, branches, commits, show_bytes
 
 DOCUMENT = "2026-11-20-checkout.md"
@@ -164,3 +168,36 @@ def test_two_syncs_at_once_open_one_pull_request(tmp_path: Path, bare: Path) -> 
         assert len([i for i in github.repo.issues.values() if i.is_pull_request]) == 1
         assert branches(bare) == ["main", "syncd/tracker-keys"]
         assert ws.request_problems() == []
+
+
+def test_killed_between_its_push_and_the_pull_request_the_next_sync_opens_it_once(
+    tmp_path: Path, bare: Path
+) -> None:
+    """SIGKILL after syncd pushed its branch and before the pull request was opened (GitHub
+    holds the look for an open one): the next sync pushes nothing new and opens it, once."""
+    with FakeGitHub(secondary=SecondaryLimits.off(), pull_requests=0) as github:
+        ws = GitHubWorkspace(tmp_path / "ws", github)
+        write_back = (
+            f'{{mode: pull_request, provider: github, api_url: "{github.url}", '
+            f'repository: {github.repo.full_name}, token: "${{GITHUB_TOKEN}}"}}'
+        )
+        _team_file(ws, bare, write_back)
+        github.faults.on("GET", "*/pulls", Fault("slow", delay=120))
+        process = ws.start()
+        deadline = time.monotonic() + 120
+        while "syncd/tracker-keys" not in branches(bare):
+            assert process.poll() is None and time.monotonic() < deadline
+            threading.Event().wait(0.05)
+        pushed = git(bare, "rev-parse", "syncd/tracker-keys").strip()
+        process.kill()
+        process.wait(timeout=30)
+        assert [i for i in github.repo.issues.values() if i.is_pull_request] == []
+        github.faults = type(github.faults)()
+        after = ws.sync()
+        assert after["written_back"] == 3
+        assert git(bare, "rev-parse", "syncd/tracker-keys").strip() == pushed  # not pushed again
+        pulls = [i for i in github.repo.issues.values() if i.is_pull_request]
+        assert [(p.head, p.state) for p in pulls] == [("syncd/tracker-keys", "open")]
+        assert ws.sync()["written_back"] == 0
+        assert len([i for i in github.repo.issues.values() if i.is_pull_request]) == 1
+        assert len(ws.issues()) == 3
