@@ -63,6 +63,17 @@ def _team_file(ws: Workspace, bare: Path, write_back: str) -> None:
     (teams / "payments.yaml").write_text(head + ws.tracker_block(), encoding="utf-8")
 
 
+def _pull_request_workspace(tmp_path: Path, bare: Path, github: FakeGitHub) -> GitHubWorkspace:
+    """GitHub as the tracker, and as the host of the pull requests."""
+    ws = GitHubWorkspace(tmp_path / "ws", github)
+    write_back = (
+        f'{{mode: pull_request, provider: github, api_url: "{github.url}", '
+        f'repository: {github.repo.full_name}, token: "${{GITHUB_TOKEN}}"}}'
+    )
+    _team_file(ws, bare, write_back)
+    return ws
+
+
 def _document(bare: Path, branch: str = "main") -> str:
     return show_bytes(bare, DOCUMENT, branch).decode("utf-8")
 
@@ -143,12 +154,7 @@ def test_two_syncs_at_once_open_one_pull_request(tmp_path: Path, bare: Path) -> 
     """Two ``syncd sync`` processes started together: the team's lease lets one work the
     team; GitHub holds one pull request from syncd's branch, whichever process pushed."""
     with FakeGitHub(secondary=SecondaryLimits.off(), pull_requests=0) as github:
-        ws = GitHubWorkspace(tmp_path / "ws", github)
-        write_back = (
-            f'{{mode: pull_request, provider: github, api_url: "{github.url}", '
-            f'repository: {github.repo.full_name}, token: "${{GITHUB_TOKEN}}"}}'
-        )
-        _team_file(ws, bare, write_back)
+        ws = _pull_request_workspace(tmp_path, bare, github)
         processes = [ws.start(), ws.start()]
         for process in processes:
             process.wait(timeout=300)
@@ -176,12 +182,7 @@ def test_killed_between_its_push_and_the_pull_request_the_next_sync_opens_it_onc
     """SIGKILL after syncd pushed its branch and before the pull request was opened (GitHub
     holds the look for an open one): the next sync pushes nothing new and opens it, once."""
     with FakeGitHub(secondary=SecondaryLimits.off(), pull_requests=0) as github:
-        ws = GitHubWorkspace(tmp_path / "ws", github)
-        write_back = (
-            f'{{mode: pull_request, provider: github, api_url: "{github.url}", '
-            f'repository: {github.repo.full_name}, token: "${{GITHUB_TOKEN}}"}}'
-        )
-        _team_file(ws, bare, write_back)
+        ws = _pull_request_workspace(tmp_path, bare, github)
         github.faults.on("GET", "*/pulls", Fault("slow", delay=120))
         process = ws.start()
         deadline = time.monotonic() + 120
