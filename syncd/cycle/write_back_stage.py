@@ -2,7 +2,7 @@
 
 After the tracker stage, from the issues the state store now links: for each source that
 implements ``WritesBack`` and has write-back turned on, the pure planner
-(``syncd.mirror.write_back_plan``) lists the items whose document does not yet say what the
+(``syncd.reconcile.write_back_plan``) lists the items whose document does not yet say what the
 tracker says, and the source writes them in one call. A dry run plans and writes nothing. A
 source that failed to read this cycle is not written to (its documents were not seen). The
 team's lease is checked before each source is written: a cycle that lost its team writes
@@ -26,10 +26,10 @@ from syncd.connector.write_back import (
 )
 from syncd.cycle.read_sources import open_source
 from syncd.cycle.team_reading import resolve_policy
-from syncd.mirror.write_back_plan import ItemAsRead, MirroredIssue, plan_write_back
 from syncd.model import RawItem
 from syncd.output.logs import get_logger
 from syncd.reconcile.team_items import TeamItems
+from syncd.reconcile.write_back_plan import ItemAsRead, MirroredIssue, plan_write_back
 from syncd.store import StateStore
 from syncd.writers import TeamWriter
 
