@@ -78,3 +78,16 @@ def test_planned_edits_show_as_planned() -> None:
     planned = SourceWriteBack("pm", EDITS)
     assert [e["outcome"] for e in planned.as_json()["edits"]] == ["planned", "planned"]
     assert planned.written == 0 and planned.outcome_of("a") is None
+
+
+def test_write_backs_are_a_metric_forgotten_with_the_team() -> None:
+    from prometheus_client import generate_latest
+
+    from syncd.service.metrics import ServiceMetrics
+
+    metrics = ServiceMetrics()
+    metrics.write_backs.labels("payments", "written").inc(2)
+    shown = generate_latest(metrics.registry).decode()
+    assert 'syncd_write_backs_total{outcome="written",team="payments"} 2.0' in shown
+    metrics.forget_team("payments")
+    assert 'team="payments"' not in generate_latest(metrics.registry).decode()
