@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from syncd import plugins
 from syncd.config.loader import LoadedTeam
 from syncd.connector.write_back import (
     EditOutcome,
@@ -95,6 +96,8 @@ def run_write_back_stage(
     for source_config in team.config.sources:
         if source_config.name in reading.source_errors:
             continue
+        if not _may_write_back(source_config.type):
+            continue  # not opened again: a source's constructor may cost something
         try:
             source = open_source(
                 team=name,
@@ -119,6 +122,13 @@ def run_write_back_stage(
             writer.guard()  # a cycle that lost its team stops here (``sync.team_lost``)
         done.append(_written(source, source_config.name, edits, now, log))
     return tuple(done) if done else None
+
+
+def _may_write_back(type_: str) -> bool:
+    try:
+        return hasattr(plugins.connector_class("source", type_), "write_back")
+    except plugins.UnknownConnector:
+        return False
 
 
 def _written(
