@@ -51,6 +51,7 @@ _FIXED_CONFIG = (
 class GitResult:
     returncode: int
     stderr: str
+    stdout: str = ""
 
 
 class GitRunner(Protocol):
@@ -72,18 +73,22 @@ def run_git(
         cwd=cwd,
         env=dict(env),
         stdin=subprocess.DEVNULL,
-        stdout=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         start_new_session=True,
     )
     try:
-        _, stderr = process.communicate(timeout=timeout)
+        stdout, stderr = process.communicate(timeout=timeout)
     except subprocess.TimeoutExpired:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGKILL)
         process.communicate()
         raise TimeoutError(f"git {args[0]} did not finish within {timeout:.0f} s") from None
-    return GitResult(process.returncode, stderr.decode("utf-8", errors="replace"))
+    return GitResult(
+        process.returncode,
+        stderr.decode("utf-8", errors="replace"),
+        stdout.decode("utf-8", errors="replace"),
+    )
 
 
 def redact_url(url: str) -> str:
@@ -197,9 +202,35 @@ class GitRepository:
     def described(self) -> str:
         return f"{redact_url(self._url)} (branch {self._settings.branch})"
 
+    @property
+    def url(self) -> str:
+        """What git fetches from and pushes to (a local path as a file:// URL)."""
+        return self._url
+
+    @property
+    def clone_dir(self) -> Path:
+        return self._clone_dir
+
     @contextlib.contextmanager
     def checkout(self) -> Iterator[Path]:
         """The up-to-date folder to read (the clone, or its subdir), locked while in use."""
+        with self._locked():
+            with self._cache_errors():
+                self._update()
+            yield self._documents_root()
+
+    def refresh(self) -> None:
+        """Within ``checkout``: the clone brought up to the branch's newest commit again, any
+        local commit or change dropped (after a push was refused for a newer one)."""
+        with self._cache_errors():
+            self._update()
+
+    def run(self, args: list[str]) -> tuple[str | None, str]:
+        """Within ``checkout``: git run in the clone; (what went wrong or None, its output)."""
+        return self._git_output(args, cwd=self._clone_dir)
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
         lock_path = self._clone_dir.with_name(self._clone_dir.name + ".lock")
         with self._cache_errors():
             self._clone_dir.parent.mkdir(parents=True, exist_ok=True)
@@ -213,9 +244,7 @@ class GitRepository:
                     "syncd process; this source is skipped this cycle"
                 ) from None
             try:
-                with self._cache_errors():
-                    self._update()
-                yield self._documents_root()
+                yield
             finally:
                 fcntl.flock(lock.fileno(), fcntl.LOCK_UN)
 
@@ -289,19 +318,21 @@ class GitRepository:
 
     def _git(self, args: list[str], *, cwd: Path | None) -> str | None:
         """None when git succeeded, else what went wrong, fit for a person to read."""
+        return self._git_output(args, cwd=cwd)[0]
+
+    def _git_output(self, args: list[str], *, cwd: Path | None) -> tuple[str | None, str]:
         try:
             result = self._run(args, cwd=cwd, env=self._env, timeout=self._timeout)
         except TimeoutError:
-            return f"timed out after {self._timeout:.0f} s"
+            return f"timed out after {self._timeout:.0f} s", ""
         except FileNotFoundError:
-            return "the git command is not installed (not found on PATH)"
+            return "the git command is not installed (not found on PATH)", ""
         except OSError as exc:
-            return f"git could not be started: {exc.strerror or exc}"
+            return f"git could not be started: {exc.strerror or exc}", ""
         if result.returncode == 0:
-            return None
-        return self._redact(
-            _last_lines(result.stderr) or f"exit status {result.returncode}"
-        ).rstrip(".")
+            return None, result.stdout
+        failure = _last_lines(result.stderr) or f"exit status {result.returncode}"
+        return self._redact(failure).rstrip("."), result.stdout
 
     def _redact(self, text: str) -> str:
         for secret in self._secrets:

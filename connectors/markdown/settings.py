@@ -9,11 +9,13 @@ from __future__ import annotations
 import re
 from pathlib import PurePosixPath
 from string import Formatter
+from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
-from pydantic import Field, SecretStr, field_validator, model_validator
+from pydantic import AfterValidator, Field, SecretStr, field_validator, model_validator
 
 from connectors.markdown.git_transport import transport_problem
+from connectors.markdown.hosting import hosting_problem
 from syncd.connector.settings import ConnectorSettings
 
 DEFAULT_GLOB = "**/*.md"
@@ -25,6 +27,15 @@ LARGEST_MAX_DOCUMENT_BYTES = 64 * 1_048_576
 # What `git check-ref-format --branch` refuses, minus the rare cases git reports itself. A branch
 # starting with "-" could otherwise be read by git as an option.
 _BAD_BRANCH = re.compile(r"^-|\.\.|@\{|[\x00-\x20\x7f~^:?*\[\\]|^/|/$|\.lock$|\.$|//")
+
+
+def _check_branch(branch: str) -> str:
+    if _BAD_BRANCH.search(branch):
+        raise ValueError(f"{branch!r} is not a valid git branch name")
+    return branch
+
+
+BranchName = Annotated[str, AfterValidator(_check_branch)]
 
 
 def _check_relative_pattern(pattern: str, key: str) -> str:
@@ -48,7 +59,7 @@ class GitSettings(ConnectorSettings):
         ),
         min_length=1,
     )
-    branch: str = Field(
+    branch: BranchName = Field(
         default="main",
         description="Branch to read. Changing it makes a fresh clone.",
         min_length=1,
@@ -76,13 +87,6 @@ class GitSettings(ConnectorSettings):
             raise ValueError(problem)
         return url
 
-    @field_validator("branch")
-    @classmethod
-    def _valid_branch(cls, branch: str) -> str:
-        if _BAD_BRANCH.search(branch):
-            raise ValueError(f"{branch!r} is not a valid git branch name")
-        return branch
-
     @field_validator("subdir")
     @classmethod
     def _relative_subdir(cls, subdir: str | None) -> str | None:
@@ -105,6 +109,63 @@ class GitSettings(ConnectorSettings):
                 "use an https:// url"
             )
         return self
+
+
+DEFAULT_WRITE_BACK_BRANCH = "syncd/tracker-keys"
+
+
+class WriteBackSettings(ConnectorSettings):
+    """Tracker keys written back into the postmortems of a git source (off by default)."""
+
+    mode: Literal["off", "commit", "pull_request"] = Field(
+        default="off",
+        description=(
+            "off: never write to the repository. commit: push a commit to the source's branch. "
+            "pull_request: push to `branch` (syncd's own, rebuilt each cycle) and open one "
+            "pull request (GitHub) or merge request (GitLab) into the source's branch."
+        ),
+    )
+    branch: BranchName = Field(
+        default=DEFAULT_WRITE_BACK_BRANCH,
+        description="The branch syncd pushes its proposal to (pull_request mode); syncd's alone.",
+        min_length=1,
+    )
+    provider: Literal["github", "gitlab"] | None = Field(
+        default=None,
+        description="Where pull requests are opened; guessed from the git URL's host when absent.",
+    )
+    api_url: str | None = Field(
+        default=None,
+        description=(
+            "The hosting API: derived from the git URL's host when absent (github.com: "
+            "https://api.github.com; another GitHub host: https://HOST/api/v3; GitLab: "
+            "https://HOST/api/v4)."
+        ),
+    )
+    repository: str | None = Field(
+        default=None,
+        description=(
+            "owner/name (GitHub) or the project's path (GitLab) the pull request is opened in; "
+            "derived from the git URL when absent."
+        ),
+    )
+    token: SecretStr | None = Field(
+        default=None,
+        description=(
+            'Token for the hosting API (write it as "${GITHUB_TOKEN}"); default: git.token.'
+        ),
+    )
+
+    @field_validator("api_url")
+    @classmethod
+    def _encrypted_api(cls, url: str | None) -> str | None:
+        if url is None:
+            return None
+        parts = urlsplit(url)
+        loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+        if parts.scheme != "https" and not (parts.scheme == "http" and loopback):
+            raise ValueError(f"{url!r} must be an https:// URL (the token travels with it)")
+        return url.rstrip("/")
 
 
 class MarkdownSettings(ConnectorSettings):
@@ -155,6 +216,14 @@ class MarkdownSettings(ConnectorSettings):
             "of the source is read. Real postmortems take milliseconds."
         ),
     )
+    write_back: WriteBackSettings = Field(
+        default_factory=WriteBackSettings,
+        description=(
+            "Write each item's tracker key (a link) back into its postmortem: in the item's "
+            "tracker cell, else at the end of its line; done items marked as the document marks "
+            "them. Needs `git`: a plain folder is never written to."
+        ),
+    )
     url_template: str | None = Field(
         default=None,
         description=(
@@ -197,6 +266,32 @@ class MarkdownSettings(ConnectorSettings):
         except (ValueError, KeyError, IndexError, AttributeError) as exc:
             raise ValueError(f"{template!r} is not a valid template: {exc}") from None
         return template
+
+    @model_validator(mode="after")
+    def _write_back_needs_git(self) -> MarkdownSettings:
+        mode = self.write_back.mode
+        if mode == "off" or (self.git is None and self.path is None):
+            return self  # nothing to write, or no location: the error below says so
+        if self.git is None:
+            raise ValueError(
+                f"write_back.mode: {mode} needs a `git` source; syncd never edits files in a "
+                "plain folder (people may have them open). Use a git repository, or mode: off"
+            )
+        if mode == "pull_request":
+            if self.write_back.branch == self.git.branch:
+                raise ValueError(
+                    "write_back.branch: must differ from git.branch (syncd rebuilds it each "
+                    "cycle); use mode: commit to write to the source's branch"
+                )
+            if self.write_back.token is None and self.git.token is None:
+                raise ValueError(
+                    "write_back.token: pull_request mode needs a token for the hosting API "
+                    '(or git.token); write it as "${GITHUB_TOKEN}"'
+                )
+            problem = hosting_problem(self.git.url, self.write_back)
+            if problem is not None:
+                raise ValueError(problem)
+        return self
 
     @model_validator(mode="after")
     def _one_location(self) -> MarkdownSettings:

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
-from typing import ClassVar, Literal
+from typing import Any, ClassVar, Literal
 from urllib.parse import quote
 
 from connectors.markdown.files import (
@@ -32,6 +33,8 @@ from connectors.markdown.git import (
     clone_directory,
     run_git,
 )
+from connectors.markdown.git_write_back import GitWriteBack
+from connectors.markdown.hosting import resolve_hosting
 from connectors.markdown.parallel import (
     WORKER_TARGET,
     Extractor,
@@ -39,10 +42,17 @@ from connectors.markdown.parallel import (
     read_in_workers,
 )
 from connectors.markdown.path_globs import ExcludeMatcher, PathMatcher
-from connectors.markdown.settings import MarkdownSettings, has_glob_magic
+from connectors.markdown.proposals import Proposals, proposals_for
+from connectors.markdown.settings import (
+    GitSettings,
+    MarkdownSettings,
+    WriteBackSettings,
+    has_glob_magic,
+)
 from syncd.connector.model import DocumentFailure, ExtractedDocument
 from syncd.connector.source import SourceContext, SourceError
 from syncd.connector.workers import WorkersStopped, shared_pool
+from syncd.connector.write_back import EditOutcome, WriteBackEdit, WriteBackResult
 
 
 def _engine() -> Extractor:
@@ -67,6 +77,7 @@ class MarkdownSource:
         extract: Extractor | None = None,
         read_file: ReadFile = read_at_most,
         git_runner: GitRunner = run_git,
+        proposal_options: Mapping[str, Any] | None = None,
     ) -> None:
         self.name = name
         self._settings = settings
@@ -74,6 +85,8 @@ class MarkdownSource:
         self._extract = extract
         self._read_file = read_file
         self._git_runner = git_runner
+        # Tests: how the pull-request client is built (an HTTP policy without waits).
+        self._proposal_options = dict(proposal_options or {})
         self._url_for = self._document_url_builder()
 
     @classmethod
@@ -81,13 +94,37 @@ class MarkdownSource:
         """Start the reading processes ahead of the first read (the service calls this)."""
         shared_pool(WORKER_TARGET).warm()
 
-    def read(self) -> Iterator[ExtractedDocument | DocumentFailure]:
-        extract = self._extract if self._extract is not None else _engine()
+    @property
+    def writes_back(self) -> bool:
+        return self._settings.git is not None and self._settings.write_back.mode != "off"
+
+    def write_back(self, edits: Sequence[WriteBackEdit], now: datetime) -> WriteBackResult:
         git = self._settings.git
-        if git is None:
-            yield from self._read_local(extract)
-            return
-        repository = GitRepository(
+        if git is None or not self.writes_back:
+            return WriteBackResult.all_as(edits, EditOutcome.FAILED, "write_back is off")
+        settings = self._settings.write_back
+        return GitWriteBack(
+            self._repository(git),
+            source=self.name,
+            mode=settings.mode,
+            source_branch=git.branch,
+            proposal_branch=settings.branch,
+            subdir=git.subdir,
+            proposals=lambda: self._proposals(git, settings),
+            extract=self._extract,
+        ).write(edits, now)
+
+    def _proposals(self, git: GitSettings, settings: WriteBackSettings) -> Proposals:
+        hosting = resolve_hosting(git.url, settings)
+        if isinstance(hosting, str):  # the settings validator makes this unreachable
+            raise SourceError(hosting)
+        token = settings.token or git.token
+        if token is None:
+            raise SourceError("write_back.token: no token for the hosting API")
+        return proposals_for(hosting, token.get_secret_value(), **self._proposal_options)
+
+    def _repository(self, git: GitSettings) -> GitRepository:
+        return GitRepository(
             git,
             clone_dir=clone_directory(
                 self._context.cache_dir, f"{self._context.team}-{self.name}", git.url, git.branch
@@ -95,6 +132,14 @@ class MarkdownSource:
             config_dir=self._context.config_dir,
             run=self._git_runner,
         )
+
+    def read(self) -> Iterator[ExtractedDocument | DocumentFailure]:
+        extract = self._extract if self._extract is not None else _engine()
+        git = self._settings.git
+        if git is None:
+            yield from self._read_local(extract)
+            return
+        repository = self._repository(git)
         with repository.checkout() as root:
             include = PathMatcher(self._settings.globs)
             found = self._list(root, include, f"the clone of {repository.described}")

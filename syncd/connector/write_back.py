@@ -1,7 +1,7 @@
 """Write-back: a source that can put an item's tracker key (and its done state) back into the
 postmortem it was read from, so readers of the document see where the work is.
 
-The core plans the edits (``syncd.mirror.write_back_plan``: items whose mirrored issue the
+The core plans the edits (``syncd.reconcile.write_back_plan``: items whose mirrored issue the
 document does not name yet, or whose issue is done while the document says open) and hands a
 source that implements :class:`WritesBack`, with write-back turned on in its team-file block,
 all of that source's edits of a cycle in one call. The source applies them however its medium

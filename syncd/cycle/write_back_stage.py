@@ -2,7 +2,7 @@
 
 After the tracker stage, from the issues the state store now links: for each source that
 implements ``WritesBack`` and has write-back turned on, the pure planner
-(``syncd.mirror.write_back_plan``) lists the items whose document does not yet say what the
+(``syncd.reconcile.write_back_plan``) lists the items whose document does not yet say what the
 tracker says, and the source writes them in one call. A dry run plans and writes nothing. A
 source that failed to read this cycle is not written to (its documents were not seen). The
 team's lease is checked before each source is written: a cycle that lost its team writes
@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from syncd import plugins
 from syncd.config.loader import LoadedTeam
 from syncd.connector.write_back import (
     EditOutcome,
@@ -26,10 +27,10 @@ from syncd.connector.write_back import (
 )
 from syncd.cycle.read_sources import open_source
 from syncd.cycle.team_reading import resolve_policy
-from syncd.mirror.write_back_plan import ItemAsRead, MirroredIssue, plan_write_back
 from syncd.model import RawItem
 from syncd.output.logs import get_logger
 from syncd.reconcile.team_items import TeamItems
+from syncd.reconcile.write_back_plan import ItemAsRead, MirroredIssue, plan_write_back
 from syncd.store import StateStore
 from syncd.writers import TeamWriter
 
@@ -95,6 +96,8 @@ def run_write_back_stage(
     for source_config in team.config.sources:
         if source_config.name in reading.source_errors:
             continue
+        if not _may_write_back(source_config.type):
+            continue  # not opened again: a source's constructor may cost something
         try:
             source = open_source(
                 team=name,
@@ -119,6 +122,13 @@ def run_write_back_stage(
             writer.guard()  # a cycle that lost its team stops here (``sync.team_lost``)
         done.append(_written(source, source_config.name, edits, now, log))
     return tuple(done) if done else None
+
+
+def _may_write_back(type_: str) -> bool:
+    try:
+        return hasattr(plugins.connector_class("source", type_), "write_back")
+    except plugins.UnknownConnector:
+        return False
 
 
 def _written(

@@ -221,6 +221,29 @@ def test_people_labels_milestones_comments(driver: Driver, fake: FakeGitHub) -> 
     assert [c["id"] for c in listed] == [comment["id"]]
 
 
+def test_pull_requests_open_once_per_branch(driver: Driver, fake: FakeGitHub) -> None:
+    """Write-back's proposals: `POST /pulls` opens one, `GET /pulls?head=owner:branch` finds
+    it, and a second from the same branch into the same base is GitHub's 422."""
+    assert driver.call("GET", f"{REPO}/pulls", 200, params={"head": "acme:syncd/keys"}) == []
+    body = {"title": "syncd: keys", "head": "syncd/keys", "base": "main", "body": "Keys."}
+    made = driver.call("POST", f"{REPO}/pulls", 201, body=body)
+    assert (made["head"]["ref"], made["base"]["ref"], made["state"]) == (
+        "syncd/keys",
+        "main",
+        "open",
+    )
+    assert made["html_url"].endswith(f"/acme/payments/pull/{made['number']}")
+    found = driver.call(
+        "GET", f"{REPO}/pulls", 200, params={"state": "open", "head": "acme:syncd/keys"}
+    )
+    assert [p["number"] for p in found] == [made["number"]]
+    assert driver.call("GET", f"{REPO}/pulls", 200, params={"head": "acme:other"}) == []
+    again = driver.call("POST", f"{REPO}/pulls", 422, body=body)
+    assert "already exists" in again["errors"][0]["message"]
+    # Its issue number is shared with the issues, as on GitHub.
+    assert driver.call("GET", f"{REPO}/issues/{made['number']}", 200)["pull_request"]
+
+
 def test_errors_have_githubs_shape(driver: Driver, fake: FakeGitHub) -> None:
     answer = requests.get(f"{fake.url}/user", headers={"Authorization": "token wrong"}, timeout=5)
     assert answer.status_code == 401

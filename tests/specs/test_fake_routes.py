@@ -104,7 +104,7 @@ def test_jira_paths_trimmed_away_are_named_as_such(method: str, path: str, templ
     ("path", "template"),
     [
         ("/repos/acme/payments/issues/comments", "/repos/{owner}/{repo}/issues/comments"),
-        ("/api/v3/repos/acme/payments/pulls", "/repos/{owner}/{repo}/pulls"),
+        ("/api/v3/repos/acme/payments/pulls/7", "/repos/{owner}/{repo}/pulls/{pull_number}"),
         ("/search/issues", "/search/issues"),
     ],
 )
@@ -123,9 +123,9 @@ def test_a_request_log_with_a_trimmed_path_fails_validation(fake_github: FakeGit
     """What an e2e test sees if syncd starts calling an endpoint nobody added to the spec."""
     headers = {"Authorization": f"token {fake_github.token}"}
     requests.get(f"{fake_github.url}/repos/acme/payments", headers=headers, timeout=5)
-    requests.get(f"{fake_github.url}/repos/acme/payments/pulls", headers=headers, timeout=5)
+    requests.get(f"{fake_github.url}/repos/acme/payments/pulls/7", headers=headers, timeout=5)
     problems = github_contract.validate_requests(fake_github.requests)
-    assert len(problems) == 1 and "/pulls was trimmed out" in problems[0]
+    assert len(problems) == 1 and "/pulls/{pull_number} was trimmed out" in problems[0]
 
 
 def test_a_jira_request_log_with_a_trimmed_path_fails_validation(fake_jira: FakeJira) -> None:

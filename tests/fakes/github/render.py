@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import base64
 import datetime as dt
+import hashlib
 from typing import Any
 from urllib.parse import quote
 
@@ -344,3 +345,89 @@ def api_overview(enterprise_version: str | None) -> dict[str, Any]:
     if enterprise_version is not None:
         body["installed_version"] = enterprise_version
     return body
+
+
+def pull_request(render: Renderer, repo: Repo, issue: Issue, *, full: bool) -> dict[str, Any]:
+    """A pull request as `GET /pulls` (`pull-request-simple`) or `POST /pulls` (`pull-request`,
+    ``full``) show it; the fake keeps no commits, so its head's sha is a stand-in."""
+    api = f"{render.api}/repos/{repo.full_name}"
+    pull = f"{api}/pulls/{issue.number}"
+    html = f"{render.root}/{repo.full_name}/pull/{issue.number}"
+    shown_repo = {**render.repo(repo, "read"), "has_downloads": True}
+    shown_repo.pop("permissions", None)
+
+    def side(branch: str | None) -> dict[str, Any]:
+        name = branch or ""
+        return {
+            "label": f"{repo.owner.login}:{name}",
+            "ref": name,
+            "repo": shown_repo,
+            "sha": hashlib.sha1(name.encode()).hexdigest(),
+            "user": render.simple_user(repo.owner),
+        }
+
+    statuses = f"{api}/statuses/{hashlib.sha1((issue.head or '').encode()).hexdigest()}"
+    links = {
+        "self": pull,
+        "html": html,
+        "issue": f"{api}/issues/{issue.number}",
+        "comments": f"{api}/issues/{issue.number}/comments",
+        "review_comments": f"{pull}/comments",
+        "review_comment": f"{api}/pulls/comments{{/number}}",
+        "commits": f"{pull}/commits",
+        "statuses": statuses,
+    }
+    out: dict[str, Any] = {
+        "url": pull,
+        "id": issue.id,
+        "node_id": _node_id("PullRequest", issue.id),
+        "html_url": html,
+        "diff_url": f"{html}.diff",
+        "patch_url": f"{html}.patch",
+        "issue_url": links["issue"],
+        "commits_url": links["commits"],
+        "review_comments_url": links["review_comments"],
+        "review_comment_url": links["review_comment"],
+        "comments_url": links["comments"],
+        "statuses_url": statuses,
+        "number": issue.number,
+        "state": issue.state,
+        "locked": issue.locked,
+        "title": issue.title,
+        "user": render.simple_user(issue.user),
+        "body": issue.body,
+        "labels": [render.label(repo, label) for label in issue.labels],
+        "milestone": render.milestone(repo, issue.milestone) if issue.milestone else None,
+        "active_lock_reason": None,
+        "created_at": github_time(issue.created),
+        "updated_at": github_time(issue.updated),
+        "closed_at": github_time(issue.closed),
+        "merged_at": None,
+        "merge_commit_sha": None,
+        "assignee": render.simple_user(issue.assignees[0]) if issue.assignees else None,
+        "assignees": [render.simple_user(u) for u in issue.assignees],
+        "requested_reviewers": [],
+        "requested_teams": [],
+        "head": side(issue.head),
+        "base": side(issue.base),
+        "_links": {name: {"href": href} for name, href in links.items()},
+        "author_association": "MEMBER",
+        "auto_merge": None,
+        "draft": False,
+    }
+    if full:
+        out.update(
+            merged=False,
+            mergeable=None,
+            rebaseable=None,
+            mergeable_state="unknown",
+            merged_by=None,
+            comments=len(issue.comments),
+            review_comments=0,
+            maintainer_can_modify=False,
+            commits=1,
+            additions=0,
+            deletions=0,
+            changed_files=0,
+        )
+    return out

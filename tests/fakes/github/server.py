@@ -32,7 +32,12 @@ from tests.fakes.github.limits import (
     RateLimiter,
     SecondaryLimits,
 )
-from tests.fakes.github.render import Renderer, api_overview, rate_limit_overview
+from tests.fakes.github.render import (
+    Renderer,
+    api_overview,
+    pull_request,
+    rate_limit_overview,
+)
 from tests.fakes.github.state import (
     PERMISSIONS,
     Drop,
@@ -438,6 +443,48 @@ class FakeGitHub(LoopbackFake):
             raise HttpError(422, "Validation Failed", errors=[exc.error]) from None
         with self.state.lock:
             return self._created(call, call.render.issue(repo, issue))
+
+    # --- pull requests (write-back's proposals) -----------------------------------------------
+
+    @route("GET", "/repos/{owner}/{repo}/pulls")
+    def list_pulls(self, call: _Call) -> Reply:
+        repo = self._repo(call)
+        found = self.state.pulls(
+            repo,
+            state=call.choice("state", "open", ("open", "closed", "all")),
+            head=call.arg("head"),
+            base=call.arg("base"),
+        )
+        page = self._page(call, found)
+        with self.state.lock:
+            return Reply(200, [pull_request(call.render, repo, p, full=False) for p in page])
+
+    @route("POST", "/repos/{owner}/{repo}/pulls")
+    def create_pull(self, call: _Call) -> Reply:
+        repo = self._repo(call)
+        body = self._body(call)
+        self._require(call, "write", "Resource not accessible by integration")
+        head, base, title = body.get("head"), body.get("base"), body.get("title")
+        if not isinstance(head, str) or not isinstance(base, str):
+            raise HttpError(
+                422,
+                "Validation Failed",
+                errors=[{"resource": "PullRequest", "field": "head", "code": "missing_field"}],
+            )
+        text = body.get("body")
+        try:
+            pull = self.state.open_pull(
+                repo,
+                title if isinstance(title, str) else "",
+                call.user,
+                head=head.split(":", 1)[-1],
+                base=base,
+                body=text if isinstance(text, str) else None,
+            )
+        except ValidationFailed as exc:
+            raise HttpError(422, "Validation Failed", errors=[exc.error]) from None
+        with self.state.lock:
+            return self._created(call, pull_request(call.render, repo, pull, full=True))
 
     @route("GET", "/repos/{owner}/{repo}/issues/{issue_number}")
     def get_issue(self, call: _Call) -> Reply:

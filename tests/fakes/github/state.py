@@ -94,6 +94,8 @@ class Issue:
     comments: list[Comment] = field(default_factory=list)
     is_pull_request: bool = False
     locked: bool = False
+    head: str | None = None  # a pull request's branches (the ones the fake opened by POST)
+    base: str | None = None
 
 
 @dataclass
@@ -340,6 +342,37 @@ class GitHubState:
             repo.next_number += 1
             self._changed()
             return issue
+
+    def open_pull(
+        self, repo: Repo, title: str, actor: User, *, head: str, base: str, body: str | None
+    ) -> Issue:
+        """Open a pull request from branch ``head`` into ``base``: GitHub refuses a second open
+        one from the same head into the same base (422, "A pull request already exists")."""
+        with self.lock:
+            for issue in repo.issues.values():
+                if issue.state == "open" and (issue.head, issue.base) == (head, base):
+                    raise ValidationFailed(
+                        "PullRequest",
+                        "head",
+                        "custom",
+                        f"A pull request already exists for {repo.owner.login}:{head}.",
+                    )
+            pull = self.create_issue(repo, title, actor, body=body, pull_request=True)
+            pull.head, pull.base = head, base
+            return pull
+
+    def pulls(self, repo: Repo, *, state: str, head: str | None, base: str | None) -> list[Issue]:
+        """Opened pull requests, newest first; ``head`` as ``owner:branch``."""
+        with self.lock:
+            found = [
+                issue
+                for issue in repo.issues.values()
+                if issue.head is not None
+                and state in ("all", issue.state)
+                and (head is None or head == f"{repo.owner.login}:{issue.head}")
+                and (base is None or base == issue.base)
+            ]
+        return sorted(found, key=lambda issue: -issue.number)
 
     def edit_issue(
         self,

@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from syncd.mirror.write_back_plan import ItemAsRead, MirroredIssue, plan_write_back
+from syncd.reconcile.write_back_plan import ItemAsRead, MirroredIssue, plan_write_back
 
 ITEM = ItemAsRead(
     item_id="i1",

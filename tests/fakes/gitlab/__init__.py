@@ -1,0 +1,1 @@
+"""A small fake GitLab: merge requests only (write-back's proposals)."""
