@@ -109,15 +109,16 @@ def bar_chart(title: str, color: str, bars: Sequence[tuple[str, int]]) -> str:
     slot = PLOT_W / max(1, len(bars))
     parts = [_frame(title, top, suffix="")]
     for index, (label, count) in enumerate(bars):
+        shown = label.replace("_", " ")  # the stored "over_180d" reads "over 180d"
         left = LEFT + index * slot + slot * 0.15
         height = PLOT_H * count / top
         parts.append(
             f'<rect class="bar" x="{left:.1f}" y="{TOP + PLOT_H - height:.1f}" '
             f'width="{slot * 0.7:.1f}" height="{height:.1f}" fill="{escape(color)}" '
             f'data-label="{escape(label)}" data-value="{count}">'
-            f"<title>{escape(label)}: {count}</title></rect>"
+            f"<title>{escape(shown)}: {count}</title></rect>"
             f'<text x="{left + slot * 0.35:.1f}" y="{HEIGHT - BOTTOM + 14}" '
-            f'text-anchor="middle" class="tick">{escape(label)}</text>'
+            f'text-anchor="middle" class="tick">{escape(shown)}</text>'
         )
     return _svg(title, parts)
 
