@@ -192,8 +192,12 @@ class GitWriteBack:
             path = root / document
             problem = _unwritable(path, root, self._repository.clone_dir)
             if problem is not None:
+                # Gone since the read (renamed, moved, deleted): a concurrent edit, which the
+                # next cycle's read sees; the edits are planned again where the items are then.
+                gone = not path.exists() and not path.is_symlink()
+                outcome = EditOutcome.RETRY if gone else EditOutcome.FAILED
                 for edit in of_document:
-                    results[edit.item_id] = EditResult(edit.item_id, EditOutcome.FAILED, problem)
+                    results[edit.item_id] = EditResult(edit.item_id, outcome, problem)
                 continue
             raw = path.read_bytes()
             try:
@@ -243,7 +247,7 @@ def _unwritable(path: Path, root: Path, clone: Path) -> str | None:
     if path.is_symlink():
         return f"{path.name} is a symlink; syncd writes only the file itself"
     if not path.is_file():
-        return f"{path.name} is no longer in the repository"
+        return f"{path.name} is no longer in the repository (renamed or removed since it was read)"
     return None
 
 

@@ -33,11 +33,16 @@ def services_of(postmortem: Postmortem) -> tuple[str, ...]:
 
 
 def service_names(written: str | None) -> tuple[str, ...]:
-    """The names in a postmortem's comma-separated ``service``, in order, without repeats."""
+    """The names in a postmortem's comma-separated ``service``, in order, without repeats:
+    "Checkout-API" and "checkout  api" repeat "checkout-api" and "checkout api" (the first
+    spelling is kept), so that one service never recurs twice in one digest."""
     if not written:
         return ()
-    names = (name.strip() for name in written.split(","))
-    return tuple(dict.fromkeys(name for name in names if name))
+    names: dict[str, str] = {}
+    for name in (" ".join(part.split()) for part in written.split(",")):
+        if name:
+            names.setdefault(name.casefold(), name)
+    return tuple(names.values())
 
 
 def on_service(postmortem: Postmortem, service: str) -> bool:
@@ -46,7 +51,7 @@ def on_service(postmortem: Postmortem, service: str) -> bool:
 
 def names_service(written: str | None, service: str) -> bool:
     """Whether a postmortem's ``service`` names ``service``, compared without case."""
-    wanted = service.strip().casefold()
+    wanted = " ".join(service.split()).casefold()
     return any(name.casefold() == wanted for name in service_names(written))
 
 

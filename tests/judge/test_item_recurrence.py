@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from datetime import UTC, date, datetime
 
-from syncd.judge.recurrence import SeenItem, item_recurrences
+from syncd.judge.recurrence import SeenItem, item_recurrences, names_service, service_names
 from syncd.model import Postmortem
 
 SEEN = datetime(2026, 11, 1, tzinfo=UTC)
@@ -54,3 +54,18 @@ def test_nothing_recurs_once_the_earlier_items_are_done_or_the_service_differs()
     assert item_recurrences([done, SeenItem(new, SEEN, True)]) == {}
     elsewhere = replace(new, service="ledger")
     assert item_recurrences([SeenItem(first, SEEN, True), SeenItem(elsewhere, SEEN, True)]) == {}
+
+
+def test_one_service_written_in_two_cases_or_spacings_recurs_once() -> None:
+    """A postmortem naming "checkout-api, Checkout-API" (or "checkout  api" and "checkout api")
+    names one service: one recurrence in the digest, not one per spelling."""
+    assert service_names("checkout-api, Checkout-API , CHECKOUT-API") == ("checkout-api",)
+    assert service_names("checkout  api, checkout api") == ("checkout api",)
+    assert names_service("Checkout  API", " checkout api ")
+    first = _pm("first.md", 1, "checkout api")
+    new = _pm("new.md", 20, "checkout  api")
+    found = item_recurrences([SeenItem(first, SEEN, True, "PAY-1"), SeenItem(new, SEEN, True)])
+    assert (
+        found[("pm", "new.md")].line()
+        == "1 open item from 1 earlier postmortem on checkout api: PAY-1"
+    )

@@ -356,3 +356,22 @@ def test_a_create_refused_because_it_exists_returns_the_existing_one(
         assert len(open_pulls(fake_github)) == 1
         assert len(gitlab.open_merge_requests()) == 1
         assert [r.status for r in gitlab.requests if r.method == "POST"] == [201, 409]
+
+
+def test_a_document_renamed_upstream_since_it_was_read_is_a_retry(
+    tmp_path: Path, context: SourceContext, bare: Path
+) -> None:
+    """A person renames the postmortem between syncd's read and its write-back: a concurrent
+    edit, so the edits are tried again next cycle (on the file's new name), not failed."""
+    from tests.sources.markdown_support import git
+
+    work = tmp_path / "renamer"
+    git(tmp_path, "clone", "--quiet", str(bare), str(work))
+    git(work, "mv", DOCUMENT, "renamed.md")
+    git(work, "-c", "user.name=p", "-c", "user.email=p@example.com", "commit", "-qm", "rename")
+    git(work, "push", "--quiet")
+    source = write_back_source(context, bare, {"mode": "commit"})
+    result = source.write_back(edits_for(TEXT, KEYS), NOW)
+    assert outcomes(result) == ["retry", "retry"]
+    assert "no longer in the repository" in (result.results[0].reason or "")
+    assert "PAY-101" not in show(bare, "renamed.md")
