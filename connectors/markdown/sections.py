@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from markdown_it.token import Token
 
 from connectors.markdown.context import ExtractionContext
-from connectors.markdown.labels import classify_label, strip_markup
+from connectors.markdown.labels import Label, read_label, strip_markup
 from connectors.markdown.lists import (
     action_list_items,
     labelled_action_items,
@@ -44,6 +44,7 @@ class _Scope:
     level: int
     label: str
     action: str | None  # the section name its items get, when it is (inside) an action section
+    status: str | None = None  # the status its heading gives the items ("Done", "(all done)")
 
 
 class SectionWalker:
@@ -57,6 +58,10 @@ class SectionWalker:
     @property
     def action(self) -> str | None:
         return self.stack[-1].action if self.stack else None
+
+    @property
+    def status(self) -> str | None:
+        return self.stack[-1].status if self.stack else None
 
     @property
     def nearest_heading(self) -> str:
@@ -118,14 +123,21 @@ class SectionWalker:
         self.seen_heading = True
         while self.stack and self.stack[-1].level >= level:
             self.stack.pop()
-        label, is_action = classify_label(raw, exact=title_heading)
-        self.stack.append(_Scope(level, label, self._section_for(label, is_action)))
+        self.stack.append(self._scope(level, read_label(raw, exact=title_heading)))
 
-    def _section_for(self, label: str, is_action: bool) -> str | None:
+    def _scope(self, level: int, label: Label, *, as_label: bool = False) -> _Scope:
+        """The scope a heading or bold label opens. Under an action section everything is
+        part of it, a status in its name ("Done") applying below; outside, only an action
+        name opens one, or, as a bold label, a name of actions taken ("What we did:")."""
         parent = self.action
         if parent is not None:
-            return f"{parent} / {label}" if label else parent
-        return label if is_action else None
+            section = f"{parent} / {label.name}" if label.name else parent
+            return _Scope(level, label.name, section, label.status or self.status)
+        if label.is_action:
+            return _Scope(level, label.name, label.name, label.status)
+        if as_label and label.taken:
+            return _Scope(level, label.name, label.name, "done")
+        return _Scope(level, label.name, None)
 
     def _pop_labels(self) -> None:
         while self.stack and self.stack[-1].level == _LABEL_LEVEL:
@@ -137,17 +149,17 @@ class SectionWalker:
             bold = _BOLD_LABEL.match(content)
             if bold:
                 self._pop_labels()
-                label, is_action = classify_label(bold.group("label"))
-                self.stack.append(_Scope(_LABEL_LEVEL, label, self._section_for(label, is_action)))
+                label = read_label(bold.group("label"))
+                self.stack.append(self._scope(_LABEL_LEVEL, label, as_label=True))
                 return
             plain = _PLAIN_LABEL.match(content)
             # A plain "Action items:" line opens a section only where none is open already;
             # "Note:" and the like inside a section are not labels.
             if plain and self.action is None:
-                label, is_action = classify_label(plain.group("label"), exact=True)
-                if is_action:
+                label = read_label(plain.group("label"), exact=True)
+                if label.is_action:
                     self._pop_labels()
-                    self.stack.append(_Scope(_LABEL_LEVEL, label, label))
+                    self.stack.append(_Scope(_LABEL_LEVEL, label.name, label.name, label.status))
                     return
         if "|" in content and "\n" in content:
             table = table_from_paragraph(content, tok.map[0] if tok.map else 0)
@@ -156,13 +168,20 @@ class SectionWalker:
 
     def _list(self, start: int, end: int) -> None:
         section = self.action
+        line = self.tokens[start].map[0] if self.tokens[start].map else None
         if section is None and not may_hold_labels(self.tokens, start, end):
+            self._skipped_list(line)
             return
         entries, _ = read_list(self.tokens, start)
         if section is not None:
-            action_list_items(entries, section, self.ctx)
-        else:
-            labelled_action_items(entries, self.ctx)
+            action_list_items(entries, section, self.ctx, self.status)
+        elif not labelled_action_items(entries, self.ctx):
+            self._skipped_list(line)
+
+    def _skipped_list(self, line: int | None) -> None:
+        heading = self.nearest_heading
+        where = f'"{heading}" is not an action section' if heading else "no action heading above"
+        self.ctx.skipped(line, "list", heading, f"{where}, and no item in it labels actions")
 
     def _table(self, start: int) -> None:
         self._read_table(table_from_tokens(self.tokens, start, self.ctx))
@@ -174,4 +193,5 @@ class SectionWalker:
             section=section if section is not None else self.nearest_heading,
             in_action=section is not None,
             ctx=self.ctx,
+            status=self.status,
         )
