@@ -10,8 +10,7 @@ from __future__ import annotations
 
 import re
 
-_VERBS = frozenset(
-    """
+_VERBS_WRITTEN = """
     add adopt alert allow analyse analyze announce apply archive assess audit automate avoid
     backfill block build bump cap change check clean clarify close communicate configure confirm
     consolidate consider continue convert create cut decide decommission define delete deploy
@@ -26,8 +25,8 @@ _VERBS = frozenset(
     simplify split standardise standardize start stop streamline switch sync tag teach test
     throttle track train triage tune turn unify update upgrade use validate verify version
     watch write
-    """.split()
-)
+"""
+_VERBS = frozenset(_VERBS_WRITTEN.split())
 _FIRST_WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
 MAX_PART_WORDS = 8
 

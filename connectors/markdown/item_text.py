@@ -13,6 +13,7 @@ from markdown_it.utils import EnvType
 
 from connectors.markdown.annotations import Annotations, extract_annotations
 from connectors.markdown.inline_text import InlineText, render_inline
+from connectors.markdown.owner_prefix import owner_before_action
 from connectors.markdown.refs import find_refs
 
 _CHECKBOX = re.compile(r"^\s*\[([ xX]?)\](?=\s|$)\s*")
@@ -86,6 +87,11 @@ def read_item_text(raw: str, env: EnvType, rendered: InlineText | None = None) -
         annotations = extract_annotations(text)
         if bold_only:
             annotations.title = annotations.title.rstrip(":.").rstrip()
+
+    if annotations.owner is None and annotations.title:
+        prefixed = owner_before_action(annotations.title, detail)
+        if prefixed is not None:
+            annotations.owner, annotations.title, detail = prefixed
 
     struck = False
     if inline.struck:

@@ -15,9 +15,8 @@ from connectors.markdown.item_text import ItemText, read_item_text
 from connectors.markdown.list_entry import ListEntry
 
 # A parent ending with one of these reads on into its parts without a colon.
-_LEADS_INTO_PARTS = frozenset(
-    "for on in to of including covering with about around like across into from at".split()
-)
+_LEADS_INTO = "for on in to of including covering with about around like across into from at"
+_LEADS_INTO_PARTS = frozenset(_LEADS_INTO.split())
 
 
 def leads_into_parts(head: ItemText) -> bool:

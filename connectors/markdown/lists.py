@@ -220,10 +220,9 @@ def _parts(
     if not opens_with_verb(head.title) or not leads_into_parts(head):
         return []
     texts = [text for _, text in details]
-    if any(
-        child.children or text.checkbox is not None or text.annotations.any or not is_part(text.title)
-        for child, text in details
-    ):
+    if any(child.children for child, _ in details):
+        return []
+    if any(t.checkbox is not None or t.annotations.any or not is_part(t.title) for t in texts):
         return []
     return texts
 

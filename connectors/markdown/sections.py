@@ -168,7 +168,8 @@ class SectionWalker:
 
     def _list(self, start: int, end: int) -> None:
         section = self.action
-        line = self.tokens[start].map[0] if self.tokens[start].map else None
+        opening = self.tokens[start].map
+        line = opening[0] if opening else None
         if section is None and not may_hold_labels(self.tokens, start, end):
             self._skipped_list(line)
             return
