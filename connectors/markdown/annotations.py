@@ -15,6 +15,7 @@ from operator import and_
 
 from connectors.markdown import annotation_patterns as patterns
 from connectors.markdown.refs import REF_TOKEN, is_tracker_url, strip_url_punctuation
+from connectors.markdown.title_refs import without_trailing_refs
 
 
 @dataclass(slots=True)
@@ -101,6 +102,11 @@ def extract_annotations(text: str) -> Annotations:
     text = tidy(text, removed=text is not original)
     text = _take_edge_status(text, found)
     text = _drop_standalone_refs(text)
+    if text:  # a reference, or what introduced one cut out above, may be left at the end
+        text, done_via = without_trailing_refs(text)
+        if done_via is not None and found.status is None:
+            _set_status(found, done_via)
+        text = tidy(text)
     found.title = text
     return found
 

@@ -15,6 +15,7 @@ from connectors.markdown.annotations import Annotations, extract_annotations
 from connectors.markdown.inline_text import InlineText, render_inline
 from connectors.markdown.owner_prefix import owner_before_action
 from connectors.markdown.refs import find_refs
+from connectors.markdown.title_refs import without_link_words
 
 _CHECKBOX = re.compile(r"^\s*\[([ xX]?)\](?=\s|$)\s*")
 # What may separate a bold title from its body: "**Title**: body", "**Title** - body".
@@ -66,6 +67,8 @@ def read_item_text(raw: str, env: EnvType, rendered: InlineText | None = None) -
     inline = rendered if rendered is not None else render_inline(raw, env)
     text = inline.text
     refs = tuple(find_refs(text, inline.links))
+    if inline.links:
+        text = without_link_words(text, inline.links)
 
     annotations: Annotations | None = None
     detail: str | None = None

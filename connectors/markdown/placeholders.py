@@ -51,6 +51,13 @@ _FILLERS = frozenset(
         "no action items yet",
         "no actions",
         "no follow-ups",
+        "describe",
+        "fill in",
+        "fill me in",
+        "insert here",
+        "to be filled",
+        "to be defined",
+        "to be decided",
     )
 )
 # Matched whole against the stripped markdown. Space runs are possessive ("\s*+"): two
@@ -73,6 +80,22 @@ _TEMPLATE_OBJECT = re.compile(
 _HERE = re.compile(
     r"\b(?:here|below|above|in this section|in this table)\s*[.:]?\s*$", re.IGNORECASE
 )
+# Template text in any syntax, anywhere in the item: "{{ summary }}", "${action}", lorem ipsum,
+# "TODO: describe", "[link to issue]" with nothing else of substance.
+_TEMPLATE_ANYWHERE = re.compile(
+    r"\{\{[^{}]{0,200}\}\}|\$\{[^{}]{0,200}\}|\blorem\s+ipsum\b|\bdolor\s+sit\s+amet\b",
+    re.IGNORECASE,
+)
+_TODO_INSTRUCTION = re.compile(
+    r"^\W*(?:todo|tbd|fixme|xxx)\W*\s*(?:describe|fill|add|write|explain|insert|complete"
+    r"|update|define|list|enter|replace)\b[^.]{0,60}$",
+    re.IGNORECASE,
+)
+_NO_ITEMS = re.compile(
+    r"^(?:there\s+(?:are|were)\s+)?no\s+(?:further\s+|new\s+|open\s+)?(?:action\s+items?"
+    r"|actions?|follow[\s-]?ups?|tasks?|remediation\s+items?)\b",
+    re.IGNORECASE,
+)
 _WHOLE_ITALIC = re.compile(r"(?:\*(?!\*)[^*]+\*|_(?!_)[^_]+_)\s*+[.:]?")
 
 
@@ -85,6 +108,8 @@ def is_placeholder(title: str, raw: str) -> bool:
         return True
     bare = raw.strip()
     if _TEMPLATE_RAW.fullmatch(bare) or _EXAMPLE.match(title):
+        return True
+    if _TEMPLATE_ANYWHERE.search(bare) or _TODO_INSTRUCTION.match(bare) or _NO_ITEMS.match(plain):
         return True
     # "Add action items here", "_List follow-ups_": an instruction to the author about items.
     return bool(

@@ -22,6 +22,7 @@ from connectors.markdown.lists import (
     read_list,
     skip_block,
 )
+from connectors.markdown.plain_lines import plain_line_items
 from connectors.markdown.shape_limits import MarkupBudgetSpent
 from connectors.markdown.tables import (
     TableRows,
@@ -165,6 +166,10 @@ class SectionWalker:
             table = table_from_paragraph(content, tok.map[0] if tok.map else 0)
             if table is not None:
                 self._read_table(table)
+                return
+        section = self.action
+        if section is not None:
+            plain_line_items(content, tok.map[0] if tok.map else 0, section, self.status, self.ctx)
 
     def _list(self, start: int, end: int) -> None:
         section = self.action
