@@ -9,6 +9,7 @@ following actions were agreed:") and narrative sentences in the section are pass
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 
 from connectors.markdown.action_words import opens_with_verb
 from connectors.markdown.annotations import is_done_status
@@ -72,7 +73,7 @@ def _units(content: str) -> list[tuple[int, str]]:
     """(line offset, text) of each unit: every line, unless a line runs on into the next
     (no closing punctuation, the next opening in lower case), when the paragraph is one."""
     lines = content.split("\n")
-    for this, following in zip(lines, lines[1:], strict=False):
+    for this, following in pairwise(lines):
         nxt = following.lstrip()
         if nxt[:1].islower() and not this.rstrip().endswith((".", "!", "?", ";", ":")):
             return [(0, " ".join(line.strip() for line in lines))]
