@@ -129,7 +129,29 @@ _NARRATIVE_STARTS = (
     "incident",
     "actions taken",
 )
-_NARRATIVE_WORDS = frozenset({"taken", "performed"})  # "Actions taken" is what was done
+_NARRATIVE_WORDS = frozenset({"taken", "performed"})
+# Sections that tell the story and never hold actions, whatever labels they contain: a
+# "**Actions taken:**" in a timeline is how the incident was handled.
+_STORY_STARTS = (
+    "summary",
+    "executive summary",
+    "incident summary",
+    "impact",
+    "customer impact",
+    "business impact",
+    "timeline",
+    "root cause",
+    "root causes",
+    "trigger",
+    "detection",
+    "what went well",
+    "what went right",
+    "what went wrong",
+    "where we got lucky",
+    "what we got lucky",
+    "background",
+    "glossary",
+)  # "Actions taken" is what was done
 
 
 def strip_markup(raw: str) -> str:
@@ -170,6 +192,7 @@ class Label:
     is_action: bool  # it names an action section
     status: str | None  # the status it gives the items below it ("done", "in progress")
     taken: bool  # it names actions already taken ("What we did"): actions, done, as a label
+    story: bool  # it names a section telling the story, where labels open no actions
 
 
 @lru_cache(maxsize=4096)
@@ -180,7 +203,7 @@ def read_label(raw: str, *, exact: bool = False) -> Label:
     label, status = split_status(display)
     is_action = is_action_label(label or display, exact=exact)
     taken = not exact and is_done_label(label or display)
-    return Label(display, is_action, status, taken)
+    return Label(display, is_action, status, taken, is_story_section(display))
 
 
 def classify_label(raw: str, *, exact: bool = False) -> tuple[str, bool]:
@@ -202,6 +225,13 @@ def split_status(display: str) -> tuple[str, str | None]:
         if status is not None and m.group("label").strip():
             return m.group("label").strip(), status
     return display, None
+
+
+def is_story_section(display: str) -> bool:
+    """Whether a heading names a section that tells the story (Summary, Timeline, Root cause,
+    Impact, What went well): labels inside it never open actions."""
+    bare = normalise_label(display).replace(" | ", " ")
+    return bare.startswith(_STORY_STARTS) and not is_action_label(display)
 
 
 def is_done_label(display: str) -> bool:

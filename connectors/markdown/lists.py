@@ -94,12 +94,16 @@ def _read_list_item(tokens: list[Token], i: int, item_level: int, entry: ListEnt
 
 
 def action_list_items(
-    entries: list[ListEntry], section: str, ctx: ExtractionContext, status: str | None = None
+    entries: list[ListEntry],
+    section: str,
+    ctx: ExtractionContext,
+    status: str | None = None,
+    rule: str = "list item under an action heading",
 ) -> None:
     """Every entry of a list under an action section, as items (groups unfolded); ``status``
-    is what the section's heading says of its items ("Done")."""
+    is what the section's heading says of its items ("Done"), ``rule`` why they are read."""
     for entry in attach_flat_parts(entries, ctx.env):
-        _entry_items(entry, section, ctx, None, status)
+        _entry_items(entry, section, ctx, None, (status, rule))
 
 
 def may_hold_labels(tokens: list[Token], start: int, end: int) -> bool:
@@ -123,8 +127,11 @@ def labelled_action_items(entries: list[ListEntry], ctx: ExtractionContext) -> b
             if (text.bold_only or text.ends_with_colon) and not text.annotations.any:
                 label = read_label(text.label)
                 if label.is_action or label.taken:
-                    status = "done" if label.taken and not label.is_action else label.status
-                    action_list_items(entry.children, label.name, ctx, status)
+                    taken = label.taken and not label.is_action
+                    status = "done" if taken else label.status
+                    why = "of actions taken" if taken else "naming actions"
+                    rule = f"list item under a list label {why}"
+                    action_list_items(entry.children, label.name, ctx, status, rule)
                     found = True
                     continue
         if entry.children:
@@ -142,8 +149,10 @@ def _entry_items(
     section: str,
     ctx: ExtractionContext,
     head: ItemText | None,
-    status: str | None,
+    scope: tuple[str | None, str],
 ) -> None:
+    """``scope``: the status the section gives its items, and the rule reading them."""
+    status, rule = scope
     ctx.reading_line = entry.line
     if head is None:
         head = read_item_text(entry.head or "", ctx.env)
@@ -153,10 +162,9 @@ def _entry_items(
     for child, text in children:
         (metadata if _is_metadata(text) else details).append((child, text))
 
-    rule = "list item in an action section"
     parts = _parts(entry, head, details)
     if parts:
-        rule = "action with its parts as sub-bullets"
+        rule = f"{rule}, with its parts as sub-bullets in its title"
         head = with_parts(head, parts)
         details = []
     elif children and _is_group(entry, head, [t for _, t in details]):
@@ -164,7 +172,7 @@ def _entry_items(
         child_section = f"{section} / {label.name}" if label and label.name else section
         child_status = (label.status if label else None) or status
         for child, text in children:
-            _entry_items(child, child_section, ctx, text, child_status)
+            _entry_items(child, child_section, ctx, text, (child_status, rule))
         return
 
     if not head.title or is_placeholder(head.title, head.raw):

@@ -7,6 +7,7 @@ everything else (narrative, code, HTML comments) is passed over.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -40,12 +41,18 @@ _BOLD_LABEL = re.compile(r"^\s*(\*\*|__)(?P<label>[^*_\n]{1,80}?)\s*:?\s*\1\s*:?
 _PLAIN_LABEL = re.compile(r"^\s*(?P<label>[A-Za-z][A-Za-z &/-]{1,40}):\s*$")
 
 
+_TAKEN = "a bold label of actions taken (so done)"
+_LINE = "an action label line"
+
+
 @dataclass(frozen=True, slots=True)
 class _Scope:
     level: int
     label: str
     action: str | None  # the section name its items get, when it is (inside) an action section
     status: str | None = None  # the status its heading gives the items ("Done", "(all done)")
+    story: bool = False  # it (or a heading above) tells the story: no label opens actions
+    opened_by: str = "an action heading"  # what made it an action section, for --explain
 
 
 class SectionWalker:
@@ -59,6 +66,14 @@ class SectionWalker:
     @property
     def action(self) -> str | None:
         return self.stack[-1].action if self.stack else None
+
+    @property
+    def opened_by(self) -> str:
+        return self.stack[-1].opened_by if self.stack else "an action heading"
+
+    @property
+    def in_story(self) -> bool:
+        return bool(self.stack) and self.stack[-1].story
 
     @property
     def status(self) -> str | None:
@@ -124,7 +139,10 @@ class SectionWalker:
         self.seen_heading = True
         while self.stack and self.stack[-1].level >= level:
             self.stack.pop()
-        self.stack.append(self._scope(level, read_label(raw, exact=title_heading)))
+        label = read_label(raw, exact=title_heading)
+        if title_heading and label.story:  # "Incident summary: DB outage" names the document
+            label = dataclasses.replace(label, story=False)
+        self.stack.append(self._scope(level, label))
 
     def _scope(self, level: int, label: Label, *, as_label: bool = False) -> _Scope:
         """The scope a heading or bold label opens. Under an action section everything is
@@ -133,12 +151,17 @@ class SectionWalker:
         parent = self.action
         if parent is not None:
             section = f"{parent} / {label.name}" if label.name else parent
-            return _Scope(level, label.name, section, label.status or self.status)
+            opened_by = self.opened_by
+            return _Scope(level, label.name, section, label.status or self.status, False, opened_by)
+        in_story = self.in_story
+        if as_label and in_story:
+            return _Scope(level, label.name, None, story=True)
         if label.is_action:
-            return _Scope(level, label.name, label.name, label.status)
+            opened_by = "a bold action label" if as_label else "an action heading"
+            return _Scope(level, label.name, label.name, label.status, False, opened_by)
         if as_label and label.taken:
-            return _Scope(level, label.name, label.name, "done")
-        return _Scope(level, label.name, None)
+            return _Scope(level, label.name, label.name, "done", False, _TAKEN)
+        return _Scope(level, label.name, None, story=label.story or in_story)
 
     def _pop_labels(self) -> None:
         while self.stack and self.stack[-1].level == _LABEL_LEVEL:
@@ -160,7 +183,8 @@ class SectionWalker:
                 label = read_label(plain.group("label"), exact=True)
                 if label.is_action:
                     self._pop_labels()
-                    self.stack.append(_Scope(_LABEL_LEVEL, label.name, label.name, label.status))
+                    name, status = label.name, label.status
+                    self.stack.append(_Scope(_LABEL_LEVEL, name, name, status, False, _LINE))
                     return
         if "|" in content and "\n" in content:
             table = table_from_paragraph(content, tok.map[0] if tok.map else 0)
@@ -169,25 +193,32 @@ class SectionWalker:
                 return
         section = self.action
         if section is not None:
-            plain_line_items(content, tok.map[0] if tok.map else 0, section, self.status, self.ctx)
+            first = tok.map[0] if tok.map else 0
+            plain_line_items(content, first, section, self.status, self.ctx)
 
     def _list(self, start: int, end: int) -> None:
         section = self.action
         opening = self.tokens[start].map
         line = opening[0] if opening else None
-        if section is None and not may_hold_labels(self.tokens, start, end):
+        if section is None and (self.in_story or not may_hold_labels(self.tokens, start, end)):
             self._skipped_list(line)
             return
         entries, _ = read_list(self.tokens, start)
         if section is not None:
-            action_list_items(entries, section, self.ctx, self.status)
+            found_by = f"list item under {self.opened_by}"
+            action_list_items(entries, section, self.ctx, self.status, found_by)
         elif not labelled_action_items(entries, self.ctx):
             self._skipped_list(line)
 
     def _skipped_list(self, line: int | None) -> None:
         heading = self.nearest_heading
-        where = f'"{heading}" is not an action section' if heading else "no action heading above"
-        self.ctx.skipped(line, "list", heading, f"{where}, and no item in it labels actions")
+        if self.in_story:
+            why = "this section tells the story (summary, timeline, root cause, impact...)"
+        elif heading:
+            why = f'"{heading}" is not an action section, and no item in the list labels actions'
+        else:
+            why = "no action heading above, and no item in the list labels actions"
+        self.ctx.skipped(line, "list", heading, why)
 
     def _table(self, start: int) -> None:
         self._read_table(table_from_tokens(self.tokens, start, self.ctx))
