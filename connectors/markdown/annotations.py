@@ -115,6 +115,8 @@ def _take_group(m: re.Match[str], found: Annotations) -> str:
     """A bracketed group that holds only annotations goes; any other group stays as written."""
     content = m.group(1) if m.group(1) is not None else m.group(2)
     inner = Annotations()
+    if patterns.TEMPLATE_GROUP.match(content):
+        return " "  # an unfilled blank of a template, not part of the action
     if patterns.TYPE_ONLY.match(content):
         inner.type = content.strip()
     elif status := patterns.STATUS_ONLY.match(content):
