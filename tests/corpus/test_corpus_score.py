@@ -8,7 +8,8 @@ document's extracted items are matched to its expected ones by title, then:
   placeholder or a narrative bullet taken as an item counts against it);
 - **field accuracy** — over matched items, the fields the expected file states that are right:
   title and section (whitespace and case aside), owner, due, done, refs (in order), and priority,
-  type and status where the expected file gives them.
+  type and status where the expected file gives them; and each document's metadata (title,
+  date, date_origin, ...) as its expected file states it.
 
 Matching: titles are normalised (case folded, every run of non-alphanumerics one space) and an
 extracted item matches an expected one when rapidfuzz's ``ratio`` of the two is at least
@@ -60,6 +61,8 @@ SCORED_FIELDS = {
 }
 ALWAYS_SCORED = frozenset({"title", "section", "owner", "due", "done", "refs"})
 PARTS = "parts"
+POSTMORTEM = "postmortem"  # the document's title, date, ... as the expected file states them
+REPORTED_FIELDS = (*SCORED_FIELDS, POSTMORTEM)
 EXACT = "(exact corpus)"
 SCORED = "(scored corpus)"
 ALL = "(all)"
@@ -251,7 +254,7 @@ def report(scores: list[DocumentScore]) -> str:
         "  fields: "
         + "  ".join(
             f"{key} {overall.accuracy_of(key):.3f} ({overall.right[key]}/{overall.compared[key]})"
-            for key in SCORED_FIELDS
+            for key in REPORTED_FIELDS
         ),
         f"  {'family':<24} {'docs':>4} {'expected':>8} {'extracted':>9} "
         f"{'recall':>7} {'precision':>9} {'fields':>7}",
@@ -274,7 +277,7 @@ def failures(scores: list[DocumentScore]) -> list[str]:
         "recall": overall.recall,
         "precision": overall.precision,
         "field accuracy": overall.field_accuracy,
-        **{f"{key} accuracy": overall.accuracy_of(key) for key in SCORED_FIELDS},
+        **{f"{key} accuracy": overall.accuracy_of(key) for key in REPORTED_FIELDS},
     }
     return [
         f"{name} {value:.3f} < {MIN_SCORE}" for name, value in figures.items() if value < MIN_SCORE
@@ -305,8 +308,25 @@ def extract_corpus() -> list[DocumentScore]:
             scores.append(score_document(name, expected["styles"], expected["items"], []))
             scores[-1].misses.insert(0, f"{name}: extraction failed: {type(exc).__name__}: {exc}")
             continue
-        scores.append(score_document(name, expected["styles"], expected["items"], got_items))
+        score = score_document(name, expected["styles"], expected["items"], got_items)
+        postmortem_checks(name, expected["postmortem"], extracted.postmortem, score)
+        scores.append(score)
     return scores
+
+
+def postmortem_checks(
+    name: str, want: dict[str, Any], got: Postmortem, score: DocumentScore
+) -> None:
+    """The document's metadata the expected file states (title, date, ...), one check a key."""
+    for key, want_value in want.items():
+        got_value = getattr(got, key)
+        right = comparable(key, want_value) == comparable(key, got_value)
+        score.tally.compared[POSTMORTEM] += 1
+        score.tally.right[POSTMORTEM] += right
+        if not right:
+            score.misses.append(
+                f"{name}: postmortem.{key}: expected {want_value!r}, got {got_value!r}"
+            )
 
 
 def test_corpus_score() -> None:
@@ -458,3 +478,20 @@ def test_extracted_document_shape_is_what_the_scorer_reads() -> None:
     )
     for attribute in SCORED_FIELDS.values():
         assert hasattr(document.items[0], attribute)
+
+
+def test_scorer_checks_the_document_metadata_the_expected_file_states() -> None:
+    score = score_document("doc.md", ["date_line"], [], [])
+    got = Postmortem(
+        source=SOURCE_NAME,
+        document="doc.md",
+        title="Outage",
+        date=dt.date(2026, 3, 2),
+        date_origin="date_line",
+    )
+    want = {"title": "Outage", "date": "2026-03-01", "date_origin": "date_line"}
+    postmortem_checks("doc.md", want, got, score)
+    assert (score.tally.right[POSTMORTEM], score.tally.compared[POSTMORTEM]) == (2, 3)
+    assert score.misses == [
+        "doc.md: postmortem.date: expected '2026-03-01', got datetime.date(2026, 3, 2)"
+    ]
