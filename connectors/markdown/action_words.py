@@ -28,7 +28,7 @@ _VERBS_WRITTEN = """
 """
 _VERBS = frozenset(_VERBS_WRITTEN.split())
 _FIRST_WORD = re.compile(r"[A-Za-z][A-Za-z-]*")
-MAX_PART_WORDS = 8
+MAX_PART_WORDS = 12
 
 
 def opens_with_verb(text: str) -> bool:
@@ -40,3 +40,26 @@ def is_part(text: str) -> bool:
     """A fragment that completes its parent ("queue lag", "p99 latency"), not an action."""
     words = text.split()
     return 0 < len(words) <= MAX_PART_WORDS and not opens_with_verb(text) and not text.endswith(":")
+
+
+# Words a sentence opens with that are no action: "Impact: the checkout was down".
+_NOT_IMPERATIVE_WORDS = (
+    "the a an this that these those it its we our they their he she his her there here is was "
+    "are were be been has had have do does did not no none all some one two to of in on at for "
+    "and or but if when while after before because since as by with from so then also only "
+    "very more most each every any many few our your customers users nobody everyone"
+)
+_NOT_IMPERATIVE = frozenset(_NOT_IMPERATIVE_WORDS.split())
+
+
+def may_be_imperative(text: str) -> bool:
+    """Whether ``text`` may open with a verb outside the closed list ("Recompute the totals",
+    "reconcile daily"): its first word is no article, pronoun or preposition, and in the
+    verb's bare form (not "needs", "was", "doubled")."""
+    m = _FIRST_WORD.match(text.lstrip())
+    if m is None:
+        return False
+    first = m.group(0).lower()
+    if first in _NOT_IMPERATIVE:
+        return False
+    return not first.endswith(("ed", "s")) or first.endswith(("ss", "us"))

@@ -45,7 +45,8 @@ _ACTION_PHRASES_WRITTEN = """
     |what we are doing about it|what were doing about it|what we will do|what were going to do
     |what we are going to do|changes we are making|changes were making|whats next
     |what is next|how we will prevent this|how were preventing this|preventing recurrence
-    |preventing it from happening again|to prevent recurrence|prevention
+    |preventing it from happening again|to prevent recurrence|prevention|follow up work
+    |remediation work|follow up work items|planned work
     """
 _ACTION_PHRASES = frozenset(" ".join(p.split()) for p in _ACTION_PHRASES_WRITTEN.split("|"))
 # Phrases weak enough that they only count at the end of a label that does not open with a
@@ -59,6 +60,12 @@ _WEAK_PHRASES = frozenset(
 _DONE_LABELS = frozenset(
     (
         "what we did",
+        "what weve already done",
+        "what we have already done",
+        "already done",
+        "done so far",
+        "what is done",
+        "whats done",
         "what we have done",
         "what weve done",
         "what we did about it",
@@ -95,6 +102,8 @@ _STATUS_LABELS = {
     "to do": "todo",
     "todo": "todo",
 }
+# Statuses that still count when the heading goes on: "Done during the incident".
+_LEADING_STATUSES = frozenset({"done", "completed", "in progress"})
 _STATUS_SUFFIX = re.compile(
     r"^(?P<label>.*?)\s*(?:\((?P<p>[^()]{1,30})\)|\s[-\u2013\u2014:]\s*(?P<d>[^-\u2013\u2014:]{1,30}))$"
 )
@@ -218,6 +227,11 @@ def split_status(display: str) -> tuple[str, str | None]:
     bare = _STATUS_LABELS.get(normalise_label(display).replace(" | ", " "))
     if bare is not None:
         return "", bare
+    words = normalise_label(display).split()
+    for n in (2, 1):  # "Done during the incident", "In progress since May"
+        lead = _STATUS_LABELS.get(" ".join(words[:n]))
+        if lead in _LEADING_STATUSES and len(words) > n:
+            return display, lead
     m = _STATUS_SUFFIX.match(display)
     if m:
         written = m.group("p") or m.group("d") or ""

@@ -96,6 +96,16 @@ _NO_ITEMS = re.compile(
     r"|actions?|follow[\s-]?ups?|tasks?|remediation\s+items?)\b",
     re.IGNORECASE,
 )
+# The blanks of a template whose values were cut out: "(owner: , due: )", "Describe the action".
+_EMPTY_FIELDS = re.compile(
+    r"^[\s(\[]*(?:(?:owner|due|date|name|priority|status|type|link)\s*:?\s*[,;]?\s*)+[)\]\s.]*$",
+    re.IGNORECASE,
+)
+_DESCRIBE_THE_ITEM = re.compile(
+    r"^(?:describe|add|enter|insert|write|list|explain|summari[sz]e)\s+(?:the|an|a|your|each)?\s*"
+    r"(?:action(?:\s+items?)?|tasks?|items?|follow[\s-]?ups?|remediations?|fix|change)\b[^.]{0,40}\.?$",
+    re.IGNORECASE,
+)
 _WHOLE_ITALIC = re.compile(r"(?:\*(?!\*)[^*]+\*|_(?!_)[^_]+_)\s*+[.:]?")
 
 
@@ -108,6 +118,8 @@ def is_placeholder(title: str, raw: str) -> bool:
         return True
     bare = raw.strip()
     if _TEMPLATE_RAW.fullmatch(bare) or _EXAMPLE.match(title):
+        return True
+    if _EMPTY_FIELDS.match(plain) or _DESCRIBE_THE_ITEM.match(plain):
         return True
     if _TEMPLATE_ANYWHERE.search(bare) or _TODO_INSTRUCTION.match(bare) or _NO_ITEMS.match(plain):
         return True

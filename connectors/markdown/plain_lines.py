@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-from connectors.markdown.action_words import opens_with_verb
+from connectors.markdown.action_words import may_be_imperative, opens_with_verb
 from connectors.markdown.annotations import is_done_status
 from connectors.markdown.context import ExtractionContext
 from connectors.markdown.inline_text import MAX_ITEM_CHARS
@@ -23,9 +23,10 @@ from syncd.connector.model import RawItem
 RULE = "plain line in an action section"
 # Longer than this, a line is prose (a paragraph of narrative), not one action.
 _MAX_LINE_CHARS = 300
+# "We will ...", "The scheduler must ...": a commitment names the actor, then a modal.
 _COMMITMENT = re.compile(
-    r"^(?:we|i|they|the\s+\w+\s+team)\s+(?:will|shall|must|need\s+to|should|are\s+going\s+to"
-    r"|plan\s+to)\s+\w",
+    r"^(?:[\w'-]+\s+){1,4}?(?:will|shall|must|need\s+to|needs\s+to|should|has\s+to|have\s+to"
+    r"|are\s+going\s+to|is\s+going\s+to|plan\s+to)\s+\w",
     re.IGNORECASE,
 )
 _INTRODUCTION = re.compile(
@@ -89,7 +90,8 @@ def _not_an_action(line: str, text: ItemText) -> str | None:
         return "prose (several sentences), not one action"
     if text.bold_only:
         return "a bold line that is not an action label"
-    acts = opens_with_verb(text.title) or bool(_COMMITMENT.match(text.title))
+    title = text.title
+    acts = opens_with_verb(title) or may_be_imperative(title) or bool(_COMMITMENT.match(title))
     found = text.annotations
     if acts or found.owner or found.due or text.checkbox is not None:
         return None
