@@ -54,6 +54,9 @@ def tidy(text: str, *, removed: bool = True) -> str:
         text = patterns.GROUP_TRAILING_SEP.sub(r"\1", text)
         text = patterns.EMPTY_GROUP.sub(" ", text)
         text = " ".join(text.split())
+    if removed and text.endswith(" ."):
+        # "Do X (owner: a)." - the full stop closed the annotation's sentence, not the title's.
+        text = text[:-2].rstrip()
     if removed and patterns.NEEDS_SEPARATOR_FIX.search(text):
         text = patterns.SPACE_BEFORE_PUNCT.sub(r"\1", text)
         text = patterns.REPEATED_SEP.sub(r"\1", text)

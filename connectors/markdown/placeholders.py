@@ -91,6 +91,12 @@ _TODO_INSTRUCTION = re.compile(
     r"|update|define|list|enter|replace)\b[^.]{0,60}$",
     re.IGNORECASE,
 )
+# "Actions will be added after the review": a note that the items are still to come.
+_ITEMS_TO_COME = re.compile(
+    r"^(?:the\s+|our\s+)?(?:action(?:\s+item)?s|follow[\s-]?ups|tasks|items|owners)\s+"
+    r"(?:will|are\s+to|to|still\s+need\s+to|have\s+yet\s+to)\s+be\b",
+    re.IGNORECASE,
+)
 _NO_ITEMS = re.compile(
     r"^(?:there\s+(?:are|were)\s+)?no\s+(?:further\s+|new\s+|open\s+)?(?:action\s+items?"
     r"|actions?|follow[\s-]?ups?|tasks?|remediation\s+items?)\b",
@@ -122,6 +128,8 @@ def is_placeholder(title: str, raw: str) -> bool:
     if _EMPTY_FIELDS.match(plain) or _DESCRIBE_THE_ITEM.match(plain):
         return True
     if _TEMPLATE_ANYWHERE.search(bare) or _TODO_INSTRUCTION.match(bare) or _NO_ITEMS.match(plain):
+        return True
+    if _ITEMS_TO_COME.match(plain):
         return True
     # "Add action items here", "_List follow-ups_": an instruction to the author about items.
     return bool(

@@ -30,7 +30,8 @@ _COMMITMENT = re.compile(
     re.IGNORECASE,
 )
 _INTRODUCTION = re.compile(
-    r"\b(?:following|below|above|listed|this\s+section|these\s+(?:actions|items|follow))\b",
+    r"^(?:the\s+following|below|here\s+are|these\s+are)\b|\b(?:as\s+follows|listed\s+below"
+    r"|in\s+this\s+section|(?:actions|items|follow[\s-]?ups)\s+below)\b",
     re.IGNORECASE,
 )
 _SENTENCE_END = re.compile(r"[.!?]\s+[A-Z]")
