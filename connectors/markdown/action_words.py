@@ -47,7 +47,8 @@ _NOT_IMPERATIVE_WORDS = (
     "the a an this that these those it its we our they their he she his her there here is was "
     "are were be been has had have do does did not no none all some one two to of in on at for "
     "and or but if when while after before because since as by with from so then also only "
-    "very more most each every any many few our your customers users nobody everyone"
+    "very more most each every any many few our your customers users nobody everyone nothing "
+    "something everything someone somebody everybody"
 )
 _NOT_IMPERATIVE = frozenset(_NOT_IMPERATIVE_WORDS.split())
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from markdown_it.token import Token
 
 from connectors.markdown.context import ExtractionContext
-from connectors.markdown.labels import Label, read_label, strip_markup
+from connectors.markdown.labels import Label, is_action_label, read_label, strip_markup
 from connectors.markdown.lists import (
     action_list_items,
     labelled_action_items,
@@ -144,17 +144,21 @@ class SectionWalker:
             label = dataclasses.replace(label, story=False)
         self.stack.append(self._scope(level, label))
 
-    def _scope(self, level: int, label: Label, *, as_label: bool = False) -> _Scope:
+    def _scope(
+        self, level: int, label: Label, *, as_label: bool = False, bare: bool = False
+    ) -> _Scope:
         """The scope a heading or bold label opens. Under an action section everything is
         part of it, a status in its name ("Done") applying below; outside, only an action
-        name opens one, or, as a bold label, a name of actions taken ("What we did:")."""
+        name opens one, or, as a bold label, a name of actions taken ("What we did:"). In a
+        section telling the story only a ``bare`` bold line naming the actions exactly
+        ("**Action items**", no colon: a heading as some editors export it) opens one."""
         parent = self.action
         if parent is not None:
             section = f"{parent} / {label.name}" if label.name else parent
             opened_by = self.opened_by
             return _Scope(level, label.name, section, label.status or self.status, False, opened_by)
         in_story = self.in_story
-        if as_label and in_story:
+        if as_label and in_story and not (bare and is_action_label(label.name, exact=True)):
             return _Scope(level, label.name, None, story=True)
         if label.is_action:
             opened_by = "a bold action label" if as_label else "an action heading"
@@ -174,7 +178,8 @@ class SectionWalker:
             if bold:
                 self._pop_labels()
                 label = read_label(bold.group("label"))
-                self.stack.append(self._scope(_LABEL_LEVEL, label, as_label=True))
+                bare = ":" not in content
+                self.stack.append(self._scope(_LABEL_LEVEL, label, as_label=True, bare=bare))
                 return
             plain = _PLAIN_LABEL.match(content)
             # A plain "Action items:" line opens a section only where none is open already;
