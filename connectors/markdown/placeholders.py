@@ -87,7 +87,7 @@ _TEMPLATE_ANYWHERE = re.compile(
     re.IGNORECASE,
 )
 _TODO_INSTRUCTION = re.compile(
-    r"^\W*(?:todo|tbd|fixme|xxx)\W*\s*(?:describe|fill|add|write|explain|insert|complete"
+    r"^\W*+(?:todo|tbd|fixme|xxx)\W*+(?:describe|fill|add|write|explain|insert|complete"
     r"|update|define|list|enter|replace)\b[^.]{0,60}$",
     re.IGNORECASE,
 )
