@@ -181,7 +181,7 @@ def _entry_items(
     ctx.report_long_item(entry.line, head.raw, MAX_ITEM_CHARS)
     annotations = Annotations()
     annotations.merge(head.annotations)
-    refs: list[Iterable[tuple[int, str]]] = [head.refs]
+    refs: list[Iterable[tuple[int, str]]] = [head.refs, *(part.refs for part in parts)]
     status_text, done = head.status, head.done
     for _, text in metadata:
         annotations.merge(text.annotations)

@@ -17,8 +17,9 @@ _DONE_VIA = r"(?i:merged|fixed|closed|resolved|done|shipped|landed|completed)"
 _LEAD_IN = r"(?i:see(?:\s+also)?|tracked\s+(?:in|as|by|at|on)|tracking|ref|cf\.?|in|via)"
 _TRACKER_WORD = r"(?i:jira|ticket|issue|bug|pr|github|gh)"
 # A reference at the end of a title after a separator ("Fix the race: #123", "- PAY-9"), a bare
-# "#123" tail, or a "merged in #123" that says the work is done. A reference a sentence
-# introduces ("see PAY-12", "tracked in PAY-9") is part of the title as written.
+# "#123" tail, a bracket of references ("(see PAY-1)"), or a "merged in #123" that says the work
+# is done. A reference the author's sentence introduces outside brackets (", see PAY-12",
+# "tracked in PAY-9") is part of the title as written.
 _TRAILING_REF = re.compile(
     rf"(?:\s*[,;:\-\u2013\u2014]\s*(?:(?P<done>{_DONE_VIA})\s+(?i:in|by|via|with|as)\s+)?"
     rf"|\s+(?P<done2>{_DONE_VIA})\s+(?i:in|by|via|with|as)\s+)[(\[]?\s*{_REFS}\s*[)\]]?\s*\.?$"
@@ -38,8 +39,8 @@ _LINK_WORD = re.compile(
     r"(?:^|[-\u2013\u2014:,;(\[]\s*)"
     r"(?i:(?P<word>jira|ticket|issue|tracking\s+issue|github\s+issue|bug|pr|link))$"
 )
-
-
+# A link to the issue that ends the action after a dash and a lead-in: "— tracked in [the
+# board](…)". Searched in a window before the link's end: linear in the title.
 _DASH_LINK = re.compile(
     r"\s+[\-\u2013\u2014]\s+(?:(?i:tracked\s+(?:in|as|by|at|on)|in|on|via)\s+)"
     r"[^\-\u2013\u2014]{1,80}$"

@@ -221,6 +221,13 @@ def test_parts_written_as_sub_bullets_are_one_item() -> None:
     ]
 
 
+def test_a_part_keeps_its_reference() -> None:
+    found = items("## Action items\n\n- Add alerts on:\n  - queue lag (#12)\n  - error rate\n")
+    assert [(i.title, i.tracker_refs) for i in found] == [
+        ("Add alerts on queue lag and error rate", ("#12",))
+    ]
+
+
 def test_group_labels_and_action_children_are_still_groups() -> None:
     found = items(
         """
