@@ -103,10 +103,29 @@ class DocumentProblem:
 
 
 @dataclass(frozen=True, slots=True)
+class ExtractionStep:
+    """One decision of an extraction, so a user can see why an item was taken or a block not.
+
+    ``taken``: an item was read at ``line`` (its title in ``what``) by ``rule`` in ``section``;
+    otherwise a candidate block (``what``: "list", "table", "paragraph") was passed over, and
+    ``rule`` says why.
+    """
+
+    line: int | None
+    taken: bool
+    what: str
+    section: str
+    rule: str
+
+
+@dataclass(frozen=True, slots=True)
 class ExtractedDocument:
     postmortem: Postmortem
     items: tuple[RawItem, ...]
     problems: tuple[DocumentProblem, ...] = ()
+    # Why each item was taken and each candidate block skipped; sources that record no
+    # decisions (structured APIs) leave it empty.
+    explanations: tuple[ExtractionStep, ...] = ()
 
 
 class DocumentRejected(Exception):

@@ -22,7 +22,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any, TypeVar
 
-from syncd.connector.model import DocumentProblem, ExtractedDocument, Postmortem, RawItem
+from syncd.connector.model import (
+    DocumentProblem,
+    ExtractedDocument,
+    ExtractionStep,
+    Postmortem,
+    RawItem,
+)
 
 _T = TypeVar("_T")
 
@@ -113,7 +119,8 @@ def _remembered(raw: dict[str, Any]) -> Remembered:
         for item in document["items"]
     )
     problems = tuple(_typed(DocumentProblem(**problem)) for problem in document["problems"])
-    extracted = ExtractedDocument(_typed(Postmortem(**postmortem)), items, problems)
+    steps = tuple(_typed(ExtractionStep(**step)) for step in document.get("explanations", ()))
+    extracted = ExtractedDocument(_typed(Postmortem(**postmortem)), items, problems, steps)
     return Remembered(version, extracted, None)
 
 

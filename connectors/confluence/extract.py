@@ -113,7 +113,9 @@ def _finished(
         task = converted.tasks.get(item.line)
         items.append(_with_task(item, task, seen, meta.document) if task is not None else item)
     problems = tuple(DocumentProblem(None, p.message) for p in extracted.problems)
-    return ExtractedDocument(postmortem=postmortem, items=tuple(items), problems=problems)
+    # Lines of the page's converted text mean nothing to its author: the decisions go without.
+    steps = tuple(dataclasses.replace(step, line=None) for step in extracted.explanations)
+    return ExtractedDocument(postmortem, tuple(items), problems, steps)
 
 
 def _with_task(item: RawItem, task: TaskLine, seen: set[str], page: str) -> RawItem:

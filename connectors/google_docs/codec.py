@@ -13,10 +13,16 @@ import dataclasses
 from datetime import date
 from typing import Any, TypeVar
 
-from syncd.connector.model import DocumentProblem, ExtractedDocument, Postmortem, RawItem
+from syncd.connector.model import (
+    DocumentProblem,
+    ExtractedDocument,
+    ExtractionStep,
+    Postmortem,
+    RawItem,
+)
 
 _T = TypeVar("_T")
-_MODELS = (Postmortem, RawItem, DocumentProblem)
+_MODELS = (Postmortem, RawItem, DocumentProblem, ExtractionStep)
 
 
 def model_signature() -> str:
@@ -31,6 +37,7 @@ def encode(document: ExtractedDocument) -> dict[str, Any]:
         "postmortem": _plain(document.postmortem),
         "items": [_plain(item) for item in document.items],
         "problems": [_plain(problem) for problem in document.problems],
+        "explanations": [_plain(step) for step in document.explanations],
     }
 
 
@@ -42,6 +49,7 @@ def decode(data: Any) -> ExtractedDocument:
             postmortem=_build(Postmortem, data["postmortem"]),
             items=tuple(_build(RawItem, item) for item in data["items"]),
             problems=tuple(_build(DocumentProblem, problem) for problem in data["problems"]),
+            explanations=tuple(_build(ExtractionStep, step) for step in data["explanations"]),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise ValueError(f"not an extraction: {type(exc).__name__}") from None

@@ -168,6 +168,12 @@ STATUS_LAST_WORDS = frozenset(
 STATUS_EMOJI_CHARS = frozenset("\u2705\u2714\u2611\u2713\u23f3\U0001f6a7\ufe0f")
 TRAILING_NOISE = " .)]\ufe0f"
 
+# A template's blank left in a bracket: "[link to issue]", "(insert owner)", "[TBD link]".
+TEMPLATE_GROUP = re.compile(
+    r"^\s*(?:link|url|insert|add|enter|jira|ticket|issue|owner|name|date|describe"
+    r"|placeholder|your)\b[^()\[\]:=@#/]{0,60}$",
+    _I,
+)
 GROUP = re.compile(r"\(([^()\[\]]{1,200})\)|\[([^()\[\]]{1,200})\]")
 UNKNOWN_DUE_GROUP = re.compile(r"[(\[]\s*(TBD|TBC|TBA)\s*[)\]]")
 REF_GROUP_AT_END = re.compile(

@@ -15,6 +15,7 @@ from operator import and_
 
 from connectors.markdown import annotation_patterns as patterns
 from connectors.markdown.refs import REF_TOKEN, is_tracker_url, strip_url_punctuation
+from connectors.markdown.title_refs import without_trailing_refs
 
 
 @dataclass(slots=True)
@@ -53,6 +54,9 @@ def tidy(text: str, *, removed: bool = True) -> str:
         text = patterns.GROUP_TRAILING_SEP.sub(r"\1", text)
         text = patterns.EMPTY_GROUP.sub(" ", text)
         text = " ".join(text.split())
+    if removed and text.endswith(" ."):
+        # "Do X (owner: a)." - the full stop closed the annotation's sentence, not the title's.
+        text = text[:-2].rstrip()
     if removed and patterns.NEEDS_SEPARATOR_FIX.search(text):
         text = patterns.SPACE_BEFORE_PUNCT.sub(r"\1", text)
         text = patterns.REPEATED_SEP.sub(r"\1", text)
@@ -101,6 +105,11 @@ def extract_annotations(text: str) -> Annotations:
     text = tidy(text, removed=text is not original)
     text = _take_edge_status(text, found)
     text = _drop_standalone_refs(text)
+    if text:  # a reference, or what introduced one cut out above, may be left at the end
+        text, done_via = without_trailing_refs(text)
+        if done_via is not None and found.status is None:
+            _set_status(found, done_via)
+        text = tidy(text)
     found.title = text
     return found
 
@@ -109,6 +118,8 @@ def _take_group(m: re.Match[str], found: Annotations) -> str:
     """A bracketed group that holds only annotations goes; any other group stays as written."""
     content = m.group(1) if m.group(1) is not None else m.group(2)
     inner = Annotations()
+    if patterns.TEMPLATE_GROUP.match(content):
+        return " "  # an unfilled blank of a template, not part of the action
     if patterns.TYPE_ONLY.match(content):
         inner.type = content.strip()
     elif status := patterns.STATUS_ONLY.match(content):

@@ -80,4 +80,5 @@ def _extract(text: str, *, source: str, document: str) -> ExtractedDocument:
         postmortem=visible_title(postmortem, humanised_name(document)),
         items=items,
         problems=tuple(problems),
+        explanations=tuple(ctx.steps),
     )

@@ -13,7 +13,9 @@ from markdown_it.utils import EnvType
 
 from connectors.markdown.annotations import Annotations, extract_annotations
 from connectors.markdown.inline_text import InlineText, render_inline
+from connectors.markdown.owner_prefix import owner_before_action
 from connectors.markdown.refs import find_refs
+from connectors.markdown.title_refs import without_link_words
 
 _CHECKBOX = re.compile(r"^\s*\[([ xX]?)\](?=\s|$)\s*")
 # What may separate a bold title from its body: "**Title**: body", "**Title** - body".
@@ -65,6 +67,8 @@ def read_item_text(raw: str, env: EnvType, rendered: InlineText | None = None) -
     inline = rendered if rendered is not None else render_inline(raw, env)
     text = inline.text
     refs = tuple(find_refs(text, inline.links))
+    if inline.links:
+        text = without_link_words(text, inline.links)
 
     annotations: Annotations | None = None
     detail: str | None = None
@@ -86,6 +90,11 @@ def read_item_text(raw: str, env: EnvType, rendered: InlineText | None = None) -
         annotations = extract_annotations(text)
         if bold_only:
             annotations.title = annotations.title.rstrip(":.").rstrip()
+
+    if annotations.owner is None and annotations.title:
+        prefixed = owner_before_action(annotations.title, detail)
+        if prefixed is not None:
+            annotations.owner, annotations.title, detail = prefixed
 
     struck = False
     if inline.struck:

@@ -7,6 +7,7 @@ inline parsing, which extraction skips for speed), so light markup is stripped h
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 # No bracket inside a bracket: each "[" scans to the next one at most, so a heading of
@@ -35,11 +36,77 @@ _ACTION_PHRASES_WRITTEN = """
     |prevention actions|prevention measures|prevention items|to do|to dos|to do list|tasks
     |mitigations|mitigation actions|mitigation items|mitigation tasks|improvement actions
     |open action items|open items|work items|followups
+    |action plan items|next actions|improvement actions|improvement items|fixes|short term fixes
+    |long term fixes|preventive measure|preventative measure|preventive action
+    |preventative action|prevention measure|prevention item|corrective measure
+    |remediation item|remediation action|remediation task|remediation step|remediation steps
+    |mitigation item|mitigation action|mitigation task|follow up item|follow up task
+    |work item|task list|what we are changing|what were changing|what we will change
+    |what we are doing about it|what were doing about it|what we will do|what were going to do
+    |what we are going to do|changes we are making|changes were making|whats next
+    |what is next|how we will prevent this|how were preventing this|preventing recurrence
+    |preventing it from happening again|to prevent recurrence|prevention|follow up work
+    |remediation work|follow up work items|planned work
     """
 _ACTION_PHRASES = frozenset(" ".join(p.split()) for p in _ACTION_PHRASES_WRITTEN.split("|"))
 # Phrases weak enough that they only count at the end of a label that does not open with a
 # narrative word: "Review actions" is a section of actions, "Timeline of actions" is not.
-_WEAK_PHRASES = frozenset({"actions", "action", "tasks", "follow up", "mitigations", "to do"})
+_WEAK_PHRASES = frozenset(
+    {"actions", "action", "tasks", "follow up", "mitigations", "to do", "fixes", "prevention"}
+)
+# Labels that name the actions already taken: a list under ``**What we did:**`` is actions,
+# all done. Only as labels (a bold line, a list's label), never as headings: a heading
+# "Actions taken" is how the incident was handled, narrative.
+_DONE_LABELS = frozenset(
+    (
+        "what we did",
+        "what weve already done",
+        "what we have already done",
+        "already done",
+        "done so far",
+        "what is done",
+        "whats done",
+        "what we have done",
+        "what weve done",
+        "what we did about it",
+        "what has been done",
+        "actions taken",
+        "actions we took",
+        "what we fixed",
+        "completed actions",
+        "completed action items",
+        "completed follow ups",
+        "done actions",
+    )
+)
+# A status written in a heading or label applies to the items below it: "Done",
+# "Short-term fixes (all done)", "In progress". As written -> the status the items get.
+_STATUS_LABELS = {
+    "done": "done",
+    "all done": "done",
+    "completed": "completed",
+    "all completed": "completed",
+    "complete": "completed",
+    "finished": "done",
+    "already done": "done",
+    "fixed": "fixed",
+    "resolved": "resolved",
+    "shipped": "shipped",
+    "in progress": "in progress",
+    "ongoing": "in progress",
+    "wip": "in progress",
+    "open": "open",
+    "not started": "not started",
+    "remaining": "open",
+    "pending": "open",
+    "to do": "todo",
+    "todo": "todo",
+}
+# Statuses that still count when the heading goes on: "Done during the incident".
+_LEADING_STATUSES = frozenset({"done", "completed", "in progress"})
+_STATUS_SUFFIX = re.compile(
+    r"^(?P<label>.*?)\s*(?:\((?P<p>[^()]{1,30})\)|\s[-\u2013\u2014:]\s*(?P<d>[^-\u2013\u2014:]{1,30}))$"
+)
 _CONNECTORS = frozenset(
     ("and", "for", "from", "of", "to", "with", "by", "as", "in", "owner", "owners", "status")
 )
@@ -71,7 +138,29 @@ _NARRATIVE_STARTS = (
     "incident",
     "actions taken",
 )
-_NARRATIVE_WORDS = frozenset({"taken", "performed"})  # "Actions taken" is what was done
+_NARRATIVE_WORDS = frozenset({"taken", "performed"})
+# Sections that tell the story and never hold actions, whatever labels they contain: a
+# "**Actions taken:**" in a timeline is how the incident was handled.
+_STORY_STARTS = (
+    "summary",
+    "executive summary",
+    "incident summary",
+    "impact",
+    "customer impact",
+    "business impact",
+    "timeline",
+    "root cause",
+    "root causes",
+    "trigger",
+    "detection",
+    "what went well",
+    "what went right",
+    "what went wrong",
+    "where we got lucky",
+    "what we got lucky",
+    "background",
+    "glossary",
+)  # "Actions taken" is what was done
 
 
 def strip_markup(raw: str) -> str:
@@ -106,14 +195,62 @@ def _without_trailing_symbols(text: str) -> str:
     return text[:end]
 
 
-@lru_cache(maxsize=4096)
-def classify_label(raw: str, *, exact: bool = False) -> tuple[str, bool]:
-    """(section name, whether it names an action section) of a heading or label as written.
+@dataclass(frozen=True, slots=True)
+class Label:
+    name: str  # the section name as shown: markup, numbering and trailing colon gone
+    is_action: bool  # it names an action section
+    status: str | None  # the status it gives the items below it ("done", "in progress")
+    taken: bool  # it names actions already taken ("What we did"): actions, done, as a label
+    story: bool  # it names a section telling the story, where labels open no actions
 
-    Cached: documents written from the same template repeat the same headings.
-    """
+
+@lru_cache(maxsize=4096)
+def read_label(raw: str, *, exact: bool = False) -> Label:
+    """What a heading or label as written means. Cached: documents written from the same
+    template repeat the same headings."""
     display = display_label(raw)
-    return display, is_action_label(display, exact=exact)
+    label, status = split_status(display)
+    is_action = is_action_label(label or display, exact=exact)
+    taken = not exact and is_done_label(label or display)
+    return Label(display, is_action, status, taken, is_story_section(display))
+
+
+def classify_label(raw: str, *, exact: bool = False) -> tuple[str, bool]:
+    """(section name, whether it names an action section) of a heading or label as written."""
+    label = read_label(raw, exact=exact)
+    return label.name, label.is_action
+
+
+def split_status(display: str) -> tuple[str, str | None]:
+    """(label, status) of a heading that says its items' status: "Short-term fixes (all done)"
+    -> ("Short-term fixes", "done"); "Done" -> ("", "done"); anything else -> (display, None)."""
+    bare = _STATUS_LABELS.get(normalise_label(display).replace(" | ", " "))
+    if bare is not None:
+        return "", bare
+    words = normalise_label(display).split()
+    for n in (2, 1):  # "Done during the incident", "In progress since May"
+        lead = _STATUS_LABELS.get(" ".join(words[:n]))
+        if lead in _LEADING_STATUSES and len(words) > n:
+            return display, lead
+    m = _STATUS_SUFFIX.match(display)
+    if m:
+        written = m.group("p") or m.group("d") or ""
+        status = _STATUS_LABELS.get(normalise_label(written).replace(" | ", " "))
+        if status is not None and m.group("label").strip():
+            return m.group("label").strip(), status
+    return display, None
+
+
+def is_story_section(display: str) -> bool:
+    """Whether a heading names a section that tells the story (Summary, Timeline, Root cause,
+    Impact, What went well): labels inside it never open actions."""
+    bare = normalise_label(display).replace(" | ", " ")
+    return bare.startswith(_STORY_STARTS) and not is_action_label(display)
+
+
+def is_done_label(display: str) -> bool:
+    """Whether a label names actions already taken ("What we did:", "Actions taken")."""
+    return normalise_label(display).replace(" | ", " ").strip() in _DONE_LABELS
 
 
 def normalise_label(display: str) -> str:

@@ -9,30 +9,24 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 
 from markdown_it.token import Token
 
-from connectors.markdown.annotations import Annotations, tidy
+from connectors.markdown.action_words import is_part, opens_with_verb
+from connectors.markdown.annotations import Annotations, is_done_status, tidy
 from connectors.markdown.columns import Column, field_key
 from connectors.markdown.context import ExtractionContext
 from connectors.markdown.inline_text import MAX_ITEM_CHARS, render_inline
 from connectors.markdown.item_text import ItemText, read_item_text
-from connectors.markdown.labels import classify_label, display_label
+from connectors.markdown.labels import read_label
+from connectors.markdown.list_entry import ListEntry
+from connectors.markdown.list_parts import attach_flat_parts, leads_into_parts, with_parts
 from connectors.markdown.placeholders import is_placeholder
 from connectors.markdown.refs import find_refs, ordered_refs
 from syncd.connector.model import RawItem
 
 _LIST_OPEN = ("bullet_list_open", "ordered_list_open")
 _FIELD_LINE = re.compile(r"^\s*([A-Za-z][A-Za-z #/()'-]{0,30}?)\s*:\s*(\S.*)$")
-
-
-@dataclass(slots=True)
-class ListEntry:
-    line: int  # 0-based line of the list item in the parsed body
-    head: str | None = None  # raw markdown of the first paragraph, when the item opens with one
-    paragraphs: list[str] = field(default_factory=list)  # further paragraphs
-    children: list[ListEntry] = field(default_factory=list)  # items of nested lists
 
 
 def skip_block(tokens: list[Token], i: int) -> int:
@@ -99,10 +93,17 @@ def _read_list_item(tokens: list[Token], i: int, item_level: int, entry: ListEnt
     return n
 
 
-def action_list_items(entries: list[ListEntry], section: str, ctx: ExtractionContext) -> None:
-    """Every entry of a list under an action section, as items (groups unfolded)."""
-    for entry in entries:
-        _entry_items(entry, section, ctx, None)
+def action_list_items(
+    entries: list[ListEntry],
+    section: str,
+    ctx: ExtractionContext,
+    status: str | None = None,
+    rule: str = "list item under an action heading",
+) -> None:
+    """Every entry of a list under an action section, as items (groups unfolded); ``status``
+    is what the section's heading says of its items ("Done"), ``rule`` why they are read."""
+    for entry in attach_flat_parts(entries, ctx.env):
+        _entry_items(entry, section, ctx, None, (status, rule))
 
 
 def may_hold_labels(tokens: list[Token], start: int, end: int) -> bool:
@@ -115,20 +116,27 @@ def may_hold_labels(tokens: list[Token], start: int, end: int) -> bool:
     return False
 
 
-def labelled_action_items(entries: list[ListEntry], ctx: ExtractionContext) -> None:
+def labelled_action_items(entries: list[ListEntry], ctx: ExtractionContext) -> bool:
     """A list outside any action section: only entries labelled as actions count, as in
-    ``- **Review actions**:`` whose nested list holds the items."""
+    ``- **Review actions**:`` whose nested list holds the items. Whether any did."""
+    found = False
     for entry in entries:
         head = entry.head
         if head and entry.children and _could_be_label(head):
             text = read_item_text(head, ctx.env)
             if (text.bold_only or text.ends_with_colon) and not text.annotations.any:
-                label, is_action = classify_label(text.label)
-                if is_action:
-                    action_list_items(entry.children, label, ctx)
+                label = read_label(text.label)
+                if label.is_action or label.taken:
+                    taken = label.taken and not label.is_action
+                    status = "done" if taken else label.status
+                    why = "of actions taken" if taken else "naming actions"
+                    rule = f"list item under a list label {why}"
+                    action_list_items(entry.children, label.name, ctx, status, rule)
+                    found = True
                     continue
         if entry.children:
-            labelled_action_items(entry.children, ctx)
+            found = labelled_action_items(entry.children, ctx) or found
+    return found
 
 
 def _could_be_label(raw: str) -> bool:
@@ -137,8 +145,14 @@ def _could_be_label(raw: str) -> bool:
 
 
 def _entry_items(
-    entry: ListEntry, section: str, ctx: ExtractionContext, head: ItemText | None
+    entry: ListEntry,
+    section: str,
+    ctx: ExtractionContext,
+    head: ItemText | None,
+    scope: tuple[str | None, str],
 ) -> None:
+    """``scope``: the status the section gives its items, and the rule reading them."""
+    status, rule = scope
     ctx.reading_line = entry.line
     if head is None:
         head = read_item_text(entry.head or "", ctx.env)
@@ -148,26 +162,34 @@ def _entry_items(
     for child, text in children:
         (metadata if _is_metadata(text) else details).append((child, text))
 
-    if children and _is_group(entry, head, [t for _, t in details]):
-        label = head.label if entry.head else ""
-        label = display_label(label) if label else ""
-        child_section = f"{section} / {label}" if label else section
+    parts = _parts(entry, head, details)
+    if parts:
+        rule = f"{rule}, with its parts as sub-bullets in its title"
+        head = with_parts(head, parts)
+        details = []
+    elif children and _is_group(entry, head, [t for _, t in details]):
+        label = read_label(head.label) if entry.head and head.label else None
+        child_section = f"{section} / {label.name}" if label and label.name else section
+        child_status = (label.status if label else None) or status
         for child, text in children:
-            _entry_items(child, child_section, ctx, text)
+            _entry_items(child, child_section, ctx, text, (child_status, rule))
         return
 
     if not head.title or is_placeholder(head.title, head.raw):
+        ctx.skipped(entry.line, "list item", section, "a template placeholder or filler")
         return
     ctx.report_long_item(entry.line, head.raw, MAX_ITEM_CHARS)
     annotations = Annotations()
     annotations.merge(head.annotations)
-    refs: list[Iterable[tuple[int, str]]] = [head.refs]
-    status, done = head.status, head.done
+    refs: list[Iterable[tuple[int, str]]] = [head.refs, *(part.refs for part in parts)]
+    status_text, done = head.status, head.done
     for _, text in metadata:
         annotations.merge(text.annotations)
         refs.append(text.refs)
-        if status is None and text.annotations.status is not None:
-            status, done = text.annotations.status, text.annotations.done
+        if status_text is None and text.annotations.status is not None:
+            status_text, done = text.annotations.status, text.annotations.done
+    if status_text is None and status is not None:  # the heading's "Done" when it has none
+        status_text, done = status, is_done_status(status)
 
     detail_lines: list[str] = [head.detail] if head.detail else []
     for paragraph in entry.paragraphs:
@@ -188,11 +210,29 @@ def _entry_items(
             due_text=annotations.due,
             priority_text=annotations.priority,
             type_text=annotations.type,
-            status_text=status,
+            status_text=status_text,
             done=done,
             tracker_refs=ordered_refs(refs),
-        )
+        ),
+        rule,
     )
+
+
+def _parts(
+    entry: ListEntry, head: ItemText, details: list[tuple[ListEntry, ItemText]]
+) -> list[ItemText]:
+    """The sub-bullets that only complete their parent ("Add dashboards for:" / "queue lag"),
+    when the parent is an action and every sub-bullet such a part."""
+    if not details or not entry.head or head.bold_only or head.checkbox is not None:
+        return []
+    if not opens_with_verb(head.title) or not leads_into_parts(head):
+        return []
+    texts = [text for _, text in details]
+    if any(child.children for child, _ in details):
+        return []
+    if any(t.checkbox is not None or t.annotations.any or not is_part(t.title) for t in texts):
+        return []
+    return texts
 
 
 def _is_group(entry: ListEntry, head: ItemText, details: list[ItemText]) -> bool:

@@ -7,6 +7,7 @@ everything else (narrative, code, HTML comments) is passed over.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ from dataclasses import dataclass
 from markdown_it.token import Token
 
 from connectors.markdown.context import ExtractionContext
-from connectors.markdown.labels import classify_label, strip_markup
+from connectors.markdown.labels import Label, is_action_label, read_label, strip_markup
 from connectors.markdown.lists import (
     action_list_items,
     labelled_action_items,
@@ -22,6 +23,7 @@ from connectors.markdown.lists import (
     read_list,
     skip_block,
 )
+from connectors.markdown.plain_lines import plain_line_items
 from connectors.markdown.shape_limits import MarkupBudgetSpent
 from connectors.markdown.tables import (
     TableRows,
@@ -39,11 +41,18 @@ _BOLD_LABEL = re.compile(r"^\s*(\*\*|__)(?P<label>[^*_\n]{1,80}?)\s*:?\s*\1\s*:?
 _PLAIN_LABEL = re.compile(r"^\s*(?P<label>[A-Za-z][A-Za-z &/-]{1,40}):\s*$")
 
 
+_TAKEN = "a bold label of actions taken (so done)"
+_LINE = "an action label line"
+
+
 @dataclass(frozen=True, slots=True)
 class _Scope:
     level: int
     label: str
     action: str | None  # the section name its items get, when it is (inside) an action section
+    status: str | None = None  # the status its heading gives the items ("Done", "(all done)")
+    story: bool = False  # it (or a heading above) tells the story: no label opens actions
+    opened_by: str = "an action heading"  # what made it an action section, for --explain
 
 
 class SectionWalker:
@@ -57,6 +66,18 @@ class SectionWalker:
     @property
     def action(self) -> str | None:
         return self.stack[-1].action if self.stack else None
+
+    @property
+    def opened_by(self) -> str:
+        return self.stack[-1].opened_by if self.stack else "an action heading"
+
+    @property
+    def in_story(self) -> bool:
+        return bool(self.stack) and self.stack[-1].story
+
+    @property
+    def status(self) -> str | None:
+        return self.stack[-1].status if self.stack else None
 
     @property
     def nearest_heading(self) -> str:
@@ -118,14 +139,33 @@ class SectionWalker:
         self.seen_heading = True
         while self.stack and self.stack[-1].level >= level:
             self.stack.pop()
-        label, is_action = classify_label(raw, exact=title_heading)
-        self.stack.append(_Scope(level, label, self._section_for(label, is_action)))
+        label = read_label(raw, exact=title_heading)
+        if title_heading and label.story:  # "Incident summary: DB outage" names the document
+            label = dataclasses.replace(label, story=False)
+        self.stack.append(self._scope(level, label))
 
-    def _section_for(self, label: str, is_action: bool) -> str | None:
+    def _scope(
+        self, level: int, label: Label, *, as_label: bool = False, bare: bool = False
+    ) -> _Scope:
+        """The scope a heading or bold label opens. Under an action section everything is
+        part of it, a status in its name ("Done") applying below; outside, only an action
+        name opens one, or, as a bold label, a name of actions taken ("What we did:"). In a
+        section telling the story only a ``bare`` bold line naming the actions exactly
+        ("**Action items**", no colon: a heading as some editors export it) opens one."""
         parent = self.action
         if parent is not None:
-            return f"{parent} / {label}" if label else parent
-        return label if is_action else None
+            section = f"{parent} / {label.name}" if label.name else parent
+            opened_by = self.opened_by
+            return _Scope(level, label.name, section, label.status or self.status, False, opened_by)
+        in_story = self.in_story
+        if as_label and in_story and not (bare and is_action_label(label.name, exact=True)):
+            return _Scope(level, label.name, None, story=True)
+        if label.is_action:
+            opened_by = "a bold action label" if as_label else "an action heading"
+            return _Scope(level, label.name, label.name, label.status, False, opened_by)
+        if as_label and label.taken:
+            return _Scope(level, label.name, label.name, "done", False, _TAKEN)
+        return _Scope(level, label.name, None, story=label.story or in_story)
 
     def _pop_labels(self) -> None:
         while self.stack and self.stack[-1].level == _LABEL_LEVEL:
@@ -137,32 +177,53 @@ class SectionWalker:
             bold = _BOLD_LABEL.match(content)
             if bold:
                 self._pop_labels()
-                label, is_action = classify_label(bold.group("label"))
-                self.stack.append(_Scope(_LABEL_LEVEL, label, self._section_for(label, is_action)))
+                label = read_label(bold.group("label"))
+                bare = ":" not in content
+                self.stack.append(self._scope(_LABEL_LEVEL, label, as_label=True, bare=bare))
                 return
             plain = _PLAIN_LABEL.match(content)
             # A plain "Action items:" line opens a section only where none is open already;
             # "Note:" and the like inside a section are not labels.
             if plain and self.action is None:
-                label, is_action = classify_label(plain.group("label"), exact=True)
-                if is_action:
+                label = read_label(plain.group("label"), exact=True)
+                if label.is_action:
                     self._pop_labels()
-                    self.stack.append(_Scope(_LABEL_LEVEL, label, label))
+                    name, status = label.name, label.status
+                    self.stack.append(_Scope(_LABEL_LEVEL, name, name, status, False, _LINE))
                     return
         if "|" in content and "\n" in content:
             table = table_from_paragraph(content, tok.map[0] if tok.map else 0)
             if table is not None:
                 self._read_table(table)
+                return
+        section = self.action
+        if section is not None:
+            first = tok.map[0] if tok.map else 0
+            plain_line_items(content, first, section, self.status, self.ctx)
 
     def _list(self, start: int, end: int) -> None:
         section = self.action
-        if section is None and not may_hold_labels(self.tokens, start, end):
+        opening = self.tokens[start].map
+        line = opening[0] if opening else None
+        if section is None and (self.in_story or not may_hold_labels(self.tokens, start, end)):
+            self._skipped_list(line)
             return
         entries, _ = read_list(self.tokens, start)
         if section is not None:
-            action_list_items(entries, section, self.ctx)
+            found_by = f"list item under {self.opened_by}"
+            action_list_items(entries, section, self.ctx, self.status, found_by)
+        elif not labelled_action_items(entries, self.ctx):
+            self._skipped_list(line)
+
+    def _skipped_list(self, line: int | None) -> None:
+        heading = self.nearest_heading
+        if self.in_story:
+            why = "this section tells the story (summary, timeline, root cause, impact...)"
+        elif heading:
+            why = f'"{heading}" is not an action section, and no item in the list labels actions'
         else:
-            labelled_action_items(entries, self.ctx)
+            why = "no action heading above, and no item in the list labels actions"
+        self.ctx.skipped(line, "list", heading, why)
 
     def _table(self, start: int) -> None:
         self._read_table(table_from_tokens(self.tokens, start, self.ctx))
@@ -174,4 +235,5 @@ class SectionWalker:
             section=section if section is not None else self.nearest_heading,
             in_action=section is not None,
             ctx=self.ctx,
+            status=self.status,
         )

@@ -129,7 +129,16 @@ def table_from_paragraph(content: str, first_line: int) -> TableRows | None:
     return None
 
 
-def read_table(table: TableRows, *, section: str, in_action: bool, ctx: ExtractionContext) -> None:
+def read_table(
+    table: TableRows,
+    *,
+    section: str,
+    in_action: bool,
+    ctx: ExtractionContext,
+    status: str | None = None,
+) -> None:
+    """The rows of an action table as items; ``status`` is what the section's heading says of
+    its items ("Done"), for rows that say nothing of their own."""
     header, header_line, rows = table.header, table.header_line, table.rows
     if rows and not any(cell.strip() for cell in header):
         # An empty header row with the real headers as a (bold) first row.
@@ -144,8 +153,15 @@ def read_table(table: TableRows, *, section: str, in_action: bool, ctx: Extracti
                 f'the table in section "{section}" has no action column (columns: {names}); '
                 'its rows were not read. Name the column with the action e.g. "Action Item"',
             )
+        ctx.skipped(header_line, "table", section, "no column of its header names the action")
         return
     if not in_action and Column.OWNER not in columns:
+        ctx.skipped(
+            header_line,
+            "table",
+            section,
+            "not in an action section, and no owner column beside its action column",
+        )
         return
     if table.lenient:
         ctx.problem(header_line, table.lenient)
@@ -158,8 +174,12 @@ def read_table(table: TableRows, *, section: str, in_action: bool, ctx: Extracti
             )
             break
     keys = [header_key(cell) for cell in header]
+    rule = "table row in an action section" if in_action else "table with action and owner columns"
     for line, cells, _ in rows:
-        _row_item(cells, columns, keys, line, section, ctx)
+        if repeats_header(cells, keys):
+            ctx.skipped(line, "table row", section, "it repeats the header's words (a template)")
+            continue
+        _row_item(cells, columns, keys, line, section, ctx, (rule, status))
 
 
 def _row_item(
@@ -169,7 +189,10 @@ def _row_item(
     line: int,
     section: str,
     ctx: ExtractionContext,
+    taken: tuple[str, str | None],
 ) -> None:
+    """``taken``: the rule reading the table, and the status its heading gives the rows."""
+    rule, section_status = taken
     cells = (cells + [""] * len(keys))[: len(keys)]
     action_index = columns[Column.ACTION]
     if not cells[action_index].strip():
@@ -186,6 +209,7 @@ def _row_item(
 
     action = read_item_text(cells[action_index], ctx.env, rendered[action_index])
     if not action.title or is_placeholder(action.title, action.raw):
+        ctx.skipped(line, "table row", section, "a template placeholder or filler")
         return
     ctx.report_long_item(line, action.raw, MAX_ITEM_CHARS)
     found = action.annotations
@@ -199,6 +223,8 @@ def _row_item(
         done = is_done_status(status)
     else:
         status, done = action.status, action.done
+    if status is None and section_status is not None:
+        status, done = section_status, is_done_status(section_status)
 
     ctx.add_item(
         RawItem(
@@ -215,8 +241,16 @@ def _row_item(
             tracker_refs=ordered_refs(
                 _row_refs(rendered, columns, keys, action_index, action.refs)
             ),
-        )
+        ),
+        rule,
     )
+
+
+def repeats_header(cells: list[str], keys: list[str]) -> bool:
+    """A row that only repeats its header ("Action | Owner | Due"): a template's example."""
+    written = [header_key(cell) for cell in cells]
+    filled = [(w, k) for w, k in zip(written, keys, strict=False) if w]
+    return bool(filled) and all(w == k for w, k in filled)
 
 
 def _row_refs(

@@ -12,6 +12,7 @@ from syncd.model import (
     DocumentProblem,
     DocumentRejected,
     ExtractedDocument,
+    ExtractionStep,
     Postmortem,
     RawItem,
 )
@@ -21,6 +22,7 @@ __all__ = [
     "DocumentProblem",
     "DocumentRejected",
     "ExtractedDocument",
+    "ExtractionStep",
     "Postmortem",
     "RawItem",
 ]

@@ -10,9 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner
 
-from syncd.cli.app import app
+from tests.core.cli_dry_run import dry_run
 
 CORPUS = Path(__file__).resolve().parents[1] / "corpus"
 DOCUMENT = "2026-11-09-broker-disk-pressure.md"
@@ -47,18 +46,9 @@ JIRA = (
 GITHUB = 'tracker: {type: github, repo: acme/bus, token: "${GITHUB_TOKEN:-}"}'
 
 
-def _dry_run(config: Path, *extra: str) -> Any:
-    env = {"SYNCD_STATE_DIR": str(config.parent / "state"), "COLUMNS": "160"}
-    result = CliRunner().invoke(
-        app, ["sync", "--config", str(config), "--dry-run", *extra], env=env
-    )
-    assert result.exit_code == 0, result.output
-    return result
-
-
 @pytest.fixture
 def items(tmp_path: Path) -> dict[str, dict[str, Any]]:
-    result = _dry_run(_config(tmp_path, JIRA), "--json")
+    result = dry_run(_config(tmp_path, JIRA), "--json")
     listed = json.loads(result.stdout)["teams"]["bus"]["items"]
     return {item["title"]: item for item in listed}
 
@@ -107,18 +97,18 @@ def test_a_bold_title_is_judged_with_its_body(items: dict[str, dict[str, Any]]) 
 
 def test_a_listed_project_makes_its_keys_references(tmp_path: Path) -> None:
     tracker = JIRA.replace("project: PAY,", "project: PAY, reference_projects: [KIP],")
-    listed = json.loads(_dry_run(_config(tmp_path, tracker), "--json").stdout)["teams"]["bus"]
+    listed = json.loads(dry_run(_config(tmp_path, tracker), "--json").stdout)["teams"]["bus"]
     upgrade = next(i for i in listed["items"] if i["title"] == "Upgrade the brokers to 3.9")
     assert upgrade["tracker_ref"] == "KIP-405"
 
 
 def test_a_github_team_takes_no_jira_key_as_a_reference(tmp_path: Path) -> None:
-    listed = json.loads(_dry_run(_config(tmp_path, GITHUB), "--json").stdout)["teams"]["bus"]
+    listed = json.loads(dry_run(_config(tmp_path, GITHUB), "--json").stdout)["teams"]["bus"]
     assert all(item["tracker_ref"] is None for item in listed["items"])
 
 
 def test_the_table_shows_co_owners_beside_the_assignee(tmp_path: Path) -> None:
-    table = _dry_run(_config(tmp_path, JIRA)).stdout
+    table = dry_run(_config(tmp_path, JIRA)).stdout
     line = next(row for row in table.splitlines() if "Enable tiered storage" in row)
     assert "mateo + hana" in line
     nobody = next(row for row in table.splitlines() if "Move the disk alerts" in row)

@@ -1,7 +1,9 @@
 """The postmortem corpus: every document's extraction must match its ``.expected.yaml``.
 
 Each document ``NAME.<md|markdown|txt>`` sits next to ``NAME.expected.yaml`` (see README.md in
-this directory for the format). Three kinds of tests live here:
+this directory for the format). Documents in ``scored/`` are checked here as a corpus but
+measured by the scorer (test_corpus_score.py), not compared exactly. Three kinds of tests live
+here:
 
 - the corpus itself is checked (pairs complete, expected files well formed, every style covered
   by at least two documents), so a broken corpus is reported as such and not as a parser bug;
@@ -17,24 +19,30 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import importlib
 from collections import Counter
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any
 
 import pytest
-import yaml
 
 from syncd.model import DocumentProblem, ExtractedDocument, Postmortem, RawItem
+from tests.corpus.corpus_files import (
+    CORPUS_DIR,
+    EXPECTED_SUFFIX,
+    ITEM_FIELDS,
+    SCORED_DIR,
+    SOURCE_NAME,
+    corpus_documents,
+    expected_path,
+    load_expected,
+    load_extractor,
+    raw_item_from_expected,
+)
 
-CORPUS_DIR = Path(__file__).parent
-DOCUMENT_SUFFIXES = frozenset({".md", ".markdown", ".txt"})
-NOT_DOCUMENTS = frozenset({"README.md"})
-EXPECTED_SUFFIX = ".expected.yaml"
-SOURCE_NAME = "corpus"
 MIN_DOCUMENTS = 30
+MIN_SCORED_DOCUMENTS = 40
+MIN_SCORED_NEGATIVES = 8  # scored documents with no items at all
 MIN_DOCUMENTS_PER_STYLE = 2
 
 # The styles the corpus must cover, each in at least two documents (README.md describes them).
@@ -60,6 +68,16 @@ REQUIRED_STYLES = (
     "non_md_extension",
     "no_action_items",
     "vague_items",
+    # The families of issue 17 (documents in scored/).
+    "narrative_action_label",
+    "heading_variants",
+    "status_heading",
+    "plain_line_actions",
+    "parent_with_parts",
+    "owner_prefix",
+    "template_placeholders",
+    "prose_done",
+    "clean_titles",
 )
 # Tags that describe a document further but need not be covered twice.
 OPTIONAL_STYLES = ("malformed_table", "several_owners")
@@ -69,69 +87,34 @@ POSTMORTEM_KEYS = ("title", "date", "date_origin", "severity", "incident", "serv
 REQUIRED_POSTMORTEM_KEYS = ("title", "date", "date_origin")
 DATE_ORIGINS = frozenset({"front_matter", "filename", "date_line"})
 
-# Expected-file key -> RawItem attribute.
-ITEM_FIELDS = {
-    "title": "title",
-    "section": "section",
-    "owner": "owner_text",
-    "due": "due_text",
-    "done": "done",
-    "refs": "tracker_refs",
-    "priority": "priority_text",
-    "type": "type_text",
-    "status": "status_text",
-    "detail": "detail",
-    "line": "line",
-}
 REQUIRED_ITEM_KEYS = ("title", "section", "owner", "due", "done")
 OPTIONAL_TEXT_ITEM_KEYS = ("priority", "type", "status", "detail")
+# An expected-only key (scored documents): the item is a parent whose sub-bullets complete it.
+PARTS_KEY = "parts"
 TOP_LEVEL_KEYS = frozenset({"styles", "postmortem", "items", "problems"})
 
 
-class ExtractDocument(Protocol):
-    def __call__(self, text: str, *, source: str, document: str) -> ExtractedDocument: ...
-
-
-def corpus_documents() -> list[Path]:
-    return sorted(
-        path
-        for path in CORPUS_DIR.iterdir()
-        if path.is_file() and path.suffix in DOCUMENT_SUFFIXES and path.name not in NOT_DOCUMENTS
-    )
-
-
-def expected_path(document: Path) -> Path:
-    # The stem drops only the last suffix: "notes.markdown" -> "notes.expected.yaml".
-    return document.with_name(document.stem + EXPECTED_SUFFIX)
-
-
-@cache
-def load_expected(document: Path) -> dict[str, Any]:
-    loaded = yaml.safe_load(expected_path(document).read_text(encoding="utf-8"))
-    if not isinstance(loaded, dict):
-        raise TypeError(f"{expected_path(document).name}: top level must be a mapping")
-    return loaded
-
-
-def load_extractor() -> ExtractDocument:
-    module = importlib.import_module("connectors.markdown.extract")
-    extractor: ExtractDocument = module.extract_document
-    return extractor
-
-
+# Documents compared exactly, item by item; scored documents are measured by the scorer only.
 DOCUMENTS = corpus_documents()
 DOCUMENT_IDS = [path.name for path in DOCUMENTS]
+SCORED_DOCUMENTS = corpus_documents(SCORED_DIR)
+ALL_DOCUMENTS = DOCUMENTS + SCORED_DOCUMENTS
+ALL_DOCUMENT_IDS = [path.relative_to(CORPUS_DIR).as_posix() for path in ALL_DOCUMENTS]
 
 
 # --- the corpus itself ---------------------------------------------------------------------
 
 
-def test_every_document_has_an_expected_file_and_every_expected_file_a_document() -> None:
-    expected_files = {path.name for path in CORPUS_DIR.glob("*" + EXPECTED_SUFFIX)}
-    paired = {expected_path(document).name for document in DOCUMENTS}
+@pytest.mark.parametrize("directory", [CORPUS_DIR, SCORED_DIR], ids=["exact", "scored"])
+def test_every_document_has_an_expected_file_and_every_expected_file_a_document(
+    directory: Path,
+) -> None:
+    documents = corpus_documents(directory)
+    expected_files = {path.name for path in directory.glob("*" + EXPECTED_SUFFIX)}
+    paired = {expected_path(document).name for document in documents}
     assert sorted(paired - expected_files) == [], "documents without an expected file"
     assert sorted(expected_files - paired) == [], "expected files without a document"
-    stems = Counter(document.stem for document in DOCUMENTS)
+    stems = Counter(document.stem for document in documents)
     assert [stem for stem, count in stems.items() if count > 1] == [], (
         "two documents share a stem, so they would share an expected file"
     )
@@ -139,8 +122,11 @@ def test_every_document_has_an_expected_file_and_every_expected_file_a_document(
 
 def test_corpus_is_large_enough_and_covers_every_style() -> None:
     assert len(DOCUMENTS) >= MIN_DOCUMENTS
+    assert len(SCORED_DOCUMENTS) >= MIN_SCORED_DOCUMENTS
+    negatives = [doc for doc in SCORED_DOCUMENTS if load_expected(doc)["items"] == []]
+    assert len(negatives) >= MIN_SCORED_NEGATIVES
     coverage: Counter[str] = Counter()
-    for document in DOCUMENTS:
+    for document in ALL_DOCUMENTS:
         coverage.update(load_expected(document).get("styles") or [])
     thin = {
         style: coverage[style]
@@ -148,12 +134,12 @@ def test_corpus_is_large_enough_and_covers_every_style() -> None:
         if coverage[style] < MIN_DOCUMENTS_PER_STYLE
     }
     assert thin == {}, f"styles covered by fewer than {MIN_DOCUMENTS_PER_STYLE} documents"
-    suffixes = Counter(document.suffix for document in DOCUMENTS)
+    suffixes = Counter(document.suffix for document in ALL_DOCUMENTS)
     assert suffixes[".markdown"] >= 2
     assert suffixes[".txt"] >= 1
 
 
-@pytest.mark.parametrize("document", DOCUMENTS, ids=DOCUMENT_IDS)
+@pytest.mark.parametrize("document", ALL_DOCUMENTS, ids=ALL_DOCUMENT_IDS)
 def test_expected_file_is_well_formed(document: Path) -> None:
     errors = expected_file_errors(document, load_expected(document))
     assert errors == [], f"{expected_path(document).name}:\n  " + "\n  ".join(errors)
@@ -168,8 +154,9 @@ def expected_file_errors(document: Path, expected: dict[str, Any]) -> list[str]:
         errors.append("items: must be a list ([] when the document has none)")
     else:
         lines = document.read_text(encoding="utf-8").splitlines()
+        scored = document.parent == SCORED_DIR
         for index, item in enumerate(items):
-            errors += [f"items[{index}]: {error}" for error in item_errors(item, lines)]
+            errors += [f"items[{index}]: {error}" for error in item_errors(item, lines, scored)]
         if ("no_action_items" in (expected.get("styles") or [])) != (items == []):
             errors.append("style no_action_items must be given exactly when items is []")
     problems = expected.get("problems", 0)
@@ -234,10 +221,18 @@ def postmortem_errors(document: Path, postmortem: object) -> list[str]:
     return errors
 
 
-def item_errors(item: object, lines: list[str]) -> list[str]:
+def item_errors(item: object, lines: list[str], scored: bool = False) -> list[str]:
     if not isinstance(item, dict):
         return ["must be a mapping"]
-    errors = [f"unknown key {key!r}" for key in item if key not in ITEM_FIELDS]
+    errors = [f"unknown key {key!r}" for key in item if key not in ITEM_FIELDS and key != PARTS_KEY]
+    if PARTS_KEY in item:
+        parts = item[PARTS_KEY]
+        if not scored:
+            errors.append("parts: only in scored documents (the exact comparison has no parts)")
+        if not isinstance(parts, list) or len(parts) < 2:
+            errors.append("parts: must list at least two parts")
+        elif not all(isinstance(part, str) and part.strip() for part in parts):
+            errors.append("parts: must be non-empty strings")
     errors += [f"{key} is required" for key in REQUIRED_ITEM_KEYS if key not in item]
     if not isinstance(item.get("title"), str) or not item.get("title"):
         errors.append("title: must be a non-empty string")
@@ -269,7 +264,8 @@ def item_errors(item: object, lines: list[str]) -> list[str]:
 
 def test_comparison_accepts_exactly_what_the_expected_files_state() -> None:
     # The comparison is the harness's own logic; check it against extractions built from the
-    # expected files, so a lenient comparison cannot hide parser bugs.
+    # expected files, so a lenient comparison cannot hide parser bugs. (Scored documents are
+    # measured by the scorer, which checks itself in test_corpus_score.py.)
     for document in DOCUMENTS:
         expected = load_expected(document)
         rebuilt = extracted_from_expected(document.name, expected)
@@ -313,22 +309,7 @@ def extracted_from_expected(name: str, expected: dict[str, Any]) -> ExtractedDoc
         service=written.get("service"),
         team=written.get("team"),
     )
-    items = tuple(
-        RawItem(
-            title=item["title"],
-            section=item["section"],
-            line=item.get("line", 1),
-            detail=item.get("detail"),
-            owner_text=item["owner"],
-            due_text=item["due"],
-            priority_text=item.get("priority"),
-            type_text=item.get("type"),
-            status_text=item.get("status"),
-            done=item["done"],
-            tracker_refs=tuple(item.get("refs", [])),
-        )
-        for item in expected["items"]
-    )
+    items = tuple(raw_item_from_expected(item) for item in expected["items"])
     problems = tuple(
         DocumentProblem(line=None, message="rebuilt") for _ in range(expected.get("problems", 0))
     )

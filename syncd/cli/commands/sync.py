@@ -19,6 +19,7 @@ from syncd.cli.command_setup import (
     writers_or_exit,
 )
 from syncd.cli.console import render_sync
+from syncd.cli.explain import explain_json, render_explain
 from syncd.cli.options import ConfigOption, JsonOption, TeamOption
 from syncd.cli.progress_line import ProgressLine, progress_display
 from syncd.cli.report import sync_json
@@ -35,6 +36,15 @@ DryRunOption = Annotated[
         "--dry-run",
         help="Read and plan; write nothing anywhere (state store, tracker); print the items "
         "and the plan.",
+    ),
+]
+ExplainOption = Annotated[
+    bool,
+    typer.Option(
+        "--explain",
+        help="Also print, per document, why each action item was taken (its section and the "
+        "rule that read it) and why each candidate list or table was skipped "
+        "(under --json: teams.NAME.explain).",
     ),
 ]
 RecreateMissingOption = Annotated[
@@ -64,6 +74,7 @@ def sync(
     as_json: JsonOption = False,
     recreate_missing: RecreateMissingOption = False,
     confirm_removal: ConfirmRemovalOption = None,
+    explain: ExplainOption = False,
 ) -> None:
     """One cycle per team: read, identify, resolve, record, and mirror into the tracker.
 
@@ -102,7 +113,7 @@ def sync(
     finally:
         store.close()
     _note_unheld_confirmations(runs, confirmed)
-    _print_runs(loaded, runs, as_json=as_json, dry_run=dry_run)
+    _print_runs(loaded, runs, as_json=as_json, dry_run=dry_run, explain=explain)
     if any(run.failed_anything for run in runs):
         raise typer.Exit(EXIT_FAILED)
 
@@ -148,11 +159,19 @@ def _note_unheld_confirmations(runs: list[TeamRun], confirmed: frozenset[str]) -
             )
 
 
-def _print_runs(loaded: LoadedConfig, runs: list[TeamRun], *, as_json: bool, dry_run: bool) -> None:
+def _print_runs(
+    loaded: LoadedConfig, runs: list[TeamRun], *, as_json: bool, dry_run: bool, explain: bool
+) -> None:
     if as_json:
-        streams.print_json(sync_json(runs, dry_run=dry_run))
+        out = sync_json(runs, dry_run=dry_run)
+        if explain:
+            for run in runs:
+                out["teams"][run.team]["explain"] = explain_json(run)
+        streams.print_json(out)
         return
     render_sync(streams.consoles.out, runs, dry_run=dry_run)
+    if explain:
+        render_explain(streams.consoles.out, runs)
     if dry_run:
         status = store_note(loaded)
         if status:
