@@ -106,7 +106,10 @@ def test_after_login_next_never_leaves_the_page_by_dot_segments_and_is_sent_as_a
             ("/status/../metrics", "/status"),
             ("/status/%2e%2e/metrics", "/status"),
             ("/status/x/..", "/status"),
-            ("/status/payments?owner=Zo\u00eb \u5f20", "/status/payments?owner=Zo%C3%AB%20%E5%BC%A0"),
+            (
+                "/status/payments?owner=Zo\u00eb \u5f20",
+                "/status/payments?owner=Zo%C3%AB%20%E5%BC%A0",
+            ),
             ("/status/caf%C3%A9", "/status/caf%C3%A9"),
         ):
             form = urlencode({"token": TOKEN, "next": wanted}).encode()
