@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
+import socket
 import threading
+import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -15,7 +18,10 @@ from syncd.service.readiness import Readiness
 # A request body this server reads at most (a sign-in form); a longer one is refused unread.
 # A prefix route may allow more (``body_limits``: webhooks' bodies reach hundreds of KiB).
 MAX_BODY_BYTES = 16 * 1024
-BODY_READ_SECONDS = 5.0  # a sender trickling its body must not hold a thread for long
+# One deadline for reading a whole request, its headers and body: a sender trickling bytes
+# (slowloris), or connecting and saying nothing, must not hold a thread for long.
+REQUEST_READ_SECONDS = 10.0
+ANSWER_WRITE_SECONDS = 30.0  # nor a client that never reads its answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +110,14 @@ def _handler(
         server_version = "syncd"
         sys_version = ""
 
+        def setup(self) -> None:
+            super().setup()
+            # Every read of the request counts against one deadline, not each read its own
+            # timeout: http.server's reads would otherwise wait for ever (headers) or afresh
+            # for each byte. Past it, http.server hangs up ("Request timed out").
+            deadline = time.monotonic() + REQUEST_READ_SECONDS
+            self.rfile = io.BufferedReader(_DeadlineReader(self.connection, deadline))
+
         def do_GET(self) -> None:
             route = routes.get(self.path.split("?", 1)[0])
             if route is None and self._prefixed():
@@ -164,10 +178,9 @@ def _handler(
                 return None
             if length == "0":
                 return b""
-            self.connection.settimeout(BODY_READ_SECONDS)
             try:
                 body = self.rfile.read(int(length))
-            except OSError:  # a timeout or a reset: nobody is left to answer
+            except OSError:  # past the deadline, or a reset: nobody is left to answer
                 body = b""
             if len(body) < int(length):
                 self.close_connection = True
@@ -183,6 +196,7 @@ def _handler(
         ) -> None:
             # /readyz names problems in words (a store error may quote a URL): masked like all.
             body = redactor.redact_bytes(body)
+            self.connection.settimeout(ANSWER_WRITE_SECONDS)
             self.send_response(status)
             self.send_header("Content-Type", content_type)
             self.send_header("Content-Length", str(len(body)))
@@ -198,3 +212,22 @@ def _handler(
             return
 
     return Handler
+
+
+class _DeadlineReader(io.RawIOBase):
+    """A connection's reading side that fails with ``TimeoutError`` once ``deadline``
+    (``time.monotonic()``) has passed, however the bytes arrive."""
+
+    def __init__(self, connection: socket.socket, deadline: float) -> None:
+        self._connection = connection
+        self._deadline = deadline
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        left = self._deadline - time.monotonic()
+        if left <= 0:
+            raise TimeoutError("the request was not read within its deadline")
+        self._connection.settimeout(left)
+        return self._connection.recv_into(buffer)

@@ -249,36 +249,51 @@ class ServiceMetrics:
         self.consecutive_failures.labels(team).set(0)
 
     def team_released(self, team: str) -> None:
-        """Another replica works the team now: this one's failure count would be stale, and
-        would keep an alert firing (or silent) for a team it no longer syncs."""
-        with contextlib.suppress(KeyError):
-            self.consecutive_failures.remove(team)
+        """Another replica works the team now: this one's failure count and the team's state
+        (items, figures) would be stale, would keep an alert firing (or silent) for a team it
+        no longer syncs, and would be counted twice by every sum over replicas."""
+        self._drop(team, self._state_gauges(), (self.consecutive_failures, *self._state_single()))
 
     def forget_team(self, team: str) -> None:
         """Drop a team's series (it left the configuration)."""
-        for metric in (
-            self.items,
-            self.flagged_items,
-            self.digests_posted,
-            self.digest_failures,
-            self.removals_held,
-            self.nudges,
-            self.write_backs,
-            self.overdue_by_age,
-        ):
+        self._drop(
+            team,
+            (
+                *self._state_gauges(),
+                self.digests_posted,
+                self.digest_failures,
+                self.nudges,
+                self.write_backs,
+            ),
+            (
+                *self._state_single(),
+                self.sync_duration,
+                self.sync_failures,
+                self.consecutive_failures,
+                self.last_success,
+            ),
+        )
+
+    def _state_gauges(self) -> tuple[Gauge, ...]:
+        """What the team's state is now, labelled by more than the team."""
+        return (self.items, self.flagged_items, self.removals_held, self.overdue_by_age)
+
+    def _state_single(self) -> tuple[Gauge, ...]:
+        """What the team's state is now, labelled by the team alone."""
+        return (self.completion, self.on_time, self.days_to_close)
+
+    def _drop(
+        self,
+        team: str,
+        labelled: tuple[Gauge | Counter, ...],
+        single: tuple[Gauge | Counter | Histogram, ...],
+    ) -> None:
+        for metric in labelled:
             for labels in _label_sets_of(metric, team):
                 metric.remove(*labels)
-        for single in (
-            self.completion,
-            self.on_time,
-            self.days_to_close,
-            self.sync_duration,
-            self.sync_failures,
-            self.consecutive_failures,
-            self.last_success,
-        ):
+        for one in single:
             with contextlib.suppress(KeyError):
-                single.remove(team)
+                one.remove(team)
 
     def render(self) -> bytes:
         # Labels are syncd's own words and team names, but nothing leaves the process unmasked.

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
-from urllib.parse import parse_qs, unquote, urlsplit
+from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from syncd.cli.status_filters import StatusFilter, keep_items
 from syncd.config.loader import LoadedConfig, LoadedTeam
@@ -180,17 +180,24 @@ class StatusPages:
         return _answer(401, page, tuple(challenges))
 
 
+# What a ``Location`` keeps as written; anything else (non-ASCII, spaces, quotes) is
+# percent-encoded, since a header carries Latin-1 at most and a browser decodes it again.
+_LOCATION_SAFE = "/?=&%:@!$'()*+,;~"
+
+
 def _next_path(wanted: str) -> str:
-    """Where to go after signing in: a path of the status page on this server, else /status."""
+    """Where to go after signing in: a path of the status page on this server, else /status.
+    Dot segments (``..``, ``%2e%2e``) are refused: a browser would resolve them off the page."""
     try:
         parts = urlsplit(wanted)
     except ValueError:
         return PREFIX
     plain = not (parts.scheme or parts.netloc) and "\\" not in wanted
     under = parts.path == PREFIX or parts.path.startswith(PREFIX + "/")
-    if not plain or not under or parts.path == LOGIN or any(ord(c) < 32 for c in wanted):
+    dotted = any(segment in (".", "..") for segment in unquote(parts.path).split("/"))
+    if not plain or not under or dotted or parts.path == LOGIN or any(ord(c) < 32 for c in wanted):
         return PREFIX
-    return wanted
+    return quote(wanted, safe=_LOCATION_SAFE)
 
 
 def _answer(status: int, page: str, headers: tuple[tuple[str, str], ...] = ()) -> WebAnswer:

@@ -119,7 +119,8 @@ class WebhookReceiver:
             return self._signed(
                 GENERIC, self._secrets.generic, "x-syncd-signature-256", headers, body
             )
-        if endpoint == JIRA and rest and "/" not in rest:
+        if endpoint == JIRA and rest:
+            # All the rest is the token: one made with base64 holds "/" (and "+", "=").
             return self._jira(rest, headers, body)
         return 404, _TEXT, b"not found\n"
 

@@ -72,6 +72,30 @@ def test_the_figures_are_gauges_and_leave_with_the_team() -> None:
     assert 'team="payments"' not in generate_latest(metrics.registry).decode()
 
 
+def test_a_replica_that_hands_a_team_over_stops_exporting_its_state() -> None:
+    # Both replicas would export the team's gauges, one frozen at the hand-over: every panel
+    # summing them by team (open items, overdue by age) would count the team twice.
+    metrics = ServiceMetrics()
+    metrics.record_figures("payments", team_figures(JUDGED, POLICY))
+    metrics.record_judgements("payments", [])
+    metrics.sync_succeeded("payments", 1_700_000_000.0)
+    metrics.team_released("payments")
+    text = generate_latest(metrics.registry).decode()
+    for series in (
+        "syncd_items{",
+        "syncd_items_flagged{",
+        "syncd_completion_ratio{",
+        "syncd_on_time_ratio{",
+        "syncd_items_overdue_by_age{",
+        "syncd_sync_consecutive_failures{",
+    ):
+        assert not any(
+            line.startswith(series) and 'team="payments"' in line for line in text.splitlines()
+        ), series
+    # What happened here stays: the max over replicas reads it.
+    assert 'syncd_last_successful_sync_timestamp_seconds{team="payments"}' in text
+
+
 def test_overdue_age_buckets_meet_at_their_edges() -> None:
     for days, bucket in ((7, "1-7d"), (8, "8-30d"), (30, "8-30d"), (91, "over_90d")):
         judged = _judged(NOW.date() - timedelta(days=days))

@@ -3,6 +3,7 @@ read with a timeout, any failure answered; a misbehaving sender never stops the 
 
 from __future__ import annotations
 
+import select
 import socket
 from collections.abc import Iterator
 
@@ -61,12 +62,53 @@ def test_bodies_over_the_limit_or_of_no_announced_length_are_refused_unread(
     assert http_get(server.port, "/healthz") == (200, b"ok\n")
 
 
-def test_a_sender_trickling_its_body_is_cut_off_and_the_probes_go_on(
-    server: ProbeServer, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize(
+    "opening",
+    [
+        b"POST /hooks/x HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly ten!!",
+        b"",  # a connection that says nothing at all
+    ],
+)
+def test_a_sender_stalling_is_cut_off_and_the_probes_go_on(
+    server: ProbeServer, monkeypatch: pytest.MonkeyPatch, opening: bytes
 ) -> None:
-    monkeypatch.setattr(service_http, "BODY_READ_SECONDS", 0.2)
+    monkeypatch.setattr(service_http, "REQUEST_READ_SECONDS", 0.2)
     with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
-        sock.sendall(b"POST /hooks/x HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\nonly ten!!")
+        sock.sendall(opening)
         assert http_get(server.port, "/healthz") == (200, b"ok\n")  # served meanwhile
-        # The server gives up on the body and hangs up without an answer or a route call.
+        # The server gives up on the request and hangs up without an answer or a route call.
         assert sock.recv(1024) == b""
+
+
+def _closed_while_trickling(sock: socket.socket, drip: bytes, most: int) -> bool:
+    """Send ``drip`` one byte at a time, each after a pause of 0.05 s spent waiting for the
+    server to hang up; True once it has (an empty read, or a reset)."""
+    for byte in (drip * most)[:most]:
+        try:
+            sock.sendall(bytes([byte]))
+            readable, _, _ = select.select([sock], [], [], 0.05)
+            if readable and sock.recv(1024) == b"":
+                return True
+        except OSError:
+            return True
+    return False
+
+
+@pytest.mark.parametrize(
+    ("opening", "drip"),
+    [
+        # A body sent a byte at a time, each well within the deadline of one read.
+        (b"POST /hooks/x HTTP/1.1\r\nHost: x\r\nContent-Length: 60000\r\n\r\n", b"x"),
+        # Headers that never end (slowloris): no route sees them, no thread is kept.
+        (b"POST /hooks/x HTTP/1.1\r\nHost: x\r\n", b"X-Slow: y\r\n"),
+    ],
+)
+def test_a_request_trickled_byte_by_byte_is_cut_off_at_one_deadline_for_the_whole_request(
+    server: ProbeServer, monkeypatch: pytest.MonkeyPatch, opening: bytes, drip: bytes
+) -> None:
+    monkeypatch.setattr(service_http, "REQUEST_READ_SECONDS", 0.5)
+    with socket.create_connection(("127.0.0.1", server.port), timeout=30) as sock:
+        sock.sendall(opening)
+        # 0.05 s a byte for up to 600 bytes: 30 s of trickling, each byte in time for a read.
+        assert _closed_while_trickling(sock, drip, 600)
+    assert http_get(server.port, "/healthz") == (200, b"ok\n")

@@ -95,6 +95,28 @@ def test_a_wrong_token_at_login_sets_no_cookie_and_next_stays_on_the_page(tmp_pa
             assert (status, headers["location"]) == (303, "/status"), elsewhere
 
 
+def test_after_login_next_never_leaves_the_page_by_dot_segments_and_is_sent_as_ascii(
+    tmp_path: Path,
+) -> None:
+    # A browser resolves "/status/../metrics" (and "%2e%2e") against the page: it would land
+    # on /metrics. A team or owner name beyond Latin-1 could not be sent in a header at all:
+    # the server hung up instead of answering.
+    with serving(tmp_path, StatusAccess(token=TOKEN)) as served:
+        for wanted, expected in (
+            ("/status/../metrics", "/status"),
+            ("/status/%2e%2e/metrics", "/status"),
+            ("/status/x/..", "/status"),
+            (
+                "/status/payments?owner=Zo\u00eb \u5f20",
+                "/status/payments?owner=Zo%C3%AB%20%E5%BC%A0",
+            ),
+            ("/status/caf%C3%A9", "/status/caf%C3%A9"),
+        ):
+            form = urlencode({"token": TOKEN, "next": wanted}).encode()
+            status, headers, _ = served.request("/status/login", data=form)
+            assert (status, headers.get("location")) == (303, expected), wanted
+
+
 def test_behind_https_the_cookie_is_secure(tmp_path: Path) -> None:
     with serving(tmp_path, StatusAccess(token=TOKEN)) as served:
         form = urlencode({"token": TOKEN}).encode()
