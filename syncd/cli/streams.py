@@ -40,5 +40,15 @@ def print_json(payload: dict[str, Any]) -> None:
 
 
 def print_raw(text: str) -> None:
-    """Text a program reads (CSV), written as is: no console wrapping or markup."""
-    sys.stdout.write(text)
+    """Text a program reads (CSV), written as is: no console wrapping or markup.
+
+    Always UTF-8: a file for a spreadsheet or a BI tool must not depend on the locale of the
+    shell that wrote it, and a title in another script must not crash an ASCII terminal.
+    """
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a text-only stream put in place by a test or an embedding program
+        sys.stdout.write(text)
+        return
+    sys.stdout.flush()
+    buffer.write(text.encode("utf-8", "replace"))
+    buffer.flush()

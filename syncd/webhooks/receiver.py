@@ -157,7 +157,9 @@ class WebhookReceiver:
         teams = teams_for(delivery, self._targets)
         if endpoint == GENERIC and not teams:
             self._count(endpoint, IGNORED)
-            return 404, _TEXT, f"no team named {delivery.team!r} is configured\n".encode()
+            # The name as sent, cut short: an answer is no place to echo kilobytes back.
+            named = delivery.team if len(delivery.team) <= 80 else delivery.team[:80] + "…"
+            return 404, _TEXT, f"no team named {named!r} is configured\n".encode()
         outcomes: dict[str, str] = {}
         waiting: dict[str, Future[str]] = {}
         for team in teams:

@@ -19,6 +19,8 @@ from tests.deploy.manifests import ROOT, one
 RULES_FILE = ROOT / "deploy" / "prometheus" / "syncd-rules.yaml"
 DASHBOARD = ROOT / "deploy" / "grafana" / "syncd-dashboard.json"
 _SERIES = re.compile(r"\bsyncd_[a-z0-9_]+")
+_MATCHERS = re.compile(r"\b(syncd_[a-z0-9_]+)\{([^}]*)\}")
+_MATCHER_LABEL = re.compile(r"([a-zA-Z_][a-zA-Z0-9_]*)\s*(?:=~|!~|!=|=)")
 _RANGE_FUNCTIONS = re.compile(r"\b(rate|increase|irate|delta)\(([^()]*(?:\([^()]*\))?[^()]*)\)")
 # Everything an alert of the issue asks for: a team not synced in three intervals, digests
 # failing, a tracker rate-limiting or refusing credentials, webhook events rejected (401).
@@ -76,6 +78,11 @@ def _well_formed(expr: str) -> None:
 def _check_series(expr: str, page: dict[str, set[str]], where: str) -> None:
     for series in set(_SERIES.findall(expr)):
         assert series in page, f"{where}: {series} is not on /metrics"
+    for series, matchers in _MATCHERS.findall(expr):
+        # A misspelt label in a selector (`outcom="rejected"`) selects nothing, silently.
+        for label in _MATCHER_LABEL.findall(matchers):
+            assert label in page[series] | {"namespace"}, f"{where}: {series} has no {label!r}"
+    for series in set(_SERIES.findall(expr)):
         for grouped in re.findall(r"by \(([^)]*)\)", expr):
             labels = {label.strip() for label in grouped.split(",")} - {"namespace", "le"}
             if series.endswith("_bucket") or labels <= page[series]:
@@ -128,6 +135,13 @@ def test_the_dashboard_names_exported_series_for_the_chosen_teams() -> None:
 def test_the_checks_catch_a_broken_expression(broken: str) -> None:
     with pytest.raises(AssertionError):
         _well_formed(broken)
+
+
+def test_the_checks_catch_a_misspelt_label_in_a_selector() -> None:
+    with pytest.raises(AssertionError, match="has no 'outcom'"):
+        _check_series(
+            'sum(rate(syncd_webhook_events_total{outcom="rejected"}[5m]))', _metrics_page(), "t"
+        )
 
 
 def test_the_checks_catch_a_series_syncd_does_not_export() -> None:

@@ -10,6 +10,8 @@ import json
 import textwrap
 from pathlib import Path
 
+import pytest
+
 from tests.e2e.workspaces import JiraWorkspace
 from tests.fakes.jira.server import FakeJira
 from tests.support import syncd_process
@@ -84,3 +86,32 @@ def test_items_and_figures_export_as_csv_and_json(tmp_path: Path) -> None:
         titles = {row["title"] for row in csv.DictReader(io.StringIO(later))}
         assert "Add an alert on the error budget" not in titles  # done before that day
         assert "Rotate the signing keys" in titles
+
+
+def test_export_is_utf8_whatever_the_terminal_encoding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A title in another script reaches a spreadsheet intact even from an ASCII-only shell."""
+    title = "Überwachung für die Zahlungs-Warteschlange einrichten ✅ café"
+    with FakeJira("cloud") as jira:
+        ws = JiraWorkspace(tmp_path, jira)
+        (ws.root / "docs").mkdir(parents=True)
+        (ws.root / "docs" / "2026-11-20-queue.md").write_text(
+            f"# Queue outage\n\n## Action items\n\n- [ ] {title} @alice due 2026-12-01\n",
+            encoding="utf-8",
+        )
+        ws.write_config()
+        _run(ws, "2026-11-21T09:00:00Z", "sync")
+        # A fresh interpreter: the stream encoding is fixed when Python starts.
+        monkeypatch.setenv(syncd_process.EXEC_ENV, "1")
+        done = syncd_process.run(
+            ["export", "--config", str(ws.config)],
+            env={**ws.env(), "SYNCD_TEST_NOW": "2026-11-22T09:00:00Z", "PYTHONIOENCODING": "ascii"},
+            capture_output=True,
+            timeout=300,
+            check=False,
+        )
+        assert done.returncode == 0, done.stderr.decode(errors="replace")[-2000:]
+        [row] = list(csv.DictReader(io.StringIO(done.stdout.decode("utf-8"))))
+        assert row["title"].startswith("Überwachung für die Zahlungs-Warteschlange")
+        assert row["title"].endswith("café")

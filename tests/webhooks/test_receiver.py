@@ -190,3 +190,13 @@ def test_syncds_own_events_are_ignored_per_team() -> None:
     assert store.recorded == {} and counted == {("github", "ignored"): 1}
     receiver.set_own_accounts({"payments": frozenset({"alice-gh"})})
     assert _github(receiver)[1]["teams"] == {"search": "accepted"}
+
+
+def test_an_unknown_team_is_named_back_cut_short_and_nothing_is_recorded() -> None:
+    store = MemoryRequests()
+    receiver, _ = _receiver(store)
+    body = json.dumps({"team": "x" * 5000}).encode()
+    headers = {"x-syncd-signature-256": signature_of("gen", body)}
+    status, _, answer = receiver.handle("/hooks/generic", headers, body)
+    assert status == 404 and store.recorded == {}
+    assert len(answer) < 200 and "x" * 80 + "…" in answer.decode()
