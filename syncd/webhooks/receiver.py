@@ -158,7 +158,8 @@ class WebhookReceiver:
         if endpoint == GENERIC and not teams:
             self._count(endpoint, IGNORED)
             # The name as sent, cut short: an answer is no place to echo kilobytes back.
-            named = delivery.team if len(delivery.team) <= 80 else delivery.team[:80] + "…"
+            sent = delivery.team or ""
+            named = sent if len(sent) <= 80 else sent[:80] + "…"
             return 404, _TEXT, f"no team named {named!r} is configured\n".encode()
         outcomes: dict[str, str] = {}
         waiting: dict[str, Future[str]] = {}
