@@ -36,6 +36,12 @@ def opens_with_verb(text: str) -> bool:
     return m is not None and m.group(0).lower() in _VERBS
 
 
+def reads_as_action(text: str) -> bool:
+    """Whether ``text`` opens with an action verb, or a clause after a comma does: "Before
+    each reindex, check the free disk against:" is an action, "Short term:" is not."""
+    return any(opens_with_verb(clause) for clause in text.split(", "))
+
+
 def is_part(text: str) -> bool:
     """A fragment that completes its parent ("queue lag", "p99 latency"), not an action."""
     words = text.split()
@@ -57,10 +63,29 @@ def may_be_imperative(text: str) -> bool:
     """Whether ``text`` may open with a verb outside the closed list ("Recompute the totals",
     "reconcile daily"): its first word is no article, pronoun or preposition, and in the
     verb's bare form (not "needs", "was", "doubled")."""
-    m = _FIRST_WORD.match(text.lstrip())
-    if m is None:
-        return False
-    first = m.group(0).lower()
-    if first in _NOT_IMPERATIVE:
+    first = _first_word_of_a_verb(text)
+    if first is None:
         return False
     return not first.endswith(("ed", "s")) or first.endswith(("ss", "us"))
+
+
+def _first_word_of_a_verb(text: str) -> str | None:
+    """The first word, lower-cased, unless it is an article, pronoun or preposition."""
+    m = _FIRST_WORD.match(text.lstrip())
+    if m is None or m.group(0).lower() in _NOT_IMPERATIVE:
+        return None
+    return m.group(0).lower()
+
+
+# Past forms that do not end in "-ed", as lists of actions taken open with them.
+_PAST_IRREGULAR_WRITTEN = "built rebuilt wrote rewrote ran reran sent made took put set cut shut"
+_PAST_IRREGULAR = frozenset(_PAST_IRREGULAR_WRITTEN.split())
+
+
+def may_be_past_action(text: str) -> bool:
+    """Whether ``text`` may report an action taken ("Disabled the job", "Rebuilt the index"):
+    read only where a heading or label says its items were done."""
+    first = _first_word_of_a_verb(text)
+    if first is None:
+        return False
+    return (len(first) > 4 and first.endswith("ed")) or first in _PAST_IRREGULAR

@@ -90,6 +90,11 @@ _NOBODY = (
     r"(?:(?:nobody|no\s+one|noone|none|unassigned|not\s+(?:yet\s+)?assigned|tbd|tba|tbc)"
     rf"(?:\s+yet)?|n/a|\?+|[-\u2013\u2014]){_END_OF_OWNERS}"
 )
+# "(owner: Identity on-call lead)": a bracket holding only an owner key ends the value, so the
+# name may hold lower-case words the free-standing pattern stops at.
+OWNER_ONLY_GROUP = re.compile(
+    r"^\s*(?:owners?|assignees?|dri|responsible)\s*[:=]\s*([^\s,;:=()\[\]][^,;:=()\[\]]{0,59})$", _I
+)
 OWNER_KEY = re.compile(
     rf"\b(?:owners?|assignees?|dri|responsible|who)\s*[:=]\s*({_NOBODY}|{_OWNERS})", _I
 )

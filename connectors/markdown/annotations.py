@@ -120,7 +120,9 @@ def _take_group(m: re.Match[str], found: Annotations) -> str:
     inner = Annotations()
     if patterns.TEMPLATE_GROUP.match(content):
         return " "  # an unfilled blank of a template, not part of the action
-    if patterns.TYPE_ONLY.match(content):
+    if (owner := patterns.OWNER_ONLY_GROUP.match(content)) and _owner_in_group(owner[1], inner):
+        pass
+    elif patterns.TYPE_ONLY.match(content):
         inner.type = content.strip()
     elif status := patterns.STATUS_ONLY.match(content):
         inner.status = status.group(1)
@@ -143,6 +145,20 @@ def _take_group(m: re.Match[str], found: Annotations) -> str:
             return m.group(0)
     found.merge(inner)
     return " "
+
+
+def _owner_in_group(value: str, found: Annotations) -> bool:
+    """The value of an owner key alone in a bracket ("(owner: Identity on-call lead)") runs to
+    the bracket, less a date or priority written after it ("ops lead by 2026-05-01"); taken
+    into ``found`` when what is left is short enough to be a name."""
+    probe = Annotations()
+    rest = _take_dates(value, probe)
+    rest = tidy(patterns.PRIORITY_TOKEN.sub(lambda p: _set_priority(probe, p.group(1)), rest))
+    if not rest or len(rest.split()) > 5:
+        return False
+    _set_owner(found, rest)
+    found.merge(probe)
+    return True
 
 
 def _take_key_values(text: str, found: Annotations) -> str:

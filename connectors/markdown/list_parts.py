@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from markdown_it.utils import EnvType
 
-from connectors.markdown.action_words import is_part, opens_with_verb
+from connectors.markdown.action_words import is_part, reads_as_action
 from connectors.markdown.item_text import ItemText, read_item_text
 from connectors.markdown.list_entry import ListEntry
 
@@ -52,7 +52,7 @@ def attach_flat_parts(entries: list[ListEntry], env: EnvType) -> list[ListEntry]
         parent, colon_parent = None, False
         if raw and not entry.children:
             parent = dataclasses.replace(entry, children=list(entry.children))
-            colon_parent = raw.endswith(":") and opens_with_verb(read_item_text(raw, env).title)
+            colon_parent = raw.endswith(":") and reads_as_action(read_item_text(raw, env).title)
             out.append(parent)
             continue
         out.append(entry)

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 
 from markdown_it.token import Token
 
-from connectors.markdown.action_words import is_part, opens_with_verb
+from connectors.markdown.action_words import is_part, reads_as_action
 from connectors.markdown.annotations import Annotations, is_done_status, tidy
 from connectors.markdown.columns import Column, field_key
 from connectors.markdown.context import ExtractionContext
@@ -222,10 +222,11 @@ def _parts(
     entry: ListEntry, head: ItemText, details: list[tuple[ListEntry, ItemText]]
 ) -> list[ItemText]:
     """The sub-bullets that only complete their parent ("Add dashboards for:" / "queue lag"),
-    when the parent is an action and every sub-bullet such a part."""
-    if not details or not entry.head or head.bold_only or head.checkbox is not None:
+    when the parent is an action (a task too: "[ ] Alert on:") and every sub-bullet such a
+    part."""
+    if not details or not entry.head or head.bold_only:
         return []
-    if not opens_with_verb(head.title) or not leads_into_parts(head):
+    if not reads_as_action(head.title) or not leads_into_parts(head):
         return []
     texts = [text for _, text in details]
     if any(child.children for child, _ in details):

@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from itertools import pairwise
 
-from connectors.markdown.action_words import may_be_imperative, opens_with_verb
+from connectors.markdown.action_words import may_be_imperative, may_be_past_action, opens_with_verb
 from connectors.markdown.annotations import is_done_status
 from connectors.markdown.context import ExtractionContext
 from connectors.markdown.inline_text import MAX_ITEM_CHARS
@@ -46,7 +46,7 @@ def plain_line_items(
         body_line = first_line + offset
         ctx.reading_line = body_line
         text = read_item_text(line, ctx.env)
-        why_not = _not_an_action(line, text)
+        why_not = _not_an_action(line, text, taken=status is not None and is_done_status(status))
         if why_not is not None:
             ctx.skipped(body_line, "line", section, why_not)
             continue
@@ -82,7 +82,9 @@ def _units(content: str) -> list[tuple[int, str]]:
     return [(offset, line) for offset, line in enumerate(lines) if line.strip()]
 
 
-def _not_an_action(line: str, text: ItemText) -> str | None:
+def _not_an_action(line: str, text: ItemText, *, taken: bool) -> str | None:
+    """``taken``: the section says its items were done, so a line may report one ("Disabled
+    the job"); elsewhere such a line is narrative."""
     if not text.title or is_placeholder(text.title, text.raw):
         return "a template placeholder or filler"
     if text.ends_with_colon or _INTRODUCTION.search(text.title):
@@ -93,6 +95,7 @@ def _not_an_action(line: str, text: ItemText) -> str | None:
         return "a bold line that is not an action label"
     title = text.title
     acts = opens_with_verb(title) or may_be_imperative(title) or bool(_COMMITMENT.match(title))
+    acts = acts or (taken and may_be_past_action(title))
     found = text.annotations
     if acts or found.owner or found.due or text.checkbox is not None:
         return None

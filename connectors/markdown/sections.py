@@ -41,6 +41,7 @@ _BOLD_LABEL = re.compile(r"^\s*(\*\*|__)(?P<label>[^*_\n]{1,80}?)\s*:?\s*\1\s*:?
 _PLAIN_LABEL = re.compile(r"^\s*(?P<label>[A-Za-z][A-Za-z &/-]{1,40}):\s*$")
 
 
+_LIST_OPEN = ("bullet_list_open", "ordered_list_open")
 _TAKEN = "a bold label of actions taken (so done)"
 _LINE = "an action label line"
 
@@ -97,8 +98,13 @@ class SectionWalker:
                 if i + 1 < n:
                     self._guarded(tok, "paragraph", self._paragraph, tok, tokens[i + 1])
                 i += 3
-            elif kind in ("bullet_list_open", "ordered_list_open"):
+            elif kind in _LIST_OPEN:
                 end = skip_block(tokens, i)
+                if self.action is not None:
+                    # "1. Add the alert" then "- threshold: ..." then "2. ...": a change of
+                    # marker starts a new list, but the author wrote one; read them as one.
+                    while end < n and tokens[end].type in _LIST_OPEN:
+                        end = skip_block(tokens, end)
                 self._guarded(tok, "list", self._list, i, end)
                 i = end
             elif kind == "table_open":
@@ -208,7 +214,10 @@ class SectionWalker:
         if section is None and (self.in_story or not may_hold_labels(self.tokens, start, end)):
             self._skipped_list(line)
             return
-        entries, _ = read_list(self.tokens, start)
+        entries, after = read_list(self.tokens, start)
+        while after < end:  # lists written one after the other
+            more, after = read_list(self.tokens, after)
+            entries += more
         if section is not None:
             found_by = f"list item under {self.opened_by}"
             action_list_items(entries, section, self.ctx, self.status, found_by)

@@ -221,6 +221,64 @@ def test_parts_written_as_sub_bullets_are_one_item() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("parent", "title"),
+    [
+        ("- [ ] Alert on:", "Alert on queue lag and error rate"),
+        ("- [ ] Add dashboards for", "Add dashboards for queue lag and error rate"),
+        (
+            "1. Before each reindex, check the free disk against:",
+            "Before each reindex, check the free disk against: queue lag and error rate",
+        ),
+        ("- For every cluster, alert on:", "For every cluster, alert on queue lag and error rate"),
+    ],
+)
+def test_a_task_or_a_clause_opening_with_a_verb_is_a_parent_of_parts(
+    parent: str, title: str
+) -> None:
+    indent = " " * (parent.index(" ") + 1)
+    found = items(f"## Action items\n\n{parent}\n{indent}- queue lag\n{indent}- error rate\n")
+    assert [i.title for i in found] == [title]
+
+
+@pytest.mark.parametrize("parent", ["- Short term:", "- [ ] Monitoring:", "- Before the release:"])
+def test_a_label_over_noun_phrases_is_still_a_group(parent: str) -> None:
+    found = items(f"## Action items\n\n{parent}\n  - queue lag alert\n  - error rate page\n")
+    assert [i.title for i in found] == ["queue lag alert", "error rate page"]
+
+
+@pytest.mark.parametrize("marker", ["-", "*"])
+def test_unindented_details_after_a_numbered_item_are_its_details(marker: str) -> None:
+    found = items(
+        f"""
+        ## Action items
+
+        1. Page the search on-call when the reindex stalls (owner: @kasia)
+        {marker} threshold: no progress for 30 minutes
+        {marker} severity: high
+        2. Document how to pause a reindex
+        """
+    )
+    assert [(i.title, i.detail) for i in found] == [
+        (
+            "Page the search on-call when the reindex stalls",
+            "threshold: no progress for 30 minutes\nseverity: high",
+        ),
+        ("Document how to pause a reindex", None),
+    ]
+
+
+def test_lists_one_after_the_other_outside_action_sections_stay_apart() -> None:
+    assert not items(
+        """
+        ## Timeline
+
+        1. 10:02 - alert fires
+        - threshold: no progress for 30 minutes
+        """
+    )
+
+
 def test_a_part_keeps_its_reference() -> None:
     found = items("## Action items\n\n- Add alerts on:\n  - queue lag (#12)\n  - error rate\n")
     assert [(i.title, i.tracker_refs) for i in found] == [
@@ -246,6 +304,28 @@ def test_group_labels_and_action_children_are_still_groups() -> None:
         "Pin the replica endpoints",
         "Add a lag alert",
         "Page on error rate",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("line", "title"),
+    [
+        (
+            "Disabled the retention job until the fix is verified",
+            "Disabled the retention job until the fix is verified",
+        ),
+        ("Restored the versioned attachments", "Restored the versioned attachments"),
+    ],
+)
+@pytest.mark.parametrize(("heading", "taken"), [("Completed", True), ("In progress", False)])
+def test_plain_lines_of_actions_taken_under_a_done_heading(
+    line: str, title: str, heading: str, taken: bool
+) -> None:
+    found = items(f"## Next steps\n\n### {heading}\n\n{line}\nSet the retention to 365 days\n")
+    expected = [(title, True)] if taken else []
+    assert [(i.title, i.done) for i in found] == [
+        *expected,
+        ("Set the retention to 365 days", taken),
     ]
 
 
@@ -437,3 +517,30 @@ def test_a_whole_narrative_postmortem_gives_no_items() -> None:
     assert document.items == ()
     skipped = [(s.section, s.what) for s in document.explanations if not s.taken]
     assert ("Timeline", "list") in skipped and ("Lessons learned", "list") in skipped
+
+
+@pytest.mark.parametrize(
+    ("raw", "title", "owner", "due"),
+    [
+        (
+            "Review the registrations (owner: Identity on-call lead)",
+            "Review the registrations",
+            "Identity on-call lead",
+            None,
+        ),
+        (
+            "Alert on deletions (owner: Support tooling on-call)",
+            "Alert on deletions",
+            "Support tooling on-call",
+            None,
+        ),
+        ("Move the CA (owner: Ama Owusu, due Q2 2026)", "Move the CA", "Ama Owusu", "Q2 2026"),
+        ("Move the CA (owner: ops lead by 2026-05-01)", "Move the CA", "ops lead", "2026-05-01"),
+        ("Move the CA (owner: carol/dave)", "Move the CA", "carol/dave", None),
+    ],
+)
+def test_an_owner_alone_in_brackets_runs_to_the_bracket(
+    raw: str, title: str, owner: str, due: str | None
+) -> None:
+    found = items(f"## Action items\n\n- {raw}\n")
+    assert [(i.title, i.owner_text, i.due_text) for i in found] == [(title, owner, due)]
