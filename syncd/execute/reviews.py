@@ -24,6 +24,7 @@ from syncd.mirror.operations import CloseIssue, CreateIssue
 from syncd.mirror.plan_result import Plan, PlanCounts
 from syncd.mirror.planner import plan
 from syncd.mirror.review import is_review, item_issues, plan_closes, wanted_reviews
+from syncd.mirror.review_moves import carried_reviews
 from syncd.reconcile.team_items import TeamItems
 from syncd.store import TrackerLink
 from syncd.tracker import ClosesIssues, TrackerProblem
@@ -39,6 +40,41 @@ class ReviewIssues:
 def items_only(records: Mapping[str, MirrorRecord]) -> dict[str, MirrorRecord]:
     """The item records: the items' plan never sees a review's (nor reads one back)."""
     return {item_id: r for item_id, r in records.items() if not is_review(item_id)}
+
+
+def follow_moved_reviews(
+    ctx: MirrorContext,
+    reading: TeamItems,
+    records: Mapping[str, MirrorRecord],
+    links: Mapping[str, TrackerLink],
+    *,
+    persist: bool,
+) -> tuple[dict[str, MirrorRecord], dict[str, TrackerLink]]:
+    """The records and links with each moved postmortem's review re-keyed to its new place
+    (``syncd.mirror.review_moves``); with ``persist``, re-keyed in the store too (the new
+    link and base first, then the old ones forgotten: a crash between leaves both, never
+    neither)."""
+    carried = carried_reviews(
+        ctx.team, reading.items, reading.moved_from, [i for i in links if is_review(i)]
+    )
+    new_records, new_links = dict(records), dict(links)
+    for new, old in carried.items():
+        link = dataclasses.replace(new_links.pop(old), item_id=new)
+        new_links[new] = link
+        if old in new_records:
+            new_records[new] = dataclasses.replace(new_records.pop(old), item_id=new)
+        if persist:
+            base = ctx.store.bases(ctx.team).get(old)
+            ctx.store.record_mirror_state(
+                ctx.team,
+                links=[link],
+                bases={} if base is None else {new: base},
+                cursor=None,
+                at=ctx.now,
+            )
+            ctx.store.forget_link(ctx.team, old, link.key)
+        ctx.log.info("mirror.review_moved", item=new, was=old, key=link.key)
+    return new_records, new_links
 
 
 def plan_reviews(

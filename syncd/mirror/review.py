@@ -22,15 +22,11 @@ from datetime import date
 
 from syncd.mirror.model import DesiredIssue, IssueFields, IssueOrigin, IssueSnapshot, MirrorRecord
 from syncd.mirror.operations import CloseIssue, MarkDone, MarkReopened, Operation
-from syncd.mirror.render import summary_text
+from syncd.mirror.render import REVIEW_FOOTER, summary_text
 from syncd.model import ActionItem, Postmortem, Status
 
 REVIEW_PREFIX = "review-"
 TITLE_PREFIX = "Follow-up review: "
-REVIEW_FOOTER = (
-    "This follow-up review is kept in step with the postmortem's action items by syncd, and "
-    "closed by it when every one is done. Text changed here is kept."
-)
 
 
 def review_id(team: str, source: str, document: str) -> str:
