@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from syncd.execute import adoption
 from syncd.execute.outcome import MirrorOutcome
@@ -16,7 +16,7 @@ from syncd.model import ActionItem
 from syncd.reconcile.team_items import TeamItems
 from syncd.resolve.people import PeopleDirectory
 from syncd.store import TrackerLink
-from syncd.tracker import AssigneeLookup, Tracker, TrackerProblem
+from syncd.tracker import AssigneeLookup, Tracker, TrackerProblem, quoter
 
 # A description names this many of the earlier postmortems' open issues, then "…".
 RECURRENCE_KEYS_SHOWN = 10
@@ -119,14 +119,16 @@ def desired_issues(
                 postmortem_link=item.postmortem.url,
                 tracker_system=tracker.system,
                 reference=(references or {}).get(item.id),
-                recurrence=_recurrence_line((recurring or {}).get((item.source, item.document))),
+                recurrence=_recurrence_line(
+                    (recurring or {}).get((item.source, item.document)), quoter(tracker)
+                ),
             )
         )
     return desired
 
 
-def _recurrence_line(found: ItemRecurrence | None) -> str | None:
-    return found.line(keys_shown=RECURRENCE_KEYS_SHOWN) if found is not None else None
+def _recurrence_line(found: ItemRecurrence | None, quote: Callable[[str], str]) -> str | None:
+    return found.line(RECURRENCE_KEYS_SHOWN, quote) if found is not None else None
 
 
 def named_items(reading: TeamItems) -> dict[str, adoption.Named]:

@@ -27,7 +27,7 @@ from syncd.mirror.review import is_review, item_issues, plan_closes, wanted_revi
 from syncd.mirror.review_moves import carried_reviews
 from syncd.reconcile.team_items import TeamItems
 from syncd.store import TrackerLink
-from syncd.tracker import ClosesIssues, TrackerProblem
+from syncd.tracker import ClosesIssues, TrackerProblem, quoter
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +102,7 @@ def plan_reviews(
         review_date=lambda day: review_date(day, reviews.policy),
         marker=ctx.tracker.marker,
         labels=ctx.tracker.labels,
+        quote=quoter(ctx.tracker),
     )
     review_records = {i: r for i, r in records.items() if is_review(i)}
     keys = {r.key for r in review_records.values()}
