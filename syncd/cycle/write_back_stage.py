@@ -22,6 +22,7 @@ from syncd import plugins
 from syncd.config.loader import LoadedTeam
 from syncd.connector.write_back import (
     EditOutcome,
+    WithdrawsProposals,
     WriteBackEdit,
     WriteBackResult,
     WritesBack,
@@ -52,6 +53,7 @@ class SourceWriteBack:
     error: str | None = None  # the source could not be opened or crashed
     # Not written: a person removed what the document was seen saying (edit, why).
     declined: tuple[tuple[WriteBackEdit, str], ...] = ()
+    withdrawn: str | None = None  # the proposal closed this cycle: it proposed nothing left
 
     def outcome_of(self, item_id: str) -> EditOutcome | None:
         if self.result is None:
@@ -81,6 +83,7 @@ class SourceWriteBack:
             "change": self.result.change if self.result is not None else None,
             "error": self.error,
             "edits": edits,
+            "withdrawn": self.withdrawn,
         }
 
 
@@ -133,6 +136,9 @@ def run_write_back_stage(
             store.save_write_back_seen(
                 name, {i: (s.key, s.done) for i, s in changed.items()}, at=now
             )
+        if not edits and not dry_run and isinstance(source, WithdrawsProposals):
+            done.append(_withdrawn(source, source_config.name, declined, log))
+            continue
         if dry_run or not edits:
             done.append(SourceWriteBack(source_config.name, edits, declined=declined))
             continue
@@ -141,6 +147,24 @@ def run_write_back_stage(
         written = _written(source, source_config.name, edits, now, log)
         done.append(dataclasses.replace(written, declined=declined))
     return tuple(done) if done else None
+
+
+def _withdrawn(
+    source: WithdrawsProposals,
+    name: str,
+    declined: tuple[tuple[WriteBackEdit, str], ...],
+    log: Any,
+) -> SourceWriteBack:
+    """Nothing to write for the source: its stale proposal closed, if it has one open."""
+    try:
+        url = source.withdraw_proposal()
+    except Exception as exc:  # tried again next cycle; never the team's failure
+        error = f"closing the pull request that proposes nothing: {type(exc).__name__}: {exc}"
+        log.warning("write_back.withdraw_failed", source=name, error=error)
+        return SourceWriteBack(name, (), declined=declined, error=error)
+    if url is not None:
+        log.info("write_back.withdrawn", source=name, change=url)
+    return SourceWriteBack(name, (), declined=declined, withdrawn=url)
 
 
 def _may_write_back(type_: str) -> bool:

@@ -100,7 +100,7 @@ def jira_ws(tmp_path: Path, bare: Path) -> Iterator[JiraWorkspace]:
 def test_keys_written_back_read_back_as_the_same_items(jira_ws: JiraWorkspace, bare: Path) -> None:
     preview = jira_ws.sync("--dry-run")
     assert preview["write_back"] == [
-        {"source": "pm", "change": None, "error": None, "edits": []}
+        {"source": "pm", "change": None, "error": None, "edits": [], "withdrawn": None}
     ]  # no issue yet: nothing to write
     first = jira_ws.sync()
     assert first["created"] == 3 and first["written_back"] == 3
@@ -252,3 +252,25 @@ def test_a_key_or_done_mark_a_person_removes_is_not_written_again(
     assert rebuilt["created"] == 0 and rebuilt["written_back"] <= 2
     assert jira_ws.sync()["written_back"] == 0
     assert len(commits(bare)) <= commits_before + 1
+
+
+def test_a_pull_request_left_with_nothing_to_propose_is_closed_with_a_comment(
+    tmp_path: Path, bare: Path
+) -> None:
+    """People add the keys by hand while syncd's pull request is open: syncd has nothing left
+    to propose, so it closes its request, saying why, once; nothing is opened again."""
+    with FakeGitHub(secondary=SecondaryLimits.off(), pull_requests=0) as github:
+        ws = _pull_request_workspace(tmp_path, bare, github)
+        assert ws.sync()["written_back"] == 3
+        [pull] = [i for i in github.repo.issues.values() if i.is_pull_request]
+        proposed = _document(bare, "syncd/tracker-keys")
+        push_upstream(tmp_path, bare, lambda _: proposed, document=DOCUMENT)
+        settled = ws.sync()
+        assert settled["errors"] == [] and settled["written_back"] == 0
+        assert settled["write_back"][0]["withdrawn"].endswith(f"/pull/{pull.number}")
+        assert pull.state == "closed"
+        assert len(pull.comments) == 1 and "nothing left to propose" in pull.comments[0].body
+        quiet = ws.sync()
+        assert quiet["write_back"][0]["withdrawn"] is None
+        assert [i.state for i in github.repo.issues.values() if i.is_pull_request] == ["closed"]
+        assert ws.request_problems() == []
