@@ -12,6 +12,7 @@ from syncd.mirror import render
 from syncd.mirror.model import DesiredIssue, IssueReference, IssueSnapshot, MirrorRecord
 from syncd.mirror.operations import RefuseAdoption
 from syncd.mirror.planner import Plan
+from syncd.mirror.review import is_review
 from syncd.model import ActionItem
 from syncd.reconcile.team_items import TeamItems
 from syncd.resolve.people import PeopleDirectory
@@ -45,6 +46,11 @@ def marker_hits(
             item = snapshot.item_id or (snapshot.origin.item_id if snapshot.origin else None)
             if item and item not in records:
                 hits.setdefault(item, snapshot)
+            # A follow-up review moved with its postmortem carries the marker of each place
+            # it has had (``syncd.mirror.review_moves``): found by any of them.
+            for review in sorted(m for m in snapshot.markers if is_review(m)):
+                if review not in records:
+                    hits.setdefault(review, dataclasses.replace(snapshot, item_id=review))
     unbased = {item: link.key for item, link in links.items() if item not in records}
     unbased = {item: key for item, key in unbased.items() if item not in hits}
     if unbased:

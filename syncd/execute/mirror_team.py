@@ -34,6 +34,7 @@ from syncd.execute.reviews import (
     apply_reviews,
     follow_moved_reviews,
     items_only,
+    mark_moved_reviews,
     merged,
     plan_reviews,
 )
@@ -240,6 +241,7 @@ def _apply_and_record(
         )
         review_tally = WriteTally(ctx.team, ctx.tracker.system, review_plan, progress)
         apply_reviews(ctx, review_plan, read.snapshots, reading, review_tally)
+        mark_moved_reviews(ctx, read.links)
         the_plan = outcome.plan = merged(the_plan, review_plan)
     book.close_and_reopen(ctx.store, the_plan, read.links, outcome)
     report_plan(the_plan, outcome)

@@ -11,11 +11,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 
 from syncd.cycle.tracker_errors import describe
 from syncd.execute.context import MirrorContext
 from syncd.execute.outcome import WriteTally
-from syncd.execute.writes import apply_plan
+from syncd.execute.writes import apply_plan, write
 from syncd.http import AuthError, HttpError
 from syncd.judge.policy import JudgePolicy
 from syncd.judge.postmortems import review_date
@@ -75,6 +76,21 @@ def follow_moved_reviews(
             ctx.store.forget_link(ctx.team, old, link.key)
         ctx.log.info("mirror.review_moved", item=new, was=old, key=link.key)
     return new_records, new_links
+
+
+def mark_moved_reviews(ctx: MirrorContext, before: Mapping[str, TrackerLink]) -> None:
+    """Give each review re-keyed this cycle (its issue linked before under another id) its new
+    marker, beside the old one, once its update is written (an update keeps the markers the
+    issue holds): a lost state store then finds it by either (``marker_hits``)."""
+    for item_id, link in ctx.store.links(ctx.team).items():
+        if not is_review(item_id) or item_id in before:
+            continue
+        if any(b.key == link.key and b.item_id != item_id for b in before.values()):
+            write(ctx, item_id, link.key, partial(_add_marker, ctx, link.key, item_id))
+
+
+def _add_marker(ctx: MirrorContext, key: str, item_id: str) -> None:
+    ctx.tracker.adopt(key, add_labels=(), marker=ctx.tracker.marker(item_id))
 
 
 def plan_reviews(

@@ -280,13 +280,11 @@ def test_a_renamed_postmortem_keeps_its_review_and_gets_no_second_one(
     quiet = workspace.sync()
     assert (quiet["created"], quiet["updated"]) == (0, 0), quiet
     assert_no_marker_twice(workspace, ITEMS + DOCUMENTS)
-    if isinstance(workspace, JiraWorkspace):
-        # Jira: the update gives it its new marker too, so a lost store finds it by that.
-        # (GitHub keeps the old marker only: see README, "Follow-up review issues".)
-        shutil.rmtree(workspace.state)
-        lost = workspace.sync()
-        assert lost["created"] == 0, lost
-        assert lost["reviews"] == {"created": 0, "closed": 0}
+    # It carries its new marker too: a lost store finds it by that.
+    shutil.rmtree(workspace.state)
+    lost = workspace.sync()
+    assert lost["created"] == 0, (lost, reviews(workspace))
+    assert lost["reviews"] == {"created": 0, "closed": 0}
     # Its items done: the moved review is the one closed.
     close_item_issues(workspace, "Cap consumer 0-")
     assert workspace.sync()["reviews"] == {"created": 0, "closed": 1}
