@@ -7,7 +7,7 @@ A connector does I/O only; what to write is decided by the pure planner.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Protocol, runtime_checkable
@@ -213,6 +213,24 @@ class ClosesIssues(Protocol):
     closed by people, never by syncd."""
 
     def close_issue(self, key: str) -> None: ...
+
+
+@runtime_checkable
+class QuotesText(Protocol):
+    """A tracker whose issue text is markup (GitHub's Markdown, Jira Data Center's wiki): the
+    document text syncd quotes in a text of its own making (a follow-up review's, the
+    recurrence line) is escaped so that it mentions, links and formats nothing."""
+
+    def quote(self, text: str) -> str: ...
+
+
+def quoter(tracker: object) -> Callable[[str], str]:
+    """How ``tracker`` quotes document text; as it is, where its text is never markup."""
+    return tracker.quote if isinstance(tracker, QuotesText) else _as_it_is
+
+
+def _as_it_is(text: str) -> str:
+    return text
 
 
 @dataclass(frozen=True, slots=True)

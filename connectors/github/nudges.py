@@ -1,39 +1,11 @@
 """A nudge as a GitHub comment: ``@login`` first, then the text, which mentions and formats
-nothing.
-
-The text quotes a document (a postmortem's title), and GitHub reads Markdown, HTML and its own
-references in a comment. A zero-width space after ``@``, ``#``, ``&`` and ``<`` keeps the text
-from mentioning a user or team, referencing an issue (``#1``, ``org/repo#1``: a link back on
-that issue), spelling either through an HTML entity (``&#64;``) or opening raw HTML (``<!--``
-would hide the rest of the comment). A backslash before the punctuation of code, emphasis, links
-and strikethrough keeps it from formatting; the rest only counts at the start of a line, and
-the quoted text never starts one. Web addresses are left as they are, so that they still link.
-"""
+nothing (it quotes a document, a postmortem's title: ``connectors.github.quoting``)."""
 
 from __future__ import annotations
 
-import re
-
-_URL = re.compile(r"https?://[^\s<>\"\[\]()`*\\]+")
-_QUIETED = re.compile(r"([@#&<])")
-_MARKDOWN = re.compile(r"([\\`*_\[\]~])")  # code, emphasis, links, strikethrough
+from connectors.github.quoting import quoted_markdown
 
 
 def nudge_comment_body(mention: str | None, text: str) -> str:
-    quiet = _plain(text)
+    quiet = quoted_markdown(text)
     return f"@{mention} {quiet}" if mention else quiet
-
-
-def _plain(text: str) -> str:
-    parts = []
-    position = 0
-    for url in _URL.finditer(text):
-        parts.append(_escaped(text[position : url.start()]))
-        parts.append(url.group(0))
-        position = url.end()
-    parts.append(_escaped(text[position:]))
-    return "".join(parts)
-
-
-def _escaped(text: str) -> str:
-    return _QUIETED.sub("\\1\u200b", _MARKDOWN.sub(r"\\\1", text))

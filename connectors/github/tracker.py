@@ -32,6 +32,7 @@ from connectors.github.issue_reads import IssueReads
 from connectors.github.milestones import Milestones
 from connectors.github.nudges import nudge_comment_body
 from connectors.github.people import HANDLE, TYPE, login_of
+from connectors.github.quoting import quoted_markdown
 from connectors.github.settings import GitHubSettings
 from syncd.connector.http import NotFoundError, PermanentError
 from syncd.connector.logs import get_logger
@@ -184,6 +185,10 @@ class GitHubTracker:
             labels = {"labels": add_labels}
             self._on_issue(number, lambda: self._connection.post(f"{path}/labels", labels))
         return dropped
+
+    def quote(self, text: str) -> str:
+        """Document text in syncd's own text of an issue (``QuotesText``)."""
+        return quoted_markdown(text)
 
     def close_issue(self, key: str) -> None:
         """Closed as completed (``ClosesIssues``): one PATCH."""

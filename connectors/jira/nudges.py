@@ -7,22 +7,17 @@ quote a document, is escaped so it can mention nobody and format nothing.
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from connectors.jira.adf import text_to_adf
 from connectors.jira.deployment import Deployment
-
-# What starts markup in Jira's wiki syntax: links and mentions, macros, effects, tables, and
-# the backslash itself (unescaped, it would turn the escape of the next character into a line
-# break, "\\", and leave that character live).
-_WIKI_SPECIAL = re.compile(r"([\\\[\]{}*_^~+\-?|!#])")
+from connectors.jira.quoting import quoted_wiki
 
 
 def nudge_comment_body(deployment: Deployment, mention: str | None, text: str) -> Any:
     if deployment.is_cloud:
         return _adf_body(mention, text)
-    escaped = _WIKI_SPECIAL.sub(r"\\\1", text)
+    escaped = quoted_wiki(text)
     return f"[~{mention}] {escaped}" if mention else escaped
 
 

@@ -28,6 +28,7 @@ from connectors.jira.issues import (
     origin_body,
 )
 from connectors.jira.nudges import nudge_comment_body
+from connectors.jira.quoting import quoted_wiki
 from connectors.jira.search import search
 from connectors.jira.settings import JiraSettings
 from connectors.jira.users import HANDLE, TYPE, UserDirectory
@@ -355,6 +356,11 @@ class JiraTracker:
             "object": {"url": url, "title": title[:_TITLE_LIMIT] or url[:_TITLE_LIMIT]},
         }
         self._connection.post(f"issue/{quote(key, safe='')}/remotelink", body)
+
+    def quote(self, text: str) -> str:
+        """Document text in syncd's own text of an issue (``QuotesText``): escaped in Data
+        Center's wiki markup; as it is in Cloud's document format, where text is never markup."""
+        return text if self._connection.deployment.is_cloud else quoted_wiki(text)
 
     def close_issue(self, key: str) -> None:
         """Into the Done category (``ClosesIssues``): the first transition the issue offers

@@ -38,6 +38,12 @@ from syncd.connector.write_back import (
 
 AUTHOR = ("syncd", "syncd@users.noreply.invalid")
 PUSH_ATTEMPTS = 3
+# The comment on a request syncd closes because it has nothing left to propose.
+WITHDRAWN = (
+    "syncd has nothing left to propose here: the documents on the base branch already name "
+    "every tracker key (and done mark) this request would add, perhaps written by hand. syncd "
+    "closes this request; it opens a new one when there is something to write again."
+)
 # What ``git push --porcelain`` reports for a ref refused because the remote moved on.
 _REFUSED_AS_STALE = ("[rejected]", "non-fast-forward", "fetch first", "stale info")
 
@@ -141,6 +147,26 @@ class GitWriteBack:
             return _retry_written(applied, reason)
         outcome = EditOutcome.WRITTEN if pushed or opened else EditOutcome.PENDING
         return WriteBackResult(_as(applied, outcome), url)
+
+    def withdraw(self) -> str | None:
+        """A cycle with nothing to write: syncd's open request, if any, proposes nothing the
+        documents still lack (people wrote the keys themselves, or merged another change).
+        It is closed with a comment saying why; its URL, or None. The branch stays (never
+        deleted; rebuilt when there is something to propose again). One ``git ls-remote``,
+        and the hosting's API only while syncd's branch exists."""
+        if self._mode != "pull_request" or self._proposals is None:
+            return None
+        ref = f"refs/heads/{self._proposal_branch}"
+        problem, listed = self._repository.run(["ls-remote", "--", self._repository.url, ref])
+        if problem is not None:
+            raise SourceError(f"git ls-remote failed: {problem}")
+        if not listed.strip():
+            return None  # no branch of syncd's, so no request of its own
+        client = self._proposals()
+        try:
+            return client.close_open(self._proposal_branch, self._source_branch, WITHDRAWN)
+        finally:
+            client.close()
 
     def _same_content(self, ref: str) -> bool:
         """Whether syncd's branch holds what this cycle would push (a rebuilt branch whose

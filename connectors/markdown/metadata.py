@@ -75,6 +75,9 @@ def postmortem_metadata(
         if problem:
             problems.append(problem)
 
+    service, too_many = _services(front_matter, body, body_line_offset)
+    if too_many is not None:
+        problems.append(too_many)
     return (
         Postmortem(
             source=source,
@@ -84,7 +87,7 @@ def postmortem_metadata(
             date_origin=origin,
             severity=_text(front_matter.get("severity")),
             incident=_text(front_matter.get("incident")),
-            service=_services(front_matter, body),
+            service=service,
             team=_text(front_matter.get("team")),
         ),
         problems,
@@ -125,10 +128,18 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
-def _services(front_matter: dict[str, Any], body: str) -> str | None:
+# Recurrence compares services name by name: a list longer than this is a sentence or a paste.
+MAX_SERVICES = 10
+
+
+def _services(
+    front_matter: dict[str, Any], body: str, line_offset: int
+) -> tuple[str | None, DocumentProblem | None]:
     """The services a postmortem is about, comma-separated: front matter ``service`` or
-    ``services`` (a string or a list), else the first "Service(s): …" line of the body."""
+    ``services`` (a string or a list), else the first "Service(s): …" line of the body. More
+    than ``MAX_SERVICES`` names: the first ones are kept and the rest reported (its line)."""
     names: list[str] = []
+    line = 1  # front matter
     for key in ("services", "service"):
         listed = front_matter.get(key)
         if isinstance(listed, list | tuple):  # a list is explicit: each entry is one name
@@ -140,11 +151,21 @@ def _services(front_matter: dict[str, Any], body: str) -> str | None:
     if not names and "ervice" in body:
         found = _SERVICE_LINE.search(body)
         names = _split_services(strip_markup(found.group("value"))) if found else []
+        if found:
+            line = body.count("\n", 0, found.start()) + line_offset + 1
     names = [n.strip(" `*_.") for n in names]
     if any(len(n) > 100 or len(n.split()) > 4 for n in names):
-        return None  # a sentence, not names: "Service: the checkout flow failed for an hour"
+        return None, None  # a sentence, not names: "Service: the checkout flow failed for an hour"
     kept = list(dict.fromkeys(n for n in names if n))
-    return ", ".join(kept[:10]) or None
+    problem = None
+    if len(kept) > MAX_SERVICES:
+        left_out = ", ".join(kept[MAX_SERVICES:])
+        problem = DocumentProblem(
+            line,
+            f"the postmortem names {len(kept)} services; only the first {MAX_SERVICES} are "
+            f"kept for recurrence, left out: {left_out[:200]}",
+        )
+    return ", ".join(kept[:MAX_SERVICES]) or None, problem
 
 
 def _split_services(written: str) -> list[str]:

@@ -39,6 +39,11 @@ class Proposals(Protocol):
         """Open it; its web URL. One that exists already is found and returned instead."""
         ...
 
+    def close_open(self, head: str, base: str, comment: str) -> str | None:
+        """Close the open proposal from ``head`` into ``base`` with ``comment`` first (why);
+        its web URL, or None when none is open. Nothing is deleted: not the branch either."""
+        ...
+
     def close(self) -> None: ...
 
 
@@ -97,6 +102,24 @@ class _HostingClient:
     def _web_url(self, proposal: Mapping[str, Any]) -> str:
         return str(proposal[self.url_field])
 
+    def find_open(self, head: str, base: str) -> str | None:
+        found = self._open(head, base)
+        return self._web_url(found[0]) if found else None
+
+    def close_open(self, head: str, base: str, comment: str) -> str | None:
+        found = self._open(head, base)
+        if not found:
+            return None
+        self._comment_and_close(found[0], comment)
+        return self._web_url(found[0])
+
+    def _open(self, head: str, base: str) -> Any:
+        """The open proposals from ``head`` into ``base``, as the host lists them."""
+        raise NotImplementedError
+
+    def _comment_and_close(self, proposal: Mapping[str, Any], comment: str) -> None:
+        raise NotImplementedError
+
 
 class GitHubPulls(_HostingClient):
     """``GET``/``POST /repos/{owner}/{repo}/pulls``."""
@@ -114,11 +137,16 @@ class GitHubPulls(_HostingClient):
     def _path(self) -> str:
         return f"/repos/{quote(self._hosting.repository, safe='/')}/pulls"
 
-    def find_open(self, head: str, base: str) -> str | None:
+    def _open(self, head: str, base: str) -> Any:
         owner = self._hosting.repository.split("/", 1)[0]
         params = {"state": "open", "head": f"{owner}:{head}", "base": base, "per_page": "10"}
-        found = self._send("GET", self._path, _list_of_urls(self.url_field), params=params)
-        return self._web_url(found[0]) if found else None
+        return self._send("GET", self._path, _list_of_urls(self.url_field, "number"), params=params)
+
+    def _comment_and_close(self, proposal: Mapping[str, Any], comment: str) -> None:
+        # A pull request is an issue too: its comments and its state go through the issue.
+        issue = f"/repos/{quote(self._hosting.repository, safe='/')}/issues/{proposal['number']}"
+        self._send("POST", f"{issue}/comments", _object_with("id", int), body={"body": comment})
+        self._send("PATCH", issue, _object_with("state"), body={"state": "closed"})
 
     def open(self, head: str, base: str, title: str, body: str) -> str:
         payload = {"title": title, "head": head, "base": base, "body": body}
@@ -146,10 +174,14 @@ class GitLabMergeRequests(_HostingClient):
     def _path(self) -> str:
         return f"/projects/{quote(self._hosting.repository, safe='')}/merge_requests"
 
-    def find_open(self, head: str, base: str) -> str | None:
+    def _open(self, head: str, base: str) -> Any:
         params = {"state": "opened", "source_branch": head, "target_branch": base}
-        found = self._send("GET", self._path, _list_of_urls(self.url_field), params=params)
-        return self._web_url(found[0]) if found else None
+        return self._send("GET", self._path, _list_of_urls(self.url_field, "iid"), params=params)
+
+    def _comment_and_close(self, proposal: Mapping[str, Any], comment: str) -> None:
+        request = f"{self._path}/{proposal['iid']}"
+        self._send("POST", f"{request}/notes", _object_with("id", int), body={"body": comment})
+        self._send("PUT", request, _object_with("state"), body={"state_event": "close"})
 
     def open(self, head: str, base: str, title: str, body: str) -> str:
         payload = {
@@ -175,21 +207,24 @@ def proposals_for(hosting: Hosting, token: str, **options: Any) -> Proposals:
     return GitLabMergeRequests(hosting, token, **options)
 
 
-def _list_of_urls(field: str) -> ShapeCheck:
+def _list_of_urls(field: str, number: str) -> ShapeCheck:
     def check(data: Any) -> str | None:
         if not isinstance(data, list) or not all(
-            isinstance(entry, dict) and isinstance(entry.get(field), str) for entry in data
+            isinstance(entry, dict)
+            and isinstance(entry.get(field), str)
+            and isinstance(entry.get(number), int)
+            for entry in data
         ):
-            return f"a list of objects with a string '{field}'"
+            return f"a list of objects with a string '{field}' and a number '{number}'"
         return None
 
     return check
 
 
-def _object_with(field: str) -> ShapeCheck:
+def _object_with(field: str, kind: type = str) -> ShapeCheck:
     def check(data: Any) -> str | None:
-        if not isinstance(data, dict) or not isinstance(data.get(field), str):
-            return f"an object with a string '{field}'"
+        if not isinstance(data, dict) or not isinstance(data.get(field), kind):
+            return f"an object with a {kind.__name__} '{field}'"
         return None
 
     return check

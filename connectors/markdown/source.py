@@ -99,9 +99,20 @@ class MarkdownSource:
         return self._settings.git is not None and self._settings.write_back.mode != "off"
 
     def write_back(self, edits: Sequence[WriteBackEdit], now: datetime) -> WriteBackResult:
+        writer = self._git_write_back()
+        if writer is None:
+            return WriteBackResult.all_as(edits, EditOutcome.FAILED, "write_back is off")
+        return writer.write(edits, now)
+
+    def withdraw_proposal(self) -> str | None:
+        """``WithdrawsProposals``: syncd's open request closed when it proposes nothing."""
+        writer = self._git_write_back()
+        return None if writer is None else writer.withdraw()
+
+    def _git_write_back(self) -> GitWriteBack | None:
         git = self._settings.git
         if git is None or not self.writes_back:
-            return WriteBackResult.all_as(edits, EditOutcome.FAILED, "write_back is off")
+            return None
         settings = self._settings.write_back
         return GitWriteBack(
             self._repository(git),
@@ -112,7 +123,7 @@ class MarkdownSource:
             subdir=git.subdir,
             proposals=lambda: self._proposals(git, settings),
             extract=self._extract,
-        ).write(edits, now)
+        )
 
     def _proposals(self, git: GitSettings, settings: WriteBackSettings) -> Proposals:
         hosting = resolve_hosting(git.url, settings)

@@ -101,4 +101,21 @@ class WritesBack(Protocol):
     def write_back(self, edits: Sequence[WriteBackEdit], now: datetime) -> WriteBackResult: ...
 
 
-__all__ = ["EditOutcome", "EditResult", "WriteBackEdit", "WriteBackResult", "WritesBack"]
+@runtime_checkable
+class WithdrawsProposals(Protocol):
+    """A write-back source that proposes its edits (a pull or merge request) rather than writing
+    them. In a cycle with no edit for it, ``withdraw_proposal`` closes its open proposal (with a
+    comment saying why: nothing is left to propose) and returns its URL, or None when it has
+    none open. It may raise: the cycle reports it for the source and goes on."""
+
+    def withdraw_proposal(self) -> str | None: ...
+
+
+__all__ = [
+    "EditOutcome",
+    "EditResult",
+    "WithdrawsProposals",
+    "WriteBackEdit",
+    "WriteBackResult",
+    "WritesBack",
+]

@@ -11,6 +11,7 @@ nothing more.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
@@ -21,6 +22,7 @@ from syncd import plugins
 from syncd.config.loader import LoadedTeam
 from syncd.connector.write_back import (
     EditOutcome,
+    WithdrawsProposals,
     WriteBackEdit,
     WriteBackResult,
     WritesBack,
@@ -30,7 +32,13 @@ from syncd.cycle.team_reading import resolve_policy
 from syncd.model import RawItem
 from syncd.output.logs import get_logger
 from syncd.reconcile.team_items import TeamItems
-from syncd.reconcile.write_back_plan import ItemAsRead, MirroredIssue, plan_write_back
+from syncd.reconcile.write_back_plan import (
+    ItemAsRead,
+    MirroredIssue,
+    Seen,
+    plan_write_back,
+    seen_now,
+)
 from syncd.store import StateStore
 from syncd.writers import TeamWriter
 
@@ -43,6 +51,9 @@ class SourceWriteBack:
     edits: tuple[WriteBackEdit, ...]
     result: WriteBackResult | None = None  # None in a dry run, or with nothing to write
     error: str | None = None  # the source could not be opened or crashed
+    # Not written: a person removed what the document was seen saying (edit, why).
+    declined: tuple[tuple[WriteBackEdit, str], ...] = ()
+    withdrawn: str | None = None  # the proposal closed this cycle: it proposed nothing left
 
     def outcome_of(self, item_id: str) -> EditOutcome | None:
         if self.result is None:
@@ -65,11 +76,14 @@ class SourceWriteBack:
             if done is not None and done.reason:
                 entry["reason"] = done.reason
             edits.append(entry)
+        for edit, why in self.declined:
+            edits.append({**edit.as_json(), "outcome": "declined", "reason": why})
         return {
             "source": self.source,
             "change": self.result.change if self.result is not None else None,
             "error": self.error,
             "edits": edits,
+            "withdrawn": self.withdrawn,
         }
 
 
@@ -92,6 +106,7 @@ def run_write_back_stage(
         for item_id, link in links.items()
     }
     projects = resolve_policy(team).reference_projects or None
+    seen = {i: Seen(key, mark) for i, (key, mark) in store.write_back_seen(name).items()}
     done: list[SourceWriteBack] = []
     for source_config in team.config.sources:
         if source_config.name in reading.source_errors:
@@ -114,14 +129,42 @@ def run_write_back_stage(
         if not isinstance(source, WritesBack) or not source.writes_back:
             continue
         items = tuple(_items_as_read(reading, source_config.name))
-        edits = plan_write_back(items, issues, jira_projects=projects)
+        planned = plan_write_back(items, issues, jira_projects=projects, seen=seen)
+        edits, declined = planned.edits, planned.declined
+        if not dry_run:
+            changed = seen_now(items, issues, seen, jira_projects=projects)
+            store.save_write_back_seen(
+                name, {i: (s.key, s.done) for i, s in changed.items()}, at=now
+            )
+        if not edits and not dry_run and isinstance(source, WithdrawsProposals):
+            done.append(_withdrawn(source, source_config.name, declined, log))
+            continue
         if dry_run or not edits:
-            done.append(SourceWriteBack(source_config.name, edits))
+            done.append(SourceWriteBack(source_config.name, edits, declined=declined))
             continue
         if writer is not None:
             writer.guard()  # a cycle that lost its team stops here (``sync.team_lost``)
-        done.append(_written(source, source_config.name, edits, now, log))
+        written = _written(source, source_config.name, edits, now, log)
+        done.append(dataclasses.replace(written, declined=declined))
     return tuple(done) if done else None
+
+
+def _withdrawn(
+    source: WithdrawsProposals,
+    name: str,
+    declined: tuple[tuple[WriteBackEdit, str], ...],
+    log: Any,
+) -> SourceWriteBack:
+    """Nothing to write for the source: its stale proposal closed, if it has one open."""
+    try:
+        url = source.withdraw_proposal()
+    except Exception as exc:  # tried again next cycle; never the team's failure
+        error = f"closing the pull request that proposes nothing: {type(exc).__name__}: {exc}"
+        log.warning("write_back.withdraw_failed", source=name, error=error)
+        return SourceWriteBack(name, (), declined=declined, error=error)
+    if url is not None:
+        log.info("write_back.withdrawn", source=name, change=url)
+    return SourceWriteBack(name, (), declined=declined, withdrawn=url)
 
 
 def _may_write_back(type_: str) -> bool:

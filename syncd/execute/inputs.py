@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from syncd.execute import adoption
 from syncd.execute.outcome import MirrorOutcome
@@ -12,11 +12,12 @@ from syncd.mirror import render
 from syncd.mirror.model import DesiredIssue, IssueReference, IssueSnapshot, MirrorRecord
 from syncd.mirror.operations import RefuseAdoption
 from syncd.mirror.planner import Plan
+from syncd.mirror.review import is_review
 from syncd.model import ActionItem
 from syncd.reconcile.team_items import TeamItems
 from syncd.resolve.people import PeopleDirectory
 from syncd.store import TrackerLink
-from syncd.tracker import AssigneeLookup, Tracker, TrackerProblem
+from syncd.tracker import AssigneeLookup, Tracker, TrackerProblem, quoter
 
 # A description names this many of the earlier postmortems' open issues, then "…".
 RECURRENCE_KEYS_SHOWN = 10
@@ -45,6 +46,11 @@ def marker_hits(
             item = snapshot.item_id or (snapshot.origin.item_id if snapshot.origin else None)
             if item and item not in records:
                 hits.setdefault(item, snapshot)
+            # A follow-up review moved with its postmortem carries the marker of each place
+            # it has had (``syncd.mirror.review_moves``): found by any of them.
+            for review in sorted(m for m in snapshot.markers if is_review(m)):
+                if review not in records:
+                    hits.setdefault(review, dataclasses.replace(snapshot, item_id=review))
     unbased = {item: link.key for item, link in links.items() if item not in records}
     unbased = {item: key for item, key in unbased.items() if item not in hits}
     if unbased:
@@ -119,14 +125,16 @@ def desired_issues(
                 postmortem_link=item.postmortem.url,
                 tracker_system=tracker.system,
                 reference=(references or {}).get(item.id),
-                recurrence=_recurrence_line((recurring or {}).get((item.source, item.document))),
+                recurrence=_recurrence_line(
+                    (recurring or {}).get((item.source, item.document)), quoter(tracker)
+                ),
             )
         )
     return desired
 
 
-def _recurrence_line(found: ItemRecurrence | None) -> str | None:
-    return found.line(keys_shown=RECURRENCE_KEYS_SHOWN) if found is not None else None
+def _recurrence_line(found: ItemRecurrence | None, quote: Callable[[str], str]) -> str | None:
+    return found.line(RECURRENCE_KEYS_SHOWN, quote) if found is not None else None
 
 
 def named_items(reading: TeamItems) -> dict[str, adoption.Named]:

@@ -29,7 +29,15 @@ from syncd.execute.intent_settling import IntentSettling
 from syncd.execute.intents import resolve_open_intents
 from syncd.execute.outcome import MirrorOutcome, WriteTally, report_plan
 from syncd.execute.records import mirror_records
-from syncd.execute.reviews import ReviewIssues, apply_reviews, items_only, merged, plan_reviews
+from syncd.execute.reviews import (
+    ReviewIssues,
+    apply_reviews,
+    follow_moved_reviews,
+    items_only,
+    mark_moved_reviews,
+    merged,
+    plan_reviews,
+)
 from syncd.execute.writes import apply_plan, restore_markers
 from syncd.http import AuthError, HttpError
 from syncd.judge.recurrence import ItemRecurrence, Key
@@ -117,12 +125,15 @@ def mirror_team(
         )
         if dry_run:
             if reviews is not None and outcome.plan is not None:
+                records, links = follow_moved_reviews(
+                    ctx, reading, read.records, read.links, persist=False
+                )
                 planned = plan_reviews(
                     ctx,
                     reviews,
                     reading,
-                    read.records,
-                    read.links,
+                    records,
+                    links,
                     read.snapshots,
                     read.hits,
                     outcome.plan,
@@ -222,12 +233,15 @@ def _apply_and_record(
     apply_plan(ctx, the_plan, read.snapshots, reading, tally, recreating, settling)
     if reviews is not None:
         # After the items' writes: the reviews list the keys just created.
-        links = {**ctx.store.links(ctx.team), **book.links}
+        records, links = follow_moved_reviews(
+            ctx, reading, read.records, {**ctx.store.links(ctx.team), **book.links}, persist=True
+        )
         review_plan = plan_reviews(
-            ctx, reviews, reading, read.records, links, read.snapshots, read.hits, the_plan
+            ctx, reviews, reading, records, links, read.snapshots, read.hits, the_plan
         )
         review_tally = WriteTally(ctx.team, ctx.tracker.system, review_plan, progress)
         apply_reviews(ctx, review_plan, read.snapshots, reading, review_tally)
+        mark_moved_reviews(ctx, read.links)
         the_plan = outcome.plan = merged(the_plan, review_plan)
     book.close_and_reopen(ctx.store, the_plan, read.links, outcome)
     report_plan(the_plan, outcome)

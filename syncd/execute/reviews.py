@@ -11,11 +11,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import partial
 
 from syncd.cycle.tracker_errors import describe
 from syncd.execute.context import MirrorContext
 from syncd.execute.outcome import WriteTally
-from syncd.execute.writes import apply_plan
+from syncd.execute.writes import apply_plan, write
 from syncd.http import AuthError, HttpError
 from syncd.judge.policy import JudgePolicy
 from syncd.judge.postmortems import review_date
@@ -24,9 +25,10 @@ from syncd.mirror.operations import CloseIssue, CreateIssue
 from syncd.mirror.plan_result import Plan, PlanCounts
 from syncd.mirror.planner import plan
 from syncd.mirror.review import is_review, item_issues, plan_closes, wanted_reviews
+from syncd.mirror.review_moves import carried_reviews
 from syncd.reconcile.team_items import TeamItems
 from syncd.store import TrackerLink
-from syncd.tracker import ClosesIssues, TrackerProblem
+from syncd.tracker import ClosesIssues, TrackerProblem, quoter
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +41,56 @@ class ReviewIssues:
 def items_only(records: Mapping[str, MirrorRecord]) -> dict[str, MirrorRecord]:
     """The item records: the items' plan never sees a review's (nor reads one back)."""
     return {item_id: r for item_id, r in records.items() if not is_review(item_id)}
+
+
+def follow_moved_reviews(
+    ctx: MirrorContext,
+    reading: TeamItems,
+    records: Mapping[str, MirrorRecord],
+    links: Mapping[str, TrackerLink],
+    *,
+    persist: bool,
+) -> tuple[dict[str, MirrorRecord], dict[str, TrackerLink]]:
+    """The records and links with each moved postmortem's review re-keyed to its new place
+    (``syncd.mirror.review_moves``); with ``persist``, re-keyed in the store too (the new
+    link and base first, then the old ones forgotten: a crash between leaves both, never
+    neither)."""
+    carried = carried_reviews(
+        ctx.team, reading.items, reading.moved_from, [i for i in links if is_review(i)]
+    )
+    new_records, new_links = dict(records), dict(links)
+    for new, old in carried.items():
+        link = dataclasses.replace(new_links.pop(old), item_id=new)
+        new_links[new] = link
+        if old in new_records:
+            new_records[new] = dataclasses.replace(new_records.pop(old), item_id=new)
+        if persist:
+            base = ctx.store.bases(ctx.team).get(old)
+            ctx.store.record_mirror_state(
+                ctx.team,
+                links=[link],
+                bases={} if base is None else {new: base},
+                cursor=None,
+                at=ctx.now,
+            )
+            ctx.store.forget_link(ctx.team, old, link.key)
+        ctx.log.info("mirror.review_moved", item=new, was=old, key=link.key)
+    return new_records, new_links
+
+
+def mark_moved_reviews(ctx: MirrorContext, before: Mapping[str, TrackerLink]) -> None:
+    """Give each review re-keyed this cycle (its issue linked before under another id) its new
+    marker, beside the old one, once its update is written (an update keeps the markers the
+    issue holds): a lost state store then finds it by either (``marker_hits``)."""
+    for item_id, link in ctx.store.links(ctx.team).items():
+        if not is_review(item_id) or item_id in before:
+            continue
+        if any(b.key == link.key and b.item_id != item_id for b in before.values()):
+            write(ctx, item_id, link.key, partial(_add_marker, ctx, link.key, item_id))
+
+
+def _add_marker(ctx: MirrorContext, key: str, item_id: str) -> None:
+    ctx.tracker.adopt(key, add_labels=(), marker=ctx.tracker.marker(item_id))
 
 
 def plan_reviews(
@@ -66,6 +118,7 @@ def plan_reviews(
         review_date=lambda day: review_date(day, reviews.policy),
         marker=ctx.tracker.marker,
         labels=ctx.tracker.labels,
+        quote=quoter(ctx.tracker),
     )
     review_records = {i: r for i, r in records.items() if is_review(i)}
     keys = {r.key for r in review_records.values()}

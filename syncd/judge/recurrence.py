@@ -9,7 +9,7 @@ its document (``Postmortem.service``, comma-separated), compared without case.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
@@ -87,11 +87,13 @@ class ItemRecurrence:
             "issues": list(self.issue_keys),
         }
 
-    def line(self, keys_shown: int | None = None) -> str:
-        """The sentence, with the issues' keys (the first ``keys_shown`` of them, then "…")."""
+    def line(self, keys_shown: int | None = None, quote: Callable[[str], str] = str) -> str:
+        """The sentence, with the issues' keys (the first ``keys_shown`` of them, then "…").
+        ``quote``: how the service's name, document text, is quoted (the keys stay links)."""
         count = f"{self.open_items} open item{'s' if self.open_items != 1 else ''}"
         many = len(self.earlier)
-        text = f"{count} from {many} earlier postmortem{'s' if many != 1 else ''} on {self.service}"
+        service = quote(self.service)
+        text = f"{count} from {many} earlier postmortem{'s' if many != 1 else ''} on {service}"
         keys = list(self.issue_keys[:keys_shown] if keys_shown is not None else self.issue_keys)
         if len(keys) < len(self.issue_keys):
             keys.append("…")

@@ -28,6 +28,11 @@ FOOTER = (
     "This issue is kept in step with the postmortem by syncd. A summary, assignee or due date "
     "changed here is kept; the postmortem is the place to change the action text."
 )
+# A follow-up review's footer (``syncd.mirror.review``): its issue is syncd's own too.
+REVIEW_FOOTER = (
+    "This follow-up review is kept in step with the postmortem's action items by syncd, and "
+    "closed by it when every one is done. Text changed here is kept."
+)
 # In place of FOOTER where syncd fills the empty description of a person's issue it adopted:
 # the text is theirs from then on, and syncd never writes it again.
 ADOPTED_FOOTER = (
@@ -42,7 +47,8 @@ def is_syncd_text(description: str) -> bool:
     What tells syncd's own issues from people's when the state store is lost: a person's
     issue never carries FOOTER (an adopted one gets ADOPTED_FOOTER at most).
     """
-    return FOOTER in " ".join(description.split())
+    text = " ".join(description.split())
+    return FOOTER in text or REVIEW_FOOTER in text
 
 
 def adopted_description(description: str) -> str:

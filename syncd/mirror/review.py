@@ -22,15 +22,11 @@ from datetime import date
 
 from syncd.mirror.model import DesiredIssue, IssueFields, IssueOrigin, IssueSnapshot, MirrorRecord
 from syncd.mirror.operations import CloseIssue, MarkDone, MarkReopened, Operation
-from syncd.mirror.render import summary_text
+from syncd.mirror.render import REVIEW_FOOTER, summary_text
 from syncd.model import ActionItem, Postmortem, Status
 
 REVIEW_PREFIX = "review-"
 TITLE_PREFIX = "Follow-up review: "
-REVIEW_FOOTER = (
-    "This follow-up review is kept in step with the postmortem's action items by syncd, and "
-    "closed by it when every one is done. Text changed here is kept."
-)
 
 
 def review_id(team: str, source: str, document: str) -> str:
@@ -91,13 +87,15 @@ def wanted_reviews(
     review_date: Callable[[date], date],
     marker: Callable[[str], str],
     labels: frozenset[str],
+    quote: Callable[[str], str] = str,
 ) -> list[WantedReview]:
     """The reviews of the team's postmortems, in the order their first items come.
 
     ``review_date``: the postmortem's date to its review date (the team's policy,
     ``syncd.judge.postmortems.review_date``). ``reviewed``: review ids that already have an
     issue (kept in step whatever their items' state). Any other postmortem gets one only while
-    one of its items is open.
+    one of its items is open. ``quote``: how the tracker quotes document text in the
+    description (``syncd.tracker.quoter``), so that a title mentions and links nothing.
     """
     by_postmortem: dict[tuple[str, str], list[ActionItem]] = {}
     for item in items:
@@ -112,7 +110,7 @@ def wanted_reviews(
         desired = DesiredIssue(
             item_id=rid,
             marker=marker(rid),
-            fields=review_fields(postmortem, its_items, issues, review_date, labels),
+            fields=review_fields(postmortem, its_items, issues, review_date, labels, quote),
             assignee_known=False,  # syncd knows no postmortem owner: never sets one
             done_in_source=False,  # the review's status is written by syncd (CloseIssue)
             referenced_key=None,
@@ -137,11 +135,12 @@ def review_fields(
     issues: Mapping[str, ItemIssue],
     review_date: Callable[[date], date],
     labels: frozenset[str],
+    quote: Callable[[str], str] = str,
 ) -> IssueFields:
     due = review_date(postmortem.date) if postmortem.date is not None else None
     return IssueFields(
         summary=summary_text(TITLE_PREFIX + postmortem.title),
-        description=review_text(postmortem, items, issues),
+        description=review_text(postmortem, items, issues, quote),
         assignee=None,
         due=due,
         priority=None,
@@ -150,14 +149,18 @@ def review_fields(
 
 
 def review_text(
-    postmortem: Postmortem, items: Sequence[ActionItem], issues: Mapping[str, ItemIssue]
+    postmortem: Postmortem,
+    items: Sequence[ActionItem],
+    issues: Mapping[str, ItemIssue],
+    quote: Callable[[str], str] = str,
 ) -> str:
     """The review's description: the postmortem, then each item with its issue and state.
 
     Deterministic, like an item's description: it changes only when an item, its issue or its
-    state does, so a quiet cycle writes nothing."""
+    state does, so a quiet cycle writes nothing. The document's text (titles, its name) is
+    quoted; the issue keys are syncd's and stay links."""
     when = f" ({postmortem.date.isoformat()})" if postmortem.date is not None else ""
-    where = postmortem.url or f"{postmortem.source}: {postmortem.document}"
+    where = postmortem.url or quote(f"{postmortem.source}: {postmortem.document}")
     done = sum(1 for i in items if issues[i.id].done)
     lines = []
     for item in items:
@@ -165,10 +168,10 @@ def review_text(
         mark = "[x]" if issue.done else "[ ]"
         key = issue.key or "no issue yet"
         state = "done" if issue.done else "open"
-        lines.append(f"- {mark} {key}: {summary_text(item.title, 200)} ({state})")
+        lines.append(f"- {mark} {key}: {quote(summary_text(item.title, 200))} ({state})")
     return "\n\n".join(
         (
-            f'Follow-up review of the postmortem "{postmortem.title}"{when}:\n{where}',
+            f'Follow-up review of the postmortem "{quote(postmortem.title)}"{when}:\n{where}',
             f"Action items, {done} of {len(items)} done:\n" + "\n".join(lines),
             REVIEW_FOOTER,
         )

@@ -64,6 +64,9 @@ class TeamItems:
     # Source name → why its missing documents were not believed gone
     # (``syncd.cycle.removal_guard``).
     held_sources: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    # Item id → the (source, document) it was known in, for the items that moved this cycle:
+    # a follow-up review follows its postmortem's items (``syncd.mirror.review_moves``).
+    moved_from: Mapping[str, tuple[str, str]] = dataclasses.field(default_factory=dict)
 
 
 def build_team_items(
@@ -110,7 +113,8 @@ def build_team_items(
     configured = {outcome.name for outcome in outcomes}
     orphaned.extend(k for k in known if k.source not in configured)
 
-    orphaned = _recognise_moves(matched, orphaned)
+    moved_from: dict[str, tuple[str, str]] = {}
+    orphaned = _recognise_moves(matched, orphaned, moved_from)
     items, matches = _resolve_items(team, matched, today=today, people=people, policy=policy)
     return TeamItems(
         team=team,
@@ -121,6 +125,7 @@ def build_team_items(
         failures=tuple(failures),
         source_errors=source_errors,
         held_sources={name: why for name, why in held.items() if name in configured},
+        moved_from=moved_from,
     )
 
 
@@ -219,12 +224,14 @@ def _resolve_items(
 def _recognise_moves(
     matched: Sequence[_MatchedDocument],
     orphaned: Sequence[KnownItem],
+    moved_from: dict[str, tuple[str, str]],
 ) -> list[KnownItem]:
     """Items new in their document that are known items gone from theirs take those items'
-    ids (``syncd.reconcile.identity_across``); returns the known items still gone."""
+    ids (``syncd.reconcile.identity_across``); returns the known items still gone, and notes
+    in ``moved_from`` where each moved item was known."""
     newcomers: list[Newcomer] = []
     places: list[tuple[list[str], list[MatchKind], int]] = []
-    gone = {k.id for k in orphaned}
+    gone = {k.id: k for k in orphaned}
     by_native: set[str] = set()
     for doc, ids, kinds in matched:
         for position, (raw, kind) in enumerate(zip(doc.items, kinds, strict=True)):
@@ -232,6 +239,8 @@ def _recognise_moves(
                 # Its id follows its source's own id, not the document: the item moved here.
                 kinds[position] = MatchKind.MOVED
                 by_native.add(ids[position])
+                was = gone[ids[position]]
+                moved_from[ids[position]] = (was.source, was.document)
             elif kind is MatchKind.NEW and raw.native_id is None:
                 postmortem = doc.postmortem
                 newcomers.append(
@@ -246,6 +255,7 @@ def _recognise_moves(
         ids, kinds, position = places[newcomer]
         ids[position] = known.id
         kinds[position] = MatchKind.MOVED
+        moved_from[known.id] = (known.source, known.document)
     moved = {known.id for known in found.values()}
     return [k for k in unique if k.id not in moved]
 

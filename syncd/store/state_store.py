@@ -19,6 +19,7 @@ from syncd.store.nudge_records import NudgeRecords
 from syncd.store.run_records import RunRecords
 from syncd.store.snapshot_records import SnapshotRecords
 from syncd.store.sync_request_records import SyncRequestRecords
+from syncd.store.write_back_records import WriteBackRecords
 
 
 class StateStore(
@@ -32,6 +33,7 @@ class StateStore(
     LeaseRecords,
     BudgetRecords,
     SyncRequestRecords,
+    WriteBackRecords,
 ):
     """One interface over SQLite and PostgreSQL. Open with :meth:`open`, then :meth:`migrate`.
 

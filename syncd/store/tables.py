@@ -320,3 +320,16 @@ sync_requests = Table(
     Column("done_at", UTCDateTime, nullable=True),  # when the sync that settled it started
     Index(None, "done_at", "team"),
 )
+
+# What write-back saw in the documents (revision 0015): the issue's key the item's document
+# named, and whether it marked the item done while its issue was done. Once seen, a key or mark
+# a person removes is not written again (``syncd.reconcile.write_back_plan``).
+write_back_seen = Table(
+    "write_back_seen",
+    metadata,
+    Column("team", String, primary_key=True),
+    Column("item_id", String, primary_key=True),
+    Column("key", String, nullable=True),
+    Column("done", Boolean, nullable=False),
+    Column("updated_at", UTCDateTime, nullable=False),
+)

@@ -64,6 +64,7 @@ def test_a_source_that_writes_is_counted_and_reported() -> None:
             {**EDITS[0].as_json(), "outcome": "written"},
             {**EDITS[1].as_json(), "outcome": "failed", "reason": "no place on line 6"},
         ],
+        "withdrawn": None,
     }
 
 

@@ -181,3 +181,20 @@ def test_the_line_follows_the_earlier_items_but_never_a_persons_description(
     assert PERSONS_TEXT in descriptions(workspace)[edited][1]
     final = workspace.sync()
     assert (final["created"], final["updated"], final["errors"]) == (0, 0, [])
+
+
+def test_a_postmortem_naming_more_than_ten_services_is_warned_of_with_its_line(
+    workspace: Workspace,
+) -> None:
+    docs = workspace.root / "docs"
+    names = ", ".join(f"svc-{n}" for n in range(12))
+    (docs / "2026-10-21-wide.md").write_text(
+        f"# Wide outage\n\nSummary first.\n\nServices: {names}\n\n## Action items\n\n"
+        "- [ ] Split the shared pool @alice due 2026-12-01\n",
+        encoding="utf-8",
+    )
+    result = workspace.sync()
+    warnings = [e for e in result["errors"] if e.get("document") == "2026-10-21-wide.md"]
+    assert [(w["line"], w["severity"]) for w in warnings] == [(5, "warning")], warnings
+    assert "12 services" in warnings[0]["error"]
+    assert "svc-10, svc-11" in warnings[0]["error"]  # the names left out

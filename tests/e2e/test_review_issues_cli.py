@@ -260,3 +260,65 @@ def test_a_jira_workflow_without_a_way_into_done_is_reported_and_nothing_else_st
         fixed = ws.sync()
         assert (fixed["errors"], fixed["reviews"]) == ([], {"created": 0, "closed": 1})
         assert reviews(ws)[f"{REVIEW}Incident 0"][2]
+
+
+def test_a_renamed_postmortem_keeps_its_review_and_gets_no_second_one(
+    workspace: Workspace,
+) -> None:
+    first = workspace.sync()
+    assert first["reviews"] == {"created": DOCUMENTS, "closed": 0}
+    key = reviews(workspace)[f"{REVIEW}Incident 0"][0]
+    docs = workspace.root / "docs"
+    (docs / "2026-10-01-incident-0.md").rename(docs / "archive-incident-0.md")
+    moved = workspace.sync("--confirm-removal", "pm")
+    assert moved["errors"] == []
+    assert moved["reviews"] == {"created": 0, "closed": 0}, moved
+    assert moved["created"] == 0
+    after = reviews(workspace)
+    assert after[f"{REVIEW}Incident 0"][0] == key
+    assert "archive-incident-0.md" in after[f"{REVIEW}Incident 0"][1]  # it says where now
+    quiet = workspace.sync()
+    assert (quiet["created"], quiet["updated"]) == (0, 0), quiet
+    assert_no_marker_twice(workspace, ITEMS + DOCUMENTS)
+    # It carries its new marker too: a lost store finds it by that.
+    shutil.rmtree(workspace.state)
+    lost = workspace.sync()
+    assert lost["created"] == 0, (lost, reviews(workspace))
+    assert lost["reviews"] == {"created": 0, "closed": 0}
+    # Its items done: the moved review is the one closed.
+    close_item_issues(workspace, "Cap consumer 0-")
+    assert workspace.sync()["reviews"] == {"created": 0, "closed": 1}
+    assert reviews(workspace)[f"{REVIEW}Incident 0"][2] is True
+
+
+def test_merged_postmortems_keep_one_review_and_a_deleted_one_leaves_its_review_open(
+    workspace: Workspace,
+) -> None:
+    workspace.sync()
+    docs = workspace.root / "docs"
+    second = docs / "2026-10-02-incident-1.md"
+    items = [line for line in second.read_text(encoding="utf-8").splitlines() if "- [ ]" in line]
+    first = docs / "2026-10-01-incident-0.md"
+    merged = docs / "2026-10-01-incidents.md"
+    merged.write_text(first.read_text(encoding="utf-8") + "\n".join(items) + "\n", "utf-8")
+    first.unlink()
+    second.unlink()
+    after = workspace.sync("--confirm-removal", "pm")
+    assert after["errors"] == []
+    assert after["reviews"] == {"created": 0, "closed": 0}, after
+    assert after["created"] == 0
+    found = reviews(workspace)
+    assert sorted(found) == [f"{REVIEW}Incident 0", f"{REVIEW}Incident 1"]  # no third
+    assert not any(closed for _, _, closed in found.values())  # neither closed by syncd
+    merged.unlink()
+    gone = workspace.sync("--confirm-removal", "pm")
+    assert gone["reviews"] == {"created": 0, "closed": 0}
+    assert not any(closed for _, _, closed in reviews(workspace).values())
+    assert_no_marker_twice(workspace, ITEMS + DOCUMENTS)
+
+
+def assert_no_marker_twice(ws: Workspace, issues: int) -> None:
+    """A moved review carries its old marker and its new one: no marker is on two issues."""
+    assert {m: n for m, n in ws.issues_per_marker().items() if n > 1} == {}
+    assert ws.issue_count() == issues
+    assert ws.request_problems() == []

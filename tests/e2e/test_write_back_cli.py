@@ -22,7 +22,13 @@ from tests.fakes.github.limits import SecondaryLimits
 from tests.fakes.github.server import FakeGitHub
 from tests.fakes.jira.server import FakeJira
 from tests.sources.markdown_support import git
-from tests.sources.write_back_support import bare_origin, branches, commits, show_bytes
+from tests.sources.write_back_support import (
+    bare_origin,
+    branches,
+    commits,
+    push_upstream,
+    show_bytes,
+)
 
 DOCUMENT = "2026-11-20-checkout.md"
 TEXT = textwrap.dedent("""\
@@ -94,7 +100,7 @@ def jira_ws(tmp_path: Path, bare: Path) -> Iterator[JiraWorkspace]:
 def test_keys_written_back_read_back_as_the_same_items(jira_ws: JiraWorkspace, bare: Path) -> None:
     preview = jira_ws.sync("--dry-run")
     assert preview["write_back"] == [
-        {"source": "pm", "change": None, "error": None, "edits": []}
+        {"source": "pm", "change": None, "error": None, "edits": [], "withdrawn": None}
     ]  # no issue yet: nothing to write
     first = jira_ws.sync()
     assert first["created"] == 3 and first["written_back"] == 3
@@ -202,3 +208,69 @@ def test_killed_between_its_push_and_the_pull_request_the_next_sync_opens_it_onc
         assert ws.sync()["written_back"] == 0
         assert len([i for i in github.repo.issues.values() if i.is_pull_request]) == 1
         assert len(ws.issues()) == 3
+
+
+def test_a_key_or_done_mark_a_person_removes_is_not_written_again(
+    tmp_path: Path, jira_ws: JiraWorkspace, bare: Path
+) -> None:
+    assert jira_ws.sync()["written_back"] == 3
+    assert jira_ws.sync()["written_back"] == 0  # the keys read back: seen in the document
+    key = next(k for k, i in jira_ws.fake.state.issues.items() if i.summary == TITLES[0])
+    link = f" ([{key}]({jira_ws.fake.url}/browse/{key}))"
+    assert link in _document(bare)
+    push_upstream(tmp_path, bare, lambda text: text.replace(link, ""), document=DOCUMENT)
+    for _ in range(2):
+        after = jira_ws.sync()
+        assert after["errors"] == [] and after["written_back"] == 0, after["write_back"]
+        [declined] = after["write_back"][0]["edits"]
+        assert (declined["key"], declined["outcome"]) == (key, "declined")
+        assert "removed" in declined["reason"]
+    assert link not in _document(bare)
+    assert jira_ws.issue_count() == 3  # the item keeps its issue, by its marker
+
+    # The done mark: written once when the issue is done, not again once a person un-ticks it.
+    other = next(k for k, i in jira_ws.fake.state.issues.items() if i.summary == TITLES[1])
+    jira_ws.fake.state.transition(other, "Done")
+    assert jira_ws.sync()["written_back"] == 1
+    assert jira_ws.sync()["written_back"] == 0
+    ticked = f"- [x] {TITLES[1]}"
+    assert ticked in _document(bare)
+    push_upstream(
+        tmp_path, bare, lambda t: t.replace(ticked, f"- [ ] {TITLES[1]}"), document=DOCUMENT
+    )
+    for _ in range(2):
+        after = jira_ws.sync()
+        assert after["written_back"] == 0, after["write_back"]
+    assert ticked not in _document(bare)
+    commits_before = len(commits(bare))
+
+    # A lost state store forgets what was seen: one re-write per item at most, then none.
+    import shutil
+
+    shutil.rmtree(jira_ws.state)
+    rebuilt = jira_ws.sync()
+    assert rebuilt["created"] == 0 and rebuilt["written_back"] <= 2
+    assert jira_ws.sync()["written_back"] == 0
+    assert len(commits(bare)) <= commits_before + 1
+
+
+def test_a_pull_request_left_with_nothing_to_propose_is_closed_with_a_comment(
+    tmp_path: Path, bare: Path
+) -> None:
+    """People add the keys by hand while syncd's pull request is open: syncd has nothing left
+    to propose, so it closes its request, saying why, once; nothing is opened again."""
+    with FakeGitHub(secondary=SecondaryLimits.off(), pull_requests=0) as github:
+        ws = _pull_request_workspace(tmp_path, bare, github)
+        assert ws.sync()["written_back"] == 3
+        [pull] = [i for i in github.repo.issues.values() if i.is_pull_request]
+        proposed = _document(bare, "syncd/tracker-keys")
+        push_upstream(tmp_path, bare, lambda _: proposed, document=DOCUMENT)
+        settled = ws.sync()
+        assert settled["errors"] == [] and settled["written_back"] == 0
+        assert settled["write_back"][0]["withdrawn"].endswith(f"/pull/{pull.number}")
+        assert pull.state == "closed"
+        assert len(pull.comments) == 1 and "nothing left to propose" in pull.comments[0].body
+        quiet = ws.sync()
+        assert quiet["write_back"][0]["withdrawn"] is None
+        assert [i.state for i in github.repo.issues.values() if i.is_pull_request] == ["closed"]
+        assert ws.request_problems() == []

@@ -4,6 +4,7 @@ team's words in its title."""
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 import pytest
 
@@ -14,8 +15,8 @@ from syncd.resolve.services import services_in_title, with_services
 WORDS = {"checkout-api": ["checkout", "cart"], "ledger": ["ledger", "replication"]}
 
 
-def _services(front_matter: dict[str, object], body: str = "") -> str | None:
-    postmortem, _ = postmortem_metadata(
+def _metadata(front_matter: dict[str, object], body: str) -> tuple[Postmortem, list[Any]]:
+    return postmortem_metadata(
         source="pm",
         document="2026-11-20-x.md",
         front_matter=front_matter,
@@ -23,7 +24,10 @@ def _services(front_matter: dict[str, object], body: str = "") -> str | None:
         body=body,
         body_line_offset=0,
     )
-    return postmortem.service
+
+
+def _services(front_matter: dict[str, object], body: str = "") -> str | None:
+    return _metadata(front_matter, body)[0].service
 
 
 @pytest.mark.parametrize(
@@ -43,6 +47,21 @@ def test_a_document_names_its_services(
     front_matter: dict[str, object], body: str, expected: str | None
 ) -> None:
     assert _services(front_matter, body) == expected
+
+
+@pytest.mark.parametrize(
+    ("front_matter", "body", "line"),
+    [
+        ({"services": [f"s{n}" for n in range(11)]}, "", 1),
+        ({}, "Intro\n\nMore intro\n\nServices: " + ", ".join(f"s{n}" for n in range(11)), 5),
+    ],
+)
+def test_more_than_ten_services_keep_ten_and_are_reported_with_their_line(
+    front_matter: dict[str, object], body: str, line: int
+) -> None:
+    postmortem, problems = _metadata(front_matter, body)
+    assert postmortem.service == ", ".join(f"s{n}" for n in range(10))
+    assert [(p.line, "left out: s10" in p.message) for p in problems] == [(line, True)]
 
 
 @pytest.mark.parametrize(

@@ -332,6 +332,12 @@ def test_gitlab_merge_request_once(context: SourceContext, bare: Path) -> None:
         ]
         posts = [r for r in gitlab.requests if r.method == "POST"]
         assert len(posts) == 1 and posts[0].headers["Private-Token"] == "REDACTED"
+        # Nothing left to propose: closed with a note saying why, once.
+        assert source.withdraw_proposal() == result.change
+        assert gitlab.open_merge_requests() == []
+        [closed] = gitlab.merge_requests
+        assert len(closed.notes) == 1 and "nothing left to propose" in closed.notes[0]
+        assert source.withdraw_proposal() is None
 
 
 def test_a_create_refused_because_it_exists_returns_the_existing_one(

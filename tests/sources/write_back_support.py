@@ -66,15 +66,19 @@ def branches(bare: Path) -> list[str]:
 
 
 def push_upstream(
-    tmp_path: Path, bare: Path, change: Callable[[str], str], name: str = "person"
+    tmp_path: Path,
+    bare: Path,
+    change: Callable[[str], str],
+    name: str = "person",
+    document: str = DOCUMENT,
 ) -> None:
     """A person's commit to main, made in a clone of their own and pushed."""
     work = tmp_path / f"{name}-clone"
     if not work.exists():
         git(tmp_path, "clone", "--quiet", str(bare), str(work))
     git(work, "pull", "--quiet", "--rebase")
-    text = (work / DOCUMENT).read_bytes().decode("utf-8")
-    commit(work, {DOCUMENT: change(text)}, f"{name} edits")
+    text = (work / document).read_bytes().decode("utf-8")
+    commit(work, {document: change(text)}, f"{name} edits")
     git(work, "push", "--quiet")
 
 

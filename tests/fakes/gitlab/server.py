@@ -1,4 +1,5 @@
-"""The fake GitLab: ``GET``/``POST /api/v4/projects/:id/merge_requests``, ``PRIVATE-TOKEN``.
+"""The fake GitLab: ``GET``/``POST /api/v4/projects/:id/merge_requests``, ``PUT`` one (to close
+it) and ``POST`` its ``notes``, ``PRIVATE-TOKEN``.
 
 Small on purpose: what write-back's merge requests use. Like GitLab, it refuses a second open
 merge request from the same source branch into the same target (409), and takes the project
@@ -44,6 +45,7 @@ class MergeRequest:
     title: str
     description: str | None
     state: str = "opened"
+    notes: list[str] = field(default_factory=list)
     created_at: str = field(default_factory=lambda: datetime.datetime.now(datetime.UTC).isoformat())
 
 
@@ -87,6 +89,8 @@ class FakeGitLab(LoopbackFake):
         if unquote(found.params["id"]) != self.project:
             return Reply(404, {"message": "404 Project Not Found"})
         handler = getattr(self, found.route.handler)
+        if "iid" in found.params:
+            query = {**query, "iid": [found.params["iid"]]}
         reply: Reply = handler(query, body)
         return reply
 
@@ -135,6 +139,30 @@ class FakeGitLab(LoopbackFake):
             )
             self.merge_requests.append(mr)
             return Reply(201, self.render(mr))
+
+    def _merge_request(self, iid: str) -> MergeRequest | None:
+        return next((mr for mr in self.merge_requests if str(mr.iid) == iid), None)
+
+    @ROUTES.route("POST", "/projects/{id}/merge_requests/{iid}/notes")
+    def add_note(self, query: dict[str, list[str]], body: Any) -> Reply:
+        if not isinstance(body, dict) or not isinstance(body.get("body"), str):
+            return Reply(400, {"error": "body is missing"})
+        with self.lock:
+            mr = self._merge_request(query["iid"][0])
+            if mr is None:
+                return Reply(404, {"message": "404 Not found"})
+            mr.notes.append(body["body"])
+            return Reply(201, {"id": 5000 + len(mr.notes), "body": body["body"]})
+
+    @ROUTES.route("PUT", "/projects/{id}/merge_requests/{iid}")
+    def update_merge_request(self, query: dict[str, list[str]], body: Any) -> Reply:
+        with self.lock:
+            mr = self._merge_request(query["iid"][0])
+            if mr is None:
+                return Reply(404, {"message": "404 Not found"})
+            if isinstance(body, dict) and body.get("state_event") == "close":
+                mr.state = "closed"
+            return Reply(200, self.render(mr))
 
     def open_merge_requests(self) -> list[MergeRequest]:
         with self.lock:
