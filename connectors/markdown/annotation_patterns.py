@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import re
 
-from connectors.markdown.refs import REF_TOKEN
-
 _I = re.IGNORECASE
 _IX = re.IGNORECASE | re.VERBOSE
 

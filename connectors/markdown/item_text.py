@@ -134,4 +134,3 @@ def read_item_text(raw: str, env: EnvType, rendered: InlineText | None = None) -
 
 def _only_marks(text: str) -> bool:
     return not _MARK.sub("", text).strip(" ,;/&")
-

@@ -27,14 +27,15 @@ _LAST_MARK = 0xFFFFD
 
 _REFS = rf"{REF_MARK}(?:\s*+(?:[,/&]|\band\b)\s*+{REF_MARK})*+"
 _DONE = r"(?i:merged|fixed|closed|resolved|done|shipped|landed|completed)"
-_DONE_VIA = rf"{_DONE}\s+(?i:in|by|via|with|as)\s+"
 # The words that introduce a reference: "see", "tracked in", "jira", "ticket", "cf.", "via".
 _LEAD_WORD = (
     r"(?i:see(?:\s+also)?|tracked\s+(?:in|as|by|at|on|under)|tracking(?:\s+(?:issue|ticket))?"
     r"|ticket|jira|issue|bug|pr|github|gh|via|refs?|cf|per|link|details)"
 )
-_LEAD = rf"(?:\b{_LEAD_WORD}\b\.?\s*:?\s*)"
-_POINTER = rf"{_LEAD}*(?:{_REFS}|[(\[]\s*{_LEAD}*{_REFS}\s*[)\]])"
+# Atomic, and repeated possessively below: a lead-in never gives back what it took, which
+# keeps a run of "see see see …" linear (two ways to split each space made it exponential).
+_LEAD = rf"(?>\b{_LEAD_WORD}\b\.?(?:\s*:)?\s*)"
+_POINTER = rf"{_LEAD}*+(?:{_REFS}|[(\[]\s*{_LEAD}*+{_REFS}\s*[)\]])"
 # A bracket that only points: "(see PAY-1)", "[PAY-1]", "(done, see (PAY-2))".
 _BRACKET = (
     rf"[(\[]\s*(?:(?P<done>{_DONE})\s*[,;:]?\s*)?(?:(?P<done_via>{_DONE})\s+(?i:in|by|via|with|as)"
@@ -42,14 +43,20 @@ _BRACKET = (
 )
 _SEPARATOR = r"(?:\s*[,;:]|\s+[-\u2013\u2014]|\s*[\u2013\u2014])\s*"
 
+# A title ends in a few pointers at most ("see (PAY-14) - jira PAY-14"), each short: the tail
+# patterns look at the end of the title only, a bounded number of times, so a hostile title of
+# "see #1, " repeated costs time linear in its length.
+_MOST_TAIL_CUTS = 8
+_TAIL_WINDOW = 400
+
 _TAIL_BRACKET = re.compile(rf"\s*{_BRACKET}\s*\.?$")
 _TAIL_AFTER_SEPARATOR = re.compile(
     rf"{_SEPARATOR}(?:(?P<done_sep>{_DONE})\s+(?i:in|by|via|with|as)\s+)?"
     rf"(?:{_BRACKET}|{_POINTER})\s*\.?$"
 )
 _TAIL_AFTER_LEAD = re.compile(
-    rf"\s+(?:(?P<done_lead>{_DONE})\s+(?i:in|by|via|with|as)\s+{_LEAD}*|{_LEAD}+)"
-    rf"(?:{_REFS}|[(\[]\s*{_LEAD}*{_REFS}\s*[)\]])\s*\.?$"
+    rf"\s+(?:(?P<done_lead>{_DONE})\s+(?i:in|by|via|with|as)\s+{_LEAD}*+|{_LEAD}++)"
+    rf"(?:{_REFS}|[(\[]\s*{_LEAD}*+{_REFS}\s*[)\]])\s*\.?$"
 )
 _TAIL_BARE = re.compile(rf"\s+(?:(?i:bug|issue|ticket|pr)\s+)?({REF_MARK})\s*\.?$")
 _HEAD = re.compile(
@@ -58,7 +65,7 @@ _HEAD = re.compile(
 )
 _MIDDLE_BRACKET = re.compile(rf"(?<=\S)\s*{_BRACKET}(?=\s+\S)")
 _MIDDLE_CLAUSE = re.compile(
-    rf"\s*,\s*{_LEAD}+{_REFS}\s*,\s*|\s+[-\u2013\u2014]\s+{_LEAD}*{_REFS}\s+[-\u2013\u2014]\s+"
+    rf"\s*,\s*{_LEAD}++{_REFS}\s*,\s*|\s+[-\u2013\u2014]\s+{_LEAD}*+{_REFS}\s+[-\u2013\u2014]\s+"
 )
 # What a reference cut out earlier left dangling: "Add the alert, see", "…, tracked in (".
 _DANGLING_LEAD_IN = re.compile(
@@ -141,7 +148,7 @@ def without_pointer_refs(title: str, originals: Sequence[str] = ()) -> tuple[str
     # The author's full stop ends the sentence, whatever is cut before it: "Fix it (PAY-1)."
     stop = "." if title.endswith(".") and not title.endswith("..") else ""
     title = title[: len(title) - len(stop)]
-    while True:
+    for _ in range(_MOST_TAIL_CUTS):
         cut = _cut_tail(title, originals)
         if cut is None:
             break
@@ -160,7 +167,7 @@ def _cut_tail(title: str, originals: Sequence[str]) -> tuple[str, str | None] | 
     found = (
         m
         for pattern in (_TAIL_AFTER_LEAD, _TAIL_AFTER_SEPARATOR, _TAIL_BRACKET, _TAIL_BARE)
-        if (m := pattern.search(title)) is not None
+        if (m := pattern.search(title, max(0, len(title) - _TAIL_WINDOW))) is not None
     )
     for m in sorted(found, key=lambda m: m.start()):
         rest = title[: m.start()].rstrip()
