@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import re
 
-from connectors.markdown.refs import REF_TOKEN
-
 _I = re.IGNORECASE
 _IX = re.IGNORECASE | re.VERBOSE
 
@@ -181,14 +179,6 @@ TEMPLATE_GROUP = re.compile(
 )
 GROUP = re.compile(r"\(([^()\[\]]{1,200})\)|\[([^()\[\]]{1,200})\]")
 UNKNOWN_DUE_GROUP = re.compile(r"[(\[]\s*(TBD|TBC|TBA)\s*[)\]]")
-REF_GROUP_AT_END = re.compile(
-    rf"\s*[(\[]\s*{REF_TOKEN}(?:\s*(?:[,;/&]|\band\b)\s*{REF_TOKEN})*\s*[)\]](?=\s*[.!?]?\s*$)"
-)
-REF_GROUP_AT_START = re.compile(
-    rf"^\s*[(\[]\s*{REF_TOKEN}(?:\s*(?:[,;/&]|\band\b)\s*{REF_TOKEN})*\s*[)\]]\s*"
-)
-TRAILING_URL = re.compile(r"\s*(?:[-\u2013\u2014:]\s*)?(https?://\S+)\s*$")
-
 EMPTY_GROUP = re.compile(r"[(\[][\s,;:/|&.-]*[)\]]")
 GROUP_LEADING_SEP = re.compile(r"([(\[])\s*[,;/|]\s*")
 GROUP_TRAILING_SEP = re.compile(r"\s*[,;/|]\s*([)\]])")

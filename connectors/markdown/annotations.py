@@ -9,13 +9,14 @@ happens later.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import accumulate
 from operator import and_
 
 from connectors.markdown import annotation_patterns as patterns
-from connectors.markdown.refs import REF_TOKEN, is_tracker_url, strip_url_punctuation
-from connectors.markdown.title_refs import without_trailing_refs
+from connectors.markdown.refs import REF_TOKEN, find_refs
+from connectors.markdown.title_refs import mark_refs, unmark, without_pointer_refs
 
 
 @dataclass(slots=True)
@@ -37,6 +38,15 @@ class Annotations:
         if self.status is None and other.status is not None:
             self.status = other.status
             self.done = other.done
+
+    def unmark(self, ref_texts: Sequence[str]) -> None:
+        """The references kept in each field as written (``title_refs.unmark``)."""
+        self.title = unmark(self.title, ref_texts) or ""
+        self.owner = unmark(self.owner, ref_texts)
+        self.due = unmark(self.due, ref_texts)
+        self.priority = unmark(self.priority, ref_texts)
+        self.type = unmark(self.type, ref_texts)
+        self.status = unmark(self.status, ref_texts)
 
     @property
     def any(self) -> bool:
@@ -82,8 +92,24 @@ def is_done_status(status: str) -> bool:
     return first in patterns.DONE_WORDS
 
 
-def extract_annotations(text: str) -> Annotations:
-    """Take every annotation out of ``text``; ``title`` is what remains, tidied."""
+def extract_annotations(text: str, ref_texts: Sequence[str] | None = None) -> Annotations:
+    """Take every annotation out of ``text``; ``title`` is what remains, tidied.
+
+    ``ref_texts`` are what the reference marks in ``text`` stand for (``title_refs.mark_refs``),
+    and the marks stay in the result for the caller to put back; without them, the references
+    of ``text`` are found and marked here, and put back before returning."""
+    if ref_texts is not None:
+        return _extract_annotations(text, ref_texts)
+    spans = [(pos, pos + len(ref)) for pos, ref in find_refs(text)]
+    if not spans:
+        return _extract_annotations(text, ())
+    marked, originals, _ = mark_refs(text, spans)
+    found = _extract_annotations(marked, originals)
+    found.unmark(originals)
+    return found
+
+
+def _extract_annotations(text: str, ref_texts: Sequence[str]) -> Annotations:
     found = Annotations()
     if not text:
         return found
@@ -104,11 +130,12 @@ def extract_annotations(text: str) -> Annotations:
 
     text = tidy(text, removed=text is not original)
     text = _take_edge_status(text, found)
-    text = _drop_standalone_refs(text)
-    if text:  # a reference, or what introduced one cut out above, may be left at the end
-        text, done_via = without_trailing_refs(text)
+    if text:  # references that only point, and what introduced them, go
+        cut, done_via = without_pointer_refs(text, ref_texts)
         if done_via is not None and found.status is None:
             _set_status(found, done_via)
+        if cut != text:  # a status may have stood before the reference: "X (done), see #5"
+            text = _take_edge_status(tidy(cut), found)
         text = tidy(text)
     found.title = text
     return found
@@ -262,18 +289,6 @@ def _may_end_with_status(text: str) -> bool:
         return True
     # "… — done 2026-10-03": a done word shortly before the end, followed by its date.
     return any(word.lower() in patterns.DONE_WORDS for word in text.split()[-5:-1])
-
-
-def _drop_standalone_refs(text: str) -> str:
-    original = text
-    if "(" in text or "[" in text:
-        text = patterns.REF_GROUP_AT_END.sub("", text)
-        text = patterns.REF_GROUP_AT_START.sub("", text)
-    if "://" in text:
-        m = patterns.TRAILING_URL.search(text)
-        if m and is_tracker_url(strip_url_punctuation(m.group(1))) and text[: m.start()].strip():
-            text = text[: m.start()]
-    return tidy(text) if text is not original else text
 
 
 def _set_owner(found: Annotations, value: str) -> str:

@@ -56,6 +56,7 @@ MAX_ITEM_CHARS = 10_000
 class InlineText:
     text: str  # plain text; soft and hard line breaks are "\n"
     links: tuple[tuple[int, str], ...] = ()  # (offset in text where the link text ends, href)
+    link_starts: tuple[int, ...] = ()  # where each link's text starts, in the order of ``links``
     lead_strong_end: int | None = None  # offset where a leading **bold** span ends
     struck: bool = False  # some text is struck through
     unstruck: str = ""  # the text outside struck spans, when ``struck``
@@ -83,6 +84,7 @@ def _render_simple(raw: str) -> InlineText:
     blank_so_far = True  # kept as a flag: joining ``out`` at every span was quadratic
     lead_strong_end: int | None = None
     links: list[tuple[int, str]] = []
+    link_starts: list[int] = []
     for m in _SIMPLE_SPAN.finditer(raw):
         before = raw[last : m.start()]
         out.append(before)
@@ -94,6 +96,7 @@ def _render_simple(raw: str) -> InlineText:
             piece = strong
         elif (link := m.group("link")) is not None:
             piece = link
+            link_starts.append(size)
             links.append((size + len(link), m.group("href")))
         else:
             piece = m.group("code")
@@ -102,7 +105,12 @@ def _render_simple(raw: str) -> InlineText:
         blank_so_far = blank_so_far and not piece.strip()
         last = m.end()
     out.append(raw[last:])
-    return InlineText(text="".join(out), links=tuple(links), lead_strong_end=lead_strong_end)
+    return InlineText(
+        text="".join(out),
+        links=tuple(links),
+        link_starts=tuple(link_starts),
+        lead_strong_end=lead_strong_end,
+    )
 
 
 def render_inline_many(raws: list[str], env: EnvType) -> list[InlineText]:
@@ -136,6 +144,7 @@ class _Segment:
     unstruck: list[str] = field(default_factory=list)
     size: int = 0
     links: list[tuple[int, str]] = field(default_factory=list)
+    link_starts: list[int] = field(default_factory=list)
     lead_strong_end: int | None = None
     lead_strong_open: bool = False
     seen_text: bool = False
@@ -173,6 +182,7 @@ class _Segment:
         return InlineText(
             text=text,
             links=tuple((max(0, pos - shift), href) for pos, href in self.links),
+            link_starts=tuple(max(0, pos - shift) for pos in self.link_starts),
             lead_strong_end=None if self.lead_strong_end is None else self.lead_strong_end - shift,
             struck=self.struck,
             unstruck=unstruck,
@@ -184,7 +194,7 @@ def _render(children: list[Token], expected: int) -> list[InlineText | None]:
     failed: list[InlineText | None] = [None] * expected
     done: list[InlineText | None] = []
     segment = _Segment()
-    hrefs: list[str] = []
+    hrefs: list[tuple[str, int]] = []  # each open link's href and where its text starts
     depth = 0  # open links and emphasis; must be 0 where one snippet ends
     strike_depth = 0
     strong_depth = 0
@@ -206,10 +216,13 @@ def _render(children: list[Token], expected: int) -> list[InlineText | None]:
             depth += tok.nesting
             if kind == "link_open":
                 href = tok.attrGet("href")
-                hrefs.append(href if isinstance(href, str) else "")
+                hrefs.append((href if isinstance(href, str) else "", segment.size))
             elif kind == "link_close":
-                if hrefs and (href := hrefs.pop()):
-                    segment.links.append((segment.size, href))
+                if hrefs:
+                    href, start = hrefs.pop()
+                    if href:
+                        segment.links.append((segment.size, href))
+                        segment.link_starts.append(start)
             elif kind == "s_open":
                 strike_depth += 1
             elif kind == "s_close":

@@ -14,9 +14,10 @@ from markdown_it.utils import EnvType
 from connectors.markdown.annotations import Annotations, extract_annotations
 from connectors.markdown.inline_text import InlineText, render_inline
 from connectors.markdown.owner_prefix import owner_before_action
-from connectors.markdown.refs import find_refs
-from connectors.markdown.title_refs import without_link_words
+from connectors.markdown.refs import REF_MARK, find_refs, is_tracker_url
+from connectors.markdown.title_refs import mark_refs, unmark
 
+_MARK = re.compile(REF_MARK)
 _CHECKBOX = re.compile(r"^\s*\[([ xX]?)\](?=\s|$)\s*")
 # What may separate a bold title from its body: "**Title**: body", "**Title** - body".
 _TITLE_SEPARATOR = re.compile(r"^\s*(?:[:.]|[-\u2013\u2014](?=\s))\s*")
@@ -65,29 +66,42 @@ def read_item_text(raw: str, env: EnvType, rendered: InlineText | None = None) -
             raw = raw[m.end() :]
             rendered = None
     inline = rendered if rendered is not None else render_inline(raw, env)
-    text = inline.text
-    refs = tuple(find_refs(text, inline.links))
-    if inline.links:
-        text = without_link_words(text, inline.links)
+    plain = inline.text
+    in_text = find_refs(plain)
+    spans = [(pos, pos + len(ref)) for pos, ref in in_text]
+    linked: list[tuple[int, str]] = []
+    for (end, href), start in zip(inline.links, inline.link_starts, strict=False):
+        if is_tracker_url(href.strip()):
+            linked.append((end, href.strip()))
+            spans.append((start, end))
+    refs = (*linked, *in_text)
+    # The title is read with each reference as one mark, put back where the title keeps it.
+    text, ref_texts, positions = mark_refs(plain, spans) if spans else (plain, [], [])
+    lead_strong_end = inline.lead_strong_end
+    if lead_strong_end is not None and positions:
+        lead_strong_end = positions[lead_strong_end]
 
     annotations: Annotations | None = None
     detail: str | None = None
     bold_only = False
-    if inline.lead_strong_end is not None:
-        bold = text[: inline.lead_strong_end]
-        rest = text[inline.lead_strong_end :]
+    if lead_strong_end is not None:
+        bold = text[:lead_strong_end]
+        rest = text[lead_strong_end:]
         separator = _TITLE_SEPARATOR.match(rest)
         if not rest.strip():
             bold_only = True
         elif separator or bold.rstrip().endswith((":", ".")):
-            head = extract_annotations(bold.strip().rstrip(":.").rstrip())
-            if head.title:
-                body = extract_annotations(rest[separator.end() :] if separator else rest)
+            head = extract_annotations(bold.strip().rstrip(":.").rstrip(), ref_texts)
+            # A bold reference is no title: "**PAY-12**: rotate the keys".
+            if head.title and not _only_marks(head.title):
+                body = extract_annotations(
+                    rest[separator.end() :] if separator else rest, ref_texts
+                )
                 head.merge(body)
                 annotations = head
                 detail = body.title or None
     if annotations is None:
-        annotations = extract_annotations(text)
+        annotations = extract_annotations(text, ref_texts)
         if bold_only:
             annotations.title = annotations.title.rstrip(":.").rstrip()
 
@@ -100,9 +114,13 @@ def read_item_text(raw: str, env: EnvType, rendered: InlineText | None = None) -
     if inline.struck:
         struck = not extract_annotations(inline.unstruck).title
 
+    if ref_texts:
+        annotations.unmark(ref_texts)
+        detail = unmark(detail, ref_texts)
+
     return ItemText(
         raw=raw,
-        text=" ".join(text.split()),
+        text=" ".join(plain.split()),
         title=annotations.title,
         detail=detail,
         annotations=annotations,
@@ -112,3 +130,7 @@ def read_item_text(raw: str, env: EnvType, rendered: InlineText | None = None) -
         ends_with_colon=text.rstrip().endswith(":"),
         struck=struck,
     )
+
+
+def _only_marks(text: str) -> bool:
+    return not _MARK.sub("", text).strip(" ,;/&")

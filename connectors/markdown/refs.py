@@ -25,12 +25,18 @@ _JIRA_KEY = re.compile(r"(?<![\w/#.@-])([A-Z][A-Z0-9]{1,14})-(\d{1,7})(?![\w-]|\
 _REPO_ISSUE = re.compile(r"(?<![\w./@#-])[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+#\d+(?![\w-])")
 _BARE_ISSUE = re.compile(r"(?<![\w&#/])#\d+(?![\w-])")
 
+# A reference already found in an item's text stands for itself as one private-use character
+# while its title is tidied (``title_refs.mark_refs``), so that link text such as "the issue"
+# is judged as the reference it is.
+REF_MARK = "[\U000f0000-\U000ffffd]"
+
 # One reference as a regular expression, for recognising text made only of references. A URL
 # here holds no comma, semicolon or bracket, and is possessive ("++"): it may hold "/" and "&",
 # which also separate references, and a URL that could give them back would let a list that
 # does not match split every way (exponential time, seen on "(http://a/http://a/...").
 REF_TOKEN = (
-    r"(?:https?://[^\s()\[\]<>,;]++"
+    rf"(?:{REF_MARK}"
+    r"|https?://[^\s()\[\]<>,;]++"
     r"|[A-Z][A-Z0-9]{1,14}-\d{1,7}"
     r"|[A-Za-z0-9][A-Za-z0-9-]*/[A-Za-z0-9._-]+#\d+"
     r"|#\d+)"

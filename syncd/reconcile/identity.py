@@ -235,13 +235,27 @@ def _occurrences(normalized_titles: Sequence[str]) -> list[int]:
     return result
 
 
+def _wordings(item: RawItem, known: KnownItem) -> list[str]:
+    """The known item's wordings, and each without the item's own references: a title read
+    before the extraction took a pointing reference out ("Rotate keys, see PAY-12") still
+    matches its item ("Rotate keys") when the title is too short for the token-set rule."""
+    titles = list(known_titles(known))
+    for title in list(titles):
+        stripped = title
+        for ref in item.tracker_refs:
+            stripped = stripped.replace(ref, " ")
+        if stripped != title:
+            titles.append(stripped)
+    return titles
+
+
 def known_titles(known: KnownItem) -> tuple[str, ...]:
     """Every wording a known item answers to: its title, then its aliases."""
     return (known.title, *known.aliases)
 
 
 def _pair_score(item: RawItem, known: KnownItem) -> float:
-    score = max(title_similarity(item.title, title) for title in known_titles(known))
+    score = max(title_similarity(item.title, title) for title in _wordings(item, known))
     # Between equally similar candidates, prefer the one still in the same section.
     if item.section == known.section:
         score += 0.5

@@ -50,7 +50,7 @@ EXPECTED: dict[str, list[tuple[str, str | None, str | None, bool, tuple[str, ...
     "jira-macro-follow-ups.xml": [
         ("Add jitter to the mobile client's retries MOB-331", "Frank", None, False,
          ("MOB-331",)),
-        ("Rate-limit per device at the gateway, tracked in GW-58", None, "2026-12-01", False,
+        ("Rate-limit per device at the gateway", None, "2026-12-01", False,
          ("GW-58", "https://acme.atlassian.net/browse/GW-58")),
         ("Decide on a retry budget for all clients", "Grace", "Q1 2027", False, ()),
     ],

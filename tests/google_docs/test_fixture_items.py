@@ -72,7 +72,7 @@ EXPECTED: dict[str, list[tuple[str, str | None, str | None, bool]]] = {
             "Jun 30, 2026",
             False,
         ),
-        ("Alert on consumer lag over 10 minutes, see ORD-220", "Oscar Diaz", "in 2 weeks", False),
+        ("Alert on consumer lag over 10 minutes", "Oscar Diaz", "in 2 weeks", False),
         ("Add order_events to the capacity review", "nora@acme.com", "Q3 2026", False),
     ],
     "Storage cluster disk full": [

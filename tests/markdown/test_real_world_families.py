@@ -8,7 +8,7 @@ import pytest
 from connectors.markdown.labels import read_label
 from connectors.markdown.owner_prefix import split_owner_prefix
 from connectors.markdown.placeholders import is_placeholder
-from connectors.markdown.title_refs import without_trailing_refs
+from connectors.markdown.title_refs import without_pointer_refs
 from tests.markdown.extraction_support import extract, items
 
 # -- action labels inside narrative sections ------------------------------------------------
@@ -460,9 +460,11 @@ def test_done_in_prose(raw: str, title: str | None, done: bool) -> None:
         ("Add it to the checklist (see (MOB-903))", "Add it to the checklist", ("MOB-903",)),
         ("Issue sandbox keys — tracked in [the board](https://x.atlassian.net/browse/SEC-3)",
          "Issue sandbox keys", ("https://x.atlassian.net/browse/SEC-3",)),
-        # A reference the author's sentence introduces stays in the title.
         ("Add the scheme to the status page, see PAY-2211",
-         "Add the scheme to the status page, see PAY-2211", ("PAY-2211",)),
+         "Add the scheme to the status page", ("PAY-2211",)),
+        # A bracket that says more than where to look stays whole.
+        ("Track the surge (see #52 for the panel spec)",
+         "Track the surge (see #52 for the panel spec)", ("#52",)),
         ("Backport PAY-12", "Backport PAY-12", ("PAY-12",)),
     ],
 )  # fmt: skip
@@ -472,7 +474,7 @@ def test_clean_titles(raw: str, title: str, refs: tuple[str, ...]) -> None:
 
 
 def test_a_title_that_is_only_a_reference_is_kept() -> None:
-    assert without_trailing_refs("#123") == ("#123", None)
+    assert without_pointer_refs("#123") == ("#123", None)
 
 
 # -- negatives: narrative sections with bullets, bold labels, past tense --------------------

@@ -48,7 +48,7 @@ def test_a_reference_only_in_a_link_url_is_found() -> None:
         - Write the runbook, see [the tracking issue](https://github.com/acme/orders/issues/77)
         """
     )
-    assert item.title == "Write the runbook, see the tracking issue"
+    assert item.title == "Write the runbook"  # the link only pointed at the issue
     assert item.tracker_refs == ("https://github.com/acme/orders/issues/77",)
 
 
@@ -73,7 +73,7 @@ def test_reference_style_links_resolve_to_their_url() -> None:
         [pay9]: https://acme.atlassian.net/browse/PAY-9
         """
     )
-    assert (item.title, item.owner_text) == ("Fix the pool, see the ticket", "@alice")
+    assert (item.title, item.owner_text) == ("Fix the pool", "@alice")
     assert item.tracker_refs == ("https://acme.atlassian.net/browse/PAY-9",)
 
 

@@ -43,10 +43,14 @@ def test_the_key_goes_at_the_end_of_the_line(line: str, expected: str) -> None:
     assert text == HEAD + expected + "\n"
 
 
-def test_a_status_word_at_the_end_stays_last() -> None:
+def test_a_status_word_at_the_end_keeps_its_meaning() -> None:
+    # The key after "DONE" reads back as the same item: the reference only points, so the
+    # title and the status are as before.
     text, outcome = edited(HEAD + "- Add an alert @bob DONE\n")
     assert outcome is EditOutcome.WRITTEN
-    assert text == HEAD + f"- ([PAY-7]({URL})) Add an alert @bob DONE\n"
+    assert text == HEAD + f"- Add an alert @bob DONE ([PAY-7]({URL}))\n"
+    (item,) = extract_document(text, source="pm", document="d.md").items
+    assert (item.title, item.status_text, item.done) == ("Add an alert", "DONE", True)
 
 
 def test_a_url_cannot_break_out_of_its_link_or_its_cell() -> None:

@@ -31,6 +31,11 @@ CASES: dict[str, Callable[[], object]] = {
     "list of URLs in brackets": lambda: extract_annotations("x (" + _times("http://a/", 4000)),
     "URLs joined by '&'": lambda: extract_annotations("x (https://a" + _times("&https://a", 4000)),
     # The text was sliced again for each trailing " and".
+    "lead-ins before a reference": lambda: extract_annotations(
+        "x " + _times("see ", MB) + "PAY-1 x"
+    ),
+    "pointers after pointers": lambda: extract_annotations("x" + _times(", see (#1)", MB // 10)),
+    "pointing clauses": lambda: extract_annotations("x" + _times(" - see #1 -", MB // 10) + " x"),
     "trailing ands": lambda: tidy("x" + _times(" and", 4 * MB)),
     # The parentheses were counted again for each trailing ")".
     "URL ending in parentheses": lambda: refs.strip_url_punctuation("https://x" + _times(")", MB)),
