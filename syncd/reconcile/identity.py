@@ -246,7 +246,31 @@ def _wordings(item: RawItem, known: KnownItem) -> list[str]:
             stripped = stripped.replace(ref, " ")
         if stripped != title:
             titles.append(stripped)
+        if item.tracker_refs and _pointer_tail_of(item.title, title):
+            titles.append(item.title)
     return titles
+
+
+# Words of a pointer's lead-in or of a link's text that older extractions left in a title.
+_POINTER_WORDS = frozenset({
+    "see", "also", "tracked", "in", "at", "ticket", "tickets", "jira", "issue", "issues", "bug",
+    "link", "here", "the", "this", "a", "github", "gitlab", "pr", "mr", "via", "ref", "cf",
+    "for", "details", "tracking",
+})  # fmt: skip
+
+
+def _pointer_tail_of(title: str, known_title: str) -> bool:
+    """Whether ``known_title`` is ``title`` followed only by a pointer's words: the same item
+    read before its reference's link text ("Rotate keys, see the ticket") left the title.
+
+    Only for an item that names a reference (the caller checks), so that a short title that
+    merely begins a longer one is never taken for it.
+    """
+    short, long = normalize_title(title), normalize_title(known_title)
+    if not short or not long.startswith(short + " "):
+        return False
+    tail = long[len(short) + 1 :].split()
+    return 0 < len(tail) <= 6 and all(word in _POINTER_WORDS for word in tail)
 
 
 def known_titles(known: KnownItem) -> tuple[str, ...]:

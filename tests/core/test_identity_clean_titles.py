@@ -28,6 +28,10 @@ UPGRADES = [
     ("Rotate keys, see PAY-12", "Rotate keys", ("PAY-12",)),
     (f"Add alerting, see {GITHUB_URL}", "Add alerting", (GITHUB_URL,)),
     ("Rotate keys - jira PAY-14", "Rotate keys", ("PAY-14",)),
+    # A link's text was the pointer: the old title holds words, not the reference.
+    ("Rotate keys, see the ticket", "Rotate keys", (GITHUB_URL,)),
+    ("Drain queue (see here)", "Drain queue", (GITHUB_URL,)),
+    ("Fix DNS — tracked in the GitHub issue", "Fix DNS", (GITHUB_URL,)),
 ]  # fmt: skip
 
 
@@ -79,3 +83,10 @@ def test_a_new_short_item_does_not_take_an_old_items_id_by_a_shared_reference() 
     new = [RawItem("Drop the table", "Action items", 1, tracker_refs=("PAY-12",))]
     [assignment] = match_document(TEAM, SOURCE, DOC, new, known).assignments
     assert assignment.kind is MatchKind.NEW
+
+
+def test_a_short_title_that_only_begins_a_longer_one_is_not_its_pointer_tail() -> None:
+    known = _known([RawItem("Rotate keys for the ledger shards", "Action items", 1)])
+    new = [RawItem("Rotate keys", "Action items", 1, tracker_refs=(GITHUB_URL,))]
+    [assignment] = match_document(TEAM, SOURCE, DOC, new, known).assignments
+    assert assignment.id != known[0].id
