@@ -92,7 +92,12 @@ class WebhookJob(ServiceState):
         )
 
     def _start_webhooks(self) -> None:
-        for target, name in ((self._poll_loop, "syncd-webhooks"), (self._learn_loop, "syncd-own")):
+        # Requests recorded by any replica are polled for here, secrets or not; syncd's own
+        # accounts are asked of the trackers only when their events can arrive at this one.
+        loops = [(self._poll_loop, "syncd-webhooks")]
+        if self.webhooks.tracker_events:
+            loops.append((self._learn_loop, "syncd-own"))
+        for target, name in loops:
             threading.Thread(target=target, name=name, daemon=True).start()
 
     def _webhooks_reloaded(self) -> None:

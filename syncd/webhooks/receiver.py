@@ -78,6 +78,11 @@ class WebhookSecrets:
             generic=env.get(GENERIC_SECRET_ENV, ""),
         )
 
+    @property
+    def tracker_events(self) -> bool:
+        """Whether a tracker's events can arrive (GitHub or Jira), whose sender may be syncd."""
+        return bool(self.github or self.jira_token)
+
 
 class WebhookReceiver:
     """Answers webhook deliveries; ``set_teams`` and ``set_own_accounts`` keep it current."""
@@ -94,6 +99,7 @@ class WebhookReceiver:
         answer_within: float = ANSWER_WITHIN_SECONDS,
     ) -> None:
         self._secrets = secrets
+        self.tracker_events = secrets.tracker_events
         self._store = store
         self._count = count  # (endpoint, outcome)
         self._clock = clock
