@@ -244,6 +244,8 @@ def _run_service(workspace: Workspace, *, good: bool) -> dict[str, str]:
         metrics = wait_for(
             "the service's first cycle",
             lambda: _metrics_with(port, wanted),
+            # A deadline, not a sleep: a start and a cycle took over 60 s once on a loaded CI.
+            timeout=150.0,
         )
         service.signal(signal.SIGTERM)
         code, stderr = service.finish(timeout=60)
