@@ -9,6 +9,7 @@ answer was lost is not retried by the policy; the next cycle finds what it made.
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
 from collections.abc import Mapping
 from typing import Any, Protocol
 from urllib.parse import quote
@@ -47,7 +48,7 @@ class Proposals(Protocol):
     def close(self) -> None: ...
 
 
-class _HostingClient:
+class _HostingClient(ABC):
     service = "hosting"
     url_field = "html_url"
 
@@ -69,6 +70,7 @@ class _HostingClient:
             follow_redirects=False,
         )
 
+    @abstractmethod
     def _headers(self, token: str) -> dict[str, str]:
         raise NotImplementedError
 
@@ -113,10 +115,12 @@ class _HostingClient:
         self._comment_and_close(found[0], comment)
         return self._web_url(found[0])
 
+    @abstractmethod
     def _open(self, head: str, base: str) -> Any:
         """The open proposals from ``head`` into ``base``, as the host lists them."""
         raise NotImplementedError
 
+    @abstractmethod
     def _comment_and_close(self, proposal: Mapping[str, Any], comment: str) -> None:
         raise NotImplementedError
 
